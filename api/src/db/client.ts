@@ -1,0 +1,96 @@
+/**
+ * Prisma client factory: PGlite (embedded, files under DATA_DIR) by default,
+ * PostgreSQL through @prisma/adapter-pg when a URL is given.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+/** Runs raw, multi-statement SQL outside Prisma (migrations, test resets). */
+export interface SqlRunner {
+  /** Executes one or more statements; no result. */
+  exec(sql: string): Promise<void>;
+  /** Executes one parameterised statement and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Runs `fn` on one dedicated connection (session-level locks, BEGIN/COMMIT). */
+  session<T>(fn: (runner: SqlRunner) => Promise<T>): Promise<T>;
+}
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  prisma: PrismaClient;
+  /** A runner on a connection of its own (PostgreSQL) or the same instance (PGlite). */
+  sql: SqlRunner;
+  /** Every SQL statement Prisma sends is passed to these listeners (for statement-count tests). */
+  onQuery: Set<(sql: string) => void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL; PGlite when absent. */
+  databaseUrl?: string;
+  /** PGlite data directory; in-memory when absent. */
+  dataDir?: string;
+  /** Max pool size for PostgreSQL (default 10). */
+  poolSize?: number;
+}
+
+export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
+  const onQuery = new Set<(sql: string) => void>();
+  const log = [{ emit: 'event', level: 'query' }] as const;
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [...log] });
+    prisma.$on('query', (e) => onQuery.forEach((fn) => fn(e.query)));
+    const over = (c: pg.Pool | pg.PoolClient): SqlRunner => ({
+      exec: async (text) => {
+        await c.query(text);
+      },
+      query: async (text, params) => (await c.query(text, params as unknown[])).rows,
+      session: async (fn) => {
+        const client = await pool.connect();
+        try {
+          return await fn(over(client));
+        } finally {
+          client.release();
+        }
+      },
+    });
+    const sql = over(pool);
+    return {
+      kind: 'postgres',
+      prisma,
+      sql,
+      onQuery,
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
+  const pglite = new PGlite(opts.dataDir);
+  await pglite.waitReady;
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), log: [...log] });
+  prisma.$on('query', (e) => onQuery.forEach((fn) => fn(e.query)));
+  const sql: SqlRunner = {
+    exec: async (text) => {
+      await pglite.exec(text);
+    },
+    query: async (text, params) => (await pglite.query(text, params as unknown[])).rows as never,
+    session: (fn) => fn(sql),
+  };
+  return {
+    kind: 'pglite',
+    prisma,
+    sql,
+    onQuery,
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}

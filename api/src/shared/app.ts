@@ -1,0 +1,19 @@
+/**
+ * The process-wide dependencies every service receives. Built once by
+ * createApp() (api/src/app.ts) and by the test harness (api/test/harness.ts).
+ */
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import type { Clock } from './clock.js';
+import type { SecretBox } from './crypto.js';
+import type { Logger } from './logger.js';
+import type { HubPubSub } from './pubsub.js';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  pubsub: HubPubSub;
+  secrets: SecretBox;
+  logger: Logger;
+}

@@ -1,0 +1,46 @@
+/**
+ * Typed event topics, published after commit and consumed by GraphQL
+ * subscriptions. In-process by default; Redis (REDIS_URL) when several api
+ * instances must all see every event. Topics are keyed by organization id, so a
+ * subscriber can only ever be handed its own organization's events.
+ */
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
+import { Redis } from 'ioredis';
+
+export interface MessageAddedEvent {
+  messageId: string;
+  threadId: string;
+}
+export interface ThreadUpdatedEvent {
+  threadId: string;
+  /** Fields that changed, e.g. ['status', 'assigneeId']; informational. */
+  changed: string[];
+}
+export interface MessageUpdatedEvent {
+  messageId: string;
+  threadId: string;
+}
+
+export type HubTopics = {
+  messageAdded: [organizationId: string, event: MessageAddedEvent];
+  messageUpdated: [organizationId: string, event: MessageUpdatedEvent];
+  threadUpdated: [organizationId: string, event: ThreadUpdatedEvent];
+};
+
+export type HubPubSub = PubSub<HubTopics> & { close(): Promise<void> };
+
+export function createHubPubSub(redisUrl?: string): HubPubSub {
+  if (!redisUrl) return Object.assign(createPubSub<HubTopics>(), { close: async () => {} });
+  const publishClient = new Redis(redisUrl);
+  const subscribeClient = new Redis(redisUrl);
+  const pubsub = createPubSub<HubTopics>({
+    eventTarget: createRedisEventTarget({ publishClient, subscribeClient }),
+  });
+  return Object.assign(pubsub, {
+    close: async () => {
+      publishClient.disconnect();
+      subscribeClient.disconnect();
+    },
+  });
+}
