@@ -1,0 +1,41 @@
+/**
+ * Builds the process-wide dependencies: configuration, database (migrated),
+ * pub/sub, secrets, clock and logger.
+ */
+import path from 'node:path';
+import { loadConfig, type Config } from './config.js';
+import { createDatabase } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import type { AppDeps } from './shared/app.js';
+import { systemClock, type Clock } from './shared/clock.js';
+import { SecretBox } from './shared/crypto.js';
+import { logger } from './shared/logger.js';
+import { createHubPubSub } from './shared/pubsub.js';
+
+export interface CreateAppOptions {
+  config?: Config;
+  clock?: Clock;
+  /** PGlite in memory instead of DATA_DIR (tests). */
+  inMemory?: boolean;
+}
+
+export async function createApp(opts: CreateAppOptions = {}): Promise<AppDeps & { close(): Promise<void> }> {
+  const config = opts.config ?? loadConfig();
+  if (!config.APP_SECRET_KEY) logger.warn('APP_SECRET_KEY is not set: channel secrets are encrypted with the DEVELOPMENT key. Never do this in production.');
+  if (!config.JWT_SECRET) logger.warn('JWT_SECRET is not set: session tokens are signed with the DEVELOPMENT secret. Never do this in production.');
+  const db = await createDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: opts.inMemory || config.DATABASE_URL ? undefined : path.resolve(config.DATA_DIR, 'pglite'),
+  });
+  const result = await migrate(db.sql);
+  if (result.applied.length) logger.info({ applied: result.applied, database: db.kind }, 'migrations applied');
+  const pubsub = createHubPubSub(config.REDIS_URL);
+  const deps: AppDeps = { config, db, clock: opts.clock ?? systemClock, pubsub, secrets: new SecretBox(config.appSecretKey), logger };
+  return {
+    ...deps,
+    close: async () => {
+      await pubsub.close();
+      await db.close();
+    },
+  };
+}

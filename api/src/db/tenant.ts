@@ -1,0 +1,50 @@
+/**
+ * Tenant scoping as a Prisma client extension: every operation on a
+ * tenant-owned model gets `organizationId` added to its `where` (reads, updates,
+ * deletes, counts) or its `data` (creates), so a caller cannot forget it.
+ * Soft-deleted threads and customers are hidden from reads the same way.
+ * Relations loaded through `include`/`select` start from rows that already
+ * passed this filter, so they stay inside the tenant.
+ */
+import type { PrismaClient } from '../generated/prisma/client.js';
+
+const TENANT_MODELS = new Set(['User', 'Team', 'Customer', 'Channel', 'Thread', 'Message', 'Task', 'Template', 'AuditLog']);
+const SOFT_DELETE_MODELS = new Set(['Thread', 'Customer']);
+const READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy']);
+
+type Args = { where?: Record<string, unknown>; data?: unknown; create?: Record<string, unknown> };
+
+export function tenantClient(prisma: PrismaClient, organizationId: string) {
+  return prisma.$extends({
+    name: 'tenant',
+    query: {
+      $allModels: {
+        async $allOperations({ model, operation, args, query }) {
+          if (!TENANT_MODELS.has(model)) return query(args);
+          const a = { ...(args as Args) };
+          switch (operation) {
+            case 'create':
+              a.data = { ...(a.data as object), organizationId };
+              break;
+            case 'createMany':
+            case 'createManyAndReturn':
+              a.data = (Array.isArray(a.data) ? a.data : [a.data]).map((d) => ({ ...(d as object), organizationId }));
+              break;
+            case 'upsert':
+              a.where = { ...a.where, organizationId };
+              a.create = { ...a.create, organizationId };
+              break;
+            default:
+              a.where = { ...a.where, organizationId };
+              if (SOFT_DELETE_MODELS.has(model) && READS.has(operation) && !('deletedAt' in (a.where ?? {}))) {
+                a.where.deletedAt = null;
+              }
+          }
+          return query(a as typeof args);
+        },
+      },
+    },
+  });
+}
+
+export type TenantDb = ReturnType<typeof tenantClient>;

@@ -1,0 +1,99 @@
+import { builder, assertPageSize } from '../../schema/builder.js';
+import type { User } from '../../generated/prisma/client.js';
+import { UserError, runMutation, type UserErrorShape } from '../../schema/common.js';
+import { UserRoleEnum } from '../../schema/enums.js';
+import { login } from '../auth/auth.service.js';
+
+
+export const UserNode = builder.prismaNode('User', {
+  id: { field: 'id' },
+  description: 'An agent of the organization.',
+  fields: (t) => ({
+    email: t.exposeString('email'),
+    name: t.exposeString('name'),
+    role: t.expose('role', { type: UserRoleEnum }),
+    skills: t.exposeStringList('skills', { description: 'Routing skills, e.g. ["nl","whatsapp","installation"].' }),
+    isActive: t.exposeBoolean('isActive'),
+  }),
+});
+
+export const TeamNode = builder.prismaNode('Team', {
+  id: { field: 'id' },
+  description: 'A group of agents threads can be assigned to.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    description: t.exposeString('description', { nullable: true }),
+    members: t.field({
+      type: [UserNode],
+      select: { members: { include: { user: true } } },
+      resolve: (team) => team.members.map((m) => m.user),
+    }),
+  }),
+});
+
+builder.prismaObjectField('User', 'teams', (t) =>
+  t.field({
+    type: [TeamNode],
+    select: { teamMemberships: { include: { team: true } } },
+    resolve: (u) => u.teamMemberships.map((m) => m.team),
+  }),
+);
+
+builder.queryFields((t) => ({
+  viewer: t.prismaField({
+    type: 'User',
+    description: 'The signed-in agent.',
+    resolve: (query, _root, _args, ctx) => ctx.db.user.findUniqueOrThrow({ ...query, where: { id: ctx.viewer!.id } }),
+  }),
+  agents: t.prismaConnection({
+    type: 'User',
+    nullable: false,
+    cursor: 'id',
+    description: 'Active agents of the organization, by name.',
+    resolve: (query, _root, args, ctx) => {
+      assertPageSize(args);
+      return ctx.db.user.findMany({ ...query, where: { isActive: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+    },
+    totalCount: (_root, _args, ctx) => ctx.db.user.count({ where: { isActive: true } }),
+  },
+    { name: 'UserConnection' },
+    { name: 'UserEdge' },
+  ),
+  teams: t.prismaField({
+    type: ['Team'],
+    description: 'Teams of the organization, by name.',
+    resolve: (query, _root, _args, ctx) => ctx.db.team.findMany({ ...query, orderBy: { name: 'asc' } }),
+  }),
+}));
+
+const LoginInputRef = builder.inputType('LoginInput', {
+  fields: (t) => ({
+    email: t.string({ required: true }),
+    password: t.string({ required: true }),
+    organizationSlug: t.string({ description: 'Needed only when the e-mail exists in several organizations.' }),
+  }),
+});
+
+const LoginPayload = builder
+  .objectRef<{ token?: string; user?: User; errors: UserErrorShape[] }>('LoginPayload')
+  .implement({
+    fields: (t) => ({
+      token: t.string({
+        nullable: true,
+        description: 'Session JWT for `Authorization: Bearer <token>` and graphql-ws connectionParams.authorization.',
+        resolve: (p) => p.token ?? null,
+      }),
+      user: t.field({ type: UserNode, nullable: true, resolve: (p) => p.user ?? null }),
+      errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+    }),
+  });
+
+builder.mutationField('login', (t) =>
+  t.field({
+    type: LoginPayload,
+    description: 'Signs in with e-mail and password. Errors: INVALID_CREDENTIALS, VALIDATION_FAILED.',
+    skipTypeScopes: true,
+    args: { input: t.arg({ type: LoginInputRef, required: true }) },
+    resolve: (_root, { input }, ctx) => runMutation(() => login(ctx.deps, input)),
+  }),
+);

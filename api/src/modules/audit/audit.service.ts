@@ -1,0 +1,54 @@
+/**
+ * The audit trail: one AuditLog row per change, written in the same
+ * transaction as the change itself.
+ */
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { HubContext } from '../../shared/context.js';
+import type { TenantDb } from '../../db/tenant.js';
+
+type Tx = Parameters<Parameters<TenantDb['$transaction']>[0]>[0];
+
+export interface AuditEntry {
+  /** Dotted verb, e.g. "thread.update", "message.post". */
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Plain JSON copy of a row (Dates as ISO strings) for AuditLog.changes. */
+function snapshot(v: unknown): Prisma.InputJsonValue | null {
+  return v === undefined || v === null ? null : (JSON.parse(JSON.stringify(v)) as Prisma.InputJsonValue);
+}
+
+export async function writeAudit(ctx: HubContext, tx: Tx | TenantDb, entry: AuditEntry): Promise<void> {
+  await tx.auditLog.create({
+    data: {
+      organizationId: ctx.organizationId,
+      actorType: ctx.actor.type,
+      actorUserId: ctx.actor.userId,
+      action: entry.action,
+      entityType: entry.entityType,
+      entityId: entry.entityId,
+      changes: { before: snapshot(entry.before), after: snapshot(entry.after) },
+      ip: ctx.request.ip ?? null,
+      userAgent: ctx.request.userAgent ?? null,
+    },
+  });
+}
+
+/** Only the keys of `after` whose values differ from `before` (for compact audit rows). */
+export function diff<T extends Record<string, unknown>>(before: T, after: T): { before: Partial<T>; after: Partial<T> } {
+  const b: Partial<T> = {};
+  const a: Partial<T> = {};
+  for (const k of Object.keys(after) as (keyof T)[]) {
+    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) {
+      b[k] = before[k];
+      a[k] = after[k];
+    }
+  }
+  return { before: b, after: a };
+}
+
+export type { Tx };

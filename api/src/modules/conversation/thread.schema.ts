@@ -1,0 +1,231 @@
+import type { Thread } from '../../generated/prisma/client.js';
+import { builder, assertPageSize } from '../../schema/builder.js';
+import { UserError, decodeId, decodeOptionalId, runMutation, type UserErrorShape } from '../../schema/common.js';
+import { ChannelTypeEnum, PriorityEnum, ThreadStatusEnum, ThreadTypeEnum } from '../../schema/enums.js';
+import { WHATSAPP_WINDOW_MS } from '../message/message.service.js';
+import { ACTIVE_STATUSES, assignThread, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
+
+export const ThreadNode = builder.prismaNode('Thread', {
+  id: { field: 'id' },
+  description: 'A conversation with a customer (or an internal one), on one channel.',
+  fields: (t) => ({
+    subject: t.exposeString('subject'),
+    type: t.expose('type', { type: ThreadTypeEnum }),
+    priority: t.expose('priority', { type: PriorityEnum }),
+    status: t.expose('status', { type: ThreadStatusEnum }),
+    channel: t.relation('channel'),
+    customer: t.relation('customer', { nullable: true }),
+    assignee: t.relation('assignee', { nullable: true }),
+    team: t.relation('team', { nullable: true }),
+    creator: t.relation('creator', { nullable: true }),
+    lastMessage: t.relation('lastMessage', { nullable: true, description: 'The newest message, for the inbox preview.' }),
+    orderReference: t.exposeString('orderReference', { nullable: true }),
+    lastMessageAt: t.expose('lastMessageAt', { type: 'DateTime' }),
+    lastInboundAt: t.expose('lastInboundAt', { type: 'DateTime', nullable: true, description: 'When the customer last wrote.' }),
+    firstResponseAt: t.expose('firstResponseAt', { type: 'DateTime', nullable: true, description: "Time of the team's first reply." }),
+    responseDueAt: t.expose('responseDueAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the next reply to the customer is due (SLA); null when none is owed.',
+    }),
+    resolvedAt: t.expose('resolvedAt', { type: 'DateTime', nullable: true }),
+    overdue: t.boolean({
+      description: 'true when responseDueAt has passed and the thread is still active (an SLA breach).',
+      select: { responseDueAt: true, status: true },
+      resolve: (th, _a, ctx) => !!th.responseDueAt && th.responseDueAt < ctx.deps.clock.now() && ACTIVE_STATUSES.includes(th.status),
+    }),
+    whatsappWindowExpiresAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'End of the WhatsApp 24-hour customer-service window (lastInboundAt + 24 h). Null on other channels or when the customer never wrote; free-form replies after it fail with WHATSAPP_WINDOW_CLOSED.',
+      select: { lastInboundAt: true, channel: { select: { type: true } } },
+      resolve: (th) =>
+        th.channel.type === 'WHATSAPP_BUSINESS' && th.lastInboundAt ? new Date(th.lastInboundAt.getTime() + WHATSAPP_WINDOW_MS) : null,
+    }),
+    tags: t.exposeStringList('tags'),
+    externalReferences: t.expose('externalReferences', { type: 'JSON' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    messages: t.relatedConnection('messages', {
+      nullable: false,
+      cursor: 'id',
+      totalCount: true,
+      description: 'Messages oldest first; use `last` for the newest page.',
+      query: (args) => {
+        assertPageSize(args);
+        return { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] };
+      },
+    }, { name: 'MessageConnection' }, { name: 'MessageEdge' }),
+    tasks: t.relatedConnection('tasks', {
+      nullable: false,
+      cursor: 'id',
+      totalCount: true,
+      description: "The thread's tasks, by due date.",
+      query: (args) => {
+        assertPageSize(args);
+        return { orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }] };
+      },
+    }),
+    openTaskCount: t.loadable({
+      type: 'Int',
+      description: 'Number of OPEN, IN_PROGRESS or WAITING tasks (batched per request with DataLoader).',
+      resolve: (th) => th.id,
+      load: async (ids: string[], ctx) => {
+        const rows = await ctx.db.task.groupBy({
+          by: ['threadId'],
+          where: { threadId: { in: ids }, status: { in: ['OPEN', 'IN_PROGRESS', 'WAITING'] } },
+          _count: { _all: true },
+        });
+        const byId = new Map(rows.map((r) => [r.threadId, r._count._all]));
+        return ids.map((id) => byId.get(id) ?? 0);
+      },
+    }),
+  }),
+});
+
+const ThreadFilterRef = builder.inputType('ThreadFilter', {
+  description: 'Inbox filter; all given conditions must hold.',
+  fields: (t) => ({
+    status: t.field({ type: [ThreadStatusEnum] }),
+    priority: t.field({ type: [PriorityEnum] }),
+    channelType: t.field({ type: [ChannelTypeEnum] }),
+    assigneeId: t.id(),
+    teamId: t.id(),
+    mine: t.boolean({ description: "Only threads assigned to the viewer." }),
+    unassigned: t.boolean(),
+    overdue: t.boolean({ description: 'true: only SLA-breached threads (responseDueAt passed, still active).' }),
+    hasOpenTasks: t.boolean(),
+    search: t.string({ description: 'Case-insensitive substring of subject, order reference, customer name or any message content.' }),
+    customerId: t.id(),
+  }),
+});
+
+const ThreadOrderEnum = builder.enumType('ThreadOrder', {
+  values: ['LAST_MESSAGE_AT_DESC', 'RESPONSE_DUE_AT_ASC', 'PRIORITY_DESC', 'CREATED_AT_DESC'] as const,
+});
+
+type FilterArg = typeof ThreadFilterRef.$inferInput | null | undefined;
+
+function decodeFilter(f: FilterArg): ThreadFilter {
+  if (!f) return {};
+  const id = (type: 'User' | 'Team' | 'Customer', v: string | number | null | undefined, field: string) => {
+    if (v == null) return v as null | undefined;
+    try {
+      return decodeId(type, String(v), field);
+    } catch {
+      return '00000000-0000-0000-0000-000000000000'; // an unknown id filters to nothing
+    }
+  };
+  return {
+    ...f,
+    assigneeId: id('User', f.assigneeId, 'filter.assigneeId'),
+    teamId: id('Team', f.teamId, 'filter.teamId'),
+    customerId: id('Customer', f.customerId, 'filter.customerId'),
+  };
+}
+
+builder.queryField('threads', (t) =>
+  t.prismaConnection({
+    type: 'Thread',
+    nullable: false,
+    cursor: 'id',
+    description: 'The inbox: threads of the organization, filtered and ordered. Page size at most 100.',
+    args: {
+      filter: t.arg({ type: ThreadFilterRef }),
+      orderBy: t.arg({ type: ThreadOrderEnum, defaultValue: 'LAST_MESSAGE_AT_DESC' }),
+    },
+    resolve: (query, _root, args, ctx) => {
+      assertPageSize(args);
+      return ctx.db.thread.findMany({ ...query, where: threadWhere(ctx, decodeFilter(args.filter)), orderBy: threadOrderBy(args.orderBy ?? undefined) });
+    },
+    totalCount: (_root, args, ctx) => ctx.db.thread.count({ where: threadWhere(ctx, decodeFilter(args.filter)) }),
+  },
+    { name: 'ThreadConnection' },
+    { name: 'ThreadEdge' },
+  ),
+);
+
+export const ThreadPayload = builder.objectRef<{ thread?: Thread; errors: UserErrorShape[] }>('ThreadPayload').implement({
+  fields: (t) => ({
+    thread: t.field({ type: ThreadNode, nullable: true, resolve: (p) => p.thread ?? null }),
+    errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+  }),
+});
+
+const CreateThreadInputRef = builder.inputType('CreateThreadInput', {
+  fields: (t) => ({
+    subject: t.string({ required: true }),
+    channelId: t.id({ required: true }),
+    type: t.field({ type: ThreadTypeEnum }),
+    priority: t.field({ type: PriorityEnum }),
+    customerId: t.id(),
+    assigneeId: t.id(),
+    teamId: t.id(),
+    orderReference: t.string(),
+    tags: t.stringList(),
+    initialNote: t.string({ description: 'Optional first internal note.' }),
+  }),
+});
+
+const UpdateThreadInputRef = builder.inputType('UpdateThreadInput', {
+  description: 'Only the fields given change.',
+  fields: (t) => ({
+    threadId: t.id({ required: true }),
+    subject: t.string(),
+    status: t.field({ type: ThreadStatusEnum }),
+    priority: t.field({ type: PriorityEnum }),
+    type: t.field({ type: ThreadTypeEnum }),
+    orderReference: t.string(),
+    tags: t.stringList(),
+    customerId: t.id(),
+  }),
+});
+
+const AssignThreadInputRef = builder.inputType('AssignThreadInput', {
+  description: 'Omitted fields stay as they are; null unassigns.',
+  fields: (t) => ({ threadId: t.id({ required: true }), assigneeId: t.id(), teamId: t.id() }),
+});
+
+builder.mutationFields((t) => ({
+  createThread: t.field({
+    type: ThreadPayload,
+    description: 'Opens a thread. Errors: VALIDATION_FAILED, NOT_FOUND (channel, customer, agent, team), CHANNEL_INACTIVE.',
+    args: { input: t.arg({ type: CreateThreadInputRef, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      runMutation(() =>
+        createThread(ctx, {
+          ...input,
+          channelId: decodeId('Channel', String(input.channelId), 'input.channelId'),
+          customerId: decodeOptionalId('Customer', input.customerId as string, 'input.customerId'),
+          assigneeId: decodeOptionalId('User', input.assigneeId as string, 'input.assigneeId'),
+          teamId: decodeOptionalId('Team', input.teamId as string, 'input.teamId'),
+        }),
+      ),
+  }),
+  updateThread: t.field({
+    type: ThreadPayload,
+    description: 'Changes subject, status, priority, type, order reference, tags or customer. Errors: NOT_FOUND, VALIDATION_FAILED.',
+    args: { input: t.arg({ type: UpdateThreadInputRef, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      runMutation(() => {
+        const { threadId, customerId, ...rest } = input;
+        return updateThread(ctx, decodeId('Thread', String(threadId), 'input.threadId'), {
+          ...(rest as object),
+          customerId: decodeOptionalId('Customer', customerId as string, 'input.customerId'),
+        });
+      }),
+  }),
+  assignThread: t.field({
+    type: ThreadPayload,
+    description: 'Assigns to an agent and/or team. Errors: NOT_FOUND.',
+    args: { input: t.arg({ type: AssignThreadInputRef, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      runMutation(() =>
+        assignThread(ctx, decodeId('Thread', String(input.threadId), 'input.threadId'), {
+          assigneeId: decodeOptionalId('User', input.assigneeId as string, 'input.assigneeId'),
+          teamId: decodeOptionalId('Team', input.teamId as string, 'input.teamId'),
+        }),
+      ),
+  }),
+}));

@@ -1,0 +1,201 @@
+/**
+ * Threads: the inbox query (filters and orderings), creation, updates and
+ * assignment. Every write records an AuditLog row in its transaction and
+ * publishes `threadUpdated` after commit.
+ */
+import { z } from 'zod';
+import type { Prisma, Thread } from '../../generated/prisma/client.js';
+import { Priority, ThreadStatus, ThreadType } from '../../generated/prisma/enums.js';
+import type { HubContext } from '../../shared/context.js';
+import { DomainError, notFound } from '../../shared/errors.js';
+import { writeAudit, diff, type Tx } from '../audit/audit.service.js';
+
+/** Statuses in which a thread still needs the team's attention. */
+export const ACTIVE_STATUSES: ThreadStatus[] = ['OPEN', 'IN_PROGRESS', 'WAITING_CUSTOMER', 'WAITING_INTERNAL', 'ESCALATED'];
+const OPEN_TASK_STATUSES = ['OPEN', 'IN_PROGRESS', 'WAITING'] as const;
+
+export interface ThreadFilter {
+  status?: ThreadStatus[] | null;
+  priority?: Priority[] | null;
+  channelType?: string[] | null;
+  assigneeId?: string | null;
+  teamId?: string | null;
+  mine?: boolean | null;
+  unassigned?: boolean | null;
+  overdue?: boolean | null;
+  hasOpenTasks?: boolean | null;
+  search?: string | null;
+  customerId?: string | null;
+}
+
+export type ThreadOrder = 'LAST_MESSAGE_AT_DESC' | 'RESPONSE_DUE_AT_ASC' | 'PRIORITY_DESC' | 'CREATED_AT_DESC';
+
+/** Prisma `where` for the inbox filter (ids already decoded). */
+export function threadWhere(ctx: HubContext, f: ThreadFilter = {}): Prisma.ThreadWhereInput {
+  const and: Prisma.ThreadWhereInput[] = [];
+  if (f.status?.length) and.push({ status: { in: f.status } });
+  if (f.priority?.length) and.push({ priority: { in: f.priority } });
+  if (f.channelType?.length) and.push({ channel: { type: { in: f.channelType as never } } });
+  if (f.assigneeId) and.push({ assigneeId: f.assigneeId });
+  if (f.teamId) and.push({ teamId: f.teamId });
+  if (f.mine) and.push({ assigneeId: ctx.viewer?.id ?? '00000000-0000-0000-0000-000000000000' });
+  if (f.unassigned) and.push({ assigneeId: null });
+  if (f.customerId) and.push({ customerId: f.customerId });
+  if (f.overdue === true) and.push({ responseDueAt: { lt: ctx.deps.clock.now() }, status: { in: ACTIVE_STATUSES } });
+  if (f.overdue === false) and.push({ OR: [{ responseDueAt: null }, { responseDueAt: { gte: ctx.deps.clock.now() } }, { status: { notIn: ACTIVE_STATUSES } }] });
+  if (f.hasOpenTasks) and.push({ tasks: { some: { status: { in: [...OPEN_TASK_STATUSES] } } } });
+  const q = f.search?.trim();
+  if (q) {
+    const contains = { contains: q, mode: 'insensitive' as const };
+    and.push({
+      OR: [
+        { subject: contains },
+        { orderReference: contains },
+        { customer: { name: contains } },
+        { messages: { some: { content: contains } } },
+      ],
+    });
+  }
+  return and.length ? { AND: and } : {};
+}
+
+/** Prisma `orderBy` for an inbox ordering; `id` breaks ties so cursors are stable. */
+export function threadOrderBy(order: ThreadOrder = 'LAST_MESSAGE_AT_DESC'): Prisma.ThreadOrderByWithRelationInput[] {
+  switch (order) {
+    case 'RESPONSE_DUE_AT_ASC':
+      return [{ responseDueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }];
+    case 'PRIORITY_DESC':
+      return [{ priority: 'desc' }, { lastMessageAt: 'desc' }, { id: 'desc' }];
+    case 'CREATED_AT_DESC':
+      return [{ createdAt: 'desc' }, { id: 'desc' }];
+    default:
+      return [{ lastMessageAt: 'desc' }, { id: 'desc' }];
+  }
+}
+
+/** When the next response is due for a message at `from` on a channel with `slaHours`; null without SLA. */
+export function responseDueFrom(from: Date, slaHours: number | null | undefined): Date | null {
+  return slaHours ? new Date(from.getTime() + slaHours * 3_600_000) : null;
+}
+
+export async function publishThreadUpdated(ctx: HubContext, threadId: string, changed: string[]) {
+  ctx.deps.pubsub.publish('threadUpdated', ctx.organizationId, { threadId, changed });
+}
+
+async function assertRefs(tx: Tx, refs: { customerId?: string | null; assigneeId?: string | null; teamId?: string | null; channelId?: string }) {
+  if (refs.customerId && !(await tx.customer.findUnique({ where: { id: refs.customerId } }))) throw notFound('Customer', 'input.customerId');
+  if (refs.assigneeId && !(await tx.user.findUnique({ where: { id: refs.assigneeId, isActive: true } }))) throw notFound('Agent', 'input.assigneeId');
+  if (refs.teamId && !(await tx.team.findUnique({ where: { id: refs.teamId } }))) throw notFound('Team', 'input.teamId');
+}
+
+export const CreateThreadInput = z.object({
+  subject: z.string().trim().min(1, 'Subject is required.').max(300),
+  channelId: z.string(),
+  type: z.enum(ThreadType).nullish(),
+  priority: z.enum(Priority).nullish(),
+  customerId: z.string().nullish(),
+  assigneeId: z.string().nullish(),
+  teamId: z.string().nullish(),
+  orderReference: z.string().trim().max(100).nullish(),
+  tags: z.array(z.string().trim().min(1).max(50)).max(20).nullish(),
+  initialNote: z.string().trim().min(1).nullish(),
+});
+
+/** Creates a thread (optionally with a first internal note). Errors: NOT_FOUND for a missing channel/customer/agent/team. */
+export async function createThread(ctx: HubContext, raw: z.input<typeof CreateThreadInput>): Promise<{ thread: Thread }> {
+  const input = CreateThreadInput.parse(raw);
+  const now = ctx.deps.clock.now();
+  const thread = await ctx.db.$transaction(async (tx) => {
+    const channel = await tx.channel.findUnique({ where: { id: input.channelId } });
+    if (!channel) throw notFound('Channel', 'input.channelId');
+    if (!channel.isActive) throw new DomainError('CHANNEL_INACTIVE', undefined, 'input.channelId');
+    await assertRefs(tx, input);
+    let thread = await tx.thread.create({
+      data: {
+        organizationId: ctx.organizationId,
+        subject: input.subject,
+        channelId: channel.id,
+        type: input.type ?? 'CUSTOMER_SUPPORT',
+        priority: input.priority ?? 'NORMAL',
+        customerId: input.customerId ?? null,
+        assigneeId: input.assigneeId ?? null,
+        teamId: input.teamId ?? null,
+        creatorId: ctx.viewer?.id ?? null,
+        orderReference: input.orderReference ?? null,
+        tags: input.tags ?? [],
+        lastMessageAt: now,
+        createdAt: now,
+      },
+    });
+    if (input.initialNote) {
+      const note = await tx.message.create({
+        data: {
+          organizationId: ctx.organizationId,
+          threadId: thread.id,
+          channelId: channel.id,
+          type: 'INTERNAL_NOTE',
+          senderUserId: ctx.viewer?.id ?? null,
+          content: input.initialNote,
+          deliveryStatus: 'SENT',
+          createdAt: now,
+        },
+      });
+      thread = await tx.thread.update({ where: { id: thread.id }, data: { lastMessageId: note.id } });
+    }
+    await writeAudit(ctx, tx, { action: 'thread.create', entityType: 'Thread', entityId: thread.id, after: thread });
+    return thread;
+  });
+  await publishThreadUpdated(ctx, thread.id, ['created']);
+  return { thread };
+}
+
+export const UpdateThreadInput = z.object({
+  subject: z.string().trim().min(1, 'Subject is required.').max(300).optional(),
+  status: z.enum(ThreadStatus).optional(),
+  priority: z.enum(Priority).optional(),
+  type: z.enum(ThreadType).optional(),
+  orderReference: z.string().trim().max(100).nullish(),
+  tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+  customerId: z.string().nullish(),
+});
+
+/** Updates a thread's fields. Resolving sets resolvedAt; reopening clears it. Errors: NOT_FOUND. */
+export async function updateThread(ctx: HubContext, id: string, raw: z.input<typeof UpdateThreadInput>): Promise<{ thread: Thread }> {
+  const input = UpdateThreadInput.parse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+  const { thread, changed } = await ctx.db.$transaction(async (tx) => {
+    const before = await tx.thread.findUnique({ where: { id } });
+    if (!before) throw notFound('Thread', 'input.threadId');
+    await assertRefs(tx, { customerId: input.customerId });
+    const data: Prisma.ThreadUncheckedUpdateInput = { ...input };
+    if (input.status && input.status !== before.status) {
+      const resolving = input.status === 'RESOLVED' || input.status === 'CLOSED';
+      data.resolvedAt = resolving ? (before.resolvedAt ?? ctx.deps.clock.now()) : null;
+    }
+    const thread = await tx.thread.update({ where: { id }, data });
+    const d = diff(before, thread);
+    await writeAudit(ctx, tx, { action: 'thread.update', entityType: 'Thread', entityId: id, ...d });
+    return { thread, changed: Object.keys(d.after) };
+  });
+  await publishThreadUpdated(ctx, thread.id, changed);
+  return { thread };
+}
+
+/**
+ * Assigns a thread to an agent and/or a team; null clears. An agent of a
+ * different team keeps the given team. Errors: NOT_FOUND.
+ */
+export async function assignThread(ctx: HubContext, id: string, input: { assigneeId?: string | null; teamId?: string | null }): Promise<{ thread: Thread }> {
+  const thread = await ctx.db.$transaction(async (tx) => {
+    const before = await tx.thread.findUnique({ where: { id } });
+    if (!before) throw notFound('Thread', 'input.threadId');
+    await assertRefs(tx, input);
+    const data: Prisma.ThreadUncheckedUpdateInput = {};
+    if (input.assigneeId !== undefined) data.assigneeId = input.assigneeId;
+    if (input.teamId !== undefined) data.teamId = input.teamId;
+    const thread = await tx.thread.update({ where: { id }, data });
+    await writeAudit(ctx, tx, { action: 'thread.assign', entityType: 'Thread', entityId: id, ...diff(before, thread) });
+    return thread;
+  });
+  await publishThreadUpdated(ctx, thread.id, ['assigneeId', 'teamId']);
+  return { thread };
+}

@@ -1,0 +1,122 @@
+import { builder, assertPageSize } from '../../schema/builder.js';
+import { UserError, decodeId, runMutation, type UserErrorShape } from '../../schema/common.js';
+import type { Customer } from '../../generated/prisma/client.js';
+import { CustomerTierEnum } from '../../schema/enums.js';
+import { createCustomer, updateCustomer } from './customer.service.js';
+
+
+export const CustomerNode = builder.prismaNode('Customer', {
+  id: { field: 'id' },
+  description: 'A person or business the organization serves.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    email: t.exposeString('email', { nullable: true }),
+    phone: t.exposeString('phone', { nullable: true, description: 'E.164, e.g. +31612345678.' }),
+    waId: t.exposeString('waId', { nullable: true, description: 'WhatsApp id (wa_id): digits without "+".' }),
+    companyName: t.exposeString('companyName', { nullable: true }),
+    codiceFiscale: t.exposeString('codiceFiscale', { nullable: true, description: 'Italian tax code (16 characters, or 11 digits for companies).' }),
+    partitaIva: t.exposeString('partitaIva', { nullable: true, description: 'Italian VAT number, 11 digits.' }),
+    pec: t.exposeString('pec', { nullable: true, description: 'Italian certified e-mail (PEC).' }),
+    sdi: t.exposeString('sdi', { nullable: true, description: 'Italian e-invoicing recipient code (7 characters).' }),
+    tier: t.expose('tier', { type: CustomerTierEnum }),
+    customAttributes: t.expose('customAttributes', { type: 'JSON' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    threads: t.relatedConnection('threads', {
+      nullable: false,
+      cursor: 'id',
+      description: "The customer's threads, most recent activity first.",
+      totalCount: true,
+      query: (args) => {
+        assertPageSize(args);
+        return { where: { deletedAt: null }, orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }] };
+      },
+    }),
+  }),
+});
+
+builder.queryField('customers', (t) =>
+  t.prismaConnection({
+    type: 'Customer',
+    nullable: false,
+    cursor: 'id',
+    description: 'Customers by name. `search` matches name, e-mail, phone, company, partita IVA (case-insensitive substring).',
+    args: { search: t.arg.string() },
+    resolve: (query, _root, args, ctx) => {
+      assertPageSize(args);
+      return ctx.db.customer.findMany({ ...query, where: customerSearch(args.search), orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+    },
+    totalCount: (_root, args, ctx) => ctx.db.customer.count({ where: customerSearch(args.search) }),
+  },
+    { name: 'CustomerConnection' },
+    { name: 'CustomerEdge' },
+  ),
+);
+
+function customerSearch(search?: string | null) {
+  const q = search?.trim();
+  if (!q) return {};
+  const contains = { contains: q, mode: 'insensitive' as const };
+  return { OR: [{ name: contains }, { email: contains }, { phone: contains }, { companyName: contains }, { partitaIva: contains }] };
+}
+
+
+const CreateCustomerInputRef = builder.inputType('CreateCustomerInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    email: t.string(),
+    phone: t.string({ description: 'Any common format; stored as E.164.' }),
+    waId: t.string(),
+    companyName: t.string(),
+    codiceFiscale: t.string(),
+    partitaIva: t.string(),
+    pec: t.string(),
+    sdi: t.string(),
+    tier: t.field({ type: CustomerTierEnum }),
+    customAttributes: t.field({ type: 'JSON' }),
+  }),
+});
+
+const UpdateCustomerInputRef = builder.inputType('UpdateCustomerInput', {
+  description: 'Only the fields given change; null clears an optional field.',
+  fields: (t) => ({
+    customerId: t.id({ required: true }),
+    name: t.string(),
+    email: t.string(),
+    phone: t.string(),
+    waId: t.string(),
+    companyName: t.string(),
+    codiceFiscale: t.string(),
+    partitaIva: t.string(),
+    pec: t.string(),
+    sdi: t.string(),
+    tier: t.field({ type: CustomerTierEnum }),
+    customAttributes: t.field({ type: 'JSON' }),
+  }),
+});
+
+const CustomerPayload = builder.objectRef<{ customer?: Customer; errors: UserErrorShape[] }>('CustomerPayload').implement({
+  fields: (t) => ({
+    customer: t.field({ type: CustomerNode, nullable: true, resolve: (p) => p.customer ?? null }),
+    errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createCustomer: t.field({
+    type: CustomerPayload,
+    description: 'Creates a customer. Errors: VALIDATION_FAILED (field says which), CONFLICT (WhatsApp id taken).',
+    args: { input: t.arg({ type: CreateCustomerInputRef, required: true }) },
+    resolve: (_r, { input }, ctx) => runMutation(() => createCustomer(ctx, input as never)),
+  }),
+  updateCustomer: t.field({
+    type: CustomerPayload,
+    description: 'Updates a customer. Errors: NOT_FOUND, VALIDATION_FAILED.',
+    args: { input: t.arg({ type: UpdateCustomerInputRef, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      runMutation(() => {
+        const { customerId, ...rest } = input;
+        return updateCustomer(ctx, decodeId('Customer', String(customerId), 'input.customerId'), rest as never);
+      }),
+  }),
+}));

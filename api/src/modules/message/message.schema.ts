@@ -1,0 +1,242 @@
+import { filter, pipe } from '@graphql-yoga/subscription';
+import type { Message, Thread } from '../../generated/prisma/client.js';
+import type { NormalizedAttachment } from '../../channels/types.js';
+import { builder } from '../../schema/builder.js';
+import { UserError, decodeId, decodeOptionalId, runMutation, type UserErrorShape } from '../../schema/common.js';
+import { DeliveryStatusEnum, MessageTypeEnum } from '../../schema/enums.js';
+import { DomainError, notFound } from '../../shared/errors.js';
+import { UserNode } from '../agent/agent.schema.js';
+import { ingestInbound } from '../conversation/ingest.service.js';
+import { ThreadNode } from '../conversation/thread.schema.js';
+import { postMessage } from './message.service.js';
+
+const Attachment = builder.objectRef<NormalizedAttachment>('Attachment').implement({
+  description: 'A file, image, location or other attachment of a message.',
+  fields: (t) => ({
+    kind: t.exposeString('kind', { description: 'image | document | audio | video | sticker | location | contacts | file' }),
+    mimeType: t.string({ nullable: true, resolve: (a) => a.mimeType ?? null }),
+    url: t.string({ nullable: true, resolve: (a) => a.url ?? null }),
+    providerMediaId: t.string({ nullable: true, description: 'Provider media id (WhatsApp media id) to fetch the bytes.', resolve: (a) => a.providerMediaId ?? null }),
+    fileName: t.string({ nullable: true, resolve: (a) => a.fileName ?? null }),
+    caption: t.string({ nullable: true, resolve: (a) => a.caption ?? null }),
+    latitude: t.float({ nullable: true, resolve: (a) => a.latitude ?? null }),
+    longitude: t.float({ nullable: true, resolve: (a) => a.longitude ?? null }),
+    name: t.string({ nullable: true, resolve: (a) => a.name ?? null }),
+    address: t.string({ nullable: true, resolve: (a) => a.address ?? null }),
+  }),
+});
+
+const SenderKind = builder.enumType('SenderKind', { values: ['USER', 'CUSTOMER', 'SYSTEM'] as const });
+
+interface SenderShape {
+  kind: 'USER' | 'CUSTOMER' | 'SYSTEM';
+  name: string;
+  user: import('../../generated/prisma/client.js').User | null;
+  external: Record<string, unknown> | null;
+}
+
+const MessageSender = builder.objectRef<SenderShape>('MessageSender').implement({
+  description: 'Who wrote a message: an agent (user), the customer, or the system.',
+  fields: (t) => ({
+    kind: t.field({ type: SenderKind, resolve: (s) => s.kind }),
+    name: t.exposeString('name'),
+    user: t.field({ type: UserNode, nullable: true, resolve: (s) => s.user }),
+    address: t.string({
+      nullable: true,
+      description: "The external sender's address: WhatsApp id, e-mail or phone.",
+      resolve: (s) => (s.external ? String(s.external.waId ?? s.external.email ?? s.external.phone ?? '') || null : null),
+    }),
+  }),
+});
+
+export const MessageNode = builder.prismaNode('Message', {
+  id: { field: 'id' },
+  description: 'One message of a thread: from the customer, to the customer, an internal note or a system notice.',
+  fields: (t) => ({
+    type: t.expose('type', { type: MessageTypeEnum }),
+    content: t.exposeString('content', { description: 'Plain text.' }),
+    contentHtml: t.exposeString('contentHtml', { nullable: true }),
+    subject: t.exposeString('subject', { nullable: true }),
+    channel: t.relation('channel'),
+    thread: t.relation('thread'),
+    externalMessageId: t.exposeString('externalMessageId', {
+      nullable: true,
+      description: 'Provider message id (WhatsApp wamid, Graph message id, Twilio MessageSid, ...).',
+    }),
+    deliveryStatus: t.expose('deliveryStatus', { type: DeliveryStatusEnum }),
+    attachments: t.field({ type: [Attachment], select: { attachments: true }, resolve: (m) => (m.attachments ?? []) as unknown as NormalizedAttachment[] }),
+    sender: t.field({
+      type: MessageSender,
+      select: { type: true, senderExternal: true, senderUser: true },
+      resolve: (m): SenderShape => {
+        if (m.senderUser) return { kind: 'USER', name: m.senderUser.name, user: m.senderUser, external: null };
+        const ext = (m.senderExternal ?? null) as Record<string, unknown> | null;
+        if (ext) return { kind: 'CUSTOMER', name: String(ext.name ?? ext.waId ?? ext.email ?? ext.phone ?? 'Customer'), user: null, external: ext };
+        return { kind: 'SYSTEM', name: 'System', user: null, external: null };
+      },
+    }),
+    recipient: t.expose('recipient', { type: 'JSON', nullable: true }),
+    readAt: t.expose('readAt', { type: 'DateTime', nullable: true }),
+    metadata: t.expose('metadata', { type: 'JSON', description: 'Provider details, e.g. { whatsappType, reaction, error }.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the message was written (provider timestamp for inbound).' }),
+  }),
+});
+
+const PostMessageKind = builder.enumType('PostMessageKind', {
+  values: { REPLY: { description: 'To the customer, through the thread channel.' }, NOTE: { description: 'Internal note, visible to the team only.' } },
+});
+
+const PostMessageInputRef = builder.inputType('PostMessageInput', {
+  fields: (t) => ({
+    threadId: t.id({ required: true }),
+    kind: t.field({ type: PostMessageKind, required: true }),
+    content: t.string({ required: true }),
+    contentHtml: t.string(),
+    subject: t.string(),
+    templateId: t.id({ description: 'The template this text came from (counts its usage).' }),
+  }),
+});
+
+type MessagePayloadShape = { message?: Message; thread?: Thread; errors: UserErrorShape[] };
+const PostMessagePayload = builder.objectRef<MessagePayloadShape>('PostMessagePayload').implement({
+  fields: (t) => ({
+    message: t.field({ type: MessageNode, nullable: true, description: 'Also set when the provider refused the reply (deliveryStatus FAILED).', resolve: (p) => p.message ?? null }),
+    thread: t.field({ type: ThreadNode, nullable: true, resolve: (p) => p.thread ?? null }),
+    errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+  }),
+});
+
+const CustomerIdentityInput = builder.inputType('CustomerIdentityInput', {
+  description: 'How the provider identifies the customer; at least one of waId, email, phone.',
+  fields: (t) => ({ name: t.string(), waId: t.string(), email: t.string(), phone: t.string() }),
+});
+
+const AttachmentInput = builder.inputType('AttachmentInput', {
+  fields: (t) => ({
+    kind: t.string({ required: true }),
+    mimeType: t.string(),
+    url: t.string(),
+    fileName: t.string(),
+    caption: t.string(),
+  }),
+});
+
+const IngestMessageInputRef = builder.inputType('IngestMessageInput', {
+  fields: (t) => ({
+    channelId: t.id({ required: true }),
+    externalMessageId: t.string({ required: true, description: 'Provider id; a second call with the same id stores nothing.' }),
+    customer: t.field({ type: CustomerIdentityInput, required: true }),
+    content: t.string({ required: true }),
+    contentHtml: t.string(),
+    subject: t.string(),
+    attachments: t.field({ type: [AttachmentInput] }),
+    occurredAt: t.field({ type: 'DateTime', required: true, description: 'When the customer sent it (ISO 8601).' }),
+    conversationKey: t.string({ description: 'Provider conversation id used to thread messages (e.g. e-mail conversationId).' }),
+  }),
+});
+
+const IngestMessagePayload = builder
+  .objectRef<MessagePayloadShape & { created?: boolean }>('IngestMessagePayload')
+  .implement({
+    fields: (t) => ({
+      message: t.field({ type: MessageNode, nullable: true, resolve: (p) => p.message ?? null }),
+      thread: t.field({ type: ThreadNode, nullable: true, resolve: (p) => p.thread ?? null }),
+      created: t.boolean({ description: 'false when this externalMessageId was already stored (a redelivery).', resolve: (p) => p.created ?? false }),
+      errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+    }),
+  });
+
+builder.mutationFields((t) => ({
+  postMessage: t.field({
+    type: PostMessagePayload,
+    description:
+      'Replies to the customer through the thread channel (REPLY) or adds an internal note (NOTE). Errors: NOT_FOUND, VALIDATION_FAILED, CHANNEL_INACTIVE, WHATSAPP_WINDOW_CLOSED (nothing stored), CHANNEL_SEND_FAILED (message kept as FAILED).',
+    args: { input: t.arg({ type: PostMessageInputRef, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      runMutation(() =>
+        postMessage(ctx, {
+          ...input,
+          threadId: decodeId('Thread', String(input.threadId), 'input.threadId'),
+          templateId: decodeOptionalId('Template', input.templateId as string, 'input.templateId'),
+        }),
+      ),
+  }),
+  ingestMessage: t.field({
+    type: IngestMessagePayload,
+    description:
+      'Stores an inbound customer message from an adapter: idempotent on (channel, externalMessageId). Errors: NOT_FOUND (channel), CHANNEL_INACTIVE, VALIDATION_FAILED.',
+    args: { input: t.arg({ type: IngestMessageInputRef, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      runMutation(async () => {
+        const channelId = decodeId('Channel', String(input.channelId), 'input.channelId');
+        const channel = await ctx.db.channel.findUnique({ where: { id: channelId } });
+        if (!channel) throw notFound('Channel', 'input.channelId');
+        if (!channel.isActive) throw new DomainError('CHANNEL_INACTIVE', undefined, 'input.channelId');
+        const content = input.content.trim();
+        if (!content && !input.attachments?.length) throw new DomainError('VALIDATION_FAILED', 'The message is empty.', 'input.content');
+        const c = input.customer;
+        return ingestInbound(
+          ctx.deps,
+          channel,
+          {
+            externalMessageId: input.externalMessageId,
+            customer: { name: c.name ?? undefined, waId: c.waId ?? undefined, email: c.email ?? undefined, phone: c.phone ?? undefined },
+            content,
+            contentHtml: input.contentHtml ?? undefined,
+            subject: input.subject ?? undefined,
+            attachments: (input.attachments ?? []).map((a) => Object.fromEntries(Object.entries(a).filter(([, v]) => v != null)) as unknown as NormalizedAttachment),
+            occurredAt: input.occurredAt,
+            conversationKey: input.conversationKey ?? undefined,
+            metadata: { source: 'ingestMessage' },
+          },
+          ctx,
+        );
+      }),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  messageAdded: t.prismaField({
+    type: 'Message',
+    description: "New messages of the viewer's organization; only one thread's when threadId is given.",
+    args: { threadId: t.arg.id() },
+    subscribe: (_root, args, ctx) => {
+      const threadId = args.threadId ? decodeId('Thread', String(args.threadId), 'threadId') : null;
+      return pipe(
+        ctx.deps.pubsub.subscribe('messageAdded', ctx.organizationId),
+        filter((e) => !threadId || e.threadId === threadId),
+      );
+    },
+    resolve: (query, event, _args, ctx) =>
+      ctx.db.message.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { messageId: string }).messageId } }),
+  }),
+  messageUpdated: t.prismaField({
+    type: 'Message',
+    description: 'Messages whose delivery status changed (for delivery ticks).',
+    args: { threadId: t.arg.id() },
+    subscribe: (_root, args, ctx) => {
+      const threadId = args.threadId ? decodeId('Thread', String(args.threadId), 'threadId') : null;
+      return pipe(
+        ctx.deps.pubsub.subscribe('messageUpdated', ctx.organizationId),
+        filter((e) => !threadId || e.threadId === threadId),
+      );
+    },
+    resolve: (query, event, _args, ctx) =>
+      ctx.db.message.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { messageId: string }).messageId } }),
+  }),
+  threadUpdated: t.prismaField({
+    type: 'Thread',
+    description: "Threads of the viewer's organization that changed (new message, status, assignment, ...).",
+    args: { threadId: t.arg.id() },
+    subscribe: (_root, args, ctx) => {
+      const threadId = args.threadId ? decodeId('Thread', String(args.threadId), 'threadId') : null;
+      return pipe(
+        ctx.deps.pubsub.subscribe('threadUpdated', ctx.organizationId),
+        filter((e) => !threadId || e.threadId === threadId),
+      );
+    },
+    resolve: (query, event, _args, ctx) =>
+      ctx.db.thread.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { threadId: string }).threadId } }),
+  }),
+}));
+

@@ -1,0 +1,155 @@
+import type { Task } from '../../generated/prisma/client.js';
+import { builder, assertPageSize } from '../../schema/builder.js';
+import { UserError, decodeId, decodeOptionalId, runMutation, type UserErrorShape } from '../../schema/common.js';
+import { PriorityEnum, TaskStatusEnum, TaskTypeEnum } from '../../schema/enums.js';
+import { completeTask, createTask, taskWhere, updateTask, type TaskFilter } from './task.service.js';
+
+export const TaskNode = builder.prismaNode('Task', {
+  id: { field: 'id' },
+  description: 'A piece of work for an agent, optionally about a thread.',
+  fields: (t) => ({
+    title: t.exposeString('title'),
+    description: t.exposeString('description', { nullable: true }),
+    type: t.expose('type', { type: TaskTypeEnum }),
+    priority: t.expose('priority', { type: PriorityEnum }),
+    status: t.expose('status', { type: TaskStatusEnum }),
+    assignee: t.relation('assignee', { nullable: true }),
+    creator: t.relation('creator', { nullable: true }),
+    thread: t.relation('thread', { nullable: true }),
+    orderReference: t.exposeString('orderReference', { nullable: true }),
+    dueAt: t.expose('dueAt', { type: 'DateTime', nullable: true }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
+    completionNotes: t.exposeString('completionNotes', { nullable: true }),
+    reminderSettings: t.expose('reminderSettings', { type: 'JSON', description: '{ remindBeforeMinutes: number[] (minutes), channels: string[] }' }),
+    overdue: t.boolean({
+      description: 'true when dueAt has passed and the task is not completed or cancelled.',
+      select: { dueAt: true, status: true },
+      resolve: (task, _a, ctx) => !!task.dueAt && task.dueAt < ctx.deps.clock.now() && !['COMPLETED', 'CANCELLED'].includes(task.status),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+const TaskFilterRef = builder.inputType('TaskFilter', {
+  fields: (t) => ({
+    status: t.field({ type: [TaskStatusEnum] }),
+    assigneeId: t.id(),
+    mine: t.boolean(),
+    threadId: t.id(),
+    overdue: t.boolean(),
+  }),
+});
+
+function decodeTaskFilter(f: typeof TaskFilterRef.$inferInput | null | undefined): TaskFilter {
+  if (!f) return {};
+  const safe = (type: 'User' | 'Thread', v: unknown, field: string) => {
+    if (v == null) return null;
+    try {
+      return decodeId(type, String(v), field);
+    } catch {
+      return '00000000-0000-0000-0000-000000000000';
+    }
+  };
+  return { ...f, assigneeId: safe('User', f.assigneeId, 'filter.assigneeId'), threadId: safe('Thread', f.threadId, 'filter.threadId') };
+}
+
+builder.queryField('tasks', (t) =>
+  t.prismaConnection({
+    type: 'Task',
+    nullable: false,
+    cursor: 'id',
+    description: 'Tasks by due date (undated last).',
+    args: { filter: t.arg({ type: TaskFilterRef }) },
+    resolve: (query, _root, args, ctx) => {
+      assertPageSize(args);
+      return ctx.db.task.findMany({
+        ...query,
+        where: taskWhere(ctx, decodeTaskFilter(args.filter)),
+        orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
+      });
+    },
+    totalCount: (_root, args, ctx) => ctx.db.task.count({ where: taskWhere(ctx, decodeTaskFilter(args.filter)) }),
+  },
+    { name: 'TaskConnection' },
+    { name: 'TaskEdge' },
+  ),
+);
+
+const TaskPayload = builder.objectRef<{ task?: Task; errors: UserErrorShape[] }>('TaskPayload').implement({
+  fields: (t) => ({
+    task: t.field({ type: TaskNode, nullable: true, resolve: (p) => p.task ?? null }),
+    errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+  }),
+});
+
+const CreateTaskInputRef = builder.inputType('CreateTaskInput', {
+  fields: (t) => ({
+    title: t.string({ required: true }),
+    description: t.string(),
+    type: t.field({ type: TaskTypeEnum }),
+    priority: t.field({ type: PriorityEnum }),
+    assigneeId: t.id({ description: 'Defaults to the viewer.' }),
+    threadId: t.id(),
+    orderReference: t.string(),
+    dueAt: t.field({ type: 'DateTime' }),
+    reminderSettings: t.field({ type: 'JSON', description: '{ remindBeforeMinutes: number[], channels: string[] }' }),
+  }),
+});
+
+const UpdateTaskInputRef = builder.inputType('UpdateTaskInput', {
+  fields: (t) => ({
+    taskId: t.id({ required: true }),
+    title: t.string(),
+    description: t.string(),
+    type: t.field({ type: TaskTypeEnum }),
+    priority: t.field({ type: PriorityEnum }),
+    status: t.field({ type: TaskStatusEnum }),
+    assigneeId: t.id(),
+    threadId: t.id(),
+    orderReference: t.string(),
+    dueAt: t.field({ type: 'DateTime' }),
+    reminderSettings: t.field({ type: 'JSON' }),
+  }),
+});
+
+const CompleteTaskInputRef = builder.inputType('CompleteTaskInput', {
+  fields: (t) => ({ taskId: t.id({ required: true }), completionNotes: t.string() }),
+});
+
+builder.mutationFields((t) => ({
+  createTask: t.field({
+    type: TaskPayload,
+    description: 'Creates a task. Errors: VALIDATION_FAILED, NOT_FOUND (assignee, thread).',
+    args: { input: t.arg({ type: CreateTaskInputRef, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      runMutation(() =>
+        createTask(ctx, {
+          ...(input as object),
+          assigneeId: decodeOptionalId('User', input.assigneeId as string, 'input.assigneeId'),
+          threadId: decodeOptionalId('Thread', input.threadId as string, 'input.threadId'),
+        } as never),
+      ),
+  }),
+  updateTask: t.field({
+    type: TaskPayload,
+    description: 'Updates a task. Errors: NOT_FOUND, VALIDATION_FAILED.',
+    args: { input: t.arg({ type: UpdateTaskInputRef, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      runMutation(() => {
+        const { taskId, ...rest } = input;
+        return updateTask(ctx, decodeId('Task', String(taskId), 'input.taskId'), {
+          ...(rest as object),
+          assigneeId: decodeOptionalId('User', rest.assigneeId as string, 'input.assigneeId'),
+          threadId: decodeOptionalId('Thread', rest.threadId as string, 'input.threadId'),
+        } as never);
+      }),
+  }),
+  completeTask: t.field({
+    type: TaskPayload,
+    description: 'Completes a task. Errors: NOT_FOUND, CONFLICT (already completed or cancelled).',
+    args: { input: t.arg({ type: CompleteTaskInputRef, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      runMutation(() => completeTask(ctx, decodeId('Task', String(input.taskId), 'input.taskId'), input.completionNotes)),
+  }),
+}));

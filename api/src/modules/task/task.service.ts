@@ -1,0 +1,125 @@
+/**
+ * Tasks: follow-ups, callbacks, visits ... optionally tied to a thread.
+ */
+import { z } from 'zod';
+import type { Prisma, Task } from '../../generated/prisma/client.js';
+import { Priority, TaskStatus, TaskType } from '../../generated/prisma/enums.js';
+import type { HubContext } from '../../shared/context.js';
+import { DomainError, notFound } from '../../shared/errors.js';
+import { writeAudit, diff, type Tx } from '../audit/audit.service.js';
+import { publishThreadUpdated } from '../conversation/thread.service.js';
+
+const reminderSettings = z
+  .object({
+    remindBeforeMinutes: z.array(z.number().int().min(0).max(60 * 24 * 30)).max(10).optional(),
+    channels: z.array(z.string()).max(5).optional(),
+  })
+  .strict();
+
+const fields = {
+  title: z.string().trim().min(1, 'Title is required.').max(200),
+  description: z.string().trim().max(10_000).nullish(),
+  type: z.enum(TaskType).nullish(),
+  priority: z.enum(Priority).nullish(),
+  assigneeId: z.string().nullish(),
+  threadId: z.string().nullish(),
+  orderReference: z.string().trim().max(100).nullish(),
+  dueAt: z.date().nullish(),
+  reminderSettings: reminderSettings.nullish(),
+};
+export const CreateTaskInput = z.object(fields);
+export const UpdateTaskInput = z.object({ ...fields, status: z.enum(TaskStatus).nullish() }).partial();
+
+export interface TaskFilter {
+  status?: TaskStatus[] | null;
+  assigneeId?: string | null;
+  mine?: boolean | null;
+  threadId?: string | null;
+  overdue?: boolean | null;
+}
+
+export function taskWhere(ctx: HubContext, f: TaskFilter = {}): Prisma.TaskWhereInput {
+  const and: Prisma.TaskWhereInput[] = [];
+  if (f.status?.length) and.push({ status: { in: f.status } });
+  if (f.assigneeId) and.push({ assigneeId: f.assigneeId });
+  if (f.mine) and.push({ assigneeId: ctx.viewer?.id ?? '00000000-0000-0000-0000-000000000000' });
+  if (f.threadId) and.push({ threadId: f.threadId });
+  if (f.overdue) and.push({ dueAt: { lt: ctx.deps.clock.now() }, status: { in: ['OPEN', 'IN_PROGRESS', 'WAITING'] } });
+  return and.length ? { AND: and } : {};
+}
+
+async function assertRefs(tx: Tx, refs: { assigneeId?: string | null; threadId?: string | null }) {
+  if (refs.assigneeId && !(await tx.user.findUnique({ where: { id: refs.assigneeId, isActive: true } }))) throw notFound('Agent', 'input.assigneeId');
+  if (refs.threadId && !(await tx.thread.findUnique({ where: { id: refs.threadId } }))) throw notFound('Thread', 'input.threadId');
+}
+
+async function afterTaskChange(ctx: HubContext, task: Task) {
+  if (task.threadId) await publishThreadUpdated(ctx, task.threadId, ['tasks']);
+}
+
+/** Creates a task (assigned to the viewer when no assignee is given). Errors: VALIDATION_FAILED, NOT_FOUND. */
+export async function createTask(ctx: HubContext, raw: z.input<typeof CreateTaskInput>): Promise<{ task: Task }> {
+  const input = CreateTaskInput.parse(raw);
+  const task = await ctx.db.$transaction(async (tx) => {
+    await assertRefs(tx, input);
+    const task = await tx.task.create({
+      data: {
+        organizationId: ctx.organizationId,
+        title: input.title,
+        description: input.description ?? null,
+        type: input.type ?? 'OTHER',
+        priority: input.priority ?? 'NORMAL',
+        assigneeId: input.assigneeId === undefined ? (ctx.viewer?.id ?? null) : input.assigneeId,
+        creatorId: ctx.viewer?.id ?? null,
+        threadId: input.threadId ?? null,
+        orderReference: input.orderReference ?? null,
+        dueAt: input.dueAt ?? null,
+        reminderSettings: (input.reminderSettings ?? {}) as Prisma.InputJsonValue,
+      },
+    });
+    await writeAudit(ctx, tx, { action: 'task.create', entityType: 'Task', entityId: task.id, after: task });
+    return task;
+  });
+  await afterTaskChange(ctx, task);
+  return { task };
+}
+
+/** Updates a task; completing through status sets completedAt. Errors: NOT_FOUND, VALIDATION_FAILED. */
+export async function updateTask(ctx: HubContext, id: string, raw: z.input<typeof UpdateTaskInput>): Promise<{ task: Task }> {
+  const input = UpdateTaskInput.parse(raw);
+  const task = await ctx.db.$transaction(async (tx) => {
+    const before = await tx.task.findUnique({ where: { id } });
+    if (!before) throw notFound('Task', 'input.taskId');
+    await assertRefs(tx, input);
+    if (input.title === null) throw new DomainError('VALIDATION_FAILED', 'Title is required.', 'input.title');
+    const data: Prisma.TaskUncheckedUpdateInput = {};
+    for (const [k, v] of Object.entries(input)) if (v !== undefined) (data as Record<string, unknown>)[k] = v;
+    for (const k of ['type', 'priority', 'status'] as const) if (data[k] === null) delete data[k];
+    if (input.reminderSettings === null) data.reminderSettings = {};
+    if (input.status && input.status !== before.status) data.completedAt = input.status === 'COMPLETED' ? ctx.deps.clock.now() : null;
+    const task = await tx.task.update({ where: { id }, data });
+    await writeAudit(ctx, tx, { action: 'task.update', entityType: 'Task', entityId: id, ...diff(before, task) });
+    return task;
+  });
+  await afterTaskChange(ctx, task);
+  return { task };
+}
+
+/** Marks a task COMPLETED with optional notes. Errors: NOT_FOUND, CONFLICT (already completed or cancelled). */
+export async function completeTask(ctx: HubContext, id: string, completionNotes?: string | null): Promise<{ task: Task }> {
+  const task = await ctx.db.$transaction(async (tx) => {
+    const before = await tx.task.findUnique({ where: { id } });
+    if (!before) throw notFound('Task', 'input.taskId');
+    if (before.status === 'COMPLETED' || before.status === 'CANCELLED') {
+      throw new DomainError('CONFLICT', `The task is already ${before.status.toLowerCase()}.`, 'input.taskId');
+    }
+    const task = await tx.task.update({
+      where: { id },
+      data: { status: 'COMPLETED', completedAt: ctx.deps.clock.now(), completionNotes: completionNotes?.trim() || null },
+    });
+    await writeAudit(ctx, tx, { action: 'task.complete', entityType: 'Task', entityId: id, ...diff(before, task) });
+    return task;
+  });
+  await afterTaskChange(ctx, task);
+  return { task };
+}

@@ -1,0 +1,79 @@
+/**
+ * Schema pieces shared by every module: scalars, the typed mutation error, and
+ * helpers to decode Relay global ids and to run a mutation into a payload.
+ */
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { ZodError } from 'zod';
+import { DomainError, ERROR_CODES, type ErrorCode } from '../shared/errors.js';
+import { builder } from './builder.js';
+
+builder.addScalarType('DateTime', DateTimeResolver, {});
+builder.addScalarType('JSON', JSONResolver, {});
+
+export const ErrorCodeEnum = builder.enumType('ErrorCode', {
+  description: 'Why a mutation did not do what was asked. The message says it in words.',
+  values: ERROR_CODES,
+});
+
+export interface UserErrorShape {
+  code: ErrorCode;
+  message: string;
+  field?: string | null;
+}
+
+export const UserError = builder.objectRef<UserErrorShape>('UserError').implement({
+  description: 'An expected failure of a mutation: nothing was changed.',
+  fields: (t) => ({
+    code: t.field({ type: ErrorCodeEnum, resolve: (e) => e.code }),
+    message: t.exposeString('message'),
+    field: t.string({ nullable: true, description: 'Input path the error refers to, e.g. "input.email".', resolve: (e) => e.field ?? null }),
+  }),
+});
+
+/** Type names a global id may decode to. */
+export type NodeTypeName = 'Thread' | 'Message' | 'Customer' | 'User' | 'Team' | 'Channel' | 'Task' | 'Template' | 'AuditLog';
+
+/**
+ * Decodes a Relay global id ("base64(Type:uuid)") and checks its type.
+ * Throws DomainError VALIDATION_FAILED for a malformed id and NOT_FOUND for an id
+ * of another type, with `field` set to the input path.
+ */
+export function decodeId(type: NodeTypeName, globalId: string, field: string): string {
+  let decoded: { typename: string; id: string };
+  try {
+    decoded = decodeGlobalID(globalId);
+  } catch {
+    throw new DomainError('VALIDATION_FAILED', `${field} is not a valid id.`, field);
+  }
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (decoded.typename !== type || !uuid.test(decoded.id)) {
+    throw new DomainError('NOT_FOUND', `${type} not found.`, field);
+  }
+  return decoded.id;
+}
+
+/** decodeId for optional inputs: undefined stays undefined (not given), null stays null (clear it). */
+export function decodeOptionalId(type: NodeTypeName, globalId: string | null | undefined, field: string) {
+  if (globalId === undefined || globalId === null) return globalId;
+  return decodeId(type, globalId, field);
+}
+
+/**
+ * Runs a mutation body and shapes its outcome as a payload: the result with
+ * `errors: []`, or `errors` for a DomainError / zod validation error. Other
+ * errors propagate (masked by the server).
+ */
+export async function runMutation<T extends object>(fn: () => Promise<T>): Promise<Partial<T> & { errors: UserErrorShape[] }> {
+  try {
+    return { ...(await fn()), errors: [] };
+  } catch (err) {
+    if (err instanceof DomainError) return { ...err.partial, errors: [{ code: err.code, message: err.message, field: err.field }] } as never;
+    if (err instanceof ZodError) {
+      return {
+        errors: err.issues.map((i) => ({ code: 'VALIDATION_FAILED' as const, message: i.message, field: ['input', ...i.path].join('.') })),
+      } as never;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * HTTP wiring on one port: GraphQL over HTTP (Apollo Server 5 on Express 5) and
+ * over WebSocket (graphql-ws 6) at /graphql, provider webhooks under
+ * /webhooks, health at /healthz, and the built web app at /.
+ */
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { createWhatsAppWebhookRouter } from './channels/whatsapp/webhook.js';
+import { authenticate } from './modules/auth/auth.service.js';
+import { schema } from './schema/index.js';
+import type { AppDeps } from './shared/app.js';
+import { viewerContext, type HubContext } from './shared/context.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  httpServer: http.Server;
+  close(): Promise<void>;
+}
+
+/** Masks unexpected errors; keeps messages of errors thrown on purpose (GraphQLError with a code). */
+function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = (error as { originalError?: unknown })?.originalError;
+  const code = formatted.extensions?.code;
+  const expected = !original || original instanceof GraphQLError || (code && code !== 'INTERNAL_SERVER_ERROR');
+  if (expected) return formatted;
+  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+export async function startServer(deps: AppDeps, opts: { port?: number; host?: string } = {}): Promise<RunningServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const httpServer = http.createServer(app);
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer<Record<string, unknown>, { hub?: HubContext }>(
+    {
+      schema,
+      // Refuse the socket unless connectionParams.authorization carries a valid token.
+      onConnect: async (ctx) => {
+        const viewer = await authenticate(deps, String(ctx.connectionParams?.authorization ?? ''));
+        if (!viewer) return false;
+        ctx.extra.hub = viewerContext(deps, viewer, { userAgent: ctx.extra.request.headers['user-agent'] });
+        return true;
+      },
+      context: (ctx) => ctx.extra.hub! as never,
+      onError: (_ctx, _id, _payload, errors) => {
+        deps.logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<HubContext>({
+    schema,
+    formatError,
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true, database: deps.db.kind });
+  });
+  app.use(createWhatsAppWebhookRouter(deps));
+  app.use(
+    '/graphql',
+    express.json({ limit: '2mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) =>
+        viewerContext(deps, await authenticate(deps, req.headers.authorization), { ip: req.ip, userAgent: req.headers['user-agent'] }),
+    }),
+  );
+
+  const dist = deps.config.WEB_DIST;
+  if (existsSync(path.join(dist, 'index.html'))) {
+    app.use(express.static(dist, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!graphql|webhooks|healthz).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
+  }
+
+  const port = opts.port ?? deps.config.PORT;
+  await new Promise<void>((resolve) => httpServer.listen(port, opts.host ?? '0.0.0.0', resolve));
+  const actual = (httpServer.address() as { port: number }).port;
+  return {
+    url: `http://localhost:${actual}`,
+    port: actual,
+    httpServer,
+    close: async () => {
+      await apollo.stop();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

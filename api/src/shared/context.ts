@@ -1,0 +1,45 @@
+/**
+ * The context every service and resolver receives. `db` is already scoped to
+ * `organizationId` (db/tenant.ts); services never add the tenant filter by hand.
+ */
+import type { ActorType, UserRole } from '../generated/prisma/enums.js';
+import { tenantClient, type TenantDb } from '../db/tenant.js';
+import type { AppDeps } from './app.js';
+
+export interface Viewer {
+  id: string;
+  organizationId: string;
+  role: UserRole;
+  name: string;
+  email: string;
+}
+
+export interface HubContext {
+  deps: AppDeps;
+  organizationId: string;
+  /** The signed-in agent; null for anonymous requests and system actors (webhooks, jobs). */
+  viewer: Viewer | null;
+  actor: { type: ActorType; userId: string | null };
+  db: TenantDb;
+  request: { ip?: string; userAgent?: string };
+}
+
+/** No organization has this id: an anonymous context reads nothing. */
+export const NO_ORGANIZATION = '00000000-0000-0000-0000-000000000000';
+
+export function viewerContext(deps: AppDeps, viewer: Viewer | null, request: HubContext['request'] = {}): HubContext {
+  const organizationId = viewer?.organizationId ?? NO_ORGANIZATION;
+  return {
+    deps,
+    organizationId,
+    viewer,
+    actor: { type: 'USER', userId: viewer?.id ?? null },
+    db: tenantClient(deps.db.prisma, organizationId),
+    request,
+  };
+}
+
+/** Context for webhooks and background jobs acting inside one organization. */
+export function systemContext(deps: AppDeps, organizationId: string, type: ActorType = 'SYSTEM', request: HubContext['request'] = {}): HubContext {
+  return { deps, organizationId, viewer: null, actor: { type, userId: null }, db: tenantClient(deps.db.prisma, organizationId), request };
+}

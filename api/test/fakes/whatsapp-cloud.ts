@@ -1,0 +1,254 @@
+/**
+ * A local stand-in for the WhatsApp Business Cloud API (Graph API) send
+ * endpoint, for tests, the demo and benchmarks. It is a real node:http server
+ * on 127.0.0.1 with an ephemeral port, speaking Meta's wire format:
+ *
+ * - `POST {baseUrl}/{phoneNumberId}/messages` with `Authorization: Bearer <token>`
+ *   and a JSON body `{ messaging_product: "whatsapp", to, type: "text", text: { body } , … }`
+ *   → 200 `{ messaging_product: "whatsapp", contacts: [{ input, wa_id }], messages: [{ id: "wamid.HBgL…" }] }`
+ * - wrong/missing token → 401 Graph error code 190 (OAuthException)
+ * - unknown phone number id → 400 code 100 subcode 33
+ * - malformed body → 400 code 100 "(#100) …" like Meta
+ * - anything else → 400 code 100 "Unknown path components"
+ *
+ * Error envelope (Graph API "Handling errors"):
+ * `{ error: { message, type, code, error_subcode?, error_data?, fbtrace_id } }`.
+ *
+ * `baseUrl` already contains a version segment (`http://127.0.0.1:<port>/v21.0`),
+ * like WHATSAPP_GRAPH_BASE_URL.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { whatsappDemoChannel } from './fixtures.js';
+
+/** A Graph error to answer with. */
+export interface FakeGraphError {
+  /** HTTP status; default 400. */
+  httpStatus?: number;
+  code: number;
+  message: string;
+  /** default "OAuthException" (Meta uses it for most WhatsApp errors) */
+  type?: string;
+  error_subcode?: number;
+  /** error_data.details */
+  details?: string;
+}
+
+/** The sync error Meta returns for a free-form message outside the 24-hour window. */
+export const GRAPH_ERROR_REENGAGEMENT: FakeGraphError = {
+  httpStatus: 400,
+  code: 131047,
+  message: '(#131047) Re-engagement message',
+  details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+};
+
+/** Meta's "recipient not in allowed list" (test numbers only). */
+export const GRAPH_ERROR_RECIPIENT_NOT_ALLOWED: FakeGraphError = {
+  httpStatus: 400,
+  code: 131030,
+  message: '(#131030) Recipient phone number not in allowed list',
+  details: 'Recipient phone number not in allowed list: Add recipient phone number to recipient list and try again.',
+};
+
+export interface FakeWhatsAppCloudOptions {
+  /** Accepted bearer token; default the demo channel's accessToken. */
+  accessToken?: string;
+  /** Known phone number ids; default the demo channel's phoneNumberId. */
+  phoneNumberIds?: string[];
+  /** Version segment of baseUrl; default "v21.0". */
+  version?: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  /** e.g. "/v21.0/106540352242922/messages" */
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON, or the raw text when it was not JSON. */
+  body: unknown;
+}
+
+export interface FakeWhatsAppCloud {
+  /** e.g. "http://127.0.0.1:53211/v21.0" */
+  baseUrl: string;
+  /** Every request received, in order (including rejected ones). */
+  requests: RecordedRequest[];
+  /** wamids returned so far, in order. */
+  sentIds: string[];
+  /** Answer the next request with this Graph error (after recording it). */
+  failNext(error: FakeGraphError): void;
+  /** Delay the next response by `ms` milliseconds (to exercise client timeouts). */
+  delayNext(ms: number): void;
+  close(): Promise<void>;
+}
+
+function fbtraceId(): string {
+  return randomBytes(8).toString('base64url');
+}
+
+function graphError(e: FakeGraphError): { status: number; body: unknown } {
+  const error: Record<string, unknown> = {
+    message: e.message,
+    type: e.type ?? 'OAuthException',
+    code: e.code,
+  };
+  if (e.error_subcode !== undefined) error.error_subcode = e.error_subcode;
+  if (e.details !== undefined) error.error_data = { messaging_product: 'whatsapp', details: e.details };
+  error.fbtrace_id = fbtraceId();
+  return { status: e.httpStatus ?? 400, body: { error } };
+}
+
+const param = (message: string): FakeGraphError => ({ code: 100, message, type: 'OAuthException' });
+
+/**
+ * A wamid shaped like Meta's: "wamid." + base64 of a small binary record that
+ * starts 0x1c 0x18 <length of wa_id> <wa_id digits> … — so an 11-digit
+ * recipient yields "wamid.HBgL…", a 12-digit one "wamid.HBgM…".
+ */
+export function fakeWamid(to: string): string {
+  const digits = Buffer.from(to.replace(/\D/g, '').slice(0, 20), 'ascii');
+  const tail = Buffer.from(randomBytes(10).toString('hex').toUpperCase(), 'ascii');
+  const bytes = Buffer.concat([
+    Buffer.from([0x1c, 0x18, digits.length]),
+    digits,
+    Buffer.from([0x15, 0x02, 0x00, 0x11, 0x18, tail.length]),
+    tail,
+    Buffer.from([0x00]),
+  ]);
+  return `wamid.${bytes.toString('base64')}`;
+}
+
+/** Validates a send body like the Cloud API does; returns the Graph error or null. */
+function validateSendBody(body: unknown): FakeGraphError | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return param('(#100) The parameter messaging_product is required.');
+  }
+  const b = body as Record<string, unknown>;
+  if (b.messaging_product === undefined) return param('(#100) The parameter messaging_product is required.');
+  if (b.messaging_product !== 'whatsapp') return param('(#100) Param messaging_product must be one of {WHATSAPP} - got "' + String(b.messaging_product) + '".');
+  if (b.recipient_type !== undefined && b.recipient_type !== 'individual' && b.recipient_type !== 'group') {
+    return param('(#100) Param recipient_type must be one of {INDIVIDUAL, GROUP}');
+  }
+  if (typeof b.to !== 'string' || b.to === '') return param('(#100) The parameter to is required.');
+  const type = b.type ?? 'text';
+  if (type !== 'text') return param(`(#100) This fake only implements type "text", got ${JSON.stringify(type)}.`);
+  const text = b.text as Record<string, unknown> | undefined;
+  if (typeof text !== 'object' || text === null) return param("(#100) The parameter text['body'] is required.");
+  if (typeof text.body !== 'string' || text.body === '') return param("(#100) The parameter text['body'] is required.");
+  if (text.body.length > 4096) return param("(#100) Param text['body'] must be at most 4096 characters long.");
+  if (text.preview_url !== undefined && typeof text.preview_url !== 'boolean') {
+    return param("(#100) Param text['preview_url'] must be a boolean.");
+  }
+  if (b.context !== undefined) {
+    const c = b.context as Record<string, unknown> | null;
+    if (typeof c !== 'object' || c === null || typeof c.message_id !== 'string' || c.message_id === '') {
+      return param("(#100) The parameter context['message_id'] is required.");
+    }
+  }
+  return null;
+}
+
+/**
+ * Starts the fake on 127.0.0.1:0.
+ * @returns the handle; call `close()` in afterAll/afterEach.
+ */
+export async function startFakeWhatsAppCloud(opts: FakeWhatsAppCloudOptions = {}): Promise<FakeWhatsAppCloud> {
+  const token = opts.accessToken ?? whatsappDemoChannel.accessToken;
+  const phoneNumberIds = new Set(opts.phoneNumberIds ?? [whatsappDemoChannel.phoneNumberId]);
+  const version = opts.version ?? 'v21.0';
+  const requests: RecordedRequest[] = [];
+  const sentIds: string[] = [];
+  const failures: FakeGraphError[] = [];
+  const delays: number[] = [];
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = raw;
+      let jsonOk = false;
+      try {
+        body = raw === '' ? undefined : JSON.parse(raw);
+        jsonOk = raw !== '';
+      } catch {
+        /* keep raw text */
+      }
+      const path = req.url ?? '/';
+      requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+
+      const answer = (status: number, payload: unknown) => {
+        const send = () => {
+          if (res.destroyed) return;
+          res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
+          res.end(JSON.stringify(payload));
+        };
+        const delay = delays.shift();
+        if (delay) setTimeout(send, delay);
+        else send();
+      };
+      const fail = (e: FakeGraphError) => {
+        const { status, body: b } = graphError(e);
+        answer(status, b);
+      };
+
+      const forced = failures.shift();
+      if (forced) return fail(forced);
+
+      const auth = req.headers.authorization;
+      if (!auth || !auth.startsWith('Bearer ')) {
+        return fail({ httpStatus: 400, code: 2500, type: 'OAuthException', message: 'An active access token must be used to query information about the current user.' });
+      }
+      if (auth.slice('Bearer '.length) !== token) {
+        return fail({ httpStatus: 401, code: 190, type: 'OAuthException', message: 'Invalid OAuth access token - Cannot parse access token' });
+      }
+
+      const m = new RegExp(`^/${version.replace('.', '\\.')}/([^/?]+)/messages(?:\\?.*)?$`).exec(path);
+      if (!m || req.method !== 'POST') {
+        return fail({ code: 2500, type: 'OAuthException', message: `Unknown path components: ${path}` });
+      }
+      const phoneNumberId = decodeURIComponent(m[1]!);
+      if (!phoneNumberIds.has(phoneNumberId)) {
+        return fail({
+          code: 100,
+          error_subcode: 33,
+          type: 'GraphMethodException',
+          message: `Unsupported post request. Object with ID '${phoneNumberId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+        });
+      }
+      if (!jsonOk) return fail(param('(#100) The parameter messaging_product is required.'));
+      const invalid = validateSendBody(body);
+      if (invalid) return fail(invalid);
+
+      const to = (body as { to: string }).to;
+      const id = fakeWamid(to);
+      sentIds.push(id);
+      answer(200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to.replace(/\D/g, '') }], messages: [{ id }] });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}/${version}`,
+    requests,
+    sentIds,
+    failNext(error) {
+      failures.push(error);
+    },
+    delayNext(ms) {
+      delays.push(ms);
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      });
+    },
+  };
+}
