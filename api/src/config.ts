@@ -52,6 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   return {
     ...c,
+    // A relative DATA_DIR is relative to the repository root (pnpm runs scripts inside api/).
+    DATA_DIR: path.resolve(repoRoot, c.DATA_DIR),
     appSecretKey: c.APP_SECRET_KEY ?? DEV_APP_SECRET_KEY,
     jwtSecret: c.JWT_SECRET ?? DEV_JWT_SECRET,
     usingDevSecrets: !c.APP_SECRET_KEY || !c.JWT_SECRET,

@@ -317,7 +317,7 @@ function buildDemo(input: BuildInput): BuiltDemo {
 
   for (let i = 0; i < n; i++) {
     // Older threads are rarer than recent ones; i = n-1 lands just under 60 days ago.
-    const ageMs = Math.max(8 * MINUTE, Math.pow((i + f.number.float({ min: 0.05, max: 0.95 })) / n, 1.6) * 59.7 * DAY);
+    const ageMs = Math.max(8 * MINUTE, Math.pow((i + f.number.float({ min: 0.05, max: 0.95 })) / n, 1.9) * 59.7 * DAY);
     let createdMs = nowMs - ageMs;
     const ageDays = ageMs / DAY;
 
@@ -351,7 +351,7 @@ function buildDemo(input: BuildInput): BuiltDemo {
     const team: TeamName = scenario.team;
     const pool = agentsFor(team, lang);
     let assignee: UserRow | null = f.helpers.arrayElement(pool);
-    if (status === 'OPEN' ? f.datatype.boolean({ probability: 0.55 }) : !closed && f.datatype.boolean({ probability: 0.04 })) assignee = null;
+    if (status === 'OPEN' ? f.datatype.boolean({ probability: 0.6 }) : !closed && f.datatype.boolean({ probability: 0.1 })) assignee = null;
     if (internal) assignee = f.helpers.arrayElement(users.filter((u) => u.teams.includes(team) && u.role !== 'ADMIN'));
     const responder = assignee ?? f.helpers.arrayElement(pool);
     const firstLine = f.datatype.boolean({ probability: 0.2 }) ? f.helpers.arrayElement(agentsFor('Customer Service', lang)) : responder;
@@ -436,6 +436,9 @@ function buildDemo(input: BuildInput): BuiltDemo {
         const warnAt = slaMs ? createdMs + 0.8 * slaMs : null;
         if (warnAt && warnAt < nowMs - MINUTE) planned.push({ turn: null, kind: 'SYSTEM_NOTIFICATION', at: warnAt, system: P.slaWarning });
         else planned.push({ turn: null, kind: 'INCOMING', at: createdMs + Math.min(ageMs * 0.6, f.number.int({ min: 4, max: 40 }) * MINUTE), system: P.nudge });
+      }
+      if (planned.length < 3) {
+        planned.push({ turn: null, kind: 'SYSTEM_NOTIFICATION', at: createdMs + 500, system: P.queued(team) });
       }
       if (status === 'ESCALATED') {
         const last = planned.reduce((m, p) => Math.max(m, p.at), createdMs);
@@ -591,7 +594,10 @@ function buildDemo(input: BuildInput): BuiltDemo {
 
   // ---- tasks
   const tasks: Prisma.TaskCreateManyInput[] = [];
-  const withTask = f.helpers.shuffle(taskSources.filter((s) => s.scenario.task)).slice(0, 65);
+  // Prefer threads that are still open, so the demo has open and overdue tasks.
+  const candidates = f.helpers.shuffle(taskSources.filter((s) => s.scenario.task));
+  const openFirst = [...candidates.filter((s) => s.resolvedAt === null).slice(0, 38), ...candidates.filter((s) => s.resolvedAt !== null)];
+  const withTask = openFirst.slice(0, 65);
   for (const s of withTask) tasks.push(taskFromThread(f, ids, s, nowMs, users, organizationId));
   const agents = users.filter((u) => u.role !== 'ADMIN');
   for (const st of STANDALONE_TASKS) {
@@ -692,7 +698,8 @@ function cutTurns(f: Faker, turns: Turn[], status: ThreadStatus, internal: boole
     case 'IN_PROGRESS':
     case 'ESCALATED':
     default: {
-      const customerAfterAgent = idx('c', firstAgent + 1);
+      // The script's last customer line is usually a thank-you; an open thread stops before it.
+      const customerAfterAgent = idx('c', firstAgent + 1).filter((i, _, all) => all.length === 1 || i < turns.length - 1);
       if (!customerAfterAgent.length) return turns.slice(0, firstAgent + 1);
       return turns.slice(0, f.helpers.arrayElement(customerAfterAgent) + 1);
     }
@@ -763,6 +770,15 @@ function providerMessageId(ids: SeededIds, channel: DemoChannelSpec['key'], c: D
   }
 }
 
+const GREETING = /^(?:Hoi|Hallo|Hi|Hello|Beste|Dear|Goedemorgen|Goedemiddag|Goedendag|Buongiorno|Buonasera|Salve|Gentile|Ciao)(?: [^,!?.]{1,40})?[,!]\s+/u;
+
+/** Drops a chat-style salutation ("Hoi Sanne, ...") when the e-mail wrapper adds its own. */
+function stripGreeting(text: string): string {
+  const m = GREETING.exec(text);
+  const rest = m ? text.slice(m[0].length) : '';
+  return rest ? rest[0]!.toUpperCase() + rest.slice(1) : text;
+}
+
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -784,9 +800,9 @@ function renderForChannel(
   if (channel === 'email') {
     const body =
       dir === 'in'
-        ? `${P.greetAgent()}\n\n${text}\n\n${P.closingCustomer}\n${c.name}${c.companyName ? `\n${c.companyName}` : ''}`
+        ? `${P.greetAgent()}\n\n${stripGreeting(text)}\n\n${P.closingCustomer}\n${c.name}${c.companyName ? `\n${c.companyName}` : ''}`
         : sender
-          ? `${P.greetCustomer(ctx.first)}\n\n${text}\n\n${P.closingAgent}\n${sender.name}\n${P.signatureTeam}`
+          ? `${P.greetCustomer(ctx.first)}\n\n${stripGreeting(text)}\n\n${P.closingAgent}\n${sender.name}\n${P.signatureTeam}`
           : text;
     const html = body
       .split(/\n{2,}/)
@@ -860,6 +876,7 @@ function mentionsOf(text: string, users: { id: string; first: string }[]): Prism
 
 function systemEvent(text: string): string {
   if (/toegewezen|assigned|assegnata/i.test(text)) return 'thread.assigned';
+  if (/wachtrij|queued|in coda/i.test(text)) return 'thread.queued';
   if (/escal|inoltrata/i.test(text)) return 'thread.escalated';
   if (/SLA/i.test(text)) return 'sla.warning';
   if (/gesloten|closed|chiusa/i.test(text)) return 'thread.closed';

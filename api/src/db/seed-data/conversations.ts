@@ -711,6 +711,7 @@ export const PHRASES: Record<
     nudge: string;
     autoResponse: (org: string) => string;
     assigned: (agent: string) => string;
+    queued: (team: string) => string;
     closed: (agent: string) => string;
     resolved: (agent: string) => string;
     slaWarning: string;
@@ -728,6 +729,7 @@ export const PHRASES: Record<
     nudge: 'Hallo? Ik heb nog geen reactie gehad. Kan er iemand naar kijken?',
     autoResponse: (org) => `Bedankt voor je bericht aan ${org}! We reageren op werkdagen tussen 08:30 en 17:30 zo snel mogelijk.`,
     assigned: (agent) => `Gesprek toegewezen aan ${agent} (automatische toewijzing).`,
+    queued: (team) => `Gesprek in de wachtrij van ${team} geplaatst.`,
     closed: (agent) => `Gesprek gesloten door ${agent}.`,
     resolved: (agent) => `Gesprek gemarkeerd als opgelost door ${agent}.`,
     slaWarning: 'SLA-waarschuwing: 80% van de reactietijd is verstreken.',
@@ -744,6 +746,7 @@ export const PHRASES: Record<
     nudge: 'Hi, I haven\'t heard back yet. Could someone take a look?',
     autoResponse: (org) => `Thanks for contacting ${org}! We reply on weekdays between 08:30 and 17:30 (CET) as soon as possible.`,
     assigned: (agent) => `Conversation assigned to ${agent} (auto-assignment).`,
+    queued: (team) => `Conversation queued for ${team}.`,
     closed: (agent) => `Conversation closed by ${agent}.`,
     resolved: (agent) => `Conversation marked as resolved by ${agent}.`,
     slaWarning: 'SLA warning: 80% of the response time has elapsed.',
@@ -760,6 +763,7 @@ export const PHRASES: Record<
     nudge: 'Buongiorno, non ho ancora ricevuto risposta. Qualcuno può aiutarmi?',
     autoResponse: (org) => `Grazie per aver contattato ${org}! Rispondiamo dal lunedì al venerdì, dalle 08:30 alle 17:30, il prima possibile.`,
     assigned: (agent) => `Conversazione assegnata a ${agent} (assegnazione automatica).`,
+    queued: (team) => `Conversazione in coda per il team ${team}.`,
     closed: (agent) => `Conversazione chiusa da ${agent}.`,
     resolved: (agent) => `Conversazione segnata come risolta da ${agent}.`,
     slaWarning: 'Avviso SLA: è trascorso l\'80% del tempo di risposta.',

@@ -52,11 +52,14 @@ const BE_STREETS = ['Kerkstraat', 'Stationsstraat', 'Nieuwstraat', 'Molenstraat'
 const DE_CITIES: [string, string][] = [['Düsseldorf', '40'], ['Köln', '50'], ['Aachen', '52'], ['Münster', '48'], ['Essen', '45'], ['Kleve', '47']];
 const DE_STREETS = ['Hauptstraße', 'Bahnhofstraße', 'Gartenstraße', 'Schulstraße', 'Lindenstraße', 'Bergstraße'];
 
-/** Italian comuni (ISTAT name and province) with a postal code, for addresses and birthplaces. */
-const IT_CITIES: [string, string, string][] = [
-  ['Milano', 'MI', '20121'], ['Roma', 'RM', '00184'], ['Torino', 'TO', '10121'], ['Bologna', 'BO', '40121'], ['Firenze', 'FI', '50122'],
-  ['Verona', 'VR', '37121'], ['Bergamo', 'BG', '24121'], ['Brescia', 'BS', '25121'], ['Padova', 'PD', '35121'], ['Modena', 'MO', '41121'],
-  ['Parma', 'PR', '43121'], ['Genova', 'GE', '16121'], ['Napoli', 'NA', '80121'], ['Bari', 'BA', '70121'], ['Treviso', 'TV', '31100'], ['Monza', 'MB', '20900'],
+/**
+ * Italian comuni (ISTAT name and province) with a postal code and the provincial
+ * office code used in digits 8-10 of a partita IVA (the province's ISTAT number).
+ */
+const IT_CITIES: [string, string, string, number][] = [
+  ['Milano', 'MI', '20121', 15], ['Roma', 'RM', '00184', 58], ['Torino', 'TO', '10121', 1], ['Bologna', 'BO', '40121', 37], ['Firenze', 'FI', '50122', 48],
+  ['Verona', 'VR', '37121', 23], ['Bergamo', 'BG', '24121', 16], ['Brescia', 'BS', '25121', 17], ['Padova', 'PD', '35121', 28], ['Modena', 'MO', '41121', 36],
+  ['Parma', 'PR', '43121', 34], ['Genova', 'GE', '16121', 10], ['Napoli', 'NA', '80121', 63], ['Bari', 'BA', '70121', 72], ['Treviso', 'TV', '31100', 26], ['Monza', 'MB', '20900', 15],
 ];
 const IT_STREETS = ['Via Roma', 'Via Garibaldi', 'Corso Vittorio Emanuele II', 'Via Dante Alighieri', 'Via Mazzini', 'Viale Europa', 'Via Giuseppe Verdi', 'Via Cavour', 'Piazza della Repubblica', 'Via Matteotti', 'Via XX Settembre'];
 const IT_FIRST_M = ['Marco', 'Alessandro', 'Giuseppe', 'Luca', 'Andrea', 'Francesco', 'Matteo', 'Lorenzo', 'Davide', 'Stefano', 'Paolo', 'Roberto', 'Simone', 'Giovanni'];
@@ -205,11 +208,11 @@ export function generateCustomers(seed: number, count = 182): DemoCustomer[] {
     const gender = f.helpers.arrayElement(['M', 'F'] as const);
     const first = f.helpers.arrayElement(gender === 'M' ? IT_FIRST_M : IT_FIRST_F);
     const last = f.helpers.arrayElement(IT_LAST);
-    const [city, province, postalCode] = f.helpers.arrayElement(IT_CITIES);
+    const [city, province, postalCode, office] = f.helpers.arrayElement(IT_CITIES);
     const [birthplace, birthProvince] = f.helpers.arrayElement(IT_CITIES);
     const birthDate = { day: f.number.int({ min: 1, max: 28 }), month: f.number.int({ min: 1, max: 12 }), year: f.number.int({ min: 1955, max: 1998 }) };
     const personalCf = computeCodiceFiscale({ firstName: first, lastName: last, gender, birthDate, birthplace, province: birthProvince });
-    const piva = kind === 'person' ? null : makePartitaIva(f.number.int({ min: 1000000, max: 9999999 }), f.number.int({ min: 1, max: 100 }));
+    const piva = kind === 'person' ? null : makePartitaIva(f.number.int({ min: 100_000, max: 3_999_999 }), office);
     const companyName = kind === 'company' ? f.helpers.arrayElement(IT_COMPANY(last, city)) : kind === 'professional' ? `${first} ${last} – ${f.helpers.arrayElement(['Architetto', 'Geometra', 'Ingegnere', 'Commercialista'])}` : null;
     const pecDomain = f.helpers.arrayElement(['pec.it', 'legalmail.it']);
     const p = phone(f, f.helpers.arrayElement(['+39347', '+39333', '+39340', '+39328', '+39366']), 7);
