@@ -312,8 +312,16 @@ function buildDemo(input: BuildInput): BuiltDemo {
   const orderByCustomer = new Map<string, string>();
   let orderSerial = 10_000 + (seed % 400);
 
-  const channelWeights = DEMO_CHANNELS.map((spec) => ({ weight: spec.weight, value: spec.key }));
   const n = input.threadCount;
+  // Exact channel shares (35% WhatsApp, 35% e-mail, ...), in random order.
+  const totalWeight = DEMO_CHANNELS.reduce((sum, spec) => sum + spec.weight, 0);
+  const channelPlan = f.helpers.shuffle(
+    DEMO_CHANNELS.flatMap((spec, k) => {
+      const before = DEMO_CHANNELS.slice(0, k).reduce((sum, x) => sum + x.weight, 0);
+      const count = Math.round(((before + spec.weight) * n) / totalWeight) - Math.round((before * n) / totalWeight);
+      return Array.from({ length: count }, () => spec.key);
+    }),
+  );
 
   for (let i = 0; i < n; i++) {
     // Older threads are rarer than recent ones; i = n-1 lands just under 60 days ago.
@@ -321,7 +329,7 @@ function buildDemo(input: BuildInput): BuiltDemo {
     let createdMs = nowMs - ageMs;
     const ageDays = ageMs / DAY;
 
-    const channelKey = f.helpers.weightedArrayElement(channelWeights);
+    const channelKey = channelPlan[i]!;
     const channel = channelByKey.get(channelKey)!;
     const spec = channel.spec;
     const internal = spec.type === 'INTERNAL_TASK';
@@ -357,9 +365,10 @@ function buildDemo(input: BuildInput): BuiltDemo {
     const firstLine = f.datatype.boolean({ probability: 0.2 }) ? f.helpers.arrayElement(agentsFor('Customer Service', lang)) : responder;
     const lead = lang === 'it' ? userByKey.get('marco')! : leadFor(team);
 
-    // order reference per customer
+    // Order reference, kept per customer; always set when the script mentions it.
     let order: string | null = null;
-    if (customer && f.datatype.boolean({ probability: 0.88 })) {
+    const orderChance = mentionsOrder(scenario) ? 1 : scenario.type === 'SALES_INQUIRY' || scenario.type === 'PARTNER_INQUIRY' ? 0 : 0.6;
+    if (customer && f.datatype.boolean({ probability: orderChance })) {
       order = orderByCustomer.get(customer.id) ?? `CC-${new Date(createdMs).getUTCFullYear()}-${orderSerial++}`;
       orderByCustomer.set(customer.id, order);
     }
@@ -503,7 +512,7 @@ function buildDemo(input: BuildInput): BuiltDemo {
       const p = planned[k]!;
       const at = new Date(p.at);
       const nextAction = planned.slice(k + 1).find((q) => q.kind === 'OUTGOING' || q.kind === 'INTERNAL_NOTE');
-      const rawText = p.turn ? p.turn.text(ctx) : p.system === 'auto' ? P.autoResponse(org.name) : p.system!;
+      const rawText = (p.turn ? p.turn.text(ctx) : p.system === 'auto' ? P.autoResponse(org.name) : p.system!).replace(/\.\.(?=\s|$)/g, '.');
       const row: Prisma.MessageCreateManyInput = {
         id: ids.uuidv7(p.at),
         organizationId,
@@ -704,6 +713,27 @@ function cutTurns(f: Faker, turns: Turn[], status: ThreadStatus, internal: boole
       return turns.slice(0, f.helpers.arrayElement(customerAfterAgent) + 1);
     }
   }
+}
+
+const ORDER_PROBE = '\u0000order\u0000';
+const mentionsOrderCache = new Map<string, boolean>();
+
+/** Whether a script's subject, lines or task title use the order reference. */
+function mentionsOrder(s: Scenario): boolean {
+  let v = mentionsOrderCache.get(s.id);
+  if (v === undefined) {
+    const probe = { order: ORDER_PROBE } as ScriptContext;
+    const texts = [s.subject, ...s.turns.map((t) => t.text), ...(s.task ? [s.task.title] : [])];
+    v = texts.some((text) => {
+      try {
+        return text(probe).includes(ORDER_PROBE);
+      } catch {
+        return false;
+      }
+    });
+    mentionsOrderCache.set(s.id, v);
+  }
+  return v;
 }
 
 function makeContext(f: Faker, s: Scenario, c: DemoCustomer | null, agent: { first: string }, lead: { first: string }, order: string | null, createdMs: number): ScriptContext {

@@ -19,6 +19,7 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const builder = new SchemaBuilder<{
   Context: HubContext;
   PrismaTypes: PrismaTypes;
+  DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
   Scalars: {
@@ -27,6 +28,7 @@ export const builder = new SchemaBuilder<{
   };
   AuthScopes: { viewer: boolean; manager: boolean };
 }>({
+  defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
   scopeAuth: {
     authScopes: (ctx) => ({

@@ -500,7 +500,7 @@ const IT: Scenario[] = [
     subject: (x) => `Fattura elettronica non ricevuta – ordine ${x.order}`,
     tags: ['fattura', 'sdi', 'italia'],
     turns: [
-      c((x) => `Buongiorno, non abbiamo ricevuto la fattura elettronica per l'ordine ${x.order}. Il nostro commercialista ne ha bisogno entro fine mese. Vi ricordo i dati di ${x.company}.`),
+      c((x) => `Buongiorno, non abbiamo ricevuto la fattura elettronica per l'ordine ${x.order}. Il nostro commercialista ne ha bisogno entro fine mese per la contabilità di ${x.company}.`),
       a((x) => `Buongiorno ${x.first}, ci scusiamo per il ritardo. Verifico subito lo stato dell'invio allo SdI.`),
       n(() => 'Fattura scartata da SdI (codice destinatario errato in anagrafica). Correggere codice SDI e ritrasmettere.'),
       a(() => 'Ho verificato: la fattura è stata scartata dallo SdI perché in anagrafica avevamo un codice destinatario errato. L\'ho corretto e ritrasmesso oggi. Le allego anche la copia di cortesia in PDF.', 'invoice'),

@@ -21,7 +21,7 @@ export const DEMO_USERS: DemoUserSpec[] = [
   { key: 'alex', email: 'alex@chargecars.nl', name: 'Alex van den Berg', role: 'AGENT', skills: ['nl', 'en', 'technical', 'installation'], teams: ['Technical Support'] },
   { key: 'eva', email: 'eva@chargecars.nl', name: 'Eva Bakker', role: 'TEAM_LEAD', skills: ['nl', 'en', 'billing', 'whatsapp'], teams: ['Customer Service', 'Management'] },
   { key: 'marco', email: 'marco@chargecars.nl', name: 'Marco Rinaldi', role: 'TEAM_LEAD', skills: ['it', 'en', 'nl', 'technical', 'installation'], teams: ['Technical Support', 'Management'] },
-  { key: 'giulia', email: 'giulia@chargecars.nl', name: 'Giulia Conti', role: 'AGENT', skills: ['it', 'en', 'billing', 'whatsapp'], teams: ['Customer Service'] },
+  { key: 'giulia', email: 'giulia@chargecars.nl', name: 'Giulia Conti', role: 'AGENT', skills: ['it', 'en', 'billing', 'whatsapp'], teams: ['Customer Service', 'Sales'] },
   { key: 'fatima', email: 'fatima@chargecars.nl', name: 'Fatima El Amrani', role: 'AGENT', skills: ['nl', 'en', 'billing', 'whatsapp'], teams: ['Customer Service'] },
   { key: 'daan', email: 'daan@chargecars.nl', name: 'Daan Mulder', role: 'AGENT', skills: ['nl', 'installation', 'technical'], teams: ['Technical Support'] },
   { key: 'luca', email: 'luca@chargecars.nl', name: 'Luca Ferrari', role: 'AGENT', skills: ['it', 'en', 'technical', 'installation'], teams: ['Technical Support'] },

@@ -2,7 +2,8 @@
  * Validation of customer identifiers: phone numbers (libphonenumber-js, stored
  * as E.164), Italian codice fiscale (codice-fiscale-js) and partita IVA.
  */
-import CodiceFiscale from 'codice-fiscale-js';
+import * as codiceFiscaleModule from 'codice-fiscale-js';
+import type CodiceFiscaleClass from 'codice-fiscale-js';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 
@@ -24,6 +25,20 @@ export function isValidPartitaIva(value: string): boolean {
   }
   return (10 - (sum % 10)) % 10 === Number(value[10]);
 }
+
+/**
+ * The package's CommonJS bundle sets `module.exports.CodiceFiscale` while its
+ * typings declare a default export: a plain default import yields
+ * `{ CodiceFiscale }` at runtime (so `.check` was undefined and every personal
+ * codice fiscale was rejected). Pick the class from whichever shape loaded.
+ */
+const CodiceFiscale: typeof CodiceFiscaleClass = (() => {
+  const m = codiceFiscaleModule as unknown as { CodiceFiscale?: typeof CodiceFiscaleClass; default?: unknown };
+  const d = m.default as ({ CodiceFiscale?: typeof CodiceFiscaleClass } & typeof CodiceFiscaleClass) | undefined;
+  const cls = m.CodiceFiscale ?? d?.CodiceFiscale ?? d;
+  if (typeof cls?.check !== 'function') throw new Error('codice-fiscale-js: CodiceFiscale class not found');
+  return cls;
+})();
 
 /** A person's 16-character codice fiscale (checked with codice-fiscale-js) or a company's 11-digit one (= partita IVA rules). */
 export function isValidCodiceFiscale(value: string): boolean {

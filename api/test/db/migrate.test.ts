@@ -1,0 +1,131 @@
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDatabase, type Database } from '../../src/db/client.js';
+import { migrate, migrationsDir } from '../../src/db/migrate.js';
+
+const BASE_URL = process.env.TEST_DATABASE_URL;
+
+/** Every migration folder on disk with the sha256 of its file, computed here independently. */
+const onDisk = readdirSync(migrationsDir, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(path.join(migrationsDir, d.name, 'migration.sql')))
+  .map((d) => ({
+    name: d.name,
+    checksum: createHash('sha256').update(readFileSync(path.join(migrationsDir, d.name, 'migration.sql'))).digest('hex'),
+  }))
+  .sort((a, b) => (a.name < b.name ? -1 : 1));
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+});
+
+/** A fresh, empty database: PGlite in memory, or a scratch PostgreSQL database. */
+async function freshDatabaseUrl(): Promise<string | undefined> {
+  if (!BASE_URL) return undefined;
+  const name = `hub_migrate_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: BASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  cleanups.push(async () => {
+    const c = new pg.Client({ connectionString: BASE_URL });
+    await c.connect();
+    // Let closed pools' backends go away first: terminating a client that is
+    // still ending would surface as an unhandled 57P01 error in this process.
+    for (let i = 0; i < 50; i++) {
+      const { rows } = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+      if (rows[0].n === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  });
+  const u = new URL(BASE_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function open(url: string | undefined): Promise<Database> {
+  const db = await createDatabase({ databaseUrl: url, poolSize: 2 });
+  cleanups.push(() => db.close());
+  return db;
+}
+
+type Row = { id: string; migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number };
+const history = (db: Database) => db.sql.query<Row>('SELECT * FROM "_prisma_migrations" ORDER BY migration_name');
+
+describe(`migrate() on ${BASE_URL ? 'postgres' : 'pglite'}`, () => {
+  it('has at least one migration on disk', () => {
+    expect(onDisk.length).toBeGreaterThan(0);
+  });
+
+  it('applies every migration on a fresh database, records sha256 checksums, and a second run applies nothing', async () => {
+    const db = await open(await freshDatabaseUrl());
+    const first = await migrate(db.sql);
+    expect(first.applied).toEqual(onDisk.map((m) => m.name));
+    expect(first.alreadyApplied).toBe(0);
+
+    const rows = await history(db);
+    expect(rows.map((r) => ({ name: r.migration_name, checksum: r.checksum }))).toEqual(onDisk);
+    for (const r of rows) {
+      expect(r.finished_at).not.toBeNull();
+      expect(r.rolled_back_at).toBeNull();
+      expect(r.id).toMatch(/^[0-9a-f-]{36}$/);
+    }
+    // The schema really exists.
+    const tables = await db.sql.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['Thread', 'Message', 'Customer', 'AuditLog', '_prisma_migrations']));
+
+    const second = await migrate(db.sql);
+    expect(second.applied).toEqual([]);
+    expect(second.alreadyApplied).toBe(onDisk.length);
+    expect(await history(db)).toEqual(rows);
+  });
+
+  it('applies a new migration folder added later, and only that one', async () => {
+    const db = await open(await freshDatabaseUrl());
+    await migrate(db.sql);
+    const dir = mkdtempSync(path.join(tmpdir(), 'hub-migrations-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const extra = '99991231000000_test_extra';
+    const body = 'CREATE TABLE "MigrateTestExtra" ("id" INTEGER PRIMARY KEY);\n';
+    cpSync(migrationsDir, dir, { recursive: true });
+    mkdirSync(path.join(dir, extra));
+    writeFileSync(path.join(dir, extra, 'migration.sql'), body);
+    const res = await migrate(db.sql, dir);
+    expect(res.applied).toEqual([extra]);
+    const row = (await history(db)).find((r) => r.migration_name === extra);
+    expect(row?.checksum).toBe(createHash('sha256').update(body).digest('hex'));
+    expect(await db.sql.query('SELECT * FROM "MigrateTestExtra"')).toEqual([]);
+  });
+
+  it('throws when a recorded checksum does not match the file', async () => {
+    const db = await open(await freshDatabaseUrl());
+    await migrate(db.sql);
+    const name = onDisk[0]!.name;
+    await db.sql.query('UPDATE "_prisma_migrations" SET checksum = $1 WHERE migration_name = $2', ['0'.repeat(64), name]);
+    await expect(migrate(db.sql)).rejects.toThrow(/checksum/);
+    // The lock was released: after repairing the row, migrate works again.
+    await db.sql.query('UPDATE "_prisma_migrations" SET checksum = $1 WHERE migration_name = $2', [onDisk[0]!.checksum, name]);
+    await expect(migrate(db.sql)).resolves.toMatchObject({ applied: [] });
+  });
+
+  it.skipIf(!BASE_URL)('two concurrent migrate() calls on two connections both succeed, one row per migration', async () => {
+    const url = await freshDatabaseUrl();
+    const a = await open(url);
+    const b = await open(url);
+    const [ra, rb] = await Promise.all([migrate(a.sql), migrate(b.sql)]);
+    // Exactly one of them applied each migration.
+    expect([...ra.applied, ...rb.applied].sort()).toEqual(onDisk.map((m) => m.name));
+    const rows = await history(a);
+    expect(rows.map((r) => r.migration_name)).toEqual(onDisk.map((m) => m.name));
+    const perName = await a.sql.query<{ n: string }>('SELECT count(*)::int AS n FROM "_prisma_migrations" GROUP BY migration_name');
+    expect(perName.every((r) => Number(r.n) === 1)).toBe(true);
+  });
+});

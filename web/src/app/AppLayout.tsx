@@ -1,0 +1,82 @@
+import { Outlet, useNavigate } from 'react-router';
+import { useApolloClient, useQuery } from '@apollo/client/react';
+import { AppShell, Avatar, Group, Menu, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
+import { IconChevronDown, IconHeadset, IconLogout } from '@tabler/icons-react';
+import { graphql } from '../gql';
+import { setToken } from './auth';
+import { LiveUpdates } from './LiveUpdates';
+import { initials } from '../shared/time';
+
+export const AppViewerQuery = graphql(`
+  query AppViewer {
+    viewer {
+      id
+      name
+      email
+      role
+    }
+  }
+`);
+
+export function AppLayout() {
+  const client = useApolloClient();
+  const navigate = useNavigate();
+  const { data } = useQuery(AppViewerQuery);
+  const viewer = data?.viewer;
+
+  const logout = async () => {
+    setToken(null);
+    await client.clearStore();
+    navigate('/login', { replace: true });
+  };
+
+  return (
+    <AppShell header={{ height: 56 }} padding={0}>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group gap="xs">
+            <ThemeIcon variant="light" radius="md">
+              <IconHeadset size={18} />
+            </ThemeIcon>
+            <Text fw={700}>Hub</Text>
+            <Text c="dimmed" size="sm">
+              Inbox
+            </Text>
+          </Group>
+          {viewer && (
+            <Menu position="bottom-end" withArrow>
+              <Menu.Target>
+                <UnstyledButton aria-label="Account menu">
+                  <Group gap={8}>
+                    <Avatar size={28} radius="xl" color="indigo">
+                      {initials(viewer.name ?? viewer.email ?? '?')}
+                    </Avatar>
+                    <div>
+                      <Text size="sm" fw={500} lh={1.1} data-testid="viewer-name">
+                        {viewer.name ?? viewer.email}
+                      </Text>
+                      <Text size="xs" c="dimmed" lh={1.1}>
+                        {viewer.role?.toLowerCase().replace('_', ' ')}
+                      </Text>
+                    </div>
+                    <IconChevronDown size={14} />
+                  </Group>
+                </UnstyledButton>
+              </Menu.Target>
+              <Menu.Dropdown>
+                <Menu.Label>{viewer.email}</Menu.Label>
+                <Menu.Item leftSection={<IconLogout size={14} />} onClick={() => void logout()}>
+                  Sign out
+                </Menu.Item>
+              </Menu.Dropdown>
+            </Menu>
+          )}
+        </Group>
+      </AppShell.Header>
+      <AppShell.Main>
+        <LiveUpdates />
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

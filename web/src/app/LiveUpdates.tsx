@@ -1,0 +1,112 @@
+import { useEffect, useMemo } from 'react';
+import { useApolloClient, useSubscription } from '@apollo/client/react';
+import type { ApolloClient } from '@apollo/client';
+import { graphql } from '../gql';
+import { appendMessageToThread, bumpThreadInLists } from './cacheUpdates';
+import { InboxThreadsQuery } from '../features/inbox/ThreadList';
+
+export const LiveMessageAddedSubscription = graphql(`
+  subscription LiveMessageAdded {
+    messageAdded {
+      id
+      createdAt
+      ...MessageItem_message
+      thread {
+        id
+        ...ThreadRow_thread
+        ...WhatsAppWindow_thread
+      }
+    }
+  }
+`);
+
+export const LiveMessageUpdatedSubscription = graphql(`
+  subscription LiveMessageUpdated {
+    messageUpdated {
+      id
+      deliveryStatus
+      readAt
+    }
+  }
+`);
+
+export const LiveThreadUpdatedSubscription = graphql(`
+  subscription LiveThreadUpdated {
+    threadUpdated {
+      id
+      ...ThreadRow_thread
+      ...ThreadHeader_thread
+      ...WhatsAppWindow_thread
+    }
+  }
+`);
+
+/** Refetch the active inbox list(s) at most once per `ms` (coalesces bursts of events). */
+function makeListRefetcher(client: ApolloClient, ms = 300) {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const run = () => {
+    timer = null;
+    void client.refetchQueries({ include: [InboxThreadsQuery] });
+  };
+  return {
+    schedule() {
+      if (!timer) timer = setTimeout(run, ms);
+    },
+    cancel() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
+
+/**
+ * Organisation-wide live updates, mounted once for the signed-in app.
+ *
+ * Every payload is normalised into the cache by Apollo (Message:id, Thread:id), which already
+ * refreshes open timelines' message ticks and inbox row fields. Lists need explicit help:
+ * - messageAdded: append to Thread.messages windows, move the thread to the top of cached
+ *   inbox lists; if the thread is in no cached list, refetch the visible list.
+ * - threadUpdated: a thread we have never listed (e.g. just created) triggers a list refetch.
+ */
+export function LiveUpdates() {
+  const client = useApolloClient();
+  const refetcher = useMemo(() => makeListRefetcher(client), [client]);
+  useEffect(() => () => refetcher.cancel(), [refetcher]);
+
+  useSubscription(LiveMessageAddedSubscription, {
+    onData: ({ client: c, data }) => {
+      const message = data.data?.messageAdded;
+      if (!message?.thread) return;
+      const ref = c.cache.identify(message);
+      if (ref) appendMessageToThread(c.cache, message.thread.id, { __ref: ref });
+      if (!bumpThreadInLists(c.cache, message.thread.id)) refetcher.schedule();
+    },
+  });
+
+  useSubscription(LiveMessageUpdatedSubscription);
+
+  useSubscription(LiveThreadUpdatedSubscription, {
+    onData: ({ client: c, data }) => {
+      const thread = data.data?.threadUpdated;
+      if (!thread) return;
+      if (!isThreadListed(c, thread.id)) refetcher.schedule();
+    },
+  });
+
+  return null;
+}
+
+function isThreadListed(client: ApolloClient, threadId: string): boolean {
+  let listed = false;
+  client.cache.modify<Record<string, unknown>>({
+    id: 'ROOT_QUERY',
+    fields: {
+      threads(existing, { readField }) {
+        const edges = (existing as unknown as { edges?: { node: never }[] } | undefined)?.edges;
+        if (edges?.some((e) => readField<string>('id', e.node) === threadId)) listed = true;
+        return existing;
+      },
+    },
+  });
+  return listed;
+}

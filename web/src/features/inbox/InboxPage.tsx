@@ -1,0 +1,73 @@
+import { useState, useEffect } from 'react';
+import { Outlet, useMatch, useNavigate, useSearchParams } from 'react-router';
+import { Box, CloseButton, ScrollArea, Tabs, TextInput } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconSearch } from '@tabler/icons-react';
+import { ThreadList } from './ThreadList';
+import { INBOX_VIEWS, isInboxView, type InboxView } from './filters';
+import classes from './InboxPage.module.css';
+
+/** Two-pane inbox: conversation list on the left, the routed thread view on the right. */
+export function InboxPage() {
+  const [params, setParams] = useSearchParams();
+  const navigate = useNavigate();
+  const match = useMatch('/threads/:id');
+  const selectedId = match?.params.id ?? null;
+
+  const viewParam = params.get('view');
+  const view: InboxView = isInboxView(viewParam) ? viewParam : 'all';
+  const [searchInput, setSearchInput] = useState(params.get('q') ?? '');
+  const [search] = useDebouncedValue(searchInput, 300);
+
+  useEffect(() => {
+    const next = new URLSearchParams(params);
+    if (search.trim()) next.set('q', search.trim());
+    else next.delete('q');
+    if (next.toString() !== params.toString()) setParams(next, { replace: true });
+  }, [search]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const setView = (v: string | null) => {
+    const next = new URLSearchParams(params);
+    if (!v || v === 'all') next.delete('view');
+    else next.set('view', v);
+    setParams(next);
+  };
+
+  const openThread = (id: string) => {
+    navigate({ pathname: `/threads/${encodeURIComponent(id)}`, search: params.toString() });
+  };
+
+  return (
+    <div className={classes.layout}>
+      <section className={classes.listPane} aria-label="Conversations">
+        <Box p="sm" pb={0}>
+          <TextInput
+            aria-label="Search conversations"
+            placeholder="Search customer, subject, message…"
+            leftSection={<IconSearch size={16} />}
+            value={searchInput}
+            onChange={(e) => setSearchInput(e.currentTarget.value)}
+            rightSection={
+              searchInput ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearchInput('')} /> : null
+            }
+          />
+        </Box>
+        <Tabs value={view} onChange={setView} variant="default" mt="xs">
+          <Tabs.List grow className={classes.tabs}>
+            {INBOX_VIEWS.map((v) => (
+              <Tabs.Tab key={v.value} value={v.value} px={6}>
+                {v.label}
+              </Tabs.Tab>
+            ))}
+          </Tabs.List>
+        </Tabs>
+        <ScrollArea className={classes.scroll} type="auto">
+          <ThreadList view={view} search={search} selectedId={selectedId} onOpen={openThread} />
+        </ScrollArea>
+      </section>
+      <section className={classes.threadPane} aria-label="Conversation">
+        <Outlet />
+      </section>
+    </div>
+  );
+}

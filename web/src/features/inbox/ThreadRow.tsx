@@ -1,0 +1,129 @@
+import { memo } from 'react';
+import { Avatar, Badge, Group, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { IconClockExclamation, IconClock } from '@tabler/icons-react';
+import { graphql, getFragmentData, type FragmentType } from '../../gql';
+import {
+  ChannelIcon,
+  PRIORITY_COLOR,
+  PRIORITY_LABEL,
+  STATUS_COLOR,
+  STATUS_LABEL,
+} from '../../shared/labels';
+import { dueState, initials, listTime } from '../../shared/time';
+import classes from './ThreadRow.module.css';
+
+export const ThreadRow_thread = graphql(`
+  fragment ThreadRow_thread on Thread {
+    id
+    subject
+    priority
+    status
+    overdue
+    responseDueAt
+    lastMessageAt
+    channel {
+      id
+      type
+      name
+    }
+    customer {
+      id
+      name
+    }
+    assignee {
+      id
+      name
+    }
+    lastMessage {
+      id
+      type
+      content
+    }
+  }
+`);
+
+interface Props {
+  thread: FragmentType<typeof ThreadRow_thread>;
+  selected: boolean;
+  now: Date;
+  onOpen: (id: string) => void;
+}
+
+function ThreadRowImpl(props: Props) {
+  const t = getFragmentData(ThreadRow_thread, props.thread);
+  const due = dueState(t.responseDueAt, t.overdue ?? false, props.now);
+  const priority = t.priority ?? 'NORMAL';
+  const status = t.status ?? 'OPEN';
+  const assigneeName = t.assignee?.name ?? null;
+  const preview = t.lastMessage
+    ? `${t.lastMessage.type === 'INTERNAL_NOTE' ? 'Note: ' : t.lastMessage.type === 'OUTGOING' ? 'You: ' : ''}${t.lastMessage.content ?? ''}`
+    : '';
+
+  return (
+    <UnstyledButton
+      data-testid="thread-row"
+      data-thread-id={t.id}
+      aria-current={props.selected ? 'true' : undefined}
+      className={classes.row}
+      data-selected={props.selected || undefined}
+      onClick={() => props.onOpen(t.id)}
+    >
+      <Group gap="sm" wrap="nowrap" align="flex-start">
+        <Stack gap={6} align="center" pt={2}>
+          {t.channel?.type && <ChannelIcon type={t.channel.type} size={18} />}
+        </Stack>
+        <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
+          <Group justify="space-between" wrap="nowrap" gap="xs">
+            <Text fw={600} size="sm" truncate data-testid="thread-customer">
+              {t.customer?.name ?? 'Unknown customer'}
+            </Text>
+            {t.lastMessageAt && (
+              <Text size="xs" c="dimmed" style={{ flexShrink: 0 }} title={new Date(t.lastMessageAt).toLocaleString()}>
+                {listTime(t.lastMessageAt, props.now)}
+              </Text>
+            )}
+          </Group>
+          <Text size="sm" truncate data-testid="thread-subject">
+            {t.subject}
+          </Text>
+          <Text size="xs" c="dimmed" lineClamp={1} data-testid="thread-preview">
+            {preview}
+          </Text>
+          <Group gap={6} mt={4} wrap="nowrap">
+            <Badge size="xs" variant="light" color={PRIORITY_COLOR[priority]} data-testid="priority-badge">
+              {PRIORITY_LABEL[priority]}
+            </Badge>
+            <Badge size="xs" variant="dot" color={STATUS_COLOR[status]}>
+              {STATUS_LABEL[status]}
+            </Badge>
+            {due && (
+              <Badge
+                size="xs"
+                variant={due.kind === 'overdue' ? 'filled' : 'outline'}
+                color={due.kind === 'overdue' ? 'red' : 'gray'}
+                leftSection={due.kind === 'overdue' ? <IconClockExclamation size={11} /> : <IconClock size={11} />}
+                data-testid="due-label"
+              >
+                {due.label}
+              </Badge>
+            )}
+            <div style={{ flex: 1 }} />
+            {t.assignee ? (
+              <Tooltip label={`Assigned to ${assigneeName ?? 'agent'}`} withArrow>
+                <Avatar size={20} radius="xl" color="indigo" aria-label={`Assignee ${assigneeName ?? ''}`}>
+                  {initials(assigneeName ?? '?')}
+                </Avatar>
+              </Tooltip>
+            ) : (
+              <Text size="xs" c="dimmed">
+                Unassigned
+              </Text>
+            )}
+          </Group>
+        </Stack>
+      </Group>
+    </UnstyledButton>
+  );
+}
+
+export const ThreadRow = memo(ThreadRowImpl);

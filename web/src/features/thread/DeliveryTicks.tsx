@@ -1,0 +1,41 @@
+import { Tooltip } from '@mantine/core';
+import { IconCheck, IconChecks, IconClock, IconAlertTriangle } from '@tabler/icons-react';
+import type { DeliveryStatus } from '../../gql/graphql';
+
+const LABEL: Record<DeliveryStatus, string> = {
+  PENDING: 'Sending',
+  SENT: 'Sent',
+  DELIVERED: 'Delivered',
+  READ: 'Read',
+  FAILED: 'Failed to send',
+  BOUNCED: 'Bounced',
+};
+
+/** WhatsApp-style delivery indicator for outgoing messages. */
+export function DeliveryTicks({ status }: { status: DeliveryStatus }) {
+  const common = { size: 14, 'aria-label': LABEL[status], role: 'img' } as const;
+  let icon;
+  switch (status) {
+    case 'PENDING':
+      icon = <IconClock {...common} color="var(--mantine-color-gray-6)" />;
+      break;
+    case 'SENT':
+      icon = <IconCheck {...common} color="var(--mantine-color-gray-6)" />;
+      break;
+    case 'DELIVERED':
+      icon = <IconChecks {...common} color="var(--mantine-color-gray-6)" />;
+      break;
+    case 'READ':
+      icon = <IconChecks {...common} color="var(--mantine-color-blue-6)" />;
+      break;
+    default:
+      icon = <IconAlertTriangle {...common} color="var(--mantine-color-red-6)" />;
+  }
+  return (
+    <Tooltip label={LABEL[status]} withArrow>
+      <span data-testid="delivery-status" data-status={status} style={{ display: 'inline-flex' }}>
+        {icon}
+      </span>
+    </Tooltip>
+  );
+}

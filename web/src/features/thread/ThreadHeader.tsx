@@ -1,0 +1,191 @@
+import { Anchor, Avatar, Badge, Group, Select, Stack, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconBuilding, IconMail, IconPhone } from '@tabler/icons-react';
+import { useQuery } from '@apollo/client/react';
+import { graphql, getFragmentData, type FragmentType } from '../../gql';
+import type { Priority, ThreadStatus } from '../../gql/graphql';
+import { ChannelIcon, CHANNEL_LABEL, PRIORITY_LABEL, STATUS_LABEL } from '../../shared/labels';
+import { initials } from '../../shared/time';
+import { useUpdateThread } from './useUpdateThread';
+import { useAssignThread } from './useAssignThread';
+import { toUserErrors } from '../../shared/userErrors';
+
+export const ThreadHeader_thread = graphql(`
+  fragment ThreadHeader_thread on Thread {
+    id
+    subject
+    status
+    priority
+    orderReference
+    channel {
+      id
+      type
+      name
+    }
+    customer {
+      id
+      name
+      email
+      phone
+      companyName
+      tier
+    }
+    assignee {
+      id
+      name
+    }
+  }
+`);
+
+export const ThreadHeaderAgentsQuery = graphql(`
+  query ThreadHeaderAgents {
+    agents(first: 100) {
+      edges {
+        node {
+          id
+          name
+          role
+        }
+      }
+    }
+  }
+`);
+
+const STATUS_OPTIONS = (Object.keys(STATUS_LABEL) as ThreadStatus[]).map((v) => ({ value: v, label: STATUS_LABEL[v] }));
+const PRIORITY_OPTIONS = (Object.keys(PRIORITY_LABEL) as Priority[]).map((v) => ({ value: v, label: PRIORITY_LABEL[v] }));
+const UNASSIGNED = '__unassigned__';
+
+function reportErrors(title: string, errors: readonly { message: string }[]) {
+  if (errors.length > 0) {
+    notifications.show({ color: 'red', title, message: errors.map((e) => e.message).join('\n') });
+  }
+}
+
+export function ThreadHeader(props: { thread: FragmentType<typeof ThreadHeader_thread> }) {
+  const t = getFragmentData(ThreadHeader_thread, props.thread);
+  const status = t.status ?? 'OPEN';
+  const priority = t.priority ?? 'NORMAL';
+  const [updateThread] = useUpdateThread();
+  const [assignThread] = useAssignThread();
+  const { data: agentsData } = useQuery(ThreadHeaderAgentsQuery);
+
+  const agentOptions = [
+    { value: UNASSIGNED, label: 'Unassigned' },
+    ...(agentsData?.agents.edges.map((e) => ({ value: e.node.id, label: e.node.name ?? e.node.id })) ?? []),
+  ];
+  // Keep the current assignee selectable even before the agent list arrives.
+  if (t.assignee && !agentOptions.some((o) => o.value === t.assignee!.id)) {
+    agentOptions.push({ value: t.assignee.id, label: t.assignee.name ?? t.assignee.id });
+  }
+
+  const onUpdate = async (input: { status?: ThreadStatus; priority?: Priority }) => {
+    try {
+      const { data } = await updateThread({ id: t.id, status, priority, subject: t.subject ?? '' }, input);
+      reportErrors('Could not update conversation', toUserErrors(data?.updateThread?.errors));
+    } catch (e) {
+      reportErrors('Could not update conversation', [e as Error]);
+    }
+  };
+
+  const onAssign = async (value: string | null) => {
+    try {
+      const { data } = await assignThread(t.id, value === UNASSIGNED ? null : value);
+      reportErrors('Could not assign conversation', toUserErrors(data?.assignThread?.errors));
+    } catch (e) {
+      reportErrors('Could not assign conversation', [e as Error]);
+    }
+  };
+
+  const c = t.customer;
+  return (
+    <Stack gap="xs" p="md" style={{ borderBottom: '1px solid var(--mantine-color-gray-3)', background: 'var(--mantine-color-white)' }}>
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <Group gap="sm" wrap="nowrap" style={{ minWidth: 0 }}>
+          <Avatar radius="xl" color="indigo" size={40}>
+            {c?.name ? initials(c.name) : '?'}
+          </Avatar>
+          <Stack gap={0} style={{ minWidth: 0 }}>
+            <Group gap={6}>
+              <Text fw={600} data-testid="customer-name">
+                {c?.name ?? 'Unknown customer'}
+              </Text>
+              {c?.tier && c.tier !== 'STANDARD' && (
+                <Badge size="xs" variant="light" color="violet">
+                  {c.tier.toLowerCase()}
+                </Badge>
+              )}
+            </Group>
+            <Group gap="md" c="dimmed">
+              {c?.phone && (
+                <Group gap={4}>
+                  <IconPhone size={13} />
+                  <Text size="xs">{c.phone}</Text>
+                </Group>
+              )}
+              {c?.email && (
+                <Group gap={4}>
+                  <IconMail size={13} />
+                  <Anchor size="xs" href={`mailto:${c.email}`} c="dimmed">
+                    {c.email}
+                  </Anchor>
+                </Group>
+              )}
+              {c?.companyName && (
+                <Group gap={4}>
+                  <IconBuilding size={13} />
+                  <Text size="xs">{c.companyName}</Text>
+                </Group>
+              )}
+            </Group>
+          </Stack>
+        </Group>
+        <Group gap={6} c="dimmed" style={{ flexShrink: 0 }}>
+          {t.channel?.type && <ChannelIcon type={t.channel.type} />}
+          <Text size="xs">{t.channel?.name || (t.channel?.type ? CHANNEL_LABEL[t.channel.type] : '')}</Text>
+        </Group>
+      </Group>
+      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
+        <Stack gap={0} style={{ minWidth: 0, flex: 1 }}>
+          <Title order={4} lineClamp={1} data-testid="thread-subject-title">
+            {t.subject}
+          </Title>
+          {t.orderReference && (
+            <Text size="xs" c="dimmed">
+              Order {t.orderReference}
+            </Text>
+          )}
+        </Stack>
+        <Group gap="xs" wrap="nowrap">
+          <Select
+            label="Status"
+            size="xs"
+            w={170}
+            data={STATUS_OPTIONS}
+            value={status}
+            allowDeselect={false}
+            onChange={(v) => v && v !== status && onUpdate({ status: v as ThreadStatus })}
+          />
+          <Select
+            label="Priority"
+            size="xs"
+            w={110}
+            data={PRIORITY_OPTIONS}
+            value={priority}
+            allowDeselect={false}
+            onChange={(v) => v && v !== priority && onUpdate({ priority: v as Priority })}
+          />
+          <Select
+            label="Assignee"
+            size="xs"
+            w={170}
+            data={agentOptions}
+            value={t.assignee?.id ?? UNASSIGNED}
+            searchable
+            allowDeselect={false}
+            onChange={(v) => v !== (t.assignee?.id ?? UNASSIGNED) && onAssign(v)}
+          />
+        </Group>
+      </Group>
+    </Stack>
+  );
+}
