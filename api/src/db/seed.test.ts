@@ -9,7 +9,7 @@ import { migrate } from './migrate.js';
 import { DEMO_LOGINS, isDatabaseEmpty, seedDemo, type SeedDemoResult } from './seed.js';
 import { CHANNEL_SECRET_KEYS, DEMO_PROVIDERS } from './seed-data/channels.js';
 import { generateCustomers } from './seed-data/customers.js';
-import { CodiceFiscale, isValidPartitaIva, makePartitaIva, partitaIvaCheckDigit } from './seed-data/italian-ids.js';
+import { CodiceFiscale, isValidPartitaIva, makePartitaIva, partitaIvaCheckDigit } from '../modules/customer/italian-ids.js';
 import { DEMO_TEMPLATES } from './seed-data/templates.js';
 
 const NOW = new Date('2026-11-20T10:30:00Z');

@@ -386,7 +386,6 @@ function buildDemo(input: BuildInput): BuiltDemo {
 
     // which turns happened so far
     const turns = cutTurns(f, scenario.turns, status, internal);
-    const extra: { kind: 'assigned' | 'auto' | 'nudge' | 'sla' | 'escalated' | 'close' | 'waitingNote' }[] = [];
 
     // timeline
     const slaMs = spec.responseSlaHours == null ? null : spec.responseSlaHours * HOUR;
@@ -436,7 +435,6 @@ function buildDemo(input: BuildInput): BuiltDemo {
     if (!internal) {
       if (supportsAuto && (status === 'OPEN' || !isBusinessTime(createdMs))) {
         planned.push({ turn: null, kind: 'AUTO_RESPONSE', at: createdMs + f.number.int({ min: 3, max: 20 }) * 1000, system: 'auto' });
-        extra.push({ kind: 'auto' });
       }
       if (assignee && (f.datatype.boolean({ probability: 0.5 }) || planned.length < 3)) {
         planned.push({ turn: null, kind: 'SYSTEM_NOTIFICATION', at: createdMs + f.number.int({ min: 1, max: 3 }) * 1000, system: P.assigned(assignee.name) });

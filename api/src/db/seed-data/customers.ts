@@ -8,7 +8,7 @@ import { Faker, base, de, en, it, nl, nl_BE } from '@faker-js/faker';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import type { CustomerTier } from '../../generated/prisma/enums.js';
 import type { Lang } from './conversations.js';
-import { computeCodiceFiscale, makePartitaIva } from './italian-ids.js';
+import { computeCodiceFiscale, makePartitaIva } from '../../modules/customer/italian-ids.js';
 
 export interface DemoCustomer {
   name: string;

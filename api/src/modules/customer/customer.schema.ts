@@ -7,6 +7,7 @@ import { createCustomer, updateCustomer } from './customer.service.js';
 
 export const CustomerNode = builder.prismaNode('Customer', {
   id: { field: 'id' },
+  nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A person or business the organization serves.',
   fields: (t) => ({
     name: t.exposeString('name'),

@@ -2,43 +2,11 @@
  * Validation of customer identifiers: phone numbers (libphonenumber-js, stored
  * as E.164), Italian codice fiscale (codice-fiscale-js) and partita IVA.
  */
-import * as codiceFiscaleModule from 'codice-fiscale-js';
-import type CodiceFiscaleClass from 'codice-fiscale-js';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
+import { CodiceFiscale, isValidPartitaIva } from './italian-ids.js';
 
-/**
- * Checks an Italian partita IVA: 11 digits whose last is the check digit of
- * the Luhn-style algorithm in D.M. 23/12/1976 art. 2 (odd positions summed,
- * even positions doubled with 9 subtracted above 9; check = (10 - sum mod 10) mod 10).
- */
-export function isValidPartitaIva(value: string): boolean {
-  if (!/^\d{11}$/.test(value) || value === '00000000000') return false;
-  let sum = 0;
-  for (let i = 0; i < 10; i++) {
-    let d = Number(value[i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return (10 - (sum % 10)) % 10 === Number(value[10]);
-}
-
-/**
- * The package's CommonJS bundle sets `module.exports.CodiceFiscale` while its
- * typings declare a default export: a plain default import yields
- * `{ CodiceFiscale }` at runtime (so `.check` was undefined and every personal
- * codice fiscale was rejected). Pick the class from whichever shape loaded.
- */
-const CodiceFiscale: typeof CodiceFiscaleClass = (() => {
-  const m = codiceFiscaleModule as unknown as { CodiceFiscale?: typeof CodiceFiscaleClass; default?: unknown };
-  const d = m.default as ({ CodiceFiscale?: typeof CodiceFiscaleClass } & typeof CodiceFiscaleClass) | undefined;
-  const cls = m.CodiceFiscale ?? d?.CodiceFiscale ?? d;
-  if (typeof cls?.check !== 'function') throw new Error('codice-fiscale-js: CodiceFiscale class not found');
-  return cls;
-})();
+export { isValidPartitaIva };
 
 /** A person's 16-character codice fiscale (checked with codice-fiscale-js) or a company's 11-digit one (= partita IVA rules). */
 export function isValidCodiceFiscale(value: string): boolean {
