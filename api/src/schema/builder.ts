@@ -16,7 +16,9 @@ import type { HubContext } from '../shared/context.js';
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
 
-export const builder = new SchemaBuilder<{
+export interface HubTypes extends PothosSchemaTypes.ExtendDefaultTypes<HubSchemaTypes> {}
+
+type HubSchemaTypes = {
   Context: HubContext;
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
@@ -27,7 +29,9 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
   };
   AuthScopes: { viewer: boolean; manager: boolean };
-}>({
+};
+
+export const builder = new SchemaBuilder<HubSchemaTypes>({
   defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
   scopeAuth: {

@@ -2,11 +2,12 @@
  * Schema pieces shared by every module: scalars, the typed mutation error, and
  * helpers to decode Relay global ids and to run a mutation into a payload.
  */
+import type { ObjectRef } from '@pothos/core';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { ZodError } from 'zod';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../shared/errors.js';
-import { builder } from './builder.js';
+import { builder, type HubTypes } from './builder.js';
 
 builder.addScalarType('DateTime', DateTimeResolver, {});
 builder.addScalarType('JSON', JSONResolver, {});
@@ -30,6 +31,19 @@ export const UserError = builder.objectRef<UserErrorShape>('UserError').implemen
     field: t.string({ nullable: true, description: 'Input path the error refers to, e.g. "input.email".', resolve: (e) => e.field ?? null }),
   }),
 });
+
+/**
+ * The payload type of a mutation: `{ <key>: <type> (null on failure), errors: [UserError!]! }`,
+ * e.g. payloadType('TaskPayload', 'task', TaskNode) for `{ task: Task, errors }`.
+ */
+export function payloadType<K extends string, Shape>(name: string, key: K, type: ObjectRef<HubTypes, Shape>) {
+  return builder.objectRef<{ [P in K]?: Shape } & { errors: UserErrorShape[] }>(name).implement({
+    fields: (t) => ({
+      [key]: t.field({ type, nullable: true, resolve: (p) => ((p as Record<string, unknown>)[key] ?? null) as never }),
+      errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+    }),
+  });
+}
 
 /** Type names a global id may decode to. */
 export type NodeTypeName = 'Thread' | 'Message' | 'Customer' | 'User' | 'Team' | 'Channel' | 'Task' | 'Template' | 'AuditLog';

@@ -7,6 +7,7 @@ import { login } from '../auth/auth.service.js';
 
 export const UserNode = builder.prismaNode('User', {
   id: { field: 'id' },
+  nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'An agent of the organization.',
   fields: (t) => ({
     email: t.exposeString('email'),
@@ -19,6 +20,7 @@ export const UserNode = builder.prismaNode('User', {
 
 export const TeamNode = builder.prismaNode('Team', {
   id: { field: 'id' },
+  nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A group of agents threads can be assigned to.',
   fields: (t) => ({
     name: t.exposeString('name'),

@@ -3,6 +3,7 @@ import { ActorTypeEnum } from '../../schema/enums.js';
 
 builder.prismaNode('AuditLog', {
   id: { field: 'id' },
+  nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'One recorded change: who did what to which record, with before/after values.',
   fields: (t) => ({
     actorType: t.expose('actorType', { type: ActorTypeEnum }),

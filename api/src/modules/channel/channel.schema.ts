@@ -3,6 +3,7 @@ import { ChannelTypeEnum } from '../../schema/enums.js';
 
 builder.prismaNode('Channel', {
   id: { field: 'id' },
+  nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A way customers reach the organization (a WhatsApp number, a mailbox, ...). Provider secrets are never exposed.',
   fields: (t) => ({
     type: t.expose('type', { type: ChannelTypeEnum }),

@@ -1,12 +1,13 @@
 import type { Thread } from '../../generated/prisma/client.js';
 import { builder, assertPageSize } from '../../schema/builder.js';
-import { UserError, decodeId, decodeOptionalId, runMutation, type UserErrorShape } from '../../schema/common.js';
+import { payloadType, decodeId, decodeOptionalId, runMutation } from '../../schema/common.js';
 import { ChannelTypeEnum, PriorityEnum, ThreadStatusEnum, ThreadTypeEnum } from '../../schema/enums.js';
 import { WHATSAPP_WINDOW_MS } from '../message/message.service.js';
 import { ACTIVE_STATUSES, assignThread, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
 
 export const ThreadNode = builder.prismaNode('Thread', {
   id: { field: 'id' },
+  nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A conversation with a customer (or an internal one), on one channel.',
   fields: (t) => ({
     subject: t.exposeString('subject'),
@@ -146,12 +147,7 @@ builder.queryField('threads', (t) =>
   ),
 );
 
-export const ThreadPayload = builder.objectRef<{ thread?: Thread; errors: UserErrorShape[] }>('ThreadPayload').implement({
-  fields: (t) => ({
-    thread: t.field({ type: ThreadNode, nullable: true, resolve: (p) => p.thread ?? null }),
-    errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
-  }),
-});
+export const ThreadPayload = payloadType('ThreadPayload', 'thread', ThreadNode);
 
 const CreateThreadInputRef = builder.inputType('CreateThreadInput', {
   fields: (t) => ({

@@ -1,5 +1,5 @@
 import { builder, assertPageSize } from '../../schema/builder.js';
-import { UserError, decodeId, runMutation, type UserErrorShape } from '../../schema/common.js';
+import { payloadType, decodeId, runMutation } from '../../schema/common.js';
 import type { Customer } from '../../generated/prisma/client.js';
 import { CustomerTierEnum } from '../../schema/enums.js';
 import { createCustomer, updateCustomer } from './customer.service.js';
@@ -96,12 +96,7 @@ const UpdateCustomerInputRef = builder.inputType('UpdateCustomerInput', {
   }),
 });
 
-const CustomerPayload = builder.objectRef<{ customer?: Customer; errors: UserErrorShape[] }>('CustomerPayload').implement({
-  fields: (t) => ({
-    customer: t.field({ type: CustomerNode, nullable: true, resolve: (p) => p.customer ?? null }),
-    errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
-  }),
-});
+const CustomerPayload = payloadType('CustomerPayload', 'customer', CustomerNode);
 
 builder.mutationFields((t) => ({
   createCustomer: t.field({

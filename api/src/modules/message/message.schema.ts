@@ -51,6 +51,7 @@ const MessageSender = builder.objectRef<SenderShape>('MessageSender').implement(
 
 export const MessageNode = builder.prismaNode('Message', {
   id: { field: 'id' },
+  nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'One message of a thread: from the customer, to the customer, an internal note or a system notice.',
   fields: (t) => ({
     type: t.expose('type', { type: MessageTypeEnum }),

@@ -1,11 +1,12 @@
 import type { Task } from '../../generated/prisma/client.js';
 import { builder, assertPageSize } from '../../schema/builder.js';
-import { UserError, decodeId, decodeOptionalId, runMutation, type UserErrorShape } from '../../schema/common.js';
+import { payloadType, decodeId, decodeOptionalId, runMutation } from '../../schema/common.js';
 import { PriorityEnum, TaskStatusEnum, TaskTypeEnum } from '../../schema/enums.js';
 import { completeTask, createTask, taskWhere, updateTask, type TaskFilter } from './task.service.js';
 
 export const TaskNode = builder.prismaNode('Task', {
   id: { field: 'id' },
+  nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A piece of work for an agent, optionally about a thread.',
   fields: (t) => ({
     title: t.exposeString('title'),
@@ -76,12 +77,7 @@ builder.queryField('tasks', (t) =>
   ),
 );
 
-const TaskPayload = builder.objectRef<{ task?: Task; errors: UserErrorShape[] }>('TaskPayload').implement({
-  fields: (t) => ({
-    task: t.field({ type: TaskNode, nullable: true, resolve: (p) => p.task ?? null }),
-    errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
-  }),
-});
+const TaskPayload = payloadType('TaskPayload', 'task', TaskNode);
 
 const CreateTaskInputRef = builder.inputType('CreateTaskInput', {
   fields: (t) => ({

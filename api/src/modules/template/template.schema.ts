@@ -1,11 +1,12 @@
 import type { Template } from '../../generated/prisma/client.js';
 import { builder, assertPageSize } from '../../schema/builder.js';
-import { UserError, decodeId, runMutation, type UserErrorShape } from '../../schema/common.js';
+import { payloadType, decodeId, runMutation } from '../../schema/common.js';
 import { BusinessEntityEnum, ChannelTypeEnum, TemplateCategoryEnum } from '../../schema/enums.js';
 import { createTemplate, renderTemplateForThread, updateTemplate, type RenderedTemplate } from './template.service.js';
 
 export const TemplateNode = builder.prismaNode('Template', {
   id: { field: 'id' },
+  nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A reusable message with Handlebars variables such as {{customer.name}}.',
   fields: (t) => ({
     name: t.exposeString('name'),
@@ -98,12 +99,7 @@ const UpdateTemplateInputRef = builder.inputType('UpdateTemplateInput', {
   }),
 });
 
-const TemplatePayload = builder.objectRef<{ template?: Template; errors: UserErrorShape[] }>('TemplatePayload').implement({
-  fields: (t) => ({
-    template: t.field({ type: TemplateNode, nullable: true, resolve: (p) => p.template ?? null }),
-    errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
-  }),
-});
+const TemplatePayload = payloadType('TemplatePayload', 'template', TemplateNode);
 
 builder.mutationFields((t) => ({
   createTemplate: t.field({

@@ -1,0 +1,229 @@
+/**
+ * Global setup of the browser e2e suite (runs once, in the vitest main process):
+ *
+ * 1. makes sure a Chromium binary exists (Debian's /usr/bin/chromium; installs it
+ *    with apt-get on a fresh machine; override with CHROMIUM_PATH),
+ * 2. starts the fake WhatsApp Cloud API (api/test/fakes/whatsapp-cloud.ts) plus a
+ *    tiny inspection endpoint so the spec workers can read what it received,
+ * 3. with TEST_DATABASE_URL: creates a scratch PostgreSQL database (dropped in
+ *    teardown); otherwise a fresh PGlite DATA_DIR in a temp folder,
+ * 4. starts the REAL demo server (`node --import tsx src/demo.ts` in api/) on a
+ *    free port and waits for "Hub demo running at" (seed + fixture replay).
+ *
+ * The specs get the URLs through vitest's provide/inject (see helpers.ts).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
+import { startFakeWhatsAppCloud } from '../../api/test/fakes/whatsapp-cloud';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../..');
+const apiDir = path.join(repoRoot, 'api');
+const SERVER_START_TIMEOUT_MS = 120_000;
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    fakeCloudInspectUrl: string;
+    chromiumPath: string;
+    databaseKind: string;
+  }
+}
+
+const log = (msg: string) => process.stderr.write(`[e2e] ${msg}\n`);
+
+function ensureChromium(): string {
+  const wanted = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(wanted)) return wanted;
+  if (process.env.CHROMIUM_PATH) throw new Error(`CHROMIUM_PATH=${wanted} does not exist`);
+  log('Chromium not found at /usr/bin/chromium: installing it with apt-get (fresh machine)…');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  for (const args of [['apt-get', 'update'], ['apt-get', 'install', '-y', 'chromium']]) {
+    const cmd = [...sudo, ...args];
+    const r = spawnSync(cmd[0]!, cmd.slice(1), { stdio: 'inherit', env });
+    if (r.status !== 0) throw new Error(`"${cmd.join(' ')}" failed (exit ${r.status}${r.error ? `, ${r.error.message}` : ''})`);
+  }
+  if (!existsSync(wanted)) throw new Error(`apt-get installed chromium but ${wanted} is still missing`);
+  return wanted;
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+type Pg = typeof import('pg');
+const loadPg = (): Pg => createRequire(path.join(apiDir, 'package.json'))('pg') as Pg;
+
+async function scratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const pg = loadPg();
+  const name = `e2e_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(baseUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+function startDemo(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo.ts'], {
+    cwd: apiDir,
+    env,
+    detached: true, // own process group, killed as a whole in teardown
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const append = (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+    if (out.length > 200_000) out = out.slice(-100_000);
+  };
+  child.stdout!.on('data', append);
+  child.stderr!.on('data', append);
+  // Keep forwarding server warnings/errors once it is up (LOG_LEVEL=warn keeps this quiet).
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      fail(new Error(`demo server did not print "Hub demo running at" within ${SERVER_START_TIMEOUT_MS / 1000}s`));
+    }, SERVER_START_TIMEOUT_MS);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      killGroup(child, 'SIGKILL');
+      reject(new Error(`${err.message}\n--- demo output ---\n${out}`));
+    };
+    const onData = () => {
+      const m = /Hub demo running at (\S+)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      child.off('exit', onExit);
+      child.stderr!.on('data', (c: Buffer) => process.stderr.write(`[demo] ${c.toString('utf8')}`));
+      resolve({ child, url: m[1]!, output: () => out });
+    };
+    const onExit = (code: number | null, signal: string | null) =>
+      fail(new Error(`demo server exited before it was ready (code ${code}, signal ${signal})`));
+    child.stdout!.on('data', onData);
+    child.on('exit', onExit);
+    child.on('error', (e) => fail(e));
+  });
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* already gone */
+  }
+}
+
+async function stopDemo(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  killGroup(child, 'SIGTERM');
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000).unref());
+  if ((await Promise.race([exited, timeout])) === 'timeout') {
+    killGroup(child, 'SIGKILL');
+    await exited;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const started = Date.now();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const teardown = async () => {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c();
+      } catch (e) {
+        log(`teardown step failed: ${(e as Error).message}`);
+      }
+    }
+  };
+
+  try {
+    if (!existsSync(path.join(repoRoot, 'web/dist/index.html'))) {
+      throw new Error('web/dist/index.html is missing: run `pnpm run build` first (or `pnpm test:e2e`, which builds)');
+    }
+    const chromiumPath = ensureChromium();
+
+    // Fake WhatsApp Cloud API + inspection endpoint (the fake lives in this process).
+    const cloud = await startFakeWhatsAppCloud();
+    cleanups.push(() => cloud.close());
+    const inspect: Server = createServer((req, res) => {
+      if (req.method === 'GET' && req.url === '/requests') {
+        const rows = cloud.requests.map((r) => ({ method: r.method, path: r.path, body: r.body }));
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ requests: rows, sentIds: cloud.sentIds }));
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => inspect.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => inspect.close(() => resolve())));
+    const inspectUrl = `http://127.0.0.1:${(inspect.address() as AddressInfo).port}`;
+
+    // Database: scratch PostgreSQL when TEST_DATABASE_URL is set, else PGlite in a temp dir.
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      LOG_LEVEL: 'warn',
+      WHATSAPP_GRAPH_BASE_URL: cloud.baseUrl,
+      PORT: String(await freePort()),
+    };
+    delete env.DATABASE_URL;
+    delete env.REDIS_URL;
+    let databaseKind = 'pglite';
+    if (process.env.TEST_DATABASE_URL) {
+      const db = await scratchDatabase(process.env.TEST_DATABASE_URL);
+      cleanups.push(() => db.drop());
+      env.DATABASE_URL = db.url;
+      databaseKind = 'postgres';
+      delete env.DATA_DIR;
+    } else {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'hub-e2e-'));
+      cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+      env.DATA_DIR = dataDir;
+    }
+
+    const demo = await startDemo(env);
+    cleanups.push(() => stopDemo(demo.child));
+    // The server prints http://localhost:<port>; use the IPv4 loopback explicitly.
+    const baseUrl = demo.url.replace('://localhost:', '://127.0.0.1:');
+    log(`demo server ready at ${baseUrl} (${databaseKind}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+
+    project.provide('baseUrl', baseUrl);
+    project.provide('fakeCloudInspectUrl', inspectUrl);
+    project.provide('chromiumPath', chromiumPath);
+    project.provide('databaseKind', databaseKind);
+  } catch (e) {
+    await teardown();
+    throw e;
+  }
+  return teardown;
+}
