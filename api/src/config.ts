@@ -9,7 +9,7 @@
  * | REDIS_URL | (unset) | Redis for pub/sub across instances; in-process when unset |
  * | APP_SECRET_KEY | dev key | 32+ character secret; channel secrets are encrypted with a key derived from it |
  * | JWT_SECRET | dev secret | HMAC secret for session tokens (HS256) |
- * | JWT_TTL | 12h | session token lifetime (jose duration string) |
+ * | JWT_TTL_SECONDS | 43200 | session token lifetime in seconds (12 h) |
  * | WHATSAPP_GRAPH_BASE_URL | https://graph.facebook.com/v21.0 | WhatsApp Cloud API base |
  * | LOG_LEVEL | info | pino level |
  * | WEB_DIST | ../web/dist | built web app served at / when present |
@@ -30,7 +30,7 @@ const schema = z.object({
   REDIS_URL: z.string().url().optional(),
   APP_SECRET_KEY: z.string().min(32, 'APP_SECRET_KEY must be at least 32 characters').optional(),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
-  JWT_TTL: z.string().default('12h'),
+  JWT_TTL_SECONDS: z.coerce.number().int().min(60).default(43_200),
   WHATSAPP_GRAPH_BASE_URL: z.string().url().default('https://graph.facebook.com/v21.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST: z.string().default(path.join(repoRoot, 'web/dist')),

@@ -18,6 +18,7 @@ import { authenticate } from './modules/auth/auth.service.js';
 import { schema } from './schema/index.js';
 import type { AppDeps } from './shared/app.js';
 import { viewerContext, type HubContext } from './shared/context.js';
+import { DomainError } from './shared/errors.js';
 
 export interface RunningServer {
   url: string;
@@ -29,6 +30,10 @@ export interface RunningServer {
 /** Masks unexpected errors; keeps messages of errors thrown on purpose (GraphQLError with a code). */
 function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = (error as { originalError?: unknown })?.originalError;
+  // Expected failures of queries (e.g. renderTemplate with an unknown id) keep their code.
+  if (original instanceof DomainError) {
+    return { ...formatted, message: original.message, extensions: { code: original.code, field: original.field ?? null } };
+  }
   const code = formatted.extensions?.code;
   const expected = !original || original instanceof GraphQLError || (code && code !== 'INTERNAL_SERVER_ERROR');
   if (expected) return formatted;

@@ -39,8 +39,8 @@ async function scratchDatabase(baseUrl: string): Promise<{ url: string; drop(): 
   };
 }
 
-/** Which database the tests run on, for test names. */
-export const testDatabaseKind = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+/** Which database (and pub/sub) the tests run on, for test names. */
+export const testDatabaseKind = (process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite') + (process.env.TEST_REDIS_URL ? '+redis' : '');
 
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const scratch = process.env.TEST_DATABASE_URL ? await scratchDatabase(process.env.TEST_DATABASE_URL) : null;
@@ -48,6 +48,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     LOG_LEVEL: 'silent',
     ...env,
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
+    // With TEST_REDIS_URL, events travel through Redis as between scaled instances.
+    ...(process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
   });
   const clock = new FakeClock(new Date('2026-11-20T09:30:00Z'));
   const app = await createApp({ config, clock, inMemory: true });

@@ -198,6 +198,8 @@ export default async function setup(project: TestProject) {
     };
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
+    // With TEST_REDIS_URL the server publishes its events through Redis, as scaled instances do.
+    if (process.env.TEST_REDIS_URL) env.REDIS_URL = process.env.TEST_REDIS_URL;
     let databaseKind = 'pglite';
     if (process.env.TEST_DATABASE_URL) {
       const db = await scratchDatabase(process.env.TEST_DATABASE_URL);

@@ -52,7 +52,7 @@ describe(`reply and internal note (demo server, ${databaseKind})`, () => {
   it('sends a reply: it appears in the timeline and reaches the WhatsApp Cloud API', async () => {
     const before = (await fakeCloudRequests()).length;
     await composerInput().fill(reply);
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('composer').getByRole('button', { name: 'Send', exact: true }).click();
 
     const bubble = messages().filter({ hasText: reply });
     await bubble.waitFor({ timeout: 5_000 });
@@ -80,7 +80,7 @@ describe(`reply and internal note (demo server, ${databaseKind})`, () => {
     await page.getByText('Internal note', { exact: true }).click();
     await page.getByPlaceholder(/internal note/i).waitFor();
     await composerInput().fill(note);
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('composer').getByRole('button', { name: 'Send', exact: true }).click();
 
     const bubble = messages().filter({ hasText: note });
     await bubble.waitFor({ timeout: 5_000 });

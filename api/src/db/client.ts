@@ -43,6 +43,11 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   const log = [{ emit: 'event', level: 'query' }] as const;
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle client's error (server restart, pg_terminate_backend, DROP DATABASE … FORCE)
+    // must not crash the process: pg re-emits it on the pool, and the Prisma adapter
+    // removes its own listener on $disconnect, before close() ends the pool.
+    // The broken client is discarded by the pool; the next query opens a new one.
+    pool.on('error', () => undefined);
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [...log] });
     prisma.$on('query', (e) => onQuery.forEach((fn) => fn(e.query)));
     const over = (c: pg.Pool | pg.PoolClient): SqlRunner => ({

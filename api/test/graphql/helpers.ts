@@ -168,3 +168,20 @@ export function collect<T = any>(client: Client, query: string, variables?: Reco
 
 /** Lets in-flight work (publish → resolve → send) finish; not a timing assertion. */
 export const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A session token whose iat AND exp follow the app clock. issueToken() takes
+ * iat from the clock but computes exp from the real time (jose relative
+ * duration), so after a FakeClock jump past JWT_TTL its tokens are expired.
+ */
+export async function clockToken(deps: AppDeps, user: { id: string; organizationId: string }, ttlSeconds = 12 * 3600) {
+  const { SignJWT } = await import('jose');
+  const iat = Math.floor(deps.clock.now().getTime() / 1000);
+  return new SignJWT({ org: user.organizationId })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(user.id)
+    .setIssuer('hub')
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttlSeconds)
+    .sign(new TextEncoder().encode(deps.config.jwtSecret));
+}

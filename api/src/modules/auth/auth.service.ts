@@ -1,7 +1,7 @@
 /**
  * Sign-in and session tokens. Passwords: argon2id (@node-rs/argon2). Tokens:
  * HS256 JWTs (jose) with `sub` = user id and `org` = organization id, lifetime
- * JWT_TTL (default 12h).
+ * JWT_TTL_SECONDS (default 43200 s = 12 h), counted on the hub's clock.
  */
 import { hash, verify } from '@node-rs/argon2';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
@@ -29,12 +29,13 @@ function key(deps: AppDeps) {
 
 /** Issues a session token for `user`. */
 export async function issueToken(deps: AppDeps, user: Pick<User, 'id' | 'organizationId'>): Promise<string> {
+  const iat = Math.floor(deps.clock.now().getTime() / 1000);
   return new SignJWT({ org: user.organizationId })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(user.id)
     .setIssuer(ISSUER)
-    .setIssuedAt(Math.floor(deps.clock.now().getTime() / 1000))
-    .setExpirationTime(deps.config.JWT_TTL)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + deps.config.JWT_TTL_SECONDS)
     .sign(key(deps));
 }
 

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createHubPubSub, type HubPubSub, type MessageAddedEvent } from '../../src/shared/pubsub.js';
+
+/** Collects the first `n` events of an async iterator, giving up after `ms`. */
+async function take<T>(it: AsyncIterableIterator<T> | AsyncIterable<T>, n: number, ms = 5000): Promise<T[]> {
+  const out: T[] = [];
+  const iterator = (it as AsyncIterable<T>)[Symbol.asyncIterator]();
+  const deadline = setTimeout(() => void iterator.return?.(), ms);
+  try {
+    for await (const v of { [Symbol.asyncIterator]: () => iterator }) {
+      out.push(v);
+      if (out.length >= n) break;
+    }
+  } finally {
+    clearTimeout(deadline);
+  }
+  return out;
+}
+
+const redisUrl = process.env.TEST_REDIS_URL;
+
+describe('pub/sub', () => {
+  it('in-process: a subscriber of one organization gets its events and not another organization\'s', async () => {
+    const ps = createHubPubSub();
+    const received = take(ps.subscribe('messageAdded', 'org-a'), 1);
+    await new Promise((r) => setTimeout(r, 10));
+    ps.publish('messageAdded', 'org-b', { messageId: 'm-b', threadId: 't-b' });
+    ps.publish('messageAdded', 'org-a', { messageId: 'm-a', threadId: 't-a' });
+    expect(await received).toEqual([{ messageId: 'm-a', threadId: 't-a' }]);
+    await ps.close();
+  });
+
+  it.skipIf(!redisUrl)('Redis: an event published by one instance reaches a subscriber on another instance', async () => {
+    const a: HubPubSub = createHubPubSub(redisUrl);
+    const b: HubPubSub = createHubPubSub(redisUrl);
+    const org = `org-${Date.now()}`;
+    const received = take<MessageAddedEvent>(b.subscribe('messageAdded', org), 2);
+    // Redis SUBSCRIBE is asynchronous: publish until the subscriber is attached (bounded).
+    const event = { messageId: 'm-1', threadId: 't-1' };
+    let attempts = 0;
+    const pump = setInterval(() => {
+      if (attempts++ < 50) a.publish('messageAdded', org, event);
+    }, 100);
+    const got = await received;
+    clearInterval(pump);
+    expect(got.length).toBe(2);
+    expect(got[0]).toEqual(event);
+    await a.close();
+    await b.close();
+  });
+});
