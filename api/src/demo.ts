@@ -14,6 +14,7 @@ import { createApp } from './app.js';
 import { repoRoot } from './config.js';
 import { signWhatsAppBody } from './channels/whatsapp/signature.js';
 import { DEMO_LOGINS, isDatabaseEmpty, seedDemo } from './db/seed.js';
+import { startOutboxWorker } from './jobs/outbox.js';
 import { startServer } from './server.js';
 
 const fixturesDir = path.resolve(repoRoot, '../shared/fixtures/providers');
@@ -52,6 +53,7 @@ if (await isDatabaseEmpty(app.db.prisma)) {
   app.logger.info({ ...seeded.counts, ms: Date.now() - started }, 'demo organization seeded');
 }
 const server = await startServer(app);
+const outbox = startOutboxWorker(app);
 const channels = JSON.parse(readFileSync(path.join(fixturesDir, 'channels.json'), 'utf8'));
 const replayed = await replayWhatsAppFixtures(`http://127.0.0.1:${server.port}`, channels.whatsapp.appSecret);
 app.logger.info({ replayed }, 'WhatsApp fixtures replayed through POST /webhooks/whatsapp');
@@ -65,6 +67,7 @@ process.stdout.write(
 );
 
 const stop = async () => {
+  await outbox.stop();
   await server.close();
   await app.close();
   process.exit(0);
