@@ -11,12 +11,14 @@ export default defineConfig({
     proxy: {
       '/graphql': { target: API, ws: true, changeOrigin: true },
       '/webhooks': { target: API, changeOrigin: true },
+      '/media': { target: API, changeOrigin: true },
     },
   },
   preview: {
     proxy: {
       '/graphql': { target: API, ws: true, changeOrigin: true },
       '/webhooks': { target: API, changeOrigin: true },
+      '/media': { target: API, changeOrigin: true },
     },
   },
   build: {

@@ -26,11 +26,15 @@ export function shiftTimestamps(raw: string, shiftSeconds: number): string {
 
 async function replayWhatsAppFixtures(baseUrl: string, appSecret: string): Promise<{ file: string; status: number }[]> {
   const dir = path.join(fixturesDir, 'whatsapp');
-  const files = readdirSync(dir)
+  const stamps = (raw: string) => [...raw.matchAll(/"timestamp":"(\d+)"/g)].map((m) => Number(m[1]));
+  // In the order the customers wrote them, as Meta would deliver them.
+  const fixtures = readdirSync(dir)
     .filter((f) => f.endsWith('.json') && !f.startsWith('status-'))
-    .sort();
-  const raws = files.map((f) => readFileSync(path.join(dir, f), 'utf8'));
-  const newest = Math.max(...raws.flatMap((r) => [...r.matchAll(/"timestamp":"(\d+)"/g)].map((m) => Number(m[1]))));
+    .map((file) => ({ file, raw: readFileSync(path.join(dir, file), 'utf8') }))
+    .sort((a, b) => Math.min(...stamps(a.raw)) - Math.min(...stamps(b.raw)));
+  const files = fixtures.map((f) => f.file);
+  const raws = fixtures.map((f) => f.raw);
+  const newest = Math.max(...raws.flatMap(stamps));
   const shift = Math.floor(Date.now() / 1000) - 60 - newest;
   const results: { file: string; status: number }[] = [];
   for (const [i, file] of files.entries()) {

@@ -15,6 +15,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createWhatsAppWebhookRouter } from './channels/whatsapp/webhook.js';
 import { authenticate } from './modules/auth/auth.service.js';
+import { createMediaRouter } from './modules/message/media.js';
 import { schema } from './schema/index.js';
 import type { AppDeps } from './shared/app.js';
 import { viewerContext, type HubContext } from './shared/context.js';
@@ -88,6 +89,7 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
     res.json({ ok: true, database: deps.db.kind });
   });
   app.use(createWhatsAppWebhookRouter(deps));
+  app.use(createMediaRouter(deps));
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),

@@ -176,6 +176,9 @@ export default async function setup(project: TestProject) {
     // Fake WhatsApp Cloud API + inspection endpoint (the fake lives in this process).
     const cloud = await startFakeWhatsAppCloud();
     cleanups.push(() => cloud.close());
+    // The media of the replayed fixtures (image-caption.json, document-reply-context.json), so thumbnails load.
+    cloud.addMedia('1402765830391278', { mimeType: 'image/png' });
+    cloud.addMedia('884712093385511', { mimeType: 'application/pdf' });
     const inspect: Server = createServer((req, res) => {
       if (req.method === 'GET' && req.url === '/requests') {
         const rows = cloud.requests.map((r) => ({ method: r.method, path: r.path, body: r.body }));

@@ -154,6 +154,11 @@ export async function fakeCloudRequests(): Promise<CloudRequest[]> {
   return ((await res.json()) as { requests: CloudRequest[] }).requests;
 }
 
+/** Only the message sends (POST /{phone-number-id}/messages): media look-ups for thumbnails happen beside them. */
+export async function fakeCloudSends(): Promise<CloudRequest[]> {
+  return (await fakeCloudRequests()).filter((r) => r.method === 'POST' && r.path.endsWith('/messages'));
+}
+
 /** Polls the fake's request log until `predicate` matches one (the send may finish after the UI updated). */
 export async function waitForCloudRequest(predicate: (r: CloudRequest) => boolean, timeoutMs = 5_000): Promise<CloudRequest> {
   const deadline = Date.now() + timeoutMs;

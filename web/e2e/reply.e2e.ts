@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   WHATSAPP,
   databaseKind,
-  fakeCloudRequests,
+  fakeCloudSends,
   launchBrowser,
   loginAsSarah,
   newPage,
@@ -50,7 +50,7 @@ describe(`reply and internal note (demo server, ${databaseKind})`, () => {
   });
 
   it('sends a reply: it appears in the timeline and reaches the WhatsApp Cloud API', async () => {
-    const before = (await fakeCloudRequests()).length;
+    const before = (await fakeCloudSends()).length;
     await composerInput().fill(reply);
     await page.getByTestId('composer').getByRole('button', { name: 'Send', exact: true }).click();
 
@@ -67,7 +67,7 @@ describe(`reply and internal note (demo server, ${databaseKind})`, () => {
     expect(sent.method).toBe('POST');
     expect(sent.path).toBe(`/v21.0/${WHATSAPP.phoneNumberId}/messages`);
     expect(sent.body).toMatchObject({ messaging_product: 'whatsapp', to: CUSTOMER_WA_ID, type: 'text', text: { body: reply } });
-    expect((await fakeCloudRequests()).length).toBe(before + 1);
+    expect((await fakeCloudSends()).length).toBe(before + 1);
 
     // The inbox row previews the reply.
     const row = page.locator(`[data-testid="thread-row"][data-thread-id="${threadId}"]`);
@@ -76,7 +76,7 @@ describe(`reply and internal note (demo server, ${databaseKind})`, () => {
   });
 
   it('writes an internal note: shown as a note, never sent to WhatsApp', async () => {
-    const before = (await fakeCloudRequests()).length;
+    const before = (await fakeCloudSends()).length;
     await page.getByText('Internal note', { exact: true }).click();
     await page.getByPlaceholder(/internal note/i).waitFor();
     await composerInput().fill(note);
@@ -87,7 +87,7 @@ describe(`reply and internal note (demo server, ${databaseKind})`, () => {
     expect(await bubble.getAttribute('data-message-type')).toBe('INTERNAL_NOTE');
     await bubble.getByText('internal note', { exact: true }).waitFor();
     await screenshot(page, 'thread-with-note');
-    expect((await fakeCloudRequests()).length).toBe(before);
+    expect((await fakeCloudSends()).length).toBe(before);
   });
 
   it('reply and note are persisted (still there after a full reload)', async () => {

@@ -93,10 +93,48 @@ export class ChannelSendError extends Error {
   }
 }
 
+/** Error code of {@link ChannelMediaError}: the provider could not deliver the file. */
+export const CHANNEL_MEDIA_UNAVAILABLE = 'CHANNEL_MEDIA_UNAVAILABLE';
+
+/**
+ * Thrown by an adapter's fetchMedia(): the media id is unknown or expired, the
+ * provider refused the token, timed out, or answered something unexpected.
+ * `code` is always {@link CHANNEL_MEDIA_UNAVAILABLE}; `providerError` holds the
+ * provider's error object when there is one.
+ */
+export class ChannelMediaError extends Error {
+  readonly code = CHANNEL_MEDIA_UNAVAILABLE;
+  constructor(
+    message: string,
+    public readonly providerError?: unknown,
+  ) {
+    super(message);
+    this.name = 'ChannelMediaError';
+  }
+}
+
+/** The bytes of one attachment, as fetched from the provider. */
+export interface FetchedMedia {
+  mimeType: string;
+  /** The file; a stream is consumed once. */
+  body: ReadableStream<Uint8Array> | Buffer;
+  /** Size in bytes when the provider said so. */
+  contentLength?: number;
+  /** Provider checksum (WhatsApp: hex SHA-256 of the file). */
+  sha256?: string;
+}
+
 /** What every channel adapter provides. */
 export interface ChannelAdapter<Config = Record<string, unknown>> {
   readonly channelType: ChannelType;
   /** Configuration keys that are encrypted at rest. */
   readonly secretKeys: readonly string[];
   send(config: Config, request: OutboundRequest): Promise<OutboundResult>;
+  /**
+   * Downloads an inbound attachment by its provider media id
+   * (NormalizedAttachment.providerMediaId), for channels whose provider keeps
+   * the file. Absent when the channel has no such files.
+   * @throws ChannelMediaError
+   */
+  fetchMedia?(config: Config, providerMediaId: string): Promise<FetchedMedia>;
 }

@@ -9,6 +9,14 @@
  * - wrong/missing token → 401 Graph error code 190 (OAuthException)
  * - unknown phone number id → 400 code 100 subcode 33
  * - malformed body → 400 code 100 "(#100) …" like Meta
+ * - `GET {baseUrl}/{media-id}[?phone_number_id=…]` (media registered with `addMedia`)
+ *   → 200 `{ messaging_product: "whatsapp", url, mime_type, sha256, file_size, id }`
+ *   where `url` points back at this fake: `http://127.0.0.1:<port>/media-download/{media-id}?hash=…`;
+ *   unknown media id (or a phone_number_id other than the known ones)
+ *   → 400 code 100 subcode 33 GraphMethodException, like Meta
+ * - `GET /media-download/{media-id}?hash=…` → 200 the bytes with the media's Content-Type;
+ *   unknown id or wrong hash → 404 Graph error envelope
+ * - both media calls require the bearer token like every other call
  * - anything else → 400 code 100 "Unknown path components"
  *
  * Error envelope (Graph API "Handling errors"):
@@ -17,7 +25,7 @@
  * `baseUrl` already contains a version segment (`http://127.0.0.1:<port>/v21.0`),
  * like WHATSAPP_GRAPH_BASE_URL.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { whatsappDemoChannel } from './fixtures.js';
@@ -51,6 +59,26 @@ export const GRAPH_ERROR_RECIPIENT_NOT_ALLOWED: FakeGraphError = {
   details: 'Recipient phone number not in allowed list: Add recipient phone number to recipient list and try again.',
 };
 
+/** A 1×1 PNG (70 bytes): what the fake serves for images by default. */
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** A minimal PDF (header, one empty page, trailer): what the fake serves for documents by default. */
+export const TINY_PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+  'latin1',
+);
+
+/** A media file the fake knows. */
+export interface FakeMedia {
+  mimeType: string;
+  /** Default: {@link TINY_PNG} for image/*, {@link TINY_PDF} for everything else. */
+  bytes?: Buffer;
+}
+
 export interface FakeWhatsAppCloudOptions {
   /** Accepted bearer token; default the demo channel's accessToken. */
   accessToken?: string;
@@ -80,6 +108,10 @@ export interface FakeWhatsAppCloud {
   failNext(error: FakeGraphError): void;
   /** Delay the next response by `ms` milliseconds (to exercise client timeouts). */
   delayNext(ms: number): void;
+  /** Makes `GET /{media-id}` and its download URL serve this file (replaces an earlier one). */
+  addMedia(id: string, media: FakeMedia): void;
+  /** Forgets a media id: both media calls answer errors afterwards. */
+  removeMedia(id: string): void;
   close(): Promise<void>;
 }
 
@@ -161,6 +193,8 @@ export async function startFakeWhatsAppCloud(opts: FakeWhatsAppCloudOptions = {}
   const sentIds: string[] = [];
   const failures: FakeGraphError[] = [];
   const delays: number[] = [];
+  const media = new Map<string, { mimeType: string; bytes: Buffer; hash: string }>();
+  let origin = '';
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -188,6 +222,16 @@ export async function startFakeWhatsAppCloud(opts: FakeWhatsAppCloudOptions = {}
         if (delay) setTimeout(send, delay);
         else send();
       };
+      const answerBytes = (mimeType: string, bytes: Buffer) => {
+        const send = () => {
+          if (res.destroyed) return;
+          res.writeHead(200, { 'content-type': mimeType, 'content-length': String(bytes.length) });
+          res.end(bytes);
+        };
+        const delay = delays.shift();
+        if (delay) setTimeout(send, delay);
+        else send();
+      };
       const fail = (e: FakeGraphError) => {
         const { status, body: b } = graphError(e);
         answer(status, b);
@@ -202,6 +246,39 @@ export async function startFakeWhatsAppCloud(opts: FakeWhatsAppCloudOptions = {}
       }
       if (auth.slice('Bearer '.length) !== token) {
         return fail({ httpStatus: 401, code: 190, type: 'OAuthException', message: 'Invalid OAuth access token - Cannot parse access token' });
+      }
+
+      const unsupportedGet = (id: string): FakeGraphError => ({
+        code: 100,
+        error_subcode: 33,
+        type: 'GraphMethodException',
+        message: `Unsupported get request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+      });
+      const url = new URL(path, 'http://fake.invalid');
+      if (req.method === 'GET') {
+        const download = /^\/media-download\/([^/]+)$/.exec(url.pathname);
+        if (download) {
+          const item = media.get(decodeURIComponent(download[1]!));
+          if (!item || url.searchParams.get('hash') !== item.hash) {
+            return fail({ httpStatus: 404, code: 100, type: 'GraphMethodException', message: 'Media not found or URL expired' });
+          }
+          return answerBytes(item.mimeType, item.bytes);
+        }
+        const lookup = new RegExp(`^/${version.replace('.', '\\.')}/([^/]+)$`).exec(url.pathname);
+        if (lookup) {
+          const id = decodeURIComponent(lookup[1]!);
+          const item = media.get(id);
+          const phone = url.searchParams.get('phone_number_id');
+          if (!item || (phone !== null && !phoneNumberIds.has(phone))) return fail(unsupportedGet(id));
+          return answer(200, {
+            messaging_product: 'whatsapp',
+            url: `${origin}/media-download/${encodeURIComponent(id)}?hash=${item.hash}`,
+            mime_type: item.mimeType,
+            sha256: createHash('sha256').update(item.bytes).digest('hex'),
+            file_size: String(item.bytes.length),
+            id,
+          });
+        }
       }
 
       const m = new RegExp(`^/${version.replace('.', '\\.')}/([^/?]+)/messages(?:\\?.*)?$`).exec(path);
@@ -233,6 +310,7 @@ export async function startFakeWhatsAppCloud(opts: FakeWhatsAppCloudOptions = {}
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
 
   return {
     baseUrl: `http://127.0.0.1:${port}/${version}`,
@@ -243,6 +321,13 @@ export async function startFakeWhatsAppCloud(opts: FakeWhatsAppCloudOptions = {}
     },
     delayNext(ms) {
       delays.push(ms);
+    },
+    addMedia(id, m) {
+      const bytes = m.bytes ?? (m.mimeType.startsWith('image/') ? TINY_PNG : TINY_PDF);
+      media.set(id, { mimeType: m.mimeType, bytes, hash: randomBytes(8).toString('hex') });
+    },
+    removeMedia(id) {
+      media.delete(id);
     },
     close() {
       return new Promise<void>((resolve, reject) => {

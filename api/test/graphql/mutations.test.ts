@@ -356,6 +356,8 @@ describe('ingestMessage', () => {
     await fails(INGEST, { i: { ...base, channelId: gid('Channel', missingUuid()) } }, 'ingestMessage', 'NOT_FOUND');
     await fails(INGEST, { i: { ...base, content: '   ' } }, 'ingestMessage', 'VALIDATION_FAILED');
     await fails(INGEST, { i: { ...base, customer: { name: 'Niemand' } } }, 'ingestMessage', 'VALIDATION_FAILED');
+    const script = await fails(INGEST, { i: { ...base, attachments: [{ kind: 'file', url: 'javascript:alert(1)' }] } }, 'ingestMessage', 'VALIDATION_FAILED');
+    expect(script.errors[0].field).toBe('input.attachments.0.url');
   });
 });
 

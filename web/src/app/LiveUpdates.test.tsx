@@ -40,7 +40,7 @@ function row(id: string, name: string, content: string, minutes: number): RowDat
     channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', name: 'WhatsApp' },
     customer: { __typename: 'Customer', id: `c-${id}`, name },
     assignee: null,
-    lastMessage: { __typename: 'Message', id: `m-${id}-${minutes}`, type: 'INCOMING', content },
+    lastMessage: { __typename: 'Message', id: `m-${id}-${minutes}`, type: 'INCOMING', content, metadata: {}, attachments: [] },
   };
 }
 
@@ -166,7 +166,7 @@ describe('LiveUpdates (messageAdded)', () => {
     expect(timelineIds()).toEqual(['m1']);
 
     const msg = message('m2', 'Is my charger shipped?', 40);
-    const updated: RowData = { ...t2, lastMessageAt: msg.createdAt!, lastMessage: { __typename: 'Message', id: 'm2', type: 'INCOMING', content: msg.content } };
+    const updated: RowData = { ...t2, lastMessageAt: msg.createdAt!, lastMessage: { __typename: 'Message', id: 'm2', type: 'INCOMING', content: msg.content, metadata: {}, attachments: [] } };
     emit(messageAdded(updated, msg));
 
     await waitFor(() => expect(customers()).toEqual(['Bruno Second', 'Anna First']));

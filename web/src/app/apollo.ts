@@ -7,6 +7,7 @@ import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { OperationTypeNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { getToken, onTokenChange, setToken } from './auth';
+import { messageWindowPagination } from './messagesPagination';
 
 export function createCache(): InMemoryCache {
   return new InMemoryCache({
@@ -23,7 +24,8 @@ export function createCache(): InMemoryCache {
         fields: {
           // Connections carry no id: the latest server answer wins (live appends go through cache.modify).
           tasks: { merge: (_existing, incoming) => incoming },
-          messages: { merge: (_existing, incoming) => incoming },
+          // One window per thread: newest page + earlier pages loaded with `before` (deduplicated).
+          messages: messageWindowPagination(),
         },
       },
     },

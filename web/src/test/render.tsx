@@ -1,5 +1,7 @@
-import type { ReactElement } from 'react';
+import type { ReactElement, ReactNode } from 'react';
 import { render } from '@testing-library/react';
+import type { InMemoryCache } from '@apollo/client';
+import { useFragment } from '@apollo/client/react';
 import { MockedProvider } from '@apollo/client/testing/react';
 import type { MockLink } from '@apollo/client/testing';
 import { MantineProvider } from '@mantine/core';
@@ -7,6 +9,7 @@ import { MemoryRouter } from 'react-router';
 import type { ResultOf, VariablesOf, TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createCache } from '../app/apollo';
 import { theme } from '../app/theme';
+import { makeFragmentData, type FragmentType } from '../gql';
 
 /**
  * A schema-typed mock: `data` must satisfy the generated result type of `query`
@@ -23,9 +26,12 @@ export function mockOp<TDoc extends TypedDocumentNode<any, any>>(
 
 export function renderWithProviders(
   ui: ReactElement,
-  { mocks = [], route = '/' }: { mocks?: ReadonlyArray<MockLink.MockedResponse<any, any>>; route?: string } = {},
+  {
+    mocks = [],
+    route = '/',
+    cache = createCache(),
+  }: { mocks?: ReadonlyArray<MockLink.MockedResponse<any, any>>; route?: string; cache?: InMemoryCache } = {},
 ) {
-  const cache = createCache();
   const utils = render(
     <MockedProvider mocks={mocks} cache={cache}>
       <MantineProvider theme={theme} env="test">
@@ -52,4 +58,19 @@ export function mergeFragmentData<T extends object[]>(...parts: T): UnionToInter
     return b;
   };
   return parts.reduce((acc, p) => merge(acc, p), {}) as UnionToIntersection<T[number]>;
+}
+
+/**
+ * Renders `children` with the fragment data of one cached entity, kept live like a real
+ * parent query would (cache writes, e.g. by mutations, re-render it). Renders nothing until complete.
+ */
+export function FromCache<TDoc extends TypedDocumentNode<any, any>>(props: {
+  fragment: TDoc;
+  fragmentName: string;
+  from: { __typename: string; id: string };
+  children: (data: FragmentType<TDoc>) => ReactNode;
+}) {
+  const { data, complete } = useFragment({ fragment: props.fragment, fragmentName: props.fragmentName, from: props.from });
+  if (!complete) return null;
+  return <>{props.children(makeFragmentData(data as ResultOf<TDoc>, props.fragment) as FragmentType<TDoc>)}</>;
 }

@@ -10,7 +10,8 @@
  * reference and "Webhooks" (https://developers.facebook.com/documentation/business-messaging/whatsapp/).
  */
 import { ChannelType } from '../../generated/prisma/enums.js';
-import type { ChannelAdapter, OutboundRequest, OutboundResult } from '../types.js';
+import type { ChannelAdapter, FetchedMedia, OutboundRequest, OutboundResult } from '../types.js';
+import { fetchWhatsAppMedia } from './media.js';
 import { sendWhatsAppText } from './send.js';
 
 export interface WhatsAppChannelConfig {
@@ -48,6 +49,15 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppChannelConfig> = {
   send(config: WhatsAppChannelConfig, request: OutboundRequest): Promise<OutboundResult> {
     return sendWhatsAppText(config, request);
   },
+  /**
+   * Downloads an inbound image/document/audio/video/sticker by its media id:
+   * Graph `GET /{media-id}` for a short-lived URL, then `GET` that URL, both
+   * with the access token (see media.ts).
+   * @throws ChannelMediaError CHANNEL_MEDIA_UNAVAILABLE
+   */
+  fetchMedia(config: WhatsAppChannelConfig, providerMediaId: string): Promise<FetchedMedia> {
+    return fetchWhatsAppMedia(config, providerMediaId);
+  },
 };
 
 export {
@@ -57,3 +67,4 @@ export {
   CHANNEL_SEND_FAILED,
   DEFAULT_WHATSAPP_GRAPH_BASE_URL,
 } from './send.js';
+export { fetchWhatsAppMedia, isAllowedMediaUrl } from './media.js';

@@ -2,7 +2,7 @@ import type { Thread } from '../../generated/prisma/client.js';
 import { builder, assertPageSize } from '../../schema/builder.js';
 import { payloadType, decodeId, decodeOptionalId, runMutation } from '../../schema/common.js';
 import { ChannelTypeEnum, PriorityEnum, ThreadStatusEnum, ThreadTypeEnum } from '../../schema/enums.js';
-import { WHATSAPP_WINDOW_MS } from '../message/message.service.js';
+import { replyWindows } from '../../channels/registry.js';
 import { ACTIVE_STATUSES, assignThread, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
 
 export const ThreadNode = builder.prismaNode('Thread', {
@@ -41,8 +41,10 @@ export const ThreadNode = builder.prismaNode('Thread', {
       description:
         'End of the WhatsApp 24-hour customer-service window (lastInboundAt + 24 h). Null on other channels or when the customer never wrote; free-form replies after it fail with WHATSAPP_WINDOW_CLOSED.',
       select: { lastInboundAt: true, channel: { select: { type: true } } },
-      resolve: (th) =>
-        th.channel.type === 'WHATSAPP_BUSINESS' && th.lastInboundAt ? new Date(th.lastInboundAt.getTime() + WHATSAPP_WINDOW_MS) : null,
+      resolve: (th) => {
+        const window = replyWindows[th.channel.type];
+        return window && th.lastInboundAt ? new Date(th.lastInboundAt.getTime() + window.ms) : null;
+      },
     }),
     tags: t.exposeStringList('tags'),
     externalReferences: t.expose('externalReferences', { type: 'JSON' }),

@@ -4,18 +4,34 @@ import type { NormalizedAttachment } from '../../channels/types.js';
 import { builder } from '../../schema/builder.js';
 import { UserError, decodeId, decodeOptionalId, runMutation, type UserErrorShape } from '../../schema/common.js';
 import { DeliveryStatusEnum, MessageTypeEnum } from '../../schema/enums.js';
+import type { HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { UserNode } from '../agent/agent.schema.js';
 import { ingestInbound } from '../conversation/ingest.service.js';
 import { ThreadNode } from '../conversation/thread.schema.js';
+import { mediaUrl } from './media.js';
 import { postMessage } from './message.service.js';
 
-const Attachment = builder.objectRef<NormalizedAttachment>('Attachment').implement({
+/** A stored attachment plus where it sits, so `url` can sign a media link. */
+type AttachmentShape = NormalizedAttachment & { __messageId?: string; __index?: number };
+
+const Attachment = builder.objectRef<AttachmentShape>('Attachment').implement({
   description: 'A file, image, location or other attachment of a message.',
   fields: (t) => ({
     kind: t.exposeString('kind', { description: 'image | document | audio | video | sticker | location | contacts | file' }),
     mimeType: t.string({ nullable: true, resolve: (a) => a.mimeType ?? null }),
-    url: t.string({ nullable: true, resolve: (a) => a.url ?? null }),
+    url: t.string({
+      nullable: true,
+      description:
+        'Where to open the file: the stored URL, or for provider media (WhatsApp) a signed path relative to the API origin, /media/<messageId>/<index>?exp=…&sig=…, valid 15 minutes (query again for a fresh one).',
+      resolve: (a, _args, ctx) => {
+        if (a.url) return a.url;
+        if (a.providerMediaId && a.__messageId !== undefined && a.__index !== undefined) {
+          return mediaUrl(ctx.deps, a.__messageId, a.__index, ctx.deps.clock.now());
+        }
+        return null;
+      },
+    }),
     providerMediaId: t.string({ nullable: true, description: 'Provider media id (WhatsApp media id) to fetch the bytes.', resolve: (a) => a.providerMediaId ?? null }),
     fileName: t.string({ nullable: true, resolve: (a) => a.fileName ?? null }),
     caption: t.string({ nullable: true, resolve: (a) => a.caption ?? null }),
@@ -65,7 +81,14 @@ export const MessageNode = builder.prismaNode('Message', {
       description: 'Provider message id (WhatsApp wamid, Graph message id, Twilio MessageSid, ...).',
     }),
     deliveryStatus: t.expose('deliveryStatus', { type: DeliveryStatusEnum }),
-    attachments: t.field({ type: [Attachment], select: { attachments: true }, resolve: (m) => (m.attachments ?? []) as unknown as NormalizedAttachment[] }),
+    attachments: t.field({
+      type: [Attachment],
+      select: { id: true, attachments: true },
+      resolve: (m) =>
+        (Array.isArray(m.attachments) ? (m.attachments as unknown as NormalizedAttachment[]) : []).map(
+          (a, i): AttachmentShape => ({ ...a, __messageId: m.id, __index: i }),
+        ),
+    }),
     sender: t.field({
       type: MessageSender,
       select: { type: true, senderExternal: true, senderUser: true },
@@ -175,6 +198,8 @@ builder.mutationFields((t) => ({
         if (!channel.isActive) throw new DomainError('CHANNEL_INACTIVE', undefined, 'input.channelId');
         const content = input.content.trim();
         if (!content && !input.attachments?.length) throw new DomainError('VALIDATION_FAILED', 'The message is empty.', 'input.content');
+        const badUrl = (input.attachments ?? []).findIndex((a) => a.url != null && !/^https?:\/\//i.test(a.url));
+        if (badUrl >= 0) throw new DomainError('VALIDATION_FAILED', 'Attachment urls must be http(s).', `input.attachments.${badUrl}.url`);
         const c = input.customer;
         return ingestInbound(
           ctx.deps,
@@ -196,18 +221,27 @@ builder.mutationFields((t) => ({
   }),
 }));
 
+/**
+ * The organization's events of one topic, only one thread's when `threadId`
+ * (a global id) is given. Topics are keyed by organization, so another
+ * organization's events never reach this iterator.
+ */
+function threadEvents(ctx: HubContext, topic: 'messageAdded' | 'messageUpdated' | 'threadUpdated', threadId: string | number | null | undefined) {
+  const id = threadId ? decodeId('Thread', String(threadId), 'threadId') : null;
+  // Every topic's event carries the threadId it concerns (shared/pubsub.ts).
+  const events = ctx.deps.pubsub.subscribe(topic, ctx.organizationId) as AsyncIterable<{ threadId: string }>;
+  return pipe(
+    events,
+    filter((e) => !id || e.threadId === id),
+  );
+}
+
 builder.subscriptionFields((t) => ({
   messageAdded: t.prismaField({
     type: 'Message',
     description: "New messages of the viewer's organization; only one thread's when threadId is given.",
     args: { threadId: t.arg.id() },
-    subscribe: (_root, args, ctx) => {
-      const threadId = args.threadId ? decodeId('Thread', String(args.threadId), 'threadId') : null;
-      return pipe(
-        ctx.deps.pubsub.subscribe('messageAdded', ctx.organizationId),
-        filter((e) => !threadId || e.threadId === threadId),
-      );
-    },
+    subscribe: (_root, args, ctx) => threadEvents(ctx, 'messageAdded', args.threadId),
     resolve: (query, event, _args, ctx) =>
       ctx.db.message.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { messageId: string }).messageId } }),
   }),
@@ -215,13 +249,7 @@ builder.subscriptionFields((t) => ({
     type: 'Message',
     description: 'Messages whose delivery status changed (for delivery ticks).',
     args: { threadId: t.arg.id() },
-    subscribe: (_root, args, ctx) => {
-      const threadId = args.threadId ? decodeId('Thread', String(args.threadId), 'threadId') : null;
-      return pipe(
-        ctx.deps.pubsub.subscribe('messageUpdated', ctx.organizationId),
-        filter((e) => !threadId || e.threadId === threadId),
-      );
-    },
+    subscribe: (_root, args, ctx) => threadEvents(ctx, 'messageUpdated', args.threadId),
     resolve: (query, event, _args, ctx) =>
       ctx.db.message.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { messageId: string }).messageId } }),
   }),
@@ -229,13 +257,7 @@ builder.subscriptionFields((t) => ({
     type: 'Thread',
     description: "Threads of the viewer's organization that changed (new message, status, assignment, ...).",
     args: { threadId: t.arg.id() },
-    subscribe: (_root, args, ctx) => {
-      const threadId = args.threadId ? decodeId('Thread', String(args.threadId), 'threadId') : null;
-      return pipe(
-        ctx.deps.pubsub.subscribe('threadUpdated', ctx.organizationId),
-        filter((e) => !threadId || e.threadId === threadId),
-      );
-    },
+    subscribe: (_root, args, ctx) => threadEvents(ctx, 'threadUpdated', args.threadId),
     resolve: (query, event, _args, ctx) =>
       ctx.db.thread.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { threadId: string }).threadId } }),
   }),

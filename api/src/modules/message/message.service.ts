@@ -7,7 +7,6 @@ import type { Channel, Message, Prisma, Thread } from '../../generated/prisma/cl
 import type { DeliveryStatus } from '../../generated/prisma/enums.js';
 import { adapters, replyWindows } from '../../channels/registry.js';
 import { ChannelSendError, type DeliveryStatusUpdate } from '../../channels/types.js';
-import { WHATSAPP_WINDOW_MS } from '../../channels/whatsapp/send.js';
 import type { AppDeps } from '../../shared/app.js';
 import { systemContext, type HubContext } from '../../shared/context.js';
 import { DomainError, ERROR_MESSAGES, notFound } from '../../shared/errors.js';
@@ -15,7 +14,6 @@ import { writeAudit } from '../audit/audit.service.js';
 import { openChannelConfig } from '../channel/channel.service.js';
 import { publishThreadUpdated } from '../conversation/thread.service.js';
 
-export { WHATSAPP_WINDOW_MS };
 
 export const PostMessageInput = z.object({
   threadId: z.string(),

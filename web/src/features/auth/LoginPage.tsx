@@ -66,6 +66,7 @@ export function LoginPage() {
               type="email"
               autoComplete="username"
               required
+              withAsterisk={false}
               value={email}
               onChange={(e) => setEmail(e.currentTarget.value)}
             />
@@ -73,6 +74,7 @@ export function LoginPage() {
               label="Password"
               autoComplete="current-password"
               required
+              withAsterisk={false}
               value={password}
               onChange={(e) => setPassword(e.currentTarget.value)}
             />

@@ -98,7 +98,7 @@ function successPayload(content: string, type: 'OUTGOING' | 'INTERNAL_NOTE' = 'O
             channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', name: 'WhatsApp' },
             customer: { __typename: 'Customer', id: 'c1', name: 'Mario Rossi' },
             assignee: null,
-            lastMessage: { __typename: 'Message', id: 'msg-new', type, content },
+            lastMessage: { __typename: 'Message', id: 'msg-new', type, content, metadata: {}, attachments: [] },
           },
           ThreadRow_thread,
         ),
@@ -225,5 +225,12 @@ describe('Composer', () => {
 
     await userEvent.click(sendButton());
     await waitFor(() => expect(post.result).toHaveBeenCalledTimes(1));
+  });
+
+  it('the Reply/Internal-note toggle is named so it does not collide with the "Message" textbox', () => {
+    renderWithProviders(<Composer thread={composerThread} />, { mocks: [templatesMock] });
+    expect(screen.getByRole('radiogroup', { name: 'Reply or internal note' })).toBeInTheDocument();
+    // Any label query for "Message" finds only the textbox.
+    expect(screen.getAllByLabelText(/message/i)).toEqual([messageBox()]);
   });
 });

@@ -145,7 +145,7 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
             size="xs"
             value={kind}
             onChange={(v) => setKind(v as PostMessageKind)}
-            aria-label="Message kind"
+            aria-label="Reply or internal note"
             data={[
               { value: 'REPLY', label: 'Reply' },
               { value: 'NOTE', label: 'Internal note' },

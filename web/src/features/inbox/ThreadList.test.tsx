@@ -25,7 +25,7 @@ function rowData(overrides: Partial<ThreadRowData> & { id: string }): ThreadRowD
     channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', name: 'WhatsApp' },
     customer: { __typename: 'Customer', id: `cust-${overrides.id}`, name: 'Mario Rossi' },
     assignee: null,
-    lastMessage: { __typename: 'Message', id: `msg-${overrides.id}`, type: 'INCOMING', content: 'Hello' },
+    lastMessage: { __typename: 'Message', id: `msg-${overrides.id}`, type: 'INCOMING', content: 'Hello', metadata: {}, attachments: [] },
     ...overrides,
   };
 }
@@ -54,7 +54,7 @@ const allThreads = connection(
       overdue: true,
       responseDueAt: new Date(Date.now() - 3 * HOUR).toISOString(),
       customer: { __typename: 'Customer', id: 'c1', name: 'Giulia Bianchi' },
-      lastMessage: { __typename: 'Message', id: 'm1', type: 'INCOMING', content: 'The wallbox shows a red light' },
+      lastMessage: { __typename: 'Message', id: 'm1', type: 'INCOMING', content: 'The wallbox shows a red light', metadata: {}, attachments: [] },
       assignee: { __typename: 'User', id: 'u1', name: 'Anna Verdi' },
     }),
     rowData({
@@ -64,7 +64,7 @@ const allThreads = connection(
       responseDueAt: new Date(Date.now() + 2 * HOUR + 10 * 60_000).toISOString(),
       channel: { __typename: 'Channel', id: 'ch-mail', type: 'EMAIL_OUTLOOK', name: 'Outlook' },
       customer: { __typename: 'Customer', id: 'c2', name: 'Luca Neri' },
-      lastMessage: { __typename: 'Message', id: 'm2', type: 'OUTGOING', content: 'Here is our offer' },
+      lastMessage: { __typename: 'Message', id: 'm2', type: 'OUTGOING', content: 'Here is our offer', metadata: {}, attachments: [] },
     }),
   ],
   42,
@@ -146,5 +146,39 @@ describe('Inbox thread list', () => {
     await userEvent.type(screen.getByRole('textbox', { name: 'Search conversations' }), 'wallbox');
     expect(await screen.findByText('Search Hit', {}, { timeout: 2000 })).toBeInTheDocument();
     expect(searchResult).toHaveBeenCalledTimes(1);
+  });
+
+  it('previews reactions and text-less media readably', async () => {
+    const msg = (id: string, extra: Partial<NonNullable<ThreadRowData['lastMessage']>>) => ({
+      __typename: 'Message' as const,
+      id,
+      type: 'INCOMING' as const,
+      content: '',
+      metadata: {},
+      attachments: [],
+      ...extra,
+    });
+    const att = (kind: string, fileName: string | null = null) => ({ __typename: 'Attachment' as const, kind, fileName, name: null });
+    renderWithProviders(<InboxPage />, {
+      mocks: [
+        mockOp(
+          InboxThreadsQuery,
+          inboxVariables('all', ''),
+          connection([
+            rowData({ id: 'r1', lastMessage: msg('x1', { content: '👍', metadata: { whatsappType: 'reaction', reaction: { messageId: 'w', emoji: '👍' } } }) }),
+            rowData({ id: 'r2', lastMessage: msg('x2', { attachments: [att('image')] }) }),
+            rowData({ id: 'r3', lastMessage: msg('x3', { type: 'OUTGOING', attachments: [att('document', 'document.pdf')] }) }),
+            rowData({ id: 'r4', lastMessage: msg('x4', { attachments: [att('location')] }) }),
+          ]),
+        ),
+      ],
+    });
+    const rows = await screen.findAllByTestId('thread-row');
+    expect(rows.map((r) => within(r).getByTestId('thread-preview').textContent)).toEqual([
+      'Reacted 👍',
+      '📷 Photo',
+      'You: 📄 document.pdf',
+      '📍 Location',
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import {
   STATUS_LABEL,
 } from '../../shared/labels';
 import { dueState, initials, listTime } from '../../shared/time';
+import { messagePreview } from '../../shared/messagePreview';
 import classes from './ThreadRow.module.css';
 
 export const ThreadRow_thread = graphql(`
@@ -38,6 +39,12 @@ export const ThreadRow_thread = graphql(`
       id
       type
       content
+      metadata
+      attachments {
+        kind
+        fileName
+        name
+      }
     }
   }
 `);
@@ -55,9 +62,7 @@ function ThreadRowImpl(props: Props) {
   const priority = t.priority ?? 'NORMAL';
   const status = t.status ?? 'OPEN';
   const assigneeName = t.assignee?.name ?? null;
-  const preview = t.lastMessage
-    ? `${t.lastMessage.type === 'INTERNAL_NOTE' ? 'Note: ' : t.lastMessage.type === 'OUTGOING' ? 'You: ' : ''}${t.lastMessage.content ?? ''}`
-    : '';
+  const preview = messagePreview(t.lastMessage);
 
   return (
     <UnstyledButton

@@ -1,10 +1,12 @@
-import { memo } from 'react';
-import { Anchor, Badge, Box, Group, Image, Paper, Stack, Text, Tooltip } from '@mantine/core';
-import { IconFile, IconMapPin, IconNote } from '@tabler/icons-react';
+import { memo, useState } from 'react';
+import { Anchor, Badge, Box, Group, Image, Modal, Paper, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconFile, IconMapPin, IconMusic, IconNote, IconPhoto, IconUser, IconVideo, type TablerIcon } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { MessageItem_MessageFragment } from '../../gql/graphql';
 import { messageTime } from '../../shared/time';
 import { DeliveryTicks } from './DeliveryTicks';
+import { attachmentPreview } from '../../shared/messagePreview';
 import classes from './MessageItem.module.css';
 
 export const MessageItem_message = graphql(`
@@ -36,17 +38,82 @@ export const MessageItem_message = graphql(`
 
 type AttachmentView = NonNullable<MessageItem_MessageFragment['attachments']>[number];
 
-function AttachmentPreview({ a }: { a: AttachmentView }) {
+/** OpenStreetMap link centred on a shared location. */
+export function osmUrl(latitude: number, longitude: number): string {
+  return `https://www.openstreetmap.org/?mlat=${latitude}&mlon=${longitude}#map=17/${latitude}/${longitude}`;
+}
+
+const FILE_ICON: Record<string, TablerIcon> = {
+  image: IconPhoto,
+  sticker: IconPhoto,
+  video: IconVideo,
+  audio: IconMusic,
+  contacts: IconUser,
+};
+
+function FileChip({ a, kind, note }: { a: AttachmentView; kind: string; note?: string }) {
+  const Icon = FILE_ICON[kind] ?? IconFile;
+  const label = a.fileName ?? a.name ?? attachmentPreview({ kind }).replace(/^\S+\s/, '');
+  return (
+    <Group gap={6} wrap="nowrap" className={classes.attachment} data-testid="attachment-file" data-attachment-kind={kind}>
+      <Icon size={16} style={{ flexShrink: 0 }} />
+      {a.url ? (
+        <Anchor href={a.url} target="_blank" rel="noreferrer" size="sm" truncate>
+          {label}
+        </Anchor>
+      ) : (
+        <Text size="sm" truncate>
+          {label}
+        </Text>
+      )}
+      {(note ?? a.mimeType) && (
+        <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
+          {note ?? a.mimeType}
+        </Text>
+      )}
+    </Group>
+  );
+}
+
+function ImageAttachment({ a, url, showCaption }: { a: AttachmentView; url: string; showCaption: boolean }) {
+  const [opened, { open, close }] = useDisclosure(false);
+  const [failed, setFailed] = useState(false);
+  // Provider media links are signed and expire: when the thumbnail cannot load, fall back to a chip.
+  if (failed) return <FileChip a={a} kind="image" note="preview unavailable" />;
+  const alt = a.caption ?? a.fileName ?? 'Image attachment';
+  return (
+    <Stack gap={2} data-testid="attachment-image">
+      <UnstyledButton onClick={open} aria-label={`Open ${a.fileName ?? 'image'} full size`} className={classes.thumbnail}>
+        <Image src={url} alt={alt} radius="sm" maw={260} mah={260} fit="contain" onError={() => setFailed(true)} />
+      </UnstyledButton>
+      {showCaption && a.caption && <Text size="xs">{a.caption}</Text>}
+      <Modal opened={opened} onClose={close} size="auto" centered title={a.fileName ?? a.caption ?? 'Image'}>
+        <Stack gap="xs" align="center">
+          <Image src={url} alt={alt} fit="contain" mah="75vh" maw="90vw" w="auto" data-testid="attachment-image-full" />
+          <Anchor href={url} target="_blank" rel="noreferrer" size="sm">
+            Open original
+          </Anchor>
+        </Stack>
+      </Modal>
+    </Stack>
+  );
+}
+
+function AttachmentPreview({ a, content }: { a: AttachmentView; content: string | null }) {
   const kind = (a.kind ?? 'file').toLowerCase();
   if (kind === 'location' || (a.latitude != null && a.longitude != null)) {
-    const href = `https://www.openstreetmap.org/?mlat=${a.latitude}&mlon=${a.longitude}#map=17/${a.latitude}/${a.longitude}`;
+    const label = a.name ?? 'Shared location';
     return (
-      <Group gap={6} className={classes.attachment} data-testid="attachment-location">
+      <Group gap={6} wrap="nowrap" className={classes.attachment} data-testid="attachment-location">
         <IconMapPin size={16} />
         <Stack gap={0}>
-          <Anchor href={href} target="_blank" rel="noreferrer" size="sm">
-            {a.name ?? 'Shared location'}
-          </Anchor>
+          {a.latitude != null && a.longitude != null ? (
+            <Anchor href={osmUrl(a.latitude, a.longitude)} target="_blank" rel="noreferrer" size="sm">
+              {label}
+            </Anchor>
+          ) : (
+            <Text size="sm">{label}</Text>
+          )}
           {a.address && (
             <Text size="xs" c="dimmed">
               {a.address}
@@ -56,35 +123,10 @@ function AttachmentPreview({ a }: { a: AttachmentView }) {
       </Group>
     );
   }
-  const isImage = kind === 'image' || kind === 'sticker' || a.mimeType?.startsWith('image/');
-  if (isImage && a.url) {
-    return (
-      <Stack gap={2} data-testid="attachment-image">
-        <Anchor href={a.url} target="_blank" rel="noreferrer">
-          <Image src={a.url} alt={a.caption ?? a.fileName ?? 'Image attachment'} radius="sm" maw={260} mah={260} fit="contain" />
-        </Anchor>
-        {a.caption && <Text size="xs">{a.caption}</Text>}
-      </Stack>
-    );
-  }
-  const label = a.fileName ?? a.caption ?? `${a.kind} attachment`;
-  return (
-    <Group gap={6} className={classes.attachment} data-testid="attachment-document">
-      <IconFile size={16} />
-      {a.url ? (
-        <Anchor href={a.url} target="_blank" rel="noreferrer" size="sm">
-          {label}
-        </Anchor>
-      ) : (
-        <Text size="sm">{label}</Text>
-      )}
-      {a.mimeType && (
-        <Text size="xs" c="dimmed">
-          {a.mimeType}
-        </Text>
-      )}
-    </Group>
-  );
+  const isImage = kind === 'image' || kind === 'sticker' || !!a.mimeType?.startsWith('image/');
+  // The message text is often the caption itself (WhatsApp): do not show it twice.
+  if (isImage && a.url) return <ImageAttachment a={a} url={a.url} showCaption={a.caption?.trim() !== content?.trim()} />;
+  return <FileChip a={a} kind={kind} />;
 }
 
 function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_message> }) {
@@ -152,7 +194,7 @@ function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_messa
         {attachments.length > 0 && (
           <Stack gap={6} mt="xs">
             {attachments.map((a, i) => (
-              <AttachmentPreview key={i} a={a} />
+              <AttachmentPreview key={i} a={a} content={m.content} />
             ))}
           </Stack>
         )}

@@ -1,6 +1,7 @@
-import { Anchor, Avatar, Badge, Group, Select, Stack, Text, Title } from '@mantine/core';
+import { ActionIcon, Anchor, Avatar, Badge, Group, Select, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconBuilding, IconMail, IconPhone } from '@tabler/icons-react';
+import { IconBuilding, IconMail, IconPencil, IconPhone } from '@tabler/icons-react';
 import { useQuery } from '@apollo/client/react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { Priority, ThreadStatus } from '../../gql/graphql';
@@ -9,6 +10,7 @@ import { initials } from '../../shared/time';
 import { useUpdateThread } from './useUpdateThread';
 import { useAssignThread } from './useAssignThread';
 import { toUserErrors } from '../../shared/userErrors';
+import { EditCustomerModal } from '../customer/EditCustomerModal';
 
 export const ThreadHeader_thread = graphql(`
   fragment ThreadHeader_thread on Thread {
@@ -29,6 +31,7 @@ export const ThreadHeader_thread = graphql(`
       phone
       companyName
       tier
+      ...EditCustomerModal_customer
     }
     assignee {
       id
@@ -68,6 +71,7 @@ export function ThreadHeader(props: { thread: FragmentType<typeof ThreadHeader_t
   const [updateThread] = useUpdateThread();
   const [assignThread] = useAssignThread();
   const { data: agentsData } = useQuery(ThreadHeaderAgentsQuery);
+  const [editingCustomer, editCustomer] = useDisclosure(false);
 
   const agentOptions = [
     { value: UNASSIGNED, label: 'Unassigned' },
@@ -105,87 +109,98 @@ export function ThreadHeader(props: { thread: FragmentType<typeof ThreadHeader_t
             {c?.name ? initials(c.name) : '?'}
           </Avatar>
           <Stack gap={0} style={{ minWidth: 0 }}>
-            <Group gap={6}>
-              <Text fw={600} data-testid="customer-name">
+            <Group gap={6} wrap="nowrap">
+              <Text fw={600} truncate data-testid="customer-name">
                 {c?.name ?? 'Unknown customer'}
               </Text>
               {c?.tier && c.tier !== 'STANDARD' && (
-                <Badge size="xs" variant="light" color="violet">
+                <Badge size="xs" variant="light" color="violet" data-testid="customer-tier">
                   {c.tier.toLowerCase()}
                 </Badge>
               )}
+              {c && (
+                <Tooltip label="Edit customer" withArrow openDelay={300}>
+                  <ActionIcon variant="subtle" color="gray" size="sm" aria-label="Edit customer" onClick={editCustomer.open}>
+                    <IconPencil size={14} />
+                  </ActionIcon>
+                </Tooltip>
+              )}
             </Group>
-            <Group gap="md" c="dimmed">
+            <Group gap="md" c="dimmed" wrap="wrap" style={{ rowGap: 0 }}>
               {c?.phone && (
-                <Group gap={4}>
+                <Group gap={4} wrap="nowrap">
                   <IconPhone size={13} />
-                  <Text size="xs">{c.phone}</Text>
+                  <Text size="xs" data-testid="customer-phone">
+                    {c.phone}
+                  </Text>
                 </Group>
               )}
               {c?.email && (
-                <Group gap={4}>
+                <Group gap={4} wrap="nowrap">
                   <IconMail size={13} />
-                  <Anchor size="xs" href={`mailto:${c.email}`} c="dimmed">
+                  <Anchor size="xs" href={`mailto:${c.email}`} c="dimmed" data-testid="customer-email">
                     {c.email}
                   </Anchor>
                 </Group>
               )}
               {c?.companyName && (
-                <Group gap={4}>
+                <Group gap={4} wrap="nowrap">
                   <IconBuilding size={13} />
-                  <Text size="xs">{c.companyName}</Text>
+                  <Text size="xs" data-testid="customer-company">
+                    {c.companyName}
+                  </Text>
                 </Group>
               )}
             </Group>
           </Stack>
         </Group>
-        <Group gap={6} c="dimmed" style={{ flexShrink: 0 }}>
+        <Group gap={6} c="dimmed" wrap="nowrap" style={{ flexShrink: 0 }}>
           {t.channel?.type && <ChannelIcon type={t.channel.type} />}
           <Text size="xs">{t.channel?.name || (t.channel?.type ? CHANNEL_LABEL[t.channel.type] : '')}</Text>
         </Group>
       </Group>
-      <Group justify="space-between" align="flex-end" wrap="wrap" gap="sm">
-        <Stack gap={0} style={{ minWidth: 0, flex: 1 }}>
-          <Title order={4} lineClamp={1} data-testid="thread-subject-title">
-            {t.subject}
-          </Title>
-          {t.orderReference && (
-            <Text size="xs" c="dimmed">
-              Order {t.orderReference}
-            </Text>
-          )}
-        </Stack>
-        <Group gap="xs" wrap="nowrap">
-          <Select
-            label="Status"
-            size="xs"
-            w={170}
-            data={STATUS_OPTIONS}
-            value={status}
-            allowDeselect={false}
-            onChange={(v) => v && v !== status && onUpdate({ status: v as ThreadStatus })}
-          />
-          <Select
-            label="Priority"
-            size="xs"
-            w={110}
-            data={PRIORITY_OPTIONS}
-            value={priority}
-            allowDeselect={false}
-            onChange={(v) => v && v !== priority && onUpdate({ priority: v as Priority })}
-          />
-          <Select
-            label="Assignee"
-            size="xs"
-            w={170}
-            data={agentOptions}
-            value={t.assignee?.id ?? UNASSIGNED}
-            searchable
-            allowDeselect={false}
-            onChange={(v) => v !== (t.assignee?.id ?? UNASSIGNED) && onAssign(v)}
-          />
-        </Group>
+      {/* The subject gets its own full-width line (up to 2 lines); the controls sit below it. */}
+      <Stack gap={0} style={{ minWidth: 0 }}>
+        <Title order={4} lineClamp={2} title={t.subject ?? undefined} style={{ wordBreak: 'break-word' }} data-testid="thread-subject-title">
+          {t.subject}
+        </Title>
+        {t.orderReference && (
+          <Text size="xs" c="dimmed">
+            Order {t.orderReference}
+          </Text>
+        )}
+      </Stack>
+      <Group gap="xs" wrap="wrap" align="flex-end">
+        <Select
+          label="Status"
+          size="xs"
+          w={160}
+          data={STATUS_OPTIONS}
+          value={status}
+          allowDeselect={false}
+          onChange={(v) => v && v !== status && onUpdate({ status: v as ThreadStatus })}
+        />
+        <Select
+          label="Priority"
+          size="xs"
+          w={110}
+          data={PRIORITY_OPTIONS}
+          value={priority}
+          allowDeselect={false}
+          onChange={(v) => v && v !== priority && onUpdate({ priority: v as Priority })}
+        />
+        <Select
+          label="Assignee"
+          size="xs"
+          w={170}
+          data={agentOptions}
+          value={t.assignee?.id ?? UNASSIGNED}
+          searchable
+          allowDeselect={false}
+          onChange={(v) => v !== (t.assignee?.id ?? UNASSIGNED) && onAssign(v)}
+        />
       </Group>
+      {c && <EditCustomerModal customer={c} opened={editingCustomer} onClose={editCustomer.close} />}
     </Stack>
   );
 }

@@ -1,0 +1,117 @@
+import { describe, expect, it, vi } from 'vitest';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { ResultOf } from '@graphql-typed-document-node/core';
+import { makeFragmentData } from '../../gql';
+import { createCache } from '../../app/apollo';
+import { Timeline, Timeline_thread } from './Timeline';
+import { MessageItem_message } from './MessageItem';
+import { TimelineEarlierMessagesQuery } from './useEarlierMessages';
+import { FromCache, renderWithProviders } from '../../test/render';
+
+type TimelineData = ResultOf<typeof Timeline_thread>;
+type EdgeData = TimelineData['messages']['edges'][number];
+
+const T0 = Date.parse('2026-03-02T09:00:00Z');
+
+function edge(n: number): EdgeData {
+  const id = `m${n}`;
+  const createdAt = new Date(T0 + n * 60_000).toISOString();
+  return {
+    __typename: 'MessageEdge',
+    cursor: `cur-${id}`,
+    node: {
+      __typename: 'Message',
+      id,
+      createdAt,
+      ...makeFragmentData(
+        {
+          __typename: 'Message',
+          id,
+          type: 'INCOMING',
+          content: `Message number ${n}`,
+          subject: null,
+          createdAt,
+          deliveryStatus: 'DELIVERED',
+          readAt: null,
+          sender: { __typename: 'MessageSender', kind: 'CUSTOMER', name: 'Mario Rossi' },
+          attachments: [],
+        },
+        MessageItem_message,
+      ),
+    },
+  };
+}
+
+function connection(ns: number[], hasPreviousPage: boolean, totalCount = 4): TimelineData['messages'] {
+  return {
+    __typename: 'MessageConnection',
+    totalCount,
+    pageInfo: { __typename: 'PageInfo', hasPreviousPage, startCursor: `cur-m${ns[0]}` },
+    edges: ns.map(edge),
+  };
+}
+
+const ids = () => screen.getAllByTestId('message').map((m) => m.getAttribute('data-message-id'));
+
+describe('Timeline', () => {
+  it('loads earlier messages with messages(last: 50, before: startCursor) and merges them without duplicates', async () => {
+    const cache = createCache();
+    cache.writeFragment({
+      fragment: Timeline_thread,
+      fragmentName: 'Timeline_thread',
+      data: { __typename: 'Thread', id: 't1', messages: connection([3, 4], true) },
+    });
+    const earlier = vi.fn(() => ({
+      data: {
+        node: {
+          __typename: 'Thread' as const,
+          id: 't1',
+          // m3 is in both pages: it must not be shown twice.
+          messages: connection([1, 2, 3], false),
+        },
+      } satisfies ResultOf<typeof TimelineEarlierMessagesQuery>,
+    }));
+    renderWithProviders(
+      <FromCache fragment={Timeline_thread} fragmentName="Timeline_thread" from={{ __typename: 'Thread', id: 't1' }}>
+        {(thread) => <Timeline thread={thread} />}
+      </FromCache>,
+      {
+        cache,
+        mocks: [
+          {
+            request: { query: TimelineEarlierMessagesQuery, variables: { threadId: 't1', last: 50, before: 'cur-m3' } },
+            result: earlier,
+          },
+        ],
+      },
+    );
+
+    expect(await screen.findAllByTestId('message')).toHaveLength(2);
+    expect(screen.getByTestId('timeline-count')).toHaveTextContent('Showing 2 of 4 messages');
+
+    await userEvent.click(screen.getByRole('button', { name: 'Load earlier messages' }));
+
+    await waitFor(() => expect(ids()).toEqual(['m1', 'm2', 'm3', 'm4']));
+    expect(earlier).toHaveBeenCalledTimes(1);
+    // Nothing older: the button goes away.
+    expect(screen.queryByRole('button', { name: 'Load earlier messages' })).not.toBeInTheDocument();
+  });
+
+  it('has no "Load earlier messages" button when the whole conversation is loaded', async () => {
+    const cache = createCache();
+    cache.writeFragment({
+      fragment: Timeline_thread,
+      fragmentName: 'Timeline_thread',
+      data: { __typename: 'Thread', id: 't1', messages: connection([1, 2], false, 2) },
+    });
+    renderWithProviders(
+      <FromCache fragment={Timeline_thread} fragmentName="Timeline_thread" from={{ __typename: 'Thread', id: 't1' }}>
+        {(thread) => <Timeline thread={thread} />}
+      </FromCache>,
+      { cache },
+    );
+    expect(await screen.findAllByTestId('message')).toHaveLength(2);
+    expect(screen.queryByRole('button', { name: 'Load earlier messages' })).not.toBeInTheDocument();
+  });
+});
