@@ -14,8 +14,7 @@ import { createApp } from './app.js';
 import { repoRoot } from './config.js';
 import { signWhatsAppBody } from './channels/whatsapp/signature.js';
 import { DEMO_LOGINS, isDatabaseEmpty, seedDemo } from './db/seed.js';
-import { startOutboxWorker } from './jobs/outbox.js';
-import { startServer } from './server.js';
+import { runHub } from './server.js';
 
 const fixturesDir = path.resolve(repoRoot, '../shared/fixtures/providers');
 
@@ -56,8 +55,7 @@ if (await isDatabaseEmpty(app.db.prisma)) {
   const seeded = await seedDemo(app.db.prisma, { secrets: app.secrets, now: new Date(Date.now() - 2 * 3_600_000) });
   app.logger.info({ ...seeded.counts, ms: Date.now() - started }, 'demo organization seeded');
 }
-const server = await startServer(app);
-const outbox = startOutboxWorker(app);
+const server = await runHub(app);
 const channels = JSON.parse(readFileSync(path.join(fixturesDir, 'channels.json'), 'utf8'));
 const replayed = await replayWhatsAppFixtures(`http://127.0.0.1:${server.port}`, channels.whatsapp.appSecret);
 app.logger.info({ replayed }, 'WhatsApp fixtures replayed through POST /webhooks/whatsapp');
@@ -69,12 +67,3 @@ process.stdout.write(
     `  WhatsApp webhook: ${server.url}/webhooks/whatsapp  (app secret: ${channels.whatsapp.appSecret})\n\n` +
     `  Development logins (demo data only):\n${logins}\n\n`,
 );
-
-const stop = async () => {
-  await outbox.stop();
-  await server.close();
-  await app.close();
-  process.exit(0);
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);

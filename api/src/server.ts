@@ -13,6 +13,7 @@ import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { startOutboxWorker } from './jobs/outbox.js';
 import { createWhatsAppWebhookRouter } from './channels/whatsapp/webhook.js';
 import { authenticate } from './modules/auth/auth.service.js';
 import { createMediaRouter } from './modules/message/media.js';
@@ -117,4 +118,23 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Serves the hub and runs its background jobs (the outbox) until SIGINT or
+ * SIGTERM, then drains HTTP and WebSocket connections, stops the jobs and
+ * closes the database. Used by main.ts and demo.ts.
+ */
+export async function runHub(app: AppDeps & { close(): Promise<void> }): Promise<RunningServer> {
+  const server = await startServer(app);
+  const outbox = startOutboxWorker(app);
+  const stop = async () => {
+    await outbox.stop();
+    await server.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return server;
 }

@@ -1,4 +1,4 @@
-import { builder, assertPageSize } from '../../schema/builder.js';
+import { builder, assertPageSize, type HubTypes } from '../../schema/builder.js';
 import { payloadType, decodeId, runMutation } from '../../schema/common.js';
 import type { Customer } from '../../generated/prisma/client.js';
 import { CustomerTierEnum } from '../../schema/enums.js';
@@ -62,38 +62,27 @@ function customerSearch(search?: string | null) {
 }
 
 
+/** The optional customer fields, shared by CreateCustomerInput and UpdateCustomerInput. */
+const optionalCustomerFields = (t: PothosSchemaTypes.InputFieldBuilder<HubTypes, 'InputObject'>) => ({
+  email: t.string(),
+  phone: t.string({ description: 'Any common format; stored as E.164.' }),
+  waId: t.string({ description: 'WhatsApp id: the phone number in digits, without "+".' }),
+  companyName: t.string(),
+  codiceFiscale: t.string(),
+  partitaIva: t.string({ description: '11 digits, with or without the "IT" prefix.' }),
+  pec: t.string(),
+  sdi: t.string(),
+  tier: t.field({ type: CustomerTierEnum }),
+  customAttributes: t.field({ type: 'JSON' }),
+});
+
 const CreateCustomerInputRef = builder.inputType('CreateCustomerInput', {
-  fields: (t) => ({
-    name: t.string({ required: true }),
-    email: t.string(),
-    phone: t.string({ description: 'Any common format; stored as E.164.' }),
-    waId: t.string(),
-    companyName: t.string(),
-    codiceFiscale: t.string(),
-    partitaIva: t.string(),
-    pec: t.string(),
-    sdi: t.string(),
-    tier: t.field({ type: CustomerTierEnum }),
-    customAttributes: t.field({ type: 'JSON' }),
-  }),
+  fields: (t) => ({ name: t.string({ required: true }), ...optionalCustomerFields(t) }),
 });
 
 const UpdateCustomerInputRef = builder.inputType('UpdateCustomerInput', {
   description: 'Only the fields given change; null clears an optional field.',
-  fields: (t) => ({
-    customerId: t.id({ required: true }),
-    name: t.string(),
-    email: t.string(),
-    phone: t.string(),
-    waId: t.string(),
-    companyName: t.string(),
-    codiceFiscale: t.string(),
-    partitaIva: t.string(),
-    pec: t.string(),
-    sdi: t.string(),
-    tier: t.field({ type: CustomerTierEnum }),
-    customAttributes: t.field({ type: 'JSON' }),
-  }),
+  fields: (t) => ({ customerId: t.id({ required: true }), name: t.string(), ...optionalCustomerFields(t) }),
 });
 
 const CustomerPayload = payloadType('CustomerPayload', 'customer', CustomerNode);
