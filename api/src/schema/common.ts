@@ -78,14 +78,18 @@ export function decodeOptionalId(type: NodeTypeName, globalId: string | null | u
  * `errors: []`, or `errors` for a DomainError / zod validation error. Other
  * errors propagate (masked by the server).
  */
-export async function runMutation<T extends object>(fn: () => Promise<T>): Promise<Partial<T> & { errors: UserErrorShape[] }> {
+export async function runMutation<T extends object>(
+  fn: () => Promise<T>,
+  /** Prefix of validation error fields: "input" for `(input: ...)` mutations, "" for plain arguments. */
+  fieldPrefix = 'input',
+): Promise<Partial<T> & { errors: UserErrorShape[] }> {
   try {
     return { ...(await fn()), errors: [] };
   } catch (err) {
     if (err instanceof DomainError) return { ...err.partial, errors: [{ code: err.code, message: err.message, field: err.field }] } as never;
     if (err instanceof ZodError) {
       return {
-        errors: err.issues.map((i) => ({ code: 'VALIDATION_FAILED' as const, message: i.message, field: ['input', ...i.path].join('.') })),
+        errors: err.issues.map((i) => ({ code: 'VALIDATION_FAILED' as const, message: i.message, field: [...(fieldPrefix ? [fieldPrefix] : []), ...i.path].join('.') })),
       } as never;
     }
     throw err;

@@ -363,18 +363,18 @@ describe('ingestMessage', () => {
 
 describe('login', () => {
   it('a wrong password → INVALID_CREDENTIALS and no token', async () => {
-    const res = await server.gql(`mutation($i: LoginInput!){ login(input:$i){ token user { id } errors { code field } } }`, { i: { email: agent.email, password: 'wrong password' } });
+    const res = await server.gql(`mutation($email: String!, $password: String!){ login(email: $email, password: $password){ token user { id } errors { code field } } }`, { email: agent.email, password: 'wrong password' });
     expect(res.errors).toBeUndefined();
     expect(res.data.login.token).toBeNull();
     expect(res.data.login.user).toBeNull();
     expect(res.data.login.errors[0].code).toBe('INVALID_CREDENTIALS');
   });
   it('an unknown e-mail → the same INVALID_CREDENTIALS', async () => {
-    const res = await server.gql(`mutation($i: LoginInput!){ login(input:$i){ token errors { code } } }`, { i: { email: 'nobody@example.test', password: TEST_PASSWORD } });
+    const res = await server.gql(`mutation($email: String!, $password: String!){ login(email: $email, password: $password){ token errors { code } } }`, { email: 'nobody@example.test', password: TEST_PASSWORD });
     expect(res.data.login).toEqual({ token: null, errors: [{ code: 'INVALID_CREDENTIALS' }] });
   });
   it('the right password → a token that works', async () => {
-    const res = await server.gql(`mutation($i: LoginInput!){ login(input:$i){ token errors { code } } }`, { i: { email: agent.email, password: TEST_PASSWORD } });
+    const res = await server.gql(`mutation($email: String!, $password: String!){ login(email: $email, password: $password){ token errors { code } } }`, { email: agent.email, password: TEST_PASSWORD });
     expect(res.data.login.errors).toEqual([]);
     const viewer = await server.gql(`{ viewer { id } }`, {}, res.data.login.token);
     expect(viewer.data.viewer.id).toBe(gid('User', agent.id));

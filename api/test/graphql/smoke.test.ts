@@ -17,8 +17,9 @@ describe('graphql smoke', () => {
     const org = await createOrganization(app.deps);
     const user = await createUser(app.deps, org.id, { email: 'smoke@example.test' });
     const channel = await createChannel(app.deps, org.id, { type: 'API' });
-    const login = await server.gql(`mutation($i: LoginInput!){ login(input:$i){ token user { email } errors { code message } } }`, {
-      i: { email: 'smoke@example.test', password: TEST_PASSWORD },
+    const login = await server.gql(`mutation($email: String!, $password: String!){ login(email: $email, password: $password){ token user { email } errors { code message } } }`, {
+      email: 'smoke@example.test',
+      password: TEST_PASSWORD,
     });
     expect(login.errors).toBeUndefined();
     const token = login.data.login.token;

@@ -68,14 +68,6 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const LoginInputRef = builder.inputType('LoginInput', {
-  fields: (t) => ({
-    email: t.string({ required: true }),
-    password: t.string({ required: true }),
-    organizationSlug: t.string({ description: 'Needed only when the e-mail exists in several organizations.' }),
-  }),
-});
-
 const LoginPayload = builder
   .objectRef<{ token?: string; user?: User; errors: UserErrorShape[] }>('LoginPayload')
   .implement({
@@ -93,9 +85,14 @@ const LoginPayload = builder
 builder.mutationField('login', (t) =>
   t.field({
     type: LoginPayload,
-    description: 'Signs in with e-mail and password. Errors: INVALID_CREDENTIALS, VALIDATION_FAILED.',
+    description:
+      'Signs in with e-mail and password; returns a session token (JWT, valid JWT_TTL_SECONDS) and the agent. Errors: INVALID_CREDENTIALS (unknown e-mail or wrong password alike), VALIDATION_FAILED.',
     skipTypeScopes: true,
-    args: { input: t.arg({ type: LoginInputRef, required: true }) },
-    resolve: (_root, { input }, ctx) => runMutation(() => login(ctx.deps, input)),
+    args: {
+      email: t.arg.string({ required: true }),
+      password: t.arg.string({ required: true }),
+      organizationSlug: t.arg.string({ description: 'Needed only when the e-mail exists in several organizations.' }),
+    },
+    resolve: (_root, args, ctx) => runMutation(() => login(ctx.deps, args), ''),
   }),
 );

@@ -57,7 +57,7 @@ export async function login(deps: AppDeps, raw: z.input<typeof LoginInput>): Pro
     throw new DomainError(
       'INVALID_CREDENTIALS',
       candidates.length > 1 ? 'This e-mail address exists in several organizations: give the organization too.' : undefined,
-      'input.email',
+      'email',
     );
   }
   return { token: await issueToken(deps, user), user };

@@ -4,8 +4,8 @@ import { setToken } from '../../app/auth';
 import { toUserErrors } from '../../shared/userErrors';
 
 export const LoginMutation = graphql(`
-  mutation Login($input: LoginInput!) {
-    login(input: $input) {
+  mutation Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) {
       token
       user {
         id
@@ -26,7 +26,7 @@ export const LoginMutation = graphql(`
 export function useLogin() {
   const [mutate, state] = useMutation(LoginMutation);
   const login = async (email: string, password: string) => {
-    const { data } = await mutate({ variables: { input: { email, password } } });
+    const { data } = await mutate({ variables: { email, password } });
     const errors = toUserErrors(data?.login?.errors);
     const token = errors.length === 0 ? (data?.login?.token ?? null) : null;
     if (token) {
