@@ -8,17 +8,18 @@
  * (keeping the 24-hour WhatsApp window open for replies); the bytes are then
  * signed like Meta signs them. Replaying again changes nothing (wamid dedupe).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app.js';
 import { repoRoot } from './config.js';
 import { signWhatsAppBody } from './channels/whatsapp/signature.js';
 import { DEMO_LOGINS, isDatabaseEmpty, seedDemo } from './db/seed.js';
+import { DEMO_PROVIDERS } from './db/seed-data/channels.js';
 import { runHub } from './server.js';
 
 const fixturesDir = path.resolve(repoRoot, '../shared/fixtures/providers');
 
-/** Shifts every unix-seconds "timestamp" in the raw text so the latest equals `latest` (seconds). */
+/** Adds `shiftSeconds` to every unix-seconds "timestamp" in the raw text (the bytes stay Meta's otherwise). */
 export function shiftTimestamps(raw: string, shiftSeconds: number): string {
   return raw.replace(/"timestamp":"(\d+)"/g, (_m, ts: string) => `"timestamp":"${Number(ts) + shiftSeconds}"`);
 }
@@ -56,14 +57,18 @@ if (await isDatabaseEmpty(app.db.prisma)) {
   app.logger.info({ ...seeded.counts, ms: Date.now() - started }, 'demo organization seeded');
 }
 const server = await runHub(app);
-const channels = JSON.parse(readFileSync(path.join(fixturesDir, 'channels.json'), 'utf8'));
-const replayed = await replayWhatsAppFixtures(`http://127.0.0.1:${server.port}`, channels.whatsapp.appSecret);
-app.logger.info({ replayed }, 'WhatsApp fixtures replayed through POST /webhooks/whatsapp');
+const appSecret = DEMO_PROVIDERS.whatsapp.appSecret;
+if (existsSync(path.join(fixturesDir, 'whatsapp'))) {
+  const replayed = await replayWhatsAppFixtures(`http://127.0.0.1:${server.port}`, appSecret);
+  app.logger.info({ replayed }, 'WhatsApp fixtures replayed through POST /webhooks/whatsapp');
+} else {
+  app.logger.warn({ fixturesDir }, 'provider fixtures not found beside the repository: WhatsApp replay skipped');
+}
 
 const logins = DEMO_LOGINS.map((l) => `    ${l.email.padEnd(26)} ${l.role.padEnd(8)} password: ${l.password}`).join('\n');
 process.stdout.write(
   `\n  Hub demo running at ${server.url}  (database: ${app.db.kind})\n` +
     `  GraphQL: ${server.url}/graphql  (graphql-ws on the same path)\n` +
-    `  WhatsApp webhook: ${server.url}/webhooks/whatsapp  (app secret: ${channels.whatsapp.appSecret})\n\n` +
+    `  WhatsApp webhook: ${server.url}/webhooks/whatsapp  (app secret: ${appSecret})\n\n` +
     `  Development logins (demo data only):\n${logins}\n\n`,
 );
