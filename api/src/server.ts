@@ -107,7 +107,14 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   }
 
   const port = opts.port ?? deps.config.PORT;
-  await new Promise<void>((resolve) => httpServer.listen(port, opts.host ?? '0.0.0.0', resolve));
+  // A port already in use (EADDRINUSE) fails the start instead of leaving the process hanging.
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, opts.host ?? '0.0.0.0', () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
   const actual = (httpServer.address() as { port: number }).port;
   return {
     url: `http://localhost:${actual}`,
