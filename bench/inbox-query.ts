@@ -8,14 +8,13 @@
  *   pnpm bench                      # PGlite
  *   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test pnpm bench
  */
-import { randomBytes } from 'node:crypto';
 import { execute, parse } from 'graphql';
-import pg from 'pg';
 import { createApp } from '../api/src/app.js';
 import { loadConfig } from '../api/src/config.js';
 import { seedDemo } from '../api/src/db/seed.js';
 import { schema } from '../api/src/schema/index.js';
 import { viewerContext } from '../api/src/shared/context.js';
+import { createScratchDatabase } from '../api/test/scratch-database.js';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 200);
 const INBOX = parse(`query Inbox($filter: ThreadFilter, $after: String) {
@@ -28,29 +27,10 @@ const INBOX = parse(`query Inbox($filter: ThreadFilter, $after: String) {
   }
 }`);
 
-async function scratch(base: string) {
-  const name = `bench_${randomBytes(4).toString('hex')}`;
-  const c = new pg.Client({ connectionString: base });
-  await c.connect();
-  await c.query(`CREATE DATABASE ${name}`);
-  await c.end();
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const d = new pg.Client({ connectionString: base });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await d.end();
-    },
-  };
-}
-
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 
 const base = process.env.BENCH_DATABASE_URL;
-const db = base ? await scratch(base) : null;
+const db = base ? await createScratchDatabase(base, 'bench') : null;
 const app = await createApp({ config: loadConfig({ LOG_LEVEL: 'silent', ...(db ? { DATABASE_URL: db.url } : {}) }), inMemory: true });
 try {
   const seeded = await seedDemo(app.db.prisma, { secrets: app.secrets });

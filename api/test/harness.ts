@@ -3,8 +3,6 @@
  * test file. PGlite in memory by default; when TEST_DATABASE_URL is set, a
  * throwaway PostgreSQL database created from it and dropped afterwards.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { ChannelType, UserRole } from '../src/generated/prisma/enums.js';
@@ -13,6 +11,9 @@ import { startServer, type RunningServer } from '../src/server.js';
 import type { AppDeps } from '../src/shared/app.js';
 import { FakeClock } from '../src/shared/clock.js';
 import { systemContext } from '../src/shared/context.js';
+import { whatsappAdapter } from '../src/channels/whatsapp/adapter.js';
+import { whatsappDemoChannel } from './fakes/fixtures.js';
+import { createScratchDatabase } from './scratch-database.js';
 
 export interface TestApp {
   deps: AppDeps;
@@ -20,30 +21,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-async function scratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `hub_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: baseUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 /** Which database (and pub/sub) the tests run on, for test names. */
 export const testDatabaseKind = (process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite') + (process.env.TEST_REDIS_URL ? '+redis' : '');
 
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const scratch = process.env.TEST_DATABASE_URL ? await scratchDatabase(process.env.TEST_DATABASE_URL) : null;
+  const scratch = process.env.TEST_DATABASE_URL ? await createScratchDatabase(process.env.TEST_DATABASE_URL, 'hub_test') : null;
   const config = loadConfig({
     LOG_LEVEL: 'silent',
     ...env,
@@ -100,6 +82,25 @@ export async function createChannel(
       configuration: deps.secrets.sealKeys(opts.configuration ?? {}, opts.secretKeys ?? []) as object,
       responseSlaHours: opts.responseSlaHours === undefined ? 4 : opts.responseSlaHours,
     },
+  });
+}
+
+/**
+ * A WhatsApp channel with the demo identity from channels.json (phone number id,
+ * app secret, verify token, access token), secrets sealed as the adapter declares.
+ */
+export async function createWhatsAppChannel(
+  deps: AppDeps,
+  organizationId: string,
+  opts: { externalId?: string; configuration?: Record<string, unknown>; responseSlaHours?: number | null } = {},
+) {
+  const { phoneNumberId, appSecret, verifyToken, accessToken } = whatsappDemoChannel;
+  return createChannel(deps, organizationId, {
+    type: 'WHATSAPP_BUSINESS',
+    externalId: opts.externalId ?? phoneNumberId,
+    configuration: { phoneNumberId, appSecret, verifyToken, accessToken, ...opts.configuration },
+    secretKeys: [...whatsappAdapter.secretKeys],
+    responseSlaHours: opts.responseSlaHours,
   });
 }
 

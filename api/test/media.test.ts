@@ -8,7 +8,7 @@ import { signWhatsAppBody } from '../src/channels/whatsapp/signature.js';
 import { MEDIA_URL_TTL_SECONDS, mediaUrl, verifyMediaSignature } from '../src/modules/message/media.js';
 import { loadWhatsAppFixture, whatsappDemoChannel } from './fakes/fixtures.js';
 import { startFakeWhatsAppCloud, TINY_PDF, TINY_PNG, type FakeWhatsAppCloud } from './fakes/whatsapp-cloud.js';
-import { createChannel, createOrganization, createTestApp, createTestServer, createUser, testDatabaseKind, type TestApp, type TestServer } from './harness.js';
+import { createOrganization, createTestApp, createTestServer, createUser, createWhatsAppChannel, testDatabaseKind, type TestApp, type TestServer } from './harness.js';
 import { clockToken, gid } from './graphql/helpers.js';
 
 const FIXTURE = JSON.parse(loadWhatsAppFixture('image-caption.json').toString('utf8'));
@@ -42,17 +42,7 @@ beforeAll(async () => {
   server = await createTestServer(app.deps);
   const org = await createOrganization(app.deps);
   agent = await createUser(app.deps, org.id);
-  await createChannel(app.deps, org.id, {
-    type: 'WHATSAPP_BUSINESS',
-    externalId: whatsappDemoChannel.phoneNumberId,
-    configuration: {
-      phoneNumberId: whatsappDemoChannel.phoneNumberId,
-      appSecret: whatsappDemoChannel.appSecret,
-      verifyToken: whatsappDemoChannel.verifyToken,
-      accessToken: whatsappDemoChannel.accessToken,
-    },
-    secretKeys: ['appSecret', 'verifyToken', 'accessToken'],
-  });
+  await createWhatsAppChannel(app.deps, org.id);
   fake.addMedia(MEDIA_ID, { mimeType: 'image/png' });
 
   const body = loadWhatsAppFixture('image-caption.json');

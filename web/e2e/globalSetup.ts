@@ -13,16 +13,15 @@
  * The specs get the URLs through vitest's provide/inject (see helpers.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { startFakeWhatsAppCloud } from '../../api/test/fakes/whatsapp-cloud';
+import { createScratchDatabase } from '../../api/test/scratch-database';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '../..');
@@ -62,35 +61,6 @@ async function freePort(): Promise<number> {
   const { port } = srv.address() as AddressInfo;
   await new Promise<void>((resolve) => srv.close(() => resolve()));
   return port;
-}
-
-type Pg = typeof import('pg');
-const loadPg = (): Pg => createRequire(path.join(apiDir, 'package.json'))('pg') as Pg;
-
-async function scratchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const pg = loadPg();
-  const name = `e2e_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(baseUrl);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: baseUrl });
-      await c.connect();
-      try {
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
 }
 
 function startDemo(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; output: () => string }> {
@@ -205,7 +175,7 @@ export default async function setup(project: TestProject) {
     if (process.env.TEST_REDIS_URL) env.REDIS_URL = process.env.TEST_REDIS_URL;
     let databaseKind = 'pglite';
     if (process.env.TEST_DATABASE_URL) {
-      const db = await scratchDatabase(process.env.TEST_DATABASE_URL);
+      const db = await createScratchDatabase(process.env.TEST_DATABASE_URL, 'e2e');
       cleanups.push(() => db.drop());
       env.DATABASE_URL = db.url;
       databaseKind = 'postgres';

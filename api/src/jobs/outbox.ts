@@ -74,9 +74,10 @@ export async function runOutboxOnce(deps: AppDeps, opts: OutboxOptions = {}): Pr
     }
     return rows.filter((r) => Number(r.attempts) + 1 <= maxAttempts).map((r) => r.id);
   });
-  for (const id of claimed) {
-    const message = await deps.db.prisma.message.findUnique({ where: { id }, include: { channel: true } });
-    if (!message) continue;
+  if (claimed.length === 0) return 0;
+  const messages = await deps.db.prisma.message.findMany({ where: { id: { in: claimed } }, include: { channel: true } });
+  for (const message of messages) {
+    const id = message.id;
     const to = (message.recipient as Prisma.JsonObject | null)?.address;
     if (typeof to !== 'string' || !to) continue;
     const { channel, ...row } = message;

@@ -6,6 +6,7 @@ import type { ObjectRef } from '@pothos/core';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { ZodError } from 'zod';
+import { NO_MATCH_ID } from '../shared/context.js';
 import { DomainError, ERROR_CODES, type ErrorCode } from '../shared/errors.js';
 import { builder, type HubTypes } from './builder.js';
 
@@ -65,6 +66,19 @@ export function decodeId(type: NodeTypeName, globalId: string, field: string): s
     throw new DomainError('NOT_FOUND', `${type} not found.`, field);
   }
   return decoded.id;
+}
+
+/**
+ * Decodes an optional filter id. A malformed id or one of another type filters
+ * to nothing (NO_MATCH_ID) instead of failing the query, like an unknown id.
+ */
+export function decodeFilterId(type: NodeTypeName, globalId: string | number | null | undefined, field: string): string | null | undefined {
+  if (globalId === undefined || globalId === null) return globalId;
+  try {
+    return decodeId(type, String(globalId), field);
+  } catch {
+    return NO_MATCH_ID;
+  }
 }
 
 /** decodeId for optional inputs: undefined stays undefined (not given), null stays null (clear it). */

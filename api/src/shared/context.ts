@@ -24,11 +24,14 @@ export interface HubContext {
   request: { ip?: string; userAgent?: string };
 }
 
-/** No organization has this id: an anonymous context reads nothing. */
-export const NO_ORGANIZATION = '00000000-0000-0000-0000-000000000000';
+/**
+ * A uuid no row has. Filtering on it matches nothing: the organization of an
+ * anonymous context, `mine` without a viewer, a filter id that does not decode.
+ */
+export const NO_MATCH_ID = '00000000-0000-0000-0000-000000000000';
 
 export function viewerContext(deps: AppDeps, viewer: Viewer | null, request: HubContext['request'] = {}): HubContext {
-  const organizationId = viewer?.organizationId ?? NO_ORGANIZATION;
+  const organizationId = viewer?.organizationId ?? NO_MATCH_ID;
   return {
     deps,
     organizationId,

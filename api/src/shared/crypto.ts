@@ -3,18 +3,29 @@
  * derived from APP_SECRET_KEY with HKDF-SHA256. Envelope format (a string):
  *   "enc:v1:<iv base64url>:<auth tag base64url>:<ciphertext base64url>"
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const PREFIX = 'enc:v1:';
 
-function deriveKey(secret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'hub-channel-secrets', 'aes-256-gcm', 32));
+/**
+ * A 32-byte key for one purpose, derived from APP_SECRET_KEY with HKDF-SHA256
+ * (salt = purpose, info = usage), so no feature ever uses the raw secret.
+ */
+export function deriveKey(secret: string, purpose: string, usage: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, purpose, usage, 32));
+}
+
+/** Compares two secrets (signatures, tokens) in constant time; false when the lengths differ. */
+export function constantTimeEqual(a: Buffer | string, b: Buffer | string): boolean {
+  const x = typeof a === 'string' ? Buffer.from(a, 'utf8') : a;
+  const y = typeof b === 'string' ? Buffer.from(b, 'utf8') : b;
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 export class SecretBox {
   private readonly key: Buffer;
   constructor(secret: string) {
-    this.key = deriveKey(secret);
+    this.key = deriveKey(secret, 'hub-channel-secrets', 'aes-256-gcm');
   }
 
   /** Encrypts a UTF-8 string into an envelope string. */

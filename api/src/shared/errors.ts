@@ -33,4 +33,9 @@ export class DomainError extends Error {
   }
 }
 
+/** True for Prisma's unique-constraint violation (P2002), e.g. two deliveries of one provider message racing. */
+export function isUniqueViolation(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
+}
+
 export const notFound = (what: string, field?: string) => new DomainError('NOT_FOUND', `${what} not found.`, field);

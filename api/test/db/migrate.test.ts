@@ -1,11 +1,11 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createHash } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/client.js';
 import { migrate, migrationsDir } from '../../src/db/migrate.js';
+import { createScratchDatabase } from '../scratch-database.js';
 
 const BASE_URL = process.env.TEST_DATABASE_URL;
 
@@ -26,27 +26,9 @@ afterAll(async () => {
 /** A fresh, empty database: PGlite in memory, or a scratch PostgreSQL database. */
 async function freshDatabaseUrl(): Promise<string | undefined> {
   if (!BASE_URL) return undefined;
-  const name = `hub_migrate_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: BASE_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: BASE_URL });
-    await c.connect();
-    // Let closed pools' backends go away first: terminating a client that is
-    // still ending would surface as an unhandled 57P01 error in this process.
-    for (let i = 0; i < 50; i++) {
-      const { rows } = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
-      if (rows[0].n === 0) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
-  const u = new URL(BASE_URL);
-  u.pathname = `/${name}`;
-  return u.toString();
+  const db = await createScratchDatabase(BASE_URL, 'hub_migrate');
+  cleanups.push(() => db.drop());
+  return db.url;
 }
 
 async function open(url: string | undefined): Promise<Database> {

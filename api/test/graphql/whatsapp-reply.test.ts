@@ -8,7 +8,7 @@ import { signWhatsAppBody } from '../../src/channels/whatsapp/signature.js';
 import { ingestInbound } from '../../src/modules/conversation/ingest.service.js';
 import { fixtureWithWamid, loadWhatsAppFixture, whatsappDemoChannel } from '../fakes/fixtures.js';
 import { GRAPH_ERROR_REENGAGEMENT, startFakeWhatsAppCloud, type FakeWhatsAppCloud } from '../fakes/whatsapp-cloud.js';
-import { createChannel, createOrganization, createTestApp, createTestServer, createUser, type TestApp, type TestServer } from '../harness.js';
+import { createChannel, createOrganization, createTestApp, createTestServer, createUser, createWhatsAppChannel, type TestApp, type TestServer } from '../harness.js';
 import { clockToken, gid, rowCounts } from './helpers.js';
 
 let fake: FakeWhatsAppCloud;
@@ -31,18 +31,7 @@ beforeAll(async () => {
   server = await createTestServer(app.deps);
   const org = await createOrganization(app.deps);
   agent = await createUser(app.deps, org.id, { name: 'Sanne Bakker' });
-  channel = await createChannel(app.deps, org.id, {
-    type: 'WHATSAPP_BUSINESS',
-    externalId: whatsappDemoChannel.phoneNumberId,
-    configuration: {
-      phoneNumberId: whatsappDemoChannel.phoneNumberId,
-      appSecret: whatsappDemoChannel.appSecret,
-      verifyToken: whatsappDemoChannel.verifyToken,
-      accessToken: whatsappDemoChannel.accessToken,
-    },
-    secretKeys: ['appSecret', 'verifyToken', 'accessToken'],
-    responseSlaHours: 2,
-  });
+  channel = await createWhatsAppChannel(app.deps, org.id, { responseSlaHours: 2 });
 });
 afterAll(async () => {
   await server?.close();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOutboxOnce } from '../../src/jobs/outbox.js';
 import { startFakeWhatsAppCloud } from '../fakes/whatsapp-cloud.js';
-import { createChannel, createOrganization, createTestApp, testDatabaseKind, type TestApp } from '../harness.js';
+import { createOrganization, createTestApp, createWhatsAppChannel, testDatabaseKind, type TestApp } from '../harness.js';
 
 let app: TestApp;
 let cloud: Awaited<ReturnType<typeof startFakeWhatsAppCloud>>;
@@ -33,13 +33,7 @@ async function strandedReply(channelId: string, organizationId: string, threadId
 describe(`outbox worker (${testDatabaseKind})`, () => {
   it('delivers a reply stranded as PENDING exactly once, even with two workers racing', async () => {
     const org = await createOrganization(app.deps);
-    const phoneNumberId = '106540352242922';
-    const channel = await createChannel(app.deps, org.id, {
-      type: 'WHATSAPP_BUSINESS',
-      externalId: `${phoneNumberId}-${org.id}`,
-      configuration: { phoneNumberId, appSecret: 's', verifyToken: 'v', accessToken: 'outbox-token' },
-      secretKeys: ['appSecret', 'verifyToken', 'accessToken'],
-    });
+    const channel = await createWhatsAppChannel(app.deps, org.id, { externalId: `106540352242922-${org.id}`, configuration: { accessToken: 'outbox-token' } });
     const thread = await app.deps.db.prisma.thread.create({ data: { organizationId: org.id, channelId: channel.id, subject: 'Laadpaal' } });
     const stranded = await strandedReply(channel.id, org.id, thread.id, 'Stranded reply');
     const fresh = await app.deps.db.prisma.message.create({
@@ -67,12 +61,7 @@ describe(`outbox worker (${testDatabaseKind})`, () => {
 
   it('backs off between attempts and gives up after maxAttempts, marking the reply FAILED', async () => {
     const org = await createOrganization(app.deps);
-    const channel = await createChannel(app.deps, org.id, {
-      type: 'WHATSAPP_BUSINESS',
-      externalId: `gone-${org.id}`,
-      configuration: { phoneNumberId: '106540352242922', appSecret: 's', verifyToken: 'v', accessToken: 'outbox-token' },
-      secretKeys: ['appSecret', 'verifyToken', 'accessToken'],
-    });
+    const channel = await createWhatsAppChannel(app.deps, org.id, { externalId: `gone-${org.id}`, configuration: { accessToken: 'outbox-token' } });
     const thread = await app.deps.db.prisma.thread.create({ data: { organizationId: org.id, channelId: channel.id, subject: 'Retry' } });
     const msg = await strandedReply(channel.id, org.id, thread.id, 'Never recorded');
     // Simulate crashes during delivery: claim, then put the row back to PENDING as if the send never completed.

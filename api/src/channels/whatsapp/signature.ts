@@ -15,7 +15,8 @@
  * payloads" (https://developers.facebook.com/docs/graph-api/webhooks/getting-started#validate-payloads)
  * and WhatsApp Cloud API "Set up webhooks".
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../shared/crypto.js';
 
 /** Name of the HTTP header that carries the signature (lower-case, as Node exposes it). */
 export const WHATSAPP_SIGNATURE_HEADER = 'x-hub-signature-256';
@@ -63,6 +64,5 @@ export function verifyWhatsAppSignature(
   if (!match) return false;
   const received = Buffer.from(match[1]!, 'hex');
   const expected = createHmac('sha256', appSecret).update(rawBody).digest();
-  if (received.length !== expected.length) return false;
-  return timingSafeEqual(received, expected);
+  return constantTimeEqual(received, expected);
 }

@@ -35,13 +35,14 @@
  * (verification requests, validating payloads) and WhatsApp Cloud API
  * "Webhooks" / messages webhook reference.
  */
-import { timingSafeEqual } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
 import type { Channel } from '../../generated/prisma/client.js';
 import { ingestInbound } from '../../modules/conversation/ingest.service.js';
 import { listActiveChannels, openChannelConfig } from '../../modules/channel/channel.service.js';
 import { applyDeliveryStatus } from '../../modules/message/message.service.js';
 import type { AppDeps } from '../../shared/app.js';
+import { constantTimeEqual } from '../../shared/crypto.js';
+import { isUniqueViolation } from '../../shared/errors.js';
 import type { WhatsAppChannelConfig } from './adapter.js';
 import { parseWhatsAppWebhookRaw, whatsappDedupeKey, WhatsAppPayloadError, type WhatsAppWebhookEvent } from './parse.js';
 import { verifyWhatsAppSignature, WHATSAPP_SIGNATURE_HEADER } from './signature.js';
@@ -51,12 +52,6 @@ export const WHATSAPP_WEBHOOK_PATH = '/webhooks/whatsapp';
 interface ChannelWithConfig {
   channel: Channel;
   config: Partial<WhatsAppChannelConfig>;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Active WhatsApp channels with opened configuration; channels whose secrets cannot be opened are skipped. */
@@ -78,10 +73,6 @@ function phoneNumberIdOf(c: ChannelWithConfig): string | undefined {
   return c.channel.externalId ?? c.config.phoneNumberId;
 }
 
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
-}
-
 /**
  * Builds the router for `GET` and `POST /webhooks/whatsapp`.
  * @param deps process dependencies (db, secrets for opening channel configs, logger)
@@ -98,7 +89,7 @@ export function createWhatsAppWebhookRouter(deps: AppDeps): express.Router {
       return;
     }
     const channels = await activeWhatsAppChannels(deps);
-    const ok = channels.some((c) => typeof c.config.verifyToken === 'string' && safeEqual(c.config.verifyToken, token));
+    const ok = channels.some((c) => typeof c.config.verifyToken === 'string' && constantTimeEqual(c.config.verifyToken, token));
     if (!ok) {
       deps.logger.warn('whatsapp webhook verification with an unknown verify token');
       res.status(403).type('text/plain').send('Forbidden');

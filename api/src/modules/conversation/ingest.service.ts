@@ -13,6 +13,7 @@ import type { Channel, Message, Prisma, Thread } from '../../generated/prisma/cl
 import type { NormalizedInbound } from '../../channels/types.js';
 import type { AppDeps } from '../../shared/app.js';
 import { systemContext, type HubContext } from '../../shared/context.js';
+import { isUniqueViolation } from '../../shared/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { matchOrCreateCustomer } from '../customer/customer.service.js';
 import { ACTIVE_STATUSES, publishThreadUpdated, responseDueFrom } from './thread.service.js';
@@ -22,10 +23,6 @@ export interface IngestResult {
   thread: Thread;
   /** false when a message with this externalMessageId was already stored (a redelivery): nothing changed. */
   created: boolean;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: string }).code === 'P2002';
 }
 
 /**

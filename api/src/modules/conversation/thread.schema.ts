@@ -1,6 +1,6 @@
 import type { Thread } from '../../generated/prisma/client.js';
 import { builder, assertPageSize } from '../../schema/builder.js';
-import { payloadType, decodeId, decodeOptionalId, runMutation } from '../../schema/common.js';
+import { payloadType, decodeFilterId, decodeId, decodeOptionalId, runMutation } from '../../schema/common.js';
 import { ChannelTypeEnum, PriorityEnum, ThreadStatusEnum, ThreadTypeEnum } from '../../schema/enums.js';
 import { replyWindows } from '../../channels/registry.js';
 import { ACTIVE_STATUSES, assignThread, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
@@ -112,19 +112,11 @@ type FilterArg = typeof ThreadFilterRef.$inferInput | null | undefined;
 
 function decodeFilter(f: FilterArg): ThreadFilter {
   if (!f) return {};
-  const id = (type: 'User' | 'Team' | 'Customer', v: string | number | null | undefined, field: string) => {
-    if (v == null) return v as null | undefined;
-    try {
-      return decodeId(type, String(v), field);
-    } catch {
-      return '00000000-0000-0000-0000-000000000000'; // an unknown id filters to nothing
-    }
-  };
   return {
     ...f,
-    assigneeId: id('User', f.assigneeId, 'filter.assigneeId'),
-    teamId: id('Team', f.teamId, 'filter.teamId'),
-    customerId: id('Customer', f.customerId, 'filter.customerId'),
+    assigneeId: decodeFilterId('User', f.assigneeId, 'filter.assigneeId'),
+    teamId: decodeFilterId('Team', f.teamId, 'filter.teamId'),
+    customerId: decodeFilterId('Customer', f.customerId, 'filter.customerId'),
   };
 }
 

@@ -6,8 +6,10 @@
 import { z } from 'zod';
 import type { Prisma, Thread } from '../../generated/prisma/client.js';
 import { Priority, ThreadStatus, ThreadType } from '../../generated/prisma/enums.js';
-import type { HubContext } from '../../shared/context.js';
+import { NO_MATCH_ID, type HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
+import { withoutUndefined } from '../../shared/objects.js';
+import { assertReferences } from '../../shared/references.js';
 import { writeAudit, diff, type Tx } from '../audit/audit.service.js';
 
 /** Statuses in which a thread still needs the team's attention. */
@@ -38,7 +40,7 @@ export function threadWhere(ctx: HubContext, f: ThreadFilter = {}): Prisma.Threa
   if (f.channelType?.length) and.push({ channel: { type: { in: f.channelType as never } } });
   if (f.assigneeId) and.push({ assigneeId: f.assigneeId });
   if (f.teamId) and.push({ teamId: f.teamId });
-  if (f.mine) and.push({ assigneeId: ctx.viewer?.id ?? '00000000-0000-0000-0000-000000000000' });
+  if (f.mine) and.push({ assigneeId: ctx.viewer?.id ?? NO_MATCH_ID });
   if (f.unassigned) and.push({ assigneeId: null });
   if (f.customerId) and.push({ customerId: f.customerId });
   if (f.overdue === true) and.push({ responseDueAt: { lt: ctx.deps.clock.now() }, status: { in: ACTIVE_STATUSES } });
@@ -82,12 +84,6 @@ export async function publishThreadUpdated(ctx: HubContext, threadId: string, ch
   ctx.deps.pubsub.publish('threadUpdated', ctx.organizationId, { threadId, changed });
 }
 
-async function assertRefs(tx: Tx, refs: { customerId?: string | null; assigneeId?: string | null; teamId?: string | null; channelId?: string }) {
-  if (refs.customerId && !(await tx.customer.findUnique({ where: { id: refs.customerId } }))) throw notFound('Customer', 'input.customerId');
-  if (refs.assigneeId && !(await tx.user.findUnique({ where: { id: refs.assigneeId, isActive: true } }))) throw notFound('Agent', 'input.assigneeId');
-  if (refs.teamId && !(await tx.team.findUnique({ where: { id: refs.teamId } }))) throw notFound('Team', 'input.teamId');
-}
-
 export const CreateThreadInput = z.object({
   subject: z.string().trim().min(1, 'Subject is required.').max(300),
   channelId: z.string(),
@@ -109,7 +105,7 @@ export async function createThread(ctx: HubContext, raw: z.input<typeof CreateTh
     const channel = await tx.channel.findUnique({ where: { id: input.channelId } });
     if (!channel) throw notFound('Channel', 'input.channelId');
     if (!channel.isActive) throw new DomainError('CHANNEL_INACTIVE', undefined, 'input.channelId');
-    await assertRefs(tx, input);
+    await assertReferences(tx, input);
     let thread = await tx.thread.create({
       data: {
         organizationId: ctx.organizationId,
@@ -161,11 +157,11 @@ export const UpdateThreadInput = z.object({
 
 /** Updates a thread's fields. Resolving sets resolvedAt; reopening clears it. Errors: NOT_FOUND. */
 export async function updateThread(ctx: HubContext, id: string, raw: z.input<typeof UpdateThreadInput>): Promise<{ thread: Thread }> {
-  const input = UpdateThreadInput.parse(Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)));
+  const input = UpdateThreadInput.parse(withoutUndefined(raw));
   const { thread, changed } = await ctx.db.$transaction(async (tx) => {
     const before = await tx.thread.findUnique({ where: { id } });
     if (!before) throw notFound('Thread', 'input.threadId');
-    await assertRefs(tx, { customerId: input.customerId });
+    await assertReferences(tx, { customerId: input.customerId });
     const data: Prisma.ThreadUncheckedUpdateInput = { ...input };
     if (input.status && input.status !== before.status) {
       const resolving = input.status === 'RESOLVED' || input.status === 'CLOSED';
@@ -188,7 +184,7 @@ export async function assignThread(ctx: HubContext, id: string, input: { assigne
   const thread = await ctx.db.$transaction(async (tx) => {
     const before = await tx.thread.findUnique({ where: { id } });
     if (!before) throw notFound('Thread', 'input.threadId');
-    await assertRefs(tx, input);
+    await assertReferences(tx, input);
     const data: Prisma.ThreadUncheckedUpdateInput = {};
     if (input.assigneeId !== undefined) data.assigneeId = input.assigneeId;
     if (input.teamId !== undefined) data.teamId = input.teamId;

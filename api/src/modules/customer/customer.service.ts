@@ -6,12 +6,9 @@ import type { Customer, Prisma } from '../../generated/prisma/client.js';
 import type { CustomerIdentity } from '../../channels/types.js';
 import type { HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
+import { withoutUndefined } from '../../shared/objects.js';
 import { writeAudit, diff, type Tx } from '../audit/audit.service.js';
 import { CreateCustomerInput, UpdateCustomerInput, toE164 } from './customer.validation.js';
-
-function clean<T extends Record<string, unknown>>(o: T) {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
-}
 
 export async function createCustomer(ctx: HubContext, raw: z.input<typeof CreateCustomerInput>): Promise<{ customer: Customer }> {
   const input = CreateCustomerInput.parse(raw);
@@ -20,7 +17,7 @@ export async function createCustomer(ctx: HubContext, raw: z.input<typeof Create
       throw new DomainError('CONFLICT', 'A customer with this WhatsApp id already exists.', 'input.waId');
     }
     const customer = await tx.customer.create({
-      data: { ...(clean(input) as Prisma.CustomerUncheckedCreateInput), organizationId: ctx.organizationId, customAttributes: (input.customAttributes ?? {}) as Prisma.InputJsonValue },
+      data: { ...(withoutUndefined(input) as Prisma.CustomerUncheckedCreateInput), organizationId: ctx.organizationId, customAttributes: (input.customAttributes ?? {}) as Prisma.InputJsonValue },
     });
     await writeAudit(ctx, tx, { action: 'customer.create', entityType: 'Customer', entityId: customer.id, after: customer });
     return { customer };
@@ -32,7 +29,7 @@ export async function updateCustomer(ctx: HubContext, id: string, raw: z.input<t
   return ctx.db.$transaction(async (tx) => {
     const before = await tx.customer.findUnique({ where: { id } });
     if (!before) throw notFound('Customer', 'input.customerId');
-    const data = clean(input) as Prisma.CustomerUncheckedUpdateInput;
+    const data = withoutUndefined(input) as Prisma.CustomerUncheckedUpdateInput;
     if (input.name === null) throw new DomainError('VALIDATION_FAILED', 'Name is required.', 'input.name');
     const customer = await tx.customer.update({ where: { id }, data });
     await writeAudit(ctx, tx, { action: 'customer.update', entityType: 'Customer', entityId: id, ...diff(before, customer) });

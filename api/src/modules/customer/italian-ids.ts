@@ -63,11 +63,6 @@ export function makePartitaIva(serial: number, officeCode: number): string {
   return body + String(partitaIvaCheckDigit(body));
 }
 
-/** Validates a personal (16-character) codice fiscale with codice-fiscale-js. */
-export function isValidCodiceFiscale(value: string): boolean {
-  return CodiceFiscale.check(value);
-}
-
 export interface CodiceFiscalePerson {
   firstName: string;
   lastName: string;

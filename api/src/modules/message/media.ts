@@ -23,11 +23,12 @@
  *
  * Mount at the application root: `app.use(createMediaRouter(deps))`.
  */
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import express, { type Request, type Response } from 'express';
+import { constantTimeEqual, deriveKey } from '../../shared/crypto.js';
 import { adapters } from '../../channels/registry.js';
 import { ChannelMediaError, type ChannelAdapter, type NormalizedAttachment } from '../../channels/types.js';
 import type { Config } from '../../config.js';
@@ -47,7 +48,7 @@ const keys = new WeakMap<Config, Buffer>();
 function mediaKey(config: Config): Buffer {
   let key = keys.get(config);
   if (!key) {
-    key = Buffer.from(hkdfSync('sha256', config.appSecretKey, 'hub-media-urls', 'hmac-sha256 media links v1', 32));
+    key = deriveKey(config.appSecretKey, 'hub-media-urls', 'hmac-sha256 media links v1');
     keys.set(config, key);
   }
   return key;
@@ -84,7 +85,7 @@ export function verifyMediaSignature(
   if (!/^[A-Za-z0-9_-]{43}$/.test(sig)) return false;
   const expected = sign(deps.config, messageId, index, exp);
   const given = Buffer.from(sig, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return false;
+  if (!constantTimeEqual(given, expected)) return false;
   return now.getTime() < exp * 1000;
 }
 

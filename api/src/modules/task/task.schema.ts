@@ -1,6 +1,6 @@
 import type { Task } from '../../generated/prisma/client.js';
 import { builder, assertPageSize } from '../../schema/builder.js';
-import { payloadType, decodeId, decodeOptionalId, runMutation } from '../../schema/common.js';
+import { payloadType, decodeFilterId, decodeId, decodeOptionalId, runMutation } from '../../schema/common.js';
 import { PriorityEnum, TaskStatusEnum, TaskTypeEnum } from '../../schema/enums.js';
 import { completeTask, createTask, taskWhere, updateTask, type TaskFilter } from './task.service.js';
 
@@ -44,15 +44,7 @@ const TaskFilterRef = builder.inputType('TaskFilter', {
 
 function decodeTaskFilter(f: typeof TaskFilterRef.$inferInput | null | undefined): TaskFilter {
   if (!f) return {};
-  const safe = (type: 'User' | 'Thread', v: unknown, field: string) => {
-    if (v == null) return null;
-    try {
-      return decodeId(type, String(v), field);
-    } catch {
-      return '00000000-0000-0000-0000-000000000000';
-    }
-  };
-  return { ...f, assigneeId: safe('User', f.assigneeId, 'filter.assigneeId'), threadId: safe('Thread', f.threadId, 'filter.threadId') };
+  return { ...f, assigneeId: decodeFilterId('User', f.assigneeId, 'filter.assigneeId'), threadId: decodeFilterId('Thread', f.threadId, 'filter.threadId') };
 }
 
 builder.queryField('tasks', (t) =>

@@ -4,8 +4,10 @@
 import { z } from 'zod';
 import type { Prisma, Task } from '../../generated/prisma/client.js';
 import { Priority, TaskStatus, TaskType } from '../../generated/prisma/enums.js';
-import type { HubContext } from '../../shared/context.js';
+import { NO_MATCH_ID, type HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
+import { withoutUndefined } from '../../shared/objects.js';
+import { assertReferences } from '../../shared/references.js';
 import { writeAudit, diff, type Tx } from '../audit/audit.service.js';
 import { publishThreadUpdated } from '../conversation/thread.service.js';
 
@@ -42,15 +44,10 @@ export function taskWhere(ctx: HubContext, f: TaskFilter = {}): Prisma.TaskWhere
   const and: Prisma.TaskWhereInput[] = [];
   if (f.status?.length) and.push({ status: { in: f.status } });
   if (f.assigneeId) and.push({ assigneeId: f.assigneeId });
-  if (f.mine) and.push({ assigneeId: ctx.viewer?.id ?? '00000000-0000-0000-0000-000000000000' });
+  if (f.mine) and.push({ assigneeId: ctx.viewer?.id ?? NO_MATCH_ID });
   if (f.threadId) and.push({ threadId: f.threadId });
   if (f.overdue) and.push({ dueAt: { lt: ctx.deps.clock.now() }, status: { in: ['OPEN', 'IN_PROGRESS', 'WAITING'] } });
   return and.length ? { AND: and } : {};
-}
-
-async function assertRefs(tx: Tx, refs: { assigneeId?: string | null; threadId?: string | null }) {
-  if (refs.assigneeId && !(await tx.user.findUnique({ where: { id: refs.assigneeId, isActive: true } }))) throw notFound('Agent', 'input.assigneeId');
-  if (refs.threadId && !(await tx.thread.findUnique({ where: { id: refs.threadId } }))) throw notFound('Thread', 'input.threadId');
 }
 
 async function afterTaskChange(ctx: HubContext, task: Task) {
@@ -61,7 +58,7 @@ async function afterTaskChange(ctx: HubContext, task: Task) {
 export async function createTask(ctx: HubContext, raw: z.input<typeof CreateTaskInput>): Promise<{ task: Task }> {
   const input = CreateTaskInput.parse(raw);
   const task = await ctx.db.$transaction(async (tx) => {
-    await assertRefs(tx, input);
+    await assertReferences(tx, input);
     const task = await tx.task.create({
       data: {
         organizationId: ctx.organizationId,
@@ -90,10 +87,9 @@ export async function updateTask(ctx: HubContext, id: string, raw: z.input<typeo
   const task = await ctx.db.$transaction(async (tx) => {
     const before = await tx.task.findUnique({ where: { id } });
     if (!before) throw notFound('Task', 'input.taskId');
-    await assertRefs(tx, input);
+    await assertReferences(tx, input);
     if (input.title === null) throw new DomainError('VALIDATION_FAILED', 'Title is required.', 'input.title');
-    const data: Prisma.TaskUncheckedUpdateInput = {};
-    for (const [k, v] of Object.entries(input)) if (v !== undefined) (data as Record<string, unknown>)[k] = v;
+    const data = withoutUndefined(input) as Prisma.TaskUncheckedUpdateInput;
     for (const k of ['type', 'priority', 'status'] as const) if (data[k] === null) delete data[k];
     if (input.reminderSettings === null) data.reminderSettings = {};
     if (input.status && input.status !== before.status) data.completedAt = input.status === 'COMPLETED' ? ctx.deps.clock.now() : null;

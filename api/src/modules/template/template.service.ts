@@ -8,6 +8,7 @@ import type { Template } from '../../generated/prisma/client.js';
 import { BusinessEntity, ChannelType, TemplateCategory } from '../../generated/prisma/enums.js';
 import type { HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
+import { withoutUndefined } from '../../shared/objects.js';
 import { writeAudit, diff } from '../audit/audit.service.js';
 
 const handlebarsSource = z.string().superRefine((src, c) => {
@@ -47,10 +48,6 @@ export function variablesOf(...sources: (string | null | undefined)[]): string[]
   return [...out].filter((p) => !p.startsWith('@') && p !== 'this').sort();
 }
 
-function clean<T extends Record<string, unknown>>(o: T) {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
 export async function createTemplate(ctx: HubContext, raw: z.input<typeof CreateTemplateInput>): Promise<{ template: Template }> {
   const input = CreateTemplateInput.parse(raw);
   return ctx.db.$transaction(async (tx) => {
@@ -83,7 +80,7 @@ export async function updateTemplate(ctx: HubContext, id: string, raw: z.input<t
   return ctx.db.$transaction(async (tx) => {
     const before = await tx.template.findUnique({ where: { id } });
     if (!before) throw notFound('Template', 'input.templateId');
-    const data = clean({ ...input, variables: input.variables ?? undefined, isActive: input.isActive ?? undefined, businessEntity: input.businessEntity ?? undefined, locale: input.locale ?? undefined, name: input.name ?? undefined, category: input.category ?? undefined, bodyTemplate: input.bodyTemplate ?? undefined });
+    const data: Record<string, unknown> = withoutUndefined({ ...input, variables: input.variables ?? undefined, isActive: input.isActive ?? undefined, businessEntity: input.businessEntity ?? undefined, locale: input.locale ?? undefined, name: input.name ?? undefined, category: input.category ?? undefined, bodyTemplate: input.bodyTemplate ?? undefined });
     if (!input.variables && (input.bodyTemplate || input.subjectTemplate !== undefined || input.htmlTemplate !== undefined)) {
       data.variables = variablesOf(input.subjectTemplate ?? before.subjectTemplate, input.bodyTemplate ?? before.bodyTemplate, input.htmlTemplate ?? before.htmlTemplate);
     }
