@@ -32,5 +32,7 @@ export default defineConfig({
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
+    // userEvent-heavy component tests exceed the 5 s default on a busy machine.
+    testTimeout: 20_000,
   },
 });

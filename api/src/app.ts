@@ -11,6 +11,8 @@ import { systemClock, type Clock } from './shared/clock.js';
 import { SecretBox } from './shared/crypto.js';
 import { logger } from './shared/logger.js';
 import { createHubPubSub } from './shared/pubsub.js';
+import { jobHandlers, jobSchedules } from './jobs/handlers.js';
+import { JobQueue } from './jobs/queue.js';
 
 export interface CreateAppOptions {
   config?: Config;
@@ -30,12 +32,13 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<AppDeps & 
   const result = await migrate(db.sql);
   if (result.applied.length) logger.info({ applied: result.applied, database: db.kind }, 'migrations applied');
   const pubsub = createHubPubSub(config.REDIS_URL);
-  const deps: AppDeps = { config, db, clock: opts.clock ?? systemClock, pubsub, secrets: new SecretBox(config.appSecretKey), logger };
-  return {
-    ...deps,
+  const deps = { config, db, clock: opts.clock ?? systemClock, pubsub, secrets: new SecretBox(config.appSecretKey), logger } as AppDeps;
+  deps.jobs = new JobQueue(deps, { handlers: jobHandlers, schedules: jobSchedules });
+  return Object.assign(deps, {
     close: async () => {
+      await deps.jobs.stop();
       await pubsub.close();
       await db.close();
     },
-  };
+  });
 }

@@ -11,6 +11,13 @@
  * | JWT_SECRET | dev secret | HMAC secret for session tokens (HS256) |
  * | JWT_TTL_SECONDS | 43200 | session token lifetime in seconds (12 h) |
  * | WHATSAPP_GRAPH_BASE_URL | https://graph.facebook.com/v21.0 | WhatsApp Cloud API base |
+ * | GRAPH_BASE_URL | https://graph.microsoft.com/v1.0 | Microsoft Graph base (Outlook channels) |
+ * | MICROSOFT_LOGIN_BASE_URL | https://login.microsoftonline.com | Microsoft identity platform (client-credentials tokens) |
+ * | TWILIO_API_BASE_URL | https://api.twilio.com | Twilio REST API base (SMS channels) |
+ * | PUBLIC_URL | http://localhost:$PORT | base of every URL the hub gives a provider (webhooks, status callbacks) |
+ * | PROVIDER_TIMEOUT_MS | 15000 | timeout of one provider API call, in ms |
+ * | JOB_POLL_INTERVAL_MS | 1000 | how often an idle job worker looks for due jobs, in ms |
+ * | JOB_CONCURRENCY | 4 | jobs one instance runs at once |
  * | LOG_LEVEL | info | pino level |
  * | WEB_DIST | ../web/dist | built web app served at / when present |
  */
@@ -32,6 +39,13 @@ const schema = z.object({
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).default(43_200),
   WHATSAPP_GRAPH_BASE_URL: z.string().url().default('https://graph.facebook.com/v21.0'),
+  GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com/v1.0'),
+  MICROSOFT_LOGIN_BASE_URL: z.string().url().default('https://login.microsoftonline.com'),
+  TWILIO_API_BASE_URL: z.string().url().default('https://api.twilio.com'),
+  PUBLIC_URL: z.string().url().optional(),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST: z.string().default(path.join(repoRoot, 'web/dist')),
 });
@@ -39,8 +53,8 @@ const schema = z.object({
 export type Config = z.infer<typeof schema> & {
   appSecretKey: string;
   jwtSecret: string;
-  /** true when APP_SECRET_KEY or JWT_SECRET fell back to a development value */
-  usingDevSecrets: boolean;
+  /** PUBLIC_URL without a trailing slash, defaulting to http://localhost:$PORT. */
+  publicUrl: string;
 };
 
 /** Parses the environment; throws a readable error listing every invalid variable. */
@@ -56,6 +70,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     DATA_DIR: path.resolve(repoRoot, c.DATA_DIR),
     appSecretKey: c.APP_SECRET_KEY ?? DEV_APP_SECRET_KEY,
     jwtSecret: c.JWT_SECRET ?? DEV_JWT_SECRET,
-    usingDevSecrets: !c.APP_SECRET_KEY || !c.JWT_SECRET,
+    publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
   };
 }

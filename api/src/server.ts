@@ -1,7 +1,8 @@
 /**
  * HTTP wiring on one port: GraphQL over HTTP (Apollo Server 5 on Express 5) and
- * over WebSocket (graphql-ws 6) at /graphql, provider webhooks under
- * /webhooks, health at /healthz, and the built web app at /.
+ * over WebSocket (graphql-ws 6) at /graphql, the HTTP edges of api/src/http/
+ * (provider webhooks under /webhooks, media, health), and the built web app at /.
+ * Adding a provider changes nothing here (channels/registry.ts).
  */
 import { existsSync } from 'node:fs';
 import http from 'node:http';
@@ -13,10 +14,10 @@ import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { startOutboxWorker } from './jobs/outbox.js';
-import { createWhatsAppWebhookRouter } from './channels/whatsapp/webhook.js';
+import { createHealthRouter } from './http/health.js';
+import { createMediaRouter } from './http/media.js';
+import { createWebhookRouter } from './http/webhooks.js';
 import { authenticate } from './modules/auth/auth.service.js';
-import { createMediaRouter } from './modules/message/media.js';
 import { schema } from './schema/index.js';
 import type { AppDeps } from './shared/app.js';
 import { viewerContext, type HubContext } from './shared/context.js';
@@ -86,10 +87,8 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   });
   await apollo.start();
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true, database: deps.db.kind });
-  });
-  app.use(createWhatsAppWebhookRouter(deps));
+  app.use(createHealthRouter(deps));
+  app.use(createWebhookRouter(deps));
   app.use(createMediaRouter(deps));
   app.use(
     '/graphql',
@@ -103,7 +102,7 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   const dist = deps.config.WEB_DIST;
   if (existsSync(path.join(dist, 'index.html'))) {
     app.use(express.static(dist, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!graphql|webhooks|healthz).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
+    app.get(/^\/(?!graphql|webhooks|healthz|health\/|media\/).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
   }
 
   const port = opts.port ?? deps.config.PORT;
@@ -128,15 +127,16 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
 }
 
 /**
- * Serves the hub and runs its background jobs (the outbox) until SIGINT or
- * SIGTERM, then drains HTTP and WebSocket connections, stops the jobs and
- * closes the database. Used by main.ts and demo.ts.
+ * Serves the hub and runs its job queue (inbound processing, outbox, provider
+ * subscriptions) until SIGINT or SIGTERM, then drains HTTP and WebSocket
+ * connections, lets running jobs finish and closes the database. Used by
+ * main.ts and the demo.
  */
 export async function runHub(app: AppDeps & { close(): Promise<void> }): Promise<RunningServer> {
   const server = await startServer(app);
-  const outbox = startOutboxWorker(app);
+  await app.jobs.start();
   const stop = async () => {
-    await outbox.stop();
+    await app.jobs.stop();
     await server.close();
     await app.close();
     process.exit(0);

@@ -131,3 +131,14 @@ export async function createTestServer(deps: AppDeps): Promise<TestServer> {
     },
   });
 }
+
+/**
+ * An API key of the organization with `scopes` (bound to `channelId` when
+ * given), made through the real service; returns its secret for
+ * `Authorization: Bearer <secret>`.
+ */
+export async function createApiKeyFor(deps: AppDeps, organizationId: string, scopes: ('INGEST' | 'READ' | 'WRITE' | 'ANALYTICS')[], channelId?: string): Promise<string> {
+  const { createApiKey } = await import('../src/modules/apikey/apikey.service.js');
+  const { secret } = await createApiKey(systemContext(deps, organizationId), { name: `key ${uniq()}`, scopes, channelId });
+  return secret;
+}

@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWhatsAppBody } from '../src/channels/whatsapp/signature.js';
-import { MEDIA_URL_TTL_SECONDS, mediaUrl, verifyMediaSignature } from '../src/modules/message/media.js';
+import { MEDIA_URL_TTL_SECONDS, mediaUrl, verifyMediaSignature } from '../src/http/media.js';
 import { loadWhatsAppFixture, whatsappDemoChannel } from './fakes/fixtures.js';
-import { startFakeWhatsAppCloud, TINY_PDF, TINY_PNG, type FakeWhatsAppCloud } from './fakes/whatsapp-cloud.js';
+import { startFakeWhatsAppCloud, TINY_PDF, TINY_PNG, type FakeWhatsAppCloud } from '../src/sandbox/whatsapp.js';
 import { createOrganization, createTestApp, createTestServer, createUser, createWhatsAppChannel, testDatabaseKind, type TestApp, type TestServer } from './harness.js';
 import { clockToken, gid } from './graphql/helpers.js';
 

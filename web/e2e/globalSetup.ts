@@ -3,11 +3,11 @@
  *
  * 1. makes sure a Chromium binary exists (Debian's /usr/bin/chromium; installs it
  *    with apt-get on a fresh machine; override with CHROMIUM_PATH),
- * 2. starts the fake WhatsApp Cloud API (api/test/fakes/whatsapp-cloud.ts) plus a
+ * 2. starts the fake WhatsApp Cloud API (api/src/sandbox/whatsapp.ts) plus a
  *    tiny inspection endpoint so the spec workers can read what it received,
  * 3. with TEST_DATABASE_URL: creates a scratch PostgreSQL database (dropped in
  *    teardown); otherwise a fresh PGlite DATA_DIR in a temp folder,
- * 4. starts the REAL demo server (`node --import tsx src/demo.ts` in api/) on a
+ * 4. starts the REAL demo server (`node --import tsx src/demo/run.ts` in api/) on a
  *    free port and waits for "Hub demo running at" (seed + fixture replay).
  *
  * The specs get the URLs through vitest's provide/inject (see helpers.ts).
@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
-import { startFakeWhatsAppCloud } from '../../api/test/fakes/whatsapp-cloud';
+import { startFakeWhatsAppCloud } from '../../api/src/sandbox/whatsapp';
 import { createScratchDatabase } from '../../api/test/scratch-database';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -64,7 +64,7 @@ async function freePort(): Promise<number> {
 }
 
 function startDemo(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/demo/run.ts'], {
     cwd: apiDir,
     env,
     detached: true, // own process group, killed as a whole in teardown

@@ -76,7 +76,7 @@ describe(`live updates (demo server, ${databaseKind})`, () => {
     await row.click();
     await page.locator(`[data-testid="thread-view"][data-thread-id="${threadId}"]`).waitFor();
     await page.locator('[data-testid="message"]', { hasText: first }).waitFor();
-    await page.locator('[data-testid="whatsapp-window"][data-open="true"]').waitFor();
+    await page.locator('[data-testid="reply-window"][data-open="true"]').waitFor();
     const count = await page.locator('[data-testid="message"]').count();
 
     const res = await postWhatsAppWebhook(whatsappTextWebhook({ ...customer, text: second }));

@@ -44,7 +44,7 @@ describe(`reply and internal note (demo server, ${databaseKind})`, () => {
     await row.click();
     await page.waitForURL(new RegExp(`/threads/${encodeURIComponent(threadId)}$`));
     await page.locator(`[data-testid="thread-view"][data-thread-id="${threadId}"]`).waitFor();
-    await page.locator('[data-testid="whatsapp-window"][data-open="true"]').waitFor();
+    await page.locator('[data-testid="reply-window"][data-open="true"]').waitFor();
     await messages().filter({ hasText: 'Ordernummer CC-2026-10482' }).first().waitFor();
     expect(await row.getAttribute('aria-current')).toBe('true');
   });

@@ -1,5 +1,5 @@
 /**
- * Browser end-to-end tests against the real demo server (`api/src/demo.ts`).
+ * Browser end-to-end tests against the real demo server (`api/src/demo/run.ts`).
  * Run with `pnpm --filter @hub/web run e2e` after `pnpm run build` (the server
  * serves web/dist). See e2e/globalSetup.ts for what is started.
  */

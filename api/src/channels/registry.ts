@@ -1,22 +1,30 @@
 /**
- * Which adapter sends for which channel type, and each provider's reply
- * window. Channel types without an adapter store replies as PENDING for a
- * later adapter to deliver.
+ * Every provider the hub speaks, one line each. Adding a provider = one folder
+ * under channels/ + one line here; the webhook edge, the outbox, media and
+ * channel administration find it through this registry.
  */
 import type { ChannelType } from '../generated/prisma/enums.js';
 import type { ChannelAdapter } from './types.js';
+import { apiAdapter } from './api/adapter.js';
+import { chatwootAdapter } from './chatwoot/adapter.js';
+import { smsAdapter } from './sms/adapter.js';
 import { whatsappAdapter } from './whatsapp/adapter.js';
-import { WHATSAPP_WINDOW_MS } from './whatsapp/send.js';
 
-export const adapters: Partial<Record<ChannelType, ChannelAdapter<never>>> = {
-  WHATSAPP_BUSINESS: whatsappAdapter as ChannelAdapter<never>,
-};
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyAdapter = ChannelAdapter<any>;
 
-/**
- * Provider rule for free-form replies: the reply must come within `ms`
- * milliseconds of the customer's last message, else fails with `code`.
- * Source: WhatsApp Cloud API, "customer service windows" (24 h).
- */
-export const replyWindows: Partial<Record<ChannelType, { ms: number; code: 'WHATSAPP_WINDOW_CLOSED' }>> = {
-  WHATSAPP_BUSINESS: { ms: WHATSAPP_WINDOW_MS, code: 'WHATSAPP_WINDOW_CLOSED' },
-};
+const all: AnyAdapter[] = [whatsappAdapter, smsAdapter, chatwootAdapter, apiAdapter];
+
+/** Adapters by channel type. Types absent here (PHONE_CALL, internal types) have no provider. */
+export const adapters: Partial<Record<ChannelType, AnyAdapter>> = Object.fromEntries(all.map((a) => [a.channelType, a]));
+
+/** Adapters by their webhook path segment (`/webhooks/<provider>`). */
+export const adaptersByProvider: ReadonlyMap<string, AnyAdapter> = new Map(all.map((a) => [a.provider, a]));
+
+/** The adapter of a channel type, or undefined when the type has no provider. */
+export function adapterFor(type: ChannelType): AnyAdapter | undefined {
+  return adapters[type];
+}
+
+/** Every provider error code with its user-facing message (for typed errors). */
+export const providerErrorMessages: Readonly<Record<string, string>> = Object.assign({}, ...all.map((a) => a.errors));

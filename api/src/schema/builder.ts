@@ -11,7 +11,7 @@ import { GraphQLError } from 'graphql';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
-import type { HubContext } from '../shared/context.js';
+import { hasScope, type HubContext } from '../shared/context.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -28,17 +28,31 @@ type HubSchemaTypes = {
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
   };
-  AuthScopes: { viewer: boolean; manager: boolean };
+  /**
+   * viewer: anyone authenticated (user or API key); user: a signed-in user;
+   * manager / admin: users of that role or above; read / write: a user, or an
+   * API key with READ / WRITE; ingest: an API key with INGEST.
+   */
+  AuthScopes: { viewer: boolean; user: boolean; manager: boolean; admin: boolean; read: boolean; write: boolean; ingest: boolean };
 };
 
 export const builder = new SchemaBuilder<HubSchemaTypes>({
   defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
   scopeAuth: {
-    authScopes: (ctx) => ({
-      viewer: ctx.viewer !== null,
-      manager: ctx.viewer?.role === 'MANAGER' || ctx.viewer?.role === 'ADMIN',
-    }),
+    authScopes: (ctx) => {
+      const v = ctx.viewer;
+      const isUser = v?.kind === 'USER';
+      return {
+        viewer: v !== null,
+        user: isUser,
+        manager: isUser && (v.role === 'MANAGER' || v.role === 'ADMIN'),
+        admin: isUser && v.role === 'ADMIN',
+        read: isUser || hasScope(v, 'READ'),
+        write: isUser || hasScope(v, 'WRITE'),
+        ingest: hasScope(v, 'INGEST'),
+      };
+    },
     unauthorizedError: (_parent, ctx) =>
       new GraphQLError(ctx.viewer ? 'You are not allowed to read this.' : 'Sign in first.', {
         extensions: { code: ctx.viewer ? 'FORBIDDEN' : 'UNAUTHENTICATED' },
@@ -78,6 +92,6 @@ export function assertPageSize(args: { first?: number | null; last?: number | nu
   }
 }
 
-builder.queryType({ authScopes: { viewer: true } });
-builder.mutationType({ authScopes: { viewer: true } });
-builder.subscriptionType({ authScopes: { viewer: true } });
+builder.queryType({ authScopes: { read: true } });
+builder.mutationType({ authScopes: { write: true } });
+builder.subscriptionType({ authScopes: { read: true } });

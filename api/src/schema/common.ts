@@ -7,7 +7,8 @@ import { decodeGlobalID } from '@pothos/plugin-relay';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { ZodError } from 'zod';
 import { NO_MATCH_ID } from '../shared/context.js';
-import { DomainError, ERROR_CODES, type ErrorCode } from '../shared/errors.js';
+import { DomainError, type ErrorCode } from '../shared/errors.js';
+import { ERROR_CODES } from './errors.js';
 import { builder, type HubTypes } from './builder.js';
 
 builder.addScalarType('DateTime', DateTimeResolver, {});
@@ -47,7 +48,7 @@ export function payloadType<K extends string, Shape>(name: string, key: K, type:
 }
 
 /** Type names a global id may decode to. */
-export type NodeTypeName = 'Thread' | 'Message' | 'Customer' | 'User' | 'Team' | 'Channel' | 'Task' | 'Template' | 'AuditLog';
+export type NodeTypeName = 'Thread' | 'Message' | 'Customer' | 'User' | 'Team' | 'Channel' | 'Task' | 'Template' | 'AuditLog' | 'InboundEvent' | 'ApiKey';
 
 /**
  * Decodes a Relay global id ("base64(Type:uuid)") and checks its type.

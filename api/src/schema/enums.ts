@@ -18,3 +18,13 @@ export const TaskStatusEnum = builder.enumType(E.TaskStatus, { name: 'TaskStatus
 export const TemplateCategoryEnum = builder.enumType(E.TemplateCategory, { name: 'TemplateCategory' });
 export const BusinessEntityEnum = builder.enumType(E.BusinessEntity, { name: 'BusinessEntity' });
 export const ActorTypeEnum = builder.enumType(E.ActorType, { name: 'ActorType' });
+export const IdentityKindEnum = builder.enumType(E.IdentityKind, { name: 'IdentityKind', description: 'How a provider identifies a customer.' });
+export const InboundEventStatusEnum = builder.enumType(E.InboundEventStatus, {
+  name: 'InboundEventStatus',
+  description: 'RECEIVED: stored, not processed yet; PROCESSED; FAILED: processing failed (retried with backoff; see error); IGNORED: held nothing for the hub.',
+});
+export const ApiKeyScopeEnum = builder.enumType(E.ApiKeyScope, {
+  name: 'ApiKeyScope',
+  description: 'READ: queries and subscriptions; WRITE: agent mutations; INGEST: ingestMessage and updateDeliveryStatus; ANALYTICS: reports.',
+});
+export const DeliveryAttemptStatusEnum = builder.enumType(E.DeliveryAttemptStatus, { name: 'DeliveryAttemptStatus' });

@@ -8,6 +8,7 @@ import type { Clock } from './clock.js';
 import type { SecretBox } from './crypto.js';
 import type { Logger } from './logger.js';
 import type { HubPubSub } from './pubsub.js';
+import type { JobQueue } from '../jobs/queue.js';
 
 export interface AppDeps {
   config: Config;
@@ -16,4 +17,6 @@ export interface AppDeps {
   pubsub: HubPubSub;
   secrets: SecretBox;
   logger: Logger;
+  /** The durable job queue (jobs/queue.ts); started by runHub, drained by tests. */
+  jobs: JobQueue;
 }

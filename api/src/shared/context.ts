@@ -2,16 +2,30 @@
  * The context every service and resolver receives. `db` is already scoped to
  * `organizationId` (db/tenant.ts); services never add the tenant filter by hand.
  */
-import type { ActorType, UserRole } from '../generated/prisma/enums.js';
+import type { ActorType, ApiKeyScope, UserRole } from '../generated/prisma/enums.js';
 import { tenantClient, type TenantDb } from '../db/tenant.js';
 import type { AppDeps } from './app.js';
 
+/**
+ * Who is calling: a signed-in user, or a partner's API key. An API key acts
+ * with the AGENT role for reading rules and is limited further by its scopes
+ * (READ: queries and subscriptions; WRITE: agent mutations; INGEST:
+ * ingestMessage and updateDeliveryStatus, only for `channelId` when set;
+ * ANALYTICS: reports).
+ */
 export interface Viewer {
+  kind: 'USER' | 'API_KEY';
+  /** User id, or ApiKey id. */
   id: string;
   organizationId: string;
   role: UserRole;
   name: string;
+  /** The user's e-mail; '' for API keys. */
   email: string;
+  /** API keys only. */
+  scopes?: ApiKeyScope[];
+  /** API keys only: the one channel an INGEST key may feed. */
+  channelId?: string | null;
 }
 
 export interface HubContext {
@@ -19,7 +33,7 @@ export interface HubContext {
   organizationId: string;
   /** The signed-in agent; null for anonymous requests and system actors (webhooks, jobs). */
   viewer: Viewer | null;
-  actor: { type: ActorType; userId: string | null };
+  actor: { type: ActorType; userId: string | null; apiKeyId?: string | null };
   db: TenantDb;
   request: { ip?: string; userAgent?: string };
 }
@@ -36,7 +50,10 @@ export function viewerContext(deps: AppDeps, viewer: Viewer | null, request: Hub
     deps,
     organizationId,
     viewer,
-    actor: { type: 'USER', userId: viewer?.id ?? null },
+    actor:
+      viewer?.kind === 'API_KEY'
+        ? { type: 'API_KEY', userId: null, apiKeyId: viewer.id }
+        : { type: 'USER', userId: viewer?.id ?? null },
     db: tenantClient(deps.db.prisma, organizationId),
     request,
   };
@@ -45,4 +62,9 @@ export function viewerContext(deps: AppDeps, viewer: Viewer | null, request: Hub
 /** Context for webhooks and background jobs acting inside one organization. */
 export function systemContext(deps: AppDeps, organizationId: string, type: ActorType = 'SYSTEM', request: HubContext['request'] = {}): HubContext {
   return { deps, organizationId, viewer: null, actor: { type, userId: null }, db: tenantClient(deps.db.prisma, organizationId), request };
+}
+
+/** True when the viewer is an API key holding `scope`. */
+export function hasScope(viewer: Viewer | null, scope: ApiKeyScope): boolean {
+  return viewer?.kind === 'API_KEY' && (viewer.scopes ?? []).includes(scope);
 }

@@ -3,26 +3,25 @@
  * `errors: [UserError]` in the payload (see schema/payload.ts). Anything else
  * thrown is unexpected and reaches the client masked, with extensions.code.
  */
-export const ERROR_MESSAGES = {
+/**
+ * Codes every domain uses. Each domain adds its own in `<domain>.errors.ts`,
+ * and each provider adapter its own `errors`; schema/errors.ts gathers them
+ * all into the GraphQL `ErrorCode` enum.
+ */
+export const COMMON_ERRORS = {
   NOT_FOUND: 'The requested record does not exist.',
   VALIDATION_FAILED: 'The input is not valid.',
   FORBIDDEN: 'You are not allowed to do this.',
   UNAUTHENTICATED: 'Sign in first.',
-  INVALID_CREDENTIALS: 'E-mail address or password is incorrect.',
-  WHATSAPP_WINDOW_CLOSED:
-    'The 24-hour WhatsApp customer-service window has closed: only an approved template message can be sent until the customer writes again.',
-  CHANNEL_INACTIVE: 'This channel is inactive.',
-  CHANNEL_SEND_FAILED: 'The provider refused the message.',
   CONFLICT: 'The record was changed or already exists.',
 } as const;
 
-export type ErrorCode = keyof typeof ERROR_MESSAGES;
-export const ERROR_CODES = Object.keys(ERROR_MESSAGES) as ErrorCode[];
+export type ErrorCode = string;
 
 export class DomainError extends Error {
   constructor(
     public readonly code: ErrorCode,
-    message: string = ERROR_MESSAGES[code],
+    message: string = (COMMON_ERRORS as Record<string, string>)[code] ?? code,
     /** Input field the error refers to, e.g. "input.email". */
     public readonly field?: string,
     /** What was done anyway, returned beside the error in the payload (e.g. a reply kept as FAILED). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChannel, createOrganization, createTestApp, createTestServer, createUser, TEST_PASSWORD, tokenFor, type TestApp, type TestServer } from '../harness.js';
+import { createApiKeyFor, createChannel, createOrganization, createTestApp, createTestServer, createUser, TEST_PASSWORD, tokenFor, type TestApp, type TestServer } from '../harness.js';
 import { auditIds, gid, missingUuid, newAuditRows, rowCounts } from './helpers.js';
 
 let app: TestApp;
@@ -136,18 +136,15 @@ describe('postMessage', () => {
     expect(changes.after).toMatchObject({ threadId: uuidOf(thread.id), type: 'INTERNAL_NOTE', content: 'Interne notitie' });
   });
 
-  it('REPLY: stores an outgoing message (no adapter: PENDING), answers the SLA, writes message.reply', async () => {
-    const thread = await newThread();
-    const { payload, audit, changes } = await succeeds(POST_MESSAGE, { i: { threadId: thread.id, kind: 'REPLY', content: 'Wij komen dinsdag langs' } }, 'postMessage');
-    expect(payload.message).toMatchObject({ type: 'OUTGOING', content: 'Wij komen dinsdag langs', deliveryStatus: 'PENDING' });
-    expect(payload.thread.status).toBe('WAITING_CUSTOMER');
-    expect(payload.thread.firstResponseAt).toBe(app.clock.now().toISOString());
-    expect(audit.action).toBe('message.reply');
-    expect(audit.entityId).toBe(uuidOf(payload.message.id));
-    expect(changes.after).toMatchObject({ type: 'OUTGOING', content: 'Wij komen dinsdag langs' });
-    const row = await app.deps.db.prisma.thread.findUniqueOrThrow({ where: { id: uuidOf(thread.id) } });
-    expect(row.lastMessageId).toBe(uuidOf(payload.message.id));
-    expect(row.responseDueAt).toBeNull();
+  it('REPLY on a channel without a provider (phone): CHANNEL_NOT_SUPPORTED, nothing stored, the SLA untouched', async () => {
+    const phone = await createChannel(app.deps, orgId, { type: 'PHONE_CALL' });
+    const thread = await gql(`mutation($i: CreateThreadInput!){ createThread(input:$i){ thread { id } errors { code } } }`, { i: { subject: 'Terugbelverzoek', channelId: gid('Channel', phone.id) } });
+    const threadId = thread.data.createThread.thread.id;
+    const res = await fails(POST_MESSAGE, { i: { threadId, kind: 'REPLY', content: 'Wij komen dinsdag langs' } }, 'postMessage', 'CHANNEL_NOT_SUPPORTED');
+    expect(res.message).toBeNull();
+    const row = await app.deps.db.prisma.thread.findUniqueOrThrow({ where: { id: uuidOf(threadId) } });
+    expect(row.firstResponseAt).toBeNull();
+    expect(row.status).toBe('OPEN');
   });
 
   it('fails without changes: empty content, unknown thread', async () => {
@@ -332,32 +329,54 @@ describe('customers', () => {
 });
 
 describe('ingestMessage', () => {
+  let ingestKey: string;
+  let apiChannelId: string;
+  beforeAll(async () => {
+    apiChannelId = (await createChannel(app.deps, orgId, { type: 'API', configuration: { webhookUrl: 'http://127.0.0.1:9/hook', webhookSecret: 'partner-secret-0123456789' }, secretKeys: ['webhookSecret'] })).id;
+    ingestKey = await createApiKeyFor(app.deps, orgId, ['INGEST']);
+  });
+  const ingest = (v: Record<string, unknown>) => server.gql(INGEST, v, ingestKey);
+  const baseInput = () => ({ channelId: gid('Channel', apiChannelId), externalMessageId: `ext-${missingUuid()}`, customer: { name: 'Anna Smit', email: `anna-${seq++}@example.test` }, content: 'Mijn laadpaal geeft een foutcode', occurredAt: '2026-11-20T09:00:00Z' });
+
   it('is idempotent on externalMessageId: the second call stores nothing and says created: false', async () => {
-    const externalMessageId = `ext-${missingUuid()}`;
-    const input = { channelId: gid('Channel', channelId), externalMessageId, customer: { name: 'Anna Smit', email: `anna-${seq++}@example.test` }, content: 'Mijn laadpaal geeft een foutcode', occurredAt: '2026-11-20T09:00:00Z' };
-    const first = await succeeds(INGEST, { i: input }, 'ingestMessage');
-    expect(first.payload.created).toBe(true);
-    expect(first.payload.message.externalMessageId).toBe(externalMessageId);
-    expect(first.audit.action).toBe('message.ingest');
-    expect(first.audit.entityId).toBe(uuidOf(first.payload.message.id));
-    expect(first.changes.after).toMatchObject({ externalMessageId, threadCreated: true, threadId: uuidOf(first.payload.thread.id) });
+    const input = baseInput();
+    const first = await ingest({ i: input });
+    expect(first.data.ingestMessage.errors).toEqual([]);
+    expect(first.data.ingestMessage.created).toBe(true);
+    expect(first.data.ingestMessage.message.externalMessageId).toBe(input.externalMessageId);
+    const audit = await app.deps.db.prisma.auditLog.findFirstOrThrow({ where: { action: 'message.ingest', entityId: uuidOf(first.data.ingestMessage.message.id) } });
+    expect(audit.actorType).toBe('API_KEY');
+    expect(audit.actorApiKeyId).not.toBeNull();
+    expect((audit.changes as { after: object }).after).toMatchObject({ externalMessageId: input.externalMessageId, threadCreated: true });
 
     const before = await rowCounts(app.deps);
-    const res = await gql(INGEST, { i: { ...input, content: 'changed content' } });
+    const res = await ingest({ i: { ...input, content: 'changed content' } });
     expect(res.data.ingestMessage.errors).toEqual([]);
     expect(res.data.ingestMessage.created).toBe(false);
-    expect(res.data.ingestMessage.message.id).toBe(first.payload.message.id);
+    expect(res.data.ingestMessage.message.id).toBe(first.data.ingestMessage.message.id);
     expect(res.data.ingestMessage.message.content).toBe('Mijn laadpaal geeft een foutcode');
     expect(await rowCounts(app.deps)).toEqual(before);
   });
 
-  it('fails without changes: unknown channel, empty content, no identity', async () => {
-    const base = { channelId: gid('Channel', channelId), externalMessageId: `ext-${missingUuid()}`, customer: { email: 'x@example.test' }, content: 'Hallo', occurredAt: '2026-11-20T09:00:00Z' };
-    await fails(INGEST, { i: { ...base, channelId: gid('Channel', missingUuid()) } }, 'ingestMessage', 'NOT_FOUND');
-    await fails(INGEST, { i: { ...base, content: '   ' } }, 'ingestMessage', 'VALIDATION_FAILED');
-    await fails(INGEST, { i: { ...base, customer: { name: 'Niemand' } } }, 'ingestMessage', 'VALIDATION_FAILED');
-    const script = await fails(INGEST, { i: { ...base, attachments: [{ kind: 'file', url: 'javascript:alert(1)' }] } }, 'ingestMessage', 'VALIDATION_FAILED');
-    expect(script.errors[0].field).toBe('input.attachments.0.url');
+  it("an agent's session gets FORBIDDEN and stores nothing; a provider channel cannot be fed", async () => {
+    const before = await rowCounts(app.deps);
+    const asAgent = await gql(INGEST, { i: baseInput() });
+    expect(asAgent.data.ingestMessage.errors[0].code).toBe('FORBIDDEN');
+    const intoEmail = await ingest({ i: { ...baseInput(), channelId: gid('Channel', channelId) } });
+    expect(intoEmail.data.ingestMessage.errors[0].code).toBe('FORBIDDEN');
+    expect(await rowCounts(app.deps)).toEqual(before);
+  });
+
+  it('fails without changes: unknown channel, empty content, no identity, bad e-mail, future occurredAt, script url', async () => {
+    const before = await rowCounts(app.deps);
+    const code = async (v: Record<string, unknown>) => (await ingest({ i: { ...baseInput(), ...v } })).data.ingestMessage.errors[0];
+    expect((await code({ channelId: gid('Channel', missingUuid()) })).code).toBe('NOT_FOUND');
+    expect((await code({ content: '   ' })).code).toBe('VALIDATION_FAILED');
+    expect((await code({ customer: { name: 'Niemand' } })).code).toBe('VALIDATION_FAILED');
+    expect((await code({ customer: { email: 'not-an-address' } })).field).toBe('input.customer.email');
+    expect((await code({ occurredAt: new Date(app.clock.now().getTime() + 10 * 60_000).toISOString() })).field).toBe('input.occurredAt');
+    expect((await code({ attachments: [{ kind: 'file', url: 'javascript:alert(1)' }] })).field).toBe('input.attachments.0.url');
+    expect(await rowCounts(app.deps)).toEqual(before);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChannel, createOrganization, createTestApp, createTestServer, createUser, TEST_PASSWORD, type TestApp, type TestServer } from '../harness.js';
+import { createApiKeyFor, createChannel, createOrganization, createTestApp, createTestServer, createUser, TEST_PASSWORD, type TestApp, type TestServer } from '../harness.js';
 
 let app: TestApp;
 let server: TestServer;
@@ -26,10 +26,12 @@ describe('graphql smoke', () => {
     expect(token).toBeTruthy();
     const channels = await server.gql(`{ channels { id type } }`, {}, token);
     const channelId = channels.data.channels[0].id;
+    // A partner system feeds the message with an INGEST key.
+    const key = await createApiKeyFor(app.deps, org.id, ['INGEST']);
     const ing = await server.gql(
       `mutation($i: IngestMessageInput!){ ingestMessage(input:$i){ created message { id content } thread { id subject } errors { code message field } } }`,
       { i: { channelId, externalMessageId: 'ext-1', customer: { name: 'Anna', email: 'anna@example.test' }, content: 'Hallo, mijn laadpaal doet het niet', occurredAt: '2026-11-20T09:00:00Z' } },
-      token,
+      key,
     );
     expect(ing.errors).toBeUndefined();
     expect(ing.data.ingestMessage.created).toBe(true);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOutboxOnce } from '../../src/jobs/outbox.js';
-import { startFakeWhatsAppCloud } from '../fakes/whatsapp-cloud.js';
+import { startFakeWhatsAppCloud } from '../../src/sandbox/whatsapp.js';
 import { createOrganization, createTestApp, createWhatsAppChannel, testDatabaseKind, type TestApp } from '../harness.js';
 
 let app: TestApp;

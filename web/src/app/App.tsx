@@ -10,6 +10,7 @@ import { AppLayout } from './AppLayout';
 import { LoginPage } from '../features/auth/LoginPage';
 import { InboxPage } from '../features/inbox/InboxPage';
 import { NoThreadSelected, ThreadView } from '../features/thread/ThreadView';
+import { SettingsPage } from '../features/settings/SettingsPage';
 
 function useToken() {
   const [token, set] = useState(getToken);
@@ -39,6 +40,7 @@ export function AppRoutes() {
           <Route index element={<NoThreadSelected />} />
           <Route path="threads/:id" element={<ThreadView />} />
         </Route>
+        <Route path="settings" element={<SettingsPage />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>

@@ -1,28 +1,18 @@
-import { Outlet, useNavigate } from 'react-router';
-import { useApolloClient, useQuery } from '@apollo/client/react';
-import { AppShell, Avatar, Group, Menu, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
-import { IconChevronDown, IconHeadset, IconLogout } from '@tabler/icons-react';
-import { graphql } from '../gql';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { useApolloClient } from '@apollo/client/react';
+import { AppShell, Avatar, Button, Group, Menu, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
+import { IconChevronDown, IconHeadset, IconInbox, IconLogout, IconSettings } from '@tabler/icons-react';
 import { setToken } from './auth';
 import { LiveUpdates } from './LiveUpdates';
+import { useViewer } from './viewer';
 import { initials } from '../shared/time';
 
-export const AppViewerQuery = graphql(`
-  query AppViewer {
-    viewer {
-      id
-      name
-      email
-      role
-    }
-  }
-`);
+export { AppViewerQuery } from './viewer';
 
 export function AppLayout() {
   const client = useApolloClient();
   const navigate = useNavigate();
-  const { data } = useQuery(AppViewerQuery);
-  const viewer = data?.viewer;
+  const { viewer, isAdmin } = useViewer();
 
   const logout = async () => {
     setToken(null);
@@ -39,9 +29,24 @@ export function AppLayout() {
               <IconHeadset size={18} />
             </ThemeIcon>
             <Text fw={700}>Hub</Text>
-            <Text c="dimmed" size="sm">
-              Inbox
-            </Text>
+            <Group gap={4} component="nav" aria-label="Main" ml="sm">
+              <Button component={NavLink} to="/" end variant="subtle" color="gray" size="compact-sm" leftSection={<IconInbox size={14} />}>
+                Inbox
+              </Button>
+              {isAdmin && (
+                <Button
+                  component={NavLink}
+                  to="/settings"
+                  variant="subtle"
+                  color="gray"
+                  size="compact-sm"
+                  leftSection={<IconSettings size={14} />}
+                  data-testid="nav-settings"
+                >
+                  Settings
+                </Button>
+              )}
+            </Group>
           </Group>
           {viewer && (
             <Menu position="bottom-end" withArrow>
@@ -65,6 +70,11 @@ export function AppLayout() {
               </Menu.Target>
               <Menu.Dropdown>
                 <Menu.Label>{viewer.email}</Menu.Label>
+                {isAdmin && (
+                  <Menu.Item leftSection={<IconSettings size={14} />} onClick={() => navigate('/settings')}>
+                    Settings
+                  </Menu.Item>
+                )}
                 <Menu.Item leftSection={<IconLogout size={14} />} onClick={() => void logout()}>
                   Sign out
                 </Menu.Item>

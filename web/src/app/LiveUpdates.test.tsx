@@ -17,7 +17,7 @@ import { InboxThreadsQuery, inboxVariables } from '../features/inbox/ThreadList'
 import { ThreadRow_thread } from '../features/inbox/ThreadRow';
 import { Timeline_thread } from '../features/thread/Timeline';
 import { MessageItem_message } from '../features/thread/MessageItem';
-import { WhatsAppWindow_thread } from '../features/thread/WhatsAppWindow';
+import { ReplyWindow_thread } from '../features/thread/ReplyWindow';
 import { mergeFragmentData } from '../test/render';
 
 type RowData = ResultOf<typeof ThreadRow_thread>;
@@ -69,6 +69,9 @@ function message(id: string, content: string, minutes: number): MessageData {
     createdAt: at(minutes),
     deliveryStatus: 'DELIVERED',
     readAt: null,
+    contentHtml: null,
+    canRetry: false,
+    deliveries: [],
     sender: { __typename: 'MessageSender', kind: 'CUSTOMER', name: 'Customer' },
     attachments: [],
   };
@@ -86,8 +89,8 @@ function messageAdded(thread: RowData, msg: MessageData): MessageAddedData {
         id: thread.id,
         ...mergeFragmentData(
           makeFragmentData(
-            { __typename: 'Thread', id: thread.id, whatsappWindowExpiresAt: null, channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS' } },
-            WhatsAppWindow_thread,
+            { __typename: 'Thread', id: thread.id, lastInboundAt: null, channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', provider: 'whatsapp', replyWindowSeconds: 86400 } },
+            ReplyWindow_thread,
           ),
           makeFragmentData(thread, ThreadRow_thread),
         ),

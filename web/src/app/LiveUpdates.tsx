@@ -14,7 +14,7 @@ export const LiveMessageAddedSubscription = graphql(`
       thread {
         id
         ...ThreadRow_thread
-        ...WhatsAppWindow_thread
+        ...ReplyWindow_thread
       }
     }
   }
@@ -26,6 +26,15 @@ export const LiveMessageUpdatedSubscription = graphql(`
       id
       deliveryStatus
       readAt
+      canRetry
+      deliveries {
+        attempt
+        status
+        httpStatus
+        errorCode
+        error
+        finishedAt
+      }
     }
   }
 `);
@@ -36,7 +45,7 @@ export const LiveThreadUpdatedSubscription = graphql(`
       id
       ...ThreadRow_thread
       ...ThreadHeader_thread
-      ...WhatsAppWindow_thread
+      ...ReplyWindow_thread
     }
   }
 `);

@@ -412,10 +412,10 @@ function normalizeMessage(m: WhatsAppWebhookMessage, value: MessagesValue): Norm
   const waId = contact?.wa_id ?? m.from;
   const waBsuid = contact?.user_id ?? m.from_user_id;
 
-  const customer: NormalizedInbound['customer'] = {};
+  const customer: NormalizedInbound['customer'] = { identities: [] };
   if (contact?.profile?.name) customer.name = contact.profile.name;
-  if (waId) customer.waId = waId;
-  if (waBsuid) customer.waBsuid = waBsuid;
+  if (waId) customer.identities.push({ kind: 'WHATSAPP_ID', value: waId });
+  if (waBsuid) customer.identities.push({ kind: 'WHATSAPP_BSUID', value: waBsuid });
   // wa_id is the sender's phone number in international format without '+'.
   if (waId && /^\d{6,15}$/.test(waId)) customer.phone = `+${waId}`;
 
@@ -530,9 +530,9 @@ function normalizeMessage(m: WhatsAppWebhookMessage, value: MessagesValue): Norm
     attachments,
     occurredAt: m.timestamp,
     metadata,
+    // The customer is the conversation: one open thread per wa_id (or BSUID) and channel.
+    conversationKey: (waId ?? waBsuid)!,
   };
-  const conversationKey = waId ?? waBsuid;
-  if (conversationKey) inbound.conversationKey = conversationKey;
   if (inReplyToExternalId) inbound.inReplyToExternalId = inReplyToExternalId;
   return inbound;
 }

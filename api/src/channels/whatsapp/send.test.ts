@@ -5,10 +5,10 @@ import {
   GRAPH_ERROR_REENGAGEMENT,
   startFakeWhatsAppCloud,
   type FakeWhatsAppCloud,
-} from '../../../test/fakes/whatsapp-cloud.js';
+} from '../../sandbox/whatsapp.js';
 import { ChannelSendError } from '../types.js';
 import { whatsappAdapter, type WhatsAppChannelConfig } from './adapter.js';
-import { isWithinCustomerServiceWindow, sendWhatsAppText, WHATSAPP_WINDOW_MS } from './send.js';
+import { sendWhatsAppText } from './send.js';
 
 let fake: FakeWhatsAppCloud;
 let config: WhatsAppChannelConfig;
@@ -181,22 +181,5 @@ describe('the fake validates bodies like the Cloud API', () => {
     expect(json.messages[0]!.id.startsWith('wamid.HBgM')).toBe(true);
     const decoded = Buffer.from(json.messages[0]!.id.slice('wamid.'.length), 'base64').toString('latin1');
     expect(decoded).toContain('393471234567');
-  });
-});
-
-describe('isWithinCustomerServiceWindow', () => {
-  const now = new Date('2026-11-23T12:00:00.000Z');
-  it('is 24 hours in milliseconds', () => {
-    expect(WHATSAPP_WINDOW_MS).toBe(86_400_000);
-  });
-  it.each([
-    ['never messaged', null, false],
-    ['one minute ago', new Date('2026-11-23T11:59:00.000Z'), true],
-    ['23:59:59.999 ago', new Date('2026-11-22T12:00:00.001Z'), true],
-    ['exactly 24 h ago', new Date('2026-11-22T12:00:00.000Z'), false],
-    ['25 h ago', new Date('2026-11-22T11:00:00.000Z'), false],
-    ['in the future (clock skew)', new Date('2026-11-23T12:05:00.000Z'), true],
-  ])('%s → %s', (_label, last, expected) => {
-    expect(isWithinCustomerServiceWindow(last, now)).toBe(expected);
   });
 });

@@ -42,20 +42,6 @@ export const CHANNEL_SEND_FAILED = 'CHANNEL_SEND_FAILED';
 /** The customer-service window: free-form replies are allowed for 24 h after the customer's last message. */
 export const WHATSAPP_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-/**
- * Whether a free-form (non-template) message may still be sent.
- *
- * @param lastInboundAt when the customer last messaged the business number; `null` if never
- * @param now the current time (from the Clock)
- * @returns `true` when `now - lastInboundAt < 24 h` (a timestamp in the future,
- *   i.e. clock skew, counts as inside the window); `false` when `lastInboundAt`
- *   is null or the window has elapsed (exactly 24 h is outside)
- */
-export function isWithinCustomerServiceWindow(lastInboundAt: Date | null, now: Date): boolean {
-  if (!lastInboundAt) return false;
-  return now.getTime() - lastInboundAt.getTime() < WHATSAPP_WINDOW_MS;
-}
-
 /** What {@link sendWhatsAppText} needs from a channel's configuration (decrypted). */
 export interface WhatsAppSendConfig {
   phoneNumberId: string;
@@ -153,7 +139,8 @@ export async function sendWhatsAppText(
   } catch (err) {
     const e = err as Error;
     const reason = e.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : `request failed: ${e.message}`;
-    throw new ChannelSendError(CHANNEL_SEND_FAILED, `WhatsApp send ${reason}`);
+    // Nothing reached Meta, or we cannot tell: the outbox tries again later.
+    throw new ChannelSendError(CHANNEL_SEND_FAILED, `WhatsApp send ${reason}`, undefined, true);
   }
 
   let json: unknown;
@@ -164,6 +151,13 @@ export async function sendWhatsAppText(
   }
 
   const graphError = graphErrorSchema.safeParse(json);
+  // 429 and 5xx are transient (Graph throttling 4/80007/130429, outages): retried, after Retry-After when given.
+  const transient = res.status === 429 || res.status >= 500;
+  const retryAfter = Number(res.headers.get('retry-after')) || undefined;
+  if (transient) {
+    const detail = graphError.success ? `${graphError.data.error.code}: ${graphError.data.error.message}` : `HTTP ${res.status}`;
+    throw new ChannelSendError(CHANNEL_SEND_FAILED, `WhatsApp API is unavailable (${detail})`, graphError.success ? graphError.data.error : undefined, true, retryAfter);
+  }
   if (!res.ok || graphError.success) {
     if (graphError.success) {
       const ge = graphError.data.error;

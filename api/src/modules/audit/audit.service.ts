@@ -28,6 +28,7 @@ export async function writeAudit(ctx: HubContext, tx: Tx | TenantDb, entry: Audi
       organizationId: ctx.organizationId,
       actorType: ctx.actor.type,
       actorUserId: ctx.actor.userId,
+      actorApiKeyId: ctx.actor.apiKeyId ?? null,
       action: entry.action,
       entityType: entry.entityType,
       entityId: entry.entityId,

@@ -10,6 +10,8 @@ import type { User } from '../../generated/prisma/client.js';
 import type { AppDeps } from '../../shared/app.js';
 import type { Viewer } from '../../shared/context.js';
 import { DomainError } from '../../shared/errors.js';
+import { AUTH_ERRORS } from './auth.errors.js';
+import { authenticateApiKey } from '../apikey/apikey.service.js';
 
 const ISSUER = 'hub';
 
@@ -56,7 +58,7 @@ export async function login(deps: AppDeps, raw: z.input<typeof LoginInput>): Pro
   if (!user || !ok) {
     throw new DomainError(
       'INVALID_CREDENTIALS',
-      candidates.length > 1 ? 'This e-mail address exists in several organizations: give the organization too.' : undefined,
+      candidates.length > 1 ? 'This e-mail address exists in several organizations: give the organization too.' : AUTH_ERRORS.INVALID_CREDENTIALS,
       'email',
     );
   }
@@ -66,13 +68,16 @@ export async function login(deps: AppDeps, raw: z.input<typeof LoginInput>): Pro
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0tGL2X9fVvHxL0bS3Lz0yH3zI3Gx9xJkM2i9ZkzXk2s';
 
 /**
- * Resolves "Bearer <token>" (or a bare token) to the viewer. Returns null for a
- * missing, malformed, expired or revoked token, or an inactive user.
+ * Resolves "Bearer <token>" (or a bare token) to the viewer: a session JWT to
+ * its user, a `hub_…` secret to its API key. Returns null for a missing,
+ * malformed, expired or revoked token or key, or an inactive user.
  */
 export async function authenticate(deps: AppDeps, authorization: string | undefined | null): Promise<Viewer | null> {
   if (!authorization) return null;
   const token = authorization.replace(/^Bearer\s+/i, '').trim();
   if (!token) return null;
+  // Partner API keys ("hub_…") are not JWTs.
+  if (token.startsWith('hub_')) return authenticateApiKey(deps, token);
   try {
     const { payload } = await jwtVerify(token, key(deps), {
       issuer: ISSUER,
@@ -82,7 +87,7 @@ export async function authenticate(deps: AppDeps, authorization: string | undefi
     if (typeof payload.sub !== 'string' || typeof payload.org !== 'string') return null;
     const user = await deps.db.prisma.user.findFirst({ where: { id: payload.sub, organizationId: payload.org, isActive: true } });
     if (!user) return null;
-    return { id: user.id, organizationId: user.organizationId, role: user.role, name: user.name, email: user.email };
+    return { kind: 'USER', id: user.id, organizationId: user.organizationId, role: user.role, name: user.name, email: user.email };
   } catch (err) {
     if (err instanceof joseErrors.JOSEError) return null;
     throw err;

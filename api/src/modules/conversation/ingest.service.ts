@@ -1,21 +1,28 @@
 /**
  * Ingestion: the one path by which customer messages enter the hub, used by
- * provider webhooks (channels/<provider>/webhook.ts) and the `ingestMessage`
- * mutation for partner adapters.
+ * the inbound queue (inbound.service.ts, for every provider webhook) and the
+ * `ingestMessage` mutation for partner systems.
  *
- * In one transaction: match or create the customer, find the customer's active
- * thread on the channel (or open one), insert the message (idempotent on
+ * In one transaction: match or create the customer by their identities, find
+ * the thread (the open thread of the conversation key on the channel, else for
+ * e-mail the thread of a referenced Message-ID, reopened if resolved; else a
+ * new one), insert the message (idempotent on
  * channel + externalMessageId), move the thread's lastMessage, reopen it when
  * it was waiting on the customer, set the response due date from the channel's
  * SLA, and write the audit row. Events are published after commit.
  */
 import type { Channel, Message, Prisma, Thread } from '../../generated/prisma/client.js';
-import type { NormalizedInbound } from '../../channels/types.js';
+import { z } from 'zod';
+import type { IdentityRef, NormalizedAttachment, NormalizedInbound } from '../../channels/types.js';
+import { sanitizeHtml } from '../../shared/html.js';
+import { withoutUndefined } from '../../shared/objects.js';
 import type { AppDeps } from '../../shared/app.js';
-import { systemContext, type HubContext } from '../../shared/context.js';
-import { isUniqueViolation } from '../../shared/errors.js';
+import { hasScope, systemContext, type HubContext } from '../../shared/context.js';
+import { DomainError, isUniqueViolation, notFound } from '../../shared/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { matchOrCreateCustomer } from '../customer/customer.service.js';
+import { toE164 } from '../customer/customer.validation.js';
+import { MESSAGE_ERRORS } from '../message/message.errors.js';
 import { ACTIVE_STATUSES, publishThreadUpdated, responseDueFrom } from './thread.service.js';
 
 export interface IngestResult {
@@ -30,22 +37,32 @@ export interface IngestResult {
  * channel's organization; pass the viewer's context when a user (partner API)
  * calls ingestMessage.
  */
-export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: NormalizedInbound, ctx?: HubContext): Promise<IngestResult> {
+export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: NormalizedInbound, ctx?: HubContext, retried = false): Promise<IngestResult> {
   const c = ctx ?? systemContext(deps, channel.organizationId, 'WEBHOOK');
   const already = await findExisting(c, channel, inbound.externalMessageId);
   if (already) return already;
   try {
     const result = await c.db.$transaction(async (tx) => {
-      const customer = await matchOrCreateCustomer(c, tx, inbound.customer);
-      const key = inbound.conversationKey ?? null;
+      const customer = await matchOrCreateCustomer(c, tx, inbound.customer, channel.id);
+      const key = inbound.conversationKey;
+      // 1. the open thread of this conversation on this channel
       let thread = await tx.thread.findFirst({
-        where: {
-          channelId: channel.id,
-          status: { in: ACTIVE_STATUSES },
-          ...(key && !inbound.customer.waId ? { conversationKey: key } : { customerId: customer.id }),
-        },
+        where: { channelId: channel.id, status: { in: ACTIVE_STATUSES }, conversationKey: key, deletedAt: null },
         orderBy: { lastMessageAt: 'desc' },
       });
+      // 2. e-mail: the thread of a message this one answers (In-Reply-To / References), reopened if it was resolved
+      let reopened = false;
+      if (!thread && inbound.references?.length) {
+        const referenced = await tx.message.findFirst({
+          where: { channelId: channel.id, internetMessageId: { in: inbound.references } },
+          orderBy: { createdAt: 'desc' },
+          include: { thread: true },
+        });
+        if (referenced && !referenced.thread.deletedAt) {
+          thread = referenced.thread;
+          reopened = !ACTIVE_STATUSES.includes(thread.status);
+        }
+      }
       const created = !thread;
       if (!thread) {
         thread = await tx.thread.create({
@@ -66,12 +83,18 @@ export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: No
           threadId: thread.id,
           channelId: channel.id,
           type: 'INCOMING',
-          senderExternal: { ...inbound.customer, name: inbound.customer.name ?? customer.name } as Prisma.InputJsonValue,
+          senderExternal: {
+            name: inbound.customer.name ?? customer.name,
+            ...(inbound.customer.email ? { email: inbound.customer.email } : {}),
+            ...(inbound.customer.phone ? { phone: inbound.customer.phone } : {}),
+            identities: inbound.customer.identities,
+          } as unknown as Prisma.InputJsonValue,
           subject: inbound.subject ?? null,
           content: inbound.content,
           contentHtml: inbound.contentHtml ?? null,
           attachments: inbound.attachments as unknown as Prisma.InputJsonValue,
           externalMessageId: inbound.externalMessageId,
+          internetMessageId: inbound.internetMessageId ?? null,
           deliveryStatus: 'DELIVERED',
           metadata: { ...inbound.metadata, ...(inbound.inReplyToExternalId ? { inReplyToExternalId: inbound.inReplyToExternalId } : {}) } as Prisma.InputJsonValue,
           createdAt: inbound.occurredAt,
@@ -82,9 +105,22 @@ export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: No
       const data: Prisma.ThreadUncheckedUpdateInput = {};
       if (newest) Object.assign(data, { lastMessageId: message.id, lastMessageAt: inbound.occurredAt });
       if (!thread.lastInboundAt || inbound.occurredAt > thread.lastInboundAt) data.lastInboundAt = inbound.occurredAt;
-      if (thread.status === 'WAITING_CUSTOMER') data.status = 'OPEN';
+      if (thread.status === 'WAITING_CUSTOMER' || reopened) data.status = 'OPEN';
+      if (reopened) data.resolvedAt = null;
       if (!thread.responseDueAt) data.responseDueAt = responseDueFrom(inbound.occurredAt, channel.responseSlaHours);
+      const before = thread;
       thread = await tx.thread.update({ where: { id: thread.id }, data });
+      if (created) {
+        await writeAudit(c, tx, { action: 'thread.create', entityType: 'Thread', entityId: thread.id, after: { channelId: channel.id, customerId: customer.id, subject: thread.subject } });
+      } else if (before.status !== thread.status || before.responseDueAt?.getTime() !== thread.responseDueAt?.getTime()) {
+        await writeAudit(c, tx, {
+          action: 'thread.update',
+          entityType: 'Thread',
+          entityId: thread.id,
+          before: { status: before.status, responseDueAt: before.responseDueAt },
+          after: { status: thread.status, responseDueAt: thread.responseDueAt, reason: 'inbound message' },
+        });
+      }
       await writeAudit(c, tx, {
         action: 'message.ingest',
         entityType: 'Message',
@@ -97,10 +133,12 @@ export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: No
     await publishThreadUpdated(c, result.thread.id, ['lastMessage']);
     return result;
   } catch (err) {
-    // Two deliveries of the same message raced: the other one won, this one is a redelivery.
+    // Two deliveries raced: the same message (the other one won: a redelivery), or the
+    // same new customer (the identity now exists: match it on a second try).
     if (isUniqueViolation(err)) {
       const again = await findExisting(c, channel, inbound.externalMessageId);
       if (again) return again;
+      if (!retried) return ingestInbound(deps, channel, inbound, ctx, true);
     }
     throw err;
   }
@@ -117,4 +155,90 @@ async function findExisting(c: HubContext, channel: Channel, externalMessageId: 
 function summarize(content: string): string {
   const line = content.trim().split('\n')[0] ?? '';
   return line.length > 80 ? `${line.slice(0, 77)}…` : line || '(no text)';
+}
+
+const FIVE_MINUTES_MS = 5 * 60_000;
+
+export const PartnerIngestInput = z.object({
+  channelId: z.string(),
+  externalMessageId: z.string().trim().min(1).max(200),
+  customer: z
+    .object({
+      name: z.string().trim().max(200).nullish(),
+      email: z.string().trim().toLowerCase().pipe(z.email('Enter a valid e-mail address.')).nullish(),
+      phone: z
+        .string()
+        .trim()
+        .transform((v, c) => {
+          const e164 = toE164(v);
+          if (!e164) c.addIssue({ code: 'custom', message: 'Enter a valid phone number, e.g. +31612345678.' });
+          return e164 ?? v;
+        })
+        .nullish(),
+      partnerId: z.string().trim().min(1).max(200).nullish(),
+    })
+    .refine((c) => c.email || c.phone || c.partnerId, { message: 'Give at least an e-mail, a phone or a partnerId.', path: ['email'] }),
+  content: z.string().max(10_000, 'At most 10,000 characters.'),
+  contentHtml: z.string().max(200_000).nullish(),
+  subject: z.string().trim().max(300).nullish(),
+  attachments: z
+    .array(
+      z.object({
+        kind: z.string().trim().min(1).max(30),
+        mimeType: z.string().max(200).nullish(),
+        url: z.string().max(2000).regex(/^https?:\/\//i, 'Attachment urls must be http(s).').nullish(),
+        fileName: z.string().max(300).nullish(),
+        caption: z.string().max(2000).nullish(),
+      }),
+    )
+    .max(20)
+    .nullish(),
+  occurredAt: z.date(),
+  conversationKey: z.string().trim().min(1).max(300).nullish(),
+});
+
+/**
+ * `ingestMessage`: a partner system (API key with INGEST) feeds a customer
+ * message into an API channel, the key's own one when it is bound to a channel.
+ * Errors (DomainError): FORBIDDEN (a user session, a key without INGEST, a
+ * provider channel or another channel than the key's), NOT_FOUND,
+ * CHANNEL_INACTIVE, VALIDATION_FAILED (occurredAt more than 5 minutes ahead,
+ * empty message, invalid e-mail/phone).
+ */
+export async function ingestFromPartner(ctx: HubContext, raw: z.input<typeof PartnerIngestInput>): Promise<IngestResult> {
+  const v = ctx.viewer;
+  if (!v || !hasScope(v, 'INGEST')) throw new DomainError('FORBIDDEN', 'ingestMessage needs an API key with the INGEST scope.', 'input.channelId');
+  const input = PartnerIngestInput.parse(raw);
+  const channel = await ctx.db.channel.findUnique({ where: { id: input.channelId } });
+  if (!channel) throw notFound('Channel', 'input.channelId');
+  if (v.channelId ? v.channelId !== channel.id : channel.type !== 'API') {
+    throw new DomainError('FORBIDDEN', 'Messages can only be ingested into an API channel (the key\'s own channel when it has one).', 'input.channelId');
+  }
+  if (!channel.isActive) throw new DomainError('CHANNEL_INACTIVE', MESSAGE_ERRORS.CHANNEL_INACTIVE, 'input.channelId');
+  if (input.occurredAt.getTime() > ctx.deps.clock.now().getTime() + FIVE_MINUTES_MS) {
+    throw new DomainError('VALIDATION_FAILED', 'occurredAt lies more than 5 minutes in the future.', 'input.occurredAt');
+  }
+  const content = input.content.trim();
+  if (!content && !input.attachments?.length) throw new DomainError('VALIDATION_FAILED', 'The message is empty.', 'input.content');
+  const c = input.customer;
+  const identities: IdentityRef[] = [];
+  if (c.partnerId) identities.push({ kind: 'PARTNER', value: c.partnerId });
+  if (c.email) identities.push({ kind: 'EMAIL', value: c.email });
+  if (c.phone) identities.push({ kind: 'PHONE', value: c.phone });
+  return ingestInbound(
+    ctx.deps,
+    channel,
+    {
+      externalMessageId: input.externalMessageId,
+      customer: { name: c.name ?? undefined, email: c.email ?? undefined, phone: c.phone ?? undefined, identities },
+      content,
+      contentHtml: input.contentHtml ? sanitizeHtml(input.contentHtml) : undefined,
+      subject: input.subject ?? undefined,
+      attachments: (input.attachments ?? []).map((a) => withoutUndefined(Object.fromEntries(Object.entries(a).filter(([, x]) => x != null))) as unknown as NormalizedAttachment),
+      occurredAt: input.occurredAt,
+      conversationKey: input.conversationKey ?? c.partnerId ?? c.email ?? c.phone ?? input.externalMessageId,
+      metadata: { source: 'ingestMessage' },
+    },
+    ctx,
+  );
 }

@@ -2,7 +2,7 @@ import type { Thread } from '../../generated/prisma/client.js';
 import { builder, assertPageSize } from '../../schema/builder.js';
 import { payloadType, decodeFilterId, decodeId, decodeOptionalId, runMutation } from '../../schema/common.js';
 import { ChannelTypeEnum, PriorityEnum, ThreadStatusEnum, ThreadTypeEnum } from '../../schema/enums.js';
-import { replyWindows } from '../../channels/registry.js';
+import { adapterFor } from '../../channels/registry.js';
 import { ACTIVE_STATUSES, assignThread, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
 
 export const ThreadNode = builder.prismaNode('Thread', {
@@ -35,16 +35,20 @@ export const ThreadNode = builder.prismaNode('Thread', {
       select: { responseDueAt: true, status: true },
       resolve: (th, _a, ctx) => !!th.responseDueAt && th.responseDueAt < ctx.deps.clock.now() && ACTIVE_STATUSES.includes(th.status),
     }),
-    whatsappWindowExpiresAt: t.field({
+    replyWindowExpiresAt: t.field({
       type: 'DateTime',
       nullable: true,
       description:
-        'End of the WhatsApp 24-hour customer-service window (lastInboundAt + 24 h). Null on other channels or when the customer never wrote; free-form replies after it fail with WHATSAPP_WINDOW_CLOSED.',
+        "End of the channel's free-form reply window (WhatsApp: lastInboundAt + 24 h). Null on channels without a window or when the customer never wrote; free-form replies after it fail with the provider's code (WHATSAPP_WINDOW_CLOSED).",
       select: { lastInboundAt: true, channel: { select: { type: true } } },
-      resolve: (th) => {
-        const window = replyWindows[th.channel.type];
-        return window && th.lastInboundAt ? new Date(th.lastInboundAt.getTime() + window.ms) : null;
-      },
+      resolve: (th) => replyWindowEnd(th),
+    }),
+    whatsappWindowExpiresAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      deprecationReason: 'Use replyWindowExpiresAt (every channel with a reply window).',
+      select: { lastInboundAt: true, channel: { select: { type: true } } },
+      resolve: (th) => replyWindowEnd(th),
     }),
     tags: t.exposeStringList('tags'),
     externalReferences: t.expose('externalReferences', { type: 'JSON' }),
@@ -219,3 +223,9 @@ builder.mutationFields((t) => ({
       ),
   }),
 }));
+
+/** End of the reply window of a thread's channel, or null. */
+function replyWindowEnd(th: { lastInboundAt: Date | null; channel: { type: import('../../generated/prisma/enums.js').ChannelType } }): Date | null {
+  const window = adapterFor(th.channel.type)?.replyWindow;
+  return window && th.lastInboundAt ? new Date(th.lastInboundAt.getTime() + window.ms) : null;
+}

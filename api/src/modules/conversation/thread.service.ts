@@ -4,13 +4,15 @@
  * publishes `threadUpdated` after commit.
  */
 import { z } from 'zod';
-import type { Prisma, Thread } from '../../generated/prisma/client.js';
+import type { Channel, Prisma, Thread } from '../../generated/prisma/client.js';
 import { Priority, ThreadStatus, ThreadType } from '../../generated/prisma/enums.js';
-import { NO_MATCH_ID, type HubContext } from '../../shared/context.js';
+import type { AppDeps } from '../../shared/app.js';
+import { NO_MATCH_ID, systemContext, type HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { withoutUndefined } from '../../shared/objects.js';
 import { assertReferences } from '../../shared/references.js';
 import { writeAudit, diff, type Tx } from '../audit/audit.service.js';
+import { MESSAGE_ERRORS } from '../message/message.errors.js';
 
 /** Statuses in which a thread still needs the team's attention. */
 export const ACTIVE_STATUSES: ThreadStatus[] = ['OPEN', 'IN_PROGRESS', 'WAITING_CUSTOMER', 'WAITING_INTERNAL', 'ESCALATED'];
@@ -104,7 +106,7 @@ export async function createThread(ctx: HubContext, raw: z.input<typeof CreateTh
   const thread = await ctx.db.$transaction(async (tx) => {
     const channel = await tx.channel.findUnique({ where: { id: input.channelId } });
     if (!channel) throw notFound('Channel', 'input.channelId');
-    if (!channel.isActive) throw new DomainError('CHANNEL_INACTIVE', undefined, 'input.channelId');
+    if (!channel.isActive) throw new DomainError('CHANNEL_INACTIVE', MESSAGE_ERRORS.CHANNEL_INACTIVE, 'input.channelId');
     await assertReferences(tx, input);
     let thread = await tx.thread.create({
       data: {
@@ -194,4 +196,33 @@ export async function assignThread(ctx: HubContext, id: string, input: { assigne
   });
   await publishThreadUpdated(ctx, thread.id, ['assigneeId', 'teamId']);
   return { thread };
+}
+
+/**
+ * A provider moved a conversation's state (Chatwoot resolved / open / pending):
+ * the open or latest thread of that conversation key on the channel follows,
+ * with an audit row. Returns updated=false when no thread matches or nothing changes.
+ */
+export async function applyProviderThreadStatus(deps: AppDeps, channel: Channel, conversationKey: string, status: ThreadStatus): Promise<{ updated: boolean }> {
+  const ctx = systemContext(deps, channel.organizationId, 'WEBHOOK');
+  const thread = await ctx.db.$transaction(async (tx) => {
+    const before = await tx.thread.findFirst({ where: { channelId: channel.id, conversationKey, deletedAt: null }, orderBy: { lastMessageAt: 'desc' } });
+    if (!before || before.status === status) return null;
+    const resolving = status === 'RESOLVED' || status === 'CLOSED';
+    const thread = await tx.thread.update({
+      where: { id: before.id },
+      data: { status, resolvedAt: resolving ? (before.resolvedAt ?? deps.clock.now()) : null },
+    });
+    await writeAudit(ctx, tx, {
+      action: 'thread.update',
+      entityType: 'Thread',
+      entityId: thread.id,
+      before: { status: before.status },
+      after: { status: thread.status, reason: `provider (${channel.type})` },
+    });
+    return thread;
+  });
+  if (!thread) return { updated: false };
+  await publishThreadUpdated(ctx, thread.id, ['status']);
+  return { updated: true };
 }

@@ -1,7 +1,7 @@
 import { builder, assertPageSize, type HubTypes } from '../../schema/builder.js';
 import { payloadType, decodeId, runMutation } from '../../schema/common.js';
 import type { Customer } from '../../generated/prisma/client.js';
-import { CustomerTierEnum } from '../../schema/enums.js';
+import { CustomerTierEnum, IdentityKindEnum } from '../../schema/enums.js';
 import { createCustomer, updateCustomer } from './customer.service.js';
 
 
@@ -13,7 +13,10 @@ export const CustomerNode = builder.prismaNode('Customer', {
     name: t.exposeString('name'),
     email: t.exposeString('email', { nullable: true }),
     phone: t.exposeString('phone', { nullable: true, description: 'E.164, e.g. +31612345678.' }),
-    waId: t.exposeString('waId', { nullable: true, description: 'WhatsApp id (wa_id): digits without "+".' }),
+    identities: t.relation('identities', {
+      description: 'How each provider identifies the customer (WhatsApp id, e-mail, phone, Chatwoot contact, partner id).',
+      query: { orderBy: [{ kind: 'asc' }, { createdAt: 'asc' }] },
+    }),
     companyName: t.exposeString('companyName', { nullable: true }),
     codiceFiscale: t.exposeString('codiceFiscale', { nullable: true, description: 'Italian tax code (16 characters, or 11 digits for companies).' }),
     partitaIva: t.exposeString('partitaIva', { nullable: true, description: 'Italian VAT number, 11 digits.' }),
@@ -33,6 +36,16 @@ export const CustomerNode = builder.prismaNode('Customer', {
         return { where: { deletedAt: null }, orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }] };
       },
     }),
+  }),
+});
+
+builder.prismaObject('CustomerIdentity', {
+  description: 'One way a provider identifies a customer. Unique per organization and kind (per channel for Chatwoot contacts and partner ids).',
+  fields: (t) => ({
+    kind: t.expose('kind', { type: IdentityKindEnum }),
+    value: t.exposeString('value', { description: 'Normalised: e-mail lower case, phone E.164, WhatsApp id digits.' }),
+    channel: t.relation('channel', { nullable: true, description: 'The channel a channel-scoped identity belongs to.' }),
+    optedOut: t.boolean({ description: 'The customer opted out of messages on this identity (SMS STOP).', resolve: (i) => i.optedOutAt !== null }),
   }),
 });
 
@@ -66,7 +79,6 @@ function customerSearch(search?: string | null) {
 const optionalCustomerFields = (t: PothosSchemaTypes.InputFieldBuilder<HubTypes, 'InputObject'>) => ({
   email: t.string(),
   phone: t.string({ description: 'Any common format; stored as E.164.' }),
-  waId: t.string({ description: 'WhatsApp id: the phone number in digits, without "+".' }),
   companyName: t.string(),
   codiceFiscale: t.string(),
   partitaIva: t.string({ description: '11 digits, with or without the "IT" prefix.' }),
@@ -90,7 +102,7 @@ const CustomerPayload = payloadType('CustomerPayload', 'customer', CustomerNode)
 builder.mutationFields((t) => ({
   createCustomer: t.field({
     type: CustomerPayload,
-    description: 'Creates a customer. Errors: VALIDATION_FAILED (field says which), CONFLICT (WhatsApp id taken).',
+    description: 'Creates a customer. Errors: VALIDATION_FAILED (field says which), CONFLICT (e-mail or phone already belongs to another customer).',
     args: { input: t.arg({ type: CreateCustomerInputRef, required: true }) },
     resolve: (_r, { input }, ctx) => runMutation(() => createCustomer(ctx, input as never)),
   }),

@@ -1,24 +1,69 @@
 /**
- * Customers: create, update, and matching an inbound identity to a customer.
+ * Customers: create, update, matching an inbound identity to a customer, and
+ * the provider-side changes of identities (contact updates, opt-outs).
  */
 import type { z } from 'zod';
-import type { Customer, Prisma } from '../../generated/prisma/client.js';
-import type { CustomerIdentity } from '../../channels/types.js';
-import type { HubContext } from '../../shared/context.js';
+import type { Channel, Customer, Prisma } from '../../generated/prisma/client.js';
+import type { IdentityKind } from '../../generated/prisma/enums.js';
+import type { IdentityRef, InboundCustomer } from '../../channels/types.js';
+import type { AppDeps } from '../../shared/app.js';
+import { systemContext, type HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { withoutUndefined } from '../../shared/objects.js';
 import { writeAudit, diff, type Tx } from '../audit/audit.service.js';
 import { CreateCustomerInput, UpdateCustomerInput, toE164 } from './customer.validation.js';
 
+/** Identity kinds that are only unique within one channel (a Chatwoot account's contact ids, a partner's ids). */
+const CHANNEL_SCOPED: ReadonlySet<IdentityKind> = new Set(['CHATWOOT_CONTACT', 'PARTNER']);
+
+/** The unique-key scope of an identity: the channel id for channel-scoped kinds, else ''. */
+export function identityScope(kind: IdentityKind, channelId: string | null | undefined): string {
+  return CHANNEL_SCOPED.has(kind) ? (channelId ?? '') : '';
+}
+
+/** Normalises an identity value: e-mail lower case, phone E.164 (null when not a phone number), others trimmed. */
+export function normalizeIdentity(ref: IdentityRef): IdentityRef | null {
+  const v = ref.value.trim();
+  if (!v) return null;
+  if (ref.kind === 'EMAIL') return { kind: 'EMAIL', value: v.toLowerCase() };
+  if (ref.kind === 'PHONE') {
+    const e164 = toE164(v);
+    return e164 ? { kind: 'PHONE', value: e164 } : null;
+  }
+  return { kind: ref.kind, value: v };
+}
+
+/** The identities a customer's own e-mail and phone fields stand for. */
+function profileIdentities(c: { email?: string | null; phone?: string | null }): IdentityRef[] {
+  const out: IdentityRef[] = [];
+  if (c.email) out.push({ kind: 'EMAIL', value: c.email.toLowerCase() });
+  if (c.phone) out.push({ kind: 'PHONE', value: c.phone });
+  return out;
+}
+
+/** CONFLICT when another customer already holds one of these identities. */
+async function assertIdentitiesFree(tx: Tx, refs: IdentityRef[], exceptCustomerId?: string): Promise<void> {
+  if (refs.length === 0) return;
+  const taken = await tx.customerIdentity.findFirst({
+    where: { OR: refs.map((r) => ({ kind: r.kind, value: r.value, scope: '' })), ...(exceptCustomerId ? { customerId: { not: exceptCustomerId } } : {}) },
+  });
+  if (taken) {
+    const field = taken.kind === 'EMAIL' ? 'input.email' : 'input.phone';
+    throw new DomainError('CONFLICT', `Another customer (${taken.customerId}) already has this ${taken.kind === 'EMAIL' ? 'e-mail address' : 'phone number'}.`, field);
+  }
+}
+
 export async function createCustomer(ctx: HubContext, raw: z.input<typeof CreateCustomerInput>): Promise<{ customer: Customer }> {
   const input = CreateCustomerInput.parse(raw);
   return ctx.db.$transaction(async (tx) => {
-    if (input.waId && (await tx.customer.findFirst({ where: { waId: input.waId } }))) {
-      throw new DomainError('CONFLICT', 'A customer with this WhatsApp id already exists.', 'input.waId');
-    }
+    const refs = profileIdentities(input);
+    await assertIdentitiesFree(tx, refs);
     const customer = await tx.customer.create({
       data: { ...(withoutUndefined(input) as Prisma.CustomerUncheckedCreateInput), organizationId: ctx.organizationId, customAttributes: (input.customAttributes ?? {}) as Prisma.InputJsonValue },
     });
+    if (refs.length) {
+      await tx.customerIdentity.createMany({ data: refs.map((r) => ({ organizationId: ctx.organizationId, customerId: customer.id, kind: r.kind, value: r.value })) });
+    }
     await writeAudit(ctx, tx, { action: 'customer.create', entityType: 'Customer', entityId: customer.id, after: customer });
     return { customer };
   });
@@ -26,48 +71,129 @@ export async function createCustomer(ctx: HubContext, raw: z.input<typeof Create
 
 export async function updateCustomer(ctx: HubContext, id: string, raw: z.input<typeof UpdateCustomerInput>): Promise<{ customer: Customer }> {
   const input = UpdateCustomerInput.parse(raw);
-  return ctx.db.$transaction(async (tx) => {
+  const result = await ctx.db.$transaction(async (tx) => {
     const before = await tx.customer.findUnique({ where: { id } });
     if (!before) throw notFound('Customer', 'input.customerId');
     const data = withoutUndefined(input) as Prisma.CustomerUncheckedUpdateInput;
     if (input.name === null) throw new DomainError('VALIDATION_FAILED', 'Name is required.', 'input.name');
+    const added = profileIdentities({ email: input.email && input.email !== before.email ? input.email : null, phone: input.phone && input.phone !== before.phone ? input.phone : null });
+    await assertIdentitiesFree(tx, added, id);
     const customer = await tx.customer.update({ where: { id }, data });
+    if (added.length) {
+      await tx.customerIdentity.createMany({ data: added.map((r) => ({ organizationId: ctx.organizationId, customerId: id, kind: r.kind, value: r.value })), skipDuplicates: true });
+    }
     await writeAudit(ctx, tx, { action: 'customer.update', entityType: 'Customer', entityId: id, ...diff(before, customer) });
-    return { customer };
+    return { customer, before };
   });
+  await scheduleContactSync(ctx, result.before, result.customer);
+  return { customer: result.customer };
+}
+
+/** Fields a provider contact record mirrors (Chatwoot custom_attributes). */
+const CONTACT_FIELDS = ['name', 'email', 'phone', 'tier', 'companyName', 'codiceFiscale', 'partitaIva', 'pec', 'sdi', 'customAttributes'] as const;
+
+/**
+ * When profile fields change, every provider contact of the customer (channels
+ * whose adapter has `syncContact`) is updated from the job queue, with retries.
+ */
+async function scheduleContactSync(ctx: HubContext, before: Customer, after: Customer): Promise<void> {
+  const changed = CONTACT_FIELDS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  if (!changed) return;
+  const contacts = await ctx.db.customerIdentity.findMany({ where: { customerId: after.id, channelId: { not: null }, kind: 'CHATWOOT_CONTACT' } });
+  for (const c of contacts) {
+    await ctx.deps.jobs.add(ctx.deps.db.prisma, 'contact.sync', { customerId: after.id, channelId: c.channelId, providerContactId: c.value });
+  }
+  if (contacts.length) ctx.deps.jobs.kick();
 }
 
 /**
- * Finds the customer an inbound identity belongs to (by WhatsApp id, business-scoped
- * user id, e-mail, then phone) or creates one. Fills in a missing name from the
- * provider profile. Runs inside the caller's transaction.
+ * Finds the customer an inbound identity belongs to (identities in the order
+ * the adapter gave them) or creates one with all of them. Adds identities the
+ * customer did not have yet, and fills a missing name, e-mail or phone from
+ * the provider profile. Runs inside the caller's transaction.
+ * @throws DomainError VALIDATION_FAILED when the customer has no identity at all
  */
-export async function matchOrCreateCustomer(ctx: HubContext, tx: Tx, identity: CustomerIdentity): Promise<Customer> {
-  const phone = identity.phone ? toE164(identity.phone) : identity.waId ? toE164(`+${identity.waId}`) : null;
-  const or: Prisma.CustomerWhereInput[] = [];
-  if (identity.waId) or.push({ waId: identity.waId });
-  if (identity.waBsuid) or.push({ waBsuid: identity.waBsuid });
-  if (identity.email) or.push({ email: identity.email.toLowerCase() });
-  if (phone && !identity.waId) or.push({ phone });
-  if (or.length === 0) throw new DomainError('VALIDATION_FAILED', 'The customer identity needs a WhatsApp id, e-mail or phone.', 'input.customer');
-  const existing = await tx.customer.findFirst({ where: { OR: or }, orderBy: { createdAt: 'asc' } });
-  const fallbackName = identity.name?.trim() || phone || identity.email || identity.waId || 'Unknown customer';
-  if (existing) {
+export async function matchOrCreateCustomer(ctx: HubContext, tx: Tx, inbound: InboundCustomer, channelId: string): Promise<Customer> {
+  const email = inbound.email?.trim().toLowerCase() || null;
+  const phone = inbound.phone ? toE164(inbound.phone) : null;
+  const refs = inbound.identities.map(normalizeIdentity).filter((r): r is IdentityRef => r !== null);
+  if (refs.length === 0) throw new DomainError('VALIDATION_FAILED', 'The customer needs at least one identity (e-mail, phone, WhatsApp id …).', 'input.customer');
+  const keyed = refs.map((r) => ({ ...r, scope: identityScope(r.kind, channelId) }));
+  const found = await tx.customerIdentity.findMany({
+    where: { OR: keyed.map((r) => ({ kind: r.kind, value: r.value, scope: r.scope })), customer: { deletedAt: null } },
+    include: { customer: true },
+  });
+  const rank = (k: { kind: string; value: string }) => keyed.findIndex((r) => r.kind === k.kind && r.value === k.value);
+  const best = found.sort((a, b) => rank(a) - rank(b))[0];
+  const identityRows = (customerId: string) =>
+    keyed.map((r) => ({ organizationId: ctx.organizationId, customerId, kind: r.kind, value: r.value, scope: r.scope, channelId: r.scope ? channelId : null }));
+
+  if (best) {
+    const existing = best.customer;
+    const missing = identityRows(existing.id).filter((r) => !found.some((f) => f.kind === r.kind && f.value === r.value));
+    if (missing.length) await tx.customerIdentity.createMany({ data: missing, skipDuplicates: true });
     const patch: Prisma.CustomerUncheckedUpdateInput = {};
-    if (identity.waId && !existing.waId) patch.waId = identity.waId;
-    if (identity.waBsuid && !existing.waBsuid) patch.waBsuid = identity.waBsuid;
     if (phone && !existing.phone) patch.phone = phone;
-    if (identity.name && existing.name === (existing.phone ?? existing.waId ?? existing.email)) patch.name = identity.name;
+    if (email && !existing.email) patch.email = email;
+    const placeholder = [existing.phone, existing.email, ...found.map((f) => f.value)];
+    if (inbound.name?.trim() && placeholder.includes(existing.name)) patch.name = inbound.name.trim();
     return Object.keys(patch).length ? tx.customer.update({ where: { id: existing.id }, data: patch }) : existing;
   }
-  return tx.customer.create({
-    data: {
-      organizationId: ctx.organizationId,
-      name: fallbackName,
-      waId: identity.waId ?? null,
-      waBsuid: identity.waBsuid ?? null,
-      email: identity.email?.toLowerCase() ?? null,
-      phone,
-    },
+  const customer = await tx.customer.create({
+    data: { organizationId: ctx.organizationId, name: inbound.name?.trim() || phone || email || refs[0]!.value, email, phone },
+  });
+  // No skipDuplicates: when two deliveries create the same new customer at once, the
+  // loser's transaction fails on the unique identity and ingestion retries it (matching this time).
+  await tx.customerIdentity.createMany({ data: identityRows(customer.id) });
+  return customer;
+}
+
+/**
+ * A provider's contact record changed (Chatwoot contact_updated): adds the
+ * identities and fills the profile fields it carries. Unknown contacts are ignored.
+ */
+export async function updateCustomerFromProvider(deps: AppDeps, channel: Channel, inbound: InboundCustomer): Promise<{ updated: boolean }> {
+  const ctx = systemContext(deps, channel.organizationId, 'WEBHOOK');
+  const refs = inbound.identities.map(normalizeIdentity).filter((r): r is IdentityRef => r !== null);
+  const match = await ctx.db.customerIdentity.findFirst({
+    where: { OR: refs.map((r) => ({ kind: r.kind, value: r.value, scope: identityScope(r.kind, channel.id) })) },
+  });
+  if (!match) return { updated: false };
+  await ctx.db.$transaction(async (tx) => {
+    const before = await tx.customer.findUniqueOrThrow({ where: { id: match.customerId } });
+    const rows = refs.map((r) => ({ organizationId: ctx.organizationId, customerId: before.id, kind: r.kind, value: r.value, scope: identityScope(r.kind, channel.id), channelId: identityScope(r.kind, channel.id) ? channel.id : null }));
+    await tx.customerIdentity.createMany({ data: rows, skipDuplicates: true });
+    const data: Prisma.CustomerUncheckedUpdateInput = {};
+    if (inbound.name?.trim() && inbound.name.trim() !== before.name) data.name = inbound.name.trim();
+    const email = inbound.email?.trim().toLowerCase();
+    if (email && email !== before.email) data.email = email;
+    const phone = inbound.phone ? toE164(inbound.phone) : null;
+    if (phone && phone !== before.phone) data.phone = phone;
+    if (Object.keys(data).length === 0) return;
+    const after = await tx.customer.update({ where: { id: before.id }, data });
+    await writeAudit(ctx, tx, { action: 'customer.update', entityType: 'Customer', entityId: before.id, ...diff(before, after) });
+  });
+  return { updated: true };
+}
+
+/**
+ * Marks an identity opted out (SMS STOP, provider error 21610) or back in
+ * (START), with an audit row. Unknown identities are ignored.
+ */
+export async function setIdentityOptOut(deps: AppDeps, channel: Channel, ref: IdentityRef, optedOut: boolean, at: Date): Promise<{ updated: boolean }> {
+  const norm = normalizeIdentity(ref);
+  if (!norm) return { updated: false };
+  const ctx = systemContext(deps, channel.organizationId, 'WEBHOOK');
+  return ctx.db.$transaction(async (tx) => {
+    const identity = await tx.customerIdentity.findFirst({ where: { kind: norm.kind, value: norm.value, scope: identityScope(norm.kind, channel.id) } });
+    if (!identity || (identity.optedOutAt !== null) === optedOut) return { updated: false };
+    await tx.customerIdentity.update({ where: { id: identity.id }, data: { optedOutAt: optedOut ? at : null } });
+    await writeAudit(ctx, tx, {
+      action: optedOut ? 'customer.optOut' : 'customer.optIn',
+      entityType: 'Customer',
+      entityId: identity.customerId,
+      after: { kind: identity.kind, value: identity.value, channelId: channel.id },
+    });
+    return { updated: true };
   });
 }

@@ -40,7 +40,6 @@ export const customerFields = {
       return e164 ?? v;
     })
     .nullish(),
-  waId: z.string().trim().regex(/^\d{6,15}$/, 'A WhatsApp id is the phone number in digits, without "+".').nullish(),
   companyName: optionalText,
   codiceFiscale: z
     .string()

@@ -3,14 +3,13 @@ import type { Message, Thread } from '../../generated/prisma/client.js';
 import type { NormalizedAttachment } from '../../channels/types.js';
 import { builder } from '../../schema/builder.js';
 import { UserError, decodeId, decodeOptionalId, runMutation, type UserErrorShape } from '../../schema/common.js';
-import { DeliveryStatusEnum, MessageTypeEnum } from '../../schema/enums.js';
+import { DeliveryAttemptStatusEnum, DeliveryStatusEnum, MessageTypeEnum } from '../../schema/enums.js';
 import type { HubContext } from '../../shared/context.js';
-import { DomainError, notFound } from '../../shared/errors.js';
 import { UserNode } from '../agent/agent.schema.js';
-import { ingestInbound } from '../conversation/ingest.service.js';
+import { ingestFromPartner } from '../conversation/ingest.service.js';
 import { ThreadNode } from '../conversation/thread.schema.js';
-import { mediaUrl } from './media.js';
-import { postMessage } from './message.service.js';
+import { mediaUrl } from '../../http/media.js';
+import { logCall, postMessage, retryMessage, updateDeliveryStatusFromPartner } from './message.service.js';
 
 /** A stored attachment plus where it sits, so `url` can sign a media link. */
 type AttachmentShape = NormalizedAttachment & { __messageId?: string; __index?: number };
@@ -59,8 +58,12 @@ const MessageSender = builder.objectRef<SenderShape>('MessageSender').implement(
     user: t.field({ type: UserNode, nullable: true, resolve: (s) => s.user }),
     address: t.string({
       nullable: true,
-      description: "The external sender's address: WhatsApp id, e-mail or phone.",
-      resolve: (s) => (s.external ? String(s.external.waId ?? s.external.email ?? s.external.phone ?? '') || null : null),
+      description: "The external sender's address: e-mail, phone, or the provider's id (WhatsApp id, Chatwoot contact, partner id).",
+      resolve: (s) => {
+        if (!s.external) return null;
+        const ids = (s.external.identities as { value: string }[] | undefined) ?? [];
+        return String(s.external.email ?? s.external.phone ?? ids[0]?.value ?? '') || null;
+      },
     }),
   }),
 });
@@ -95,7 +98,7 @@ export const MessageNode = builder.prismaNode('Message', {
       resolve: (m): SenderShape => {
         if (m.senderUser) return { kind: 'USER', name: m.senderUser.name, user: m.senderUser, external: null };
         const ext = (m.senderExternal ?? null) as Record<string, unknown> | null;
-        if (ext) return { kind: 'CUSTOMER', name: String(ext.name ?? ext.waId ?? ext.email ?? ext.phone ?? 'Customer'), user: null, external: ext };
+        if (ext) return { kind: 'CUSTOMER', name: String(ext.name ?? ext.email ?? ext.phone ?? 'Customer'), user: null, external: ext };
         return { kind: 'SYSTEM', name: 'System', user: null, external: null };
       },
     }),
@@ -103,6 +106,29 @@ export const MessageNode = builder.prismaNode('Message', {
     readAt: t.expose('readAt', { type: 'DateTime', nullable: true }),
     metadata: t.expose('metadata', { type: 'JSON', description: 'Provider details, e.g. { whatsappType, reaction, error }.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the message was written (provider timestamp for inbound).' }),
+    canRetry: t.boolean({
+      description: 'An outgoing reply the provider refused (FAILED): retryMessage sends it again.',
+      select: { type: true, deliveryStatus: true },
+      resolve: (m) => m.type === 'OUTGOING' && m.deliveryStatus === 'FAILED',
+    }),
+    deliveries: t.relation('deliveries', {
+      description: 'The delivery log: one entry per attempt to hand the message to its provider, oldest first.',
+      query: { orderBy: { attempt: 'asc' }, take: 20 },
+    }),
+  }),
+});
+
+builder.prismaObject('MessageDelivery', {
+  description: 'One attempt to deliver an outgoing message through its provider.',
+  fields: (t) => ({
+    attempt: t.exposeInt('attempt', { description: '1 for the first attempt.' }),
+    status: t.expose('status', { type: DeliveryAttemptStatusEnum, description: 'STARTED is written before the provider is called.' }),
+    httpStatus: t.exposeInt('httpStatus', { nullable: true }),
+    errorCode: t.exposeString('errorCode', { nullable: true }),
+    error: t.exposeString('error', { nullable: true }),
+    durationMs: t.exposeInt('durationMs', { nullable: true, description: 'Time the provider took, in milliseconds.' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
   }),
 });
 
@@ -131,8 +157,8 @@ const PostMessagePayload = builder.objectRef<MessagePayloadShape>('PostMessagePa
 });
 
 const CustomerIdentityInput = builder.inputType('CustomerIdentityInput', {
-  description: 'How the provider identifies the customer; at least one of waId, email, phone.',
-  fields: (t) => ({ name: t.string(), waId: t.string(), email: t.string(), phone: t.string() }),
+  description: "How the partner identifies the customer; at least one of email, phone, partnerId (the partner system's own customer id).",
+  fields: (t) => ({ name: t.string({ description: 'At most 200 characters.' }), email: t.string(), phone: t.string({ description: 'E.164 or a common national format.' }), partnerId: t.string({ description: 'At most 200 characters.' }) }),
 });
 
 const AttachmentInput = builder.inputType('AttachmentInput', {
@@ -170,11 +196,31 @@ const IngestMessagePayload = builder
     }),
   });
 
+const CallDirection = builder.enumType('CallDirection', { values: ['INBOUND', 'OUTBOUND'] as const });
+
+const LogCallInputRef = builder.inputType('LogCallInput', {
+  description: 'Exactly one of threadId and customerId.',
+  fields: (t) => ({
+    threadId: t.id(),
+    customerId: t.id(),
+    direction: t.field({ type: CallDirection, required: true }),
+    durationSeconds: t.int({ required: true, description: 'Length of the call in seconds (0–86,400).' }),
+    notes: t.string(),
+  }),
+});
+
+const MessagePayload = builder.objectRef<{ message?: Message; errors: UserErrorShape[] }>('MessagePayload').implement({
+  fields: (t) => ({
+    message: t.field({ type: MessageNode, nullable: true, resolve: (p) => p.message ?? null }),
+    errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+  }),
+});
+
 builder.mutationFields((t) => ({
   postMessage: t.field({
     type: PostMessagePayload,
     description:
-      'Replies to the customer through the thread channel (REPLY) or adds an internal note (NOTE). Errors: NOT_FOUND, VALIDATION_FAILED, CHANNEL_INACTIVE, WHATSAPP_WINDOW_CLOSED (nothing stored), CHANNEL_SEND_FAILED (message kept as FAILED).',
+      'Replies to the customer through the thread channel (REPLY) or adds an internal note (NOTE). The reply is PENDING until the provider accepts it (SENT); only then does it count as a response. Errors: NOT_FOUND, VALIDATION_FAILED, CHANNEL_INACTIVE, CHANNEL_NOT_SUPPORTED (no provider on this channel), the provider\'s window or opt-out code (WHATSAPP_WINDOW_CLOSED, SMS_OPTED_OUT; nothing stored), CHANNEL_SEND_FAILED (message kept as FAILED, retryable).',
     args: { input: t.arg({ type: PostMessageInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
       runMutation(() =>
@@ -188,36 +234,55 @@ builder.mutationFields((t) => ({
   ingestMessage: t.field({
     type: IngestMessagePayload,
     description:
-      'Stores an inbound customer message from an adapter: idempotent on (channel, externalMessageId). Errors: NOT_FOUND (channel), CHANNEL_INACTIVE, VALIDATION_FAILED.',
+      'Stores an inbound customer message sent by a partner system: requires an API key with the INGEST scope and an API channel (the key\'s own channel when it has one); idempotent on (channel, externalMessageId). Errors: FORBIDDEN (a user session, or a provider channel), NOT_FOUND (channel), CHANNEL_INACTIVE, VALIDATION_FAILED (e-mail, phone, occurredAt more than 5 minutes ahead, content over 10,000 characters).',
+    authScopes: { ingest: true, user: true },
+    skipTypeScopes: true,
     args: { input: t.arg({ type: IngestMessageInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      runMutation(async () => {
-        const channelId = decodeId('Channel', String(input.channelId), 'input.channelId');
-        const channel = await ctx.db.channel.findUnique({ where: { id: channelId } });
-        if (!channel) throw notFound('Channel', 'input.channelId');
-        if (!channel.isActive) throw new DomainError('CHANNEL_INACTIVE', undefined, 'input.channelId');
-        const content = input.content.trim();
-        if (!content && !input.attachments?.length) throw new DomainError('VALIDATION_FAILED', 'The message is empty.', 'input.content');
-        const badUrl = (input.attachments ?? []).findIndex((a) => a.url != null && !/^https?:\/\//i.test(a.url));
-        if (badUrl >= 0) throw new DomainError('VALIDATION_FAILED', 'Attachment urls must be http(s).', `input.attachments.${badUrl}.url`);
-        const c = input.customer;
-        return ingestInbound(
-          ctx.deps,
-          channel,
-          {
-            externalMessageId: input.externalMessageId,
-            customer: { name: c.name ?? undefined, waId: c.waId ?? undefined, email: c.email ?? undefined, phone: c.phone ?? undefined },
-            content,
-            contentHtml: input.contentHtml ?? undefined,
-            subject: input.subject ?? undefined,
-            attachments: (input.attachments ?? []).map((a) => Object.fromEntries(Object.entries(a).filter(([, v]) => v != null)) as unknown as NormalizedAttachment),
-            occurredAt: input.occurredAt,
-            conversationKey: input.conversationKey ?? undefined,
-            metadata: { source: 'ingestMessage' },
-          },
-          ctx,
-        );
-      }),
+      runMutation(() =>
+        ingestFromPartner(ctx, {
+          ...input,
+          channelId: decodeId('Channel', String(input.channelId), 'input.channelId'),
+          customer: { ...input.customer },
+          attachments: input.attachments?.map((a) => ({ ...a })),
+        }),
+      ),
+  }),
+  retryMessage: t.field({
+    type: PostMessagePayload,
+    description: 'Sends a reply that failed (canRetry) again through its channel. Errors: NOT_FOUND, MESSAGE_NOT_RETRYABLE, the channel checks of postMessage, and the provider refusal (message kept FAILED).',
+    args: { messageId: t.arg.id({ required: true }) },
+    resolve: (_r, args, ctx) => runMutation(() => retryMessage(ctx, decodeId('Message', String(args.messageId), 'messageId')), ''),
+  }),
+  logCall: t.field({
+    type: PostMessagePayload,
+    description: 'Logs a phone call as a CALL_LOG message: on a thread, or for a customer on a new thread of the phone channel. Errors: NOT_FOUND, VALIDATION_FAILED.',
+    args: { input: t.arg({ type: LogCallInputRef, required: true }) },
+    resolve: (_r, { input }, ctx) =>
+      runMutation(() =>
+        logCall(ctx, {
+          ...input,
+          threadId: decodeOptionalId('Thread', input.threadId as string | null | undefined, 'input.threadId'),
+          customerId: decodeOptionalId('Customer', input.customerId as string | null | undefined, 'input.customerId'),
+        }),
+      ),
+  }),
+  updateDeliveryStatus: t.field({
+    type: MessagePayload,
+    description:
+      'A partner acknowledges delivery (DELIVERED), reading (READ) or failure (FAILED) of a message sent on its API channel; statuses only move forward. Requires an API key with INGEST. Errors: FORBIDDEN, NOT_FOUND.',
+    authScopes: { ingest: true },
+    skipTypeScopes: true,
+    args: {
+      channelId: t.arg.id({ required: true }),
+      externalMessageId: t.arg.string({ required: true }),
+      status: t.arg({ type: DeliveryStatusEnum, required: true }),
+    },
+    resolve: (_r, args, ctx) =>
+      runMutation(
+        () => updateDeliveryStatusFromPartner(ctx, { channelId: decodeId('Channel', String(args.channelId), 'channelId'), externalMessageId: args.externalMessageId, status: args.status }),
+        '',
+      ),
   }),
 }));
 

@@ -1,25 +1,46 @@
 /**
- * Messages the team writes: replies that go out through the thread's channel
- * and internal notes; and delivery receipts that move deliveryStatus forward.
+ * Messages the team writes (replies that go out through the thread's channel
+ * adapter, internal notes, logged calls), their delivery (the outbox), and
+ * delivery receipts that move deliveryStatus forward.
+ *
+ * A reply is committed PENDING together with its `outbox.deliver` job; the
+ * first attempt runs right after commit, the job is the durable safety net.
+ * Each attempt is recorded (MessageDelivery STARTED) before the provider is
+ * called, so two workers never send one message at once. The only way a
+ * message can go out twice is the crash window between the provider's
+ * acceptance and our commit of it: the attempt stays STARTED, and after
+ * {@link IN_FLIGHT_MS} the outbox sends again (with the message id as the
+ * idempotency key where the provider takes one).
+ *
+ * A reply counts as a response (firstResponseAt, responseDueAt cleared,
+ * WAITING_CUSTOMER) only once the provider accepted it (SENT or later).
  */
 import { z } from 'zod';
 import type { Channel, Message, Prisma, Thread } from '../../generated/prisma/client.js';
 import type { DeliveryStatus } from '../../generated/prisma/enums.js';
-import { adapters, replyWindows } from '../../channels/registry.js';
-import { ChannelSendError, type DeliveryStatusUpdate } from '../../channels/types.js';
+import { adapterIO } from '../../channels/io.js';
+import { adapterFor } from '../../channels/registry.js';
+import { ChannelSendError, CHANNEL_SEND_FAILED, type DeliveryStatusUpdate } from '../../channels/types.js';
+import { JOB } from '../../jobs/names.js';
 import type { AppDeps } from '../../shared/app.js';
 import { systemContext, type HubContext } from '../../shared/context.js';
-import { DomainError, ERROR_MESSAGES, notFound } from '../../shared/errors.js';
-import { writeAudit } from '../audit/audit.service.js';
-import { openChannelConfig } from '../channel/channel.service.js';
+import { DomainError, notFound } from '../../shared/errors.js';
+import { writeAudit, type Tx } from '../audit/audit.service.js';
+import { toAdapterChannel } from '../channel/channel.directory.js';
 import { publishThreadUpdated } from '../conversation/thread.service.js';
+import { setIdentityOptOut } from '../customer/customer.service.js';
+import { MESSAGE_ERRORS } from './message.errors.js';
 
+/** A STARTED attempt younger than this (ms) is in flight elsewhere: not sent again. */
+export const IN_FLIGHT_MS = 60_000;
+/** The outbox job waits this long (ms) after a reply's commit before it takes over from the inline attempt. */
+const SAFETY_NET_DELAY_MS = 30_000;
 
 export const PostMessageInput = z.object({
   threadId: z.string(),
   kind: z.enum(['REPLY', 'NOTE']),
   content: z.string().trim().min(1, 'The message is empty.').max(10_000),
-  contentHtml: z.string().nullish(),
+  contentHtml: z.string().max(200_000).nullish(),
   subject: z.string().trim().max(300).nullish(),
   templateId: z.string().nullish(),
 });
@@ -29,34 +50,52 @@ export interface PostMessageResult {
   thread: Thread;
 }
 
+type ThreadForReply = Thread & { channel: Channel; customer: ({ name: string; email: string | null; phone: string | null } & { identities: { kind: string; value: string; optedOutAt: Date | null }[] }) | null };
+
+/** Checks a reply can go out on the thread's channel and returns its recipient address. */
+function replyRecipient(thread: ThreadForReply, now: Date): string {
+  const { channel } = thread;
+  if (!channel.isActive) throw new DomainError('CHANNEL_INACTIVE', MESSAGE_ERRORS.CHANNEL_INACTIVE, 'input.threadId');
+  const adapter = adapterFor(channel.type);
+  if (!adapter?.send) throw new DomainError('CHANNEL_NOT_SUPPORTED', MESSAGE_ERRORS.CHANNEL_NOT_SUPPORTED, 'input.threadId');
+  const window = adapter.replyWindow;
+  if (window && (!thread.lastInboundAt || now.getTime() - thread.lastInboundAt.getTime() > window.ms)) {
+    throw new DomainError(window.code, adapter.errors[window.code] ?? window.code, 'input.content');
+  }
+  const customer = thread.customer
+    ? { ...thread.customer, identities: thread.customer.identities.map((i) => ({ kind: i.kind as never, value: i.value })) }
+    : null;
+  const to = adapter.recipient({ conversationKey: thread.conversationKey, customer });
+  if (!to) throw new DomainError('VALIDATION_FAILED', 'This thread has no customer address to reply to.', 'input.threadId');
+  if (adapter.optOut) {
+    const opted = thread.customer?.identities.find((i) => i.kind === adapter.optOut!.kind && i.value === to && i.optedOutAt);
+    if (opted) throw new DomainError(adapter.optOut.code, adapter.errors[adapter.optOut.code] ?? adapter.optOut.code, 'input.threadId');
+  }
+  return to;
+}
+
 /**
- * Posts a reply (OUTGOING, sent through the thread's channel adapter after
- * commit) or an internal note (INTERNAL_NOTE, never leaves the hub).
+ * Posts a reply (OUTGOING, delivered through the thread's channel adapter) or
+ * an internal note (INTERNAL_NOTE, never leaves the hub).
  *
- * Errors (DomainError): NOT_FOUND (thread), CHANNEL_INACTIVE, VALIDATION_FAILED
- * (reply on a thread without a customer address), WHATSAPP_WINDOW_CLOSED (more
- * than 24 h since the customer last wrote; nothing is stored). When the provider
- * refuses an accepted reply, the message is kept with deliveryStatus FAILED and
- * a PostMessageError carries both the message and the error code.
+ * Errors (DomainError), nothing stored: NOT_FOUND (thread), CHANNEL_INACTIVE,
+ * CHANNEL_NOT_SUPPORTED (the channel has no provider that sends),
+ * VALIDATION_FAILED (no customer address), the provider's reply-window code
+ * (e.g. WHATSAPP_WINDOW_CLOSED) or opt-out code (SMS_OPTED_OUT). When the
+ * provider refuses the reply, it is kept FAILED and a PostMessageError
+ * carries both the message and the error code; a provider that is merely
+ * unavailable leaves it PENDING for the outbox (no error).
  */
 export async function postMessage(ctx: HubContext, raw: z.input<typeof PostMessageInput>): Promise<PostMessageResult> {
   const input = PostMessageInput.parse(raw);
   const now = ctx.deps.clock.now();
-  const existing = await ctx.db.thread.findUnique({ where: { id: input.threadId }, include: { channel: true, customer: true } });
+  const existing = await ctx.db.thread.findUnique({ where: { id: input.threadId }, include: { channel: true, customer: { include: { identities: true } } } });
   if (!existing) throw notFound('Thread', 'input.threadId');
   const isReply = input.kind === 'REPLY';
-  let recipient: string | null = null;
-  if (isReply) {
-    if (!existing.channel.isActive) throw new DomainError('CHANNEL_INACTIVE', undefined, 'input.threadId');
-    const window = replyWindows[existing.channel.type];
-    if (window && (!existing.lastInboundAt || now.getTime() - existing.lastInboundAt.getTime() > window.ms)) {
-      throw new DomainError(window.code, ERROR_MESSAGES[window.code], 'input.content');
-    }
-    recipient = recipientAddress(existing.channel, existing.customer);
-    if (adapters[existing.channel.type] && !recipient) {
-      throw new DomainError('VALIDATION_FAILED', 'This thread has no customer address to reply to.', 'input.threadId');
-    }
-  }
+  const recipient = isReply ? replyRecipient(existing, now) : null;
+  const answered = isReply
+    ? await ctx.db.message.findFirst({ where: { threadId: existing.id, type: 'INCOMING', externalMessageId: { not: null } }, orderBy: { createdAt: 'desc' }, select: { externalMessageId: true } })
+    : null;
 
   const { message, thread } = await ctx.db.$transaction(async (tx) => {
     const message = await tx.message.create({
@@ -65,24 +104,24 @@ export async function postMessage(ctx: HubContext, raw: z.input<typeof PostMessa
         threadId: existing.id,
         channelId: existing.channelId,
         type: isReply ? 'OUTGOING' : 'INTERNAL_NOTE',
-        senderUserId: ctx.viewer?.id ?? null,
+        senderUserId: ctx.viewer?.kind === 'USER' ? ctx.viewer.id : null,
         recipient: isReply && existing.customer ? { name: existing.customer.name, address: recipient } : undefined,
         subject: input.subject ?? null,
         content: input.content,
         contentHtml: input.contentHtml ?? null,
         deliveryStatus: isReply ? 'PENDING' : 'SENT',
-        metadata: input.templateId ? { templateId: input.templateId } : {},
+        metadata: {
+          ...(input.templateId ? { templateId: input.templateId } : {}),
+          ...(answered?.externalMessageId ? { replyToExternalId: answered.externalMessageId } : {}),
+        },
         createdAt: now,
       },
     });
-    const data: Prisma.ThreadUncheckedUpdateInput = { lastMessageId: message.id, lastMessageAt: now };
-    if (isReply) {
-      if (!existing.firstResponseAt) data.firstResponseAt = now;
-      data.responseDueAt = null; // the customer has their answer: no reply is owed until they write again
-      if (existing.status === 'OPEN') data.status = 'WAITING_CUSTOMER';
-    }
-    const thread = await tx.thread.update({ where: { id: existing.id }, data });
+    const thread = await tx.thread.update({ where: { id: existing.id }, data: { lastMessageId: message.id, lastMessageAt: now } });
     if (input.templateId) await tx.template.updateMany({ where: { id: input.templateId }, data: { usageCount: { increment: 1 } } });
+    if (isReply) {
+      await ctx.deps.jobs.add(tx, JOB.outboxDeliver, { messageId: message.id }, { runAt: new Date(now.getTime() + SAFETY_NET_DELAY_MS), singletonKey: `outbox:${message.id}` });
+    }
     await writeAudit(ctx, tx, {
       action: isReply ? 'message.reply' : 'message.note',
       entityType: 'Message',
@@ -93,77 +132,258 @@ export async function postMessage(ctx: HubContext, raw: z.input<typeof PostMessa
   });
   ctx.deps.pubsub.publish('messageAdded', ctx.organizationId, { messageId: message.id, threadId: thread.id });
   await publishThreadUpdated(ctx, thread.id, ['lastMessage']);
+  if (!isReply) return { message, thread };
 
-  if (!isReply || !adapters[existing.channel.type]) return { message, thread };
-  const sent = await deliverMessage(ctx.deps, existing.channel, message, recipient!);
-  if (sent.error) throw new PostMessageError(sent.error, sent.message, thread);
-  return { message: sent.message, thread };
+  const sent = await deliverMessage(ctx.deps, message.id);
+  if (sent.error && !sent.pending) throw new PostMessageError(sent.error, sent.message, sent.thread ?? thread);
+  return { message: sent.message, thread: sent.thread ?? thread };
 }
 
 /** A reply was stored but the provider refused it; the payload returns the FAILED message and the error. */
 export class PostMessageError extends DomainError {
   constructor(err: ChannelSendError, message: Message, thread: Thread) {
-    super(err.code === 'WHATSAPP_WINDOW_CLOSED' ? 'WHATSAPP_WINDOW_CLOSED' : 'CHANNEL_SEND_FAILED', err.message, 'input.content', { message, thread });
+    super(err.code, err.message, 'input.content', { message, thread });
   }
 }
 
-function recipientAddress(channel: Channel, customer: { waId: string | null; phone: string | null; email: string | null } | null): string | null {
-  if (!customer) return null;
-  switch (channel.type) {
-    case 'WHATSAPP_BUSINESS':
-      return customer.waId ?? customer.phone?.replace(/^\+/, '') ?? null;
-    case 'SMS':
-    case 'PHONE_CALL':
-      return customer.phone;
-    case 'EMAIL_OUTLOOK':
-      return customer.email;
-    default:
-      return customer.email ?? customer.phone;
-  }
+/** What one delivery attempt did. */
+export interface DeliveryOutcome {
+  message: Message;
+  thread?: Thread;
+  error?: ChannelSendError;
+  /** The message is still PENDING (not attempted, in flight elsewhere, or a retryable failure). */
+  pending: boolean;
+  /** Seconds the provider asked to wait before the next attempt. */
+  retryAfterSeconds?: number;
 }
 
 /**
- * Sends a stored OUTGOING message through its channel's adapter and records the
- * outcome: SENT with the provider id, or FAILED with the provider error in
- * metadata.error. Returns the updated message.
+ * Sends a PENDING outgoing message through its channel's adapter, recording
+ * the attempt first. Outcomes: SENT (or the provider's status) with the
+ * provider id and the thread's response effects; FAILED for a refusal (or a
+ * retryable failure when `finalAttempt`); still PENDING for a retryable one.
+ * Messages no longer PENDING, or with an attempt in flight, are left alone.
  */
-export async function deliverMessage(
-  deps: AppDeps,
-  channel: Channel,
-  message: Message,
-  to: string,
-): Promise<{ message: Message; error?: ChannelSendError }> {
-  const adapter = adapters[channel.type];
-  if (!adapter) return { message };
+export async function deliverMessage(deps: AppDeps, messageId: string, opts: { finalAttempt?: boolean } = {}): Promise<DeliveryOutcome> {
+  const row = await deps.db.prisma.message.findUnique({ where: { id: messageId }, include: { channel: true, thread: true, deliveries: { orderBy: { attempt: 'desc' }, take: 1 } } });
+  if (!row) throw new Error(`message ${messageId} not found`);
+  const { channel, thread, deliveries, ...message } = row;
+  const now = deps.clock.now();
+  const last = deliveries[0];
+  if (message.type !== 'OUTGOING' || message.deliveryStatus !== 'PENDING' || message.externalMessageId) return { message, thread, pending: false };
+  if (last?.status === 'STARTED' && now.getTime() - last.startedAt.getTime() < IN_FLIGHT_MS) return { message, thread, pending: true };
+  const adapter = adapterFor(channel.type);
+  const to = (message.recipient as Prisma.JsonObject | null)?.address;
   const ctx = systemContext(deps, channel.organizationId);
-  const config = { graphBaseUrl: deps.config.WHATSAPP_GRAPH_BASE_URL, ...openChannelConfig(deps, channel) };
-  let result: { message: Message; error?: ChannelSendError };
+  if (!adapter?.send || typeof to !== 'string') {
+    const error = new ChannelSendError('CHANNEL_NOT_SUPPORTED', MESSAGE_ERRORS.CHANNEL_NOT_SUPPORTED);
+    return { ...(await failMessage(deps, message, error, null)), error, pending: false };
+  }
+
+  const attempt = (last?.attempt ?? 0) + 1;
+  const claimed = await deps.db.prisma.messageDelivery.createMany({
+    data: [{ organizationId: channel.organizationId, messageId, attempt, status: 'STARTED', startedAt: now }],
+    skipDuplicates: true,
+  });
+  if (claimed.count === 0) return { message, thread, pending: true }; // another worker took this attempt
+
+  const started = Date.now();
   try {
-    const inReplyTo = (message.metadata as { replyToExternalId?: string } | null)?.replyToExternalId;
-    const out = await adapter.send(config as never, { to, content: message.content, subject: message.subject ?? undefined, replyToExternalId: inReplyTo });
-    const updated = await ctx.db.message.update({
-      where: { id: message.id },
-      data: {
-        externalMessageId: out.externalMessageId,
-        // A receipt may have raced ahead of the send response: never move back.
-        deliveryStatus: message.deliveryStatus === 'PENDING' ? 'SENT' : message.deliveryStatus,
-        metadata: { ...(message.metadata as object), provider: (out.raw ?? null) as Prisma.InputJsonValue },
+    const meta = (message.metadata ?? {}) as { replyToExternalId?: string };
+    const out = await adapter.send(
+      toAdapterChannel(deps, channel),
+      {
+        messageId,
+        to,
+        conversationKey: thread.conversationKey,
+        content: message.content,
+        contentHtml: message.contentHtml ?? undefined,
+        subject: message.subject ?? undefined,
+        replyToExternalId: meta.replyToExternalId,
+        recipientName: ((message.recipient as Prisma.JsonObject | null)?.name as string | undefined) ?? undefined,
       },
+      adapterIO(deps),
+    );
+    const acceptedAt = deps.clock.now();
+    const result = await deps.db.prisma.$transaction(async (tx) => {
+      await tx.messageDelivery.update({
+        where: { messageId_attempt: { messageId, attempt } },
+        data: { status: 'SUCCEEDED', finishedAt: acceptedAt, durationMs: Date.now() - started },
+      });
+      // A receipt may have raced ahead of the send response: never move back.
+      const current = await tx.message.findUniqueOrThrow({ where: { id: messageId } });
+      const updated = await tx.message.update({
+        where: { id: messageId },
+        data: {
+          externalMessageId: out.externalMessageId,
+          internetMessageId: out.internetMessageId ?? current.internetMessageId,
+          deliveryStatus: current.deliveryStatus === 'PENDING' ? (out.status ?? 'SENT') : current.deliveryStatus,
+          metadata: { ...(current.metadata as object), provider: (out.raw ?? null) as Prisma.InputJsonValue },
+        },
+      });
+      await tx.channel.update({ where: { id: channel.id }, data: { lastSendAt: acceptedAt } });
+      const t = updated.deliveryStatus !== 'PENDING' ? await markAccepted(ctx, tx as unknown as Tx, updated, acceptedAt) : null;
+      return { message: updated, thread: t };
     });
-    result = { message: updated };
+    deps.pubsub.publish('messageUpdated', channel.organizationId, { messageId, threadId: message.threadId });
+    if (result.thread) await publishThreadUpdated(ctx, result.thread.id, ['firstResponseAt', 'status', 'responseDueAt']);
+    return { message: result.message, thread: result.thread ?? thread, pending: result.message.deliveryStatus === 'PENDING' };
   } catch (err) {
-    const error = err instanceof ChannelSendError ? err : new ChannelSendError('CHANNEL_SEND_FAILED', (err as Error).message);
-    deps.logger.warn({ err: error, messageId: message.id }, 'outbound message failed');
-    const updated = await ctx.db.message.update({
+    const error = err instanceof ChannelSendError ? err : new ChannelSendError(CHANNEL_SEND_FAILED, (err as Error).message, undefined, true);
+    deps.logger.warn({ err: error.message, code: error.code, messageId, attempt }, 'outbound message attempt failed');
+    const httpStatus = (error.providerError as { status?: number } | undefined)?.status;
+    await deps.db.prisma.messageDelivery.update({
+      where: { messageId_attempt: { messageId, attempt } },
+      data: { status: 'FAILED', finishedAt: deps.clock.now(), durationMs: Date.now() - started, errorCode: error.code, error: error.message.slice(0, 2000), httpStatus: typeof httpStatus === 'number' ? httpStatus : null },
+    });
+    await deps.db.prisma.channel.update({ where: { id: channel.id }, data: { lastError: `${error.code}: ${error.message}`.slice(0, 500), lastErrorAt: deps.clock.now() } });
+    if (adapter.optOut && error.code === adapter.optOut.code) {
+      await setIdentityOptOut(deps, channel, { kind: adapter.optOut.kind, value: to }, true, deps.clock.now());
+    }
+    if (error.retryable && !opts.finalAttempt) {
+      return { message, thread, error, pending: true, retryAfterSeconds: error.retryAfterSeconds };
+    }
+    const finalError = error.retryable ? new ChannelSendError('OUTBOX_GAVE_UP', `Not delivered after ${attempt} attempts: ${error.message}`, error.providerError) : error;
+    return { ...(await failMessage(deps, message, finalError, thread)), error: finalError, pending: false };
+  }
+}
+
+async function failMessage(deps: AppDeps, message: Message, error: ChannelSendError, thread: Thread | null): Promise<{ message: Message; thread?: Thread }> {
+  const ctx = systemContext(deps, message.organizationId);
+  const updated = await deps.db.prisma.$transaction(async (tx) => {
+    const m = await tx.message.update({
       where: { id: message.id },
       data: {
         deliveryStatus: 'FAILED',
         metadata: { ...(message.metadata as object), error: { code: error.code, message: error.message, provider: (error.providerError ?? null) as Prisma.InputJsonValue } },
       },
     });
-    result = { message: updated, error };
+    await writeAudit(ctx, tx as unknown as Tx, { action: 'message.deliveryFailed', entityType: 'Message', entityId: message.id, after: { code: error.code, message: error.message } });
+    return m;
+  });
+  deps.pubsub.publish('messageUpdated', message.organizationId, { messageId: message.id, threadId: message.threadId });
+  return { message: updated, thread: thread ?? undefined };
+}
+
+/**
+ * The thread's response effects of a reply the provider accepted: the first
+ * response time, the response due date cleared and OPEN → WAITING_CUSTOMER,
+ * unless the customer wrote again after the reply was written.
+ */
+async function markAccepted(ctx: HubContext, tx: Tx, message: Message, acceptedAt: Date): Promise<Thread | null> {
+  const thread = await tx.thread.findUniqueOrThrow({ where: { id: message.threadId } });
+  const data: Prisma.ThreadUncheckedUpdateInput = {};
+  if (!thread.firstResponseAt) data.firstResponseAt = acceptedAt;
+  const answersLatest = !thread.lastInboundAt || thread.lastInboundAt <= message.createdAt;
+  if (answersLatest) {
+    if (thread.responseDueAt) data.responseDueAt = null;
+    if (thread.status === 'OPEN') data.status = 'WAITING_CUSTOMER';
   }
-  deps.pubsub.publish('messageUpdated', channel.organizationId, { messageId: message.id, threadId: message.threadId });
+  if (Object.keys(data).length === 0) return null;
+  const updated = await tx.thread.update({ where: { id: thread.id }, data });
+  await writeAudit(ctx, tx, {
+    action: 'thread.update',
+    entityType: 'Thread',
+    entityId: thread.id,
+    before: { status: thread.status, firstResponseAt: thread.firstResponseAt, responseDueAt: thread.responseDueAt },
+    after: { status: updated.status, firstResponseAt: updated.firstResponseAt, responseDueAt: updated.responseDueAt, reason: 'reply accepted by the provider', messageId: message.id },
+  });
+  return updated;
+}
+
+/**
+ * Sends a FAILED reply again: back to PENDING with a new outbox job, then one
+ * attempt right away. Errors: NOT_FOUND, MESSAGE_NOT_RETRYABLE (not a FAILED
+ * reply), the channel's checks as in postMessage, and the provider's refusal
+ * (PostMessageError).
+ */
+export async function retryMessage(ctx: HubContext, messageId: string): Promise<PostMessageResult> {
+  const message = await ctx.db.message.findUnique({ where: { id: messageId } });
+  if (!message) throw notFound('Message', 'messageId');
+  if (message.type !== 'OUTGOING' || message.deliveryStatus !== 'FAILED') throw new DomainError('MESSAGE_NOT_RETRYABLE', MESSAGE_ERRORS.MESSAGE_NOT_RETRYABLE, 'messageId');
+  const thread = await ctx.db.thread.findUniqueOrThrow({ where: { id: message.threadId }, include: { channel: true, customer: { include: { identities: true } } } });
+  const now = ctx.deps.clock.now();
+  const to = replyRecipient(thread, now);
+  await ctx.db.$transaction(async (tx) => {
+    const meta = { ...(message.metadata as Record<string, unknown>) };
+    delete meta.error;
+    await tx.message.update({
+      where: { id: messageId },
+      data: { deliveryStatus: 'PENDING', metadata: meta as Prisma.InputJsonValue, recipient: { ...((message.recipient as object) ?? {}), address: to } },
+    });
+    await ctx.deps.jobs.add(tx, JOB.outboxDeliver, { messageId }, { runAt: new Date(now.getTime() + SAFETY_NET_DELAY_MS), singletonKey: `outbox:${messageId}` });
+    await writeAudit(ctx, tx, { action: 'message.retry', entityType: 'Message', entityId: messageId });
+  });
+  ctx.deps.pubsub.publish('messageUpdated', ctx.organizationId, { messageId, threadId: message.threadId });
+  const sent = await deliverMessage(ctx.deps, messageId);
+  const t = sent.thread ?? thread;
+  if (sent.error && !sent.pending) throw new PostMessageError(sent.error, sent.message, t);
+  return { message: sent.message, thread: t };
+}
+
+export const LogCallInput = z
+  .object({
+    threadId: z.string().nullish(),
+    customerId: z.string().nullish(),
+    direction: z.enum(['INBOUND', 'OUTBOUND']),
+    durationSeconds: z.number().int().min(0, 'The duration cannot be negative.').max(86_400, 'A call lasts at most 24 hours.'),
+    notes: z.string().trim().max(10_000).nullish(),
+  })
+  .refine((v) => Boolean(v.threadId) !== Boolean(v.customerId), { message: 'Give either a thread or a customer.', path: ['threadId'] });
+
+/**
+ * Logs a phone call as a CALL_LOG message: on the given thread, or for a
+ * customer on a new thread of the organization's PHONE_CALL channel.
+ * Errors: NOT_FOUND (thread, customer, or no phone channel), VALIDATION_FAILED.
+ */
+export async function logCall(ctx: HubContext, raw: z.input<typeof LogCallInput>): Promise<PostMessageResult> {
+  const input = LogCallInput.parse(raw);
+  const now = ctx.deps.clock.now();
+  const minutes = Math.floor(input.durationSeconds / 60);
+  const seconds = input.durationSeconds % 60;
+  const summary = `${input.direction === 'INBOUND' ? 'Incoming' : 'Outgoing'} call, ${minutes}:${String(seconds).padStart(2, '0')} min${input.notes ? `\n${input.notes}` : ''}`;
+  const result = await ctx.db.$transaction(async (tx) => {
+    let thread: Thread | null;
+    if (input.threadId) {
+      thread = await tx.thread.findUnique({ where: { id: input.threadId } });
+      if (!thread) throw notFound('Thread', 'input.threadId');
+    } else {
+      const customer = await tx.customer.findUnique({ where: { id: input.customerId! } });
+      if (!customer) throw notFound('Customer', 'input.customerId');
+      const phone = await tx.channel.findFirst({ where: { type: 'PHONE_CALL', isActive: true }, orderBy: { createdAt: 'asc' } });
+      if (!phone) throw new DomainError('NOT_FOUND', 'The organization has no active phone channel.', 'input.customerId');
+      thread = await tx.thread.create({
+        data: {
+          organizationId: ctx.organizationId,
+          channelId: phone.id,
+          customerId: customer.id,
+          subject: `${input.direction === 'INBOUND' ? 'Call from' : 'Call to'} ${customer.name}`,
+          creatorId: ctx.viewer?.kind === 'USER' ? ctx.viewer.id : null,
+          conversationKey: customer.phone,
+          lastMessageAt: now,
+          createdAt: now,
+        },
+      });
+    }
+    const message = await tx.message.create({
+      data: {
+        organizationId: ctx.organizationId,
+        threadId: thread.id,
+        channelId: thread.channelId,
+        type: 'CALL_LOG',
+        senderUserId: ctx.viewer?.kind === 'USER' ? ctx.viewer.id : null,
+        content: summary,
+        deliveryStatus: 'SENT',
+        metadata: { call: { direction: input.direction, durationSeconds: input.durationSeconds, notes: input.notes ?? null } },
+        createdAt: now,
+      },
+    });
+    const updated = await tx.thread.update({ where: { id: thread.id }, data: { lastMessageId: message.id, lastMessageAt: now } });
+    await writeAudit(ctx, tx, { action: 'message.logCall', entityType: 'Message', entityId: message.id, after: { threadId: thread.id, ...input } });
+    return { message, thread: updated };
+  });
+  ctx.deps.pubsub.publish('messageAdded', ctx.organizationId, { messageId: result.message.id, threadId: result.thread.id });
+  await publishThreadUpdated(ctx, result.thread.id, ['lastMessage']);
   return result;
 }
 
@@ -173,8 +393,9 @@ const RANK: Record<DeliveryStatus, number> = { PENDING: 0, SENT: 1, FAILED: 1.5,
 /**
  * Applies a provider delivery receipt to the message with that provider id on
  * `channel`. Idempotent and order-independent: a late `sent` after `read` changes
- * nothing; FAILED/BOUNCED only apply before delivery. Returns updated=false when
- * the message is unknown or the receipt is not newer.
+ * nothing; FAILED/BOUNCED only apply before delivery. A receipt that moves a
+ * PENDING reply to SENT or later also applies the reply's response effects.
+ * Returns updated=false when the message is unknown or the receipt is not newer.
  */
 export async function applyDeliveryStatus(deps: AppDeps, channel: Channel, update: DeliveryStatusUpdate): Promise<{ updated: boolean; messageId?: string }> {
   const ctx = systemContext(deps, channel.organizationId, 'WEBHOOK');
@@ -184,9 +405,39 @@ export async function applyDeliveryStatus(deps: AppDeps, channel: Channel, updat
   const data: Prisma.MessageUncheckedUpdateManyInput = { deliveryStatus: update.status };
   if (update.status === 'READ') data.readAt = update.occurredAt;
   if (update.error) data.metadata = { ...(message.metadata as object), error: update.error as Prisma.InputJsonValue };
-  const res = await ctx.db.message.updateMany({ where: { id: message.id, deliveryStatus: { in: lower } }, data });
-  if (res.count === 0) return { updated: false, messageId: message.id };
+  const thread = await ctx.db.$transaction(async (tx) => {
+    const res = await tx.message.updateMany({ where: { id: message.id, deliveryStatus: { in: lower } }, data });
+    if (res.count === 0) return undefined;
+    if (message.type === 'OUTGOING' && message.deliveryStatus === 'PENDING' && RANK[update.status] >= RANK.SENT && update.status !== 'FAILED' && update.status !== 'BOUNCED') {
+      return markAccepted(ctx, tx, message, deps.clock.now());
+    }
+    if (update.status === 'FAILED' || update.status === 'BOUNCED') {
+      await writeAudit(ctx, tx, { action: 'message.deliveryFailed', entityType: 'Message', entityId: message.id, after: { status: update.status, error: update.error ?? null } });
+    }
+    return null;
+  });
+  if (thread === undefined) return { updated: false, messageId: message.id };
   deps.pubsub.publish('messageUpdated', channel.organizationId, { messageId: message.id, threadId: message.threadId });
+  if (thread) await publishThreadUpdated(ctx, thread.id, ['firstResponseAt', 'status', 'responseDueAt']);
   return { updated: true, messageId: message.id };
 }
 
+/**
+ * A partner acknowledges delivery or reading of a message sent on its API
+ * channel (`updateDeliveryStatus`, INGEST key). Errors: NOT_FOUND (channel or
+ * message), FORBIDDEN (another channel than the key's, or not an API channel).
+ */
+export async function updateDeliveryStatusFromPartner(
+  ctx: HubContext,
+  input: { channelId: string; externalMessageId: string; status: DeliveryStatus },
+): Promise<{ message: Message }> {
+  const channel = await ctx.db.channel.findUnique({ where: { id: input.channelId } });
+  if (!channel) throw notFound('Channel', 'channelId');
+  if (channel.type !== 'API' || (ctx.viewer?.channelId && ctx.viewer.channelId !== channel.id)) {
+    throw new DomainError('FORBIDDEN', 'This key may only report deliveries of its own API channel.', 'channelId');
+  }
+  const message = await ctx.db.message.findFirst({ where: { channelId: channel.id, externalMessageId: input.externalMessageId } });
+  if (!message) throw notFound('Message', 'externalMessageId');
+  await applyDeliveryStatus(ctx.deps, channel, { externalMessageId: input.externalMessageId, status: input.status, occurredAt: ctx.deps.clock.now() });
+  return { message: await ctx.db.message.findUniqueOrThrow({ where: { id: message.id } }) };
+}

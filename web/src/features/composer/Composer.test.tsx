@@ -8,7 +8,7 @@ import { PostMessageMutation } from './usePostMessage';
 import { ComposerTemplatesQuery } from './TemplatePicker';
 import { MessageItem_message } from '../thread/MessageItem';
 import { ThreadRow_thread } from '../inbox/ThreadRow';
-import { WhatsAppWindow_thread } from '../thread/WhatsAppWindow';
+import { ReplyWindow_thread } from '../thread/ReplyWindow';
 import { mergeFragmentData, mockOp, renderWithProviders } from '../../test/render';
 
 const THREAD_ID = 'thread-1';
@@ -18,7 +18,8 @@ const composerThread = makeFragmentData(
   {
     __typename: 'Thread',
     id: THREAD_ID,
-    channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', isActive: true },
+    subject: 'Wallbox',
+    channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', isActive: true, canSend: true, provider: 'whatsapp' },
   },
   Composer_thread,
 );
@@ -66,6 +67,9 @@ function successPayload(content: string, type: 'OUTGOING' | 'INTERNAL_NOTE' = 'O
             createdAt: NOW,
             deliveryStatus: 'PENDING',
             readAt: null,
+            contentHtml: null,
+            canRetry: false,
+            deliveries: [],
             sender: { __typename: 'MessageSender', kind: 'USER', name: 'Anna Verdi' },
             attachments: [],
           },
@@ -80,10 +84,10 @@ function successPayload(content: string, type: 'OUTGOING' | 'INTERNAL_NOTE' = 'O
           {
             __typename: 'Thread',
             id: THREAD_ID,
-            whatsappWindowExpiresAt: null,
-            channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS' },
+            lastInboundAt: null,
+            channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', provider: 'whatsapp', replyWindowSeconds: 86400 },
           },
-          WhatsAppWindow_thread,
+          ReplyWindow_thread,
         ),
         makeFragmentData(
           {

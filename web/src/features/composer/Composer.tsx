@@ -1,20 +1,25 @@
 import { useState, type KeyboardEvent } from 'react';
-import { Alert, Button, Group, Paper, SegmentedControl, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useLazyQuery } from '@apollo/client/react';
-import { IconAlertCircle, IconAlertTriangle, IconSend, IconNote } from '@tabler/icons-react';
+import { IconAlertCircle, IconAlertTriangle, IconLock, IconSend, IconNote } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { PostMessageKind } from '../../gql/graphql';
 import { usePostMessage } from './usePostMessage';
 import { TemplatePicker } from './TemplatePicker';
+import { SmsCounter } from './SmsCounter';
+import { LogCallForm } from './LogCallForm';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
 
 export const Composer_thread = graphql(`
   fragment Composer_thread on Thread {
     id
+    subject
     channel {
       id
       type
       isActive
+      canSend
+      provider
     }
   }
 `);
@@ -36,26 +41,47 @@ const ERROR_TITLE: Record<string, string> = {
   CHANNEL_SEND_FAILED: 'Sending failed',
   VALIDATION_FAILED: 'Message not valid',
   FORBIDDEN: 'Not allowed',
+  SMS_OPTED_OUT: 'Customer opted out of SMS',
+  CHANNEL_NOT_SUPPORTED: 'This channel cannot send replies',
+  MESSAGE_NOT_RETRYABLE: 'Message cannot be retried',
 };
+
+/** "Re: <subject>" for an e-mail reply (not doubled when the subject already is a reply); '' without subject. */
+export function replySubject(subject: string | null | undefined): string {
+  const s = subject?.trim() ?? '';
+  if (!s) return '';
+  return /^(re|aw|sv|antw|rif)\s*:/i.test(s) ? s : `Re: ${s}`;
+}
+
+type ComposerMode = PostMessageKind | 'CALL';
 
 export function Composer(props: { thread: FragmentType<typeof Composer_thread> }) {
   const t = getFragmentData(Composer_thread, props.thread);
-  const [kind, setKind] = useState<PostMessageKind>('REPLY');
+  // PHONE_CALL and internal channels have no adapter that sends: internal notes only (+ "Log call" for phone).
+  const channelCanSend = t.channel?.canSend ?? false;
+  const isPhone = t.channel?.type === 'PHONE_CALL';
+  const isEmail = t.channel?.type === 'EMAIL_OUTLOOK' || t.channel?.provider === 'outlook';
+  const isSms = t.channel?.type === 'SMS' || t.channel?.provider === 'sms';
+  const initialSubject = isEmail ? replySubject(t.subject) : null;
+  const [mode, setMode] = useState<ComposerMode>(channelCanSend ? 'REPLY' : 'NOTE');
+  const kind: PostMessageKind = mode === 'CALL' ? 'NOTE' : !channelCanSend ? 'NOTE' : mode;
   const [content, setContent] = useState('');
   const [templateId, setTemplateId] = useState<string | null>(null);
-  const [subject, setSubject] = useState<string | null>(null);
+  const [subject, setSubject] = useState<string | null>(initialSubject);
   const [missing, setMissing] = useState<readonly string[]>([]);
   const [errors, setErrors] = useState<UserErrorView[]>([]);
   const [post, { loading }] = usePostMessage();
   const [renderTemplate, { loading: rendering }] = useLazyQuery(RenderTemplateQuery, { fetchPolicy: 'network-only' });
 
   const isNote = kind === 'NOTE';
-  const canSend = content.trim().length > 0 && !loading;
+  const showSubject = isEmail && !isNote;
+  const subjectMissing = showSubject && !subject?.trim();
+  const canSend = content.trim().length > 0 && !loading && !subjectMissing;
 
   const reset = () => {
     setContent('');
     setTemplateId(null);
-    setSubject(null);
+    setSubject(initialSubject);
     setMissing([]);
   };
 
@@ -67,7 +93,7 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
         threadId: t.id,
         kind,
         content: content.trim(),
-        ...(subject && !isNote ? { subject } : {}),
+        ...(subject?.trim() && !isNote ? { subject: subject.trim() } : {}),
         ...(templateId && !isNote ? { templateId } : {}),
       });
       const payloadErrors = toUserErrors(data?.postMessage?.errors);
@@ -90,7 +116,7 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
         return;
       }
       setContent(rendered.body ?? '');
-      setSubject(rendered.subject ?? null);
+      setSubject(rendered.subject ?? initialSubject);
       setMissing(rendered.missingVariables ?? []);
     } catch (e) {
       setErrors([{ code: 'TEMPLATE', message: (e as Error).message }]);
@@ -141,44 +167,84 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
           </Alert>
         )}
         <Group justify="space-between" gap="xs">
-          <SegmentedControl
-            size="xs"
-            value={kind}
-            onChange={(v) => setKind(v as PostMessageKind)}
-            aria-label="Reply or internal note"
-            data={[
-              { value: 'REPLY', label: 'Reply' },
-              { value: 'NOTE', label: 'Internal note' },
-            ]}
-          />
-          <TemplatePicker channelType={t.channel?.type ?? null} value={templateId} onPick={pickTemplate} disabled={rendering} />
+          {channelCanSend ? (
+            <SegmentedControl
+              size="xs"
+              value={mode}
+              onChange={(v) => setMode(v as ComposerMode)}
+              aria-label="Reply or internal note"
+              data={[
+                { value: 'REPLY', label: 'Reply' },
+                { value: 'NOTE', label: 'Internal note' },
+              ]}
+            />
+          ) : isPhone ? (
+            <SegmentedControl
+              size="xs"
+              value={mode}
+              onChange={(v) => setMode(v as ComposerMode)}
+              aria-label="Internal note or call log"
+              data={[
+                { value: 'NOTE', label: 'Internal note' },
+                { value: 'CALL', label: 'Log call' },
+              ]}
+            />
+          ) : (
+            <Group gap={4} c="dimmed" data-testid="composer-notes-only">
+              <IconLock size={14} />
+              <Text size="xs">Replies cannot be sent on this channel: internal notes only.</Text>
+            </Group>
+          )}
+          {channelCanSend && mode !== 'CALL' && (
+            <TemplatePicker channelType={t.channel?.type ?? null} value={templateId} onPick={pickTemplate} disabled={rendering} />
+          )}
         </Group>
-        <Textarea
-          label="Message"
-          labelProps={{ style: { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' } }}
-          placeholder={isNote ? 'Write an internal note (only visible to agents)…' : 'Write a reply…'}
-          autosize
-          minRows={3}
-          maxRows={12}
-          value={content}
-          onChange={(e) => setContent(e.currentTarget.value)}
-          onKeyDown={onKeyDown}
-        />
-        <Group justify="space-between">
-          <Text size="xs" c="dimmed">
-            {isNote ? 'Internal notes are never sent to the customer.' : 'Ctrl/⌘ + Enter to send'}
-          </Text>
-          <Button
-            size="xs"
-            onClick={() => void send()}
-            disabled={!canSend}
-            loading={loading}
-            color={isNote ? 'yellow' : undefined}
-            leftSection={isNote ? <IconNote size={14} /> : <IconSend size={14} />}
-          >
-            Send
-          </Button>
-        </Group>
+        {mode === 'CALL' ? (
+          <LogCallForm threadId={t.id} />
+        ) : (
+          <>
+            {showSubject && (
+              <TextInput
+                label="Subject"
+                size="xs"
+                withAsterisk
+                placeholder="Subject of the e-mail"
+                value={subject ?? ''}
+                onChange={(e) => setSubject(e.currentTarget.value)}
+                data-testid="composer-subject"
+              />
+            )}
+            <Textarea
+              label="Message"
+              labelProps={{ style: { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' } }}
+              placeholder={isNote ? 'Write an internal note (only visible to agents)…' : 'Write a reply…'}
+              autosize
+              minRows={3}
+              maxRows={12}
+              value={content}
+              onChange={(e) => setContent(e.currentTarget.value)}
+              onKeyDown={onKeyDown}
+            />
+            <Group justify="space-between">
+              <Group gap="md">
+                <Text size="xs" c="dimmed">
+                  {isNote ? 'Internal notes are never sent to the customer.' : 'Ctrl/⌘ + Enter to send'}
+                </Text>
+                {isSms && !isNote && <SmsCounter text={content} />}
+              </Group>
+              <Button
+                size="xs"
+                onClick={() => void send()}
+                disabled={!canSend}
+                loading={loading}
+                color={isNote ? 'yellow' : undefined}
+                leftSection={isNote ? <IconNote size={14} /> : <IconSend size={14} />}
+              >
+                Send
+              </Button>
+            </Group>
+          </>
+        )}
       </Stack>
     </Paper>
   );

@@ -14,7 +14,7 @@ export const PostMessageMutation = graphql(`
       thread {
         id
         ...ThreadRow_thread
-        ...WhatsAppWindow_thread
+        ...ReplyWindow_thread
       }
       errors {
         code

@@ -92,7 +92,7 @@ describe('Inbox thread list', () => {
     expect(second.getByTestId('thread-preview')).toHaveTextContent('You: Here is our offer');
     expect(second.getByTestId('priority-badge')).toHaveTextContent('Low');
     expect(second.getByTestId('due-label')).toHaveTextContent('due in 2h');
-    expect(second.getByRole('img', { name: 'Email' })).toBeInTheDocument();
+    expect(second.getByRole('img', { name: 'Outlook e-mail' })).toBeInTheDocument();
     expect(second.getByText('Unassigned')).toBeInTheDocument();
 
     expect(screen.getByTestId('thread-total-count')).toHaveTextContent('42 conversations');

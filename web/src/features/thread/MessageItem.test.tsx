@@ -34,6 +34,9 @@ function renderMessage(attachments: AttachmentData[], content = '') {
     createdAt: new Date().toISOString(),
     deliveryStatus: 'DELIVERED',
     readAt: null,
+    contentHtml: null,
+    canRetry: false,
+    deliveries: [],
     sender: { __typename: 'MessageSender', kind: 'CUSTOMER', name: 'Mario Rossi' },
     attachments,
   };

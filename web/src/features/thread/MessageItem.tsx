@@ -1,11 +1,26 @@
 import { memo, useState } from 'react';
-import { Anchor, Badge, Box, Group, Image, Modal, Paper, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
+import { Anchor, Badge, Box, Button, Group, Image, Modal, Paper, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconFile, IconMapPin, IconMusic, IconNote, IconPhoto, IconUser, IconVideo, type TablerIcon } from '@tabler/icons-react';
+import {
+  IconAlertTriangle,
+  IconFile,
+  IconMapPin,
+  IconMusic,
+  IconNote,
+  IconPhoneCall,
+  IconPhoto,
+  IconRefresh,
+  IconUser,
+  IconVideo,
+  type TablerIcon,
+} from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { MessageItem_MessageFragment } from '../../gql/graphql';
 import { messageTime } from '../../shared/time';
 import { DeliveryTicks } from './DeliveryTicks';
+import { HtmlEmailBody } from './HtmlEmailBody';
+import { useRetryMessage } from './useRetryMessage';
+import { toUserErrors } from '../../shared/userErrors';
 import { attachmentPreview } from '../../shared/messagePreview';
 import classes from './MessageItem.module.css';
 
@@ -14,10 +29,20 @@ export const MessageItem_message = graphql(`
     id
     type
     content
+    contentHtml
     subject
     createdAt
     deliveryStatus
     readAt
+    canRetry
+    deliveries {
+      attempt
+      status
+      httpStatus
+      errorCode
+      error
+      finishedAt
+    }
     sender {
       kind
       name
@@ -129,6 +154,53 @@ function AttachmentPreview({ a, content }: { a: AttachmentView; content: string 
   return <FileChip a={a} kind={kind} />;
 }
 
+type DeliveryView = MessageItem_MessageFragment['deliveries'][number];
+
+/** The reason a reply failed: its last delivery attempt's error, else a generic text. */
+export function failureReason(deliveries: readonly DeliveryView[] | null | undefined): string {
+  const last = deliveries && deliveries.length > 0 ? deliveries[deliveries.length - 1] : null;
+  if (!last) return 'The provider did not accept this message.';
+  const detail = [last.errorCode, last.httpStatus != null ? `HTTP ${last.httpStatus}` : null].filter(Boolean).join(', ');
+  const text = last.error ?? 'The provider did not accept this message.';
+  return detail ? `${text} (${detail})` : text;
+}
+
+/** A failed reply: why, and (when `canRetry`) a Retry button calling `retryMessage`. */
+function FailedDelivery({ messageId, canRetry, deliveries }: { messageId: string; canRetry: boolean; deliveries: readonly DeliveryView[] }) {
+  const [retry, { loading }] = useRetryMessage();
+  const [retryError, setRetryError] = useState<string | null>(null);
+  const onRetry = async () => {
+    setRetryError(null);
+    try {
+      const { data } = await retry(messageId);
+      const errors = toUserErrors(data?.retryMessage?.errors);
+      if (errors.length > 0) setRetryError(errors.map((e) => e.message).join(' '));
+    } catch (e) {
+      setRetryError((e as Error).message);
+    }
+  };
+  return (
+    <Group gap={6} mt={6} wrap="nowrap" align="flex-start" className={classes.failure} role="alert" data-testid="message-failure">
+      <IconAlertTriangle size={14} color="var(--mantine-color-red-6)" style={{ flexShrink: 0, marginTop: 2 }} />
+      <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
+        <Text size="xs" c="red.8" data-testid="message-failure-reason">
+          Not delivered: {failureReason(deliveries)}
+        </Text>
+        {retryError && (
+          <Text size="xs" c="red.8" data-testid="message-retry-error">
+            {retryError}
+          </Text>
+        )}
+      </Stack>
+      {canRetry && (
+        <Button size="compact-xs" variant="light" color="red" leftSection={<IconRefresh size={12} />} loading={loading} onClick={() => void onRetry()}>
+          Retry
+        </Button>
+      )}
+    </Group>
+  );
+}
+
 function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_message> }) {
   const m = getFragmentData(MessageItem_message, props.message);
   const createdAt = m.createdAt ?? new Date(0).toISOString();
@@ -158,25 +230,33 @@ function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_messa
 
   const outgoing = m.type === 'OUTGOING';
   const note = m.type === 'INTERNAL_NOTE';
+  const callLog = m.type === 'CALL_LOG';
+  const failed = outgoing && (m.deliveryStatus === 'FAILED' || m.canRetry === true);
   return (
     <Box
       className={classes.row}
-      data-side={outgoing || note ? 'right' : 'left'}
+      data-side={outgoing || note || callLog ? 'right' : 'left'}
       data-testid="message"
       data-message-type={m.type}
       data-message-id={m.id}
     >
       <Paper
         className={classes.bubble}
-        data-kind={note ? 'note' : outgoing ? 'outgoing' : 'incoming'}
+        data-kind={note ? 'note' : callLog ? 'call' : outgoing ? 'outgoing' : 'incoming'}
+        data-failed={failed || undefined}
         p="sm"
         radius="md"
         withBorder
       >
         <Group justify="space-between" gap="md" mb={4} wrap="nowrap">
           <Text size="xs" fw={600}>
-            {m.sender?.name ?? (outgoing || note ? 'Agent' : 'Customer')}
+            {m.sender?.name ?? (outgoing || note || callLog ? 'Agent' : 'Customer')}
           </Text>
+          {callLog && (
+            <Badge size="xs" color="orange" variant="light" leftSection={<IconPhoneCall size={10} />}>
+              call log
+            </Badge>
+          )}
           {note && (
             <Badge size="xs" color="yellow" variant="filled" leftSection={<IconNote size={10} />}>
               internal note
@@ -188,9 +268,13 @@ function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_messa
             {m.subject}
           </Text>
         )}
-        <Text size="sm" className={classes.content}>
-          {m.content}
-        </Text>
+        {m.contentHtml ? (
+          <HtmlEmailBody html={m.contentHtml} />
+        ) : (
+          <Text size="sm" className={classes.content}>
+            {m.content}
+          </Text>
+        )}
         {attachments.length > 0 && (
           <Stack gap={6} mt="xs">
             {attachments.map((a, i) => (
@@ -202,6 +286,7 @@ function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_messa
           {time}
           {outgoing && m.deliveryStatus && <DeliveryTicks status={m.deliveryStatus} />}
         </Group>
+        {failed && <FailedDelivery messageId={m.id} canRetry={m.canRetry === true} deliveries={m.deliveries ?? []} />}
       </Paper>
     </Box>
   );

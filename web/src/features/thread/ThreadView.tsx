@@ -5,7 +5,7 @@ import { IconMessages } from '@tabler/icons-react';
 import { graphql } from '../../gql';
 import { ThreadHeader } from './ThreadHeader';
 import { Timeline } from './Timeline';
-import { WhatsAppWindow } from './WhatsAppWindow';
+import { ReplyWindow } from './ReplyWindow';
 import { Composer } from '../composer/Composer';
 import { ThreadTasks } from '../tasks/ThreadTasks';
 import classes from './ThreadView.module.css';
@@ -16,7 +16,7 @@ export const ThreadViewQuery = graphql(`
       id
       ... on Thread {
         ...ThreadHeader_thread
-        ...WhatsAppWindow_thread
+        ...ReplyWindow_thread
         ...Timeline_thread
         ...Composer_thread
         ...ThreadTasks_thread
@@ -60,7 +60,7 @@ export function ThreadView() {
     <div className={classes.layout} data-testid="thread-view" data-thread-id={thread.id}>
       <div className={classes.main}>
         <ThreadHeader thread={thread} />
-        <WhatsAppWindow thread={thread} />
+        <ReplyWindow thread={thread} />
         <Timeline thread={thread} />
         <Composer key={thread.id} thread={thread} />
       </div>

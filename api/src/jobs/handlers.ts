@@ -1,0 +1,132 @@
+/**
+ * Every job the hub runs, by queue name (names.ts), and the recurring schedules.
+ */
+import { adapterIO } from '../channels/io.js';
+import { adapterFor } from '../channels/registry.js';
+import type { ChannelAdapter } from '../channels/types.js';
+import { toAdapterChannel } from '../modules/channel/channel.directory.js';
+import { applyChannelEvents, processInboundEvent } from '../modules/conversation/inbound.service.js';
+import type { AppDeps } from '../shared/app.js';
+import { JOB } from './names.js';
+import { runOutboxDelivery, runOutboxSweep } from './outbox.js';
+import { PermanentJobError, type JobHandler, type Schedule } from './queue.js';
+
+async function loadChannel(deps: AppDeps, channelId: string) {
+  const channel = await deps.db.prisma.channel.findUnique({ where: { id: channelId } });
+  const adapter = channel ? (adapterFor(channel.type) as ChannelAdapter | undefined) : undefined;
+  return channel && channel.isActive && adapter ? { channel, adapter } : null;
+}
+
+/** Stores configuration keys an adapter returned (sealing secrets), keeping the rest. */
+async function patchConfig(deps: AppDeps, channelId: string, secretKeys: readonly string[], patch: Record<string, unknown>): Promise<void> {
+  if (Object.keys(patch).length === 0) return;
+  await deps.db.prisma.$transaction(async (tx) => {
+    const c = await tx.channel.findUniqueOrThrow({ where: { id: channelId } });
+    const merged = deps.secrets.sealKeys({ ...(c.configuration as Record<string, unknown>), ...patch }, secretKeys);
+    await tx.channel.update({ where: { id: channelId }, data: { configuration: merged as object } });
+  });
+}
+
+/** Runs a provider catch-up (Graph delta query) and applies what it found. */
+async function catchUp(deps: AppDeps, channelId: string): Promise<void> {
+  const loaded = await loadChannel(deps, channelId);
+  if (!loaded?.adapter.subscriptions) return;
+  const { events, patch } = await loaded.adapter.subscriptions.catchUp(toAdapterChannel(deps, loaded.channel), adapterIO(deps));
+  await applyChannelEvents(deps, loaded.channel, events);
+  await patchConfig(deps, channelId, loaded.adapter.secretKeys, patch as Record<string, unknown>);
+}
+
+/** Creates or renews the subscription, then schedules the next renewal at the adapter's renewAt. */
+const channelSubscription: JobHandler = async (deps, payload) => {
+  const channelId = String(payload.channelId);
+  const loaded = await loadChannel(deps, channelId);
+  if (!loaded?.adapter.subscriptions) return;
+  const hooks = loaded.adapter.subscriptions;
+  try {
+    const { patch, catchUp: needed } = await hooks.ensure(toAdapterChannel(deps, loaded.channel), adapterIO(deps));
+    await patchConfig(deps, channelId, loaded.adapter.secretKeys, patch as Record<string, unknown>);
+    if (needed) await catchUp(deps, channelId);
+  } catch (err) {
+    await deps.db.prisma.channel.update({ where: { id: channelId }, data: { lastError: `Subscription: ${(err as Error).message}`.slice(0, 500), lastErrorAt: deps.clock.now() } });
+    throw err;
+  }
+  const fresh = await deps.db.prisma.channel.findUniqueOrThrow({ where: { id: channelId } });
+  const next = hooks.renewAt(toAdapterChannel(deps, fresh).config, deps.clock.now());
+  // Finishing this job clears its singleton key only afterwards, so the next renewal gets a key of its own.
+  await deps.jobs.add(deps.db.prisma, JOB.channelSubscription, { channelId }, { runAt: next, singletonKey: `channel.subscription.next:${channelId}:${next.getTime()}` });
+};
+
+const channelLifecycle: JobHandler = async (deps, payload) => {
+  const channelId = String(payload.channelId);
+  const loaded = await loadChannel(deps, channelId);
+  if (!loaded?.adapter.subscriptions) return;
+  const { patch, catchUp: needed } = await loaded.adapter.subscriptions.onLifecycle(toAdapterChannel(deps, loaded.channel), String(payload.event), adapterIO(deps));
+  await patchConfig(deps, channelId, loaded.adapter.secretKeys, patch as Record<string, unknown>);
+  if (needed) await catchUp(deps, channelId);
+};
+
+/** Every active channel whose adapter has subscriptions gets a renewal job when it has none queued. */
+const subscriptionSweep: JobHandler = async (deps) => {
+  const channels = await deps.db.prisma.channel.findMany({ where: { isActive: true } });
+  for (const c of channels) {
+    if (!adapterFor(c.type)?.subscriptions) continue;
+    const queued = await deps.db.prisma.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM "Job" WHERE queue = $1 AND status IN ('QUEUED', 'ACTIVE') AND payload->>'channelId' = $2`,
+      JOB.channelSubscription,
+      c.id,
+    );
+    if (Number(queued[0]?.n ?? 0) === 0) await deps.jobs.add(deps.db.prisma, JOB.channelSubscription, { channelId: c.id }, { singletonKey: `channel.subscription:${c.id}` });
+  }
+  deps.jobs.kick();
+};
+
+const contactSync: JobHandler = async (deps, payload) => {
+  const loaded = await loadChannel(deps, String(payload.channelId));
+  if (!loaded?.adapter.syncContact) return;
+  const customer = await deps.db.prisma.customer.findUnique({ where: { id: String(payload.customerId) } });
+  if (!customer || customer.deletedAt) return;
+  await loaded.adapter.syncContact(
+    toAdapterChannel(deps, loaded.channel),
+    {
+      providerContactId: String(payload.providerContactId),
+      customer: {
+        name: customer.name,
+        email: customer.email,
+        phone: customer.phone,
+        tier: customer.tier,
+        companyName: customer.companyName,
+        codiceFiscale: customer.codiceFiscale,
+        partitaIva: customer.partitaIva,
+        pec: customer.pec,
+        sdi: customer.sdi,
+        customAttributes: (customer.customAttributes ?? {}) as Record<string, unknown>,
+      },
+    },
+    adapterIO(deps),
+  );
+};
+
+const cleanup: JobHandler = async (deps) => {
+  const before = new Date(deps.clock.now().getTime() - 7 * 86_400_000).toISOString();
+  await deps.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE status = 'COMPLETED' AND "completedAt" < ($1::timestamptz AT TIME ZONE 'UTC')`, before);
+};
+
+export const jobHandlers: Record<string, JobHandler> = {
+  [JOB.inboundProcess]: async (deps, payload) => {
+    if (typeof payload.inboundEventId !== 'string') throw new PermanentJobError('inbound.process without inboundEventId');
+    await processInboundEvent(deps, payload.inboundEventId);
+  },
+  [JOB.outboxDeliver]: runOutboxDelivery,
+  [JOB.outboxSweep]: (deps) => runOutboxSweep(deps),
+  [JOB.channelSubscription]: channelSubscription,
+  [JOB.channelLifecycle]: channelLifecycle,
+  [JOB.subscriptionSweep]: subscriptionSweep,
+  [JOB.contactSync]: contactSync,
+  [JOB.cleanup]: cleanup,
+};
+
+export const jobSchedules: Schedule[] = [
+  { name: 'outbox-sweep', cron: '* * * * *', queue: JOB.outboxSweep },
+  { name: 'subscription-sweep', cron: '7 * * * *', queue: JOB.subscriptionSweep },
+  { name: 'jobs-cleanup', cron: '17 3 * * *', queue: JOB.cleanup },
+];

@@ -1,0 +1,324 @@
+/**
+ * The durable job queue: rows of the `Job` table, claimed with
+ * `FOR UPDATE SKIP LOCKED`, so several instances share the work and a job runs
+ * on one worker at a time. Delayed jobs (`runAt`), retries with exponential
+ * backoff, singleton keys (at most one QUEUED/ACTIVE job per key), cron-like
+ * schedules and dead letters (status FAILED after `maxAttempts`).
+ *
+ * Why our own runner rather than pg-boss: jobs are enqueued inside the same
+ * Prisma transaction as the data they act on (a webhook's raw delivery and its
+ * processing job commit together or not at all), on PGlite (one in-process
+ * connection) and PostgreSQL alike. pg-boss manages its own schema and
+ * connections and cannot join a Prisma interactive transaction on PGlite; this
+ * runner is the outbox's SKIP LOCKED loop made general, about 250 lines.
+ *
+ * A crash (kill -9) mid-job leaves the row ACTIVE with a lease
+ * (`lockedUntil`); when the lease runs out any worker takes the job again, so
+ * handlers must be idempotent. Times come from the hub clock.
+ */
+import { CronExpressionParser } from 'cron-parser';
+import type { AppDeps } from '../shared/app.js';
+
+/** A transaction or client that can run raw SQL (Prisma client, tenant client or transaction). */
+export interface RawSql {
+  $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T>;
+}
+
+export interface EnqueueOptions {
+  /** Run no earlier than this (default: now on the hub clock). */
+  runAt?: Date;
+  /** At most one QUEUED/ACTIVE job with this key; a second enqueue is a no-op that returns null. */
+  singletonKey?: string;
+  /** Attempts before the job becomes a dead letter (default 8). */
+  maxAttempts?: number;
+}
+
+/** What a handler knows about its job. */
+export interface JobInfo {
+  id: string;
+  queue: string;
+  /** 1 on the first run. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+export type JobHandler = (deps: AppDeps, payload: Record<string, unknown>, job: JobInfo) => Promise<void>;
+
+/** Throw from a handler to be retried after `delayMs` (e.g. a provider's Retry-After), counting as an attempt. */
+export class RetryLater extends Error {
+  constructor(
+    public readonly delayMs: number,
+    message = `retry in ${delayMs} ms`,
+  ) {
+    super(message);
+    this.name = 'RetryLater';
+  }
+}
+
+/** Throw from a handler to give up at once (the job becomes a dead letter). */
+export class PermanentJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}
+
+/** A recurring job: `cron` is a 5- or 6-field cron expression evaluated in UTC. */
+export interface Schedule {
+  name: string;
+  cron: string;
+  queue: string;
+  payload?: Record<string, unknown>;
+}
+
+const iso = (d: Date) => d.toISOString();
+/** Timestamps are `timestamp(3)` in UTC (Prisma's convention): compare through this cast. */
+const TS = (p: string) => `(${p}::timestamptz AT TIME ZONE 'UTC')`;
+
+/**
+ * Adds a job. Pass the transaction client to commit the job with the data it
+ * acts on. Returns the job id, or null when `singletonKey` is already queued or running.
+ */
+export async function enqueue(db: RawSql, now: Date, queue: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<string | null> {
+  const rows = await db.$queryRawUnsafe<{ id: string }[]>(
+    `INSERT INTO "Job" (id, queue, payload, "runAt", "maxAttempts", "singletonKey", "createdAt", "updatedAt")
+     VALUES (gen_random_uuid(), $1, $2::jsonb, ${TS('$3')}, $4, $5, ${TS('$6')}, ${TS('$6')})
+     ON CONFLICT ("singletonKey") DO NOTHING RETURNING id::text`,
+    queue,
+    JSON.stringify(payload),
+    iso(opts.runAt ?? now),
+    opts.maxAttempts ?? 8,
+    opts.singletonKey ?? null,
+    iso(now),
+  );
+  return rows[0]?.id ?? null;
+}
+
+/** Backoff before attempt `attempt + 1`: 2 s, 4 s, 8 s … capped at 1 h, with ±20 % jitter. */
+export function backoffMs(attempt: number): number {
+  const base = Math.min(2_000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+export interface QueueOptions {
+  handlers: Record<string, JobHandler>;
+  schedules?: Schedule[];
+  /** Jobs run at once by this instance (default JOB_CONCURRENCY). */
+  concurrency?: number;
+  /** Idle polling interval in ms (default JOB_POLL_INTERVAL_MS). */
+  pollIntervalMs?: number;
+  /** How long a claimed job belongs to its worker, in ms (default 120 000). */
+  leaseMs?: number;
+}
+
+interface ClaimedRow {
+  id: string;
+  queue: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  maxAttempts: number;
+  singletonKey: string | null;
+}
+
+export class JobQueue {
+  private timer: NodeJS.Timeout | null = null;
+  private running = 0;
+  private inflight = new Set<Promise<void>>();
+  private stopped = true;
+  private polling: Promise<void> | null = null;
+  private again = false;
+  readonly handlers: Record<string, JobHandler>;
+  private readonly schedules: Schedule[];
+  private readonly concurrency: number;
+  private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
+
+  constructor(
+    private readonly deps: AppDeps,
+    opts: QueueOptions,
+  ) {
+    this.handlers = opts.handlers;
+    this.schedules = opts.schedules ?? [];
+    this.concurrency = opts.concurrency ?? deps.config.JOB_CONCURRENCY;
+    this.pollIntervalMs = opts.pollIntervalMs ?? deps.config.JOB_POLL_INTERVAL_MS;
+    this.leaseMs = opts.leaseMs ?? 120_000;
+  }
+
+  /** Enqueues with the hub clock; see {@link enqueue}. Call `kick()` after the transaction commits. */
+  add(db: RawSql, queue: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<string | null> {
+    if (!this.handlers[queue]) throw new Error(`no handler for job queue "${queue}"`);
+    return enqueue(db, this.deps.clock.now(), queue, payload, opts);
+  }
+
+  /** Starts polling and plants the first occurrence of every schedule. */
+  async start(): Promise<void> {
+    if (!this.stopped) return;
+    this.stopped = false;
+    for (const s of this.schedules) await this.plant(s);
+    const tick = () => {
+      if (this.stopped) return;
+      this.kick();
+      this.timer = setTimeout(tick, this.pollIntervalMs);
+      this.timer.unref();
+    };
+    tick();
+  }
+
+  /** True between start() and stop(). */
+  isRunning(): boolean {
+    return !this.stopped;
+  }
+
+  /** Looks for due jobs now (after an enqueue on this instance), instead of at the next poll. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
+    this.polling = this.poll()
+      .catch((err) => this.deps.logger.error({ err }, 'job queue poll failed'))
+      .finally(() => {
+        this.polling = null;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Stops claiming; waits for running jobs to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.polling;
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  /**
+   * Runs due jobs until none is left (tests, the demo, benchmarks), also when
+   * the queue is not started. Returns how many ran.
+   */
+  async drain(opts: { maxJobs?: number } = {}): Promise<number> {
+    let ran = 0;
+    const max = opts.maxJobs ?? 10_000;
+    while (ran < max) {
+      const claimed = await this.claim(Math.min(this.concurrency, max - ran));
+      if (claimed.length === 0) break;
+      await Promise.all(claimed.map((row) => this.run(row)));
+      ran += claimed.length;
+    }
+    return ran;
+  }
+
+  /**
+   * Waits until no job is due or running: runs due jobs itself and waits for
+   * the poller's (tests, the demo's replay, benchmarks).
+   * @throws Error when jobs are still due after `timeoutMs` (default 60 000 ms)
+   */
+  async settle(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.drain();
+      await this.polling;
+      await Promise.allSettled([...this.inflight]);
+      const now = iso(this.deps.clock.now());
+      const rows = await this.deps.db.prisma.$queryRawUnsafe<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM "Job" WHERE queue = ANY($2::text[]) AND ((status = 'QUEUED' AND "runAt" <= ${TS('$1')}) OR status = 'ACTIVE')`,
+        now,
+        Object.keys(this.handlers),
+      );
+      if (Number(rows[0]?.n ?? 0) === 0) return;
+      if (Date.now() > deadline) throw new Error('job queue did not settle');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private async poll(): Promise<void> {
+    while (!this.stopped && this.running < this.concurrency) {
+      const claimed = await this.claim(this.concurrency - this.running);
+      if (claimed.length === 0) return;
+      for (const row of claimed) {
+        this.running++;
+        const p = this.run(row).finally(() => {
+          this.running--;
+          this.inflight.delete(p);
+          this.kick();
+        });
+        this.inflight.add(p);
+      }
+    }
+  }
+
+  /** Claims up to `limit` due jobs (QUEUED and due, or ACTIVE with an expired lease). */
+  private async claim(limit: number): Promise<ClaimedRow[]> {
+    if (limit <= 0) return [];
+    const now = this.deps.clock.now();
+    const queues = Object.keys(this.handlers);
+    return this.deps.db.prisma.$queryRawUnsafe<ClaimedRow[]>(
+      `UPDATE "Job" j SET status = 'ACTIVE', attempts = j.attempts + 1, "lockedUntil" = ${TS('$2')}, "updatedAt" = ${TS('$1')}
+        WHERE j.id IN (
+          SELECT id FROM "Job"
+           WHERE queue = ANY($3::text[])
+             AND ((status = 'QUEUED' AND "runAt" <= ${TS('$1')}) OR (status = 'ACTIVE' AND "lockedUntil" < ${TS('$1')}))
+           ORDER BY "runAt", id
+           LIMIT $4
+           FOR UPDATE SKIP LOCKED)
+        RETURNING j.id::text, j.queue, j.payload, j.attempts, j."maxAttempts", j."singletonKey"`,
+      iso(now),
+      iso(new Date(now.getTime() + this.leaseMs)),
+      queues,
+      limit,
+    );
+  }
+
+  private async run(row: ClaimedRow): Promise<void> {
+    const handler = this.handlers[row.queue]!;
+    const job: JobInfo = { id: row.id, queue: row.queue, attempt: Number(row.attempts), maxAttempts: Number(row.maxAttempts) };
+    try {
+      await handler(this.deps, row.payload ?? {}, job);
+      await this.finish(row.id, 'COMPLETED', null);
+      const schedule = row.singletonKey?.startsWith('cron:') ? this.schedules.find((s) => `cron:${s.name}` === row.singletonKey) : undefined;
+      if (schedule) await this.plant(schedule);
+    } catch (err) {
+      const message = String((err as Error)?.stack ?? err).slice(0, 4000);
+      const dead = err instanceof PermanentJobError || job.attempt >= job.maxAttempts;
+      if (dead) {
+        this.deps.logger.error({ err, jobId: row.id, queue: row.queue, attempt: job.attempt }, 'job failed for good (dead letter)');
+        await this.finish(row.id, 'FAILED', message);
+        const schedule = row.singletonKey?.startsWith('cron:') ? this.schedules.find((s) => `cron:${s.name}` === row.singletonKey) : undefined;
+        if (schedule) await this.plant(schedule);
+        return;
+      }
+      const delay = err instanceof RetryLater ? err.delayMs : backoffMs(job.attempt);
+      this.deps.logger.warn({ err: (err as Error)?.message, jobId: row.id, queue: row.queue, attempt: job.attempt, retryInMs: delay }, 'job failed, will retry');
+      const now = this.deps.clock.now();
+      await this.deps.db.prisma.$executeRawUnsafe(
+        `UPDATE "Job" SET status = 'QUEUED', "runAt" = ${TS('$2')}, "lockedUntil" = NULL, "lastError" = $3, "updatedAt" = ${TS('$4')} WHERE id = $1::uuid`,
+        row.id,
+        iso(new Date(now.getTime() + delay)),
+        message,
+        iso(now),
+      );
+    }
+  }
+
+  private async finish(id: string, status: 'COMPLETED' | 'FAILED', error: string | null): Promise<void> {
+    const now = iso(this.deps.clock.now());
+    await this.deps.db.prisma.$executeRawUnsafe(
+      `UPDATE "Job" SET status = $2::"JobStatus", "singletonKey" = NULL, "lockedUntil" = NULL, "lastError" = COALESCE($3, "lastError"),
+              "completedAt" = ${TS('$4')}, "updatedAt" = ${TS('$4')} WHERE id = $1::uuid`,
+      id,
+      status,
+      error,
+      now,
+    );
+  }
+
+  /** Enqueues the next occurrence of a schedule (a singleton, so every instance may plant it). */
+  private async plant(s: Schedule): Promise<void> {
+    const now = this.deps.clock.now();
+    const next = CronExpressionParser.parse(s.cron, { currentDate: now, tz: 'UTC' }).next().toDate();
+    await enqueue(this.deps.db.prisma, now, s.queue, s.payload ?? {}, { runAt: next, singletonKey: `cron:${s.name}`, maxAttempts: 1 });
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Acknowledge first, process from the queue.
+ *
+ * `storeDelivery` keeps one InboundEvent per provider delivery and channel
+ * (deduplicated by the adapter's key) and its `inbound.process` job, in one
+ * transaction; the webhook answers right after. `processInboundEvent` (the
+ * job) asks the adapter to parse the stored bytes into ChannelEvents and
+ * applies each to the domain: messages are ingested, receipts move delivery
+ * status forward, conversation states, contact updates and opt-outs are
+ * stored, provider lifecycle events schedule subscription work. Every step is
+ * idempotent, so a retry or a replay of a processed event adds nothing.
+ */
+import type { Channel, InboundEvent, Prisma } from '../../generated/prisma/client.js';
+import { adapterFor } from '../../channels/registry.js';
+import { adapterIO } from '../../channels/io.js';
+import type { ChannelEvent, StoredWebhook, WebhookAccepted, WebhookRequest } from '../../channels/types.js';
+import { JOB } from '../../jobs/names.js';
+import type { AppDeps } from '../../shared/app.js';
+import type { HubContext } from '../../shared/context.js';
+import { DomainError, notFound } from '../../shared/errors.js';
+import { writeAudit } from '../audit/audit.service.js';
+import { toAdapterChannel } from '../channel/channel.directory.js';
+import { setIdentityOptOut, updateCustomerFromProvider } from '../customer/customer.service.js';
+import { applyDeliveryStatus } from '../message/message.service.js';
+import { ingestInbound } from './ingest.service.js';
+import { applyProviderThreadStatus } from './thread.service.js';
+
+/**
+ * Stores a verified delivery for each routed channel with its processing job.
+ * Returns the ids of newly stored events (empty for a redelivery).
+ */
+export async function storeDelivery(deps: AppDeps, provider: string, req: WebhookRequest, accepted: WebhookAccepted): Promise<string[]> {
+  const channels = await deps.db.prisma.channel.findMany({ where: { id: { in: accepted.channelIds } }, select: { id: true, organizationId: true } });
+  const rawBody = req.rawBody.toString('utf8');
+  const headers = { ...(accepted.keepHeaders ?? {}), ...(req.headers['user-agent'] ? { 'user-agent': req.headers['user-agent'] } : {}) };
+  const ids = await deps.db.prisma.$transaction(async (tx) => {
+    const stored: string[] = [];
+    for (const channel of channels) {
+      const dedupeKey = channels.length === 1 ? accepted.dedupeKey : `${accepted.dedupeKey}:${channel.id}`;
+      const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+        `INSERT INTO "InboundEvent" (id, "organizationId", "channelId", provider, "dedupeKey", subpath, query, "rawBody", headers, "receivedAt")
+         VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7, $8::jsonb, ($9::timestamptz AT TIME ZONE 'UTC'))
+         ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id::text`,
+        channel.organizationId,
+        channel.id,
+        provider,
+        dedupeKey,
+        req.subpath,
+        JSON.stringify(req.query),
+        rawBody,
+        JSON.stringify(headers),
+        deps.clock.now().toISOString(),
+      );
+      const id = rows[0]?.id;
+      if (!id) continue; // a redelivery: stored before
+      await deps.jobs.add(tx, JOB.inboundProcess, { inboundEventId: id }, { maxAttempts: 10 });
+      stored.push(id);
+    }
+    return stored;
+  });
+  if (ids.length) deps.jobs.kick();
+  return ids;
+}
+
+/** What processing one stored delivery did. */
+export interface ProcessResult {
+  events: number;
+  messagesCreated: number;
+}
+
+/**
+ * The `inbound.process` job: parses the stored delivery and applies its events.
+ * A processed event is skipped (idempotent); a failure records the error on the
+ * event (status FAILED) and rethrows so the queue retries it with backoff.
+ */
+export async function processInboundEvent(deps: AppDeps, inboundEventId: string, opts: { force?: boolean } = {}): Promise<ProcessResult> {
+  const event = await deps.db.prisma.inboundEvent.findUnique({ where: { id: inboundEventId }, include: { channel: true } });
+  if (!event) return { events: 0, messagesCreated: 0 };
+  if (event.status === 'PROCESSED' && !opts.force) return { events: 0, messagesCreated: 0 };
+  const attempts = event.attempts + 1;
+  try {
+    const result = await processStored(deps, event);
+    await deps.db.prisma.inboundEvent.update({
+      where: { id: event.id },
+      data: {
+        status: result.events === 0 ? 'IGNORED' : 'PROCESSED',
+        attempts,
+        processedAt: deps.clock.now(),
+        error: null,
+        result: result as unknown as Prisma.InputJsonValue,
+      },
+    });
+    return result;
+  } catch (err) {
+    const message = String((err as Error)?.message ?? err).slice(0, 2000);
+    await deps.db.prisma.inboundEvent.update({ where: { id: event.id }, data: { status: 'FAILED', attempts, error: message } });
+    if (event.channel) {
+      await deps.db.prisma.channel.update({ where: { id: event.channel.id }, data: { lastError: `Webhook processing: ${message}`.slice(0, 500), lastErrorAt: deps.clock.now() } });
+    }
+    throw err;
+  }
+}
+
+async function processStored(deps: AppDeps, event: InboundEvent & { channel: Channel | null }): Promise<ProcessResult> {
+  const channel = event.channel;
+  const adapter = channel ? adapterFor(channel.type) : undefined;
+  if (!channel || !adapter?.parse) return { events: 0, messagesCreated: 0 };
+  const stored: StoredWebhook = {
+    subpath: event.subpath,
+    query: event.query as Record<string, string>,
+    headers: event.headers as Record<string, string>,
+    rawBody: event.rawBody,
+    receivedAt: event.receivedAt,
+  };
+  const events = await adapter.parse(stored, toAdapterChannel(deps, channel), adapterIO(deps));
+  return applyChannelEvents(deps, channel, events);
+}
+
+/** Applies parsed events in order (also used by a provider catch-up). */
+export async function applyChannelEvents(deps: AppDeps, channel: Channel, events: ChannelEvent[]): Promise<ProcessResult> {
+  let messagesCreated = 0;
+  let lastInbound: Date | null = null;
+  for (const e of events) {
+    switch (e.kind) {
+      case 'message': {
+        const r = await ingestInbound(deps, channel, e.inbound);
+        if (r.created) messagesCreated++;
+        lastInbound = e.inbound.occurredAt;
+        break;
+      }
+      case 'status':
+        await applyDeliveryStatus(deps, channel, e.status);
+        break;
+      case 'thread-status':
+        await applyProviderThreadStatus(deps, channel, e.conversationKey, e.status);
+        break;
+      case 'customer-updated':
+        await updateCustomerFromProvider(deps, channel, e.customer);
+        break;
+      case 'opt-out':
+        await setIdentityOptOut(deps, channel, e.identity, e.optedOut, e.occurredAt);
+        break;
+      case 'lifecycle':
+        await deps.jobs.add(deps.db.prisma, JOB.channelLifecycle, { channelId: channel.id, event: e.event });
+        deps.jobs.kick();
+        break;
+    }
+  }
+  if (lastInbound) await deps.db.prisma.channel.update({ where: { id: channel.id }, data: { lastInboundAt: deps.clock.now() } });
+  return { events: events.length, messagesCreated };
+}
+
+/**
+ * `replayInboundEvent`: processes a stored delivery again now (ADMIN). A replay
+ * of a processed event adds nothing, since every step is idempotent.
+ * @throws DomainError NOT_FOUND
+ */
+export async function replayInboundEvent(ctx: HubContext, id: string): Promise<{ inboundEvent: InboundEvent }> {
+  const deps = ctx.deps;
+  const event = await ctx.db.inboundEvent.findUnique({ where: { id } });
+  if (!event) throw notFound('InboundEvent', 'id');
+  try {
+    await processInboundEvent(deps, id, { force: true });
+  } catch (err) {
+    if (err instanceof DomainError) throw err;
+    // recorded on the event (status FAILED, error): the payload shows it
+  }
+  const after = await ctx.db.inboundEvent.findUniqueOrThrow({ where: { id } });
+  await writeAudit(ctx, ctx.db, { action: 'inboundEvent.replay', entityType: 'InboundEvent', entityId: id, after: { status: after.status, error: after.error } });
+  return { inboundEvent: after };
+}

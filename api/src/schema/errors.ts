@@ -1,0 +1,21 @@
+/**
+ * Every error code a mutation may return: the common ones, each domain's, and
+ * each provider adapter's (channels/registry.ts).
+ */
+import { providerErrorMessages } from '../channels/registry.js';
+import { AUTH_ERRORS } from '../modules/auth/auth.errors.js';
+import { CHANNEL_ERRORS } from '../modules/channel/channel.errors.js';
+import { MESSAGE_ERRORS } from '../modules/message/message.errors.js';
+import { COMMON_ERRORS } from '../shared/errors.js';
+
+export const ALL_ERRORS: Readonly<Record<string, string>> = {
+  ...COMMON_ERRORS,
+  ...AUTH_ERRORS,
+  ...CHANNEL_ERRORS,
+  ...MESSAGE_ERRORS,
+  // Job queue give-up (outbox) and the admin tools.
+  OUTBOX_GAVE_UP: 'The provider could not be reached after several attempts.',
+  ...providerErrorMessages,
+};
+
+export const ERROR_CODES = Object.keys(ALL_ERRORS).sort();

@@ -1,0 +1,161 @@
+import { useState, type FormEvent } from 'react';
+import { useQuery } from '@apollo/client/react';
+import { ActionIcon, Alert, Button, Checkbox, Code, CopyButton, Group, Modal, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { IconAlertCircle, IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
+import { graphql } from '../../gql';
+import type { ApiKeyScope } from '../../gql/graphql';
+import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
+import { channelLabel } from '../../shared/ChannelIcon';
+import { useCreateApiKey } from './useCreateApiKey';
+
+export const ApiKeyChannelsQuery = graphql(`
+  query ApiKeyChannels {
+    channels {
+      id
+      name
+      type
+    }
+  }
+`);
+
+export const API_KEY_SCOPES: readonly { value: ApiKeyScope; label: string; description: string }[] = [
+  { value: 'INGEST', label: 'Ingest', description: 'Deliver inbound messages and delivery statuses' },
+  { value: 'READ', label: 'Read', description: 'Read conversations and customers' },
+  { value: 'WRITE', label: 'Write', description: 'Reply, create threads and tasks' },
+  { value: 'ANALYTICS', label: 'Analytics', description: 'Read reporting data' },
+];
+
+/** The new key's secret, shown once: copy it now, it cannot be retrieved later. */
+function SecretOnce({ secret, name, onDone }: { secret: string; name: string; onDone: () => void }) {
+  return (
+    <Stack gap="sm" data-testid="api-key-secret-box">
+      <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title="Copy the secret now">
+        This is the only time the secret of “{name}” is shown. Store it somewhere safe: it cannot be displayed again.
+      </Alert>
+      <Group gap={6} wrap="nowrap">
+        <Code block style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid="api-key-secret">
+          {secret}
+        </Code>
+        <CopyButton value={secret} timeout={1500}>
+          {({ copied, copy }) => (
+            <Tooltip label={copied ? 'Copied' : 'Copy secret'} withArrow>
+              <ActionIcon variant="light" color={copied ? 'teal' : 'gray'} size="lg" onClick={copy} aria-label="Copy secret">
+                {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
+              </ActionIcon>
+            </Tooltip>
+          )}
+        </CopyButton>
+      </Group>
+      <Group justify="flex-end">
+        <Button onClick={onDone}>I have copied it</Button>
+      </Group>
+    </Stack>
+  );
+}
+
+function CreateApiKeyForm({ onCreated, onCancel }: { onCreated: (secret: string, name: string) => void; onCancel: () => void }) {
+  const [name, setName] = useState('');
+  const [scopes, setScopes] = useState<ApiKeyScope[]>([]);
+  const [channelId, setChannelId] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Partial<Record<'name' | 'scopes' | 'channelId', string>>>({});
+  const [formErrors, setFormErrors] = useState<UserErrorView[]>([]);
+  const [create, { loading }] = useCreateApiKey();
+  const { data } = useQuery(ApiKeyChannelsQuery);
+  const channelOptions = (data?.channels ?? []).map((c) => ({ value: c.id, label: `${c.name} (${channelLabel(c.type)})` }));
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    const local: Partial<Record<'name' | 'scopes' | 'channelId', string>> = {};
+    if (!name.trim()) local.name = 'Name is required.';
+    if (scopes.length === 0) local.scopes = 'Pick at least one scope.';
+    setFieldErrors(local);
+    setFormErrors([]);
+    if (Object.keys(local).length > 0) return;
+    try {
+      const { data: result } = await create({ name: name.trim(), scopes, ...(channelId ? { channelId } : {}) });
+      const errors = toUserErrors(result?.createApiKey?.errors);
+      if (errors.length > 0) {
+        const byField: Partial<Record<'name' | 'scopes' | 'channelId', string>> = {};
+        const general: UserErrorView[] = [];
+        for (const err of errors) {
+          const f = err.field?.replace(/^input\./, '').split('.')[0];
+          if (f === 'name' || f === 'scopes' || f === 'channelId') byField[f] ??= err.message;
+          else general.push(err);
+        }
+        setFieldErrors(byField);
+        setFormErrors(general);
+        return;
+      }
+      const secret = result?.createApiKey?.secret;
+      if (secret) onCreated(secret, name.trim());
+      else onCancel();
+    } catch (err) {
+      setFormErrors([{ code: 'NETWORK', message: (err as Error).message }]);
+    }
+  };
+
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label="New API key">
+      <Stack gap="sm">
+        {formErrors.map((err) => (
+          <Alert key={err.code + err.message} color="red" variant="light" icon={<IconAlertCircle size={18} />} data-testid="api-key-form-error">
+            {err.message}
+          </Alert>
+        ))}
+        <TextInput label="Name" withAsterisk value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldErrors.name} data-autofocus autoComplete="off" />
+        <Checkbox.Group label="Scopes" withAsterisk value={scopes} onChange={(v) => setScopes(v as ApiKeyScope[])} error={fieldErrors.scopes}>
+          <Stack gap={6} mt={6}>
+            {API_KEY_SCOPES.map((s) => (
+              <Checkbox key={s.value} value={s.value} label={s.label} description={s.description} />
+            ))}
+          </Stack>
+        </Checkbox.Group>
+        <Select
+          label="Channel"
+          description="Optional: limit the key to one channel"
+          placeholder="All channels"
+          data={channelOptions}
+          value={channelId}
+          onChange={setChannelId}
+          clearable
+          error={fieldErrors.channelId}
+          comboboxProps={{ withinPortal: true }}
+        />
+        <Group justify="flex-end" gap="xs">
+          <Button variant="default" onClick={onCancel} disabled={loading}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={loading}>
+            Create key
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+/** Create an API key (name, scopes, optional channel); the secret is shown once afterwards. */
+export function CreateApiKeyModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
+  const [created, setCreated] = useState<{ secret: string; name: string } | null>(null);
+  const close = () => {
+    // Forget the secret as soon as the dialog closes.
+    setCreated(null);
+    onClose();
+  };
+  return (
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={created ? 'API key created' : 'New API key'}
+      size="lg"
+      closeOnClickOutside={!created}
+    >
+      {opened &&
+        (created ? (
+          <SecretOnce secret={created.secret} name={created.name} onDone={close} />
+        ) : (
+          <CreateApiKeyForm onCreated={(secret, name) => setCreated({ secret, name })} onCancel={close} />
+        ))}
+    </Modal>
+  );
+}

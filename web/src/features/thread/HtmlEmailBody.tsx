@@ -1,0 +1,35 @@
+import { useMemo, useState } from 'react';
+import { Box, Button } from '@mantine/core';
+import { IconDots } from '@tabler/icons-react';
+import { splitEmailHtml } from '../../shared/emailHtml';
+import classes from './HtmlEmailBody.module.css';
+
+/**
+ * An e-mail's HTML (`Message.contentHtml`), sanitised again here with DOMPurify. Links open in a
+ * new tab (rel="noopener noreferrer"); the quoted history is collapsed behind "Show quoted text".
+ */
+export function HtmlEmailBody({ html }: { html: string }) {
+  const { body, quoted } = useMemo(() => splitEmailHtml(html), [html]);
+  const [showQuoted, setShowQuoted] = useState(false);
+  return (
+    <Box className={classes.html} data-testid="message-html">
+      <div dangerouslySetInnerHTML={{ __html: body }} />
+      {quoted && (
+        <>
+          <Button
+            variant="subtle"
+            color="gray"
+            size="compact-xs"
+            mt={4}
+            leftSection={<IconDots size={12} />}
+            aria-expanded={showQuoted}
+            onClick={() => setShowQuoted((v) => !v)}
+          >
+            {showQuoted ? 'Hide quoted text' : 'Show quoted text'}
+          </Button>
+          {showQuoted && <div className={classes.quoted} data-testid="message-quoted" dangerouslySetInnerHTML={{ __html: quoted }} />}
+        </>
+      )}
+    </Box>
+  );
+}
