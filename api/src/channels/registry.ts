@@ -7,13 +7,14 @@ import type { ChannelType } from '../generated/prisma/enums.js';
 import type { ChannelAdapter } from './types.js';
 import { apiAdapter } from './api/adapter.js';
 import { chatwootAdapter } from './chatwoot/adapter.js';
+import { outlookAdapter } from './outlook/adapter.js';
 import { smsAdapter } from './sms/adapter.js';
 import { whatsappAdapter } from './whatsapp/adapter.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyAdapter = ChannelAdapter<any>;
 
-const all: AnyAdapter[] = [whatsappAdapter, smsAdapter, chatwootAdapter, apiAdapter];
+const all: AnyAdapter[] = [whatsappAdapter, outlookAdapter, smsAdapter, chatwootAdapter, apiAdapter];
 
 /** Adapters by channel type. Types absent here (PHONE_CALL, internal types) have no provider. */
 export const adapters: Partial<Record<ChannelType, AnyAdapter>> = Object.fromEntries(all.map((a) => [a.channelType, a]));

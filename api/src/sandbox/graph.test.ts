@@ -109,7 +109,7 @@ async function startHub(channels: () => AdapterChannel<OutlookConfig>[], opts: {
       if (opts.echo === false && url.searchParams.has('validationToken')) return send({ status: 200, body: 'wrong' });
       const auth = await outlookAdapter.webhook!.authenticate(wreq, dir);
       if ('status' in auth) return send(auth);
-      stored.push({ subpath, query: {}, headers: {}, rawBody: wreq.rawBody.toString('utf8'), receivedAt: new Date() });
+      if (auth.channelIds.length > 0) stored.push({ subpath, query: {}, headers: {}, rawBody: wreq.rawBody.toString('utf8'), receivedAt: new Date() });
       send(outlookAdapter.webhook!.acknowledge!);
     });
   });

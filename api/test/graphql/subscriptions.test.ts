@@ -3,7 +3,7 @@
  * of the organization's events, threadId filtering and tenant separation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createChannel, createOrganization, createTestApp, createTestServer, createUser, tokenFor, type TestApp, type TestServer } from '../harness.js';
+import { createChannel, createOrganization, createTestApp, createTestServer, createUser, tokenFor, type TestApp, type TestServer, createApiKeyFor } from '../harness.js';
 import { collect, gid, settle, trackPubSubListeners, wsClient } from './helpers.js';
 
 let app: TestApp;
@@ -22,18 +22,22 @@ beforeAll(async () => {
   tokenB = await tokenFor(app.deps, await createUser(app.deps, orgB.id));
   channelA = gid('Channel', (await createChannel(app.deps, orgA.id, { type: 'API' })).id);
   channelB = gid('Channel', (await createChannel(app.deps, orgB.id, { type: 'API' })).id);
+  // Partner systems feed messages with INGEST keys of their organization.
+  ingestKeys.set(tokenA, await createApiKeyFor(app.deps, orgA.id, ['INGEST']));
+  ingestKeys.set(tokenB, await createApiKeyFor(app.deps, orgB.id, ['INGEST']));
 });
 afterAll(async () => {
   await server?.close();
   await app?.close();
 });
 
+const ingestKeys = new Map<string, string>();
 let seq = 0;
 async function ingest(token: string, channelId: string, content: string, email = `klant-${++seq}@example.test`) {
   const res = await server.gql(
     `mutation($i: IngestMessageInput!){ ingestMessage(input:$i){ created message { id } thread { id } errors { code } } }`,
     { i: { channelId, externalMessageId: `sub-${++seq}-${Date.now()}`, customer: { email, name: 'Klant' }, content, occurredAt: app.clock.now().toISOString() } },
-    token,
+    ingestKeys.get(token),
   );
   expect(res.data.ingestMessage.errors).toEqual([]);
   return res.data.ingestMessage as { message: { id: string }; thread: { id: string } };

@@ -39,12 +39,16 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const postWebhook = (body: Buffer) =>
-  fetch(`${server.url}/webhooks/whatsapp`, {
+/** Posts a signed webhook, then runs the processing it queued. */
+const postWebhook = async (body: Buffer) => {
+  const res = await fetch(`${server.url}/webhooks/whatsapp`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(body, whatsappDemoChannel.appSecret) },
     body,
   });
+  await app.deps.jobs.settle();
+  return res;
+};
 
 const REPLY = `mutation($i: PostMessageInput!){ postMessage(input:$i){
   message { id type content deliveryStatus externalMessageId metadata }
@@ -62,7 +66,8 @@ async function inboundNow(content = 'Hallo, ik heb een vraag') {
   const waId = `3161000${String(++n).padStart(4, '0')}`;
   const { thread } = await ingestInbound(app.deps, channel, {
     externalMessageId: `wamid.test-in-${n}-${Date.now()}`,
-    customer: { waId, name: `Klant ${n}` },
+    customer: { name: `Klant ${n}`, identities: [{ kind: 'WHATSAPP_ID', value: waId }] },
+    conversationKey: waId,
     content,
     occurredAt: app.clock.now(),
     attachments: [],

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runOutboxOnce } from '../../src/jobs/outbox.js';
+import { JOB } from '../../src/jobs/names.js';
+import { runOutboxSweep } from '../../src/jobs/outbox.js';
+import { deliverMessage } from '../../src/modules/message/message.service.js';
 import { startFakeWhatsAppCloud } from '../../src/sandbox/whatsapp.js';
 import { createOrganization, createTestApp, createWhatsAppChannel, testDatabaseKind, type TestApp } from '../harness.js';
 
@@ -14,9 +16,9 @@ afterAll(async () => {
   await cloud?.close();
 });
 
-/** A reply as postMessage leaves it when the process stops between commit and send. */
-async function strandedReply(channelId: string, organizationId: string, threadId: string, content: string) {
-  return app.deps.db.prisma.message.create({
+/** A reply as postMessage leaves it when the process stops between commit and send (and its job was lost). */
+async function strandedReply(t: TestApp, channelId: string, organizationId: string, threadId: string, content: string) {
+  return t.deps.db.prisma.message.create({
     data: {
       organizationId,
       threadId,
@@ -25,56 +27,80 @@ async function strandedReply(channelId: string, organizationId: string, threadId
       content,
       deliveryStatus: 'PENDING',
       recipient: { name: 'Joost', address: '31612345678' },
-      createdAt: new Date(app.clock.now().getTime() - 60_000),
+      createdAt: new Date(t.clock.now().getTime() - 120_000),
     },
   });
 }
 
-describe(`outbox worker (${testDatabaseKind})`, () => {
-  it('delivers a reply stranded as PENDING exactly once, even with two workers racing', async () => {
+describe(`outbox on the job queue (${testDatabaseKind})`, () => {
+  it('a stranded reply is found by the sweep and delivered exactly once, even with two workers racing', async () => {
     const org = await createOrganization(app.deps);
     const channel = await createWhatsAppChannel(app.deps, org.id, { externalId: `106540352242922-${org.id}`, configuration: { accessToken: 'outbox-token' } });
     const thread = await app.deps.db.prisma.thread.create({ data: { organizationId: org.id, channelId: channel.id, subject: 'Laadpaal' } });
-    const stranded = await strandedReply(channel.id, org.id, thread.id, 'Stranded reply');
-    const fresh = await app.deps.db.prisma.message.create({
-      data: { organizationId: org.id, threadId: thread.id, channelId: channel.id, type: 'OUTGOING', content: 'Just posted', deliveryStatus: 'PENDING', recipient: { address: '31612345678' }, createdAt: app.clock.now() },
-    });
+    const stranded = await strandedReply(app, channel.id, org.id, thread.id, 'Stranded reply');
     const before = cloud.requests.length;
 
-    const [a, b] = await Promise.all([runOutboxOnce(app.deps), runOutboxOnce(app.deps)]);
+    await runOutboxSweep(app.deps);
+    expect(await app.deps.db.prisma.job.count({ where: { queue: JOB.outboxDeliver, singletonKey: `outbox:${stranded.id}` } })).toBe(1);
+    // Two workers (the job and an inline attempt) race for the same message.
+    const [a, b] = await Promise.all([deliverMessage(app.deps, stranded.id), deliverMessage(app.deps, stranded.id)]);
+    await app.deps.jobs.settle();
 
-    expect(a + b).toBe(1);
-    const sent = cloud.requests.slice(before);
+    expect([a.pending, b.pending].filter(Boolean).length).toBeLessThanOrEqual(1);
+    const sent = cloud.requests.slice(before).filter((r) => r.method === 'POST');
     expect(sent).toHaveLength(1);
     expect((sent[0]!.body as { text: { body: string }; to: string }).text.body).toBe('Stranded reply');
-    expect((sent[0]!.body as { to: string }).to).toBe('31612345678');
-    const after = await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: stranded.id } });
+    const after = await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: stranded.id }, include: { deliveries: true } });
     expect(after.deliveryStatus).toBe('SENT');
     expect(after.externalMessageId).toMatch(/^wamid\./);
-    // A reply still inside its own send window is left to postMessage.
-    expect((await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: fresh.id } })).deliveryStatus).toBe('PENDING');
-    // Nothing left to do: a second pass sends nothing.
-    expect(await runOutboxOnce(app.deps)).toBe(0);
-    expect(cloud.requests.length - before).toBe(1);
-    await app.deps.db.prisma.message.delete({ where: { id: fresh.id } }); // keep the next test independent
+    expect(after.deliveries.map((d) => d.status)).toEqual(['SUCCEEDED']);
+    // Nothing left: another sweep queues nothing and sends nothing.
+    await runOutboxSweep(app.deps);
+    await app.deps.jobs.settle();
+    expect(cloud.requests.slice(before).filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
-  it('backs off between attempts and gives up after maxAttempts, marking the reply FAILED', async () => {
-    const org = await createOrganization(app.deps);
-    const channel = await createWhatsAppChannel(app.deps, org.id, { externalId: `gone-${org.id}`, configuration: { accessToken: 'outbox-token' } });
-    const thread = await app.deps.db.prisma.thread.create({ data: { organizationId: org.id, channelId: channel.id, subject: 'Retry' } });
-    const msg = await strandedReply(channel.id, org.id, thread.id, 'Never recorded');
-    // Simulate crashes during delivery: claim, then put the row back to PENDING as if the send never completed.
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      await app.deps.db.prisma.message.update({ where: { id: msg.id }, data: { deliveryStatus: 'PENDING', externalMessageId: null } });
-      expect(await runOutboxOnce(app.deps, { maxAttempts: 2 })).toBe(1);
-      await app.deps.db.prisma.message.update({ where: { id: msg.id }, data: { deliveryStatus: 'PENDING', externalMessageId: null } });
-      expect(await runOutboxOnce(app.deps, { maxAttempts: 2 })).toBe(0); // backing off
-      app.clock.advance(30_000 * 2 ** (attempt - 1) + 1);
+  it('an unreachable provider: retried with backoff, then FAILED with OUTBOX_GAVE_UP, every attempt logged', async () => {
+    const down = await createTestApp({ WHATSAPP_GRAPH_BASE_URL: 'http://127.0.0.1:1/v21.0' });
+    try {
+      const org = await createOrganization(down.deps);
+      const channel = await createWhatsAppChannel(down.deps, org.id, { externalId: `down-${org.id}` });
+      const thread = await down.deps.db.prisma.thread.create({ data: { organizationId: org.id, channelId: channel.id, subject: 'Retry' } });
+      const msg = await strandedReply(down, channel.id, org.id, thread.id, 'Never delivered');
+      await down.deps.jobs.add(down.deps.db.prisma, JOB.outboxDeliver, { messageId: msg.id }, { maxAttempts: 3 });
+
+      await down.deps.jobs.settle();
+      expect((await down.deps.db.prisma.message.findUniqueOrThrow({ where: { id: msg.id } })).deliveryStatus).toBe('PENDING');
+      const job = await down.deps.db.prisma.job.findFirstOrThrow({ where: { payload: { path: ['messageId'], equals: msg.id } } });
+      expect(job.status).toBe('QUEUED');
+      expect(job.runAt.getTime()).toBeGreaterThan(down.clock.now().getTime()); // backing off, not hammering
+
+      for (let i = 0; i < 2; i++) {
+        down.clock.advance(3_600_000);
+        await down.deps.jobs.settle();
+      }
+      const row = await down.deps.db.prisma.message.findUniqueOrThrow({ where: { id: msg.id }, include: { deliveries: { orderBy: { attempt: 'asc' } } } });
+      expect(row.deliveryStatus).toBe('FAILED');
+      expect((row.metadata as { error: { code: string } }).error.code).toBe('OUTBOX_GAVE_UP');
+      expect(row.deliveries.map((d) => [d.attempt, d.status])).toEqual([[1, 'FAILED'], [2, 'FAILED'], [3, 'FAILED']]);
+    } finally {
+      await down.close();
     }
-    expect(await runOutboxOnce(app.deps, { maxAttempts: 2 })).toBe(0);
-    const row = await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: msg.id } });
-    expect(row.deliveryStatus).toBe('FAILED');
-    expect((row.metadata as { error: { code: string } }).error.code).toBe('OUTBOX_GAVE_UP');
+  });
+
+  it('a job claimed by a worker that died (kill -9) is taken over once its lease ran out', async () => {
+    const org = await createOrganization(app.deps);
+    const channel = await createWhatsAppChannel(app.deps, org.id, { externalId: `lease-${org.id}`, configuration: { accessToken: 'outbox-token' } });
+    const thread = await app.deps.db.prisma.thread.create({ data: { organizationId: org.id, channelId: channel.id, subject: 'Lease' } });
+    const msg = await strandedReply(app, channel.id, org.id, thread.id, 'After the crash');
+    const jobId = (await app.deps.jobs.add(app.deps.db.prisma, JOB.outboxDeliver, { messageId: msg.id }))!;
+    // The dead worker had claimed it: ACTIVE with a lease 2 minutes ahead.
+    await app.deps.db.prisma.job.update({ where: { id: jobId }, data: { status: 'ACTIVE', attempts: 1, lockedUntil: new Date(app.clock.now().getTime() + 120_000) } });
+    await app.deps.jobs.drain();
+    expect((await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: msg.id } })).deliveryStatus).toBe('PENDING');
+    app.clock.advance(121_000);
+    await app.deps.jobs.drain();
+    expect((await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: msg.id } })).deliveryStatus).toBe('SENT');
+    expect((await app.deps.db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).status).toBe('COMPLETED');
   });
 });

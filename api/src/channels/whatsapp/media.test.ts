@@ -2,11 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { whatsappDemoChannel } from '../../../test/fakes/fixtures.js';
 import { startFakeWhatsAppCloud, TINY_PDF, TINY_PNG, type FakeWhatsAppCloud } from '../../sandbox/whatsapp.js';
 import { CHANNEL_MEDIA_UNAVAILABLE, ChannelMediaError, type FetchedMedia } from '../types.js';
-import { whatsappAdapter, type WhatsAppChannelConfig } from './adapter.js';
+import { type WhatsAppChannelConfig } from './adapter.js';
 import { fetchWhatsAppMedia, isAllowedMediaUrl } from './media.js';
 
 let fake: FakeWhatsAppCloud;
-let config: WhatsAppChannelConfig;
+let config: WhatsAppChannelConfig & { graphBaseUrl: string };
 
 beforeAll(async () => {
   fake = await startFakeWhatsAppCloud();
@@ -39,7 +39,7 @@ async function mediaError(p: Promise<unknown>): Promise<ChannelMediaError> {
 
 describe('whatsappAdapter.fetchMedia', () => {
   it('looks the media id up, then downloads the URL Graph returned, both with the bearer token', async () => {
-    const media = await whatsappAdapter.fetchMedia!(config, '1402765830391278');
+    const media = await fetchWhatsAppMedia(config, '1402765830391278');
     expect(media.mimeType).toBe('image/png');
     expect(await bytesOf(media)).toEqual(TINY_PNG);
     expect(media.contentLength).toBe(TINY_PNG.length);
@@ -65,7 +65,7 @@ describe('whatsappAdapter.fetchMedia', () => {
   });
 
   it('a wrong access token → Graph 190 → CHANNEL_MEDIA_UNAVAILABLE; no download attempted', async () => {
-    const err = await mediaError(whatsappAdapter.fetchMedia!({ ...config, accessToken: 'wrong-token' }, '1402765830391278'));
+    const err = await mediaError(fetchWhatsAppMedia({ ...config, accessToken: 'wrong-token' }, '1402765830391278'));
     expect(err.message).toContain('190');
     expect(err.message).not.toContain('wrong-token');
     expect(fake.requests).toHaveLength(1);
@@ -85,7 +85,7 @@ describe('whatsappAdapter.fetchMedia', () => {
   });
 
   it('an unknown media id → Graph code 100 subcode 33 → CHANNEL_MEDIA_UNAVAILABLE with the provider error', async () => {
-    const err = await mediaError(whatsappAdapter.fetchMedia!(config, '999999'));
+    const err = await mediaError(fetchWhatsAppMedia(config, '999999'));
     expect(err.message).toMatch(/WhatsApp API error 100: Unsupported get request/);
     expect(err.providerError).toMatchObject({ code: 100, error_subcode: 33 });
   });

@@ -46,7 +46,7 @@ const fixtureExpectations: Record<string, (parsed: ParsedWhatsAppWebhook) => voi
     const m = onlyMessage(p);
     expect(m).toEqual({
       externalMessageId: 'wamid.HBgLMzE2MTIzNDU2NzgVAgASGBQzQUI3RjlDMEU1RDQ4QTExQjJDOAA=',
-      customer: { name: 'Joost de Vries', waId: '31612345678', phone: '+31612345678' },
+      customer: { name: 'Joost de Vries', identities: [{ kind: 'WHATSAPP_ID', value: '31612345678' }], phone: '+31612345678' },
       content:
         'Goedemiddag, mijn laadpaal werkt niet sinds de installatie van gisteren. Het lampje knippert rood. Ordernummer CC-2026-10482.',
       attachments: [],
@@ -61,12 +61,12 @@ const fixtureExpectations: Record<string, (parsed: ParsedWhatsAppWebhook) => voi
     expect(p.events).toHaveLength(2);
     const [a, b] = p.events.map((e) => (e as Extract<WhatsAppWebhookEvent, { kind: 'message' }>).inbound);
     expect(p.events.every((e) => e.kind === 'message' && e.phoneNumberId === PHONE_NUMBER_ID)).toBe(true);
-    expect(a!.customer).toEqual({ name: 'Pieter Jansen', waId: '31622223333', phone: '+31622223333' });
+    expect(a!.customer).toEqual({ name: 'Pieter Jansen', identities: [{ kind: 'WHATSAPP_ID', value: '31622223333' }], phone: '+31622223333' });
     expect(a!.conversationKey).toBe('31622223333');
     expect(a!.content).toBe('Kan de monteur donderdag ook na 16:00 komen?');
     expect(a!.externalMessageId).toBe('wamid.HBgLMzE2MjIyMjMzMzMVAgASGBQ1RjhBMTBCMkMzRDRFNUY2MDcwOAA=');
     expect(a!.occurredAt.toISOString()).toBe('2026-11-22T10:23:20.000Z');
-    expect(b!.customer).toEqual({ name: 'Fatima El Amrani', waId: '31644445555', phone: '+31644445555' });
+    expect(b!.customer).toEqual({ name: 'Fatima El Amrani', identities: [{ kind: 'WHATSAPP_ID', value: '31644445555' }], phone: '+31644445555' });
     expect(b!.conversationKey).toBe('31644445555');
     expect(b!.content).toBe('Ik heb twee keer betaald voor dezelfde bestelling, graag terugbetaling.');
     expect(b!.externalMessageId).toBe('wamid.HBgLMzE2NDQ0NDU1NTUVAgASGBQ2QTdCOEM5RDBFMUYyMzQ1NjcwOQA=');
@@ -110,7 +110,7 @@ const fixtureExpectations: Record<string, (parsed: ParsedWhatsAppWebhook) => voi
 
   'interactive-button-reply.json': (p) => {
     const m = onlyMessage(p);
-    expect(m.customer).toEqual({ name: 'Sanne Bakker', waId: '31687654321', phone: '+31687654321' });
+    expect(m.customer).toEqual({ name: 'Sanne Bakker', identities: [{ kind: 'WHATSAPP_ID', value: '31687654321' }], phone: '+31687654321' });
     expect(m.content).toBe('Dinsdag 09:00');
     expect(m.inReplyToExternalId).toBe('wamid.HBgLMzE2ODc2NTQzMjEVAgARGBIwMUE4QkM3RDZFNUY0MzIxMEQA');
     expect(m.metadata).toMatchObject({
@@ -187,7 +187,7 @@ const fixtureExpectations: Record<string, (parsed: ParsedWhatsAppWebhook) => voi
 
   'unicode-escaped-it.json': (p) => {
     const m = onlyMessage(p);
-    expect(m.customer).toEqual({ name: 'Niccolò Ferrari', waId: '393471234567', phone: '+393471234567' });
+    expect(m.customer).toEqual({ name: 'Niccolò Ferrari', identities: [{ kind: 'WHATSAPP_ID', value: '393471234567' }], phone: '+393471234567' });
     expect(m.conversationKey).toBe('393471234567');
     expect(m.content).toBe(
       'Buongiorno, vorrei la fattura con partita IVA 01114601006 e PEC ferrari.srl@pec.it — è possibile? Sito: https://www.ferrari-impianti.it @ 100%',
@@ -344,7 +344,7 @@ describe('parseWhatsAppWebhook message types', () => {
         }),
       ),
     );
-    expect(m.customer).toEqual({ name: 'Giulia', waBsuid: 'IT.1502576394655843' });
+    expect(m.customer).toEqual({ name: 'Giulia', identities: [{ kind: 'WHATSAPP_BSUID', value: 'IT.1502576394655843' }] });
     expect(m.conversationKey).toBe('IT.1502576394655843');
     expect(m.metadata.username).toBe('@giulia');
   });
@@ -358,7 +358,7 @@ describe('parseWhatsAppWebhook message types', () => {
         }),
       ),
     );
-    expect(m.customer).toEqual({ name: 'Joost', waId: '31612345678', waBsuid: 'NL.123', phone: '+31612345678' });
+    expect(m.customer).toEqual({ name: 'Joost', identities: [{ kind: 'WHATSAPP_ID', value: '31612345678' }, { kind: 'WHATSAPP_BSUID', value: 'NL.123' }], phone: '+31612345678' });
   });
 
   it('a message whose sender has no contacts[] entry has no name', () => {
@@ -367,7 +367,7 @@ describe('parseWhatsAppWebhook message types', () => {
         webhook({ contacts: [contact], messages: [{ from: '31600000000', id: 'wamid.Y', timestamp: '1795341800', type: 'text', text: { body: 'x' } }] }),
       ),
     );
-    expect(m.customer).toEqual({ waId: '31600000000', phone: '+31600000000' });
+    expect(m.customer).toEqual({ identities: [{ kind: 'WHATSAPP_ID', value: '31600000000' }], phone: '+31600000000' });
   });
 
   it('flattens several entries and changes in order, messages and statuses', () => {

@@ -11,7 +11,7 @@ import { whatsappAdapter, type WhatsAppChannelConfig } from './adapter.js';
 import { sendWhatsAppText } from './send.js';
 
 let fake: FakeWhatsAppCloud;
-let config: WhatsAppChannelConfig;
+let config: WhatsAppChannelConfig & { graphBaseUrl: string };
 
 beforeAll(async () => {
   fake = await startFakeWhatsAppCloud();
@@ -41,7 +41,7 @@ describe('whatsappAdapter', () => {
   });
 
   it('POSTs a text message in the Cloud API format and returns the wamid', async () => {
-    const result = await whatsappAdapter.send(config, {
+    const result = await sendWhatsAppText(config, {
       to: '31612345678',
       content: 'Goedemiddag Joost, de monteur komt dinsdag om 09:00.',
       replyToExternalId: 'wamid.HBgLMzE2MTIzNDU2NzgVAgASGBQzQUI3RjlDMEU1RDQ4QTExQjJDOAA=',
@@ -72,21 +72,21 @@ describe('whatsappAdapter', () => {
   });
 
   it('omits context when not replying, and every send gets a fresh wamid', async () => {
-    const a = await whatsappAdapter.send(config, { to: '31612345678', content: 'Eén' });
-    const b = await whatsappAdapter.send(config, { to: '31612345678', content: 'Twee' });
+    const a = await sendWhatsAppText(config, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'Eén' });
+    const b = await sendWhatsAppText(config, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'Twee' });
     expect(a.externalMessageId).not.toBe(b.externalMessageId);
     expect(fake.requests.map((r) => (r.body as Record<string, unknown>).context)).toEqual([undefined, undefined]);
     expect(Object.keys(fake.requests[0]!.body as object)).not.toContain('context');
   });
 
   it('accepts a base URL with a trailing slash', async () => {
-    await whatsappAdapter.send({ ...config, graphBaseUrl: `${fake.baseUrl}/` }, { to: '31612345678', content: 'x' });
+    await sendWhatsAppText({ ...config, graphBaseUrl: `${fake.baseUrl}/` }, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'x' });
     expect(fake.requests[0]!.path).toBe('/v21.0/106540352242922/messages');
   });
 
   it('maps Graph error 131047 to WHATSAPP_WINDOW_CLOSED', async () => {
     fake.failNext(GRAPH_ERROR_REENGAGEMENT);
-    const err = await sendError(whatsappAdapter.send(config, { to: '31612345678', content: 'Nog een vraag?' }));
+    const err = await sendError(sendWhatsAppText(config, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'Nog een vraag?' }));
     expect(err.code).toBe('WHATSAPP_WINDOW_CLOSED');
     expect(err.message).toContain('131047');
     expect(err.message).toContain('Re-engagement message');
@@ -96,7 +96,7 @@ describe('whatsappAdapter', () => {
 
   it('maps any other Graph error to CHANNEL_SEND_FAILED with Meta’s message', async () => {
     fake.failNext(GRAPH_ERROR_RECIPIENT_NOT_ALLOWED);
-    const err = await sendError(whatsappAdapter.send(config, { to: '31612345678', content: 'Hallo' }));
+    const err = await sendError(sendWhatsAppText(config, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'Hallo' }));
     expect(err.code).toBe('CHANNEL_SEND_FAILED');
     expect(err.message).toContain('Recipient phone number not in allowed list');
     expect(err.providerError).toMatchObject({ code: 131030 });
@@ -104,48 +104,48 @@ describe('whatsappAdapter', () => {
 
   it('a 5xx Graph error is CHANNEL_SEND_FAILED too', async () => {
     fake.failNext({ httpStatus: 500, code: 131000, message: 'Something went wrong', type: 'OAuthException' });
-    const err = await sendError(whatsappAdapter.send(config, { to: '31612345678', content: 'Hallo' }));
+    const err = await sendError(sendWhatsAppText(config, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'Hallo' }));
     expect(err.code).toBe('CHANNEL_SEND_FAILED');
     expect(err.message).toContain('Something went wrong');
   });
 
   it('a wrong access token is rejected by the fake like Meta does', async () => {
-    const err = await sendError(whatsappAdapter.send({ ...config, accessToken: 'expired' }, { to: '31612345678', content: 'x' }));
+    const err = await sendError(sendWhatsAppText({ ...config, accessToken: 'expired' }, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'x' }));
     expect(err.code).toBe('CHANNEL_SEND_FAILED');
     expect(err.message).toContain('Invalid OAuth access token');
     expect(err.providerError).toMatchObject({ code: 190 });
   });
 
   it('an unknown phone number id fails', async () => {
-    const err = await sendError(whatsappAdapter.send({ ...config, phoneNumberId: '999' }, { to: '31612345678', content: 'x' }));
+    const err = await sendError(sendWhatsAppText({ ...config, phoneNumberId: '999' }, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'x' }));
     expect(err.code).toBe('CHANNEL_SEND_FAILED');
     expect(err.message).toContain("Object with ID '999' does not exist");
   });
 
   it('times out with CHANNEL_SEND_FAILED', async () => {
     fake.delayNext(1_000);
-    const err = await sendError(sendWhatsAppText(config, { to: '31612345678', content: 'x' }, { timeoutMs: 50 }));
+    const err = await sendError(sendWhatsAppText(config, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'x' }, { timeoutMs: 50 }));
     expect(err.code).toBe('CHANNEL_SEND_FAILED');
     expect(err.message).toContain('timed out after 50 ms');
   });
 
   it('an unreachable server fails with CHANNEL_SEND_FAILED', async () => {
-    const err = await sendError(whatsappAdapter.send({ ...config, graphBaseUrl: 'http://127.0.0.1:1/v21.0' }, { to: '31612345678', content: 'x' }));
+    const err = await sendError(sendWhatsAppText({ ...config, graphBaseUrl: 'http://127.0.0.1:1/v21.0' }, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'x' }));
     expect(err.code).toBe('CHANNEL_SEND_FAILED');
   });
 
   it('rejects empty and over-long text without calling Meta', async () => {
-    expect((await sendError(whatsappAdapter.send(config, { to: '31612345678', content: '  ' }))).code).toBe('CHANNEL_SEND_FAILED');
-    expect((await sendError(whatsappAdapter.send(config, { to: '31612345678', content: 'a'.repeat(4097) }))).message).toContain('4096');
+    expect((await sendError(sendWhatsAppText(config, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: '  ' }))).code).toBe('CHANNEL_SEND_FAILED');
+    expect((await sendError(sendWhatsAppText(config, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'a'.repeat(4097) }))).message).toContain('4096');
     expect(fake.requests).toHaveLength(0);
     // 4096 is still fine
-    await whatsappAdapter.send(config, { to: '31612345678', content: 'a'.repeat(4096) });
+    await sendWhatsAppText(config, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'a'.repeat(4096) });
     expect(fake.requests).toHaveLength(1);
   });
 
   it('a 200 without messages[0].id is CHANNEL_SEND_FAILED', async () => {
     const fetchStub = (async () => new Response(JSON.stringify({ messaging_product: 'whatsapp', messages: [] }), { status: 200 })) as typeof fetch;
-    const err = await sendError(sendWhatsAppText(config, { to: '31612345678', content: 'x' }, { fetch: fetchStub }));
+    const err = await sendError(sendWhatsAppText(config, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'x' }, { fetch: fetchStub }));
     expect(err.code).toBe('CHANNEL_SEND_FAILED');
     expect(err.message).toContain('unexpected body');
   });
