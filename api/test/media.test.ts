@@ -52,6 +52,7 @@ beforeAll(async () => {
     body,
   });
   expect(res.status).toBe(200);
+  await app.deps.jobs.settle(); // processed from the queue after the acknowledgement
   const row = await app.deps.db.prisma.message.findFirstOrThrow({ where: { externalMessageId: FIXTURE_MSG.id } });
   messageId = row.id;
   threadGid = gid('Thread', row.threadId);

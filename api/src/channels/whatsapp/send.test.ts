@@ -42,6 +42,8 @@ describe('whatsappAdapter', () => {
 
   it('POSTs a text message in the Cloud API format and returns the wamid', async () => {
     const result = await sendWhatsAppText(config, {
+      messageId: 'msg-1',
+      conversationKey: '31612345678',
       to: '31612345678',
       content: 'Goedemiddag Joost, de monteur komt dinsdag om 09:00.',
       replyToExternalId: 'wamid.HBgLMzE2MTIzNDU2NzgVAgASGBQzQUI3RjlDMEU1RDQ4QTExQjJDOAA=',

@@ -37,7 +37,7 @@ beforeAll(async () => {
   db = await createDatabase({});
   await migrate(db.sql);
   const secrets = new SecretBox(config.appSecretKey);
-  deps = { config, db, clock: new FakeClock(new Date('2026-11-22T12:00:00Z')), pubsub: createHubPubSub(), secrets, logger } as AppDeps;
+  deps = { config, db, clock: new FakeClock(new Date('2026-11-22T12:00:00Z')), pubsub: createHubPubSub(), secrets, logger } as unknown as AppDeps;
   deps.jobs = new JobQueue(deps, { handlers: jobHandlers });
 
   const org = await db.prisma.organization.create({ data: { slug: 'chargecars', name: 'ChargeCars' } });
