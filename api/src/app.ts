@@ -9,7 +9,7 @@ import { migrate } from './db/migrate.js';
 import type { AppDeps } from './shared/app.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { SecretBox } from './shared/crypto.js';
-import { logger } from './shared/logger.js';
+import { createLogger } from './shared/logger.js';
 import { createHubPubSub } from './shared/pubsub.js';
 import { jobHandlers, jobSchedules } from './jobs/handlers.js';
 import { JobQueue } from './jobs/queue.js';
@@ -23,6 +23,7 @@ export interface CreateAppOptions {
 
 export async function createApp(opts: CreateAppOptions = {}): Promise<AppDeps & { close(): Promise<void> }> {
   const config = opts.config ?? loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
   if (!config.APP_SECRET_KEY) logger.warn('APP_SECRET_KEY is not set: channel secrets are encrypted with the DEVELOPMENT key. Never do this in production.');
   if (!config.JWT_SECRET) logger.warn('JWT_SECRET is not set: session tokens are signed with the DEVELOPMENT secret. Never do this in production.');
   const db = await createDatabase({

@@ -48,3 +48,6 @@ export function tenantClient(prisma: PrismaClient, organizationId: string) {
 }
 
 export type TenantDb = ReturnType<typeof tenantClient>;
+
+/** The client inside `TenantDb.$transaction(async (tx) => …)`: still tenant-scoped. */
+export type Tx = Parameters<Parameters<TenantDb['$transaction']>[0]>[0];

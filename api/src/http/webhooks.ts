@@ -10,13 +10,13 @@
  *   3. the delivery is stored once per channel (InboundEvent, deduplicated by
  *      the adapter's key) together with its processing job, in one
  *      transaction, and the adapter's acknowledgement is sent. Processing runs
- *      from the job queue (modules/conversation/inbound.service.ts).
+ *      from the job queue (modules/thread/inbound.service.ts).
  * A failure to store answers 500 so the provider redelivers.
  */
 import express, { type Request, type Response } from 'express';
 import { adaptersByProvider } from '../channels/registry.js';
 import type { WebhookRequest, WebhookResponse } from '../channels/types.js';
-import { storeDelivery } from '../modules/conversation/inbound.service.js';
+import { storeDelivery } from '../modules/thread/inbound.service.js';
 import { channelDirectory } from '../modules/channel/channel.directory.js';
 import type { AppDeps } from '../shared/app.js';
 

@@ -5,7 +5,7 @@ import { adapterIO } from '../channels/io.js';
 import { adapterFor } from '../channels/registry.js';
 import type { ChannelAdapter } from '../channels/types.js';
 import { toAdapterChannel } from '../modules/channel/channel.directory.js';
-import { applyChannelEvents, processInboundEvent } from '../modules/conversation/inbound.service.js';
+import { applyChannelEvents, processInboundEvent } from '../modules/thread/inbound.service.js';
 import type { AppDeps } from '../shared/app.js';
 import { JOB } from './names.js';
 import { runOutboxDelivery, runOutboxSweep } from './outbox.js';

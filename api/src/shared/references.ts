@@ -3,7 +3,7 @@
  * transaction is tenant-scoped, so another organization's id is "not found").
  * Throws DomainError NOT_FOUND with the input field, e.g. "input.assigneeId".
  */
-import type { Tx } from '../modules/audit/audit.service.js';
+import type { Tx } from '../db/tenant.js';
 import { notFound } from './errors.js';
 
 export interface References {

@@ -3,7 +3,7 @@
  * any query, connection, node lookup, mutation or subscription.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestInbound } from '../../src/modules/conversation/ingest.service.js';
+import { ingestInbound } from '../../src/modules/thread/ingest.service.js';
 import { createChannel, createOrganization, createTestApp, createTestServer, createUser, tokenFor, type TestApp, type TestServer } from '../harness.js';
 import { collect, gid, missingUuid, rowCounts, settle, trackPubSubListeners, wsClient } from './helpers.js';
 

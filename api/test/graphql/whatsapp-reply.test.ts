@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signWhatsAppBody } from '../../src/channels/whatsapp/signature.js';
-import { ingestInbound } from '../../src/modules/conversation/ingest.service.js';
+import { ingestInbound } from '../../src/modules/thread/ingest.service.js';
 import { fixtureWithWamid, loadWhatsAppFixture, whatsappDemoChannel } from '../fakes/fixtures.js';
 import { GRAPH_ERROR_REENGAGEMENT, startFakeWhatsAppCloud, type FakeWhatsAppCloud } from '../../src/sandbox/whatsapp.js';
 import { createChannel, createOrganization, createTestApp, createTestServer, createUser, createWhatsAppChannel, type TestApp, type TestServer } from '../harness.js';

@@ -4,9 +4,7 @@
  */
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { HubContext } from '../../shared/context.js';
-import type { TenantDb } from '../../db/tenant.js';
-
-type Tx = Parameters<Parameters<TenantDb['$transaction']>[0]>[0];
+import type { TenantDb, Tx } from '../../db/tenant.js';
 
 export interface AuditEntry {
   /** Dotted verb, e.g. "thread.update", "message.post". */
@@ -52,4 +50,3 @@ export function diff<T extends Record<string, unknown>>(before: T, after: T): { 
   return { before: b, after: a };
 }
 
-export type { Tx };

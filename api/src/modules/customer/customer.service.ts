@@ -10,7 +10,8 @@ import type { AppDeps } from '../../shared/app.js';
 import { systemContext, type HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { withoutUndefined } from '../../shared/objects.js';
-import { writeAudit, diff, type Tx } from '../audit/audit.service.js';
+import { writeAudit, diff } from '../audit/audit.service.js';
+import type { Tx } from '../../db/tenant.js';
 import { CreateCustomerInput, UpdateCustomerInput, toE164 } from './customer.validation.js';
 
 /** Identity kinds that are only unique within one channel (a Chatwoot account's contact ids, a partner's ids). */

@@ -6,8 +6,8 @@ import { UserError, decodeId, decodeOptionalId, runMutation, type UserErrorShape
 import { DeliveryAttemptStatusEnum, DeliveryStatusEnum, MessageTypeEnum } from '../../schema/enums.js';
 import type { HubContext } from '../../shared/context.js';
 import { UserNode } from '../agent/agent.schema.js';
-import { ingestFromPartner } from '../conversation/ingest.service.js';
-import { ThreadNode } from '../conversation/thread.schema.js';
+import { ingestFromPartner } from '../thread/ingest.service.js';
+import { ThreadNode } from '../thread/thread.schema.js';
 import { mediaUrl } from '../../http/media.js';
 import { logCall, postMessage, retryMessage, updateDeliveryStatusFromPartner } from './message.service.js';
 

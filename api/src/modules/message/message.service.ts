@@ -25,9 +25,10 @@ import { JOB } from '../../jobs/names.js';
 import type { AppDeps } from '../../shared/app.js';
 import { systemContext, type HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
-import { writeAudit, type Tx } from '../audit/audit.service.js';
+import { writeAudit } from '../audit/audit.service.js';
+import type { Tx } from '../../db/tenant.js';
 import { toAdapterChannel } from '../channel/channel.directory.js';
-import { publishThreadUpdated } from '../conversation/thread.service.js';
+import { publishThreadUpdated } from '../thread/thread.service.js';
 import { setIdentityOptOut } from '../customer/customer.service.js';
 import { MESSAGE_ERRORS } from './message.errors.js';
 

@@ -8,8 +8,9 @@ import { NO_MATCH_ID, type HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { withoutUndefined } from '../../shared/objects.js';
 import { assertReferences } from '../../shared/references.js';
-import { writeAudit, diff, type Tx } from '../audit/audit.service.js';
-import { publishThreadUpdated } from '../conversation/thread.service.js';
+import { writeAudit, diff } from '../audit/audit.service.js';
+import type { Tx } from '../../db/tenant.js';
+import { publishThreadUpdated } from '../thread/thread.service.js';
 
 const reminderSettings = z
   .object({

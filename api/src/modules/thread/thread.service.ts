@@ -11,7 +11,8 @@ import { NO_MATCH_ID, systemContext, type HubContext } from '../../shared/contex
 import { DomainError, notFound } from '../../shared/errors.js';
 import { withoutUndefined } from '../../shared/objects.js';
 import { assertReferences } from '../../shared/references.js';
-import { writeAudit, diff, type Tx } from '../audit/audit.service.js';
+import { writeAudit, diff } from '../audit/audit.service.js';
+import type { Tx } from '../../db/tenant.js';
 import { MESSAGE_ERRORS } from '../message/message.errors.js';
 
 /** Statuses in which a thread still needs the team's attention. */
