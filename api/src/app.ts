@@ -34,7 +34,7 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<AppDeps & 
   if (result.applied.length) logger.info({ applied: result.applied, database: db.kind }, 'migrations applied');
   const pubsub = createHubPubSub(config.REDIS_URL);
   const deps = { config, db, clock: opts.clock ?? systemClock, pubsub, secrets: new SecretBox(config.appSecretKey), logger } as AppDeps;
-  deps.jobs = new JobQueue(deps, { handlers: jobHandlers, schedules: jobSchedules });
+  deps.jobs = new JobQueue(deps, { handlers: jobHandlers, schedules: jobSchedules, leaseMs: config.JOB_LEASE_MS });
   return Object.assign(deps, {
     close: async () => {
       await deps.jobs.stop();

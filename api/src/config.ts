@@ -18,6 +18,7 @@
  * | PROVIDER_TIMEOUT_MS | 15000 | timeout of one provider API call, in ms |
  * | JOB_POLL_INTERVAL_MS | 1000 | how often an idle job worker looks for due jobs, in ms |
  * | JOB_CONCURRENCY | 4 | jobs one instance runs at once |
+ * | JOB_LEASE_MS | 120000 | how long a claimed job belongs to its worker, in ms; a job of a crashed instance runs again after it |
  * | LOG_LEVEL | info | pino level |
  * | WEB_DIST | ../web/dist | built web app served at / when present |
  */
@@ -46,6 +47,7 @@ const schema = z.object({
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  JOB_LEASE_MS: z.coerce.number().int().min(1000).default(120_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST: z.string().default(path.join(repoRoot, 'web/dist')),
 });

@@ -72,6 +72,9 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
     schema,
     formatError,
     introspection: true,
+    // runHub handles SIGINT/SIGTERM (jobs, HTTP, database, in that order); Apollo's own
+    // handler would re-raise the signal after its stop and kill the process half-way.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {

@@ -14,6 +14,7 @@
  *   where `url` points back at this fake: `http://127.0.0.1:<port>/media-download/{media-id}?hash=…`;
  *   unknown media id (or a phone_number_id other than the known ones)
  *   → 400 code 100 subcode 33 GraphMethodException, like Meta
+ * - `GET {baseUrl}/{phone-number-id}` → 200 `{ id, display_phone_number, verified_name, quality_rating }` (testChannel)
  * - `GET /media-download/{media-id}?hash=…` → 200 the bytes with the media's Content-Type;
  *   unknown id or wrong hash → 404 Graph error envelope
  * - both media calls require the bearer token like every other call
@@ -361,6 +362,10 @@ export async function startFakeWhatsAppCloud(opts: FakeWhatsAppCloudOptions = {}
         const lookup = new RegExp(`^/${version.replace('.', '\\.')}/([^/]+)$`).exec(url.pathname);
         if (lookup) {
           const id = decodeURIComponent(lookup[1]!);
+          // A business phone number (what testChannel reads), like Graph's WhatsAppBusinessPhoneNumber node.
+          if (phoneNumberIds.has(id) && !media.has(id)) {
+            return answer(200, { id, display_phone_number: '+31 20 215 2900', verified_name: 'ChargeCars', quality_rating: 'GREEN', code_verification_status: 'VERIFIED' });
+          }
           const item = media.get(id);
           const phone = url.searchParams.get('phone_number_id');
           if (!item || (phone !== null && !phoneNumberIds.has(phone))) return fail(unsupportedGet(id));

@@ -32,11 +32,6 @@ export function openChannelConfig<T = Record<string, unknown>>(deps: AppDeps, ch
   return deps.secrets.openAll((channel.configuration ?? {}) as Record<string, unknown>) as T;
 }
 
-/** Every active channel of a type, across organizations (e.g. to match a WhatsApp verify token). */
-export async function listActiveChannels(deps: AppDeps, type: ChannelType): Promise<Channel[]> {
-  return deps.db.prisma.channel.findMany({ where: { type, isActive: true } });
-}
-
 /** The masked form of a secret value: "••••" + its last 4 characters ("••••" alone for short values). */
 export function maskSecret(value: unknown): string {
   const s = typeof value === 'string' ? value : JSON.stringify(value ?? '');

@@ -33,9 +33,6 @@ let agentToken: string;
 
 beforeAll(async () => {
   fake = await startFakeWhatsAppCloud({ accessToken: TOKEN, phoneNumberIds: [PHONE] });
-  // The fake serves `GET /{id}` for media ids only; registering the phone number id
-  // as one makes `GET /{phone-number-id}` (the adapter's test call) answer 200.
-  fake.addMedia(PHONE, { mimeType: 'image/png' });
   app = await createTestApp({ WHATSAPP_GRAPH_BASE_URL: fake.baseUrl, PUBLIC_URL: 'https://hub.example.test/' });
   server = await createTestServer(app.deps);
   const org = await createOrganization(app.deps);
