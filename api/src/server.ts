@@ -17,6 +17,7 @@ import { WebSocketServer } from 'ws';
 import { createHealthRouter } from './http/health.js';
 import { createMediaRouter } from './http/media.js';
 import { createWebhookRouter } from './http/webhooks.js';
+import { JOB } from './jobs/names.js';
 import { authenticate } from './modules/auth/auth.service.js';
 import { schema } from './schema/index.js';
 import type { AppDeps } from './shared/app.js';
@@ -138,6 +139,9 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
 export async function runHub(app: AppDeps & { close(): Promise<void> }): Promise<RunningServer> {
   const server = await startServer(app);
   await app.jobs.start();
+  // Provider subscriptions (Graph) are checked at once, not only at the hourly sweep.
+  await app.jobs.add(app.db.prisma, JOB.subscriptionSweep, {}, { singletonKey: 'startup:subscription-sweep' });
+  app.jobs.kick();
   const stop = async () => {
     await app.jobs.stop();
     await server.close();

@@ -163,6 +163,7 @@ describe(`SMS through the Twilio sandbox (${testDatabaseKind})`, () => {
 
   it('(b) a wrong signature, no signature, or a param changed after signing → 403 and nothing stored', async () => {
     const raw = loadTwilioFixture('inbound-sms-it.form');
+    await app.deps.jobs.settle();
     const before = await rowCounts(app.deps);
     const attempts = [
       await postForm(raw, { authToken: 'not-the-auth-token-000000' }),

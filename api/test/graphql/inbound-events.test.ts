@@ -59,8 +59,9 @@ async function post(body: Buffer) {
 }
 
 const EVENT_FIELDS = 'id provider status attempts error processedAt result dedupeKey channel { id }';
-const LIST = `query($first: Int!, $status: InboundEventStatus){ inboundEvents(first: $first, status: $status){ totalCount nodes { ${EVENT_FIELDS} } } }`;
+const LIST = `query($first: Int!, $status: InboundEventStatus){ inboundEvents(first: $first, status: $status){ totalCount edges { node { ${EVENT_FIELDS} } } } }`;
 const REPLAY = `mutation($id: ID!){ replayInboundEvent(id: $id){ inboundEvent { ${EVENT_FIELDS} } errors { code field message } } }`;
+const nodesOf = (res: { data: any }) => res.data.inboundEvents.edges.map((e: any) => e.node);
 const list = (status?: string, token = adminToken) => server.gql(LIST, { first: 10, ...(status ? { status } : {}) }, token);
 
 let ids: { text: string; image: string; location: string; orphan: string };
@@ -93,7 +94,8 @@ describe('inboundEvents and replayInboundEvent', () => {
 
     const res = await list();
     expect(res.errors).toBeUndefined();
-    const { totalCount, nodes } = res.data.inboundEvents;
+    const { totalCount } = res.data.inboundEvents;
+    const nodes = nodesOf(res);
     expect(totalCount).toBe(4);
     // Newest first.
     const [orphan, location, image, text] = nodes;
@@ -116,11 +118,11 @@ describe('inboundEvents and replayInboundEvent', () => {
 
     const failed = await list('FAILED');
     expect(failed.data.inboundEvents.totalCount).toBe(1);
-    expect(failed.data.inboundEvents.nodes.map((n: any) => n.id)).toEqual([ids.location]);
+    expect(nodesOf(failed).map((n: any) => n.id)).toEqual([ids.location]);
     const processed = await list('PROCESSED');
-    expect(processed.data.inboundEvents.nodes.map((n: any) => n.id)).toEqual([ids.image, ids.text]);
+    expect(nodesOf(processed).map((n: any) => n.id)).toEqual([ids.image, ids.text]);
     const ignored = await list('IGNORED');
-    expect(ignored.data.inboundEvents.nodes.map((n: any) => n.id)).toEqual([ids.orphan]);
+    expect(nodesOf(ignored).map((n: any) => n.id)).toEqual([ids.orphan]);
   });
 
   it('replaying a processed delivery adds no rows (only its audit entry)', async () => {

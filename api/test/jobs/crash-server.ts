@@ -6,10 +6,16 @@
  *
  * Prints one line `CRASH_SERVER_READY {"url", "statusUrl", "channelId"}` on
  * stdout when it serves. `statusUrl` is a small loopback side server that
- * reports, as JSON, what the test polls while the hub runs: the channel's
- * INCOMING message count, its inbound events and the inbound.process jobs.
- * (PGlite is one in-process database: the test cannot read it while this
- * process owns the data directory.)
+ * reports, as JSON, the channel's INCOMING message count, its inbound events
+ * and the inbound.process jobs (PGlite is one in-process database: the test
+ * cannot read it while this process owns the data directory).
+ *
+ * While a batch is processed it also prints `CRASH_SERVER_STORED <n>` for
+ * every `messageAdded` event of the organization (published after each
+ * message's commit, so at least n messages are stored). The test watches these
+ * lines rather than polling over HTTP because on PGlite the inbound job keeps
+ * the event loop busy: an HTTP request waits until the whole batch is done,
+ * whereas stdout writes to a pipe are synchronous on Linux.
  *
  *   node --import tsx test/jobs/crash-server.ts
  */
@@ -25,6 +31,14 @@ const existing = await app.db.prisma.channel.findFirst({ where: { type: 'WHATSAP
 const channel = existing ?? (await createWhatsAppChannel(app, (await createOrganization(app, `crash-${process.pid}`)).id));
 
 const hub = await runHub(app);
+
+let stored = 0;
+void (async () => {
+  for await (const _event of app.pubsub.subscribe('messageAdded', channel.organizationId)) {
+    stored++;
+    process.stdout.write(`CRASH_SERVER_STORED ${stored}\n`);
+  }
+})();
 
 const status = http.createServer((_req, res) => {
   void (async () => {

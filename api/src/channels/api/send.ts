@@ -38,6 +38,7 @@ import {
   type OutboundRequest,
   type OutboundResult,
 } from '../types.js';
+import { retryAfterSeconds } from '../http.js';
 import type { ApiChannelConfig } from './config.js';
 import { PARTNER_DELIVERY_HEADER, PARTNER_SIGNATURE_HEADER, PARTNER_TIMESTAMP_HEADER, signPartnerWebhook } from './signature.js';
 
@@ -71,14 +72,6 @@ export function partnerMessageBody(request: OutboundRequest, now: Date): Partner
   };
 }
 
-/** Seconds from Retry-After (delta-seconds or an HTTP date); undefined when absent or unreadable. */
-function retryAfterSeconds(header: string | null, now: Date): number | undefined {
-  if (!header) return undefined;
-  const s = header.trim();
-  if (/^\d+$/.test(s)) return Number(s);
-  const at = Date.parse(s);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
-}
 
 /** POSTs a signed body; returns the response and its text. Network errors propagate. */
 async function postSigned(

@@ -32,6 +32,7 @@ import {
   type OutboundResult,
 } from '../types.js';
 import type { ChatwootConfig } from './config.js';
+import { retryAfterSeconds } from '../http.js';
 
 /** ChannelSendError / ChannelTestResult codes of this adapter, with user-facing messages. */
 export const CHATWOOT_ERRORS = {
@@ -48,17 +49,6 @@ function apiUrl(config: ChatwootConfig, path: string): string {
   return `${config.baseUrl.replace(/\/+$/, '')}${path}`;
 }
 
-/**
- * Seconds to wait from a Retry-After header (delta-seconds or an HTTP date);
- * undefined when absent or unreadable.
- */
-export function retryAfterSeconds(header: string | null, now: Date): number | undefined {
-  if (!header) return undefined;
-  const s = header.trim();
-  if (/^\d+$/.test(s)) return Number(s);
-  const at = Date.parse(s);
-  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - now.getTime()) / 1000));
-}
 
 /** The error text of a Chatwoot error body (`error`, `message`, `errors[]`), else the start of the body. */
 function chatwootErrorText(text: string): string {

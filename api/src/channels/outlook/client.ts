@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AdapterIO } from '../types.js';
 import type { OutlookConfig } from './config.js';
+import { retryAfterSeconds } from '../http.js';
 
 /** Scope of an app-only Graph token. */
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
@@ -81,18 +82,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-/**
- * Seconds to wait from a `Retry-After` header: delta-seconds or an HTTP date.
- * @returns undefined when absent or unreadable
- */
-export function parseRetryAfter(value: string | null, now: Date): number | undefined {
-  if (!value) return undefined;
-  const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v);
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
-}
 
 function networkError(what: string, err: unknown): GraphApiError {
   const e = err as Error;
@@ -156,7 +145,7 @@ async function requestToken(config: TokenConfig, io: AdapterIO, key: string): Pr
   const json = parseJson(text);
   if (!res.ok) {
     const e = identityErrorSchema.safeParse(json);
-    const retryAfter = parseRetryAfter(res.headers.get('retry-after'), io.now());
+    const retryAfter = retryAfterSeconds(res.headers.get('retry-after'), io.now());
     if (e.success) {
       // error_description starts with the AADSTS code and never contains the secret.
       const desc = (e.data.error_description ?? '').split(/\r?\n/)[0]!.slice(0, 300);
@@ -217,7 +206,7 @@ export interface GraphRequestInit {
 async function errorFromResponse(res: Response, what: string, io: AdapterIO): Promise<GraphApiError> {
   const text = await res.text().catch(() => '');
   const json = parseJson(text);
-  const retryAfter = parseRetryAfter(res.headers.get('retry-after'), io.now());
+  const retryAfter = retryAfterSeconds(res.headers.get('retry-after'), io.now());
   const ge = graphErrorSchema.safeParse(json);
   if (ge.success) {
     const msg = ge.data.error.message ? `: ${ge.data.error.message.slice(0, 300)}` : '';

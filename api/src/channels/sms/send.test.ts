@@ -3,7 +3,7 @@ import { startTwilioSandbox, type TwilioSandbox } from '../../sandbox/twilio.js'
 import { ChannelSendError, type AdapterChannel, type OutboundRequest } from '../types.js';
 import { smsAdapter, smsRecipient } from './adapter.js';
 import type { SmsConfig } from './config.js';
-import { retryAfterSeconds } from './send.js';
+import { retryAfterSeconds } from '../http.js';
 import { demoSmsChannel, demoSmsConfig, testIO } from './testing.js';
 
 let sandbox: TwilioSandbox;

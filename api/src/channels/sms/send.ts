@@ -29,6 +29,7 @@ import {
   type OutboundRequest,
   type OutboundResult,
 } from '../types.js';
+import { retryAfterSeconds } from '../http.js';
 import type { SmsConfig } from './config.js';
 import { mapTwilioStatus, TWILIO_ERROR_UNSUBSCRIBED } from './parse.js';
 
@@ -89,18 +90,6 @@ function asTwilioError(json: unknown): TwilioApiError | null {
   };
 }
 
-/**
- * Seconds to wait from a `Retry-After` header (delta-seconds or HTTP-date).
- * @returns undefined when absent or unparsable
- */
-export function retryAfterSeconds(header: string | null, now: Date): number | undefined {
-  if (!header) return undefined;
-  const h = header.trim();
-  if (/^\d+$/.test(h)) return Number(h);
-  const at = Date.parse(h);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
-}
 
 /**
  * Sends `request.content` as an SMS from the channel's number to `request.to`.

@@ -24,6 +24,7 @@
  * Meta, and retrying would send the customer a duplicate.
  */
 import { z } from 'zod';
+import { retryAfterSeconds } from '../http.js';
 import { ChannelSendError, type OutboundRequest, type OutboundResult } from '../types.js';
 
 /** Default Graph API base (overridden by WHATSAPP_GRAPH_BASE_URL / the channel config). */
@@ -153,7 +154,7 @@ export async function sendWhatsAppText(
   const graphError = graphErrorSchema.safeParse(json);
   // 429 and 5xx are transient (Graph throttling 4/80007/130429, outages): retried, after Retry-After when given.
   const transient = res.status === 429 || res.status >= 500;
-  const retryAfter = Number(res.headers.get('retry-after')) || undefined;
+  const retryAfter = retryAfterSeconds(res.headers.get('retry-after'), new Date());
   if (transient) {
     const detail = graphError.success ? `${graphError.data.error.code}: ${graphError.data.error.message}` : `HTTP ${res.status}`;
     throw new ChannelSendError(CHANNEL_SEND_FAILED, `WhatsApp API is unavailable (${detail})`, graphError.success ? graphError.data.error : undefined, true, retryAfter);

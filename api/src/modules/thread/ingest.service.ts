@@ -21,7 +21,7 @@ import { hasScope, systemContext, type HubContext } from '../../shared/context.j
 import { DomainError, isUniqueViolation, notFound } from '../../shared/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { matchOrCreateCustomer } from '../customer/customer.service.js';
-import { toE164 } from '../customer/customer.validation.js';
+import { customerFields } from '../customer/customer.validation.js';
 import { MESSAGE_ERRORS } from '../message/message.errors.js';
 import { ACTIVE_STATUSES, publishThreadUpdated, responseDueFrom } from './thread.service.js';
 
@@ -165,16 +165,8 @@ export const PartnerIngestInput = z.object({
   customer: z
     .object({
       name: z.string().trim().max(200).nullish(),
-      email: z.string().trim().toLowerCase().pipe(z.email('Enter a valid e-mail address.')).nullish(),
-      phone: z
-        .string()
-        .trim()
-        .transform((v, c) => {
-          const e164 = toE164(v);
-          if (!e164) c.addIssue({ code: 'custom', message: 'Enter a valid phone number, e.g. +31612345678.' });
-          return e164 ?? v;
-        })
-        .nullish(),
+      email: customerFields.email,
+      phone: customerFields.phone,
       partnerId: z.string().trim().min(1).max(200).nullish(),
     })
     .refine((c) => c.email || c.phone || c.partnerId, { message: 'Give at least an e-mail, a phone or a partnerId.', path: ['email'] }),
