@@ -212,8 +212,8 @@ export class JobQueue {
   }
 
   /**
-   * Waits until no job is due or running: runs due jobs itself and waits for
-   * the poller's (tests, the demo's replay, benchmarks).
+   * Waits until no job is due: runs due jobs itself and waits for this
+   * instance's running ones (tests, the demo's replay, benchmarks).
    * @throws Error when jobs are still due after `timeoutMs` (default 60 000 ms)
    */
   async settle(timeoutMs = 60_000): Promise<void> {
@@ -224,7 +224,10 @@ export class JobQueue {
       await Promise.allSettled([...this.inflight]);
       const now = iso(this.deps.clock.now());
       const rows = await this.deps.db.prisma.$queryRawUnsafe<{ n: number }[]>(
-        `SELECT count(*)::int AS n FROM "Job" WHERE queue = ANY($2::text[]) AND ((status = 'QUEUED' AND "runAt" <= ${TS('$1')}) OR status = 'ACTIVE')`,
+        // Due jobs, and jobs whose worker died (lease over): what drain() would still run.
+        // Jobs another live worker is running are not waited for.
+        `SELECT count(*)::int AS n FROM "Job" WHERE queue = ANY($2::text[]) AND "runAt" <= ${TS('$1')}
+            AND (status = 'QUEUED' OR (status = 'ACTIVE' AND "lockedUntil" < ${TS('$1')}))`,
         now,
         Object.keys(this.handlers),
       );

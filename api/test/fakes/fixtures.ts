@@ -1,8 +1,8 @@
 /**
- * Access to the shared provider fixtures in `<repo>/../shared/fixtures/providers`
- * (see its README.md): raw WhatsApp webhook bodies and the demo channel
- * identities of channels.json. Set HUB_PROVIDER_FIXTURES_DIR to read them
- * from elsewhere.
+ * Access to the provider fixtures in `api/test/fixtures/providers` (copied
+ * from the shared folder; see its README.md): raw WhatsApp webhook bodies and
+ * the demo channel identities of channels.json. The tests need nothing outside
+ * the repository. Set HUB_PROVIDER_FIXTURES_DIR to read them from elsewhere.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -13,7 +13,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 /** Absolute path of the shared provider fixtures folder. */
 export const providerFixturesDir =
-  process.env.HUB_PROVIDER_FIXTURES_DIR ?? path.resolve(repoRoot, '../shared/fixtures/providers');
+  process.env.HUB_PROVIDER_FIXTURES_DIR ?? path.resolve(repoRoot, 'api/test/fixtures/providers');
 
 /** Absolute path of the WhatsApp fixtures folder. */
 export const whatsappFixturesDir = path.join(providerFixturesDir, 'whatsapp');
@@ -68,7 +68,7 @@ export interface DemoChannels {
   };
   outlook: Record<string, string>;
   sms: { accountSid: string; authToken: string; phoneNumber: string; webhookUrl: string };
-  chatwoot: { accountId: number; webhookSecret: string };
+  chatwoot: { accountId: number; webhookSecret: string; baseUrl: string; apiAccessToken: string; inboxId: number };
 }
 
 /** channels.json, parsed. */

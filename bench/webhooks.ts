@@ -1,0 +1,233 @@
+/**
+ * Benchmark: the WhatsApp webhook edge and inbound processing through the real
+ * HTTP server, started in-process (createApp + startServer + jobs.start(), the
+ * default JOB_CONCURRENCY and JOB_POLL_INTERVAL_MS), on PGlite (in memory) or,
+ * when BENCH_DATABASE_URL is set, on PostgreSQL (a scratch database is created
+ * and dropped). Loopback only; every wait is bounded.
+ *
+ *   cd api && npx tsx ../bench/webhooks.ts        (or: pnpm bench:webhooks)
+ *   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test pnpm bench:webhooks
+ *
+ * Measures, with signed Cloud API bodies (every message from a new contact, so
+ * each one creates a customer and a thread):
+ *  (a) acknowledgement latency, request start → 200: 1-message webhooks
+ *      (200 sequential, with the queue paused and with it processing them as
+ *      they come) and 500-message batches (20 sequential, queue paused: the
+ *      edge alone; those deliveries are then deleted unprocessed);
+ *  (b) inbound messages processed per second: 5 × 500-message batches, from
+ *      the first POST until the 2,500th `messageAdded` event;
+ *  (c) webhook → graphql-ws `messageAdded` latency: 50 sequential 1-message
+ *      webhooks, from request start until the subscriber (an agent token)
+ *      receives that message.
+ * Percentiles are nearest-rank (p99 of 20 samples is the maximum).
+ */
+import os from 'node:os';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createApp } from '../api/src/app.js';
+import { signWhatsAppBody } from '../api/src/channels/whatsapp/signature.js';
+import { loadConfig } from '../api/src/config.js';
+import { JOB } from '../api/src/jobs/names.js';
+import { startServer } from '../api/src/server.js';
+import { whatsappDemoChannel as wa } from '../api/test/fakes/fixtures.js';
+import { createOrganization, createUser, createWhatsAppChannel, tokenFor } from '../api/test/harness.js';
+import { createScratchDatabase } from '../api/test/scratch-database.js';
+
+const SINGLE_ACKS = 200;
+const BATCH_ACKS = 20;
+const BATCH = 500;
+const THROUGHPUT_BATCHES = 5;
+const SUBSCRIPTION_SAMPLES = 50;
+const DEADLINE_MS = 600_000;
+
+/** Nearest-rank percentile of sorted samples. */
+const pct = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(sorted.length * p) - 1)]!;
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+
+const runId = Date.now().toString(36);
+let seq = 0;
+/** A Cloud API `messages` webhook with `n` text messages from `n` new contacts; returns the body and its wamids. */
+function webhookBody(n: number): { body: Buffer; wamids: string[] } {
+  const ts = String(Math.floor(Date.now() / 1000) - 5);
+  const contacts = [];
+  const messages = [];
+  for (let i = 0; i < n; i++) {
+    const k = seq++;
+    const from = `316${String(10_000_000 + k)}`;
+    contacts.push({ profile: { name: `Bench Klant ${k}` }, wa_id: from });
+    messages.push({ from, id: `wamid.BENCH${runId}${k}`, timestamp: ts, text: { body: `Bericht ${k}: wanneer komt de monteur langs?` }, type: 'text' });
+  }
+  const value = { messaging_product: 'whatsapp', metadata: { display_phone_number: wa.displayPhoneNumber, phone_number_id: wa.phoneNumberId }, contacts, messages };
+  const payload = { object: 'whatsapp_business_account', entry: [{ id: wa.businessAccountId, changes: [{ value, field: 'messages' }] }] };
+  return { body: Buffer.from(JSON.stringify(payload), 'utf8'), wamids: messages.map((m) => m.id) };
+}
+
+const base = process.env.BENCH_DATABASE_URL;
+const scratch = base ? await createScratchDatabase(base, 'bench_webhooks') : null;
+const app = await createApp({ config: loadConfig({ LOG_LEVEL: 'silent', ...(scratch ? { DATABASE_URL: scratch.url } : {}) }), inMemory: true });
+const server = await startServer(app, { port: 0, host: '127.0.0.1' });
+const url = `http://127.0.0.1:${server.port}`;
+let unsubscribe = () => {};
+
+/** POSTs a signed body; resolves with the time to the response headers (the 200), in ms. */
+async function post(body: Buffer): Promise<number> {
+  const t = performance.now();
+  const res = await fetch(`${url}/webhooks/whatsapp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(body, wa.appSecret) },
+    body,
+  });
+  const elapsed = performance.now() - t;
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+  return elapsed;
+}
+
+/** Counts this organization's `messageAdded` events in-process (published after each commit). */
+function countMessageAdded(organizationId: string) {
+  let count = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const iterator = app.pubsub.subscribe('messageAdded', organizationId)[Symbol.asyncIterator]();
+  void (async () => {
+    for (;;) {
+      const r = await iterator.next();
+      if (r.done) return;
+      count++;
+      for (const w of [...waiters]) if (count >= w.n) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+    }
+  })();
+  return {
+    get count() {
+      return count;
+    },
+    /** Resolves once `n` events have arrived; rejects after the deadline. */
+    until(n: number): Promise<void> {
+      if (count >= n) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`only ${count} of ${n} messageAdded events`)), DEADLINE_MS);
+        waiters.push({ n, resolve: () => (clearTimeout(t), resolve()) });
+      });
+    },
+    close: () => void iterator.return?.(),
+  };
+}
+
+const rows: string[] = [];
+try {
+  const org = await createOrganization(app);
+  const agent = await createUser(app, org.id, { name: 'Bench Agent' });
+  await createWhatsAppChannel(app, org.id);
+  const token = await tokenFor(app, agent);
+  const added = countMessageAdded(org.id);
+  await app.jobs.start();
+
+  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  console.log(`database: ${app.db.kind}; ${os.cpus().length} cores; node ${process.version}; JOB_CONCURRENCY ${app.config.JOB_CONCURRENCY}; load average at start ${load}`);
+
+  // Warm-up: 10 single-message webhooks, processed.
+  for (let i = 0; i < 10; i++) await post(webhookBody(1).body);
+  await added.until(10);
+
+  // (a1) 1-message acks, queue paused (edge only), then processed before the next stage.
+  await app.jobs.stop();
+  const singleIdle: number[] = [];
+  for (let i = 0; i < SINGLE_ACKS; i++) singleIdle.push(await post(webhookBody(1).body));
+  await app.jobs.start();
+  await added.until(10 + SINGLE_ACKS);
+
+  // (a2) 1-message acks while the queue processes each delivery as it comes.
+  const singleBusy: number[] = [];
+  for (let i = 0; i < SINGLE_ACKS; i++) singleBusy.push(await post(webhookBody(1).body));
+  await added.until(10 + 2 * SINGLE_ACKS);
+
+  // (a3) 500-message batch acks, queue paused; the stored deliveries are then deleted unprocessed.
+  await app.jobs.stop();
+  const batchIdle: number[] = [];
+  for (let i = 0; i < BATCH_ACKS; i++) batchIdle.push(await post(webhookBody(BATCH).body));
+  await app.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = $1 AND status = 'QUEUED'`, JOB.inboundProcess);
+  await app.db.prisma.inboundEvent.deleteMany({ where: { organizationId: org.id, status: 'RECEIVED' } });
+  await app.jobs.start();
+
+  // (b) throughput: 5 × 500 messages, first POST → last messageAdded.
+  const before = added.count;
+  const stored = await app.db.prisma.message.count({ where: { organizationId: org.id } });
+  const bodies = Array.from({ length: THROUGHPUT_BATCHES }, () => webhookBody(BATCH).body);
+  const t0 = performance.now();
+  const throughputAcks: number[] = [];
+  for (const body of bodies) throughputAcks.push(await post(body));
+  await added.until(before + THROUGHPUT_BATCHES * BATCH);
+  const elapsed = performance.now() - t0;
+  const storedAfter = await app.db.prisma.message.count({ where: { organizationId: org.id } });
+  if (storedAfter - stored !== THROUGHPUT_BATCHES * BATCH) throw new Error(`stored ${storedAfter - stored} messages, expected ${THROUGHPUT_BATCHES * BATCH}`);
+
+  // (c) webhook → messageAdded over graphql-ws, as an agent.
+  const client = createClient({ url: `ws://127.0.0.1:${server.port}/graphql`, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+  const arrived = new Map<string, number>();
+  let wake: (() => void) | null = null;
+  unsubscribe = client.subscribe<{ messageAdded: { externalMessageId: string } }>(
+    { query: 'subscription { messageAdded { id externalMessageId } }' },
+    {
+      next: (v) => {
+        const id = v.data?.messageAdded.externalMessageId;
+        if (id) arrived.set(id, performance.now());
+        wake?.();
+      },
+      error: (err) => console.error('subscription error', err),
+      complete: () => undefined,
+    },
+  );
+  const waitArrival = async (wamid: string): Promise<number> => {
+    const until = Date.now() + 60_000;
+    while (!arrived.has(wamid)) {
+      if (Date.now() > until) throw new Error(`messageAdded for ${wamid} never arrived`);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 50);
+      });
+    }
+    return arrived.get(wamid)!;
+  };
+  // Subscribed once a first webhook's message arrives (retried: the socket connects lazily).
+  for (let i = 0; ; i++) {
+    const { body, wamids } = webhookBody(1);
+    await post(body);
+    try {
+      await Promise.race([waitArrival(wamids[0]!), sleep(5_000).then(() => Promise.reject(new Error('not yet')))]);
+      break;
+    } catch (err) {
+      if (i >= 5) throw err;
+    }
+  }
+  const live: number[] = [];
+  for (let i = 0; i < SUBSCRIPTION_SAMPLES; i++) {
+    const { body, wamids } = webhookBody(1);
+    const t = performance.now();
+    await post(body);
+    live.push((await waitArrival(wamids[0]!)) - t);
+  }
+  unsubscribe();
+  await client.dispose();
+  added.close();
+
+  const line = (label: string, samples: number[]) => {
+    const s = [...samples].sort((a, b) => a - b);
+    rows.push(`| ${label} | ${s.length} | ${ms(pct(s, 0.5))} | ${ms(pct(s, 0.99))} |`);
+  };
+  line('ack, 1 message, queue paused', singleIdle);
+  line('ack, 1 message, queue processing', singleBusy);
+  line(`ack, ${BATCH}-message batch, queue paused`, batchIdle);
+  line(`ack, ${BATCH}-message batch, during (b)`, throughputAcks);
+  line('webhook → graphql-ws messageAdded', live);
+  const perSecond = (THROUGHPUT_BATCHES * BATCH) / (elapsed / 1000);
+  console.log(`\n| measurement (${app.db.kind}) | n | p50 | p99 |\n| --- | --- | --- | --- |\n${rows.join('\n')}`);
+  console.log(
+    `\ninbound processing: ${THROUGHPUT_BATCHES} × ${BATCH} messages in ${(elapsed / 1000).toFixed(1)} s = **${perSecond.toFixed(0)} messages/s** (first POST → last messageAdded)`,
+  );
+  console.log(`load average at end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+} finally {
+  unsubscribe();
+  await server.close();
+  await app.close();
+  await scratch?.drop();
+}
