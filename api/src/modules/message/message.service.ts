@@ -136,8 +136,23 @@ export async function postMessage(ctx: HubContext, raw: z.input<typeof PostMessa
   if (!isReply) return { message, thread };
 
   const sent = await deliverMessage(ctx.deps, message.id);
+  await honourRetryAfter(ctx.deps, sent);
   if (sent.error && !sent.pending) throw new PostMessageError(sent.error, sent.message, sent.thread ?? thread);
   return { message: sent.message, thread: sent.thread ?? thread };
+}
+
+/**
+ * After an inline attempt the provider throttled (429 with Retry-After), the
+ * reply's outbox job waits at least that long instead of its default delay.
+ */
+async function honourRetryAfter(deps: AppDeps, outcome: DeliveryOutcome): Promise<void> {
+  if (!outcome.pending || !outcome.retryAfterSeconds) return;
+  const notBefore = new Date(deps.clock.now().getTime() + outcome.retryAfterSeconds * 1000).toISOString();
+  await deps.db.prisma.$executeRawUnsafe(
+    `UPDATE "Job" SET "runAt" = GREATEST("runAt", ($2::timestamptz AT TIME ZONE 'UTC')) WHERE "singletonKey" = $1 AND status = 'QUEUED'`,
+    `outbox:${outcome.message.id}`,
+    notBefore,
+  );
 }
 
 /** A reply was stored but the provider refused it; the payload returns the FAILED message and the error. */
@@ -317,6 +332,7 @@ export async function retryMessage(ctx: HubContext, messageId: string): Promise<
   });
   ctx.deps.pubsub.publish('messageUpdated', ctx.organizationId, { messageId, threadId: message.threadId });
   const sent = await deliverMessage(ctx.deps, messageId);
+  await honourRetryAfter(ctx.deps, sent);
   const t = sent.thread ?? thread;
   if (sent.error && !sent.pending) throw new PostMessageError(sent.error, sent.message, t);
   return { message: sent.message, thread: t };
