@@ -15,21 +15,23 @@
  *      they come) and 500-message batches (20 sequential, queue paused: the
  *      edge alone; those deliveries are then deleted unprocessed);
  *  (b) inbound messages processed per second: 5 × 500-message batches, from
- *      the first POST until the 2,500th `messageAdded` event;
+ *      the first POST until the 2,500th `messageAdded` event, and the SQL
+ *      statements Prisma sent per message meanwhile;
  *  (c) webhook → graphql-ws `messageAdded` latency: 50 sequential 1-message
  *      webhooks, from request start until the subscriber (an agent token)
  *      receives that message.
  * Percentiles are nearest-rank (p99 of 20 samples is the maximum).
  */
+import http from 'node:http';
 import os from 'node:os';
-import { createClient } from 'graphql-ws';
-import WebSocket from 'ws';
 import { createApp } from '../api/src/app.js';
 import { signWhatsAppBody } from '../api/src/channels/whatsapp/signature.js';
 import { loadConfig } from '../api/src/config.js';
 import { JOB } from '../api/src/jobs/names.js';
 import { startServer } from '../api/src/server.js';
 import { whatsappDemoChannel as wa } from '../api/test/fakes/fixtures.js';
+// graphql-ws and ws are dependencies of api/ (not resolvable from bench/): the tests' client factory.
+import { wsClient } from '../api/test/graphql/helpers.js';
 import { createOrganization, createUser, createWhatsAppChannel, tokenFor } from '../api/test/harness.js';
 import { createScratchDatabase } from '../api/test/scratch-database.js';
 
@@ -70,18 +72,32 @@ const server = await startServer(app, { port: 0, host: '127.0.0.1' });
 const url = `http://127.0.0.1:${server.port}`;
 let unsubscribe = () => {};
 
-/** POSTs a signed body; resolves with the time to the response headers (the 200), in ms. */
-async function post(body: Buffer): Promise<number> {
-  const t = performance.now();
-  const res = await fetch(`${url}/webhooks/whatsapp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(body, wa.appSecret) },
-    body,
+/**
+ * POSTs a signed body on a new loopback connection (no keep-alive: a reused
+ * socket can race the server's keep-alive timeout); resolves with the time to
+ * the response headers (the 200), in ms.
+ */
+function post(body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const req = http.request(
+      `${url}/webhooks/whatsapp`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-hub-signature-256': signWhatsAppBody(body, wa.appSecret) },
+      },
+      (res) => {
+        const elapsed = performance.now() - t;
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve(elapsed) : reject(new Error(`webhook answered ${res.statusCode}`))));
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(DEADLINE_MS, () => req.destroy(new Error('webhook request timed out')));
+    req.on('error', reject);
+    req.end(body);
   });
-  const elapsed = performance.now() - t;
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
-  return elapsed;
 }
 
 /** Counts this organization's `messageAdded` events in-process (published after each commit). */
@@ -153,16 +169,20 @@ try {
   const before = added.count;
   const stored = await app.db.prisma.message.count({ where: { organizationId: org.id } });
   const bodies = Array.from({ length: THROUGHPUT_BATCHES }, () => webhookBody(BATCH).body);
+  let statements = 0;
+  const countStatement = () => void statements++;
+  app.db.onQuery.add(countStatement);
   const t0 = performance.now();
   const throughputAcks: number[] = [];
   for (const body of bodies) throughputAcks.push(await post(body));
   await added.until(before + THROUGHPUT_BATCHES * BATCH);
   const elapsed = performance.now() - t0;
+  app.db.onQuery.delete(countStatement);
   const storedAfter = await app.db.prisma.message.count({ where: { organizationId: org.id } });
   if (storedAfter - stored !== THROUGHPUT_BATCHES * BATCH) throw new Error(`stored ${storedAfter - stored} messages, expected ${THROUGHPUT_BATCHES * BATCH}`);
 
   // (c) webhook → messageAdded over graphql-ws, as an agent.
-  const client = createClient({ url: `ws://127.0.0.1:${server.port}/graphql`, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+  const client = wsClient(server.port, token);
   const arrived = new Map<string, number>();
   let wake: (() => void) | null = null;
   unsubscribe = client.subscribe<{ messageAdded: { externalMessageId: string } }>(
@@ -222,7 +242,7 @@ try {
   const perSecond = (THROUGHPUT_BATCHES * BATCH) / (elapsed / 1000);
   console.log(`\n| measurement (${app.db.kind}) | n | p50 | p99 |\n| --- | --- | --- | --- |\n${rows.join('\n')}`);
   console.log(
-    `\ninbound processing: ${THROUGHPUT_BATCHES} × ${BATCH} messages in ${(elapsed / 1000).toFixed(1)} s = **${perSecond.toFixed(0)} messages/s** (first POST → last messageAdded)`,
+    `\ninbound processing: ${THROUGHPUT_BATCHES} × ${BATCH} messages in ${(elapsed / 1000).toFixed(1)} s = **${perSecond.toFixed(0)} messages/s** (first POST → last messageAdded); ${(statements / (THROUGHPUT_BATCHES * BATCH)).toFixed(1)} SQL statements per message`,
   );
   console.log(`load average at end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 } finally {

@@ -121,6 +121,10 @@ export async function applyChannelEvents(deps: AppDeps, channel: Channel, events
   let messagesCreated = 0;
   let lastInbound: Date | null = null;
   for (const e of events) {
+    // Let HTTP and WebSocket work in between: PGlite runs in this process, and
+    // its queries resolve as microtasks, so a 500-message batch would otherwise
+    // hold the event loop (webhook acknowledgements waited seconds) until done.
+    await new Promise((resolve) => setImmediate(resolve));
     switch (e.kind) {
       case 'message': {
         const r = await ingestInbound(deps, channel, e.inbound);
