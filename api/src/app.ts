@@ -34,7 +34,8 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<AppDeps & 
   if (result.applied.length) logger.info({ applied: result.applied, database: db.kind }, 'migrations applied');
   const pubsub = createHubPubSub(config.REDIS_URL);
   const deps = { config, db, clock: opts.clock ?? systemClock, pubsub, secrets: new SecretBox(config.appSecretKey), logger } as AppDeps;
-  deps.jobs = new JobQueue(deps, { handlers: jobHandlers, schedules: jobSchedules, leaseMs: config.JOB_LEASE_MS });
+  // PGlite is one in-process connection: jobs in parallel would only queue behind each other (and webhook acknowledgements behind them).
+  deps.jobs = new JobQueue(deps, { handlers: jobHandlers, schedules: jobSchedules, leaseMs: config.JOB_LEASE_MS, concurrency: db.kind === 'pglite' ? 1 : config.JOB_CONCURRENCY });
   return Object.assign(deps, {
     close: async () => {
       await deps.jobs.stop();

@@ -6,7 +6,9 @@
  * | PORT | 4000 | HTTP port for GraphQL (/graphql, HTTP and graphql-ws), webhooks and the web app |
  * | DATA_DIR | .data | PGlite data directory when DATABASE_URL is unset |
  * | DATABASE_URL | (unset) | PostgreSQL URL; when set, PGlite is not used |
- * | REDIS_URL | (unset) | Redis for pub/sub across instances; in-process when unset |
+ * | REDIS_URL | (unset) | Redis for pub/sub and the GraphQL cost buckets across instances; in-process when unset |
+ * | RATE_LIMIT_BUCKET_POINTS | 1000 | GraphQL query-cost points in the bucket of each API key, user and anonymous IP (http/graphql-limits.ts) |
+ * | RATE_LIMIT_RESTORE_RATE | 50 | points given back per second on average (the bucket refills in full every POINTS / RATE seconds) |
  * | APP_SECRET_KEY | dev key | 32+ character secret; channel secrets are encrypted with a key derived from it |
  * | JWT_SECRET | dev secret | HMAC secret for session tokens (HS256) |
  * | JWT_TTL_SECONDS | 43200 | session token lifetime in seconds (12 h) |
@@ -17,7 +19,7 @@
  * | PUBLIC_URL | http://localhost:$PORT | base of every URL the hub gives a provider (webhooks, status callbacks) |
  * | PROVIDER_TIMEOUT_MS | 15000 | timeout of one provider API call, in ms |
  * | JOB_POLL_INTERVAL_MS | 1000 | how often an idle job worker looks for due jobs, in ms |
- * | JOB_CONCURRENCY | 4 | jobs one instance runs at once |
+ * | JOB_CONCURRENCY | 4 | jobs one instance runs at once on PostgreSQL (PGlite: always 1, it is one connection) |
  * | JOB_LEASE_MS | 120000 | how long a claimed job belongs to its worker, in ms; a job of a crashed instance runs again after it |
  * | LOG_LEVEL | info | pino level |
  * | WEB_DIST | ../web/dist | built web app served at / when present |
@@ -36,6 +38,8 @@ const schema = z.object({
   DATA_DIR: z.string().default('.data'),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
+  RATE_LIMIT_BUCKET_POINTS: z.coerce.number().int().min(1).default(1000),
+  RATE_LIMIT_RESTORE_RATE: z.coerce.number().positive().default(50),
   APP_SECRET_KEY: z.string().min(32, 'APP_SECRET_KEY must be at least 32 characters').optional(),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).default(43_200),

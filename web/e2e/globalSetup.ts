@@ -34,6 +34,8 @@ declare module 'vitest' {
     fakeCloudInspectUrl: string;
     chromiumPath: string;
     databaseKind: string;
+    /** Provider sandbox of the demo, from its banner: { whatsapp, graph, twilio, chatwoot, partner } → URL. */
+    sandboxUrls: Record<string, string>;
   }
 }
 
@@ -88,7 +90,8 @@ function startDemo(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: 
       reject(new Error(`${err.message}\n--- demo output ---\n${out}`));
     };
     const onData = () => {
-      const m = /Hub demo running at (\S+)/.exec(out);
+      // The whole banner (URL, provider sandbox, logins) is one write; wait for its end anyway.
+      const m = /Hub demo running at (\S+)[\s\S]*Development logins/.exec(out);
       if (!m) return;
       clearTimeout(timer);
       child.stdout!.off('data', onData);
@@ -102,6 +105,14 @@ function startDemo(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: 
     child.on('exit', onExit);
     child.on('error', (e) => fail(e));
   });
+}
+
+/** The "PROVIDER SANDBOX" lines of the demo banner ("    twilio     http://127.0.0.1:…"). */
+export function parseSandboxUrls(output: string): Record<string, string> {
+  const urls: Record<string, string> = {};
+  const block = /PROVIDER SANDBOX[^\n]*\n((?:[ \t]+\S+[ \t]+\S.*\n)+)/.exec(output)?.[1] ?? '';
+  for (const m of block.matchAll(/^[ \t]+(\S+)[ \t]+(\S+)/gm)) urls[m[1]!] = m[2]!;
+  return urls;
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -196,6 +207,7 @@ export default async function setup(project: TestProject) {
     project.provide('fakeCloudInspectUrl', inspectUrl);
     project.provide('chromiumPath', chromiumPath);
     project.provide('databaseKind', databaseKind);
+    project.provide('sandboxUrls', parseSandboxUrls(demo.output()));
   } catch (e) {
     await teardown();
     throw e;

@@ -12,6 +12,8 @@ import { inject } from 'vitest';
 
 export const baseUrl = inject('baseUrl');
 export const databaseKind = inject('databaseKind');
+/** The demo's provider sandbox (see globalSetup.ts): whatsapp, graph, twilio, chatwoot, partner → URL. */
+export const sandboxUrls = inject('sandboxUrls');
 
 /** Demo channel identities (/work/shared/fixtures/providers/channels.json). */
 export const WHATSAPP = {
@@ -22,6 +24,8 @@ export const WHATSAPP = {
 } as const;
 
 export const SARAH = { email: 'sarah@chargecars.nl', password: 'chargecars-demo' } as const;
+/** DEMO_LOGINS (api/src/demo/data/people.ts): the demo administrator. */
+export const ADMIN = { email: 'admin@chargecars.nl', password: 'chargecars-demo' } as const;
 
 export const screenshotDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 
@@ -56,9 +60,14 @@ export async function newPage(browser: Browser): Promise<{ page: Page; consoleEr
 
 /** Signs in through the login page and waits for the inbox's first thread row. */
 export async function loginAsSarah(page: Page): Promise<void> {
+  await loginAs(page, SARAH);
+}
+
+/** Signs in as `user` through the login page and waits for the inbox's first thread row. */
+export async function loginAs(page: Page, user: { email: string; password: string }): Promise<void> {
   await page.goto('/login');
-  await page.getByLabel('Email').fill(SARAH.email);
-  await page.getByLabel(/^Password/).fill(SARAH.password);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel(/^Password/).fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('[data-testid="thread-row"]').first().waitFor({ timeout: 15_000 });
 }

@@ -120,10 +120,13 @@ export async function matchOrCreateCustomer(ctx: HubContext, tx: Tx, inbound: In
   const refs = inbound.identities.map(normalizeIdentity).filter((r): r is IdentityRef => r !== null);
   if (refs.length === 0) throw new DomainError('VALIDATION_FAILED', 'The customer needs at least one identity (e-mail, phone, WhatsApp id …).', 'input.customer');
   const keyed = refs.map((r) => ({ ...r, scope: identityScope(r.kind, channelId) }));
-  const found = await tx.customerIdentity.findMany({
-    where: { OR: keyed.map((r) => ({ kind: r.kind, value: r.value, scope: r.scope })), customer: { deletedAt: null } },
+  const all = await tx.customerIdentity.findMany({
+    where: { OR: keyed.map((r) => ({ kind: r.kind, value: r.value, scope: r.scope })) },
     include: { customer: true },
   });
+  // Identities of a deleted customer pass to the new customer this message creates.
+  const orphaned = all.filter((i) => i.customer.deletedAt !== null);
+  const found = all.filter((i) => i.customer.deletedAt === null);
   const rank = (k: { kind: string; value: string }) => keyed.findIndex((r) => r.kind === k.kind && r.value === k.value);
   const best = found.sort((a, b) => rank(a) - rank(b))[0];
   const identityRows = (customerId: string) =>
@@ -143,9 +146,11 @@ export async function matchOrCreateCustomer(ctx: HubContext, tx: Tx, inbound: In
   const customer = await tx.customer.create({
     data: { organizationId: ctx.organizationId, name: inbound.name?.trim() || phone || email || refs[0]!.value, email, phone },
   });
+  if (orphaned.length) await tx.customerIdentity.updateMany({ where: { id: { in: orphaned.map((i) => i.id) } }, data: { customerId: customer.id } });
   // No skipDuplicates: when two deliveries create the same new customer at once, the
   // loser's transaction fails on the unique identity and ingestion retries it (matching this time).
-  await tx.customerIdentity.createMany({ data: identityRows(customer.id) });
+  const fresh = identityRows(customer.id).filter((r) => !orphaned.some((o) => o.kind === r.kind && o.value === r.value && o.scope === r.scope));
+  if (fresh.length) await tx.customerIdentity.createMany({ data: fresh });
   return customer;
 }
 

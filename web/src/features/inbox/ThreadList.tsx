@@ -49,6 +49,9 @@ export function ThreadList({ view, search, selectedId, onOpen }: Props) {
   const now = useNow();
   const { data, error, networkStatus, fetchMore } = useQuery(InboxThreadsQuery, {
     variables: inboxVariables(view, search),
+    // Refresh on (re)mount: threads created while the list was not mounted (e.g. on /settings)
+    // are in no cached list, and LiveUpdates' refetch only reaches active queries.
+    fetchPolicy: 'cache-and-network',
     notifyOnNetworkStatusChange: true,
   });
   const connection = data?.threads;
