@@ -14,6 +14,7 @@ import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { createGraphQLLimits } from './http/graphql-limits.js';
 import { createHealthRouter } from './http/health.js';
 import { createMediaRouter } from './http/media.js';
 import { createWebhookRouter } from './http/webhooks.js';
@@ -49,6 +50,8 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   const httpServer = http.createServer(app);
+  // Every operation is priced before it runs, on HTTP and on the socket alike.
+  const limits = createGraphQLLimits(deps);
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer<Record<string, unknown>, { hub?: HubContext }>(
@@ -62,6 +65,7 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
         return true;
       },
       context: (ctx) => ctx.extra.hub! as never,
+      onSubscribe: (ctx, _id, payload) => limits.checkSocketOperation(ctx.extra.hub!, schema, payload),
       onError: (_ctx, _id, _payload, errors) => {
         deps.logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
       },
@@ -73,11 +77,14 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
     schema,
     formatError,
     introspection: true,
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     // runHub handles SIGINT/SIGTERM (jobs, HTTP, database, in that order); Apollo's own
     // handler would re-raise the signal after its stop and kill the process half-way.
     stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      limits.plugin,
       {
         async serverWillStart() {
           return {

@@ -28,6 +28,10 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const scratch = process.env.TEST_DATABASE_URL ? await createScratchDatabase(process.env.TEST_DATABASE_URL, 'hub_test') : null;
   const config = loadConfig({
     LOG_LEVEL: 'silent',
+    // Suites send many requests per user in a few seconds: a bucket they never
+    // empty, unless a test sets RATE_LIMIT_BUCKET_POINTS itself (graphql/limits.test.ts).
+    RATE_LIMIT_BUCKET_POINTS: '1000000',
+    RATE_LIMIT_RESTORE_RATE: '50000',
     ...env,
     ...(scratch ? { DATABASE_URL: scratch.url } : {}),
     // With TEST_REDIS_URL, events travel through Redis as between scaled instances.

@@ -5,6 +5,7 @@ import { adapterIO } from '../channels/io.js';
 import { adapterFor } from '../channels/registry.js';
 import type { ChannelAdapter } from '../channels/types.js';
 import { toAdapterChannel } from '../modules/channel/channel.directory.js';
+import { runRetention } from '../modules/gdpr/gdpr.service.js';
 import { applyChannelEvents, processInboundEvent } from '../modules/thread/inbound.service.js';
 import type { AppDeps } from '../shared/app.js';
 import { JOB } from './names.js';
@@ -123,10 +124,14 @@ export const jobHandlers: Record<string, JobHandler> = {
   [JOB.subscriptionSweep]: subscriptionSweep,
   [JOB.contactSync]: contactSync,
   [JOB.cleanup]: cleanup,
+  [JOB.gdprRetention]: async (deps) => {
+    await runRetention(deps);
+  },
 };
 
 export const jobSchedules: Schedule[] = [
   { name: 'outbox-sweep', cron: '* * * * *', queue: JOB.outboxSweep },
   { name: 'subscription-sweep', cron: '7 * * * *', queue: JOB.subscriptionSweep },
   { name: 'jobs-cleanup', cron: '17 3 * * *', queue: JOB.cleanup },
+  { name: 'gdpr-retention', cron: '37 2 * * *', queue: JOB.gdprRetention },
 ];

@@ -14,6 +14,8 @@ export const JOB = {
   subscriptionSweep: 'channel.subscription.sweep',
   /** Push a customer's profile to a provider contact record. Payload { customerId, channelId, providerContactId }. */
   contactSync: 'contact.sync',
+  /** Purge every organization's data older than its retentionDays (cron, daily). */
+  gdprRetention: 'gdpr.retention',
   /** Delete finished jobs older than 7 days (cron). */
   cleanup: 'jobs.cleanup',
 } as const;

@@ -11,6 +11,7 @@ import '../modules/apikey/apikey.schema.js';
 import '../modules/audit/audit.schema.js';
 import '../modules/channel/channel.schema.js';
 import '../modules/customer/customer.schema.js';
+import '../modules/gdpr/gdpr.schema.js';
 import '../modules/thread/inbound.schema.js';
 import '../modules/thread/thread.schema.js';
 import '../modules/message/message.schema.js';

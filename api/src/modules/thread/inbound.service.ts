@@ -20,6 +20,7 @@ import type { HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { toAdapterChannel } from '../channel/channel.directory.js';
+import { PURGED_RAW_BODY, REDACTED_RAW_BODY } from '../gdpr/gdpr.service.js';
 import { setIdentityOptOut, updateCustomerFromProvider } from '../customer/customer.service.js';
 import { applyDeliveryStatus } from '../message/message.service.js';
 import { ingestInbound } from './ingest.service.js';
@@ -157,12 +158,15 @@ export async function applyChannelEvents(deps: AppDeps, channel: Channel, events
 /**
  * `replayInboundEvent`: processes a stored delivery again now (ADMIN). A replay
  * of a processed event adds nothing, since every step is idempotent.
- * @throws DomainError NOT_FOUND
+ * @throws DomainError NOT_FOUND; CONFLICT when its body was erased (GDPR, retention)
  */
 export async function replayInboundEvent(ctx: HubContext, id: string): Promise<{ inboundEvent: InboundEvent }> {
   const deps = ctx.deps;
   const event = await ctx.db.inboundEvent.findUnique({ where: { id } });
   if (!event) throw notFound('InboundEvent', 'id');
+  if (event.rawBody === REDACTED_RAW_BODY || event.rawBody === PURGED_RAW_BODY) {
+    throw new DomainError('CONFLICT', 'The body of this delivery was erased (GDPR or retention): it cannot be processed again.', 'id');
+  }
   try {
     await processInboundEvent(deps, id, { force: true });
   } catch (err) {
