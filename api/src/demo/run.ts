@@ -20,6 +20,11 @@ import { describeSandbox, pointDemoChannels, startProviderSandbox } from './sand
 import { DEMO_LOGINS, isDatabaseEmpty, seedDemo } from './seed.js';
 import { runHub } from '../server.js';
 
+// The demo sizes the GraphQL cost buckets for a person clicking through the inbox (its
+// first page alone is priced ~300 points); explicit RATE_LIMIT_* settings win.
+process.env.RATE_LIMIT_BUCKET_POINTS ??= '20000';
+process.env.RATE_LIMIT_RESTORE_RATE ??= '1000';
+
 export { shiftTimestamps } from './replay.js';
 
 // The fakes post receipts to the hub's loopback address; createApp() reads the *_BASE_URLs they set.
