@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { Channel, Customer, Prisma } from '../../generated/prisma/client.js';
 import type { IdentityKind } from '../../generated/prisma/enums.js';
+import { adapterFor } from '../../channels/registry.js';
 import type { IdentityRef, InboundCustomer } from '../../channels/types.js';
 import type { AppDeps } from '../../shared/app.js';
 import { systemContext, type HubContext } from '../../shared/context.js';
@@ -100,7 +101,9 @@ const CONTACT_FIELDS = ['name', 'email', 'phone', 'tier', 'companyName', 'codice
 async function scheduleContactSync(ctx: HubContext, before: Customer, after: Customer): Promise<void> {
   const changed = CONTACT_FIELDS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
   if (!changed) return;
-  const contacts = await ctx.db.customerIdentity.findMany({ where: { customerId: after.id, channelId: { not: null }, kind: 'CHATWOOT_CONTACT' } });
+  // Channel-scoped identities are provider contact records; those whose adapter mirrors profiles get a sync job.
+  const scoped = await ctx.db.customerIdentity.findMany({ where: { customerId: after.id, channelId: { not: null } }, include: { channel: true } });
+  const contacts = scoped.filter((c) => c.channel && adapterFor(c.channel.type)?.syncContact);
   for (const c of contacts) {
     await ctx.deps.jobs.add(ctx.deps.db.prisma, 'contact.sync', { customerId: after.id, channelId: c.channelId, providerContactId: c.value });
   }
