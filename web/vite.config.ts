@@ -23,7 +23,9 @@ export default defineConfig({
   },
   build: {
     outDir: 'dist',
-    sourcemap: true,
+    // No public source maps: the hub serves web/dist as is (and refuses *.map anyway, api/src/http/hygiene.ts).
+    // `vite build --sourcemap hidden` makes maps for an error tracker without linking or serving them.
+    sourcemap: false,
     chunkSizeWarningLimit: 1500,
   },
   test: {

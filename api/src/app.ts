@@ -13,6 +13,7 @@ import { createLogger } from './shared/logger.js';
 import { createHubPubSub } from './shared/pubsub.js';
 import { jobHandlers, jobSchedules } from './jobs/handlers.js';
 import { JobQueue } from './jobs/queue.js';
+import { LoginGuard } from './modules/auth/login-guard.js';
 
 export interface CreateAppOptions {
   config?: Config;
@@ -23,9 +24,10 @@ export interface CreateAppOptions {
 
 export async function createApp(opts: CreateAppOptions = {}): Promise<AppDeps & { close(): Promise<void> }> {
   const config = opts.config ?? loadConfig();
-  const logger = createLogger(config.LOG_LEVEL);
-  if (!config.APP_SECRET_KEY) logger.warn('APP_SECRET_KEY is not set: channel secrets are encrypted with the DEVELOPMENT key. Never do this in production.');
-  if (!config.JWT_SECRET) logger.warn('JWT_SECRET is not set: session tokens are signed with the DEVELOPMENT secret. Never do this in production.');
+  const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT ?? (config.mode === 'production' ? 'json' : 'pretty'));
+  // Only reachable in development mode: loadConfig refuses missing secrets in production.
+  if (!config.APP_SECRET_KEY) logger.warn('development mode: APP_SECRET_KEY is not set, channel secrets are encrypted with the DEVELOPMENT key (`pnpm start` refuses to run like this).');
+  if (!config.JWT_SECRET) logger.warn('development mode: JWT_SECRET is not set, session tokens are signed with the DEVELOPMENT secret (`pnpm start` refuses to run like this).');
   const db = await createDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: opts.inMemory || config.DATABASE_URL ? undefined : path.resolve(config.DATA_DIR, 'pglite'),
@@ -33,13 +35,15 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<AppDeps & 
   const result = await migrate(db.sql);
   if (result.applied.length) logger.info({ applied: result.applied, database: db.kind }, 'migrations applied');
   const pubsub = createHubPubSub(config.REDIS_URL);
-  const deps = { config, db, clock: opts.clock ?? systemClock, pubsub, secrets: new SecretBox(config.appSecretKey), logger } as AppDeps;
+  const loginGuard = new LoginGuard(config);
+  const deps = { config, db, clock: opts.clock ?? systemClock, pubsub, secrets: new SecretBox(config.appSecretKey), logger, loginGuard } as AppDeps;
   // PGlite is one in-process connection: jobs in parallel would only queue behind each other (and webhook acknowledgements behind them).
   deps.jobs = new JobQueue(deps, { handlers: jobHandlers, schedules: jobSchedules, leaseMs: config.JOB_LEASE_MS, concurrency: db.kind === 'pglite' ? 1 : config.JOB_CONCURRENCY });
   return Object.assign(deps, {
     close: async () => {
       await deps.jobs.stop();
       await pubsub.close();
+      await loginGuard.close();
       await db.close();
     },
   });

@@ -4,25 +4,28 @@
  * (provider webhooks under /webhooks, media, health), and the built web app at /.
  * Adding a provider changes nothing here (channels/registry.ts).
  */
-import { existsSync } from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { createGraphQLLimits } from './http/graphql-limits.js';
 import { createHealthRouter } from './http/health.js';
+import { introspectionPlugin, introspectionRefusal } from './http/introspection.js';
 import { createMediaRouter } from './http/media.js';
 import { createWebhookRouter } from './http/webhooks.js';
+import { compressResponses, graphqlSubpathsNotFound, mountWebApp, securityHeaders } from './http/hygiene.js';
+import { createMetricsRouter, instrumentSockets } from './http/metrics.js';
+import { observabilityPlugin } from './http/observability.js';
+import { createRequestObserver } from './http/request-log.js';
 import { JOB } from './jobs/names.js';
 import { authenticate } from './modules/auth/auth.service.js';
 import { schema } from './schema/index.js';
 import type { AppDeps } from './shared/app.js';
-import { viewerContext, type HubContext } from './shared/context.js';
+import { viewerContext, type HubContext, type Viewer } from './shared/context.js';
 import { DomainError } from './shared/errors.js';
 
 export interface RunningServer {
@@ -54,24 +57,53 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   const limits = createGraphQLLimits(deps);
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  // Open sockets and their viewers: a user's sockets close when their sessions are revoked (below).
+  const sockets = new Map<WebSocket, Viewer>();
   const wsCleanup = useServer<Record<string, unknown>, { hub?: HubContext }>(
-    {
+    // Counts open sockets and running subscriptions for /metrics.
+    instrumentSockets(wsServer, {
       schema,
       // Refuse the socket unless connectionParams.authorization carries a valid token.
       onConnect: async (ctx) => {
         const viewer = await authenticate(deps, String(ctx.connectionParams?.authorization ?? ''));
         if (!viewer) return false;
         ctx.extra.hub = viewerContext(deps, viewer, { userAgent: ctx.extra.request.headers['user-agent'] });
+        const socket = ctx.extra.socket;
+        sockets.set(socket, viewer);
+        socket.once('close', () => sockets.delete(socket));
         return true;
       },
       context: (ctx) => ctx.extra.hub! as never,
-      onSubscribe: (ctx, _id, payload) => limits.checkSocketOperation(ctx.extra.hub!, schema, payload),
+      onSubscribe: async (ctx, _id, payload) => {
+        const checked = await limits.checkSocketOperation(ctx.extra.hub!, schema, payload);
+        if (Array.isArray(checked)) return checked;
+        const refusal = introspectionRefusal(deps.config, ctx.extra.hub!.viewer, schema, checked.document);
+        return refusal ? [new GraphQLError(refusal.message, { extensions: { code: 'INTROSPECTION_DISABLED' } })] : checked;
+      },
       onError: (_ctx, _id, _payload, errors) => {
         deps.logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');
       },
-    },
+    }),
     wsServer,
   );
+
+  // logout / revokeSessions / deactivateUser on any instance (Redis pub/sub when configured):
+  // close the user's sockets here with 4401, so no event reaches them after.
+  const revocations = deps.pubsub.subscribe('sessionsRevoked');
+  void (async () => {
+    try {
+      for await (const event of revocations) {
+        for (const [socket, viewer] of sockets) {
+          if (viewer.kind === 'USER' && viewer.id === event.userId && viewer.organizationId === event.organizationId) {
+            sockets.delete(socket);
+            socket.close(4401, 'Session revoked');
+          }
+        }
+      }
+    } catch (err) {
+      deps.logger.error({ err }, 'sessionsRevoked listener stopped');
+    }
+  })();
 
   const apollo = new ApolloServer<HubContext>({
     schema,
@@ -83,8 +115,13 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
     // handler would re-raise the signal after its stop and kill the process half-way.
     stopOnTerminationSignals: false,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // On shutdown, running requests get SHUTDOWN_TIMEOUT_MS before their connections are cut.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: deps.config.SHUTDOWN_TIMEOUT_MS }),
+      // Before the limits: a refused introspection is not priced.
+      introspectionPlugin(deps.config),
       limits.plugin,
+      // Operation name and viewer in the logs, durations and error codes in /metrics, unexpected errors logged with their stack.
+      observabilityPlugin,
       {
         async serverWillStart() {
           return {
@@ -98,9 +135,15 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   });
   await apollo.start();
 
+  // Request id, log scope and HTTP metrics first; then security headers and compression for everything below (http/hygiene.ts).
+  app.use(createRequestObserver(deps));
+  app.use(securityHeaders());
+  app.use(compressResponses());
   app.use(createHealthRouter(deps));
+  app.use(createMetricsRouter(deps));
   app.use(createWebhookRouter(deps));
   app.use(createMediaRouter(deps));
+  app.use(graphqlSubpathsNotFound);
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),
@@ -110,11 +153,8 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
     }),
   );
 
-  const dist = deps.config.WEB_DIST;
-  if (existsSync(path.join(dist, 'index.html'))) {
-    app.use(express.static(dist, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!graphql|webhooks|healthz|health\/|media\/).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
-  }
+  // The built web app (cached by content hash), JSON 404s under the API, a JSON error handler.
+  mountWebApp(app, deps);
 
   const port = opts.port ?? deps.config.PORT;
   // A port already in use (EADDRINUSE) fails the start instead of leaving the process hanging.
@@ -131,6 +171,7 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
     port: actual,
     httpServer,
     close: async () => {
+      await revocations.return?.();
       await apollo.stop();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
@@ -138,10 +179,40 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
 }
 
 /**
+ * Graceful shutdown, within `timeoutMs` (SHUTDOWN_TIMEOUT_MS): stop accepting
+ * connections and claiming jobs, close graphql-ws sockets with 1001 (Going
+ * away), let running HTTP requests and jobs finish, then close pub/sub and the
+ * database. When time runs out, open HTTP connections are cut and the result
+ * says so (runHub then exits with 1); a job cut short keeps its lease and runs
+ * again on the next start (handlers are idempotent).
+ */
+export async function shutdownHub(app: AppDeps & { close(): Promise<void> }, server: RunningServer, timeoutMs: number): Promise<{ timedOut: boolean }> {
+  const started = Date.now();
+  app.logger.info({ timeoutMs }, 'shutting down: no new connections or jobs, finishing running requests and jobs');
+  const graceful = (async () => {
+    await Promise.all([server.close(), app.jobs.stop()]);
+    await app.close();
+    return 'done' as const;
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const outcome = await Promise.race([graceful, late]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    server.httpServer.closeAllConnections();
+    app.logger.error({ timeoutMs }, 'shutdown timed out: open connections cut');
+    return { timedOut: true };
+  }
+  app.logger.info({ ms: Date.now() - started }, 'shut down');
+  return { timedOut: false };
+}
+
+/**
  * Serves the hub and runs its job queue (inbound processing, outbox, provider
- * subscriptions) until SIGINT or SIGTERM, then drains HTTP and WebSocket
- * connections, lets running jobs finish and closes the database. Used by
- * main.ts and the demo.
+ * subscriptions) until SIGINT or SIGTERM, then shuts down gracefully
+ * ({@link shutdownHub}). Used by main.ts and the demo.
  */
 export async function runHub(app: AppDeps & { close(): Promise<void> }): Promise<RunningServer> {
   const server = await startServer(app);
@@ -149,11 +220,12 @@ export async function runHub(app: AppDeps & { close(): Promise<void> }): Promise
   // Provider subscriptions (Graph) are checked at once, not only at the hourly sweep.
   await app.jobs.add(app.db.prisma, JOB.subscriptionSweep, {}, { singletonKey: 'startup:subscription-sweep' });
   app.jobs.kick();
+  let stopping = false;
   const stop = async () => {
-    await app.jobs.stop();
-    await server.close();
-    await app.close();
-    process.exit(0);
+    if (stopping) return;
+    stopping = true;
+    const { timedOut } = await shutdownHub(app, server, app.config.SHUTDOWN_TIMEOUT_MS);
+    process.exit(timedOut ? 1 : 0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -26,6 +26,8 @@ export interface Database {
   sql: SqlRunner;
   /** Every SQL statement Prisma sends is passed to these listeners (for statement-count tests). */
   onQuery: Set<(sql: string) => void>;
+  /** PostgreSQL pool figures for /metrics; absent on PGlite (one in-process connection). */
+  poolStats?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       prisma,
       sql,
       onQuery,
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: opts.poolSize ?? 10 }),
       close: async () => {
         await prisma.$disconnect();
         await pool.end();

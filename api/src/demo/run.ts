@@ -27,12 +27,15 @@ process.env.RATE_LIMIT_RESTORE_RATE ??= '1000';
 
 export { shiftTimestamps } from './replay.js';
 
+// The demo always runs in development mode: unset JWT_SECRET / APP_SECRET_KEY fall back to the
+// development values (createApp logs it), whatever NODE_ENV says. `pnpm start` refuses them.
+const devConfig = () => loadConfig(process.env, { mode: 'development' });
 // The fakes post receipts to the hub's loopback address; createApp() reads the *_BASE_URLs they set.
-const hubUrl = `http://127.0.0.1:${loadConfig().PORT}`;
+const hubUrl = `http://127.0.0.1:${devConfig().PORT}`;
 const sandbox = await startProviderSandbox(hubUrl);
 const sandboxLine = describeSandbox(sandbox);
 
-const app = await createApp();
+const app = await createApp({ config: devConfig() });
 app.logger.info({ sandbox: sandbox.urls }, `provider sandbox on loopback: ${sandboxLine}`);
 if (await isDatabaseEmpty(app.db.prisma)) {
   const started = Date.now();

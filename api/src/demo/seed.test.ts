@@ -11,6 +11,7 @@ import { CHANNEL_SECRET_KEYS, DEMO_PARTNER_API, DEMO_PROVIDERS } from './data/ch
 import { generateCustomers } from './data/customers.js';
 import { CodiceFiscale, isValidPartitaIva, makePartitaIva, partitaIvaCheckDigit } from '../modules/customer/italian-ids.js';
 import { DEMO_TEMPLATES } from './data/templates.js';
+import { AUDIT_ACTIONS } from '../modules/audit/actions.js';
 
 const NOW = new Date('2026-11-20T10:30:00Z');
 const DAY = 86_400_000;
@@ -72,9 +73,8 @@ describe('seedDemo', () => {
     await db?.close();
   });
 
-  it('creates the demo volume quickly', async () => {
+  it('creates the demo volume (its time is printed; speed is measured by bench, not asserted)', async () => {
     console.info(`seedDemo on PGlite: ${Math.round(seedMs)} ms`, result.counts);
-    expect(seedMs).toBeLessThan(20_000);
     expect(await isDatabaseEmpty(db.prisma)).toBe(false);
     const org = await db.prisma.organization.findUniqueOrThrow({ where: { slug: 'chargecars' } });
     expect(org).toMatchObject({ id: result.organizationId, name: providers.organization.name, timezone: providers.organization.timezone, locale: providers.organization.locale });
@@ -83,6 +83,10 @@ describe('seedDemo', () => {
     expect(await db.prisma.customer.count()).toBeGreaterThanOrEqual(170);
     expect(await db.prisma.task.count()).toBeGreaterThanOrEqual(70);
     expect(await db.prisma.template.count()).toBe(DEMO_TEMPLATES.length);
+    // The seed's audit rows use the hub's one naming scheme (audit/actions.ts).
+    const actions = (await db.prisma.auditLog.groupBy({ by: ['action'] })).map((r) => r.action);
+    expect(actions.length).toBeGreaterThan(1);
+    expect(actions.filter((a) => !(a in AUDIT_ACTIONS))).toEqual([]);
     expect(result.counts).toEqual({
       threads: await db.prisma.thread.count(),
       messages: await db.prisma.message.count(),

@@ -313,7 +313,7 @@ async function seedChannels(run: SeedRun, people: SeededPeople): Promise<SeededC
   await tx.auditLog.createMany({
     data: rows.map((ch, i) => {
       const at = (ch.createdAt as Date).getTime() + 1;
-      return { id: ids.uuidv7(at), organizationId, actorType: 'USER' as const, actorUserId: admin.id, action: 'channel.created', entityType: 'Channel', entityId: ch.id!, changes: { before: null, after: { type: ch.type, name: ch.name, externalId: ch.externalId } }, ip: '10.20.0.2', userAgent: 'hub-demo-seed', createdAt: new Date(at + i) };
+      return { id: ids.uuidv7(at), organizationId, actorType: 'USER' as const, actorUserId: admin.id, action: 'channel.create', entityType: 'Channel', entityId: ch.id!, changes: { before: null, after: { type: ch.type, name: ch.name, externalId: ch.externalId } }, ip: '10.20.0.2', userAgent: 'hub-demo-seed', createdAt: new Date(at + i) };
     }),
   });
   return { list, byKey: new Map(list.map((c) => [c.spec.key, c])) };
@@ -907,11 +907,11 @@ function buildThreadRows(
   if (status === 'ESCALATED') {
     const esc = messages.find((m) => m.type === 'SYSTEM_NOTIFICATION' && /escal|inoltrata/i.test(m.content));
     const at = (esc?.createdAt as Date | undefined) ?? new Date(lastMs);
-    auditLogs.push({ id: ids.uuidv7(at), organizationId, actorType: 'SYSTEM', action: 'thread.escalated', entityType: 'Thread', entityId: threadId, changes: { before: { status: 'IN_PROGRESS', priority: 'NORMAL' }, after: { status: 'ESCALATED', priority } }, createdAt: at });
+    auditLogs.push({ id: ids.uuidv7(at), organizationId, actorType: 'SYSTEM', action: 'thread.escalate', entityType: 'Thread', entityId: threadId, changes: { before: { status: 'IN_PROGRESS', priority: 'NORMAL' }, after: { status: 'ESCALATED', priority } }, createdAt: at });
   }
   if (closed && f.datatype.boolean({ probability: 0.25 })) {
     const at = new Date(resolvedMs!);
-    auditLogs.push({ id: ids.uuidv7(at), organizationId, actorType: 'USER', actorUserId: (assignee ?? responder).id, action: 'thread.status_changed', entityType: 'Thread', entityId: threadId, changes: { before: { status: 'IN_PROGRESS' }, after: { status } }, ip: '10.20.0.' + f.number.int({ min: 10, max: 80 }), userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15', createdAt: at });
+    auditLogs.push({ id: ids.uuidv7(at), organizationId, actorType: 'USER', actorUserId: (assignee ?? responder).id, action: 'thread.update', entityType: 'Thread', entityId: threadId, changes: { before: { status: 'IN_PROGRESS' }, after: { status } }, ip: '10.20.0.' + f.number.int({ min: 10, max: 80 }), userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15', createdAt: at });
   }
   return { thread, messages, auditLogs };
 }

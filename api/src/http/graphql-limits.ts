@@ -57,7 +57,7 @@ import { DEFAULT_PAGE_SIZE } from '../schema/builder.js';
 import type { AppDeps } from '../shared/app.js';
 import type { HubContext } from '../shared/context.js';
 
-/** Shape limits (graphql-armor's defaults but depth) and the cost ceiling of one request. */
+/** Shape limits (graphql-armor's defaults, but depth 7: a Relay connection spends two levels, edges and node, per hop) and the cost ceiling of one request. */
 export const GRAPHQL_LIMITS = {
   maxTokens: 1000,
   // graphql-armor's default is 6; Relay's edges/node take two levels, and

@@ -19,6 +19,7 @@ import type { WebhookRequest, WebhookResponse } from '../channels/types.js';
 import { storeDelivery } from '../modules/thread/inbound.service.js';
 import { channelDirectory } from '../modules/channel/channel.directory.js';
 import type { AppDeps } from '../shared/app.js';
+import { recordWebhook, type WebhookOutcome } from './metrics.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -58,6 +59,8 @@ export function createWebhookRouter(deps: AppDeps): express.Router {
     const provider = String(req.params.provider ?? '');
     const adapter = adaptersByProvider.get(provider);
     const subpath = req.params.subpath ? `/${String(req.params.subpath)}` : '';
+    let outcome: WebhookOutcome = 'invalid';
+    res.once('finish', () => recordWebhook(adapter ? provider : 'unknown', res.statusCode >= 500 ? 'error' : outcome));
     if (!adapter?.webhook || (subpath && !(adapter.webhook.subpaths ?? []).includes(subpath))) {
       res.status(404).json({ error: 'unknown webhook' });
       return;
@@ -84,6 +87,7 @@ export function createWebhookRouter(deps: AppDeps): express.Router {
     const directory = channelDirectory(deps, adapter.channelType);
     const handshake = await hook.handshake?.(wreq, directory);
     if (handshake) {
+      outcome = 'handshake';
       send(res, handshake);
       return;
     }
@@ -94,12 +98,14 @@ export function createWebhookRouter(deps: AppDeps): express.Router {
     const auth = await hook.authenticate(wreq, directory);
     if ('status' in auth) {
       deps.logger.warn({ provider, subpath, status: auth.status, bytes: wreq.rawBody.length }, 'webhook rejected');
+      outcome = 'rejected';
       send(res, auth);
       return;
     }
     if (auth.channelIds.length > 0) {
-      await storeDelivery(deps, adapter.provider, wreq, auth);
+      outcome = (await storeDelivery(deps, adapter.provider, wreq, auth)).length ? 'stored' : 'duplicate';
     } else {
+      outcome = 'unrouted';
       deps.logger.warn({ provider, subpath }, 'webhook for no known channel: acknowledged and dropped');
     }
     send(res, hook.acknowledge ?? { status: 200, body: { ok: true } });

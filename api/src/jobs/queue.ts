@@ -17,7 +17,9 @@
  * handlers must be idempotent. Times come from the hub clock.
  */
 import { CronExpressionParser } from 'cron-parser';
+import { recordJob } from '../http/metrics.js';
 import type { AppDeps } from '../shared/app.js';
+import { requestLogScope } from '../shared/logger.js';
 
 /** A transaction or client that can run raw SQL (Prisma client, tenant client or transaction). */
 export interface RawSql {
@@ -176,7 +178,8 @@ export class JobQueue {
       this.again = true;
       return;
     }
-    this.polling = this.poll()
+    // Jobs are nobody's request: a kick from a webhook must not tag their log lines with its request id.
+    this.polling = requestLogScope.exit(() => this.poll())
       .catch((err) => this.deps.logger.error({ err }, 'job queue poll failed'))
       .finally(() => {
         this.polling = null;
@@ -278,14 +281,18 @@ export class JobQueue {
   private async run(row: ClaimedRow): Promise<void> {
     const handler = this.handlers[row.queue]!;
     const job: JobInfo = { id: row.id, queue: row.queue, attempt: Number(row.attempts), maxAttempts: Number(row.maxAttempts) };
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     try {
       await handler(this.deps, row.payload ?? {}, job);
       await this.finish(row.id, 'COMPLETED', null);
+      recordJob(row.queue, 'completed', seconds());
       const schedule = row.singletonKey?.startsWith('cron:') ? this.schedules.find((s) => `cron:${s.name}` === row.singletonKey) : undefined;
       if (schedule) await this.plant(schedule);
     } catch (err) {
       const message = String((err as Error)?.stack ?? err).slice(0, 4000);
       const dead = err instanceof PermanentJobError || job.attempt >= job.maxAttempts;
+      recordJob(row.queue, dead ? 'dead' : 'retry', seconds());
       if (dead) {
         this.deps.logger.error({ err, jobId: row.id, queue: row.queue, attempt: job.attempt }, 'job failed for good (dead letter)');
         await this.finish(row.id, 'FAILED', message);

@@ -11,10 +11,14 @@ import { GraphQLError } from 'graphql';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
-import { hasScope, type HubContext } from '../shared/context.js';
+import { TYPE_RULES, authScopesOf, can, type HubAuthScopes } from '../modules/auth/permissions.js';
+import type { HubContext } from '../shared/context.js';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
+
+/** The types `node` can return: every one has a rule in the permission matrix (a test keeps them equal). */
+const isNodeType = (typename: string) => Object.hasOwn(TYPE_RULES, typename);
 
 export interface HubTypes extends PothosSchemaTypes.ExtendDefaultTypes<HubSchemaTypes> {}
 
@@ -28,31 +32,20 @@ type HubSchemaTypes = {
     DateTime: { Input: Date; Output: Date | string };
     JSON: { Input: unknown; Output: unknown };
   };
-  /**
-   * viewer: anyone authenticated (user or API key); user: a signed-in user;
-   * manager / admin: users of that role or above; read / write: a user, or an
-   * API key with READ / WRITE; ingest: an API key with INGEST.
-   */
-  AuthScopes: { viewer: boolean; user: boolean; manager: boolean; admin: boolean; read: boolean; write: boolean; ingest: boolean };
+  /** The scopes of modules/auth/permissions.ts (HubAuthScopes); rules come from its matrix through `can()`. */
+  AuthScopes: HubAuthScopes;
 };
 
 export const builder = new SchemaBuilder<HubSchemaTypes>({
   defaultFieldNullability: false,
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
   scopeAuth: {
-    authScopes: (ctx) => {
-      const v = ctx.viewer;
-      const isUser = v?.kind === 'USER';
-      return {
-        viewer: v !== null,
-        user: isUser,
-        manager: isUser && (v.role === 'MANAGER' || v.role === 'ADMIN'),
-        admin: isUser && v.role === 'ADMIN',
-        read: isUser || hasScope(v, 'READ'),
-        write: isUser || hasScope(v, 'WRITE'),
-        ingest: hasScope(v, 'INGEST'),
-      };
-    },
+    authScopes: (ctx) => authScopesOf(ctx.viewer),
+    // Type scopes are checked once per object (isTypeOf), so a row of a type the
+    // viewer may not read is refused wherever it appears, `node`/`nodes` included.
+    runScopesOnType: true,
+    // Subscriptions are authorized when subscribing, not at each event.
+    authorizeOnSubscribe: true,
     unauthorizedError: (_parent, ctx) =>
       new GraphQLError(ctx.viewer ? 'You are not allowed to read this.' : 'Sign in first.', {
         extensions: { code: ctx.viewer ? 'FORBIDDEN' : 'UNAUTHENTICATED' },
@@ -73,6 +66,19 @@ export const builder = new SchemaBuilder<HubSchemaTypes>({
     cursorType: 'String',
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
+    nodeQueryOptions: {
+      authScopes: can('node'),
+      // An id of a type that is no node answers null, not an internal error.
+      resolve: (_root, { id }, _ctx, _info, resolveNode) => (isNodeType(id.typename) ? resolveNode(id) : null),
+    },
+    nodesQueryOptions: {
+      authScopes: can('nodes'),
+      resolve: async (_root, { ids }, _ctx, _info, resolveNodes) => {
+        const known = ids.filter((id) => isNodeType(id.typename));
+        const loaded = known.length ? await resolveNodes(known) : [];
+        return ids.map((id) => (isNodeType(id.typename) ? loaded[known.indexOf(id)] : null));
+      },
+    },
   },
 });
 
@@ -92,6 +98,8 @@ export function assertPageSize(args: { first?: number | null; last?: number | nu
   }
 }
 
-builder.queryType({ authScopes: { read: true } });
-builder.mutationType({ authScopes: { write: true } });
-builder.subscriptionType({ authScopes: { read: true } });
+// Anonymous requests reach no root field but the public ones (skipTypeScopes);
+// every field carries its own rule from the permission matrix.
+builder.queryType({ authScopes: { viewer: true } });
+builder.mutationType({ authScopes: { viewer: true } });
+builder.subscriptionType({ authScopes: { viewer: true } });

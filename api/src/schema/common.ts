@@ -82,6 +82,23 @@ export function decodeFilterId(type: NodeTypeName, globalId: string | number | n
   }
 }
 
+/**
+ * An entity id given either as a database uuid or as any Relay global id
+ * ("base64(Type:uuid)"): the uuid, and the type when it was a global id.
+ * Anything else is returned unchanged (it then matches nothing).
+ */
+export function uuidOfAnyId(value: string): { id: string; typename?: string } {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (uuid.test(value)) return { id: value };
+  try {
+    const decoded = decodeGlobalID(value);
+    if (uuid.test(decoded.id)) return { id: decoded.id, typename: decoded.typename };
+  } catch {
+    // not a global id
+  }
+  return { id: value };
+}
+
 /** decodeId for optional inputs: undefined stays undefined (not given), null stays null (clear it). */
 export function decodeOptionalId(type: NodeTypeName, globalId: string | null | undefined, field: string) {
   if (globalId === undefined || globalId === null) return globalId;

@@ -9,6 +9,7 @@ import './enums.js';
 import '../modules/agent/agent.schema.js';
 import '../modules/apikey/apikey.schema.js';
 import '../modules/audit/audit.schema.js';
+import '../modules/auth/auth.schema.js';
 import '../modules/channel/channel.schema.js';
 import '../modules/customer/customer.schema.js';
 import '../modules/gdpr/gdpr.schema.js';

@@ -9,6 +9,7 @@ import type { SecretBox } from './crypto.js';
 import type { Logger } from './logger.js';
 import type { HubPubSub } from './pubsub.js';
 import type { JobQueue } from '../jobs/queue.js';
+import type { LoginGuard } from '../modules/auth/login-guard.js';
 
 export interface AppDeps {
   config: Config;
@@ -19,4 +20,6 @@ export interface AppDeps {
   logger: Logger;
   /** The durable job queue (jobs/queue.ts); started by runHub, drained by tests. */
   jobs: JobQueue;
+  /** Failed-login counters and lockouts (modules/auth/login-guard.ts). */
+  loginGuard: LoginGuard;
 }

@@ -22,10 +22,20 @@ export interface MessageUpdatedEvent {
   threadId: string;
 }
 
+/** A user's sessions ended (logout, revokeSessions, deactivateUser): every instance closes the user's sockets. */
+export interface SessionsRevokedEvent {
+  organizationId: string;
+  userId: string;
+  /** Sessions older than this version are void (User.tokenVersion after the change). */
+  tokenVersion: number;
+}
+
 export type HubTopics = {
   messageAdded: [organizationId: string, event: MessageAddedEvent];
   messageUpdated: [organizationId: string, event: MessageUpdatedEvent];
   threadUpdated: [organizationId: string, event: ThreadUpdatedEvent];
+  /** Not keyed: each server listens to all of it (server.ts), never a GraphQL subscription. */
+  sessionsRevoked: [event: SessionsRevokedEvent];
 };
 
 export type HubPubSub = PubSub<HubTopics> & { close(): Promise<void> };

@@ -323,4 +323,37 @@ describe(`SMS through the Twilio sandbox (${testDatabaseKind})`, () => {
     expect(again.data.postMessage.message).toBeNull();
     expect(sandbox.requests).toHaveLength(requests + 1);
   });
+  it('(g) the audit trail names what ingestion and delivery did: customer and thread created, message stored, template used, reply delivered, thread answered', async () => {
+    const from = '+31655599901';
+    const before = new Set((await app.deps.db.prisma.auditLog.findMany({ where: { organizationId: channel.organizationId }, select: { id: true } })).map((r) => r.id));
+    const sid = 'SM' + 'a1'.repeat(16);
+    const form = new URLSearchParams({ MessageSid: sid, SmsSid: sid, AccountSid: DEMO.accountSid, From: from, To: DEMO.phoneNumber, Body: 'Mijn laadpaal knippert rood', NumMedia: '0' });
+    expect((await postForm(form.toString())).status).toBe(200);
+    await app.deps.jobs.settle();
+    const thread = await threadOf(from);
+    const template = await app.deps.db.prisma.template.create({
+      data: { organizationId: channel.organizationId, name: `Storing ${sid}`, category: 'TECHNICAL_SUPPORT', bodyTemplate: 'We kijken ernaar.' },
+    });
+    const r = await server.gql(REPLY, { i: { threadId: gid('Thread', thread.id), kind: 'REPLY', content: 'We kijken ernaar.', templateId: gid('Template', template.id) } }, await tok());
+    expect(r.data.postMessage.errors).toEqual([]);
+    const rows = (await app.deps.db.prisma.auditLog.findMany({ where: { organizationId: channel.organizationId }, orderBy: { id: 'asc' } })).filter((a) => !before.has(a.id));
+    const actions = rows.map((a) => `${a.actorType}:${a.action}`);
+    expect(actions).toEqual(expect.arrayContaining([
+      'WEBHOOK:customer.create',
+      'WEBHOOK:thread.create',
+      'WEBHOOK:message.ingest',
+      'USER:message.reply',
+      'USER:template.use',
+      'SYSTEM:message.deliver',
+    ]));
+    expect(rows.find((a) => a.action === 'customer.create')!.entityId).toBe(thread.customerId);
+    expect(rows.find((a) => a.action === 'template.use')).toMatchObject({ entityType: 'Template', entityId: template.id });
+    // Twilio answered "queued": the reply counts as the response once a receipt says sent.
+    const msgId = Buffer.from(r.data.postMessage.message.id, 'base64').toString().split(':')[1]!;
+    const sent = await messageRow(msgId);
+    expect((await sandbox.postStatus(sent.externalMessageId!, 'sent')).status).toBe(200);
+    await app.deps.jobs.settle();
+    const answered = await auditRows('thread.update', thread.id);
+    expect(answered.at(-1)!.changes).toMatchObject({ after: { status: 'WAITING_CUSTOMER', reason: 'reply accepted by the provider', messageId: msgId } });
+  });
 });

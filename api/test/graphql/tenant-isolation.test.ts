@@ -252,7 +252,8 @@ describe('B sees none of A through connections and node lookups', () => {
 });
 
 describe('B cannot change A through mutations', () => {
-  const cases: [string, string, () => Record<string, unknown>][] = [
+  // updateTemplate is for TEAM_LEAD and up (docs/permissions.md): B's manager tries it.
+  const cases: [string, string, () => Record<string, unknown>, (() => string)?][] = [
     ['updateThread', `mutation($i: UpdateThreadInput!){ updateThread(input:$i){ thread { id } errors { code } } }`, () => ({ threadId: gid('Thread', A.threadId), subject: 'hacked', status: 'CLOSED' })],
     ['assignThread', `mutation($i: AssignThreadInput!){ assignThread(input:$i){ thread { id } errors { code } } }`, () => ({ threadId: gid('Thread', A.threadId), assigneeId: gid('User', B.agent.id) })],
     ['postMessage', `mutation($i: PostMessageInput!){ postMessage(input:$i){ message { id } errors { code } } }`, () => ({ threadId: gid('Thread', A.threadId), kind: 'NOTE', content: 'hacked' })],
@@ -261,18 +262,18 @@ describe('B cannot change A through mutations', () => {
     ['createTask', `mutation($i: CreateTaskInput!){ createTask(input:$i){ task { id } errors { code } } }`, () => ({ title: 'hacked', assigneeId: gid('User', A.agent.id) })],
     ['updateTask', `mutation($i: UpdateTaskInput!){ updateTask(input:$i){ task { id } errors { code } } }`, () => ({ taskId: gid('Task', A.taskId), title: 'hacked' })],
     ['completeTask', `mutation($i: CompleteTaskInput!){ completeTask(input:$i){ task { id } errors { code } } }`, () => ({ taskId: gid('Task', A.taskId) })],
-    ['updateTemplate', `mutation($i: UpdateTemplateInput!){ updateTemplate(input:$i){ template { id } errors { code } } }`, () => ({ templateId: gid('Template', A.templateId), bodyTemplate: 'hacked' })],
+    ['updateTemplate', `mutation($i: UpdateTemplateInput!){ updateTemplate(input:$i){ template { id } errors { code } } }`, () => ({ templateId: gid('Template', A.templateId), bodyTemplate: 'hacked' }), () => B.managerToken],
     ['updateCustomer', `mutation($i: UpdateCustomerInput!){ updateCustomer(input:$i){ customer { id } errors { code } } }`, () => ({ customerId: gid('Customer', A.customerId), name: 'hacked' })],
     ['updateThread', `mutation($i: UpdateThreadInput!){ updateThread(input:$i){ thread { id } errors { code } } }`, () => ({ threadId: gid('Thread', B.threadId), customerId: gid('Customer', A.customerId) })],
     ['createThread', `mutation($i: CreateThreadInput!){ createThread(input:$i){ thread { id } errors { code } } }`, () => ({ channelId: gid('Channel', A.channelId), subject: 'hacked' })],
     ['createThread', `mutation($i: CreateThreadInput!){ createThread(input:$i){ thread { id } errors { code } } }`, () => ({ channelId: gid('Channel', B.channelId), subject: 'hacked', customerId: gid('Customer', A.customerId) })],
     ['createThread', `mutation($i: CreateThreadInput!){ createThread(input:$i){ thread { id } errors { code } } }`, () => ({ channelId: gid('Channel', B.channelId), subject: 'hacked', teamId: gid('Team', A.teamId) })],
   ];
-  for (const [n, [field, mutation, input]] of cases.entries()) {
+  for (const [n, [field, mutation, input, as]] of cases.entries()) {
     it(`#${n} ${field} with A ids → NOT_FOUND, nothing changed`, async () => {
       const beforeA = await snapshotA();
       const beforeB = await rowCounts(app.deps, B.orgId);
-      const res = await asB(mutation, { i: input() });
+      const res = as ? await server.gql(mutation, { i: input() }, as()) : await asB(mutation, { i: input() });
       expect(res.errors).toBeUndefined();
       expect(res.data[field].errors[0].code).toBe('NOT_FOUND');
       expectNothingOfA(res);

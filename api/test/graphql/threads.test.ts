@@ -274,4 +274,20 @@ describe('threads: errors', () => {
     expect(ok.errors).toBeUndefined();
     expect(typeof ok.data.auditLogs.totalCount).toBe('number');
   });
+  it('auditLogs(entityId) takes the uuid or the global id the API returns (which also sets entityType)', async () => {
+    const t = await app.deps.db.prisma.thread.findUniqueOrThrow({ where: { id: threads[0]!.id } });
+    const row = await app.deps.db.prisma.auditLog.create({
+      data: { organizationId: t.organizationId, actorType: 'SYSTEM', action: 'thread.update', entityType: 'Thread', entityId: t.id, changes: { before: null, after: { note: 'probe' } } },
+    });
+    // A row about another type that happens to carry the same uuid is not one of the thread's.
+    await app.deps.db.prisma.auditLog.create({
+      data: { organizationId: t.organizationId, actorType: 'SYSTEM', action: 'task.update', entityType: 'Task', entityId: t.id, changes: { before: null, after: null } },
+    });
+    const q = `query($e: ID){ auditLogs(first: 10, entityId: $e) { totalCount edges { node { id entityId entityType } } } }`;
+    const byGlobal = await server.gql(q, { e: gid('Thread', t.id) }, managerToken);
+    expect(byGlobal.errors).toBeUndefined();
+    expect(byGlobal.data.auditLogs.edges.map((e: any) => e.node)).toEqual([{ id: gid('AuditLog', row.id), entityId: t.id, entityType: 'Thread' }]);
+    const byUuid = await server.gql(q, { e: t.id }, managerToken);
+    expect(byUuid.data.auditLogs.totalCount).toBe(2);
+  });
 });

@@ -1,20 +1,34 @@
 import { NavLink, Outlet, useNavigate } from 'react-router';
-import { useApolloClient } from '@apollo/client/react';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { AppShell, Avatar, Button, Group, Menu, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { IconChevronDown, IconHeadset, IconInbox, IconLogout, IconSettings } from '@tabler/icons-react';
 import { setToken } from './auth';
+import { graphql } from '../gql';
 import { LiveUpdates } from './LiveUpdates';
 import { useViewer } from './viewer';
 import { initials } from '../shared/time';
 
 export { AppViewerQuery } from './viewer';
 
+/** Ends the session server-side: the token is void at once, even if a copy of it leaked. */
+export const LogoutMutation = graphql(`
+  mutation Logout {
+    logout {
+      ok
+    }
+  }
+`);
+
 export function AppLayout() {
   const client = useApolloClient();
   const navigate = useNavigate();
   const { viewer, isAdmin } = useViewer();
 
+  const [endSession] = useMutation(LogoutMutation);
+
   const logout = async () => {
+    // Signing out locally happens whatever the server answers (offline, already revoked).
+    await endSession().catch(() => undefined);
     setToken(null);
     await client.clearStore();
     navigate('/login', { replace: true });

@@ -4,12 +4,12 @@ import { ApiKeyScopeEnum } from '../../schema/enums.js';
 import { decodeId, decodeOptionalId, payloadType, runMutation, UserError, type UserErrorShape } from '../../schema/common.js';
 import { createApiKey, listApiKeys, revokeApiKey } from './apikey.service.js';
 
-const ADMIN = { admin: true } as const;
+import { can } from '../auth/permissions.js';
 
 export const ApiKeyNode = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
   nullable: true, // a missing or other-tenant id loads as null
-  authScopes: ADMIN,
+  authScopes: can('ApiKey'),
   // ApiKey is not tenant-scoped by db/tenant.ts: load nodes inside the organization only.
   findUnique: (id, ctx) => ({ id, organizationId: ctx.organizationId }),
   description: 'A credential for a partner system (ADMIN). The secret is shown once, at creation; the hub keeps only its hash.',
@@ -27,7 +27,7 @@ export const ApiKeyNode = builder.prismaNode('ApiKey', {
 builder.queryField('apiKeys', (t) =>
   t.prismaField({
     type: ['ApiKey'],
-    authScopes: ADMIN,
+    authScopes: can('apiKeys'),
     description: "The organization's API keys, newest first (ADMIN).",
     resolve: (query, _root, _args, ctx) => listApiKeys(ctx, query),
   }),
@@ -63,7 +63,7 @@ const RevokeApiKeyInputRef = builder.inputType('RevokeApiKeyInput', {
 builder.mutationFields((t) => ({
   createApiKey: t.field({
     type: CreateApiKeyPayload,
-    authScopes: ADMIN,
+    authScopes: can('createApiKey'),
     description: 'Creates an API key and returns its secret once (ADMIN). Errors: VALIDATION_FAILED, NOT_FOUND (channel).',
     args: { input: t.arg({ type: CreateApiKeyInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
@@ -77,7 +77,7 @@ builder.mutationFields((t) => ({
   }),
   revokeApiKey: t.field({
     type: ApiKeyPayload,
-    authScopes: ADMIN,
+    authScopes: can('revokeApiKey'),
     description: 'Revokes an API key at once (ADMIN); revoking twice changes nothing. Errors: NOT_FOUND.',
     args: { input: t.arg({ type: RevokeApiKeyInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { ApiKey, Prisma } from '../../generated/prisma/client.js';
 import { ApiKeyScope } from '../../generated/prisma/enums.js';
 import type { AppDeps } from '../../shared/app.js';
-import type { HubContext, Viewer } from '../../shared/context.js';
+import { systemContext, type HubContext, type Viewer } from '../../shared/context.js';
 import { notFound } from '../../shared/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
 
@@ -21,6 +21,8 @@ import { writeAudit } from '../audit/audit.service.js';
 export const API_KEY_PREFIX = 'hub_';
 /** Characters of the secret kept in ApiKey.prefix. */
 export const API_KEY_PREFIX_LENGTH = 12;
+/** Audit action of a key's first use of each (UTC) day. */
+export const API_KEY_USED_ACTION = 'apiKey.use';
 /** lastUsedAt is written at most this often per key. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -68,7 +70,7 @@ export async function createApiKey(ctx: HubContext, raw: z.input<typeof CreateAp
         createdById: ctx.viewer?.kind === 'USER' ? ctx.viewer.id : null,
       },
     });
-    await writeAudit(ctx, tx, { action: 'apikey.create', entityType: 'ApiKey', entityId: apiKey.id, after: auditView(apiKey) });
+    await writeAudit(ctx, tx, { action: 'apiKey.create', entityType: 'ApiKey', entityId: apiKey.id, after: auditView(apiKey) });
     return apiKey;
   });
   return { apiKey, secret };
@@ -81,7 +83,7 @@ export async function revokeApiKey(ctx: HubContext, id: string): Promise<{ apiKe
     if (!before) throw notFound('API key', 'input.apiKeyId');
     if (before.revokedAt) return before;
     const apiKey = await tx.apiKey.update({ where: { id, organizationId: ctx.organizationId }, data: { revokedAt: ctx.deps.clock.now() } });
-    await writeAudit(ctx, tx, { action: 'apikey.revoke', entityType: 'ApiKey', entityId: id, before: { revokedAt: null }, after: { revokedAt: apiKey.revokedAt } });
+    await writeAudit(ctx, tx, { action: 'apiKey.revoke', entityType: 'ApiKey', entityId: id, before: { revokedAt: null }, after: { revokedAt: apiKey.revokedAt } });
     return apiKey;
   });
   return { apiKey };
@@ -95,21 +97,29 @@ export function listApiKeys(ctx: HubContext, query: Pick<Prisma.ApiKeyFindManyAr
 /**
  * Resolves an API key secret ("hub_…") to its viewer: the AGENT role limited
  * by the key's scopes (and channel). Returns null for anything else, an
- * unknown or a revoked key. Records `lastUsedAt`, at most once a minute per key.
+ * unknown or a revoked key. Records `lastUsedAt`, at most once a minute per key,
+ * and an `apiKey.use` audit row on the key's first use of each UTC day.
  */
 export async function authenticateApiKey(deps: AppDeps, secret: string): Promise<Viewer | null> {
   if (typeof secret !== 'string' || !secret.startsWith(API_KEY_PREFIX) || secret.length > 200) return null;
   const key = await deps.db.prisma.apiKey.findUnique({ where: { secretHash: hashApiKeySecret(secret) } });
   if (!key || key.revokedAt) return null;
   const now = deps.clock.now();
-  if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+  // The first use of a UTC day is audited (apiKey.use), later ones only move lastUsedAt.
+  const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const firstToday = !key.lastUsedAt || key.lastUsedAt < dayStart;
+  if (firstToday || now.getTime() - key.lastUsedAt!.getTime() >= LAST_USED_RESOLUTION_MS) {
     const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
     try {
-      // Conditional: of concurrent requests in the same minute only one writes.
-      await deps.db.prisma.apiKey.updateMany({
-        where: { id: key.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: staleBefore } }] },
+      // Conditional: of concurrent requests in the same minute (or the first of a day) only one writes.
+      const { count } = await deps.db.prisma.apiKey.updateMany({
+        where: { id: key.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lte: staleBefore } }, { lastUsedAt: { lt: dayStart } }] },
         data: { lastUsedAt: now },
       });
+      if (firstToday && count === 1) {
+        const ctx = { ...systemContext(deps, key.organizationId, 'API_KEY'), actor: { type: 'API_KEY' as const, userId: null, apiKeyId: key.id } };
+        await writeAudit(ctx, ctx.db, { action: API_KEY_USED_ACTION, entityType: 'ApiKey', entityId: key.id, after: { name: key.name, prefix: key.prefix, day: dayStart.toISOString().slice(0, 10) } });
+      }
     } catch (err) {
       deps.logger.warn({ apiKeyId: key.id, err }, 'api key lastUsedAt not recorded');
     }

@@ -65,7 +65,7 @@ describe('API keys', () => {
     expect(JSON.stringify(row)).not.toContain(secret);
 
     const audit = await newAuditRows(app.deps, orgId, before);
-    expect(audit.map((a) => a.action)).toEqual(['apikey.create']);
+    expect(audit.map((a) => a.action)).toEqual(['apiKey.create']);
     const text = JSON.stringify(audit[0]!.changes);
     expect(text).not.toContain(secret);
     expect(text).not.toContain(row.secretHash);
@@ -160,7 +160,7 @@ describe('API keys', () => {
     expect(again.data.revokeApiKey.apiKey.revokedAt).toBe(revokedAt);
 
     const audit = await newAuditRows(app.deps, orgId, before);
-    expect(audit.map((a) => a.action)).toEqual(['apikey.revoke']);
+    expect(audit.map((a) => a.action)).toEqual(['apiKey.revoke']);
 
     const missing = await server.gql(REVOKE, { i: { apiKeyId: gid('ApiKey', '00000000-0000-4000-8000-000000000000') } }, adminToken);
     expect(missing.data.revokeApiKey.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'input.apiKeyId' })]);

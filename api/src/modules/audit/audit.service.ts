@@ -5,10 +5,11 @@
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { HubContext } from '../../shared/context.js';
 import type { TenantDb, Tx } from '../../db/tenant.js';
+import type { AuditAction } from './actions.js';
 
 export interface AuditEntry {
-  /** Dotted verb, e.g. "thread.update", "message.post". */
-  action: string;
+  /** `<entity>.<verb>`, one of AUDIT_ACTIONS (audit/actions.ts), e.g. "thread.update". */
+  action: AuditAction;
   entityType: string;
   entityId: string;
   before?: unknown;

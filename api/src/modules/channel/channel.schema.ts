@@ -14,7 +14,7 @@ import {
   type ChannelHealth,
 } from './channel.service.js';
 
-const ADMIN = { admin: true } as const;
+import { can } from '../auth/permissions.js';
 
 const ChannelHealthRef = builder.objectRef<ChannelHealth>('ChannelHealth').implement({
   description: 'What the hub last saw of a channel’s provider.',
@@ -33,6 +33,7 @@ const ChannelHealthRef = builder.objectRef<ChannelHealth>('ChannelHealth').imple
 
 export const ChannelNode = builder.prismaNode('Channel', {
   id: { field: 'id' },
+  authScopes: can('Channel'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description:
     'A way customers reach the organization (a WhatsApp number, a mailbox, ...). Provider secrets are write-only: administrators read them masked.',
@@ -57,24 +58,24 @@ export const ChannelNode = builder.prismaNode('Channel', {
     }),
     configuration: t.field({
       type: 'JSON',
-      authScopes: ADMIN,
+      authScopes: can('Channel.configuration'),
       description: 'Provider settings (ADMIN). Secrets are masked: "••••" + their last 4 characters.',
       resolve: (c, _a, ctx) => maskedChannelConfig(ctx.deps, c),
     }),
     secretKeys: t.stringList({
-      authScopes: ADMIN,
+      authScopes: can('Channel.secretKeys'),
       description: 'Configuration keys that are secrets: write-only, read masked (ADMIN).',
       resolve: (c) => [...channelSecretKeys(c.type)],
     }),
     webhookUrl: t.string({
       nullable: true,
-      authScopes: ADMIN,
+      authScopes: can('Channel.webhookUrl'),
       description: 'The URL to give the provider (PUBLIC_URL/webhooks/<provider>); null when the provider calls no webhook (ADMIN).',
       resolve: (c, _a, ctx) => channelWebhookUrl(ctx.deps, c.type),
     }),
     health: t.field({
       type: ChannelHealthRef,
-      authScopes: ADMIN,
+      authScopes: can('Channel.health'),
       description: 'Last activity and last provider error (ADMIN).',
       resolve: (c, _a, ctx) => channelHealth(ctx.deps, c),
     }),
@@ -85,6 +86,7 @@ builder.queryField('channels', (t) =>
   t.prismaField({
     type: ['Channel'],
     description: "The organization's channels, by name.",
+    authScopes: can('channels'),
     resolve: (query, _root, _args, ctx) => ctx.db.channel.findMany({ ...query, orderBy: { name: 'asc' } }),
   }),
 );
@@ -130,14 +132,14 @@ const UpdateChannelInputRef = builder.inputType('UpdateChannelInput', {
 builder.mutationFields((t) => ({
   createChannel: t.field({
     type: ChannelPayload,
-    authScopes: ADMIN,
+    authScopes: can('createChannel'),
     description: 'Creates a channel (ADMIN). Errors: CHANNEL_NOT_SUPPORTED, VALIDATION_FAILED (input.configuration.<key>), CONFLICT.',
     args: { input: t.arg({ type: CreateChannelInputRef, required: true }) },
     resolve: (_r, { input }, ctx) => runMutation(() => createChannel(ctx, input as never)),
   }),
   updateChannel: t.field({
     type: ChannelPayload,
-    authScopes: ADMIN,
+    authScopes: can('updateChannel'),
     description: 'Updates a channel (ADMIN); configuration is merged key by key, secrets are write-only. Errors: NOT_FOUND, VALIDATION_FAILED, CONFLICT.',
     args: { input: t.arg({ type: UpdateChannelInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
@@ -148,7 +150,7 @@ builder.mutationFields((t) => ({
   }),
   testChannel: t.field({
     type: ChannelTestResultRef,
-    authScopes: ADMIN,
+    authScopes: can('testChannel'),
     description: 'Calls the provider once with the channel’s credentials (ADMIN). Never fails for a provider error: see ok, code, message.',
     args: { channelId: t.arg.id({ required: true }) },
     resolve: async (_r, { channelId }, ctx) => {

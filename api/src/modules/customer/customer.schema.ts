@@ -3,10 +3,12 @@ import { payloadType, decodeId, runMutation } from '../../schema/common.js';
 import type { Customer } from '../../generated/prisma/client.js';
 import { CustomerTierEnum, IdentityKindEnum } from '../../schema/enums.js';
 import { createCustomer, updateCustomer } from './customer.service.js';
+import { can } from '../auth/permissions.js';
 
 
 export const CustomerNode = builder.prismaNode('Customer', {
   id: { field: 'id' },
+  authScopes: can('Customer'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A person or business the organization serves.',
   fields: (t) => ({
@@ -51,6 +53,7 @@ builder.prismaObject('CustomerIdentity', {
 
 builder.queryField('customers', (t) =>
   t.prismaConnection({
+    authScopes: can('customers'),
     type: 'Customer',
     nullable: false,
     cursor: 'id',
@@ -101,12 +104,14 @@ const CustomerPayload = payloadType('CustomerPayload', 'customer', CustomerNode)
 
 builder.mutationFields((t) => ({
   createCustomer: t.field({
+    authScopes: can('createCustomer'),
     type: CustomerPayload,
     description: 'Creates a customer. Errors: VALIDATION_FAILED (field says which), CONFLICT (e-mail or phone already belongs to another customer).',
     args: { input: t.arg({ type: CreateCustomerInputRef, required: true }) },
     resolve: (_r, { input }, ctx) => runMutation(() => createCustomer(ctx, input as never)),
   }),
   updateCustomer: t.field({
+    authScopes: can('updateCustomer'),
     type: CustomerPayload,
     description: 'Updates a customer. Errors: NOT_FOUND, VALIDATION_FAILED.',
     args: { input: t.arg({ type: UpdateCustomerInputRef, required: true }) },

@@ -144,7 +144,10 @@ export async function matchOrCreateCustomer(ctx: HubContext, tx: Tx, inbound: In
     if (email && !existing.email) patch.email = email;
     const placeholder = [existing.phone, existing.email, ...found.map((f) => f.value)];
     if (inbound.name?.trim() && placeholder.includes(existing.name)) patch.name = inbound.name.trim();
-    return Object.keys(patch).length ? tx.customer.update({ where: { id: existing.id }, data: patch }) : existing;
+    if (!Object.keys(patch).length) return existing;
+    const updated = await tx.customer.update({ where: { id: existing.id }, data: patch });
+    await writeAudit(ctx, tx, { action: 'customer.update', entityType: 'Customer', entityId: existing.id, ...diff(existing, updated) });
+    return updated;
   }
   const customer = await tx.customer.create({
     data: { organizationId: ctx.organizationId, name: inbound.name?.trim() || phone || email || refs[0]!.value, email, phone },
@@ -154,6 +157,7 @@ export async function matchOrCreateCustomer(ctx: HubContext, tx: Tx, inbound: In
   // loser's transaction fails on the unique identity and ingestion retries it (matching this time).
   const fresh = identityRows(customer.id).filter((r) => !orphaned.some((o) => o.kind === r.kind && o.value === r.value && o.scope === r.scope));
   if (fresh.length) await tx.customerIdentity.createMany({ data: fresh });
+  await writeAudit(ctx, tx, { action: 'customer.create', entityType: 'Customer', entityId: customer.id, after: { name: customer.name, email, phone, identities: keyed.map((r) => r.kind), channelId } });
   return customer;
 }
 

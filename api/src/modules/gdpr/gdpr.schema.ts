@@ -20,6 +20,7 @@ import {
   type CustomerExport,
   type OrganizationSettings,
 } from './gdpr.service.js';
+import { can } from '../auth/permissions.js';
 
 const CustomerExportPayload = builder.objectRef<{ data?: CustomerExport; errors: { code: string; message: string; field?: string | null }[] }>('CustomerExportPayload').implement({
   fields: (t) => ({
@@ -60,7 +61,7 @@ const UpdateOrganizationSettingsInputRef = builder.inputType('UpdateOrganization
 builder.queryField('organizationSettings', (t) =>
   t.field({
     type: OrganizationSettingsRef,
-    authScopes: { admin: true },
+    authScopes: can('organizationSettings'),
     description: "The viewer's organization settings (ADMIN).",
     resolve: (_r, _a, ctx) => organizationSettings(ctx),
   }),
@@ -73,14 +74,14 @@ const limits = Object.entries(EXPORT_LIMITS)
 builder.mutationFields((t) => ({
   exportCustomerData: t.field({
     type: CustomerExportPayload,
-    authScopes: { admin: true },
+    authScopes: can('exportCustomerData'),
     description: `Everything held about a customer as one JSON document (ADMIN; audited as customer.export). At most ${limits} rows per section; \`truncated\` names the sections cut. Errors: NOT_FOUND.`,
     args: { customerId: t.arg.id({ required: true }) },
     resolve: (_r, args, ctx) => runMutation(() => exportCustomerData(ctx, decodeId('Customer', String(args.customerId), 'customerId')), ''),
   }),
   anonymizeCustomer: t.field({
     type: CustomerGdprPayload,
-    authScopes: { admin: true },
+    authScopes: can('anonymizeCustomer'),
     description:
       'Irreversibly erases the customer\'s personal data everywhere it was copied (profile, identities, message senders, recipients, bodies and attachments, thread subjects, task texts, audit changes, raw webhook bodies), keeping counts, timestamps and statuses (ADMIN; audited as customer.anonymize without the erased values). Errors: NOT_FOUND.',
     args: { customerId: t.arg.id({ required: true }) },
@@ -88,35 +89,35 @@ builder.mutationFields((t) => ({
   }),
   deleteThread: t.field({
     type: ThreadPayload,
-    authScopes: { manager: true },
+    authScopes: can('deleteThread'),
     description: 'Soft-deletes a thread: hidden everywhere until restored, purged after the retention period (MANAGER and up). Errors: NOT_FOUND.',
     args: { threadId: t.arg.id({ required: true }) },
     resolve: (_r, args, ctx) => runMutation(() => deleteThread(ctx, decodeId('Thread', String(args.threadId), 'threadId')), ''),
   }),
   restoreThread: t.field({
     type: ThreadPayload,
-    authScopes: { manager: true },
+    authScopes: can('restoreThread'),
     description: 'Restores a soft-deleted thread (MANAGER and up). Errors: NOT_FOUND.',
     args: { threadId: t.arg.id({ required: true }) },
     resolve: (_r, args, ctx) => runMutation(() => restoreThread(ctx, decodeId('Thread', String(args.threadId), 'threadId')), ''),
   }),
   deleteCustomer: t.field({
     type: CustomerGdprPayload,
-    authScopes: { admin: true },
+    authScopes: can('deleteCustomer'),
     description: 'Soft-deletes a customer: hidden everywhere until restored; anonymised and deleted after the retention period (ADMIN). Errors: NOT_FOUND.',
     args: { customerId: t.arg.id({ required: true }) },
     resolve: (_r, args, ctx) => runMutation(() => deleteCustomer(ctx, decodeId('Customer', String(args.customerId), 'customerId')), ''),
   }),
   restoreCustomer: t.field({
     type: CustomerGdprPayload,
-    authScopes: { admin: true },
+    authScopes: can('restoreCustomer'),
     description: 'Restores a soft-deleted customer (ADMIN). Errors: NOT_FOUND.',
     args: { customerId: t.arg.id({ required: true }) },
     resolve: (_r, args, ctx) => runMutation(() => restoreCustomer(ctx, decodeId('Customer', String(args.customerId), 'customerId')), ''),
   }),
   updateOrganizationSettings: t.field({
     type: OrganizationSettingsPayload,
-    authScopes: { admin: true },
+    authScopes: can('updateOrganizationSettings'),
     description: "Changes the viewer's organization settings (ADMIN; audited as organization.update). Errors: VALIDATION_FAILED.",
     args: { input: t.arg({ type: UpdateOrganizationSettingsInputRef, required: true }) },
     resolve: (_r, { input }, ctx) => runMutation(() => updateOrganizationSettings(ctx, { retentionDays: input.retentionDays })),

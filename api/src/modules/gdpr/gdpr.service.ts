@@ -653,7 +653,7 @@ export interface RetentionResult {
  * rows about them keep only `{ purged: true }`); soft-deleted customers
  * deleted before the cutoff (anonymised everywhere, then the row deleted;
  * their threads stay, without customer). Failed and unprocessed deliveries
- * keep their bodies for replay. Idempotent. Writes one `organization.retention`
+ * keep their bodies for replay. Idempotent. Writes one `organization.purge`
  * audit row when something was purged.
  */
 export async function purgeOrganization(deps: AppDeps, organizationId: string, retentionDays: number): Promise<RetentionResult> {
@@ -704,7 +704,7 @@ export async function purgeOrganization(deps: AppDeps, organizationId: string, r
   }
 
   if (result.rawBodiesPurged || result.threadsPurged || result.customersPurged) {
-    await writeAudit(ctx, ctx.db, { action: 'organization.retention', entityType: 'Organization', entityId: organizationId, after: { retentionDays, cutoff, ...result } });
+    await writeAudit(ctx, ctx.db, { action: 'organization.purge', entityType: 'Organization', entityId: organizationId, after: { retentionDays, cutoff, ...result } });
   }
   return result;
 }

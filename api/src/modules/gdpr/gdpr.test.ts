@@ -398,7 +398,7 @@ describe('retention', () => {
     expect(await findEverywhere(['Carla Oldcustomer', 'carla.oldcustomer@example.it'])).toEqual([]);
     expect(await findEverywhere(['Question from Anna Oldthread', 'Anna Oldthread here'])).toEqual([]);
 
-    const retentionAudit = await p.auditLog.findFirstOrThrow({ where: { organizationId: org.id, action: 'organization.retention' } });
+    const retentionAudit = await p.auditLog.findFirstOrThrow({ where: { organizationId: org.id, action: 'organization.purge' } });
     expect(retentionAudit.changes).toMatchObject({ after: { retentionDays: 30, rawBodiesPurged: 2, threadsPurged: 1, customersPurged: 1 } });
     // The first organization has no retention: untouched.
     expect(await p.thread.count({ where: { organizationId: orgId, deletedAt: { not: null } } })).toBe(0);

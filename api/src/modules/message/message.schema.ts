@@ -10,6 +10,7 @@ import { ingestFromPartner } from '../thread/ingest.service.js';
 import { ThreadNode } from '../thread/thread.schema.js';
 import { mediaUrl } from '../../http/media.js';
 import { logCall, postMessage, retryMessage, updateDeliveryStatusFromPartner } from './message.service.js';
+import { can } from '../auth/permissions.js';
 
 /** A stored attachment plus where it sits, so `url` can sign a media link. */
 type AttachmentShape = NormalizedAttachment & { __messageId?: string; __index?: number };
@@ -70,6 +71,7 @@ const MessageSender = builder.objectRef<SenderShape>('MessageSender').implement(
 
 export const MessageNode = builder.prismaNode('Message', {
   id: { field: 'id' },
+  authScopes: can('Message'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'One message of a thread: from the customer, to the customer, an internal note or a system notice.',
   fields: (t) => ({
@@ -218,6 +220,7 @@ const MessagePayload = builder.objectRef<{ message?: Message; errors: UserErrorS
 
 builder.mutationFields((t) => ({
   postMessage: t.field({
+    authScopes: can('postMessage'),
     type: PostMessagePayload,
     description:
       'Replies to the customer through the thread channel (REPLY) or adds an internal note (NOTE). The reply is PENDING until the provider accepts it (SENT); only then does it count as a response. Errors: NOT_FOUND, VALIDATION_FAILED, CHANNEL_INACTIVE, CHANNEL_NOT_SUPPORTED (no provider on this channel), the provider\'s window or opt-out code (WHATSAPP_WINDOW_CLOSED, SMS_OPTED_OUT; nothing stored), CHANNEL_SEND_FAILED (message kept as FAILED, retryable).',
@@ -234,9 +237,8 @@ builder.mutationFields((t) => ({
   ingestMessage: t.field({
     type: IngestMessagePayload,
     description:
-      'Stores an inbound customer message sent by a partner system: requires an API key with the INGEST scope and an API channel (the key\'s own channel when it has one); idempotent on (channel, externalMessageId). Errors: FORBIDDEN (a user session, or a provider channel), NOT_FOUND (channel), CHANNEL_INACTIVE, VALIDATION_FAILED (e-mail, phone, occurredAt more than 5 minutes ahead, content over 10,000 characters).',
-    authScopes: { ingest: true, user: true },
-    skipTypeScopes: true,
+      'Stores an inbound customer message sent by a partner system: requires an API key with the INGEST scope and an API channel (the key\'s own channel when it has one); idempotent on (channel, externalMessageId). Refused with FORBIDDEN for user sessions and keys without INGEST. Errors: FORBIDDEN (a provider channel, or another channel than the key\'s), NOT_FOUND (channel), CHANNEL_INACTIVE, VALIDATION_FAILED (e-mail, phone, occurredAt more than 5 minutes ahead, content over 10,000 characters).',
+    authScopes: can('ingestMessage'),
     args: { input: t.arg({ type: IngestMessageInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
       runMutation(() =>
@@ -249,12 +251,14 @@ builder.mutationFields((t) => ({
       ),
   }),
   retryMessage: t.field({
+    authScopes: can('retryMessage'),
     type: PostMessagePayload,
     description: 'Sends a reply that failed (canRetry) again through its channel. Errors: NOT_FOUND, MESSAGE_NOT_RETRYABLE, the channel checks of postMessage, and the provider refusal (message kept FAILED).',
     args: { messageId: t.arg.id({ required: true }) },
     resolve: (_r, args, ctx) => runMutation(() => retryMessage(ctx, decodeId('Message', String(args.messageId), 'messageId')), ''),
   }),
   logCall: t.field({
+    authScopes: can('logCall'),
     type: PostMessagePayload,
     description: 'Logs a phone call as a CALL_LOG message: on a thread, or for a customer on a new thread of the phone channel. Errors: NOT_FOUND, VALIDATION_FAILED.',
     args: { input: t.arg({ type: LogCallInputRef, required: true }) },
@@ -271,8 +275,7 @@ builder.mutationFields((t) => ({
     type: MessagePayload,
     description:
       'A partner acknowledges delivery (DELIVERED), reading (READ) or failure (FAILED) of a message sent on its API channel; statuses only move forward. Requires an API key with INGEST. Errors: FORBIDDEN, NOT_FOUND.',
-    authScopes: { ingest: true },
-    skipTypeScopes: true,
+    authScopes: can('updateDeliveryStatus'),
     args: {
       channelId: t.arg.id({ required: true }),
       externalMessageId: t.arg.string({ required: true }),
@@ -303,6 +306,7 @@ function threadEvents(ctx: HubContext, topic: 'messageAdded' | 'messageUpdated' 
 
 builder.subscriptionFields((t) => ({
   messageAdded: t.prismaField({
+    authScopes: can('messageAdded'),
     type: 'Message',
     description: "New messages of the viewer's organization; only one thread's when threadId is given.",
     args: { threadId: t.arg.id() },
@@ -311,6 +315,7 @@ builder.subscriptionFields((t) => ({
       ctx.db.message.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { messageId: string }).messageId } }),
   }),
   messageUpdated: t.prismaField({
+    authScopes: can('messageUpdated'),
     type: 'Message',
     description: 'Messages whose delivery status changed (for delivery ticks).',
     args: { threadId: t.arg.id() },
@@ -319,6 +324,7 @@ builder.subscriptionFields((t) => ({
       ctx.db.message.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { messageId: string }).messageId } }),
   }),
   threadUpdated: t.prismaField({
+    authScopes: can('threadUpdated'),
     type: 'Thread',
     description: "Threads of the viewer's organization that changed (new message, status, assignment, ...).",
     args: { threadId: t.arg.id() },

@@ -25,6 +25,7 @@ import { JOB } from '../../jobs/names.js';
 import type { AppDeps } from '../../shared/app.js';
 import { systemContext, type HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
+import { sanitizeHtml } from '../../shared/html.js';
 import { writeAudit } from '../audit/audit.service.js';
 import type { Tx } from '../../db/tenant.js';
 import { toAdapterChannel } from '../channel/channel.directory.js';
@@ -109,7 +110,8 @@ export async function postMessage(ctx: HubContext, raw: z.input<typeof PostMessa
         recipient: isReply && existing.customer ? { name: existing.customer.name, address: recipient } : undefined,
         subject: input.subject ?? null,
         content: input.content,
-        contentHtml: input.contentHtml ?? null,
+        // Rendered in every agent's browser and sent to the customer's mailbox: allow-list only (shared/html.ts).
+        contentHtml: input.contentHtml ? sanitizeHtml(input.contentHtml) || null : null,
         deliveryStatus: isReply ? 'PENDING' : 'SENT',
         metadata: {
           ...(input.templateId ? { templateId: input.templateId } : {}),
@@ -119,7 +121,10 @@ export async function postMessage(ctx: HubContext, raw: z.input<typeof PostMessa
       },
     });
     const thread = await tx.thread.update({ where: { id: existing.id }, data: { lastMessageId: message.id, lastMessageAt: now } });
-    if (input.templateId) await tx.template.updateMany({ where: { id: input.templateId }, data: { usageCount: { increment: 1 } } });
+    if (input.templateId) {
+      const used = await tx.template.updateMany({ where: { id: input.templateId }, data: { usageCount: { increment: 1 } } });
+      if (used.count) await writeAudit(ctx, tx, { action: 'template.use', entityType: 'Template', entityId: input.templateId, after: { messageId: message.id, threadId: existing.id } });
+    }
     if (isReply) {
       await ctx.deps.jobs.add(tx, JOB.outboxDeliver, { messageId: message.id }, { runAt: new Date(now.getTime() + SAFETY_NET_DELAY_MS), singletonKey: `outbox:${message.id}` });
     }
@@ -238,6 +243,7 @@ export async function deliverMessage(deps: AppDeps, messageId: string, opts: { f
         },
       });
       await tx.channel.update({ where: { id: channel.id }, data: { lastSendAt: acceptedAt } });
+      await writeAudit(ctx, tx as unknown as Tx, { action: 'message.deliver', entityType: 'Message', entityId: messageId, after: { attempt, status: updated.deliveryStatus, externalMessageId: out.externalMessageId } });
       const t = updated.deliveryStatus !== 'PENDING' ? await markAccepted(ctx, tx as unknown as Tx, updated, acceptedAt) : null;
       return { message: updated, thread: t };
     });
@@ -274,7 +280,7 @@ async function failMessage(deps: AppDeps, message: Message, error: ChannelSendEr
         metadata: { ...(message.metadata as object), error: { code: error.code, message: error.message, provider: (error.providerError ?? null) as Prisma.InputJsonValue } },
       },
     });
-    await writeAudit(ctx, tx as unknown as Tx, { action: 'message.deliveryFailed', entityType: 'Message', entityId: message.id, after: { code: error.code, message: error.message } });
+    await writeAudit(ctx, tx as unknown as Tx, { action: 'message.fail', entityType: 'Message', entityId: message.id, after: { code: error.code, message: error.message } });
     return m;
   });
   deps.pubsub.publish('messageUpdated', message.organizationId, { messageId: message.id, threadId: message.threadId });
@@ -429,7 +435,7 @@ export async function applyDeliveryStatus(deps: AppDeps, channel: Channel, updat
       return markAccepted(ctx, tx, message, deps.clock.now());
     }
     if (update.status === 'FAILED' || update.status === 'BOUNCED') {
-      await writeAudit(ctx, tx, { action: 'message.deliveryFailed', entityType: 'Message', entityId: message.id, after: { status: update.status, error: update.error ?? null } });
+      await writeAudit(ctx, tx, { action: 'message.fail', entityType: 'Message', entityId: message.id, after: { status: update.status, error: update.error ?? null } });
     }
     return null;
   });

@@ -3,9 +3,11 @@ import { builder, assertPageSize } from '../../schema/builder.js';
 import { payloadType, decodeFilterId, decodeId, decodeOptionalId, runMutation } from '../../schema/common.js';
 import { PriorityEnum, TaskStatusEnum, TaskTypeEnum } from '../../schema/enums.js';
 import { completeTask, createTask, taskWhere, updateTask, type TaskFilter } from './task.service.js';
+import { can } from '../auth/permissions.js';
 
 export const TaskNode = builder.prismaNode('Task', {
   id: { field: 'id' },
+  authScopes: can('Task'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A piece of work for an agent, optionally about a thread.',
   fields: (t) => ({
@@ -49,6 +51,7 @@ function decodeTaskFilter(f: typeof TaskFilterRef.$inferInput | null | undefined
 
 builder.queryField('tasks', (t) =>
   t.prismaConnection({
+    authScopes: can('tasks'),
     type: 'Task',
     nullable: false,
     cursor: 'id',
@@ -107,6 +110,7 @@ const CompleteTaskInputRef = builder.inputType('CompleteTaskInput', {
 
 builder.mutationFields((t) => ({
   createTask: t.field({
+    authScopes: can('createTask'),
     type: TaskPayload,
     description: 'Creates a task. Errors: VALIDATION_FAILED, NOT_FOUND (assignee, thread).',
     args: { input: t.arg({ type: CreateTaskInputRef, required: true }) },
@@ -120,8 +124,9 @@ builder.mutationFields((t) => ({
       ),
   }),
   updateTask: t.field({
+    authScopes: can('updateTask'),
     type: TaskPayload,
-    description: 'Updates a task. Errors: NOT_FOUND, VALIDATION_FAILED.',
+    description: 'Updates a task; an AGENT only a task they created or are assigned to. Errors: NOT_FOUND, FORBIDDEN, VALIDATION_FAILED.',
     args: { input: t.arg({ type: UpdateTaskInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
       runMutation(() => {
@@ -134,8 +139,9 @@ builder.mutationFields((t) => ({
       }),
   }),
   completeTask: t.field({
+    authScopes: can('completeTask'),
     type: TaskPayload,
-    description: 'Completes a task. Errors: NOT_FOUND, CONFLICT (already completed or cancelled).',
+    description: 'Completes a task; an AGENT only a task they created or are assigned to. Errors: NOT_FOUND, FORBIDDEN, CONFLICT (already completed or cancelled).',
     args: { input: t.arg({ type: CompleteTaskInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
       runMutation(() => completeTask(ctx, decodeId('Task', String(input.taskId), 'input.taskId'), input.completionNotes)),

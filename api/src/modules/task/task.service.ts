@@ -9,6 +9,7 @@ import { DomainError, notFound } from '../../shared/errors.js';
 import { withoutUndefined } from '../../shared/objects.js';
 import { assertReferences } from '../../shared/references.js';
 import { writeAudit, diff } from '../audit/audit.service.js';
+import { mayEditTask } from '../auth/permissions.js';
 import type { Tx } from '../../db/tenant.js';
 import { publishThreadUpdated } from '../thread/thread.service.js';
 
@@ -67,8 +68,9 @@ export async function createTask(ctx: HubContext, raw: z.input<typeof CreateTask
         description: input.description ?? null,
         type: input.type ?? 'OTHER',
         priority: input.priority ?? 'NORMAL',
-        assigneeId: input.assigneeId === undefined ? (ctx.viewer?.id ?? null) : input.assigneeId,
-        creatorId: ctx.viewer?.id ?? null,
+        // API keys are no users: a key's task has no creator and no default assignee.
+        assigneeId: input.assigneeId === undefined ? ctx.actor.userId : input.assigneeId,
+        creatorId: ctx.actor.userId,
         threadId: input.threadId ?? null,
         orderReference: input.orderReference ?? null,
         dueAt: input.dueAt ?? null,
@@ -82,12 +84,20 @@ export async function createTask(ctx: HubContext, raw: z.input<typeof CreateTask
   return { task };
 }
 
-/** Updates a task; completing through status sets completedAt. Errors: NOT_FOUND, VALIDATION_FAILED. */
+/** The task rule of the permission matrix (TASK_OWNERSHIP in modules/auth/permissions.ts). */
+function assertMayEdit(ctx: HubContext, task: Task) {
+  if (!mayEditTask(ctx.viewer, task)) {
+    throw new DomainError('FORBIDDEN', 'An agent may only change tasks they created or are assigned to.', 'input.taskId');
+  }
+}
+
+/** Updates a task; completing through status sets completedAt. Errors: NOT_FOUND, FORBIDDEN, VALIDATION_FAILED. */
 export async function updateTask(ctx: HubContext, id: string, raw: z.input<typeof UpdateTaskInput>): Promise<{ task: Task }> {
   const input = UpdateTaskInput.parse(raw);
   const task = await ctx.db.$transaction(async (tx) => {
     const before = await tx.task.findUnique({ where: { id } });
     if (!before) throw notFound('Task', 'input.taskId');
+    assertMayEdit(ctx, before);
     await assertReferences(tx, input);
     if (input.title === null) throw new DomainError('VALIDATION_FAILED', 'Title is required.', 'input.title');
     const data = withoutUndefined(input) as Prisma.TaskUncheckedUpdateInput;
@@ -102,11 +112,12 @@ export async function updateTask(ctx: HubContext, id: string, raw: z.input<typeo
   return { task };
 }
 
-/** Marks a task COMPLETED with optional notes. Errors: NOT_FOUND, CONFLICT (already completed or cancelled). */
+/** Marks a task COMPLETED with optional notes. Errors: NOT_FOUND, FORBIDDEN, CONFLICT (already completed or cancelled). */
 export async function completeTask(ctx: HubContext, id: string, completionNotes?: string | null): Promise<{ task: Task }> {
   const task = await ctx.db.$transaction(async (tx) => {
     const before = await tx.task.findUnique({ where: { id } });
     if (!before) throw notFound('Task', 'input.taskId');
+    assertMayEdit(ctx, before);
     if (before.status === 'COMPLETED' || before.status === 'CANCELLED') {
       throw new DomainError('CONFLICT', `The task is already ${before.status.toLowerCase()}.`, 'input.taskId');
     }

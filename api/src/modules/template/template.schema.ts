@@ -3,9 +3,11 @@ import { builder, assertPageSize } from '../../schema/builder.js';
 import { payloadType, decodeId, runMutation } from '../../schema/common.js';
 import { BusinessEntityEnum, ChannelTypeEnum, TemplateCategoryEnum } from '../../schema/enums.js';
 import { createTemplate, renderTemplateForThread, updateTemplate, type RenderedTemplate } from './template.service.js';
+import { can } from '../auth/permissions.js';
 
 export const TemplateNode = builder.prismaNode('Template', {
   id: { field: 'id' },
+  authScopes: can('Template'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A reusable message with Handlebars variables such as {{customer.name}}.',
   fields: (t) => ({
@@ -36,6 +38,7 @@ const RenderedTemplateRef = builder.objectRef<RenderedTemplate>('RenderedTemplat
 
 builder.queryFields((t) => ({
   templates: t.prismaConnection({
+    authScopes: can('templates'),
     type: 'Template',
     nullable: false,
     cursor: 'id',
@@ -51,6 +54,7 @@ builder.queryFields((t) => ({
     { name: 'TemplateEdge' },
   ),
   renderTemplate: t.field({
+    authScopes: can('renderTemplate'),
     type: RenderedTemplateRef,
     description: 'Renders a template for a thread (customer, thread, agent, organization variables). Errors: NOT_FOUND.',
     args: { templateId: t.arg.id({ required: true }), threadId: t.arg.id({ required: true }) },
@@ -103,14 +107,16 @@ const TemplatePayload = payloadType('TemplatePayload', 'template', TemplateNode)
 
 builder.mutationFields((t) => ({
   createTemplate: t.field({
+    authScopes: can('createTemplate'),
     type: TemplatePayload,
-    description: 'Creates a template. Errors: VALIDATION_FAILED (incl. Handlebars syntax), CONFLICT (name+locale taken).',
+    description: 'Creates a template (TEAM_LEAD and up). Errors: VALIDATION_FAILED (incl. Handlebars syntax), CONFLICT (name+locale taken).',
     args: { input: t.arg({ type: CreateTemplateInputRef, required: true }) },
     resolve: (_r, { input }, ctx) => runMutation(() => createTemplate(ctx, input as never)),
   }),
   updateTemplate: t.field({
+    authScopes: can('updateTemplate'),
     type: TemplatePayload,
-    description: 'Updates a template. Errors: NOT_FOUND, VALIDATION_FAILED.',
+    description: 'Updates a template (TEAM_LEAD and up). Errors: NOT_FOUND, VALIDATION_FAILED.',
     args: { input: t.arg({ type: UpdateTemplateInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
       runMutation(() => {

@@ -8,6 +8,7 @@ import type { Template } from '../../generated/prisma/client.js';
 import { BusinessEntity, ChannelType, TemplateCategory } from '../../generated/prisma/enums.js';
 import type { HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
+import { sanitizeHtml } from '../../shared/html.js';
 import { withoutUndefined } from '../../shared/objects.js';
 import { writeAudit, diff } from '../audit/audit.service.js';
 
@@ -130,7 +131,8 @@ export async function renderTemplateForThread(ctx: HubContext, templateId: strin
   return {
     subject: template.subjectTemplate ? text(template.subjectTemplate) : null,
     body: text(template.bodyTemplate),
-    html: template.htmlTemplate ? Handlebars.compile(template.htmlTemplate)(vars) : null,
+    // Triple-stash ({{{ }}}) output and the template's own markup pass through Handlebars as is: sanitised like any HTML we render or send.
+    html: template.htmlTemplate ? sanitizeHtml(Handlebars.compile(template.htmlTemplate)(vars)) : null,
     missingVariables: missingVariables.sort(),
   };
 }

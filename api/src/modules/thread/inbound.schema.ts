@@ -6,11 +6,12 @@ import { builder, assertPageSize } from '../../schema/builder.js';
 import { decodeId, payloadType, runMutation } from '../../schema/common.js';
 import { InboundEventStatusEnum } from '../../schema/enums.js';
 import { replayInboundEvent } from './inbound.service.js';
+import { can } from '../auth/permissions.js';
 
 export const InboundEventNode = builder.prismaNode('InboundEvent', {
   id: { field: 'id' },
   nullable: true,
-  authScopes: { admin: true },
+  authScopes: can('InboundEvent'),
   description: 'One provider webhook delivery as stored before processing (acknowledge first, process from the queue).',
   fields: (t) => ({
     provider: t.exposeString('provider', { description: 'whatsapp | outlook | sms | chatwoot' }),
@@ -30,7 +31,7 @@ builder.queryField('inboundEvents', (t) =>
     {
       type: 'InboundEvent',
       cursor: 'id',
-      authScopes: { admin: true },
+      authScopes: can('inboundEvents'),
       description: 'Webhook deliveries of the organization, newest first (ADMIN); `status` filters, e.g. FAILED.',
       args: { status: t.arg({ type: InboundEventStatusEnum }) },
       resolve: (query, _root, args, ctx) => {
@@ -49,7 +50,7 @@ const InboundEventPayload = payloadType('InboundEventPayload', 'inboundEvent', I
 builder.mutationField('replayInboundEvent', (t) =>
   t.field({
     type: InboundEventPayload,
-    authScopes: { admin: true },
+    authScopes: can('replayInboundEvent'),
     description: 'Processes a stored delivery again now (ADMIN). Idempotent: a replay of a processed event adds nothing. Errors: NOT_FOUND.',
     args: { id: t.arg.id({ required: true }) },
     resolve: (_r, args, ctx) => runMutation(() => replayInboundEvent(ctx, decodeId('InboundEvent', String(args.id), 'id')), ''),

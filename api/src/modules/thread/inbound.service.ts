@@ -15,6 +15,7 @@ import { adapterFor } from '../../channels/registry.js';
 import { adapterIO } from '../../channels/io.js';
 import type { ChannelEvent, StoredWebhook, WebhookAccepted, WebhookRequest } from '../../channels/types.js';
 import { JOB } from '../../jobs/names.js';
+import { recordInboundLag } from '../../http/metrics.js';
 import type { AppDeps } from '../../shared/app.js';
 import type { HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
@@ -81,16 +82,18 @@ export async function processInboundEvent(deps: AppDeps, inboundEventId: string,
   const attempts = event.attempts + 1;
   try {
     const result = await processStored(deps, event);
+    const processedAt = deps.clock.now();
     await deps.db.prisma.inboundEvent.update({
       where: { id: event.id },
       data: {
         status: result.events === 0 ? 'IGNORED' : 'PROCESSED',
         attempts,
-        processedAt: deps.clock.now(),
+        processedAt,
         error: null,
         result: result as unknown as Prisma.InputJsonValue,
       },
     });
+    if (!opts.force) recordInboundLag(event.provider, (processedAt.getTime() - event.receivedAt.getTime()) / 1000);
     return result;
   } catch (err) {
     const message = String((err as Error)?.message ?? err).slice(0, 2000);

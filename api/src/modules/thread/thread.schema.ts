@@ -4,9 +4,11 @@ import { payloadType, decodeFilterId, decodeId, decodeOptionalId, runMutation } 
 import { ChannelTypeEnum, PriorityEnum, ThreadStatusEnum, ThreadTypeEnum } from '../../schema/enums.js';
 import { adapterFor } from '../../channels/registry.js';
 import { ACTIVE_STATUSES, assignThread, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
+import { can } from '../auth/permissions.js';
 
 export const ThreadNode = builder.prismaNode('Thread', {
   id: { field: 'id' },
+  authScopes: can('Thread'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A conversation with a customer (or an internal one), on one channel.',
   fields: (t) => ({
@@ -126,6 +128,7 @@ function decodeFilter(f: FilterArg): ThreadFilter {
 
 builder.queryField('threads', (t) =>
   t.prismaConnection({
+    authScopes: can('threads'),
     type: 'Thread',
     nullable: false,
     cursor: 'id',
@@ -183,6 +186,7 @@ const AssignThreadInputRef = builder.inputType('AssignThreadInput', {
 
 builder.mutationFields((t) => ({
   createThread: t.field({
+    authScopes: can('createThread'),
     type: ThreadPayload,
     description: 'Opens a thread. Errors: VALIDATION_FAILED, NOT_FOUND (channel, customer, agent, team), CHANNEL_INACTIVE.',
     args: { input: t.arg({ type: CreateThreadInputRef, required: true }) },
@@ -198,6 +202,7 @@ builder.mutationFields((t) => ({
       ),
   }),
   updateThread: t.field({
+    authScopes: can('updateThread'),
     type: ThreadPayload,
     description: 'Changes subject, status, priority, type, order reference, tags or customer. Errors: NOT_FOUND, VALIDATION_FAILED.',
     args: { input: t.arg({ type: UpdateThreadInputRef, required: true }) },
@@ -211,6 +216,7 @@ builder.mutationFields((t) => ({
       }),
   }),
   assignThread: t.field({
+    authScopes: can('assignThread'),
     type: ThreadPayload,
     description: 'Assigns to an agent and/or team. Errors: NOT_FOUND.',
     args: { input: t.arg({ type: AssignThreadInputRef, required: true }) },

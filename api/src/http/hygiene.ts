@@ -1,0 +1,155 @@
+/**
+ * HTTP hygiene of the one port: security headers, compression, the web app's
+ * caching, and JSON 404s for every path under the API.
+ *
+ * Security headers (helmet) on every response:
+ * - Content-Security-Policy for the inbox: scripts only from the hub itself
+ *   (the built index.html has no inline script), styles from the hub plus
+ *   'unsafe-inline' (Mantine injects <style> tags and style attributes),
+ *   images from the hub, data:/blob: and https: (sanitised e-mail bodies may
+ *   show https images), connections to the hub and its own ws:/wss: origin
+ *   (graphql-ws), no plugins, no frames, `frame-ancestors 'none'` (nobody may
+ *   frame the inbox; X-Frame-Options DENY for old browsers too).
+ *   /graphql gets only `frame-ancestors 'none'; object-src 'none'; base-uri 'none'`:
+ *   its answers are JSON, and Apollo's landing page loads its own scripts.
+ * - Strict-Transport-Security only when the request came over TLS
+ *   (`req.secure`, which trusts X-Forwarded-Proto from a loopback proxy): a
+ *   plain-HTTP `pnpm demo` on localhost must not pin the browser to https.
+ * - X-Content-Type-Options nosniff, Referrer-Policy no-referrer,
+ *   Cross-Origin-Opener-Policy and -Resource-Policy same-origin.
+ *
+ * Compression (gzip, or brotli when the client prefers it) for the web app,
+ * GraphQL and JSON answers above 1 KiB; never for /media (provider files,
+ * streamed and mostly compressed already). graphql-ws is a WebSocket upgrade:
+ * Express never sees it.
+ *
+ * The web app (WEB_DIST): `assets/*` are content-hashed by Vite and cached for
+ * a year, immutable; everything else (index.html first) is `no-cache`
+ * (revalidated with its ETag on every load). Source maps are never served.
+ * Unknown paths under /graphql/, /webhooks, /media, /health, /metrics, /api
+ * (and the probes' other usual names) answer 404 JSON, never index.html.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import compression from 'compression';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import helmet from 'helmet';
+import type { AppDeps } from '../shared/app.js';
+
+const HSTS = 'max-age=31536000; includeSubDomains';
+/** Paths that belong to the API (or to probes): never answered with the web app. */
+export const API_PATH = /^\/(graphql|webhooks|media|health|healthz|livez|readyz|metrics|api)(\/|$)/;
+
+/** ws:/wss: of the host the page was loaded from (CSP 'self' does not cover WebSockets in every browser). */
+function socketOrigins(req: IncomingMessage): string {
+  const host = req.headers.host ?? '';
+  return /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? `ws://${host} wss://${host}` : '';
+}
+
+const inboxCsp = helmet.contentSecurityPolicy({
+  useDefaults: false,
+  directives: {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'script-src-attr': ["'none'"],
+    'style-src': ["'self'", "'unsafe-inline'"],
+    'img-src': ["'self'", 'data:', 'blob:', 'https:'],
+    'font-src': ["'self'", 'data:'],
+    'media-src': ["'self'", 'blob:'],
+    'connect-src': ["'self'", (req) => socketOrigins(req)],
+    'worker-src': ["'self'", 'blob:'],
+    'manifest-src': ["'self'"],
+    'object-src': ["'none'"],
+    'frame-src': ["'none'"],
+    'base-uri': ["'self'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+  },
+});
+const graphqlCsp = helmet.contentSecurityPolicy({
+  useDefaults: false,
+  directives: {
+    // Apollo's landing page (GET /graphql in a browser) loads its own scripts from Apollo's CDN.
+    'default-src': helmet.contentSecurityPolicy.dangerouslyDisableDefaultSrc,
+    'frame-ancestors': ["'none'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'none'"],
+  },
+});
+
+const otherHeaders = helmet({
+  contentSecurityPolicy: false,
+  // Set below, only over TLS.
+  strictTransportSecurity: false,
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+  crossOriginOpenerPolicy: { policy: 'same-origin' },
+  crossOriginResourcePolicy: { policy: 'same-origin' },
+});
+
+/** helmet, the CSP that fits the request, and HSTS over TLS. */
+export function securityHeaders(): RequestHandler {
+  return (req, res, next) => {
+    if (req.secure) res.setHeader('Strict-Transport-Security', HSTS);
+    const csp = req.path === '/graphql' || req.path.startsWith('/graphql/') ? graphqlCsp : inboxCsp;
+    csp(req, res, (err?: unknown) => (err ? next(err) : otherHeaders(req, res, next)));
+  };
+}
+
+/** gzip / brotli, except for /media and clients that ask for none. */
+export function compressResponses(): RequestHandler {
+  return compression({
+    threshold: 1024,
+    filter: (req, res) => {
+      if ((req.originalUrl ?? req.url ?? '').startsWith('/media/')) return false;
+      return compression.filter(req, res);
+    },
+  });
+}
+
+export function notFoundJson(_req: Request, res: Response): void {
+  res.status(404).json({ error: 'not found' });
+}
+
+/** /graphql/<anything>: Apollo would answer any sub-path; only /graphql itself is GraphQL. */
+export const graphqlSubpathsNotFound: RequestHandler = (req, res, next) => {
+  if (/^\/graphql\/./.test(req.path)) return notFoundJson(req, res);
+  next();
+};
+
+/**
+ * Mount last: the built web app when WEB_DIST holds one, JSON 404 for API
+ * paths and anything else unknown, and a JSON error handler (no HTML error
+ * pages, no stacks to clients; unexpected errors logged with their stack).
+ */
+export function mountWebApp(app: express.Express, deps: Pick<AppDeps, 'config' | 'logger'>): void {
+  const dist = deps.config.WEB_DIST;
+  const hasWebApp = existsSync(path.join(dist, 'index.html'));
+  app.use((req, res, next) => (API_PATH.test(req.path) || req.path.endsWith('.map') ? notFoundJson(req, res) : next()));
+  if (hasWebApp) {
+    // Content-hashed by Vite: a new build has new names.
+    app.use('/assets', express.static(path.join(dist, 'assets'), { index: false, immutable: true, maxAge: '1y', fallthrough: true }));
+    // A missing chunk must not come back as index.html (the browser would try to run HTML).
+    app.use('/assets', notFoundJson);
+    app.use(
+      express.static(dist, {
+        index: false,
+        setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
+      }),
+    );
+    app.get(/.*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(path.join(dist, 'index.html'));
+    });
+  }
+  app.use(notFoundJson);
+  const onError: ErrorRequestHandler = (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    const status = Number((err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode ?? 500);
+    if (status >= 500) deps.logger.error({ err, path: req.path }, 'unexpected error in an HTTP request');
+    const expose = status < 500 && (err as { expose?: boolean }).expose !== false;
+    res.status(status).json({ error: expose ? String((err as Error).message ?? 'bad request') : 'internal server error' });
+  };
+  app.use(onError);
+}

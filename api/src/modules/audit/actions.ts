@@ -1,0 +1,65 @@
+/**
+ * Every `AuditLog.action` the hub writes, in one naming scheme:
+ * `<entity>.<verb>`: the entity is the row's `entityType` in lower camel case
+ * (`Thread` → `thread`, `ApiKey` → `apiKey`), the verb is in the present tense
+ * in lower camel case (`create`, `update`, `refuseLogin`). The demo seed writes
+ * the same names. `writeAudit` accepts only these, so a new action is added here,
+ * with a line saying when it is written (docs/security.md lists them too).
+ */
+export const AUDIT_ACTIONS = {
+  // Users and sessions (entityType User)
+  'user.login': 'a password login succeeded',
+  'user.refuseLogin': 'a login was refused (wrong password or locked; the reason is in changes)',
+  'user.lock': 'too many failed logins: the e-mail address is locked for a growing period',
+  'user.logout': 'the user ended their session',
+  'user.revokeSessions': 'an admin ended every session of the user',
+  'user.deactivate': 'an admin deactivated the user (sessions ended)',
+  // API keys (ApiKey)
+  'apiKey.create': 'an admin created a key (the secret is never stored)',
+  'apiKey.revoke': 'an admin revoked a key',
+  'apiKey.use': 'first use of the key on a UTC day',
+  // Channels (Channel)
+  'channel.create': 'an admin created a channel (secrets masked)',
+  'channel.update': 'an admin changed a channel (secrets masked)',
+  'channel.rotateSecrets': 'pnpm hub rotate-secrets re-sealed the channel secrets',
+  // Customers (Customer)
+  'customer.create': 'created by an agent or by ingestion of a first message',
+  'customer.update': 'changed by an agent, by ingestion or by a provider contact update',
+  'customer.optOut': 'the customer opted out of a channel (e.g. SMS STOP)',
+  'customer.optIn': 'the customer opted in again (e.g. SMS START)',
+  'customer.delete': 'soft-deleted',
+  'customer.restore': 'soft delete undone',
+  'customer.export': 'exportCustomerData produced the GDPR export',
+  'customer.anonymize': 'anonymizeCustomer erased the personal data (the erased values are not in the row)',
+  // Threads (Thread)
+  'thread.create': 'created by an agent or by ingestion',
+  'thread.update': 'status, priority, due dates or first response changed (by a person, a reply or an inbound message)',
+  'thread.assign': 'assignee or team changed',
+  'thread.escalate': 'escalated (status ESCALATED, priority raised)',
+  'thread.delete': 'soft-deleted',
+  'thread.restore': 'soft delete undone',
+  // Messages (Message)
+  'message.ingest': 'an inbound message was stored',
+  'message.reply': 'an agent posted a reply',
+  'message.note': 'an agent posted an internal note',
+  'message.logCall': 'an agent logged a phone call',
+  'message.deliver': 'the provider accepted a reply',
+  'message.fail': 'a reply failed for good (refused, or the outbox gave up)',
+  'message.retry': 'an agent sent a failed reply again',
+  // Inbound webhook deliveries (InboundEvent)
+  'inboundEvent.replay': 'an admin replayed a stored webhook delivery',
+  // Tasks (Task)
+  'task.create': 'created',
+  'task.update': 'changed',
+  'task.complete': 'completed',
+  // Templates (Template)
+  'template.create': 'created',
+  'template.update': 'changed',
+  'template.use': 'a reply was sent from the template',
+  // Organization (Organization)
+  'organization.update': 'settings changed (e.g. retention)',
+  'organization.purge': 'the retention job purged raw bodies and soft-deleted rows',
+} as const;
+
+/** One of the names in AUDIT_ACTIONS. */
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
