@@ -18,6 +18,7 @@
  * | hub_websocket_connections | gauge | | open graphql-ws sockets |
  * | hub_graphql_ws_operations | gauge | | running operations (subscriptions) on those sockets |
  * | hub_sla_threads_overdue | gauge | | open threads past responseDueAt, counted at scrape |
+ * | hub_sla_steps_fired_total | counter | action (REMIND, ALERT, ESCALATE, EXECUTIVE_ALERT) | modules/sla/engine.ts |
  * | hub_db_pool_connections | gauge | state (total, idle, waiting, max) | PostgreSQL pool (absent on PGlite) |
  * | process_*, nodejs_* | | | prom-client's default metrics |
  *
@@ -118,6 +119,12 @@ export const metrics = {
     help: 'Open threads whose response due date (SLA) has passed.',
     registers: [registry],
   }),
+  slaStepsFired: new Counter({
+    name: 'hub_sla_steps_fired_total',
+    help: 'SLA escalation steps fired, by action.',
+    labelNames: ['action'] as const,
+    registers: [registry],
+  }),
   dbPool: new Gauge({
     name: 'hub_db_pool_connections',
     help: 'PostgreSQL connection pool: total, idle, waiting clients and max (not exported on PGlite).',
@@ -138,6 +145,11 @@ export function recordJob(queue: string, outcome: 'completed' | 'retry' | 'dead'
   metrics.jobRuns.inc({ queue, outcome });
   if (outcome !== 'completed') metrics.jobFailures.inc({ queue });
   metrics.jobDuration.observe({ queue }, seconds);
+}
+
+/** An SLA escalation step fired (modules/sla/engine.ts). */
+export function recordSlaStep(action: string): void {
+  metrics.slaStepsFired.inc({ action });
 }
 
 /** A stored webhook delivery finished processing, `seconds` after it was received. */

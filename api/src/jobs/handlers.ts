@@ -6,6 +6,8 @@ import { adapterFor } from '../channels/registry.js';
 import type { ChannelAdapter } from '../channels/types.js';
 import { toAdapterChannel } from '../modules/channel/channel.directory.js';
 import { runRetention } from '../modules/gdpr/gdpr.service.js';
+import { assignmentJobHandlers, assignmentSchedules } from '../modules/assignment/assignment.jobs.js';
+import { fireSlaStep, type SlaStepPayload } from '../modules/sla/engine.js';
 import { applyChannelEvents, processInboundEvent } from '../modules/thread/inbound.service.js';
 import type { AppDeps } from '../shared/app.js';
 import { JOB } from './names.js';
@@ -124,9 +126,13 @@ export const jobHandlers: Record<string, JobHandler> = {
   [JOB.subscriptionSweep]: subscriptionSweep,
   [JOB.contactSync]: contactSync,
   [JOB.cleanup]: cleanup,
+  [JOB.slaStep]: async (deps, payload) => {
+    await fireSlaStep(deps, payload as unknown as SlaStepPayload);
+  },
   [JOB.gdprRetention]: async (deps) => {
     await runRetention(deps);
   },
+  ...assignmentJobHandlers,
 };
 
 export const jobSchedules: Schedule[] = [
@@ -134,4 +140,5 @@ export const jobSchedules: Schedule[] = [
   { name: 'subscription-sweep', cron: '7 * * * *', queue: JOB.subscriptionSweep },
   { name: 'jobs-cleanup', cron: '17 3 * * *', queue: JOB.cleanup },
   { name: 'gdpr-retention', cron: '37 2 * * *', queue: JOB.gdprRetention },
+  ...assignmentSchedules,
 ];

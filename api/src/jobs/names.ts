@@ -16,6 +16,18 @@ export const JOB = {
   contactSync: 'contact.sync',
   /** Purge every organization's data older than its retentionDays (cron, daily). */
   gdprRetention: 'gdpr.retention',
+  /** Fire one SLA escalation step of a thread. Payload { threadId, target, step, dueAt } (sla/engine.ts). */
+  slaStep: 'sla.step',
+  /** Route a new thread to a team and assign it. Payload { threadId } (assignment module). */
+  assignmentRoute: 'assignment.route',
+  /** Give a team's queued threads to agents who have room. Payload { teamId } (assignment module). */
+  assignmentDrain: 'assignment.drain',
+  /** Reassign a thread nobody answered within its team's reassignAfterSeconds. Payload { threadId, assignedAt } (assignment module). */
+  assignmentReassign: 'assignment.reassign',
+  /** Mark agents AWAY/OFFLINE whose inbox went quiet (cron, assignment module). */
+  availabilitySweep: 'assignment.availability',
+  /** Fire a task reminder or overdue alert. Payload { taskId, kind, at } (task reminders). */
+  taskReminder: 'task.reminder',
   /** Delete finished jobs older than 7 days (cron). */
   cleanup: 'jobs.cleanup',
 } as const;

@@ -28,3 +28,24 @@ export const ApiKeyScopeEnum = builder.enumType(E.ApiKeyScope, {
   description: 'READ: queries and subscriptions; WRITE: agent mutations; INGEST: ingestMessage and updateDeliveryStatus; ANALYTICS: reports.',
 });
 export const DeliveryAttemptStatusEnum = builder.enumType(E.DeliveryAttemptStatus, { name: 'DeliveryAttemptStatus' });
+export const SlaActionEnum = builder.enumType(E.SlaAction, {
+  name: 'SlaAction',
+  description: 'REMIND: the assignee is reminded; ALERT: the team lead is alerted; ESCALATE: the thread becomes ESCALATED, its priority goes up one step, the team lead gets an ESCALATE task and managers are notified; EXECUTIVE_ALERT: admins are alerted.',
+});
+export const SlaTargetEnum = builder.enumType(E.SlaTarget, {
+  name: 'SlaTarget',
+  description: 'FIRST_RESPONSE: first customer message → first accepted reply; NEXT_RESPONSE: a customer message after a reply → the next accepted reply; RESOLUTION: thread start → RESOLVED.',
+});
+export const SlaNotifyTargetEnum = builder.enumType(E.SlaNotifyTarget, {
+  name: 'SlaNotifyTarget',
+  description: "Who an escalation step notifies: the thread's assignee, the team leads of its team, the organization's managers or admins.",
+});
+export const NotificationKindEnum = builder.enumType(E.NotificationKind, { name: 'NotificationKind' });
+export const UserAvailabilityEnum = builder.enumType(E.UserAvailability, {
+  name: 'UserAvailability',
+  description: 'ONLINE while the agent has the inbox open, AWAY after idle, OFFLINE otherwise. Automatic assignment takes ONLINE agents only.',
+});
+export const AssignmentStrategyEnum = builder.enumType(E.AssignmentStrategy, {
+  name: 'AssignmentStrategy',
+  description: "ROUND_ROBIN: the member waiting longest since their last automatic assignment; LEAST_LOADED: the member with the fewest open threads; MANUAL: no automatic assignment (the thread waits in the team's queue).",
+});

@@ -7,6 +7,7 @@ import { builder } from './builder.js';
 import './common.js';
 import './enums.js';
 import '../modules/agent/agent.schema.js';
+import '../modules/assignment/assignment.schema.js';
 import '../modules/apikey/apikey.schema.js';
 import '../modules/audit/audit.schema.js';
 import '../modules/auth/auth.schema.js';
@@ -18,6 +19,9 @@ import '../modules/thread/thread.schema.js';
 import '../modules/message/message.schema.js';
 import '../modules/task/task.schema.js';
 import '../modules/template/template.schema.js';
+import '../modules/sla/settings.schema.js';
+import '../modules/notification/notification.schema.js';
+import '../modules/sla/sla.schema.js';
 
 export const schema = builder.toSchema({ sortSchema: true });
 

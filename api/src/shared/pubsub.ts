@@ -30,10 +30,25 @@ export interface SessionsRevokedEvent {
   tokenVersion: number;
 }
 
+/** Notifications were created for users (notification.service.ts); each viewer's subscription keeps its own. */
+export interface NotificationAddedEvent {
+  notificationId: string;
+  userId: string;
+}
+
+/** An SLA escalation step fired (sla engine): SlaEvent id and the users it notified. */
+export interface SlaAlertEvent {
+  slaEventId: string;
+  threadId: string;
+  recipientIds: string[];
+}
+
 export type HubTopics = {
   messageAdded: [organizationId: string, event: MessageAddedEvent];
   messageUpdated: [organizationId: string, event: MessageUpdatedEvent];
   threadUpdated: [organizationId: string, event: ThreadUpdatedEvent];
+  notificationAdded: [organizationId: string, event: NotificationAddedEvent];
+  slaAlert: [organizationId: string, event: SlaAlertEvent];
   /** Not keyed: each server listens to all of it (server.ts), never a GraphQL subscription. */
   sessionsRevoked: [event: SessionsRevokedEvent];
 };

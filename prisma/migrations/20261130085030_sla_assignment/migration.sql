@@ -42,7 +42,9 @@ ADD COLUMN     "slaPausedAt" TIMESTAMP(3),
 ADD COLUMN     "slaPauses" JSONB NOT NULL DEFAULT '[]',
 ADD COLUMN     "requiredSkills" TEXT[] DEFAULT ARRAY[]::TEXT[],
 ADD COLUMN     "queuedAt" TIMESTAMP(3),
-ADD COLUMN     "assignedAt" TIMESTAMP(3);
+ADD COLUMN     "assignedAt" TIMESTAMP(3),
+ADD COLUMN     "slaDueAt" TIMESTAMP(3),
+ADD COLUMN     "slaAtRiskAt" TIMESTAMP(3);
 
 -- CreateTable
 CREATE TABLE "BusinessCalendar" (
@@ -159,6 +161,9 @@ CREATE UNIQUE INDEX "RoutingRule_organizationId_name_key" ON "RoutingRule"("orga
 
 -- CreateIndex
 CREATE INDEX "Thread_organizationId_teamId_queuedAt_idx" ON "Thread"("organizationId", "teamId", "queuedAt");
+
+-- CreateIndex
+CREATE INDEX "Thread_organizationId_slaAtRiskAt_idx" ON "Thread"("organizationId", "slaAtRiskAt");
 
 -- AddForeignKey
 ALTER TABLE "Thread" ADD CONSTRAINT "Thread_slaPolicyId_fkey" FOREIGN KEY ("slaPolicyId") REFERENCES "SlaPolicy"("id") ON DELETE SET NULL ON UPDATE CASCADE;

@@ -34,8 +34,11 @@ export const AUDIT_ACTIONS = {
   // Threads (Thread)
   'thread.create': 'created by an agent or by ingestion',
   'thread.update': 'status, priority, due dates or first response changed (by a person, a reply or an inbound message)',
-  'thread.assign': 'assignee or team changed',
-  'thread.escalate': 'escalated (status ESCALATED, priority raised)',
+  'thread.assign': 'assignee or team changed, by a person or by automatic assignment (then with the strategy and the candidates considered)',
+  'thread.escalate': 'escalated by an SLA step (status ESCALATED, priority raised one step)',
+  'thread.fireSlaStep': 'an SLA escalation step fired (target, action, due date, percent used, recipients)',
+  'thread.queue': 'automatic assignment found no candidate: the thread waits in its team queue (reason)',
+  'thread.route': 'a routing rule sent the thread to a team (rule, required skills)',
   'thread.delete': 'soft-deleted',
   'thread.restore': 'soft delete undone',
   // Messages (Message)
@@ -52,10 +55,25 @@ export const AUDIT_ACTIONS = {
   'task.create': 'created',
   'task.update': 'changed',
   'task.complete': 'completed',
+  'task.remind': 'a reminder of the task fired (or its overdue alert)',
   // Templates (Template)
   'template.create': 'created',
   'template.update': 'changed',
   'template.use': 'a reply was sent from the template',
+  // SLA settings (BusinessCalendar, SlaPolicy)
+  'businessCalendar.create': 'a manager created a business calendar',
+  'businessCalendar.update': 'a manager changed a business calendar',
+  'businessCalendar.delete': 'a manager deleted a business calendar',
+  'slaPolicy.create': 'a manager created an SLA policy',
+  'slaPolicy.update': 'a manager changed an SLA policy',
+  'slaPolicy.delete': 'a manager deleted an SLA policy',
+  // Assignment (RoutingRule, Team)
+  'routingRule.create': 'a manager created a routing rule',
+  'routingRule.update': 'a manager changed a routing rule',
+  'routingRule.delete': 'a manager deleted a routing rule',
+  'team.update': 'team assignment settings changed',
+  'team.addMember': 'a user joined the team',
+  'team.removeMember': 'a user left the team',
   // Organization (Organization)
   'organization.update': 'settings changed (e.g. retention)',
   'organization.purge': 'the retention job purged raw bodies and soft-deleted rows',

@@ -27,6 +27,7 @@ import { systemContext, type HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { sanitizeHtml } from '../../shared/html.js';
 import { writeAudit } from '../audit/audit.service.js';
+import { syncThreadSla } from '../sla/engine.js';
 import type { Tx } from '../../db/tenant.js';
 import { toAdapterChannel } from '../channel/channel.directory.js';
 import { publishThreadUpdated } from '../thread/thread.service.js';
@@ -301,8 +302,13 @@ async function markAccepted(ctx: HubContext, tx: Tx, message: Message, acceptedA
     if (thread.responseDueAt) data.responseDueAt = null;
     if (thread.status === 'OPEN') data.status = 'WAITING_CUSTOMER';
   }
-  if (Object.keys(data).length === 0) return null;
-  const updated = await tx.thread.update({ where: { id: thread.id }, data });
+  if (Object.keys(data).length === 0) {
+    // Still ends a running next-response clock.
+    if (answersLatest && thread.nextResponseStartedAt) return syncThreadSla(ctx, tx, thread.id, { replyAcceptedAt: acceptedAt });
+    return null;
+  }
+  await tx.thread.update({ where: { id: thread.id }, data });
+  const updated = answersLatest ? await syncThreadSla(ctx, tx, thread.id, { replyAcceptedAt: acceptedAt }) : await syncThreadSla(ctx, tx, thread.id);
   await writeAudit(ctx, tx, {
     action: 'thread.update',
     entityType: 'Thread',

@@ -20,6 +20,8 @@ import type { AppDeps } from '../../shared/app.js';
 import { hasScope, systemContext, type HubContext } from '../../shared/context.js';
 import { DomainError, isUniqueViolation, notFound } from '../../shared/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
+import { enqueueRouting } from '../assignment/enqueue.js';
+import { syncThreadSla } from '../sla/engine.js';
 import { matchOrCreateCustomer } from '../customer/customer.service.js';
 import { customerFields } from '../customer/customer.validation.js';
 import { MESSAGE_ERRORS } from '../message/message.errors.js';
@@ -109,9 +111,11 @@ export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: No
       if (reopened) data.resolvedAt = null;
       if (!thread.responseDueAt) data.responseDueAt = responseDueFrom(inbound.occurredAt, channel.responseSlaHours);
       const before = thread;
-      thread = await tx.thread.update({ where: { id: thread.id }, data });
+      await tx.thread.update({ where: { id: thread.id }, data });
+      thread = await syncThreadSla(c, tx, thread.id, { customerMessageAt: inbound.occurredAt });
       if (created) {
         await writeAudit(c, tx, { action: 'thread.create', entityType: 'Thread', entityId: thread.id, after: { channelId: channel.id, customerId: customer.id, subject: thread.subject } });
+        await enqueueRouting(deps, tx, thread.id);
       } else if (before.status !== thread.status || before.responseDueAt?.getTime() !== thread.responseDueAt?.getTime()) {
         await writeAudit(c, tx, {
           action: 'thread.update',

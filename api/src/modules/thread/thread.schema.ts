@@ -3,7 +3,7 @@ import { builder, assertPageSize } from '../../schema/builder.js';
 import { payloadType, decodeFilterId, decodeId, decodeOptionalId, runMutation } from '../../schema/common.js';
 import { ChannelTypeEnum, PriorityEnum, ThreadStatusEnum, ThreadTypeEnum } from '../../schema/enums.js';
 import { adapterFor } from '../../channels/registry.js';
-import { ACTIVE_STATUSES, assignThread, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
+import { ACTIVE_STATUSES, SLA_RUNNING_STATUSES, assignThread, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
 import { can } from '../auth/permissions.js';
 
 export const ThreadNode = builder.prismaNode('Thread', {
@@ -33,9 +33,14 @@ export const ThreadNode = builder.prismaNode('Thread', {
     }),
     resolvedAt: t.expose('resolvedAt', { type: 'DateTime', nullable: true }),
     overdue: t.boolean({
-      description: 'true when responseDueAt has passed and the thread is still active (an SLA breach).',
-      select: { responseDueAt: true, status: true },
-      resolve: (th, _a, ctx) => !!th.responseDueAt && th.responseDueAt < ctx.deps.clock.now() && ACTIVE_STATUSES.includes(th.status),
+      description:
+        'true when a running SLA clock is past its due date (an SLA breach now). Never for threads waiting on the customer, resolved or closed. Threads without an SLA policy: their plain responseDueAt passed.',
+      select: { responseDueAt: true, status: true, slaDueAt: true, slaPolicyId: true },
+      resolve: (th, _a, ctx) => {
+        const now = ctx.deps.clock.now();
+        if (!SLA_RUNNING_STATUSES.includes(th.status)) return false;
+        return th.slaDueAt ? th.slaDueAt <= now : !th.slaPolicyId && !!th.responseDueAt && th.responseDueAt < now;
+      },
     }),
     replyWindowExpiresAt: t.field({
       type: 'DateTime',
@@ -93,6 +98,12 @@ export const ThreadNode = builder.prismaNode('Thread', {
   }),
 });
 
+const SlaStateEnum = builder.enumType('SlaState', {
+  description:
+    'BREACHED: a running SLA clock is past its due date; AT_RISK: a running clock used at least 75 % of its business time, not breached; PAUSED: the clocks wait on the customer (WAITING_CUSTOMER).',
+  values: ['AT_RISK', 'BREACHED', 'PAUSED'] as const,
+});
+
 const ThreadFilterRef = builder.inputType('ThreadFilter', {
   description: 'Inbox filter; all given conditions must hold.',
   fields: (t) => ({
@@ -103,7 +114,11 @@ const ThreadFilterRef = builder.inputType('ThreadFilter', {
     teamId: t.id(),
     mine: t.boolean({ description: "Only threads assigned to the viewer." }),
     unassigned: t.boolean(),
-    overdue: t.boolean({ description: 'true: only SLA-breached threads (responseDueAt passed, still active).' }),
+    overdue: t.boolean({ description: 'true: only threads with a breached running SLA clock (as sla: BREACHED); false: all others.' }),
+    sla: t.field({
+      type: [SlaStateEnum],
+      description: 'Only threads in any of these SLA states (a single value works too: sla: AT_RISK). The Overdue tab asks for [AT_RISK, BREACHED].',
+    }),
     hasOpenTasks: t.boolean(),
     search: t.string({ description: 'Case-insensitive substring of subject, order reference, customer name or any message content.' }),
     customerId: t.id(),

@@ -12,12 +12,34 @@ import { DomainError, notFound } from '../../shared/errors.js';
 import { withoutUndefined } from '../../shared/objects.js';
 import { assertReferences } from '../../shared/references.js';
 import { writeAudit, diff } from '../audit/audit.service.js';
+import { enqueueDrain, enqueueRouting, freesAgent, manualAssignmentData } from '../assignment/enqueue.js';
+import { syncThreadSla } from '../sla/engine.js';
 import type { Tx } from '../../db/tenant.js';
 import { MESSAGE_ERRORS } from '../message/message.errors.js';
 
 /** Statuses in which a thread still needs the team's attention. */
 export const ACTIVE_STATUSES: ThreadStatus[] = ['OPEN', 'IN_PROGRESS', 'WAITING_CUSTOMER', 'WAITING_INTERNAL', 'ESCALATED'];
 const OPEN_TASK_STATUSES = ['OPEN', 'IN_PROGRESS', 'WAITING'] as const;
+/** Statuses in which SLA clocks run (WAITING_CUSTOMER pauses them; RESOLVED and CLOSED stop them). */
+export const SLA_RUNNING_STATUSES: ThreadStatus[] = ['OPEN', 'IN_PROGRESS', 'WAITING_INTERNAL', 'ESCALATED'];
+
+/** SLA states a thread list can be filtered by (threads(filter: { sla })). */
+export type SlaState = 'AT_RISK' | 'BREACHED' | 'PAUSED';
+
+/**
+ * Prisma `where` of an SLA state at `now`. BREACHED: a running clock is past
+ * its due date (a thread without a policy: its plain responseDueAt passed);
+ * AT_RISK: a running clock has used at least 75 % of its business time but is
+ * not breached; PAUSED: waiting on the customer. Paused, resolved and closed
+ * threads are never BREACHED or AT_RISK.
+ */
+export function slaStateWhere(state: SlaState, now: Date): Prisma.ThreadWhereInput {
+  const running = { status: { in: SLA_RUNNING_STATUSES } };
+  const breached: Prisma.ThreadWhereInput = { OR: [{ slaDueAt: { lte: now } }, { slaPolicyId: null, responseDueAt: { lt: now } }] };
+  if (state === 'BREACHED') return { ...running, ...breached };
+  if (state === 'AT_RISK') return { ...running, slaAtRiskAt: { lte: now }, NOT: breached };
+  return { status: 'WAITING_CUSTOMER', slaPausedAt: { not: null } };
+}
 
 export interface ThreadFilter {
   status?: ThreadStatus[] | null;
@@ -28,6 +50,8 @@ export interface ThreadFilter {
   mine?: boolean | null;
   unassigned?: boolean | null;
   overdue?: boolean | null;
+  /** Any of these SLA states. */
+  sla?: SlaState[] | null;
   hasOpenTasks?: boolean | null;
   search?: string | null;
   customerId?: string | null;
@@ -46,8 +70,9 @@ export function threadWhere(ctx: HubContext, f: ThreadFilter = {}): Prisma.Threa
   if (f.mine) and.push({ assigneeId: ctx.viewer?.id ?? NO_MATCH_ID });
   if (f.unassigned) and.push({ assigneeId: null });
   if (f.customerId) and.push({ customerId: f.customerId });
-  if (f.overdue === true) and.push({ responseDueAt: { lt: ctx.deps.clock.now() }, status: { in: ACTIVE_STATUSES } });
-  if (f.overdue === false) and.push({ OR: [{ responseDueAt: null }, { responseDueAt: { gte: ctx.deps.clock.now() } }, { status: { notIn: ACTIVE_STATUSES } }] });
+  if (f.overdue === true) and.push(slaStateWhere('BREACHED', ctx.deps.clock.now()));
+  if (f.overdue === false) and.push({ NOT: slaStateWhere('BREACHED', ctx.deps.clock.now()) });
+  if (f.sla?.length) and.push({ OR: f.sla.map((s) => slaStateWhere(s, ctx.deps.clock.now())) });
   if (f.hasOpenTasks) and.push({ tasks: { some: { status: { in: [...OPEN_TASK_STATUSES] } } } });
   const q = f.search?.trim();
   if (q) {
@@ -142,7 +167,8 @@ export async function createThread(ctx: HubContext, raw: z.input<typeof CreateTh
       thread = await tx.thread.update({ where: { id: thread.id }, data: { lastMessageId: note.id } });
     }
     await writeAudit(ctx, tx, { action: 'thread.create', entityType: 'Thread', entityId: thread.id, after: thread });
-    return thread;
+    await enqueueRouting(ctx.deps, tx, thread.id);
+    return syncThreadSla(ctx, tx, thread.id);
   });
   await publishThreadUpdated(ctx, thread.id, ['created']);
   return { thread };
@@ -170,9 +196,11 @@ export async function updateThread(ctx: HubContext, id: string, raw: z.input<typ
       const resolving = input.status === 'RESOLVED' || input.status === 'CLOSED';
       data.resolvedAt = resolving ? (before.resolvedAt ?? ctx.deps.clock.now()) : null;
     }
-    const thread = await tx.thread.update({ where: { id }, data });
+    await tx.thread.update({ where: { id }, data });
+    const thread = await syncThreadSla(ctx, tx, id);
     const d = diff(before, thread);
     await writeAudit(ctx, tx, { action: 'thread.update', entityType: 'Thread', entityId: id, ...d });
+    if (freesAgent(before, thread)) await enqueueDrain(ctx.deps, tx, before.teamId, before.assigneeId);
     return { thread, changed: Object.keys(d.after) };
   });
   await publishThreadUpdated(ctx, thread.id, changed);
@@ -191,8 +219,11 @@ export async function assignThread(ctx: HubContext, id: string, input: { assigne
     const data: Prisma.ThreadUncheckedUpdateInput = {};
     if (input.assigneeId !== undefined) data.assigneeId = input.assigneeId;
     if (input.teamId !== undefined) data.teamId = input.teamId;
-    const thread = await tx.thread.update({ where: { id }, data });
+    Object.assign(data, manualAssignmentData(ctx.deps.clock.now(), input));
+    await tx.thread.update({ where: { id }, data });
+    const thread = await syncThreadSla(ctx, tx, id);
     await writeAudit(ctx, tx, { action: 'thread.assign', entityType: 'Thread', entityId: id, ...diff(before, thread) });
+    if (freesAgent(before, thread)) await enqueueDrain(ctx.deps, tx, before.teamId, before.assigneeId);
     return thread;
   });
   await publishThreadUpdated(ctx, thread.id, ['assigneeId', 'teamId']);
@@ -210,10 +241,11 @@ export async function applyProviderThreadStatus(deps: AppDeps, channel: Channel,
     const before = await tx.thread.findFirst({ where: { channelId: channel.id, conversationKey, deletedAt: null }, orderBy: { lastMessageAt: 'desc' } });
     if (!before || before.status === status) return null;
     const resolving = status === 'RESOLVED' || status === 'CLOSED';
-    const thread = await tx.thread.update({
+    await tx.thread.update({
       where: { id: before.id },
       data: { status, resolvedAt: resolving ? (before.resolvedAt ?? deps.clock.now()) : null },
     });
+    const thread = await syncThreadSla(ctx, tx, before.id);
     await writeAudit(ctx, tx, {
       action: 'thread.update',
       entityType: 'Thread',

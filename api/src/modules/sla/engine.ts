@@ -1,0 +1,344 @@
+/**
+ * The SLA engine: the clocks on each thread and the escalation ladder.
+ *
+ * Clocks (business seconds of the policy's calendar; no calendar = 24/7):
+ * - FIRST_RESPONSE runs from the first customer message (`Thread.slaStartedAt`)
+ *   to the first reply the provider accepted (`Thread.firstResponseAt`);
+ * - NEXT_RESPONSE from a customer message that follows an accepted reply
+ *   (`nextResponseStartedAt`) to the next accepted reply;
+ * - RESOLUTION from the thread's start to RESOLVED/CLOSED (a reopen continues it).
+ * Every clock pauses while the thread is WAITING_CUSTOMER, RESOLVED or CLOSED
+ * (`slaPausedAt`, closed pauses in `slaPauses`) and has no due date meanwhile.
+ *
+ * `syncThreadSla` is called in the transaction of every change that can move a
+ * clock (an inbound message, an accepted reply, a status / priority / type /
+ * team / channel / customer change, an escalation). It matches the policy
+ * again (policy.service.ts `matchPolicy`; due dates are recomputed from the
+ * original start, not restarted), stores the due dates, the earliest running
+ * due date (`slaDueAt`) and 75 % instant (`slaAtRiskAt`) for the inbox filters,
+ * and plans one durable `sla.step` job per step of the ladder of every running
+ * clock. A job's singleton key names thread, clock, step and due date, so a due
+ * date that moves gets new jobs (the stale ones are deleted in the same
+ * transaction) and a step is never planned twice.
+ *
+ * `fireSlaStep` (the job handler) checks that the clock still runs with that due
+ * date, then records an `SlaEvent` (unique per thread, clock, step and due
+ * date: a step fires at most once, across restarts, crashes and concurrent
+ * workers), performs the action, notifies, audits and publishes `slaAlert`.
+ */
+import type { Prisma, SlaAction, SlaNotifyTarget, SlaPolicy, SlaTarget, Thread, BusinessCalendar as CalendarRow, Priority } from '../../generated/prisma/client.js';
+import type { Tx } from '../../db/tenant.js';
+import { recordSlaStep } from '../../http/metrics.js';
+import { JOB } from '../../jobs/names.js';
+import type { AppDeps } from '../../shared/app.js';
+import { systemContext, type HubContext } from '../../shared/context.js';
+import { writeAudit } from '../audit/audit.service.js';
+import { notify, publishNotifications } from '../notification/notification.service.js';
+import { businessSecondsElapsed, dueDateWithPauses, type SlaPause } from './business-time.js';
+import { calendarOf, matchPolicy, policyLadder } from './policy.service.js';
+
+/** A policy with its calendar row, as the engine loads it. */
+export type PolicyWithCalendar = SlaPolicy & { calendar: CalendarRow | null };
+
+/** One clock that is running now. */
+export interface RunningClock {
+  target: SlaTarget;
+  /** When the clock started. */
+  start: Date;
+  /** The target in business seconds. */
+  seconds: number;
+  /** When it is due (business time, pauses excluded). */
+  dueAt: Date;
+}
+
+/** Statuses in which every clock is paused (WAITING_CUSTOMER) or stopped (RESOLVED, CLOSED). */
+export const SLA_PAUSED_STATUSES = ['WAITING_CUSTOMER', 'RESOLVED', 'CLOSED'] as const;
+const isPausedStatus = (s: Thread['status']) => (SLA_PAUSED_STATUSES as readonly string[]).includes(s);
+
+/** Percent of the nearest running target at which a thread counts as at risk. */
+export const AT_RISK_PERCENT = 75;
+/** Closed pauses kept per thread (the oldest are merged into one beyond this). */
+const MAX_PAUSES = 200;
+const PRIORITY_UP: Record<Priority, Priority> = { LOW: 'NORMAL', NORMAL: 'HIGH', HIGH: 'URGENT', URGENT: 'CRITICAL', CRITICAL: 'CRITICAL' };
+
+/** The closed pauses stored on a thread (`slaPauses`), as Dates. */
+export function pausesOf(thread: Pick<Thread, 'slaPauses' | 'slaPausedAt'>, includeOpen = true): SlaPause[] {
+  const stored = Array.isArray(thread.slaPauses) ? (thread.slaPauses as { from: string; to: string }[]) : [];
+  const closed = stored.map((p) => ({ from: new Date(p.from), to: new Date(p.to) }));
+  return includeOpen && thread.slaPausedAt ? [...closed, { from: thread.slaPausedAt, to: null }] : closed;
+}
+
+/**
+ * The clocks of a thread under a policy that run now (none while paused), with
+ * their due dates. Pure: reads only the thread's stored SLA fields.
+ */
+export function runningClocks(thread: Thread, policy: PolicyWithCalendar | null): RunningClock[] {
+  if (!policy || !thread.slaStartedAt || thread.slaPausedAt || isPausedStatus(thread.status) || thread.deletedAt) return [];
+  const cal = calendarOf(policy.calendar);
+  const pauses = pausesOf(thread);
+  const clocks: RunningClock[] = [];
+  const add = (target: SlaTarget, start: Date, seconds: number | null) => {
+    if (!seconds) return;
+    const dueAt = dueDateWithPauses(cal, start, seconds, pauses);
+    if (dueAt) clocks.push({ target, start, seconds, dueAt });
+  };
+  if (!thread.firstResponseAt && thread.lastInboundAt) add('FIRST_RESPONSE', thread.slaStartedAt, policy.firstResponseSeconds);
+  if (thread.nextResponseStartedAt) add('NEXT_RESPONSE', thread.nextResponseStartedAt, policy.nextResponseSeconds);
+  add('RESOLUTION', thread.slaStartedAt, policy.resolutionSeconds);
+  return clocks;
+}
+
+/** Business seconds of `clock` used at `now`, in percent of its target (pauses excluded). */
+export function percentUsed(thread: Thread, policy: PolicyWithCalendar, clock: RunningClock, now: Date): number {
+  const used = businessSecondsElapsed(calendarOf(policy.calendar), clock.start, now, pausesOf(thread));
+  return Math.round((used / clock.seconds) * 1000) / 10;
+}
+
+/** The instant a step of `clock` is due to fire: at a percent of the target (business time), or seconds after the breach (wall clock). */
+export function stepFireAt(thread: Thread, policy: PolicyWithCalendar, clock: RunningClock, step: { atPercent?: number | null; afterBreachSeconds?: number | null }): Date {
+  if (step.atPercent != null) {
+    const at = dueDateWithPauses(calendarOf(policy.calendar), clock.start, (clock.seconds * step.atPercent) / 100, pausesOf(thread));
+    return at ?? clock.dueAt;
+  }
+  return new Date(clock.dueAt.getTime() + (step.afterBreachSeconds ?? 0) * 1000);
+}
+
+const stepKey = (threadId: string, target: SlaTarget, step: number, dueAt: Date) => `sla:${threadId}:${target}:${step}:${dueAt.getTime()}`;
+
+/** The active policies of the context's organization, lowest rank first, with their calendars. */
+export function loadActivePolicies(tx: Tx | HubContext['db']): Promise<PolicyWithCalendar[]> {
+  return tx.slaPolicy.findMany({ where: { isActive: true }, include: { calendar: true }, orderBy: [{ rank: 'asc' }, { id: 'asc' }] });
+}
+
+/** What happened that moves the clocks (besides the thread's current fields). */
+export interface SlaHint {
+  /** A customer message arrived at this instant. */
+  customerMessageAt?: Date;
+  /** The provider accepted an agent reply at this instant. */
+  replyAcceptedAt?: Date;
+}
+
+/**
+ * Brings a thread's SLA up to date inside the caller's transaction: policy,
+ * pauses, due dates, the inbox's `slaDueAt` / `slaAtRiskAt` / `responseDueAt`,
+ * and the planned `sla.step` jobs. Returns the updated thread (unchanged when
+ * nothing moved). A thread no policy matches keeps its channel's plain
+ * response due date (`responseDueAt`) and has no ladder.
+ */
+export async function syncThreadSla(ctx: HubContext, tx: Tx, threadId: string, hint: SlaHint = {}): Promise<Thread> {
+  const thread = await tx.thread.findUnique({ where: { id: threadId }, include: { channel: { select: { type: true } }, customer: { select: { tier: true } } } });
+  if (!thread) throw new Error(`syncThreadSla: thread ${threadId} not found`);
+  const now = ctx.deps.clock.now();
+  const policies = await loadActivePolicies(tx);
+  const policy = (matchPolicy(policies, {
+    channelType: thread.channel.type,
+    priority: thread.priority,
+    customerTier: thread.customer?.tier ?? null,
+    threadType: thread.type,
+    teamId: thread.teamId,
+  }) ?? null) as PolicyWithCalendar | null;
+
+  const data: Prisma.ThreadUncheckedUpdateInput = {};
+  const next: Thread = { ...thread };
+  const set = <K extends keyof Thread>(k: K, v: Thread[K]) => {
+    const same = v instanceof Date && next[k] instanceof Date ? v.getTime() === (next[k] as Date).getTime() : JSON.stringify(v) === JSON.stringify(next[k]);
+    if (same) return;
+    next[k] = v;
+    (data as Record<string, unknown>)[k] = v;
+  };
+
+  set('slaPolicyId', policy?.id ?? null);
+  // The clocks start with the first customer message (or the thread's creation for internal work).
+  if (!next.slaStartedAt) {
+    const start = hint.customerMessageAt ?? thread.lastInboundAt ?? (thread.type === 'INTERNAL_TASK' ? thread.createdAt : null);
+    if (start) set('slaStartedAt', start);
+  }
+  // Pauses follow the status.
+  if (isPausedStatus(thread.status) && !next.slaPausedAt) set('slaPausedAt', now);
+  if (!isPausedStatus(thread.status) && next.slaPausedAt) {
+    let closed = [...pausesOf(next, false), { from: next.slaPausedAt, to: now }];
+    if (closed.length > MAX_PAUSES) closed = [{ from: closed[0]!.from, to: closed[closed.length - MAX_PAUSES]!.to }, ...closed.slice(closed.length - MAX_PAUSES + 1)];
+    set('slaPauses', closed.map((p) => ({ from: p.from.toISOString(), to: p.to!.toISOString() })) as Prisma.JsonValue);
+    set('slaPausedAt', null);
+  }
+  // Next response: a customer message after an accepted reply starts it; an accepted reply ends it.
+  if (hint.replyAcceptedAt) {
+    set('nextResponseStartedAt', null);
+    set('nextResponseDueAt', null);
+  } else if (hint.customerMessageAt && next.firstResponseAt && !next.nextResponseStartedAt && hint.customerMessageAt >= next.firstResponseAt) {
+    set('nextResponseStartedAt', hint.customerMessageAt);
+  }
+
+  const running = runningClocks(next, policy);
+  const due = (t: SlaTarget) => running.find((c) => c.target === t)?.dueAt ?? null;
+  if (policy) {
+    // Due dates of clocks that stopped (met, paused) keep their last value, for history and `breached`.
+    for (const [t, field] of [['FIRST_RESPONSE', 'firstResponseDueAt'], ['NEXT_RESPONSE', 'nextResponseDueAt'], ['RESOLUTION', 'resolutionDueAt']] as const) {
+      const d = due(t);
+      if (d) set(field, d);
+    }
+    set('responseDueAt', due('FIRST_RESPONSE') ?? due('NEXT_RESPONSE'));
+  } else {
+    set('firstResponseDueAt', null);
+    set('nextResponseDueAt', null);
+    set('resolutionDueAt', null);
+  }
+  const earliest = running.reduce<RunningClock | null>((a, c) => (!a || c.dueAt < a.dueAt ? c : a), null);
+  set('slaDueAt', earliest?.dueAt ?? null);
+  const riskAt = running.map((c) => stepFireAt(next, policy!, c, { atPercent: AT_RISK_PERCENT }));
+  set('slaAtRiskAt', riskAt.length ? new Date(Math.min(...riskAt.map((d) => d.getTime()))) : null);
+
+  const updated = Object.keys(data).length ? await tx.thread.update({ where: { id: threadId }, data }) : thread;
+  await planSteps(ctx, tx, next, policy, running);
+  return updated;
+}
+
+/** Makes the queued `sla.step` jobs of a thread exactly those of its running clocks' ladders (minus steps that already fired). */
+async function planSteps(ctx: HubContext, tx: Tx, thread: Thread, policy: PolicyWithCalendar | null, running: RunningClock[]): Promise<void> {
+  const wanted = new Map<string, { payload: Record<string, unknown>; runAt: Date }>();
+  if (policy && running.length) {
+    const fired = await tx.slaEvent.findMany({ where: { threadId: thread.id }, select: { target: true, step: true, dueAt: true } });
+    const done = new Set(fired.map((f) => stepKey(thread.id, f.target, f.step, f.dueAt)));
+    const ladder = policyLadder(policy);
+    for (const clock of running) {
+      ladder.forEach((step, i) => {
+        const key = stepKey(thread.id, clock.target, i, clock.dueAt);
+        if (done.has(key)) return;
+        wanted.set(key, {
+          runAt: stepFireAt(thread, policy, clock, step),
+          payload: { organizationId: thread.organizationId, threadId: thread.id, target: clock.target, step: i, dueAt: clock.dueAt.toISOString() },
+        });
+      });
+    }
+  }
+  // Stale plans (due date moved, clock stopped, policy changed) go in the same transaction.
+  await tx.$executeRawUnsafe(
+    `DELETE FROM "Job" WHERE queue = $1 AND status = 'QUEUED' AND payload->>'threadId' = $2 AND NOT ("singletonKey" = ANY($3::text[]))`,
+    JOB.slaStep,
+    thread.id,
+    [...wanted.keys()],
+  );
+  for (const [key, job] of wanted) await ctx.deps.jobs.add(tx, JOB.slaStep, job.payload, { runAt: job.runAt, singletonKey: key, maxAttempts: 20 });
+}
+
+/** The users a step notifies: the assignee, the team leads of the thread's team (all team leads without a team), managers, admins. */
+async function recipientsOf(tx: Tx, thread: Thread, targets: readonly SlaNotifyTarget[]): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const target of targets) {
+    if (target === 'ASSIGNEE' && thread.assigneeId) ids.add(thread.assigneeId);
+    if (target === 'TEAM_LEAD') {
+      const leads = await tx.user.findMany({
+        where: { role: 'TEAM_LEAD', isActive: true, ...(thread.teamId ? { teamMemberships: { some: { teamId: thread.teamId } } } : {}) },
+        select: { id: true },
+      });
+      const all = leads.length || !thread.teamId ? leads : await tx.user.findMany({ where: { role: 'TEAM_LEAD', isActive: true }, select: { id: true } });
+      for (const u of all) ids.add(u.id);
+    }
+    if (target === 'MANAGERS' || target === 'ADMINS') {
+      for (const u of await tx.user.findMany({ where: { role: target === 'MANAGERS' ? 'MANAGER' : 'ADMIN', isActive: true }, select: { id: true } })) ids.add(u.id);
+    }
+  }
+  return [...ids];
+}
+
+const ACTION_WORDS: Record<SlaAction, string> = { REMIND: 'Reminder', ALERT: 'SLA alert', ESCALATE: 'Escalated', EXECUTIVE_ALERT: 'Executive alert' };
+const TARGET_WORDS: Record<SlaTarget, string> = { FIRST_RESPONSE: 'first response', NEXT_RESPONSE: 'next response', RESOLUTION: 'resolution' };
+
+/** Payload of an `sla.step` job. */
+export interface SlaStepPayload {
+  organizationId: string;
+  threadId: string;
+  target: SlaTarget;
+  step: number;
+  /** ISO instant: the clock's due date the step was planned for. */
+  dueAt: string;
+}
+
+/**
+ * Fires one escalation step (the `sla.step` job handler). Does nothing when the
+ * clock no longer runs with that due date, the step is gone from the ladder,
+ * or the step already fired. Returns the SlaEvent id when it fired.
+ */
+export async function fireSlaStep(deps: AppDeps, payload: SlaStepPayload): Promise<string | null> {
+  const ctx = systemContext(deps, payload.organizationId);
+  const dueAt = new Date(payload.dueAt);
+  const result = await ctx.db.$transaction(async (tx) => {
+    // One firing per thread at a time, on every instance.
+    await tx.$queryRawUnsafe(`SELECT id FROM "Thread" WHERE id = $1::uuid FOR UPDATE`, payload.threadId);
+    const thread = await tx.thread.findUnique({ where: { id: payload.threadId } });
+    if (!thread?.slaPolicyId) return null;
+    const policy = await tx.slaPolicy.findUnique({ where: { id: thread.slaPolicyId }, include: { calendar: true } });
+    if (!policy) return null;
+    const clock = runningClocks(thread, policy).find((c) => c.target === payload.target);
+    const step = policyLadder(policy)[payload.step];
+    if (!clock || !step || clock.dueAt.getTime() !== dueAt.getTime()) return null;
+    const now = deps.clock.now();
+    const pct = percentUsed(thread, policy, clock, now);
+    const recipientIds = await recipientsOf(tx, thread, step.notify);
+    const [event] = await tx.slaEvent.createManyAndReturn({
+      data: [{
+        organizationId: thread.organizationId,
+        threadId: thread.id,
+        policyId: policy.id,
+        target: clock.target,
+        action: step.action,
+        step: payload.step,
+        dueAt,
+        scheduledAt: stepFireAt(thread, policy, clock, step),
+        firedAt: now,
+        percentUsed: pct,
+        recipientIds,
+      }],
+      skipDuplicates: true,
+    });
+    if (!event) return null; // fired already (another worker, or before a crash)
+    await writeAudit(ctx, tx, {
+      action: 'thread.fireSlaStep',
+      entityType: 'Thread',
+      entityId: thread.id,
+      after: { slaEventId: event.id, policyId: policy.id, target: clock.target, step: payload.step, action: step.action, dueAt, percentUsed: pct, recipientIds },
+    });
+    let escalated = false;
+    if (step.action === 'ESCALATE' && thread.status !== 'ESCALATED') {
+      const after = await tx.thread.update({ where: { id: thread.id }, data: { status: 'ESCALATED', priority: PRIORITY_UP[thread.priority] } });
+      await writeAudit(ctx, tx, {
+        action: 'thread.escalate',
+        entityType: 'Thread',
+        entityId: thread.id,
+        before: { status: thread.status, priority: thread.priority },
+        after: { status: after.status, priority: after.priority, reason: `SLA ${TARGET_WORDS[clock.target]} ${pct} %`, slaEventId: event.id },
+      });
+      const lead = (await recipientsOf(tx, thread, ['TEAM_LEAD']))[0] ?? null;
+      const task = await tx.task.create({
+        data: {
+          organizationId: thread.organizationId,
+          title: `Escalated: ${thread.subject}`.slice(0, 200),
+          description: `The ${TARGET_WORDS[clock.target]} target was due ${dueAt.toISOString()}.`,
+          type: 'ESCALATE',
+          priority: after.priority,
+          assigneeId: lead,
+          threadId: thread.id,
+          dueAt: new Date(now.getTime() + 3_600_000),
+        },
+      });
+      await writeAudit(ctx, tx, { action: 'task.create', entityType: 'Task', entityId: task.id, after: { type: task.type, threadId: thread.id, assigneeId: lead, reason: 'SLA escalation' } });
+      escalated = true;
+      // A new priority may match another policy; due dates are recomputed from the original start.
+      await syncThreadSla(ctx, tx, thread.id);
+    }
+    const notifications = await notify(ctx, tx, recipientIds, {
+      kind: 'SLA_ALERT',
+      title: `${ACTION_WORDS[step.action]}: ${TARGET_WORDS[clock.target]} ${pct} % — ${thread.subject}`,
+      threadId: thread.id,
+      slaEventId: event.id,
+      data: { action: step.action, target: clock.target, percentUsed: pct, dueAt: dueAt.toISOString() },
+    });
+    return { event, notifications, escalated };
+  });
+  if (!result) return null;
+  recordSlaStep(result.event.action);
+  deps.pubsub.publish('slaAlert', payload.organizationId, { slaEventId: result.event.id, threadId: payload.threadId, recipientIds: result.event.recipientIds });
+  publishNotifications(deps, result.notifications);
+  if (result.escalated) deps.pubsub.publish('threadUpdated', payload.organizationId, { threadId: payload.threadId, changed: ['status', 'priority', 'sla'] });
+  return result.event.id;
+}
