@@ -98,9 +98,19 @@ beforeAll(async () => {
   const audit = await p.auditLog.create({ data: { organizationId: orgId, actorType: 'SYSTEM', action: 'thread.update', entityType: 'Thread', entityId: thread.id, changes: { before: {}, after: {} } } });
   const inbound = await p.inboundEvent.create({ data: { organizationId: orgId, channelId: channel.id, provider: 'api', dedupeKey: `perm-${randomUUID()}`, rawBody: '{}' } });
   const apiKey = await p.apiKey.findFirstOrThrow({ where: { organizationId: orgId } });
+  const calendar = await p.businessCalendar.create({ data: { organizationId: orgId, name: 'Rechten kalender', timezone: 'Europe/Amsterdam', hours: [{ weekday: 1, opens: '09:00', closes: '17:00' }] } });
+  const policy = await p.slaPolicy.create({ data: { organizationId: orgId, name: 'Rechten SLA', firstResponseSeconds: 3600, calendarId: calendar.id } });
+  const slaEvent = await p.slaEvent.create({ data: { organizationId: orgId, threadId: thread.id, policyId: policy.id, target: 'FIRST_RESPONSE', action: 'REMIND', step: 0, dueAt: app.clock.now(), scheduledAt: app.clock.now(), percentUsed: 75 } });
+  const notification = await p.notification.create({ data: { organizationId: orgId, userId: agentId, kind: 'SLA_ALERT', title: 'Rechten', threadId: thread.id } });
+  const routingRule = await p.routingRule.create({ data: { organizationId: orgId, name: 'Rechten route', teamId: team.id } });
   Object.assign(rows, {
     ApiKey: apiKey.id,
     AuditLog: audit.id,
+    BusinessCalendar: calendar.id,
+    Notification: notification.id,
+    RoutingRule: routingRule.id,
+    SlaEvent: slaEvent.id,
+    SlaPolicy: policy.id,
     Channel: channel.id,
     Customer: customer.id,
     InboundEvent: inbound.id,
@@ -310,6 +320,11 @@ describe('every type reachable by node, with every role and every API-key scope'
         const got = outcomeOf(res, `${c.label} node(${type})`);
         const want = expected(QUERY_RULES.node, c, TYPE_RULES[type as keyof typeof TYPE_RULES]);
         const node = (res.data as { node?: { id: string } | null } | null)?.node ?? null;
+        if (type === 'Notification' && want === 'allowed' && c.userId !== agentId) {
+          // A notification is its recipient's alone: another user's lookup finds nothing (no error, no row).
+          if (got !== 'allowed' || node !== null) mismatches.push(`node(Notification) of the AGENT as ${c.label}: got ${got} with ${node ? 'the row' : 'null'}, want null`);
+          continue;
+        }
         if (got !== want) mismatches.push(`node(${type}) as ${c.label}: got ${got}, matrix says ${want}`);
         else if (want === 'allowed' && node?.id !== id) mismatches.push(`node(${type}) as ${c.label}: allowed but the row did not come back`);
         else if (want !== 'allowed' && node !== null) mismatches.push(`node(${type}) as ${c.label}: refused but the row came back`);
@@ -324,9 +339,9 @@ describe('every type reachable by node, with every role and every API-key scope'
     for (const c of callers.filter((x) => x.who.kind !== 'ANONYMOUS' && allows(QUERY_RULES.nodes, x.who))) {
       const res = await run(c, g.parse(`query($ids: [ID!]!){ nodes(ids: $ids) { __typename id } }`), { ids });
       const got = ((res.data as { nodes: ({ id: string } | null)[] } | null)?.nodes ?? []).map((n) => n?.id ?? null);
-      const want = types.map((t, i) => (allows(TYPE_RULES[t as keyof typeof TYPE_RULES], c.who) ? ids[i] : null));
+      const want = types.map((t, i) => (allows(TYPE_RULES[t as keyof typeof TYPE_RULES], c.who) && (t !== 'Notification' || c.userId === agentId) ? ids[i] : null));
       expect(got, c.label).toEqual(want);
-      const refused = want.filter((w) => w === null).length;
+      const refused = types.filter((t) => !allows(TYPE_RULES[t as keyof typeof TYPE_RULES], c.who)).length;
       expect((res.errors ?? []).filter((e) => e.extensions?.code === 'FORBIDDEN').length, `${c.label}: one FORBIDDEN per refused row`).toBe(refused);
       expect((res.errors ?? []).length, c.label).toBe(refused);
     }

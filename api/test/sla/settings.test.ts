@@ -500,7 +500,7 @@ describe('slaPreview', () => {
   });
 
   it('a calendar whose every opening day is a holiday gives BUSINESS_CALENDAR_NEVER_OPEN', async () => {
-    // Open on 29 February only: the next one after 2026 is in 2028, within reach; 2027-02-29 does not exist. Close it.
+    // Open on Sundays only, and every Sunday of the next three and a half years is a holiday.
     const cal = await newCalendar({ hours: [{ weekday: 7, opens: '10:00', closes: '11:00' }] });
     const sundays: string[] = [];
     for (let t = Date.UTC(2026, 2, 29); t < Date.UTC(2030, 0, 1); t += 7 * 86_400_000) sundays.push(new Date(t).toISOString().slice(0, 10));

@@ -4,6 +4,7 @@ import type { ApolloClient } from '@apollo/client';
 import { graphql } from '../gql';
 import { appendMessageToThread, bumpThreadInLists } from './cacheUpdates';
 import { InboxThreadsQuery } from '../features/inbox/ThreadList';
+import { TeamQueueThreadsQuery } from '../features/inbox/QueueList';
 
 export const LiveMessageAddedSubscription = graphql(`
   subscription LiveMessageAdded {
@@ -50,12 +51,22 @@ export const LiveThreadUpdatedSubscription = graphql(`
   }
 `);
 
+const LIST_QUERIES = [InboxThreadsQuery, TeamQueueThreadsQuery];
+
+function operationName(doc: (typeof LIST_QUERIES)[number]): string | undefined {
+  const def = doc.definitions.find((d) => d.kind === 'OperationDefinition');
+  return def && 'name' in def ? def.name?.value : undefined;
+}
+
 /** Refetch the active inbox list(s) at most once per `ms` (coalesces bursts of events). */
 function makeListRefetcher(client: ApolloClient, ms = 300) {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const run = () => {
     timer = null;
-    void client.refetchQueries({ include: [InboxThreadsQuery] });
+    // Only lists that are on screen (naming an inactive query in `include` warns).
+    const active = [...client.getObservableQueries('active')].map((q) => q.queryName);
+    const include = LIST_QUERIES.filter((q) => active.includes(operationName(q)));
+    if (include.length > 0) void client.refetchQueries({ include });
   };
   return {
     schedule() {

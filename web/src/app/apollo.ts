@@ -18,8 +18,12 @@ export function createCache(): InMemoryCache {
           threads: relayStylePagination(['filter', 'orderBy']),
           agents: relayStylePagination(),
           templates: relayStylePagination(['channelType', 'category']),
+          // The bell: newest first; live notifications are prepended by cache.modify (notificationCache.ts).
+          notifications: relayStylePagination(['unreadOnly']),
         },
       },
+      // No id: the row fragment and the thread view select different fields of it; merge, don't replace.
+      ThreadSla: { merge: true },
       Thread: {
         fields: {
           // Connections carry no id: the latest server answer wins (live appends go through cache.modify).

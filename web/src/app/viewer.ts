@@ -12,12 +12,37 @@ export const AppViewerQuery = graphql(`
       name
       email
       role
+      teams {
+        id
+        name
+      }
     }
   }
 `);
 
-export function useViewer() {
-  const { data, loading, error } = useQuery(AppViewerQuery);
+/** AGENT < TEAM_LEAD < MANAGER < ADMIN (docs/permissions.md). */
+const ROLE_RANK: Record<string, number> = { AGENT: 0, TEAM_LEAD: 1, MANAGER: 2, ADMIN: 3 };
+
+/** Whether `role` is `min` or above. */
+export function roleAtLeast(role: string | null | undefined, min: 'AGENT' | 'TEAM_LEAD' | 'MANAGER' | 'ADMIN'): boolean {
+  return role != null && (ROLE_RANK[role] ?? -1) >= ROLE_RANK[min]!;
+}
+
+/**
+ * The viewer and role helpers. `cacheOnly`: read what the app layout fetched, without a request
+ * of its own (pages under the layout; null until the layout's query answered).
+ */
+export function useViewer(opts: { cacheOnly?: boolean } = {}) {
+  const { data, loading, error } = useQuery(AppViewerQuery, opts.cacheOnly ? { fetchPolicy: 'cache-only' } : {});
   const viewer = data?.viewer ?? null;
-  return { viewer, isAdmin: viewer?.role === 'ADMIN', loading, error };
+  return {
+    viewer,
+    isAdmin: viewer?.role === 'ADMIN',
+    /** MANAGER and ADMIN: SLA policies, business calendars, routing rules, team assignment. */
+    isManager: roleAtLeast(viewer?.role, 'MANAGER'),
+    /** TEAM_LEAD and up: the team queue tab. */
+    isTeamLead: roleAtLeast(viewer?.role, 'TEAM_LEAD'),
+    loading,
+    error,
+  };
 }

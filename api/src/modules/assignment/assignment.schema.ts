@@ -234,7 +234,7 @@ builder.mutationFields((t) => ({
     description: "Changes a team's assignment settings (MANAGER and up; audited as team.update); the team's queue is then drained under them. Errors: NOT_FOUND, VALIDATION_FAILED.",
     args: { input: t.arg({ type: UpdateTeamInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
-      runMutation(() => updateTeamAssignment(ctx, decodeId('Team', String(input.teamId), 'input.teamId'), input.assignment ?? {})),
+      runMutation(() => updateTeamAssignment(ctx, decodeId('Team', String(input.teamId), 'input.teamId'), input.assignment ?? {}), 'input.assignment'),
   }),
   addTeamMember: t.field({
     authScopes: can('addTeamMember'),

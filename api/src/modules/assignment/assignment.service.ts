@@ -12,7 +12,7 @@
  * (ties round robin); MANUAL assigns nothing (threads wait in the queue).
  *
  * Every decision runs in one transaction that first locks the team row
- * (`SELECT … FOR UPDATE`), so concurrent arrivals on any instance count each
+ * (`SELECT … FOR NO KEY UPDATE`, see lockTeam), so concurrent arrivals on any instance count each
  * other's assignments and never push an agent over capacity. An assignee that
  * is set is never replaced (conditional update on `assigneeId`), except by the
  * reassignment after `reassignAfterSeconds` without a reply.
@@ -91,10 +91,16 @@ class AfterCommit {
 
 /**
  * Locks the team row for the rest of `tx` (every assignment decision of the
- * team waits for it) and returns the team, or null when it is not in the organization.
+ * team waits for it) and returns the team, or null when it is not in the
+ * organization. Call it before writing any row that references the team:
+ * such a write takes a KEY SHARE lock on it first, and two transactions
+ * holding one and both asking for the row lock would deadlock.
+ * `FOR NO KEY UPDATE` (the lock an UPDATE takes) serializes the decisions
+ * alike, without blocking other transactions that only insert or update rows
+ * referencing the team (threads, memberships).
  */
 export async function lockTeam(tx: Tx, organizationId: string, teamId: string): Promise<Team | null> {
-  await tx.$queryRaw`SELECT id FROM "Team" WHERE id = ${teamId}::uuid AND "organizationId" = ${organizationId}::uuid FOR UPDATE`;
+  await tx.$queryRaw`SELECT id FROM "Team" WHERE id = ${teamId}::uuid AND "organizationId" = ${organizationId}::uuid FOR NO KEY UPDATE`;
   return tx.team.findUnique({ where: { id: teamId } });
 }
 
@@ -246,17 +252,20 @@ export async function routeThread(deps: AppDeps, threadId: string): Promise<void
   await ctx.db.$transaction(async (tx) => {
     const found = await tx.thread.findUnique({ where: { id: threadId }, include: { channel: { select: { type: true } }, customer: { select: { tier: true, language: true } } } });
     if (!found || DONE_STATUSES.includes(found.status) || found.assigneeId) return;
-    let rule: RuleRef | null = null;
-    let teamId = found.teamId;
-    if (!teamId) {
-      const match = await matchRoutingRule(tx, organizationId, {
-        channelType: found.channel.type,
-        threadType: found.type,
-        customerTier: found.customer?.tier ?? null,
-        language: found.customer?.language ?? null,
-      });
-      if (!match) return;
-      rule = { id: match.id, name: match.name };
+    const match = found.teamId
+      ? null
+      : await matchRoutingRule(tx, organizationId, {
+          channelType: found.channel.type,
+          threadType: found.type,
+          customerTier: found.customer?.tier ?? null,
+          language: found.customer?.language ?? null,
+        });
+    const teamId = found.teamId ?? match?.teamId;
+    if (!teamId) return; // no team and no rule matches: stays unrouted
+    const team = await lockTeam(tx, organizationId, teamId);
+    if (!team) return;
+    const rule: RuleRef | null = match ? { id: match.id, name: match.name } : null;
+    if (match) {
       const routed = await tx.thread.updateMany({ where: { id: threadId, teamId: null }, data: { teamId: match.teamId, requiredSkills: match.requiredSkills } });
       if (routed.count !== 1) return;
       await writeAudit(ctx, tx, {
@@ -267,10 +276,7 @@ export async function routeThread(deps: AppDeps, threadId: string): Promise<void
         after: { teamId: match.teamId, requiredSkills: match.requiredSkills, rule: { ...rule, rank: match.rank } },
       });
       after.changed(threadId, 'teamId', 'requiredSkills');
-      teamId = match.teamId;
     }
-    const team = await lockTeam(tx, organizationId, teamId);
-    if (!team) return;
     // Read again behind the lock: a decision of another transaction may have committed meanwhile.
     const thread = await tx.thread.findUnique({ where: { id: threadId } });
     if (!thread || thread.assigneeId || thread.teamId !== team.id || DONE_STATUSES.includes(thread.status)) return;

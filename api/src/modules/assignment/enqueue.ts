@@ -57,7 +57,9 @@ export function freesAgent(before: { assigneeId: string | null; status: ThreadSt
  * assignee clears `assignedAt`.
  * `input.assigneeId` undefined (team change only): nothing.
  */
-export function manualAssignmentData(now: Date, input: { assigneeId?: string | null }): { queuedAt?: null; assignedAt?: Date | null } {
+export function manualAssignmentData(now: Date, before: { assignedAt: Date | null }, input: { assigneeId?: string | null }): { queuedAt?: null; assignedAt?: Date | null } {
   if (input.assigneeId === undefined) return {};
-  return input.assigneeId === null ? { assignedAt: null } : { queuedAt: null, assignedAt: now };
+  if (input.assigneeId === null) return { assignedAt: null };
+  // Strictly later than the previous assignedAt, so a reassignment job keyed on it never matches again.
+  return { queuedAt: null, assignedAt: new Date(Math.max(now.getTime(), (before.assignedAt?.getTime() ?? 0) + 1)) };
 }

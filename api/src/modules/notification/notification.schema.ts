@@ -18,7 +18,8 @@ builder.prismaNode('Notification', {
   id: { field: 'id' },
   authScopes: can('Notification'),
   nullable: true, // another user's notification loads as null
-  findUnique: (id, ctx) => ({ id, userId: ownUserId(ctx) }),
+  // A user finds only their own; other viewers load the row and are refused by the type's rule (FORBIDDEN).
+  findUnique: (id, ctx) => (ctx.viewer?.kind === 'USER' ? { id, userId: ctx.viewer.id } : { id }),
   description: 'Something the viewer should see: an SLA alert, an assignment, a task reminder, a mention.',
   fields: (t) => ({
     kind: t.expose('kind', { type: NotificationKindEnum }),

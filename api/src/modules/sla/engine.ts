@@ -34,6 +34,7 @@ import type { AppDeps } from '../../shared/app.js';
 import { systemContext, type HubContext } from '../../shared/context.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { notify, publishNotifications } from '../notification/notification.service.js';
+import { planTaskReminders } from '../task/task.reminders.js';
 import { businessSecondsElapsed, dueDateWithPauses, type SlaPause } from './business-time.js';
 import { calendarOf, matchPolicy, policyLadder } from './policy.service.js';
 
@@ -322,6 +323,7 @@ export async function fireSlaStep(deps: AppDeps, payload: SlaStepPayload): Promi
         },
       });
       await writeAudit(ctx, tx, { action: 'task.create', entityType: 'Task', entityId: task.id, after: { type: task.type, threadId: thread.id, assigneeId: lead, reason: 'SLA escalation' } });
+      await planTaskReminders(ctx, tx, task);
       escalated = true;
       // A new priority may match another policy; due dates are recomputed from the original start.
       await syncThreadSla(ctx, tx, thread.id);

@@ -58,7 +58,7 @@ export interface SlaConditions {
 /**
  * One step of an escalation ladder. It fires either when `atPercent` percent
  * of a target's business time is used (100 = at the due date; 1..1000), or
- * `afterBreachSeconds` business seconds after the due date (0..2,592,000):
+ * `afterBreachSeconds` seconds after the due date on the wall clock (not business time) (0..2,592,000):
  * exactly one of the two is a number, the other null. `action` says what
  * happens, `notify` who is told (possibly nobody).
  */

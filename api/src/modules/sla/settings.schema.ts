@@ -61,8 +61,8 @@ export const BusinessCalendarNode = builder.prismaNode('BusinessCalendar', {
       nullable: true,
       description: 'ISO 3166-1 alpha-2 code (e.g. "NL", "IT") whose public holidays are closed days too; null: none.',
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it was last changed.' }),
   }),
 });
 
@@ -90,7 +90,7 @@ const SlaEscalationStepRef = builder.objectRef<SlaEscalationStep>('SlaEscalation
     }),
     afterBreachSeconds: t.int({
       nullable: true,
-      description: 'Fires this many seconds after the due date (0–2,592,000); null when atPercent is set.',
+      description: 'Fires this many seconds after the due date, on the wall clock (0–2,592,000); null when atPercent is set.',
       resolve: (s) => s.afterBreachSeconds,
     }),
     action: t.field({ type: SlaActionEnum, description: 'What happens when the step fires.', resolve: (s) => s.action }),
@@ -133,8 +133,8 @@ export const SlaPolicyNode = builder.prismaNode('SlaPolicy', {
       resolve: (p) => policyLadder(p),
     }),
     isActive: t.exposeBoolean('isActive', { description: 'Inactive policies never match a thread.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was created.' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When it was last changed.' }),
   }),
 });
 
@@ -253,10 +253,10 @@ const UpdateBusinessCalendarInputRef = builder.inputType('UpdateBusinessCalendar
 const SlaConditionsInputRef = builder.inputType('SlaConditionsInput', {
   description: 'Which threads a policy applies to; a list omitted, null or empty matches anything. At most 50 entries per list.',
   fields: (t) => ({
-    channelTypes: t.field({ type: [ChannelTypeEnum] }),
-    priorities: t.field({ type: [PriorityEnum] }),
-    customerTiers: t.field({ type: [CustomerTierEnum] }),
-    threadTypes: t.field({ type: [ThreadTypeEnum] }),
+    channelTypes: t.field({ type: [ChannelTypeEnum], description: "The thread's channel type is one of these." }),
+    priorities: t.field({ type: [PriorityEnum], description: "The thread's priority is one of these." }),
+    customerTiers: t.field({ type: [CustomerTierEnum], description: "The thread's customer has one of these tiers." }),
+    threadTypes: t.field({ type: [ThreadTypeEnum], description: "The thread's type is one of these." }),
     teamIds: t.idList({ description: 'Global ids of teams of the organization.' }),
   }),
 });
@@ -265,8 +265,8 @@ const SlaEscalationStepInputRef = builder.inputType('SlaEscalationStepInput', {
   description: 'One escalation step: exactly one of atPercent and afterBreachSeconds (else SLA_ESCALATION_INVALID).',
   fields: (t) => ({
     atPercent: t.int({ description: "Percent of the target's business time used, 1–1000 (100 = at the due date)." }),
-    afterBreachSeconds: t.int({ description: 'Seconds after the due date, 0–2,592,000 (30 days).' }),
-    action: t.field({ type: SlaActionEnum, required: true }),
+    afterBreachSeconds: t.int({ description: 'Seconds after the due date on the wall clock, 0–2,592,000 (30 days).' }),
+    action: t.field({ type: SlaActionEnum, required: true, description: 'What happens when the step fires.' }),
     notify: t.field({ type: [SlaNotifyTargetEnum], required: true, description: 'Who is notified; may be empty.' }),
   }),
 });
@@ -299,10 +299,10 @@ const UpdateSlaPolicyInputRef = builder.inputType('UpdateSlaPolicyInput', {
     nextResponseSeconds: t.int({ description: 'Business seconds, 1–31,536,000; null: no such target.' }),
     resolutionSeconds: t.int({ description: 'Business seconds, 1–31,536,000; null: no such target.' }),
     calendarId: t.id({ description: 'Global id of a BusinessCalendar; null: 24/7.' }),
-    conditions: t.field({ type: SlaConditionsInputRef }),
-    rank: t.int({ description: '0–10,000.' }),
-    escalation: t.field({ type: [SlaEscalationStepInputRef], description: 'At most 20 steps; [] = none.' }),
-    isActive: t.boolean(),
+    conditions: t.field({ type: SlaConditionsInputRef, description: 'Replaces the conditions (a list left out = any); null: unchanged.' }),
+    rank: t.int({ description: 'Lower wins, 0–10,000; null: unchanged.' }),
+    escalation: t.field({ type: [SlaEscalationStepInputRef], description: 'Replaces the ladder: at most 20 steps, kept in order; [] = none; null: unchanged.' }),
+    isActive: t.boolean({ description: 'false: the policy matches no thread; null: unchanged.' }),
   }),
 });
 
@@ -316,7 +316,7 @@ const DeleteSlaPolicyPayload = builder.objectRef<{ deletedPolicyId?: string; err
       description: 'Global id of the deleted SlaPolicy (null on error).',
       resolve: (p) => (p.deletedPolicyId ? encodeGlobalID('SlaPolicy', p.deletedPolicyId) : null),
     }),
-    errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+    errors: t.field({ type: [UserError], description: 'Why nothing was deleted; empty on success.', resolve: (p) => p.errors }),
   }),
 });
 

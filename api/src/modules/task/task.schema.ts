@@ -4,6 +4,24 @@ import { payloadType, decodeFilterId, decodeId, decodeOptionalId, runMutation } 
 import { PriorityEnum, TaskStatusEnum, TaskTypeEnum } from '../../schema/enums.js';
 import { completeTask, createTask, taskWhere, updateTask, type TaskFilter } from './task.service.js';
 import { can } from '../auth/permissions.js';
+import { reminderSettingsOf, TASK_REMINDER_TARGETS, type TaskReminderSettings } from './task.reminders.js';
+
+const TaskReminderTargetEnum = builder.enumType('TaskReminderTarget', {
+  description: 'Who a reminder before the due date notifies: the assignee, the creator.',
+  values: TASK_REMINDER_TARGETS,
+});
+const TaskReminderSettingsRef = builder.objectRef<TaskReminderSettings>('TaskReminderSettings').implement({
+  fields: (t) => ({
+    remindBeforeSeconds: t.exposeIntList('remindBeforeSeconds', { description: 'Offsets before dueAt at which a reminder fires, in seconds, largest first.' }),
+    notify: t.field({ type: [TaskReminderTargetEnum], resolve: (s) => s.notify }),
+  }),
+});
+const TaskReminderSettingsInputRef = builder.inputType('TaskReminderSettingsInput', {
+  fields: (t) => ({
+    remindBeforeSeconds: t.intList({ description: 'Offsets before dueAt in seconds (0–2,592,000, at most 10).' }),
+    notify: t.field({ type: [TaskReminderTargetEnum], description: 'Default [ASSIGNEE].' }),
+  }),
+});
 
 export const TaskNode = builder.prismaNode('Task', {
   id: { field: 'id' },
@@ -23,7 +41,12 @@ export const TaskNode = builder.prismaNode('Task', {
     dueAt: t.expose('dueAt', { type: 'DateTime', nullable: true }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
     completionNotes: t.exposeString('completionNotes', { nullable: true }),
-    reminderSettings: t.expose('reminderSettings', { type: 'JSON', description: '{ remindBeforeMinutes: number[] (minutes), channels: string[] }' }),
+    reminderSettings: t.field({
+      type: TaskReminderSettingsRef,
+      description: 'When reminders fire before dueAt and whom they notify; an overdue task also alerts its assignee at dueAt and the team lead a day later.',
+      select: { reminderSettings: true },
+      resolve: (task) => reminderSettingsOf(task.reminderSettings),
+    }),
     overdue: t.boolean({
       description: 'true when dueAt has passed and the task is not completed or cancelled.',
       select: { dueAt: true, status: true },
@@ -40,7 +63,8 @@ const TaskFilterRef = builder.inputType('TaskFilter', {
     assigneeId: t.id(),
     mine: t.boolean(),
     threadId: t.id(),
-    overdue: t.boolean(),
+    overdue: t.boolean({ description: 'true: open tasks past dueAt; false: all others.' }),
+    dueBefore: t.field({ type: 'DateTime', description: 'Only tasks due before this instant.' }),
   }),
 });
 
@@ -84,7 +108,7 @@ const CreateTaskInputRef = builder.inputType('CreateTaskInput', {
     threadId: t.id(),
     orderReference: t.string(),
     dueAt: t.field({ type: 'DateTime' }),
-    reminderSettings: t.field({ type: 'JSON', description: '{ remindBeforeMinutes: number[], channels: string[] }' }),
+    reminderSettings: t.field({ type: TaskReminderSettingsInputRef }),
   }),
 });
 
@@ -100,7 +124,7 @@ const UpdateTaskInputRef = builder.inputType('UpdateTaskInput', {
     threadId: t.id(),
     orderReference: t.string(),
     dueAt: t.field({ type: 'DateTime' }),
-    reminderSettings: t.field({ type: 'JSON' }),
+    reminderSettings: t.field({ type: TaskReminderSettingsInputRef, description: 'Replaces the settings; null clears them (overdue alerts stay).' }),
   }),
 });
 

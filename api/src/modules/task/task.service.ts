@@ -12,13 +12,10 @@ import { writeAudit, diff } from '../audit/audit.service.js';
 import { mayEditTask } from '../auth/permissions.js';
 import type { Tx } from '../../db/tenant.js';
 import { publishThreadUpdated } from '../thread/thread.service.js';
+import { planTaskReminders, storedReminderSettings, taskReminderSettingsSchema } from './task.reminders.js';
 
-const reminderSettings = z
-  .object({
-    remindBeforeMinutes: z.array(z.number().int().min(0).max(60 * 24 * 30)).max(10).optional(),
-    channels: z.array(z.string()).max(5).optional(),
-  })
-  .strict();
+const OPEN_STATUSES = ['OPEN', 'IN_PROGRESS', 'WAITING'] as const;
+
 
 const fields = {
   title: z.string().trim().min(1, 'Title is required.').max(200),
@@ -29,7 +26,7 @@ const fields = {
   threadId: z.string().nullish(),
   orderReference: z.string().trim().max(100).nullish(),
   dueAt: z.date().nullish(),
-  reminderSettings: reminderSettings.nullish(),
+  reminderSettings: taskReminderSettingsSchema.nullish(),
 };
 export const CreateTaskInput = z.object(fields);
 export const UpdateTaskInput = z.object({ ...fields, status: z.enum(TaskStatus).nullish() }).partial();
@@ -40,6 +37,8 @@ export interface TaskFilter {
   mine?: boolean | null;
   threadId?: string | null;
   overdue?: boolean | null;
+  /** Only tasks due before this instant. */
+  dueBefore?: Date | null;
 }
 
 export function taskWhere(ctx: HubContext, f: TaskFilter = {}): Prisma.TaskWhereInput {
@@ -48,7 +47,9 @@ export function taskWhere(ctx: HubContext, f: TaskFilter = {}): Prisma.TaskWhere
   if (f.assigneeId) and.push({ assigneeId: f.assigneeId });
   if (f.mine) and.push({ assigneeId: ctx.viewer?.id ?? NO_MATCH_ID });
   if (f.threadId) and.push({ threadId: f.threadId });
-  if (f.overdue) and.push({ dueAt: { lt: ctx.deps.clock.now() }, status: { in: ['OPEN', 'IN_PROGRESS', 'WAITING'] } });
+  if (f.overdue === true) and.push({ dueAt: { lt: ctx.deps.clock.now() }, status: { in: [...OPEN_STATUSES] } });
+  if (f.overdue === false) and.push({ OR: [{ dueAt: null }, { dueAt: { gte: ctx.deps.clock.now() } }, { status: { notIn: [...OPEN_STATUSES] } }] });
+  if (f.dueBefore) and.push({ dueAt: { lt: f.dueBefore } });
   return and.length ? { AND: and } : {};
 }
 
@@ -74,10 +75,11 @@ export async function createTask(ctx: HubContext, raw: z.input<typeof CreateTask
         threadId: input.threadId ?? null,
         orderReference: input.orderReference ?? null,
         dueAt: input.dueAt ?? null,
-        reminderSettings: (input.reminderSettings ?? {}) as Prisma.InputJsonValue,
+        reminderSettings: storedReminderSettings(input.reminderSettings),
       },
     });
     await writeAudit(ctx, tx, { action: 'task.create', entityType: 'Task', entityId: task.id, after: task });
+    await planTaskReminders(ctx, tx, task);
     return task;
   });
   await afterTaskChange(ctx, task);
@@ -102,10 +104,11 @@ export async function updateTask(ctx: HubContext, id: string, raw: z.input<typeo
     if (input.title === null) throw new DomainError('VALIDATION_FAILED', 'Title is required.', 'input.title');
     const data = withoutUndefined(input) as Prisma.TaskUncheckedUpdateInput;
     for (const k of ['type', 'priority', 'status'] as const) if (data[k] === null) delete data[k];
-    if (input.reminderSettings === null) data.reminderSettings = {};
+    if (input.reminderSettings !== undefined) data.reminderSettings = storedReminderSettings(input.reminderSettings);
     if (input.status && input.status !== before.status) data.completedAt = input.status === 'COMPLETED' ? ctx.deps.clock.now() : null;
     const task = await tx.task.update({ where: { id }, data });
     await writeAudit(ctx, tx, { action: 'task.update', entityType: 'Task', entityId: id, ...diff(before, task) });
+    await planTaskReminders(ctx, tx, task);
     return task;
   });
   await afterTaskChange(ctx, task);
@@ -126,6 +129,7 @@ export async function completeTask(ctx: HubContext, id: string, completionNotes?
       data: { status: 'COMPLETED', completedAt: ctx.deps.clock.now(), completionNotes: completionNotes?.trim() || null },
     });
     await writeAudit(ctx, tx, { action: 'task.complete', entityType: 'Task', entityId: id, ...diff(before, task) });
+    await planTaskReminders(ctx, tx, task);
     return task;
   });
   await afterTaskChange(ctx, task);

@@ -219,7 +219,7 @@ export async function assignThread(ctx: HubContext, id: string, input: { assigne
     const data: Prisma.ThreadUncheckedUpdateInput = {};
     if (input.assigneeId !== undefined) data.assigneeId = input.assigneeId;
     if (input.teamId !== undefined) data.teamId = input.teamId;
-    Object.assign(data, manualAssignmentData(ctx.deps.clock.now(), input));
+    Object.assign(data, manualAssignmentData(ctx.deps.clock.now(), before, input));
     await tx.thread.update({ where: { id }, data });
     const thread = await syncThreadSla(ctx, tx, id);
     await writeAudit(ctx, tx, { action: 'thread.assign', entityType: 'Thread', entityId: id, ...diff(before, thread) });

@@ -4,7 +4,9 @@ import { Box, CloseButton, ScrollArea, Tabs, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconSearch } from '@tabler/icons-react';
 import { ThreadList } from './ThreadList';
-import { INBOX_VIEWS, isInboxView, type InboxView } from './filters';
+import { QueueList } from './QueueList';
+import { INBOX_VIEWS, isInboxView, QUEUE_VIEW, type InboxView } from './filters';
+import { useViewer } from '../../app/viewer';
 import classes from './InboxPage.module.css';
 
 /** Two-pane inbox: conversation list on the left, the routed thread view on the right. */
@@ -14,8 +16,12 @@ export function InboxPage() {
   const match = useMatch('/threads/:id');
   const selectedId = match?.params.id ?? null;
 
+  // Read from the cache the app layout filled: no request of its own.
+  const { viewer, isTeamLead, isManager } = useViewer({ cacheOnly: true });
   const viewParam = params.get('view');
+  const isQueue = viewParam === QUEUE_VIEW;
   const view: InboxView = isInboxView(viewParam) ? viewParam : 'all';
+  const queueTeamIds = isManager ? null : (viewer?.teams.map((t) => t.id) ?? []);
   const [searchInput, setSearchInput] = useState(params.get('q') ?? '');
   const [search] = useDebouncedValue(searchInput, 300);
 
@@ -30,7 +36,14 @@ export function InboxPage() {
     const next = new URLSearchParams(params);
     if (!v || v === 'all') next.delete('view');
     else next.set('view', v);
+    if (v !== QUEUE_VIEW) next.delete('team');
     setParams(next);
+  };
+
+  const setQueueTeam = (teamId: string) => {
+    const next = new URLSearchParams(params);
+    next.set('team', teamId);
+    setParams(next, { replace: true });
   };
 
   const openThread = (id: string) => {
@@ -52,17 +65,33 @@ export function InboxPage() {
             }
           />
         </Box>
-        <Tabs value={view} onChange={setView} variant="default" mt="xs">
+        <Tabs value={isQueue ? QUEUE_VIEW : view} onChange={setView} variant="default" mt="xs">
           <Tabs.List grow className={classes.tabs}>
             {INBOX_VIEWS.map((v) => (
               <Tabs.Tab key={v.value} value={v.value} px={6}>
                 {v.label}
               </Tabs.Tab>
             ))}
+            {(isTeamLead || isQueue) && (
+              <Tabs.Tab value={QUEUE_VIEW} px={6}>
+                Queue
+              </Tabs.Tab>
+            )}
           </Tabs.List>
         </Tabs>
         <ScrollArea className={classes.scroll} type="auto">
-          <ThreadList view={view} search={search} selectedId={selectedId} onOpen={openThread} />
+          {isQueue ? (
+            <QueueList
+              teamIds={queueTeamIds}
+              teamId={params.get('team')}
+              onTeamChange={setQueueTeam}
+              search={search}
+              selectedId={selectedId}
+              onOpen={openThread}
+            />
+          ) : (
+            <ThreadList view={view} search={search} selectedId={selectedId} onOpen={openThread} />
+          )}
         </ScrollArea>
       </section>
       <section className={classes.threadPane} aria-label="Conversation">

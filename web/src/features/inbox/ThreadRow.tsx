@@ -1,6 +1,5 @@
 import { memo } from 'react';
 import { Avatar, Badge, Group, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
-import { IconClockExclamation, IconClock } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import {
   ChannelIcon,
@@ -9,7 +8,8 @@ import {
   STATUS_COLOR,
   STATUS_LABEL,
 } from '../../shared/labels';
-import { dueState, initials, listTime } from '../../shared/time';
+import { initials, listTime } from '../../shared/time';
+import { SlaBadge } from '../sla/SlaBadge';
 import { messagePreview } from '../../shared/messagePreview';
 import classes from './ThreadRow.module.css';
 
@@ -21,7 +21,16 @@ export const ThreadRow_thread = graphql(`
     status
     overdue
     responseDueAt
+    firstResponseAt
+    resolvedAt
     lastMessageAt
+    sla {
+      paused
+      percentUsed
+      firstResponseDueAt
+      nextResponseDueAt
+      resolutionDueAt
+    }
     channel {
       id
       type
@@ -58,7 +67,6 @@ interface Props {
 
 function ThreadRowImpl(props: Props) {
   const t = getFragmentData(ThreadRow_thread, props.thread);
-  const due = dueState(t.responseDueAt, t.overdue ?? false, props.now);
   const priority = t.priority ?? 'NORMAL';
   const status = t.status ?? 'OPEN';
   const assigneeName = t.assignee?.name ?? null;
@@ -101,17 +109,7 @@ function ThreadRowImpl(props: Props) {
             <Badge size="xs" variant="dot" color={STATUS_COLOR[status]}>
               {STATUS_LABEL[status]}
             </Badge>
-            {due && (
-              <Badge
-                size="xs"
-                variant={due.kind === 'overdue' ? 'filled' : 'outline'}
-                color={due.kind === 'overdue' ? 'red' : 'gray'}
-                leftSection={due.kind === 'overdue' ? <IconClockExclamation size={11} /> : <IconClock size={11} />}
-                data-testid="due-label"
-              >
-                {due.label}
-              </Badge>
-            )}
+            <SlaBadge thread={t} now={props.now} />
             <div style={{ flex: 1 }} />
             {t.assignee ? (
               <Tooltip label={`Assigned to ${assigneeName ?? 'agent'}`} withArrow>

@@ -39,6 +39,11 @@ function headerData(customer: CustomerData | null): HeaderData {
     status: 'OPEN',
     priority: 'NORMAL',
     orderReference: null,
+    responseDueAt: null,
+    overdue: false,
+    firstResponseAt: null,
+    resolvedAt: null,
+    sla: null,
     channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', name: 'WhatsApp' },
     customer: customer && {
       __typename: 'Customer',

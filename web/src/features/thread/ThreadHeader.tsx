@@ -6,7 +6,8 @@ import { useQuery } from '@apollo/client/react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { Priority, ThreadStatus } from '../../gql/graphql';
 import { ChannelIcon, CHANNEL_LABEL, PRIORITY_LABEL, STATUS_LABEL } from '../../shared/labels';
-import { initials } from '../../shared/time';
+import { initials, useNow } from '../../shared/time';
+import { SlaBadge } from '../sla/SlaBadge';
 import { useUpdateThread } from './useUpdateThread';
 import { useAssignThread } from './useAssignThread';
 import { toUserErrors } from '../../shared/userErrors';
@@ -19,6 +20,22 @@ export const ThreadHeader_thread = graphql(`
     status
     priority
     orderReference
+    responseDueAt
+    overdue
+    firstResponseAt
+    resolvedAt
+    sla {
+      paused
+      breached
+      percentUsed
+      firstResponseDueAt
+      nextResponseDueAt
+      resolutionDueAt
+      policy {
+        id
+        name
+      }
+    }
     channel {
       id
       type
@@ -72,6 +89,7 @@ export function ThreadHeader(props: { thread: FragmentType<typeof ThreadHeader_t
   const [assignThread] = useAssignThread();
   const { data: agentsData } = useQuery(ThreadHeaderAgentsQuery);
   const [editingCustomer, editCustomer] = useDisclosure(false);
+  const now = useNow(30_000);
 
   const agentOptions = [
     { value: UNASSIGNED, label: 'Unassigned' },
@@ -164,11 +182,20 @@ export function ThreadHeader(props: { thread: FragmentType<typeof ThreadHeader_t
         <Title order={4} lineClamp={2} title={t.subject ?? undefined} style={{ wordBreak: 'break-word' }} data-testid="thread-subject-title">
           {t.subject}
         </Title>
-        {t.orderReference && (
-          <Text size="xs" c="dimmed">
-            Order {t.orderReference}
-          </Text>
-        )}
+        <Group gap="xs" wrap="wrap" mt={2} data-testid="thread-sla">
+          {t.orderReference && (
+            <Text size="xs" c="dimmed">
+              Order {t.orderReference}
+            </Text>
+          )}
+          <SlaBadge thread={t} now={now} size="sm" />
+          {t.sla && (
+            <Text size="xs" c="dimmed" data-testid="sla-policy">
+              SLA: {t.sla.policy.name}
+              {t.sla.breached ? ' · breached' : ''}
+            </Text>
+          )}
+        </Group>
       </Stack>
       <Group gap="xs" wrap="wrap" align="flex-end">
         <Select

@@ -18,6 +18,7 @@ export const ThreadViewQuery = graphql(`
         ...ThreadHeader_thread
         ...ReplyWindow_thread
         ...Timeline_thread
+        ...TimelineSlaEvents_thread
         ...Composer_thread
         ...ThreadTasks_thread
       }
@@ -61,7 +62,7 @@ export function ThreadView() {
       <div className={classes.main}>
         <ThreadHeader thread={thread} />
         <ReplyWindow thread={thread} />
-        <Timeline thread={thread} />
+        <Timeline thread={thread} sla={thread} />
         <Composer key={thread.id} thread={thread} />
       </div>
       <aside className={classes.side} aria-label="Tasks">

@@ -1,7 +1,11 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { Alert, Button, Center, ScrollArea, Stack, Text } from '@mantine/core';
-import { IconArrowUp } from '@tabler/icons-react';
+import { Alert, Box, Button, Center, ScrollArea, Stack, Text } from '@mantine/core';
+import { IconAlarm, IconArrowUp } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
+import type { Timeline_ThreadFragment, TimelineSlaEvents_ThreadFragment } from '../../gql/graphql';
+import { slaEventText } from '../../shared/sla';
+import { messageTime } from '../../shared/time';
+import classes from './MessageItem.module.css';
 import { MessageItem } from './MessageItem';
 import { useEarlierMessages } from './useEarlierMessages';
 
@@ -28,12 +32,51 @@ export const Timeline_thread = graphql(`
   }
 `);
 
+/** The SLA ladder steps that fired, shown as system lines (only in the thread view: rows never ask for events). */
+export const TimelineSlaEvents_thread = graphql(`
+  fragment TimelineSlaEvents_thread on Thread {
+    id
+    sla {
+      events {
+        id
+        action
+        target
+        percentUsed
+        dueAt
+        firedAt
+        recipients {
+          id
+          name
+        }
+      }
+    }
+  }
+`);
+
+type SlaEventView = NonNullable<TimelineSlaEvents_ThreadFragment['sla']>['events'][number];
+type Entry = { kind: 'message'; at: string; id: string; message: Timeline_ThreadFragment['messages']['edges'][number]['node'] } | { kind: 'sla'; at: string; id: string; event: SlaEventView };
+
+/** A fired SLA ladder step as a system line of the timeline. */
+function SlaEventItem({ event }: { event: SlaEventView }) {
+  const names = event.recipients.map((r) => r.name).filter(Boolean);
+  return (
+    <Box className={classes.system} data-testid="sla-event" data-sla-action={event.action} data-sla-event-id={event.id}>
+      <Text size="xs" c={event.action === 'REMIND' ? 'dimmed' : event.action === 'ALERT' ? 'orange.8' : 'red.8'} ta="center">
+        <IconAlarm size={12} style={{ verticalAlign: -2, marginRight: 4 }} />
+        {slaEventText(event)}
+        {names.length > 0 ? ` → ${names.join(', ')}` : ''} · {messageTime(event.firedAt)}
+      </Text>
+    </Box>
+  );
+}
+
 /**
  * Messages oldest first; new messages (mutation or live) are appended by cache updates and
  * "Load earlier messages" prepends the previous page (merged in the cache, without duplicates).
  */
-export function Timeline(props: { thread: FragmentType<typeof Timeline_thread> }) {
+export function Timeline(props: { thread: FragmentType<typeof Timeline_thread>; sla?: FragmentType<typeof TimelineSlaEvents_thread> | null }) {
   const t = getFragmentData(Timeline_thread, props.thread);
+  const slaData = props.sla ? getFragmentData(TimelineSlaEvents_thread, props.sla) : null;
   const viewport = useRef<HTMLDivElement>(null);
   // Distance from the bottom to restore once the earlier page is rendered (keeps the reader's place).
   const restore = useRef<{ threadId: string; fromBottom: number } | null>(null);
@@ -42,13 +85,20 @@ export function Timeline(props: { thread: FragmentType<typeof Timeline_thread> }
   // Relay order is oldest → newest; sort defensively so live appends can never land out of order.
   const edges = [...t.messages.edges].sort((a, b) => (a.node.createdAt ?? '').localeCompare(b.node.createdAt ?? ''));
   const firstId = edges[0]?.node.id;
-  const lastId = edges[edges.length - 1]?.node.id;
   const { hasPreviousPage, startCursor } = t.messages.pageInfo;
+  // SLA ladder steps interleaved by time; while earlier messages are not loaded, older steps wait with them.
+  const firstAt = edges[0]?.node.createdAt ?? null;
+  const slaEvents = (slaData?.sla?.events ?? []).filter((e) => !(hasPreviousPage && firstAt && e.firedAt < firstAt));
+  const entries: Entry[] = [
+    ...edges.map((e): Entry => ({ kind: 'message', at: e.node.createdAt ?? '', id: e.node.id, message: e.node })),
+    ...slaEvents.map((e): Entry => ({ kind: 'sla', at: e.firedAt, id: e.id, event: e })),
+  ].sort((a, b) => (Date.parse(a.at) || 0) - (Date.parse(b.at) || 0));
+  const lastEntryId = entries[entries.length - 1]?.id;
 
   useEffect(() => {
     const el = viewport.current;
     if (el) el.scrollTop = el.scrollHeight;
-  }, [lastId, t.id]);
+  }, [lastEntryId, t.id]);
 
   useLayoutEffect(() => {
     const el = viewport.current;
@@ -98,14 +148,14 @@ export function Timeline(props: { thread: FragmentType<typeof Timeline_thread> }
             {loadError}
           </Alert>
         )}
-        {edges.length === 0 ? (
+        {entries.length === 0 ? (
           <Center py="xl">
             <Text size="sm" c="dimmed">
               No messages yet
             </Text>
           </Center>
         ) : (
-          edges.map((e) => <MessageItem key={e.node.id} message={e.node} />)
+          entries.map((e) => (e.kind === 'message' ? <MessageItem key={e.id} message={e.message} /> : <SlaEventItem key={e.id} event={e.event} />))
         )}
       </Stack>
     </ScrollArea>

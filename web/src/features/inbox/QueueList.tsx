@@ -1,0 +1,160 @@
+import { useCallback, useEffect } from 'react';
+import { useQuery } from '@apollo/client/react';
+import { NetworkStatus } from '@apollo/client';
+import { Alert, Box, Center, Group, Loader, Select, Stack, Text } from '@mantine/core';
+import { IconUsersGroup } from '@tabler/icons-react';
+import { graphql } from '../../gql';
+import { ThreadRow } from './ThreadRow';
+import { queueFilterFor } from './filters';
+import { useNow } from '../../shared/time';
+
+export const QUEUE_PAGE_SIZE = 50;
+
+export const QueueTeamsQuery = graphql(`
+  query QueueTeams {
+    teams {
+      id
+      name
+      queueLength
+    }
+  }
+`);
+
+/**
+ * A team's queue. The API orders by creation newest first only (ThreadOrder has no
+ * CREATED_AT_ASC), so the queue asks for the *last* page of CREATED_AT_DESC (the oldest
+ * threads) and shows it reversed: oldest first; "Load newer" pages backwards with `before`.
+ */
+export const TeamQueueThreadsQuery = graphql(`
+  query TeamQueueThreads($last: Int!, $before: String, $filter: ThreadFilter, $orderBy: ThreadOrder) {
+    threads(last: $last, before: $before, filter: $filter, orderBy: $orderBy) {
+      totalCount
+      pageInfo {
+        hasPreviousPage
+        startCursor
+      }
+      edges {
+        cursor
+        node {
+          id
+          ...ThreadRow_thread
+        }
+      }
+    }
+  }
+`);
+
+export function queueVariables(teamId: string, search: string) {
+  return { last: QUEUE_PAGE_SIZE, filter: queueFilterFor(teamId, search), orderBy: 'CREATED_AT_DESC' as const };
+}
+
+interface Props {
+  /** Teams the viewer may pick (ids); null: every team of the organization (managers). */
+  teamIds: readonly string[] | null;
+  teamId: string | null;
+  onTeamChange: (teamId: string) => void;
+  search: string;
+  selectedId: string | null;
+  onOpen: (id: string) => void;
+}
+
+/** Team leads: unassigned threads waiting in one of their teams' queues, oldest first. */
+export function QueueList({ teamIds, teamId, onTeamChange, search, selectedId, onOpen }: Props) {
+  const now = useNow();
+  const teamsQuery = useQuery(QueueTeamsQuery, { fetchPolicy: 'cache-and-network' });
+  const teams = (teamsQuery.data?.teams ?? []).filter((t) => teamIds === null || teamIds.includes(t.id));
+  const current = teams.find((t) => t.id === teamId) ?? null;
+
+  // Default to the first team once the teams are known.
+  useEffect(() => {
+    if (!current && teams[0]) onTeamChange(teams[0].id);
+  }, [current, teams[0]?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const { data, error, networkStatus, fetchMore } = useQuery(TeamQueueThreadsQuery, {
+    variables: queueVariables(current?.id ?? '', search),
+    skip: !current,
+    fetchPolicy: 'cache-and-network',
+    notifyOnNetworkStatusChange: true,
+  });
+  const connection = current ? data?.threads : undefined;
+  const fetchingMore = networkStatus === NetworkStatus.fetchMore;
+  const loadNewer = useCallback(() => {
+    if (!connection?.pageInfo.hasPreviousPage || fetchingMore) return;
+    void fetchMore({ variables: { before: connection.pageInfo.startCursor } });
+  }, [connection?.pageInfo.hasPreviousPage, connection?.pageInfo.startCursor, fetchingMore, fetchMore]);
+
+  const picker = (
+    <Group px="md" pt="xs" gap="xs" wrap="nowrap">
+      <Select
+        aria-label="Team queue"
+        size="xs"
+        style={{ flex: 1 }}
+        placeholder={teamsQuery.loading ? 'Loading teams…' : 'Pick a team'}
+        data={teams.map((t) => ({ value: t.id, label: `${t.name} (${t.queueLength} waiting)` }))}
+        value={current?.id ?? null}
+        onChange={(v) => v && onTeamChange(v)}
+        allowDeselect={false}
+        leftSection={<IconUsersGroup size={14} />}
+      />
+    </Group>
+  );
+
+  if (teamsQuery.data && teams.length === 0) {
+    return (
+      <Stack align="center" gap={4} py="xl" c="dimmed">
+        <IconUsersGroup size={32} stroke={1.4} />
+        <Text size="sm">You are not in a team with a queue</Text>
+      </Stack>
+    );
+  }
+  if ((error && !connection) || (teamsQuery.error && !teamsQuery.data)) {
+    return (
+      <>
+        {picker}
+        <Alert color="red" m="md" title="Could not load the queue">
+          {(error ?? teamsQuery.error)?.message}
+        </Alert>
+      </>
+    );
+  }
+  if (!connection) {
+    return (
+      <>
+        {picker}
+        <Center py="xl">
+          <Loader size="sm" />
+        </Center>
+      </>
+    );
+  }
+  // Stored newest → oldest (CREATED_AT_DESC): show oldest first.
+  const edges = [...connection.edges].reverse();
+  return (
+    <Box data-testid="queue-list">
+      {picker}
+      <Text size="xs" c="dimmed" px="md" py={6} data-testid="thread-total-count">
+        {connection.totalCount} waiting unassigned · oldest first
+      </Text>
+      {edges.length === 0 ? (
+        <Stack align="center" gap={4} py="xl" c="dimmed">
+          <Text size="sm">The queue is empty</Text>
+        </Stack>
+      ) : (
+        edges.map((edge) => (
+          <ThreadRow key={edge.node.id} thread={edge.node} selected={edge.node.id === selectedId} now={now} onOpen={onOpen} />
+        ))
+      )}
+      {connection.pageInfo.hasPreviousPage && (
+        <Center py="md">
+          {fetchingMore ? (
+            <Loader size="xs" />
+          ) : (
+            <Text size="xs" c="dimmed" component="button" onClick={loadNewer} style={{ border: 0, background: 'none', cursor: 'pointer' }}>
+              Load newer
+            </Text>
+          )}
+        </Center>
+      )}
+    </Box>
+  );
+}
