@@ -18,6 +18,7 @@ import { DEMO_PROVIDERS } from './data/channels.js';
 import { findFixturesDir, replayProviderFixtures } from './replay.js';
 import { describeSandbox, pointDemoChannels, startProviderSandbox } from './sandbox.js';
 import { DEMO_LOGINS, isDatabaseEmpty, seedDemo } from './seed.js';
+import { seedDemoSla } from './sla.js';
 import { runHub } from '../server.js';
 
 // The demo sizes the GraphQL cost buckets for a person clicking through the inbox (its
@@ -42,6 +43,8 @@ if (await isDatabaseEmpty(app.db.prisma)) {
   // History ends 2 h ago, so the replayed fixtures below are the newest threads.
   const seeded = await seedDemo(app.db.prisma, { secrets: app.secrets, now: new Date(Date.now() - 2 * 3_600_000) });
   app.logger.info({ ...seeded.counts, ms: Date.now() - started }, 'demo organization seeded');
+  const sla = await seedDemoSla(app, app.db.prisma, seeded.organizationId);
+  app.logger.info(sla, 'demo SLA calendar and policies seeded; four web-chat threads reach their next SLA step within minutes');
 }
 const pointed = await pointDemoChannels(app.db.prisma, sandbox);
 if (pointed) app.logger.info({ channels: pointed }, 'demo Chatwoot/API channels pointed at the provider sandbox');

@@ -8,7 +8,7 @@
  * `seedDemo` runs the steps in order, each a function below that builds its rows
  * and inserts them with batched createMany:
  *
- *   1. seedOrganizationAndPeople   organization, 12 users, 4 teams, memberships
+ *   1. seedOrganizationAndPeople   organization, 12 users, 4 teams (assignment settings, routing rules), memberships
  *   2. seedChannels                WhatsApp, Outlook, SMS, phone, Chatwoot, partner API, internal
  *   3. seedCustomersAndIdentities  182 customers; WHATSAPP_ID, EMAIL and PHONE identities
  *   4. seedTemplates               28 templates
@@ -34,6 +34,7 @@ import type {
   Priority,
   TaskStatus,
   ThreadStatus,
+  ThreadType,
 } from '../generated/prisma/enums.js';
 import type { SecretBox } from '../shared/crypto.js';
 import { CHANNEL_SECRET_KEYS, DEMO_CHANNELS, DEMO_PROVIDERS, type DemoChannelSpec, type TeamName } from './data/channels.js';
@@ -192,9 +193,29 @@ interface SeededPeople {
   agentsFor(team: TeamName, lang: Lang): UserRow[];
 }
 
+/** Automatic assignment settings of the demo teams (seed 001: round robin, at most 25 open threads per agent). */
+const DEMO_TEAM_ASSIGNMENT: Record<TeamName, Pick<Prisma.TeamCreateManyInput, 'assignmentStrategy' | 'maxOpenPerAgent' | 'reassignAfterSeconds'>> = {
+  'Customer Service': { assignmentStrategy: 'ROUND_ROBIN', maxOpenPerAgent: 25, reassignAfterSeconds: 900 },
+  'Technical Support': { assignmentStrategy: 'ROUND_ROBIN', maxOpenPerAgent: 25, reassignAfterSeconds: 1800 },
+  Sales: { assignmentStrategy: 'ROUND_ROBIN', maxOpenPerAgent: 25, reassignAfterSeconds: null },
+  Management: { assignmentStrategy: 'LEAST_LOADED', maxOpenPerAgent: 10, reassignAfterSeconds: null },
+};
+
+/**
+ * Routing of seed 001: installation and technical issues to Technical Support,
+ * new (sales, partner) inquiries to Sales, escalations (complaints) to
+ * Management, everything else (general inquiries) to Customer Service.
+ */
+const DEMO_ROUTING_RULES: { name: string; team: TeamName; rank: number; threadTypes: ThreadType[]; requiredSkills: string[] }[] = [
+  { name: 'Escalaties en klachten', team: 'Management', rank: 10, threadTypes: ['COMPLAINT'], requiredSkills: [] },
+  { name: 'Installatie en storingen', team: 'Technical Support', rank: 20, threadTypes: ['INSTALLATION_COORDINATION', 'TECHNICAL_ISSUE'], requiredSkills: ['technical'] },
+  { name: 'Nieuwe aanvragen', team: 'Sales', rank: 30, threadTypes: ['SALES_INQUIRY', 'PARTNER_INQUIRY'], requiredSkills: [] },
+  { name: 'Algemene vragen (vangnet)', team: 'Customer Service', rank: 1000, threadTypes: [], requiredSkills: [] },
+];
+
 /**
  * Step 1: the ChargeCars organization, its 12 users (all with the demo password),
- * its 4 teams and the team memberships.
+ * its 4 teams with their assignment settings and routing rules, and the team memberships.
  */
 async function seedOrganizationAndPeople(run: SeedRun, passwordHash: string): Promise<SeededPeople> {
   const { tx, ids, setupAt, organizationId } = run;
@@ -228,7 +249,22 @@ async function seedOrganizationAndPeople(run: SeedRun, passwordHash: string): Pr
     })),
   });
   await tx.team.createMany({
-    data: DEMO_TEAMS.map((t) => ({ id: teamIds.get(t.name)!, organizationId, name: t.name, description: t.description, createdAt: setupAt, updatedAt: setupAt })),
+    data: DEMO_TEAMS.map((t) => ({ id: teamIds.get(t.name)!, organizationId, name: t.name, description: t.description, ...DEMO_TEAM_ASSIGNMENT[t.name], createdAt: setupAt, updatedAt: setupAt })),
+  });
+  // Ids from a generator of their own, so the ids of everything seeded after stay as they were.
+  const ruleIds = new SeededIds(1);
+  await tx.routingRule.createMany({
+    data: DEMO_ROUTING_RULES.map((r, i) => ({
+      id: ruleIds.uuidv7(setupAt.getTime() + (25 + i) * MINUTE),
+      organizationId,
+      name: r.name,
+      conditions: { channelTypes: [], threadTypes: r.threadTypes, customerTiers: [], languages: [] },
+      teamId: teamIds.get(r.team)!,
+      requiredSkills: r.requiredSkills,
+      rank: r.rank,
+      createdAt: setupAt,
+      updatedAt: setupAt,
+    })),
   });
   await tx.teamMembership.createMany({
     data: users.flatMap((u) => u.teams.map((team) => ({ teamId: teamIds.get(team)!, userId: u.id, createdAt: setupAt }))),

@@ -124,6 +124,7 @@ interface ClaimedRow {
 
 export class JobQueue {
   private timer: NodeJS.Timeout | null = null;
+  private wake: NodeJS.Timeout | null = null;
   private running = 0;
   private inflight = new Set<Promise<void>>();
   private stopped = true;
@@ -194,6 +195,7 @@ export class JobQueue {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.wake) clearTimeout(this.wake);
     await this.polling;
     await Promise.allSettled([...this.inflight]);
   }
@@ -243,7 +245,10 @@ export class JobQueue {
   private async poll(): Promise<void> {
     while (!this.stopped && this.running < this.concurrency) {
       const claimed = await this.claim(this.concurrency - this.running);
-      if (claimed.length === 0) return;
+      if (claimed.length === 0) {
+        await this.wakeForNext();
+        return;
+      }
       for (const row of claimed) {
         this.running++;
         const p = this.run(row).finally(() => {
@@ -254,6 +259,29 @@ export class JobQueue {
         this.inflight.add(p);
       }
     }
+  }
+
+  /**
+   * Nothing is due: when the next queued job comes due before the next poll,
+   * look again at that moment (SLA steps fire on time, not up to a poll
+   * interval late).
+   */
+  private async wakeForNext(): Promise<void> {
+    const rows = await this.deps.db.prisma.$queryRawUnsafe<{ next: Date | string | null }[]>(
+      `SELECT min("runAt") AS next FROM "Job" WHERE status = 'QUEUED' AND queue = ANY($1::text[])`,
+      Object.keys(this.handlers),
+    );
+    const next = rows[0]?.next;
+    if (!next || this.stopped) return;
+    const at = typeof next === 'string' ? new Date(next.endsWith('Z') ? next : `${next.replace(' ', 'T')}Z`) : next;
+    const delay = at.getTime() - this.deps.clock.now().getTime();
+    if (delay <= 0 || delay >= this.pollIntervalMs) return;
+    if (this.wake) clearTimeout(this.wake);
+    this.wake = setTimeout(() => {
+      this.wake = null;
+      this.kick();
+    }, delay + 1);
+    this.wake.unref();
   }
 
   /** Claims up to `limit` due jobs (QUEUED and due, or ACTIVE with an expired lease). */

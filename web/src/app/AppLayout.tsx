@@ -7,6 +7,7 @@ import { graphql } from '../gql';
 import { LiveUpdates } from './LiveUpdates';
 import { useViewer } from './viewer';
 import { initials } from '../shared/time';
+import { NotificationBell } from '../features/notifications/NotificationBell';
 
 export { AppViewerQuery } from './viewer';
 
@@ -22,7 +23,7 @@ export const LogoutMutation = graphql(`
 export function AppLayout() {
   const client = useApolloClient();
   const navigate = useNavigate();
-  const { viewer, isAdmin } = useViewer();
+  const { viewer, isManager } = useViewer();
 
   const [endSession] = useMutation(LogoutMutation);
 
@@ -47,7 +48,7 @@ export function AppLayout() {
               <Button component={NavLink} to="/" end variant="subtle" color="gray" size="compact-sm" leftSection={<IconInbox size={14} />}>
                 Inbox
               </Button>
-              {isAdmin && (
+              {isManager && (
                 <Button
                   component={NavLink}
                   to="/settings"
@@ -63,37 +64,40 @@ export function AppLayout() {
             </Group>
           </Group>
           {viewer && (
-            <Menu position="bottom-end" withArrow>
-              <Menu.Target>
-                <UnstyledButton aria-label="Account menu">
-                  <Group gap={8}>
-                    <Avatar size={28} radius="xl" color="indigo">
-                      {initials(viewer.name ?? viewer.email ?? '?')}
-                    </Avatar>
-                    <div>
-                      <Text size="sm" fw={500} lh={1.1} data-testid="viewer-name">
-                        {viewer.name ?? viewer.email}
-                      </Text>
-                      <Text size="xs" c="dimmed" lh={1.1}>
-                        {viewer.role?.toLowerCase().replace('_', ' ')}
-                      </Text>
-                    </div>
-                    <IconChevronDown size={14} />
-                  </Group>
-                </UnstyledButton>
-              </Menu.Target>
-              <Menu.Dropdown>
-                <Menu.Label>{viewer.email}</Menu.Label>
-                {isAdmin && (
-                  <Menu.Item leftSection={<IconSettings size={14} />} onClick={() => navigate('/settings')}>
-                    Settings
+            <Group gap="sm" wrap="nowrap">
+              <NotificationBell />
+              <Menu position="bottom-end" withArrow>
+                <Menu.Target>
+                  <UnstyledButton aria-label="Account menu">
+                    <Group gap={8}>
+                      <Avatar size={28} radius="xl" color="indigo">
+                        {initials(viewer.name ?? viewer.email ?? '?')}
+                      </Avatar>
+                      <div>
+                        <Text size="sm" fw={500} lh={1.1} data-testid="viewer-name">
+                          {viewer.name ?? viewer.email}
+                        </Text>
+                        <Text size="xs" c="dimmed" lh={1.1}>
+                          {viewer.role?.toLowerCase().replace('_', ' ')}
+                        </Text>
+                      </div>
+                      <IconChevronDown size={14} />
+                    </Group>
+                  </UnstyledButton>
+                </Menu.Target>
+                <Menu.Dropdown>
+                  <Menu.Label>{viewer.email}</Menu.Label>
+                  {isManager && (
+                    <Menu.Item leftSection={<IconSettings size={14} />} onClick={() => navigate('/settings')}>
+                      Settings
+                    </Menu.Item>
+                  )}
+                  <Menu.Item leftSection={<IconLogout size={14} />} onClick={() => void logout()}>
+                    Sign out
                   </Menu.Item>
-                )}
-                <Menu.Item leftSection={<IconLogout size={14} />} onClick={() => void logout()}>
-                  Sign out
-                </Menu.Item>
-              </Menu.Dropdown>
-            </Menu>
+                </Menu.Dropdown>
+              </Menu>
+            </Group>
           )}
         </Group>
       </AppShell.Header>

@@ -66,7 +66,7 @@ const TeamAssignmentRef = builder.objectRef<TeamAssignmentShape>('TeamAssignment
     }),
     reassignAfterSeconds: t.int({
       nullable: true,
-      description: 'Seconds after which an automatically assigned thread without a reply from the hub goes to the next candidate; null = never.',
+      description: 'Seconds after which an automatically assigned thread nobody replied to (no outgoing message since it was assigned) goes to the next candidate; null = never.',
       resolve: (a) => a.reassignAfterSeconds,
     }),
   }),

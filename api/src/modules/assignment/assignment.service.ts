@@ -375,6 +375,7 @@ export async function sweepAvailability(deps: AppDeps): Promise<{ away: number; 
 
 // ---------------------------------------------------------------- settings (GraphQL)
 
+/** A team's assignment settings input: maxOpenPerAgent 1–1,000 threads, reassignAfterSeconds 10–604,800 seconds. */
 export const TeamAssignmentInput = z.object({
   strategy: z.enum(AssignmentStrategy).nullish(),
   /** null clears (no limit); undefined leaves it. */

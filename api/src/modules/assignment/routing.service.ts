@@ -47,6 +47,7 @@ const LanguageSchema = z
   .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'A BCP 47 language tag, e.g. "it" or "nl-BE".');
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(50).nullish();
 
+/** Conditions input: four optional lists of at most 50 entries (languages: BCP 47 tags). */
 export const RoutingConditionsSchema = z.object({
   channelTypes: list(z.enum(ChannelType)),
   threadTypes: list(z.enum(ThreadType)),
@@ -57,6 +58,7 @@ export const RoutingConditionsSchema = z.object({
 const RuleName = z.string().trim().min(1, 'Name is required.').max(100);
 const Rank = z.number().int().min(0).max(1_000_000);
 
+/** createRoutingRule input (teamId already decoded): name 1–100 characters, rank 0–1,000,000, skills ≤ 50 of ≤ 50 characters. */
 export const CreateRoutingRuleInput = z.object({
   name: RuleName,
   conditions: RoutingConditionsSchema.nullish(),
@@ -66,6 +68,7 @@ export const CreateRoutingRuleInput = z.object({
   isActive: z.boolean().nullish(),
 });
 
+/** updateRoutingRule input: the create fields, each optional (null or undefined: unchanged). */
 export const UpdateRoutingRuleInput = z.object({
   name: RuleName.nullish(),
   conditions: RoutingConditionsSchema.nullish(),

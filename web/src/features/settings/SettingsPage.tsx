@@ -1,17 +1,24 @@
 import { Alert, Center, Container, Loader, Tabs, Title } from '@mantine/core';
-import { IconKey, IconPlugConnected } from '@tabler/icons-react';
+import { IconAlarm, IconCalendarTime, IconKey, IconPlugConnected, IconRoute, IconUsersGroup } from '@tabler/icons-react';
 import { useSearchParams } from 'react-router';
 import { useViewer } from '../../app/viewer';
 import { ChannelsTab } from './ChannelsTab';
 import { ApiKeysTab } from './ApiKeysTab';
+import { CalendarsTab } from './CalendarsTab';
+import { SlaPoliciesTab } from './SlaPoliciesTab';
+import { RoutingRulesTab } from './RoutingRulesTab';
+import { TeamAssignmentTab } from './TeamAssignmentTab';
 
-const TABS = ['channels', 'api-keys'] as const;
+const ADMIN_TABS = ['channels', 'api-keys'] as const;
+const MANAGER_TABS = ['sla-policies', 'calendars', 'routing', 'teams'] as const;
 
-/** Admin settings (`/settings`): channels and API keys. ADMIN only (the API enforces it too). */
+/**
+ * Settings (`/settings`): MANAGER and ADMIN. Channels and API keys are ADMIN only; SLA policies,
+ * business calendars, routing rules and team assignment MANAGER and up (the API enforces it too).
+ */
 export function SettingsPage() {
-  const { viewer, isAdmin, loading } = useViewer();
+  const { viewer, isAdmin, isManager, loading } = useViewer();
   const [params, setParams] = useSearchParams();
-  const tab = TABS.includes(params.get('tab') as (typeof TABS)[number]) ? params.get('tab')! : 'channels';
 
   if (!viewer) {
     return loading ? (
@@ -20,32 +27,68 @@ export function SettingsPage() {
       </Center>
     ) : null;
   }
-  if (!isAdmin) {
+  if (!isManager) {
     return (
-      <Alert color="orange" m="md" title="Administrators only">
-        Only administrators can change channels and API keys.
+      <Alert color="orange" m="md" title="Managers and administrators only">
+        Only managers and administrators can change SLA policies, routing and team assignment; channels and API keys are for administrators.
       </Alert>
     );
   }
+  const tabs: readonly string[] = isAdmin ? [...ADMIN_TABS, ...MANAGER_TABS] : MANAGER_TABS;
+  const fallback = tabs[0]!;
+  const requested = params.get('tab');
+  const tab = requested && tabs.includes(requested) ? requested : fallback;
   return (
-    <Container size="lg" py="md" h="100%" style={{ overflowY: 'auto' }} data-testid="settings-page">
+    <Container size="xl" py="md" h="100%" style={{ overflowY: 'auto' }} data-testid="settings-page">
       <Title order={3} mb="md">
         Settings
       </Title>
-      <Tabs value={tab} onChange={(v) => setParams(v && v !== 'channels' ? { tab: v } : {}, { replace: true })} keepMounted={false}>
+      <Tabs value={tab} onChange={(v) => setParams(v && v !== fallback ? { tab: v } : {}, { replace: true })} keepMounted={false}>
         <Tabs.List mb="md">
-          <Tabs.Tab value="channels" leftSection={<IconPlugConnected size={14} />}>
-            Channels
+          {isAdmin && (
+            <>
+              <Tabs.Tab value="channels" leftSection={<IconPlugConnected size={14} />}>
+                Channels
+              </Tabs.Tab>
+              <Tabs.Tab value="api-keys" leftSection={<IconKey size={14} />}>
+                API keys
+              </Tabs.Tab>
+            </>
+          )}
+          <Tabs.Tab value="sla-policies" leftSection={<IconAlarm size={14} />}>
+            SLA policies
           </Tabs.Tab>
-          <Tabs.Tab value="api-keys" leftSection={<IconKey size={14} />}>
-            API keys
+          <Tabs.Tab value="calendars" leftSection={<IconCalendarTime size={14} />}>
+            Business hours
+          </Tabs.Tab>
+          <Tabs.Tab value="routing" leftSection={<IconRoute size={14} />}>
+            Routing
+          </Tabs.Tab>
+          <Tabs.Tab value="teams" leftSection={<IconUsersGroup size={14} />}>
+            Team assignment
           </Tabs.Tab>
         </Tabs.List>
-        <Tabs.Panel value="channels">
-          <ChannelsTab />
+        {isAdmin && (
+          <>
+            <Tabs.Panel value="channels">
+              <ChannelsTab />
+            </Tabs.Panel>
+            <Tabs.Panel value="api-keys">
+              <ApiKeysTab />
+            </Tabs.Panel>
+          </>
+        )}
+        <Tabs.Panel value="sla-policies">
+          <SlaPoliciesTab />
         </Tabs.Panel>
-        <Tabs.Panel value="api-keys">
-          <ApiKeysTab />
+        <Tabs.Panel value="calendars">
+          <CalendarsTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="routing">
+          <RoutingRulesTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="teams">
+          <TeamAssignmentTab />
         </Tabs.Panel>
       </Tabs>
     </Container>

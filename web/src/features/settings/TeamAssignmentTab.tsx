@@ -1,0 +1,215 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation, useQuery } from '@apollo/client/react';
+import { Alert, Badge, Button, Card, Center, Group, Loader, NumberInput, Select, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { IconAlertCircle } from '@tabler/icons-react';
+import { graphql, getFragmentData, type FragmentType } from '../../gql';
+import type { AssignmentStrategy } from '../../gql/graphql';
+import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
+import { errorProps, sortErrors } from './fieldErrors';
+import { ASSIGNMENT_STRATEGY_OPTIONS, formatSeconds } from './settingsOptions';
+
+export const TeamAssignmentCard_team = graphql(`
+  fragment TeamAssignmentCard_team on Team {
+    id
+    name
+    description
+    queueLength
+    members {
+      id
+      name
+      role
+      availability
+    }
+    assignment {
+      strategy
+      maxOpenPerAgent
+      reassignAfterSeconds
+    }
+  }
+`);
+
+export const SettingsTeamsQuery = graphql(`
+  query SettingsTeams {
+    teams {
+      id
+      ...TeamAssignmentCard_team
+    }
+  }
+`);
+
+export const UpdateTeamAssignmentMutation = graphql(`
+  mutation UpdateTeamAssignment($input: UpdateTeamInput!) {
+    updateTeam(input: $input) {
+      team {
+        id
+        ...TeamAssignmentCard_team
+      }
+      errors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+const AVAILABILITY_COLOR = { ONLINE: 'teal', AWAY: 'yellow', OFFLINE: 'gray' } as const;
+const FIELD_KEYS = ['assignment.strategy', 'assignment.maxOpenPerAgent', 'assignment.reassignAfterSeconds'];
+
+/** Minutes (as typed) → seconds; '' → null (never). */
+export const minutesToSeconds = (m: number | ''): number | null => (m === '' ? null : Math.round(m * 60));
+export const secondsToMinutes = (s: number | null | undefined): number | '' => (s == null ? '' : Math.round((s / 60) * 100) / 100);
+
+function TeamCard(props: { team: FragmentType<typeof TeamAssignmentCard_team> }) {
+  const t = getFragmentData(TeamAssignmentCard_team, props.team);
+  const [strategy, setStrategy] = useState<AssignmentStrategy>(t.assignment.strategy);
+  const [maxOpen, setMaxOpen] = useState<number | ''>(t.assignment.maxOpenPerAgent ?? '');
+  const [reassignMinutes, setReassignMinutes] = useState<number | ''>(secondsToMinutes(t.assignment.reassignAfterSeconds));
+  const [errors, setErrors] = useState<Record<string, UserErrorView>>({});
+  const [general, setGeneral] = useState<UserErrorView[]>([]);
+  const [update, { loading }] = useMutation(UpdateTeamAssignmentMutation);
+  const dirty =
+    strategy !== t.assignment.strategy ||
+    (maxOpen === '' ? null : maxOpen) !== (t.assignment.maxOpenPerAgent ?? null) ||
+    minutesToSeconds(reassignMinutes) !== (t.assignment.reassignAfterSeconds ?? null);
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    const local: UserErrorView[] = [];
+    if (maxOpen !== '' && (!Number.isInteger(maxOpen) || maxOpen < 1 || maxOpen > 1000)) {
+      local.push({ code: 'VALIDATION_FAILED', message: 'From 1 to 1,000 (empty: no limit).', field: 'input.assignment.maxOpenPerAgent' });
+    }
+    const reassign = minutesToSeconds(reassignMinutes);
+    if (reassign !== null && (reassign < 10 || reassign > 604_800)) {
+      local.push({ code: 'VALIDATION_FAILED', message: 'From 10 seconds to 7 days (empty: never).', field: 'input.assignment.reassignAfterSeconds' });
+    }
+    const apply = (list: UserErrorView[]) => {
+      const sorted = sortErrors(list, FIELD_KEYS);
+      setErrors(sorted.byField);
+      setGeneral(sorted.general);
+    };
+    if (local.length) return apply(local);
+    apply([]);
+    try {
+      const { data } = await update({
+        variables: {
+          input: { teamId: t.id, assignment: { strategy, maxOpenPerAgent: maxOpen === '' ? null : maxOpen, reassignAfterSeconds: reassign } },
+        },
+      });
+      const result = toUserErrors(data?.updateTeam?.errors);
+      if (result.length) return apply(result);
+      notifications.show({ color: 'teal', message: `${t.name}: assignment saved` });
+    } catch (error) {
+      apply([{ code: 'NETWORK', message: (error as Error).message }]);
+    }
+  };
+
+  return (
+    <Card withBorder padding="md" data-testid="team-card" data-team-id={t.id}>
+      <form onSubmit={onSubmit} noValidate aria-label={`${t.name} assignment`}>
+        <Stack gap="sm">
+          <Group justify="space-between" align="flex-start">
+            <Stack gap={0}>
+              <Text fw={600}>{t.name}</Text>
+              {t.description && (
+                <Text size="xs" c="dimmed">
+                  {t.description}
+                </Text>
+              )}
+            </Stack>
+            <Badge variant="light" color={t.queueLength > 0 ? 'orange' : 'gray'}>
+              {t.queueLength} in queue
+            </Badge>
+          </Group>
+          {general.map((g) => (
+            <Alert key={g.code + g.message} color="red" variant="light" icon={<IconAlertCircle size={18} />} data-error-code={g.code}>
+              {g.message}
+            </Alert>
+          ))}
+          <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+            <Select
+              label="Strategy"
+              data={ASSIGNMENT_STRATEGY_OPTIONS}
+              value={strategy}
+              allowDeselect={false}
+              onChange={(v) => v && setStrategy(v as AssignmentStrategy)}
+              comboboxProps={{ withinPortal: true }}
+              {...errorProps(errors['assignment.strategy'])}
+            />
+            <NumberInput
+              label="Max open threads per agent"
+              placeholder="No limit"
+              min={1}
+              max={1000}
+              allowDecimal={false}
+              allowNegative={false}
+              value={maxOpen}
+              onChange={(v) => setMaxOpen(v === '' ? '' : Number(v))}
+              {...errorProps(errors['assignment.maxOpenPerAgent'])}
+            />
+            <NumberInput
+              label="Reassign without reply after (minutes)"
+              placeholder="Never"
+              min={0}
+              allowNegative={false}
+              decimalScale={2}
+              value={reassignMinutes}
+              onChange={(v) => setReassignMinutes(v === '' ? '' : Number(v))}
+              description={reassignMinutes === '' ? 'Never' : formatSeconds(minutesToSeconds(reassignMinutes))}
+              {...errorProps(errors['assignment.reassignAfterSeconds'])}
+            />
+          </SimpleGrid>
+          <Group justify="space-between" align="center">
+            <Group gap={6}>
+              {t.members.length === 0 && (
+                <Text size="xs" c="dimmed">
+                  No members
+                </Text>
+              )}
+              {t.members.map((m) => (
+                <Tooltip key={m.id} label={`${m.role.toLowerCase().replace('_', ' ')} · ${m.availability.toLowerCase()}`} withArrow>
+                  <Badge size="sm" variant="dot" color={AVAILABILITY_COLOR[m.availability]} data-testid="team-member">
+                    {m.name}
+                  </Badge>
+                </Tooltip>
+              ))}
+            </Group>
+            <Button type="submit" size="xs" loading={loading} disabled={!dirty}>
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}
+
+/** Managers: how each team's queue is assigned (strategy, load cap, reassignment). */
+export function TeamAssignmentTab() {
+  const { data, loading, error } = useQuery(SettingsTeamsQuery, { fetchPolicy: 'cache-and-network' });
+  const teams = data?.teams ?? [];
+  return (
+    <Stack gap="sm">
+      <Text size="sm" c="dimmed">
+        Automatic assignment gives new threads of a team's queue to its ONLINE members.
+      </Text>
+      {error && !data && (
+        <Alert color="red" title="Could not load teams">
+          {error.message}
+        </Alert>
+      )}
+      {loading && !data ? (
+        <Center py="xl">
+          <Loader size="sm" />
+        </Center>
+      ) : teams.length === 0 && data ? (
+        <Text size="sm" c="dimmed">
+          No teams yet.
+        </Text>
+      ) : (
+        teams.map((t) => <TeamCard key={t.id} team={t} />)
+      )}
+    </Stack>
+  );
+}
