@@ -17,7 +17,7 @@
  * | hub_job_queue_due | gauge | queue | QUEUED jobs whose runAt has passed, counted at scrape |
  * | hub_websocket_connections | gauge | | open graphql-ws sockets |
  * | hub_graphql_ws_operations | gauge | | running operations (subscriptions) on those sockets |
- * | hub_sla_threads_overdue | gauge | | open threads past responseDueAt, counted at scrape |
+ * | hub_sla_threads_overdue | gauge | | threads with a breached running SLA clock (filter sla: BREACHED), counted at scrape |
  * | hub_sla_steps_fired_total | counter | action (REMIND, ALERT, ESCALATE, EXECUTIVE_ALERT) | modules/sla/engine.ts |
  * | hub_db_pool_connections | gauge | state (total, idle, waiting, max) | PostgreSQL pool (absent on PGlite) |
  * | process_*, nodejs_* | | | prom-client's default metrics |
@@ -227,7 +227,8 @@ async function refreshGauges(deps: AppDeps): Promise<void> {
   }
   const overdue = await deps.db.prisma.$queryRawUnsafe<{ n: number }[]>(
     `SELECT count(*)::int AS n FROM "Thread"
-      WHERE "responseDueAt" < ($1::timestamptz AT TIME ZONE 'UTC') AND status NOT IN ('RESOLVED', 'CLOSED') AND "deletedAt" IS NULL`,
+      WHERE status IN ('OPEN', 'IN_PROGRESS', 'WAITING_INTERNAL', 'ESCALATED') AND "deletedAt" IS NULL
+        AND ("slaDueAt" <= ($1::timestamptz AT TIME ZONE 'UTC') OR ("slaPolicyId" IS NULL AND "responseDueAt" < ($1::timestamptz AT TIME ZONE 'UTC')))`,
     now,
   );
   metrics.slaOverdue.set(Number(overdue[0]?.n ?? 0));

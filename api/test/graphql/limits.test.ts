@@ -312,8 +312,8 @@ describe(`GraphQL request limits (${testDatabaseKind})`, () => {
       const doc = parseWithLimits([op, ...fragments.values()].map((d) => d.loc!.source.body.slice(d.loc!.start, d.loc!.end)).join('\n'));
       return requestedQueryCost(schema, doc, sampleVariables(op, pageSize), name);
     };
-    expect(cost('InboxThreads', 50)).toBe(2 + 50 * 6); // INBOX_PAGE_SIZE: node, customer, assignee, channel, lastMessage, tags… see ThreadRow
-    expect(costs.InboxThreads).toBe(2 + 100 * 6);
+    expect(cost('InboxThreads', 50)).toBe(2 + 50 * 7); // INBOX_PAGE_SIZE: node, customer, assignee, channel, lastMessage, sla… see ThreadRow
+    expect(costs.InboxThreads).toBe(2 + 100 * 7);
     expect(cost('ThreadView', 50)).toBeLessThanOrEqual(GRAPHQL_LIMITS.maxQueryCost);
   });
 });

@@ -58,6 +58,25 @@ function operationName(doc: (typeof LIST_QUERIES)[number]): string | undefined {
   return def && 'name' in def ? def.name?.value : undefined;
 }
 
+/**
+ * SLA ladder steps as they fire (for the viewer's own alerts; managers get all): the thread's
+ * clocks and fired steps are normalised into the cache, so rows recolour and an open timeline
+ * shows the new step at once.
+ */
+export const LiveSlaAlertSubscription = graphql(`
+  subscription LiveSlaAlert {
+    slaAlert {
+      action
+      thread {
+        id
+        ...ThreadRow_thread
+        ...ThreadHeader_thread
+        ...TimelineSlaEvents_thread
+      }
+    }
+  }
+`);
+
 /** Refetch the active inbox list(s) at most once per `ms` (coalesces bursts of events). */
 function makeListRefetcher(client: ApolloClient, ms = 300) {
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -87,6 +106,7 @@ function makeListRefetcher(client: ApolloClient, ms = 300) {
  * - messageAdded: append to Thread.messages windows, move the thread to the top of cached
  *   inbox lists; if the thread is in no cached list, refetch the visible list.
  * - threadUpdated: a thread we have never listed (e.g. just created) triggers a list refetch.
+ * - slaAlert: only normalised (fresh SLA clocks and fired steps of the thread).
  */
 export function LiveUpdates() {
   const client = useApolloClient();
@@ -104,6 +124,8 @@ export function LiveUpdates() {
   });
 
   useSubscription(LiveMessageUpdatedSubscription);
+
+  useSubscription(LiveSlaAlertSubscription);
 
   useSubscription(LiveThreadUpdatedSubscription, {
     onData: ({ client: c, data }) => {

@@ -37,8 +37,26 @@ export function slaStateWhere(state: SlaState, now: Date): Prisma.ThreadWhereInp
   const running = { status: { in: SLA_RUNNING_STATUSES } };
   const breached: Prisma.ThreadWhereInput = { OR: [{ slaDueAt: { lte: now } }, { slaPolicyId: null, responseDueAt: { lt: now } }] };
   if (state === 'BREACHED') return { ...running, ...breached };
-  if (state === 'AT_RISK') return { ...running, slaAtRiskAt: { lte: now }, NOT: breached };
+  if (state === 'AT_RISK') return { ...running, slaAtRiskAt: { lte: now }, ...dueNotPassed(now) };
   return { status: 'WAITING_CUSTOMER', slaPausedAt: { not: null } };
+}
+
+/**
+ * The complement of BREACHED, spelled out: SQL's NOT over comparisons with
+ * NULL due dates would drop the threads that have none.
+ */
+export function notBreachedWhere(now: Date): Prisma.ThreadWhereInput {
+  return { OR: [{ status: { notIn: SLA_RUNNING_STATUSES } }, dueNotPassed(now)] };
+}
+
+/** No running clock past its due date (threads without a due date included). */
+function dueNotPassed(now: Date): Prisma.ThreadWhereInput {
+  return {
+    AND: [
+      { OR: [{ slaDueAt: null }, { slaDueAt: { gt: now } }] },
+      { OR: [{ slaPolicyId: { not: null } }, { responseDueAt: null }, { responseDueAt: { gte: now } }] },
+    ],
+  };
 }
 
 export interface ThreadFilter {
@@ -71,7 +89,7 @@ export function threadWhere(ctx: HubContext, f: ThreadFilter = {}): Prisma.Threa
   if (f.unassigned) and.push({ assigneeId: null });
   if (f.customerId) and.push({ customerId: f.customerId });
   if (f.overdue === true) and.push(slaStateWhere('BREACHED', ctx.deps.clock.now()));
-  if (f.overdue === false) and.push({ NOT: slaStateWhere('BREACHED', ctx.deps.clock.now()) });
+  if (f.overdue === false) and.push(notBreachedWhere(ctx.deps.clock.now()));
   if (f.sla?.length) and.push({ OR: f.sla.map((s) => slaStateWhere(s, ctx.deps.clock.now())) });
   if (f.hasOpenTasks) and.push({ tasks: { some: { status: { in: [...OPEN_TASK_STATUSES] } } } });
   const q = f.search?.trim();

@@ -1,11 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import { makeFragmentData } from '../../gql';
 import { InboxPage } from './InboxPage';
 import { InboxThreadsQuery, inboxVariables } from './ThreadList';
 import { ThreadRow_thread } from './ThreadRow';
+import { QueueTeamsQuery, queueVariables, TeamQueueThreadsQuery } from './QueueList';
+import { AppViewerQuery } from '../../app/viewer';
+import { createCache } from '../../app/apollo';
 import { mockOp, renderWithProviders } from '../../test/render';
 
 type ThreadRowData = ResultOf<typeof ThreadRow_thread>;
@@ -102,7 +105,7 @@ describe('Inbox thread list', () => {
   });
 
   it.each([
-    ['Overdue', 'overdue', { overdue: true }],
+    ['Overdue', 'overdue', { sla: ['AT_RISK', 'BREACHED'] }],
     ['WhatsApp', 'whatsapp', { channelType: ['WHATSAPP_BUSINESS'] }],
     ['Email', 'email', { channelType: ['EMAIL_OUTLOOK'] }],
     ['Tasks', 'tasks', { hasOpenTasks: true }],
@@ -183,5 +186,116 @@ describe('Inbox thread list', () => {
       'You: 📄 document.pdf',
       '📍 Location',
     ]);
+  });
+});
+
+describe('SLA countdown on rows', () => {
+  const slaOf = (over: Partial<NonNullable<ThreadRowData['sla']>>): NonNullable<ThreadRowData['sla']> => ({
+    __typename: 'ThreadSla',
+    paused: false,
+    percentUsed: 10,
+    firstResponseDueAt: null,
+    nextResponseDueAt: null,
+    resolutionDueAt: null,
+    ...over,
+  });
+  // Half a minute of slack so the floor of the remaining minutes is stable while the test runs.
+  const inMinutes = (m: number) => new Date(Date.now() + m * 60_000 + 30_000).toISOString();
+
+  it('shows the nearest running target with time left, coloured by percentUsed; "paused"; the plain due date without policy', async () => {
+    renderWithProviders(<InboxPage />, {
+      mocks: [
+        mockOp(
+          InboxThreadsQuery,
+          inboxVariables('all', ''),
+          connection([
+            rowData({ id: 's1', sla: slaOf({ percentUsed: 80, firstResponseDueAt: inMinutes(50), resolutionDueAt: inMinutes(3000) }) }),
+            rowData({ id: 's2', sla: slaOf({ percentUsed: 30, resolutionDueAt: inMinutes(130) }) }),
+            rowData({ id: 's3', overdue: true, sla: slaOf({ percentUsed: 150, firstResponseDueAt: new Date(Date.now() - 2 * HOUR).toISOString() }) }),
+            rowData({ id: 's4', status: 'WAITING_CUSTOMER', sla: slaOf({ paused: true, percentUsed: 90, resolutionDueAt: inMinutes(10) }) }),
+            rowData({ id: 's5', firstResponseAt: new Date().toISOString(), sla: slaOf({ percentUsed: 20, firstResponseDueAt: inMinutes(5), nextResponseDueAt: inMinutes(95) }) }),
+            rowData({ id: 's6', sla: null, responseDueAt: inMinutes(60) }),
+          ]),
+        ),
+      ],
+    });
+    const rows = await screen.findAllByTestId('thread-row');
+    const labels = rows.map((r) => within(r).getByTestId('due-label'));
+    expect(labels.map((l) => l.textContent)).toEqual([
+      'first response 50m left',
+      'resolution 2h 10m left',
+      'first response overdue 2h',
+      'paused',
+      'next response 1h 35m left',
+      'due in 1h',
+    ]);
+    expect(labels.map((l) => l.getAttribute('data-sla-color'))).toEqual(['orange', 'gray', 'red', 'gray', 'gray', 'gray']);
+  });
+});
+
+describe('Team queue', () => {
+  function withViewer(role: 'AGENT' | 'TEAM_LEAD' | 'MANAGER') {
+    const cache = createCache();
+    cache.writeQuery({
+      query: AppViewerQuery,
+      data: {
+        viewer: {
+          __typename: 'User',
+          id: 'u-lead',
+          name: 'Lea Lead',
+          email: 'lea@example.nl',
+          role,
+          teams: [{ __typename: 'Team', id: 'team1', name: 'Support NL' }],
+        },
+      },
+    });
+    return cache;
+  }
+
+  it('is not offered to agents', async () => {
+    renderWithProviders(<InboxPage />, { cache: withViewer('AGENT'), mocks: [mockOp(InboxThreadsQuery, inboxVariables('all', ''), allThreads)] });
+    await screen.findAllByTestId('thread-row');
+    expect(screen.queryByRole('tab', { name: 'Queue' })).not.toBeInTheDocument();
+  });
+
+  it("shows a team lead the unassigned open threads of their team, oldest first", async () => {
+    const queued = connection([
+      // The API answers CREATED_AT_DESC (newest first): the queue asks for the last page and reverses it.
+      rowData({ id: 'q3', customer: { __typename: 'Customer', id: 'c-q3', name: 'Newest' } }),
+      rowData({ id: 'q2', customer: { __typename: 'Customer', id: 'c-q2', name: 'Middle' } }),
+      rowData({ id: 'q1', customer: { __typename: 'Customer', id: 'c-q1', name: 'Oldest' } }),
+    ]);
+    const variables = queueVariables('team1', '');
+    expect(variables).toEqual({
+      last: 50,
+      orderBy: 'CREATED_AT_DESC',
+      filter: { unassigned: true, teamId: 'team1', status: ['OPEN', 'IN_PROGRESS', 'ESCALATED', 'WAITING_INTERNAL', 'WAITING_CUSTOMER'] },
+    });
+    const queueResult = vi.fn(() => ({
+      data: {
+        threads: {
+          __typename: 'ThreadConnection' as const,
+          totalCount: 3,
+          pageInfo: { __typename: 'PageInfo' as const, hasPreviousPage: false, startCursor: 'c-1' },
+          edges: queued.threads.edges,
+        },
+      } satisfies ResultOf<typeof TeamQueueThreadsQuery>,
+    }));
+    renderWithProviders(<InboxPage />, {
+      cache: withViewer('TEAM_LEAD'),
+      mocks: [
+        mockOp(InboxThreadsQuery, inboxVariables('all', ''), allThreads),
+        mockOp(QueueTeamsQuery, {}, { teams: [{ __typename: 'Team', id: 'team1', name: 'Support NL', queueLength: 3 }, { __typename: 'Team', id: 'team2', name: 'Not mine', queueLength: 9 }] }),
+        { request: { query: TeamQueueThreadsQuery, variables }, result: queueResult },
+      ],
+    });
+    await screen.findAllByTestId('thread-row');
+    await userEvent.click(screen.getByRole('tab', { name: 'Queue' }));
+
+    await waitFor(() => expect(queueResult).toHaveBeenCalledTimes(1));
+    await screen.findByTestId('queue-list', {}, { timeout: 5000 });
+    expect(screen.getAllByTestId('thread-customer').map((c) => c.textContent)).toEqual(['Oldest', 'Middle', 'Newest']);
+    expect(screen.getByRole('combobox', { name: 'Team queue' })).toHaveValue('Support NL (3 waiting)');
+    expect(screen.getByRole('tab', { name: 'Queue' })).toHaveAttribute('aria-selected', 'true');
   });
 });

@@ -75,7 +75,7 @@ function PolicyRow(props: { policy: FragmentType<typeof SlaPolicyForm_policy>; o
 
 /** Managers: SLA policies in matching order, with targets, calendar, conditions and ladder. */
 export function SlaPoliciesTab() {
-  const { data, loading, error } = useQuery(SettingsSlaPoliciesQuery, { fetchPolicy: 'cache-and-network' });
+  const { data, loading, error, refetch } = useQuery(SettingsSlaPoliciesQuery, { fetchPolicy: 'cache-and-network' });
   const [editing, setEditing] = useState<{ policy: SlaPolicyForm_PolicyFragment | null } | null>(null);
   const [deleting, setDeleting] = useState<SlaPolicyForm_PolicyFragment | null>(null);
   const [remove, { loading: removing }] = useMutation(DeleteSlaPolicyMutation, { refetchQueries: [SettingsSlaPoliciesQuery] });
@@ -141,7 +141,7 @@ export function SlaPoliciesTab() {
           </Table>
         </Table.ScrollContainer>
       )}
-      <SlaPolicyFormModal policy={editing?.policy ?? null} opened={editing !== null} onClose={() => setEditing(null)} />
+      <SlaPolicyFormModal policy={editing?.policy ?? null} opened={editing !== null} onClose={() => setEditing(null)} onCreated={() => void refetch()} />
       <Modal opened={deleting !== null} onClose={() => setDeleting(null)} title="Delete SLA policy" size="sm">
         <Stack gap="sm">
           <Text size="sm">

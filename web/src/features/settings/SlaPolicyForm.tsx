@@ -403,15 +403,15 @@ function ladderErrorsFrom(errors: readonly UserErrorView[]): { ladder: LadderErr
   return { ladder, rest };
 }
 
-export function SlaPolicyFormBody({ policy, onDone }: { policy: SlaPolicyForm_PolicyFragment | null; onDone: () => void }) {
+export function SlaPolicyFormBody({ policy, onDone, onCreated }: { policy: SlaPolicyForm_PolicyFragment | null; onDone: () => void; onCreated?: () => void }) {
   const [initial] = useState<PolicyDraft>(() => (policy ? draftFromPolicy(policy) : newPolicyDraft()));
   const [draft, setDraft] = useState<PolicyDraft>(initial);
   const [errors, setErrors] = useState<Record<string, UserErrorView>>({});
   const [ladderErrors, setLadderErrors] = useState<LadderErrors>({ steps: {} });
   const [general, setGeneral] = useState<UserErrorView[]>([]);
   const { data: options } = useQuery(SlaPolicyFormOptionsQuery);
-  const [create, { loading: creating }] = useMutation(CreateSlaPolicyMutation, { refetchQueries: [SettingsSlaPoliciesQuery] });
-  // Saved policies update in place (SlaPolicy:id); the list is refetched only for a new one.
+  // Saved policies update in place (SlaPolicy:id); the list is refetched (onCreated) for a new one.
+  const [create, { loading: creating }] = useMutation(CreateSlaPolicyMutation);
   const [update, { loading: updating }] = useMutation(UpdateSlaPolicyMutation);
   const loading = creating || updating;
   const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
@@ -461,6 +461,7 @@ export function SlaPolicyFormBody({ policy, onDone }: { policy: SlaPolicyForm_Po
         return;
       }
       notifications.show({ color: 'teal', message: policy ? 'SLA policy saved' : 'SLA policy created' });
+      if (!policy) onCreated?.();
       onDone();
     } catch (error) {
       setGeneral([{ code: 'NETWORK', message: (error as Error).message }]);
@@ -586,10 +587,10 @@ export function SlaPolicyFormBody({ policy, onDone }: { policy: SlaPolicyForm_Po
   );
 }
 
-export function SlaPolicyFormModal(props: { policy: SlaPolicyForm_PolicyFragment | null; opened: boolean; onClose: () => void }) {
+export function SlaPolicyFormModal(props: { policy: SlaPolicyForm_PolicyFragment | null; opened: boolean; onClose: () => void; onCreated?: () => void }) {
   return (
     <Modal opened={props.opened} onClose={props.onClose} title={props.policy ? `Edit ${props.policy.name}` : 'New SLA policy'} size="80rem">
-      {props.opened && <SlaPolicyFormBody policy={props.policy} onDone={props.onClose} />}
+      {props.opened && <SlaPolicyFormBody policy={props.policy} onDone={props.onClose} onCreated={props.onCreated} />}
     </Modal>
   );
 }

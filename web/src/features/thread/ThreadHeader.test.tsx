@@ -96,6 +96,37 @@ describe('ThreadHeader', () => {
     expect(title.parentElement).not.toContainElement(screen.getByRole('combobox', { name: 'Status' }));
   });
 
+  it('shows the live SLA countdown and the policy under the subject', async () => {
+    const cache = createCache();
+    cache.writeFragment({
+      fragment: ThreadHeader_thread,
+      fragmentName: 'ThreadHeader_thread',
+      data: {
+        ...headerData(mario),
+        sla: {
+          __typename: 'ThreadSla',
+          paused: false,
+          breached: false,
+          percentUsed: 91,
+          firstResponseDueAt: new Date(Date.now() + 20 * 60_000 + 30_000).toISOString(),
+          nextResponseDueAt: null,
+          resolutionDueAt: new Date(Date.now() + 48 * 3600_000).toISOString(),
+          policy: { __typename: 'SlaPolicy', id: 'p1', name: 'Premium 1h' },
+        },
+      },
+    });
+    renderWithProviders(
+      <FromCache fragment={ThreadHeader_thread} fragmentName="ThreadHeader_thread" from={{ __typename: 'Thread', id: 't1' }}>
+        {(thread) => <ThreadHeader thread={thread} />}
+      </FromCache>,
+      { cache, mocks: [agentsMock] },
+    );
+    const badge = await screen.findByTestId('due-label');
+    expect(badge).toHaveTextContent('first response 20m left');
+    expect(badge).toHaveAttribute('data-sla-color', 'orange');
+    expect(screen.getByTestId('sla-policy')).toHaveTextContent('SLA: Premium 1h');
+  });
+
   it('hides "Edit customer" when the thread has no customer', async () => {
     renderHeader(null);
     expect(await screen.findByTestId('customer-name')).toHaveTextContent('Unknown customer');

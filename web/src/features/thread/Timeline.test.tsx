@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import { makeFragmentData } from '../../gql';
 import { createCache } from '../../app/apollo';
-import { Timeline, Timeline_thread } from './Timeline';
+import { Timeline, Timeline_thread, TimelineSlaEvents_thread } from './Timeline';
 import { MessageItem_message } from './MessageItem';
 import { TimelineEarlierMessagesQuery } from './useEarlierMessages';
 import { FromCache, renderWithProviders } from '../../test/render';
@@ -116,5 +116,50 @@ describe('Timeline', () => {
     );
     expect(await screen.findAllByTestId('message')).toHaveLength(2);
     expect(screen.queryByRole('button', { name: 'Load earlier messages' })).not.toBeInTheDocument();
+  });
+});
+
+describe('Timeline SLA events', () => {
+  // Local wall-clock times: "due 10:30" whatever the machine's time zone.
+  const local = (h: number, m: number) => new Date(2026, 2, 2, h, m).toISOString();
+  const msg = (n: number, createdAt: string): EdgeData => ({ ...edge(n), node: { ...edge(n).node, createdAt } });
+
+  it('shows the ladder steps that fired as system lines between the messages, by time', async () => {
+    const cache = createCache();
+    const messages: TimelineData['messages'] = {
+      __typename: 'MessageConnection',
+      totalCount: 2,
+      pageInfo: { __typename: 'PageInfo', hasPreviousPage: false, startCursor: 'cur-m1' },
+      edges: [msg(1, local(9, 0)), msg(2, local(11, 0))],
+    };
+    const sla: ResultOf<typeof TimelineSlaEvents_thread>['sla'] = {
+      __typename: 'ThreadSla',
+      events: [
+        {
+          __typename: 'SlaEvent',
+          id: 'e1',
+          action: 'REMIND',
+          target: 'FIRST_RESPONSE',
+          percentUsed: 75,
+          dueAt: local(10, 30),
+          firedAt: local(10, 0),
+          recipients: [{ __typename: 'User', id: 'u1', name: 'Anna Verdi' }],
+        },
+        { __typename: 'SlaEvent', id: 'e2', action: 'ESCALATE', target: 'FIRST_RESPONSE', percentUsed: 100.4, dueAt: local(10, 30), firedAt: local(10, 30), recipients: [] },
+      ],
+    };
+    cache.writeFragment({ fragment: Timeline_thread, fragmentName: 'Timeline_thread', data: { __typename: 'Thread', id: 't1', messages } });
+    renderWithProviders(
+      <FromCache fragment={Timeline_thread} fragmentName="Timeline_thread" from={{ __typename: 'Thread', id: 't1' }}>
+        {(thread) => <Timeline thread={thread} sla={makeFragmentData({ __typename: 'Thread', id: 't1', sla }, TimelineSlaEvents_thread)} />}
+      </FromCache>,
+      { cache },
+    );
+    await screen.findAllByTestId('message');
+    const entries = [...screen.getByTestId('timeline').querySelectorAll('[data-testid="message"], [data-testid="sla-event"]')];
+    expect(entries.map((e) => e.getAttribute('data-message-id') ?? e.getAttribute('data-sla-event-id'))).toEqual(['m1', 'e1', 'e2', 'm2']);
+    const [remind, escalate] = screen.getAllByTestId('sla-event');
+    expect(remind).toHaveTextContent('SLA reminder: first response 75 % (due 10:30) → Anna Verdi');
+    expect(escalate).toHaveTextContent('SLA escalation: first response 100 % (due 10:30)');
   });
 });
