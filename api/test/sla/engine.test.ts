@@ -149,6 +149,19 @@ describe(`SLA engine (${testDatabaseKind})`, () => {
     }
   });
 
+  it('a clock planned late (an old message) catches up with its most advanced due step and any due ESCALATE, not every reminder', async () => {
+    await onlyPolicy({ name: 'Late', firstResponseSeconds: 20 });
+    const now = app.clock.now().getTime();
+    app.clock.set(new Date(now - 22 * S)); // the message was sent 22 s ago: REMIND (15), ALERT (18), ESCALATE (20) are due, +5 s is not
+    const { threadId } = await customerWrites();
+    app.clock.set(new Date(now));
+    await app.deps.db.prisma.$transaction(async (tx) => (await import('../../src/modules/sla/engine.js')).syncThreadSla((await import('../harness.js')).orgContext(app.deps, orgId), tx as never, threadId));
+    const planned = await app.deps.db.prisma.job.findMany({ where: { queue: 'sla.step', status: 'QUEUED', payload: { path: ['threadId'], equals: threadId } }, orderBy: { runAt: 'asc' } });
+    expect(planned.map((j) => (j.payload as { step: number }).step)).toEqual([2, 3]);
+    await app.deps.jobs.settle();
+    expect((await events(threadId)).map((e) => e.action)).toEqual(['ESCALATE']);
+  });
+
   it('two workers firing the same step at once record it once', async () => {
     await onlyPolicy({ name: 'Race', firstResponseSeconds: 20 });
     const start = app.clock.now().getTime();

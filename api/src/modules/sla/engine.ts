@@ -194,22 +194,30 @@ export async function syncThreadSla(ctx: HubContext, tx: Tx, threadId: string, h
   return updated;
 }
 
-/** Makes the queued `sla.step` jobs of a thread exactly those of its running clocks' ladders (minus steps that already fired). */
+/**
+ * Makes the queued `sla.step` jobs of a thread exactly those of its running
+ * clocks' ladders, minus steps that already fired and minus due steps below
+ * the most advanced due one (a late-planned clock fires its current rung once).
+ */
 async function planSteps(ctx: HubContext, tx: Tx, thread: Thread, policy: PolicyWithCalendar | null, running: RunningClock[]): Promise<void> {
   const wanted = new Map<string, { payload: Record<string, unknown>; runAt: Date }>();
   if (policy && running.length) {
     const fired = await tx.slaEvent.findMany({ where: { threadId: thread.id }, select: { target: true, step: true, dueAt: true } });
     const done = new Set(fired.map((f) => stepKey(thread.id, f.target, f.step, f.dueAt)));
     const ladder = policyLadder(policy);
+    const now = ctx.deps.clock.now().getTime();
     for (const clock of running) {
-      ladder.forEach((step, i) => {
-        const key = stepKey(thread.id, clock.target, i, clock.dueAt);
-        if (done.has(key)) return;
-        wanted.set(key, {
-          runAt: stepFireAt(thread, policy, clock, step),
-          payload: { organizationId: thread.organizationId, threadId: thread.id, target: clock.target, step: i, dueAt: clock.dueAt.toISOString() },
+      const steps = ladder.map((step, i) => ({ i, action: step.action, key: stepKey(thread.id, clock.target, i, clock.dueAt), runAt: stepFireAt(thread, policy, clock, step) }));
+      // A clock planned late (a delayed webhook, an old message, a policy created today) catches up with
+      // its most advanced due step (and any due ESCALATE, which acts), not with every reminder below it at once.
+      const latestDue = steps.filter((x) => x.runAt.getTime() <= now).reduce((a, x) => Math.max(a, x.runAt.getTime()), -Infinity);
+      for (const x of steps) {
+        if (done.has(x.key) || (x.runAt.getTime() < latestDue && x.action !== 'ESCALATE')) continue;
+        wanted.set(x.key, {
+          runAt: x.runAt,
+          payload: { organizationId: thread.organizationId, threadId: thread.id, target: clock.target, step: x.i, dueAt: clock.dueAt.toISOString() },
         });
-      });
+      }
     }
   }
   // Stale plans (due date moved, clock stopped, policy changed) go in the same transaction.
