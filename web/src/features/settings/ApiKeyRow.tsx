@@ -3,6 +3,7 @@ import { IconBan } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import { ChannelIcon } from '../../shared/ChannelIcon';
 import { relativeTime } from '../../shared/time';
+import { TagBadges } from './SettingsListSection';
 
 export const ApiKeyRow_apiKey = graphql(`
   fragment ApiKeyRow_apiKey on ApiKey {
@@ -36,13 +37,7 @@ export function ApiKeyRow(props: { apiKey: FragmentType<typeof ApiKeyRow_apiKey>
         <Code>{k.prefix}…</Code>
       </Table.Td>
       <Table.Td>
-        <Group gap={4}>
-          {k.scopes.map((s) => (
-            <Badge key={s} size="xs" variant="light">
-              {s}
-            </Badge>
-          ))}
-        </Group>
+        <TagBadges tags={k.scopes} />
       </Table.Td>
       <Table.Td>
         {k.channel ? (

@@ -1,23 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
-import {
-  ActionIcon,
-  Alert,
-  Badge,
-  Button,
-  Center,
-  Group,
-  Loader,
-  Modal,
-  Select,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { ActionIcon, Badge, Button, Group, Modal, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertCircle, IconPencil, IconPlus, IconX } from '@tabler/icons-react';
+import { IconPencil, IconPlus, IconX } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { CalendarForm_CalendarFragment } from '../../gql/graphql';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
@@ -32,7 +17,10 @@ import {
   validateCalendar,
   type CalendarDraft,
 } from './calendarForm';
+import { errorProps } from './fieldErrors';
+import { FormActions, FormErrors } from './FormParts';
 import { HOLIDAY_COUNTRY_OPTIONS, timezoneOptions, WEEKDAYS } from './settingsOptions';
+import { SettingsListSection } from './SettingsListSection';
 
 export const CalendarForm_calendar = graphql(`
   fragment CalendarForm_calendar on BusinessCalendar {
@@ -114,7 +102,7 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
       for (const k of keys) delete next[k];
       return next;
     });
-  const err = (key: string) => (errors[key] ? { error: errors[key]!.message, errorProps: { 'data-error-code': errors[key]!.code } } : {});
+  const err = (key: string) => errorProps(errors[key]);
 
   const setInterval = (weekday: number, index: number, part: 'opens' | 'closes', value: string) => {
     setDraft((d) => ({ ...d, hours: { ...d.hours, [weekday]: d.hours[weekday]!.map((h, i) => (i === index ? { ...h, [part]: value } : h)) } }));
@@ -209,11 +197,7 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
   return (
     <form onSubmit={onSubmit} noValidate aria-label={calendar ? 'Edit business calendar' : 'New business calendar'}>
       <Stack gap="sm">
-        {general.map((g) => (
-          <Alert key={g.code + g.message} color="red" variant="light" icon={<IconAlertCircle size={18} />} data-testid="calendar-form-error" data-error-code={g.code}>
-            {g.message}
-          </Alert>
-        ))}
+        <FormErrors errors={general} testId="calendar-form-error" />
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
           <TextInput
             label="Name"
@@ -387,14 +371,7 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
           </Group>
         </Stack>
 
-        <Group justify="flex-end" gap="xs" mt="xs">
-          <Button variant="default" onClick={onDone} disabled={loading}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={loading}>
-            {calendar ? 'Save' : 'Create calendar'}
-          </Button>
-        </Group>
+        <FormActions onCancel={onDone} loading={loading} submitLabel={calendar ? 'Save' : 'Create calendar'} mt="xs" />
       </Stack>
     </form>
   );
@@ -447,29 +424,17 @@ export function CalendarsTab() {
   const edges = data?.businessCalendars.edges ?? [];
 
   return (
-    <Stack gap="sm">
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed">
-          When teams are open: SLA targets count business time of a policy's calendar (a policy without one counts 24/7).
-        </Text>
-        <Button size="xs" leftSection={<IconPlus size={14} />} onClick={() => setEditing({ calendar: null })}>
-          New calendar
-        </Button>
-      </Group>
-      {error && !data && (
-        <Alert color="red" title="Could not load business calendars">
-          {error.message}
-        </Alert>
-      )}
-      {loading && !data ? (
-        <Center py="xl">
-          <Loader size="sm" />
-        </Center>
-      ) : edges.length === 0 && data ? (
-        <Text c="dimmed" size="sm">
-          No business calendars yet.
-        </Text>
-      ) : (
+    <>
+      <SettingsListSection
+        description="When teams are open: SLA targets count business time of a policy's calendar (a policy without one counts 24/7)."
+        newLabel="New calendar"
+        onNew={() => setEditing({ calendar: null })}
+        loaded={!!data}
+        loading={loading}
+        error={error}
+        errorTitle="Could not load business calendars"
+        empty={edges.length === 0 && 'No business calendars yet.'}
+      >
         <Table.ScrollContainer minWidth={640}>
           <Table highlightOnHover>
             <Table.Thead>
@@ -488,7 +453,7 @@ export function CalendarsTab() {
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-      )}
+      </SettingsListSection>
       <Modal
         opened={editing !== null}
         onClose={() => setEditing(null)}
@@ -497,7 +462,6 @@ export function CalendarsTab() {
       >
         {editing && <CalendarFormBody calendar={editing.calendar} onDone={() => setEditing(null)} />}
       </Modal>
-    </Stack>
+    </>
   );
 }
-

@@ -1,12 +1,11 @@
 import { useState } from 'react';
 import { ActionIcon, Badge, Button, Code, CopyButton, Group, Paper, SimpleGrid, Stack, Switch, Text, Tooltip } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { IconCheck, IconCopy, IconPencil, IconPlugConnected } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { TestChannelMutation as TestResult } from '../../gql/graphql';
 import { ChannelIcon, channelLabel } from '../../shared/ChannelIcon';
 import { relativeTime } from '../../shared/time';
-import { toUserErrors } from '../../shared/userErrors';
+import { mutateOrNotify } from './notifyErrors';
 import { useUpdateChannel } from './useUpdateChannel';
 import { useTestChannel } from './useTestChannel';
 
@@ -59,15 +58,7 @@ export function ChannelCard(props: { channel: FragmentType<typeof ChannelCard_ch
   const h = c.health;
   const subscriptionExpired = h.subscriptionExpiresAt ? new Date(h.subscriptionExpiresAt).getTime() < Date.now() : false;
 
-  const toggle = async (isActive: boolean) => {
-    try {
-      const { data } = await update({ channelId: c.id, isActive });
-      const errors = toUserErrors(data?.updateChannel?.errors);
-      if (errors.length) notifications.show({ color: 'red', title: 'Could not update channel', message: errors.map((e) => e.message).join('\n') });
-    } catch (e) {
-      notifications.show({ color: 'red', title: 'Could not update channel', message: (e as Error).message });
-    }
-  };
+  const toggle = (isActive: boolean) => mutateOrNotify('Could not update channel', async () => (await update({ channelId: c.id, isActive })).data?.updateChannel?.errors);
 
   const runTest = async () => {
     setResult(null);

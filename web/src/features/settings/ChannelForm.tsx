@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Group, Modal, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertCircle, IconRefresh } from '@tabler/icons-react';
+import { IconRefresh } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { ChannelForm_ChannelFragment, ChannelType } from '../../gql/graphql';
 import { ChannelIcon, channelLabel } from '../../shared/ChannelIcon';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
 import { configFieldsFor, configKeyOf, CREATABLE_TYPES, randomSecret, topFieldOf, type ConfigField } from './channelConfig';
+import { FormActions, FormErrors } from './FormParts';
 import { useCreateChannel } from './useCreateChannel';
 import { useUpdateChannel } from './useUpdateChannel';
 
@@ -222,11 +223,7 @@ function ChannelFormBody({ channel, onDone }: { channel: ChannelForm_ChannelFrag
   return (
     <form onSubmit={onSubmit} noValidate aria-label={isEdit ? 'Edit channel' : 'New channel'}>
       <Stack gap="sm">
-        {formErrors.map((err) => (
-          <Alert key={err.code + err.message} color="red" variant="light" icon={<IconAlertCircle size={18} />} data-testid="channel-form-error" data-error-code={err.code}>
-            {err.message}
-          </Alert>
-        ))}
+        <FormErrors errors={formErrors} testId="channel-form-error" />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           <Select
             label="Type"
@@ -275,14 +272,7 @@ function ChannelFormBody({ channel, onDone }: { channel: ChannelForm_ChannelFrag
             {fields.map(configInput)}
           </Stack>
         )}
-        <Group justify="flex-end" gap="xs" mt="xs">
-          <Button variant="default" onClick={onDone} disabled={loading}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={loading}>
-            {isEdit ? 'Save' : 'Create channel'}
-          </Button>
-        </Group>
+        <FormActions onCancel={onDone} loading={loading} submitLabel={isEdit ? 'Save' : 'Create channel'} mt="xs" />
       </Stack>
     </form>
   );

@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useQuery } from '@apollo/client/react';
-import { ActionIcon, Alert, Button, Checkbox, Code, CopyButton, Group, Modal, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core';
-import { IconAlertCircle, IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
+import { ActionIcon, Alert, Button, Checkbox, Code, CopyButton, Group, Modal, Select, Stack, TextInput, Tooltip } from '@mantine/core';
+import { IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
 import { graphql } from '../../gql';
 import type { ApiKeyScope } from '../../gql/graphql';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
 import { channelLabel } from '../../shared/ChannelIcon';
+import { FormActions, FormErrors } from './FormParts';
 import { useCreateApiKey } from './useCreateApiKey';
 
 export const ApiKeyChannelsQuery = graphql(`
@@ -97,11 +98,7 @@ function CreateApiKeyForm({ onCreated, onCancel }: { onCreated: (secret: string,
   return (
     <form onSubmit={onSubmit} noValidate aria-label="New API key">
       <Stack gap="sm">
-        {formErrors.map((err) => (
-          <Alert key={err.code + err.message} color="red" variant="light" icon={<IconAlertCircle size={18} />} data-testid="api-key-form-error">
-            {err.message}
-          </Alert>
-        ))}
+        <FormErrors errors={formErrors} testId="api-key-form-error" />
         <TextInput label="Name" withAsterisk value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldErrors.name} data-autofocus autoComplete="off" />
         <Checkbox.Group label="Scopes" withAsterisk value={scopes} onChange={(v) => setScopes(v as ApiKeyScope[])} error={fieldErrors.scopes}>
           <Stack gap={6} mt={6}>
@@ -121,14 +118,7 @@ function CreateApiKeyForm({ onCreated, onCancel }: { onCreated: (secret: string,
           error={fieldErrors.channelId}
           comboboxProps={{ withinPortal: true }}
         />
-        <Group justify="flex-end" gap="xs">
-          <Button variant="default" onClick={onCancel} disabled={loading}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={loading}>
-            Create key
-          </Button>
-        </Group>
+        <FormActions onCancel={onCancel} loading={loading} submitLabel="Create key" />
       </Stack>
     </form>
   );

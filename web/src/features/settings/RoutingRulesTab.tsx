@@ -1,31 +1,16 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
-import {
-  ActionIcon,
-  Alert,
-  Badge,
-  Button,
-  Center,
-  Group,
-  Loader,
-  Modal,
-  MultiSelect,
-  NumberInput,
-  Select,
-  SimpleGrid,
-  Stack,
-  Switch,
-  Table,
-  TagsInput,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Modal, MultiSelect, NumberInput, Select, SimpleGrid, Stack, Switch, Table, TagsInput, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertCircle, IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { ChannelType, CustomerTier, RoutingRuleForm_RuleFragment, ThreadType } from '../../gql/graphql';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
+import { ConfirmModal } from './ConfirmModal';
 import { errorProps, sortErrors } from './fieldErrors';
+import { FormActions, FormErrors } from './FormParts';
+import { mutateOrNotify } from './notifyErrors';
+import { EditDeleteActions, SettingsListSection, TagBadges } from './SettingsListSection';
+import { useDeleteWithConfirm } from './useDeleteWithConfirm';
 import { CHANNEL_TYPE_OPTIONS, CUSTOMER_TIER_OPTIONS, humanize, THREAD_TYPE_OPTIONS } from './settingsOptions';
 
 export const RoutingRuleForm_rule = graphql(`
@@ -229,11 +214,7 @@ function RuleFormBody(props: { rule: RoutingRuleForm_RuleFragment | null; teams:
   return (
     <form onSubmit={onSubmit} noValidate aria-label={rule ? 'Edit routing rule' : 'New routing rule'}>
       <Stack gap="sm">
-        {general.map((g) => (
-          <Alert key={g.code + g.message} color="red" variant="light" icon={<IconAlertCircle size={18} />} data-testid="rule-form-error" data-error-code={g.code}>
-            {g.message}
-          </Alert>
-        ))}
+        <FormErrors errors={general} testId="rule-form-error" />
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
           <TextInput label="Name" withAsterisk value={draft.name} onChange={(e) => set('name', e.currentTarget.value, 'name')} {...errorProps(errors.name)} />
           <Select
@@ -288,14 +269,7 @@ function RuleFormBody(props: { rule: RoutingRuleForm_RuleFragment | null; teams:
             {errors.conditions.message}
           </Text>
         )}
-        <Group justify="flex-end" gap="xs" mt="xs">
-          <Button variant="default" onClick={props.onDone} disabled={loading}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={loading}>
-            {rule ? 'Save' : 'Create rule'}
-          </Button>
-        </Group>
+        <FormActions onCancel={props.onDone} loading={loading} submitLabel={rule ? 'Save' : 'Create rule'} mt="xs" />
       </Stack>
     </form>
   );
@@ -313,15 +287,8 @@ function RuleRow(props: {
     [c.channelTypes.map(humanize).join(', '), c.customerTiers.map(humanize).join(', '), c.threadTypes.map(humanize).join(', '), c.languages.join(', ')]
       .filter(Boolean)
       .join(' · ') || 'Every thread (fallback)';
-  const toggle = async (isActive: boolean) => {
-    try {
-      const { data } = await update({ variables: { input: { ruleId: r.id, isActive } } });
-      const errors = toUserErrors(data?.updateRoutingRule?.errors);
-      if (errors.length) notifications.show({ color: 'red', title: 'Could not change the rule', message: errors.map((e) => e.message).join('\n') });
-    } catch (e) {
-      notifications.show({ color: 'red', title: 'Could not change the rule', message: (e as Error).message });
-    }
-  };
+  const toggle = (isActive: boolean) =>
+    mutateOrNotify('Could not change the rule', async () => (await update({ variables: { input: { ruleId: r.id, isActive } } })).data?.updateRoutingRule?.errors);
   return (
     <Table.Tr data-testid="routing-rule-row">
       <Table.Td>{r.rank}</Table.Td>
@@ -335,26 +302,13 @@ function RuleRow(props: {
         <Text size="xs">{conditions}</Text>
       </Table.Td>
       <Table.Td>
-        <Group gap={4}>
-          {r.requiredSkills.map((s) => (
-            <Badge key={s} size="xs" variant="light">
-              {s}
-            </Badge>
-          ))}
-        </Group>
+        <TagBadges tags={r.requiredSkills} />
       </Table.Td>
       <Table.Td>
         <Switch size="xs" aria-label={`${r.name} active`} checked={r.isActive} disabled={loading} onChange={(e) => void toggle(e.currentTarget.checked)} />
       </Table.Td>
       <Table.Td>
-        <Group gap={0} wrap="nowrap">
-          <ActionIcon variant="subtle" color="gray" aria-label={`Edit ${r.name}`} onClick={() => props.onEdit(r)}>
-            <IconPencil size={14} />
-          </ActionIcon>
-          <ActionIcon variant="subtle" color="red" aria-label={`Delete ${r.name}`} onClick={() => props.onDelete(r)}>
-            <IconTrash size={14} />
-          </ActionIcon>
-        </Group>
+        <EditDeleteActions name={r.name} onEdit={() => props.onEdit(r)} onDelete={() => props.onDelete(r)} />
       </Table.Td>
     </Table.Tr>
   );
@@ -364,48 +318,28 @@ function RuleRow(props: {
 export function RoutingRulesTab() {
   const { data, loading, error } = useQuery(SettingsRoutingRulesQuery, { fetchPolicy: 'cache-and-network' });
   const [editing, setEditing] = useState<{ rule: RoutingRuleForm_RuleFragment | null } | null>(null);
-  const [deleting, setDeleting] = useState<RoutingRuleForm_RuleFragment | null>(null);
-  const [remove, { loading: removing }] = useMutation(DeleteRoutingRuleMutation, { refetchQueries: [SettingsRoutingRulesQuery] });
+  const [remove] = useMutation(DeleteRoutingRuleMutation, { refetchQueries: [SettingsRoutingRulesQuery] });
+  const deletion = useDeleteWithConfirm({
+    mutate: async (rule: RoutingRuleForm_RuleFragment) => (await remove({ variables: { ruleId: rule.id } })).data?.deleteRoutingRule?.errors,
+    failTitle: 'Could not delete the rule',
+    doneMessage: (rule) => `Deleted ${rule.name}`,
+  });
   const edges = data?.routingRules.edges ?? [];
   const teams = data?.teams ?? [];
 
-  const confirmDelete = async () => {
-    if (!deleting) return;
-    try {
-      const { data: result } = await remove({ variables: { ruleId: deleting.id } });
-      const errors = toUserErrors(result?.deleteRoutingRule?.errors);
-      if (errors.length > 0) notifications.show({ color: 'red', title: 'Could not delete the rule', message: errors.map((e) => e.message).join('\n') });
-      else notifications.show({ color: 'teal', message: `Deleted ${deleting.name}` });
-    } catch (e) {
-      notifications.show({ color: 'red', title: 'Could not delete the rule', message: (e as Error).message });
-    }
-    setDeleting(null);
-  };
-
   return (
-    <Stack gap="sm">
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed">
-          New threads go to the team of the first active rule they match (lowest rank first).
-        </Text>
-        <Button size="xs" leftSection={<IconPlus size={14} />} onClick={() => setEditing({ rule: null })} disabled={!data}>
-          New rule
-        </Button>
-      </Group>
-      {error && !data && (
-        <Alert color="red" title="Could not load routing rules">
-          {error.message}
-        </Alert>
-      )}
-      {loading && !data ? (
-        <Center py="xl">
-          <Loader size="sm" />
-        </Center>
-      ) : edges.length === 0 && data ? (
-        <Text c="dimmed" size="sm">
-          No routing rules yet: new threads stay without team.
-        </Text>
-      ) : (
+    <>
+      <SettingsListSection
+        description="New threads go to the team of the first active rule they match (lowest rank first)."
+        newLabel="New rule"
+        onNew={() => setEditing({ rule: null })}
+        newDisabled={!data}
+        loaded={!!data}
+        loading={loading}
+        error={error}
+        errorTitle="Could not load routing rules"
+        empty={edges.length === 0 && 'No routing rules yet: new threads stay without team.'}
+      >
         <Table.ScrollContainer minWidth={720}>
           <Table highlightOnHover>
             <Table.Thead>
@@ -421,30 +355,18 @@ export function RoutingRulesTab() {
             </Table.Thead>
             <Table.Tbody>
               {edges.map((e) => (
-                <RuleRow key={e.node.id} rule={e.node} onEdit={(rule) => setEditing({ rule })} onDelete={setDeleting} />
+                <RuleRow key={e.node.id} rule={e.node} onEdit={(rule) => setEditing({ rule })} onDelete={deletion.ask} />
               ))}
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-      )}
+      </SettingsListSection>
       <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing?.rule ? `Edit ${editing.rule.name}` : 'New routing rule'} size="xl">
         {editing && <RuleFormBody rule={editing.rule} teams={teams} onDone={() => setEditing(null)} />}
       </Modal>
-      <Modal opened={deleting !== null} onClose={() => setDeleting(null)} title="Delete routing rule" size="sm">
-        <Stack gap="sm">
-          <Text size="sm">
-            Delete <b>{deleting?.name}</b>? Threads it routed keep their team.
-          </Text>
-          <Group justify="flex-end" gap="xs">
-            <Button variant="default" onClick={() => setDeleting(null)} disabled={removing}>
-              Cancel
-            </Button>
-            <Button color="red" loading={removing} onClick={() => void confirmDelete()}>
-              Delete
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
-    </Stack>
+      <ConfirmModal {...deletion.modal} title="Delete routing rule" confirmLabel="Delete" size="sm">
+        Delete <b>{deletion.target?.name}</b>? Threads it routed keep their team.
+      </ConfirmModal>
+    </>
   );
 }

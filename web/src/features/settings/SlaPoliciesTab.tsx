@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
-import { ActionIcon, Alert, Badge, Button, Center, Group, Loader, Modal, Stack, Table, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { IconPencil, IconPlus, IconTrash } from '@tabler/icons-react';
+import { Badge, Group, Table, Text } from '@mantine/core';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { SlaPolicyForm_PolicyFragment } from '../../gql/graphql';
-import { toUserErrors } from '../../shared/userErrors';
+import { ConfirmModal } from './ConfirmModal';
+import { EditDeleteActions, SettingsListSection } from './SettingsListSection';
 import { SettingsSlaPoliciesQuery, SlaPolicyForm_policy, SlaPolicyFormModal } from './SlaPolicyForm';
+import { useDeleteWithConfirm } from './useDeleteWithConfirm';
 import { formatSeconds, humanize } from './settingsOptions';
 
 export const DeleteSlaPolicyMutation = graphql(`
@@ -60,14 +60,7 @@ function PolicyRow(props: { policy: FragmentType<typeof SlaPolicyForm_policy>; o
       </Table.Td>
       <Table.Td>{p.escalation.length}</Table.Td>
       <Table.Td>
-        <Group gap={0} wrap="nowrap">
-          <ActionIcon variant="subtle" color="gray" aria-label={`Edit ${p.name}`} onClick={() => props.onEdit(p)}>
-            <IconPencil size={14} />
-          </ActionIcon>
-          <ActionIcon variant="subtle" color="red" aria-label={`Delete ${p.name}`} onClick={() => props.onDelete(p)}>
-            <IconTrash size={14} />
-          </ActionIcon>
-        </Group>
+        <EditDeleteActions name={p.name} onEdit={() => props.onEdit(p)} onDelete={() => props.onDelete(p)} />
       </Table.Td>
     </Table.Tr>
   );
@@ -77,47 +70,26 @@ function PolicyRow(props: { policy: FragmentType<typeof SlaPolicyForm_policy>; o
 export function SlaPoliciesTab() {
   const { data, loading, error, refetch } = useQuery(SettingsSlaPoliciesQuery, { fetchPolicy: 'cache-and-network' });
   const [editing, setEditing] = useState<{ policy: SlaPolicyForm_PolicyFragment | null } | null>(null);
-  const [deleting, setDeleting] = useState<SlaPolicyForm_PolicyFragment | null>(null);
-  const [remove, { loading: removing }] = useMutation(DeleteSlaPolicyMutation, { refetchQueries: [SettingsSlaPoliciesQuery] });
+  const [remove] = useMutation(DeleteSlaPolicyMutation, { refetchQueries: [SettingsSlaPoliciesQuery] });
+  const deletion = useDeleteWithConfirm({
+    mutate: async (policy: SlaPolicyForm_PolicyFragment) => (await remove({ variables: { policyId: policy.id } })).data?.deleteSlaPolicy?.errors,
+    failTitle: 'Could not delete the policy',
+    doneMessage: (policy) => `Deleted ${policy.name}`,
+  });
   const edges = data?.slaPolicies.edges ?? [];
 
-  const confirmDelete = async () => {
-    if (!deleting) return;
-    try {
-      const { data: result } = await remove({ variables: { policyId: deleting.id } });
-      const errors = toUserErrors(result?.deleteSlaPolicy?.errors);
-      if (errors.length > 0) notifications.show({ color: 'red', title: 'Could not delete the policy', message: errors.map((e) => e.message).join('\n') });
-      else notifications.show({ color: 'teal', message: `Deleted ${deleting.name}` });
-    } catch (e) {
-      notifications.show({ color: 'red', title: 'Could not delete the policy', message: (e as Error).message });
-    }
-    setDeleting(null);
-  };
-
   return (
-    <Stack gap="sm">
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed">
-          Of the active policies that match a thread, the lowest rank applies.
-        </Text>
-        <Button size="xs" leftSection={<IconPlus size={14} />} onClick={() => setEditing({ policy: null })}>
-          New policy
-        </Button>
-      </Group>
-      {error && !data && (
-        <Alert color="red" title="Could not load SLA policies">
-          {error.message}
-        </Alert>
-      )}
-      {loading && !data ? (
-        <Center py="xl">
-          <Loader size="sm" />
-        </Center>
-      ) : edges.length === 0 && data ? (
-        <Text c="dimmed" size="sm">
-          No SLA policies yet: threads use their channel's plain response time.
-        </Text>
-      ) : (
+    <>
+      <SettingsListSection
+        description="Of the active policies that match a thread, the lowest rank applies."
+        newLabel="New policy"
+        onNew={() => setEditing({ policy: null })}
+        loaded={!!data}
+        loading={loading}
+        error={error}
+        errorTitle="Could not load SLA policies"
+        empty={edges.length === 0 && "No SLA policies yet: threads use their channel's plain response time."}
+      >
         <Table.ScrollContainer minWidth={800}>
           <Table highlightOnHover>
             <Table.Thead>
@@ -135,28 +107,16 @@ export function SlaPoliciesTab() {
             </Table.Thead>
             <Table.Tbody>
               {edges.map((e) => (
-                <PolicyRow key={e.node.id} policy={e.node} onEdit={(policy) => setEditing({ policy })} onDelete={setDeleting} />
+                <PolicyRow key={e.node.id} policy={e.node} onEdit={(policy) => setEditing({ policy })} onDelete={deletion.ask} />
               ))}
             </Table.Tbody>
           </Table>
         </Table.ScrollContainer>
-      )}
+      </SettingsListSection>
       <SlaPolicyFormModal policy={editing?.policy ?? null} opened={editing !== null} onClose={() => setEditing(null)} onCreated={() => void refetch()} />
-      <Modal opened={deleting !== null} onClose={() => setDeleting(null)} title="Delete SLA policy" size="sm">
-        <Stack gap="sm">
-          <Text size="sm">
-            Delete <b>{deleting?.name}</b> for good? Threads that used it keep their due dates.
-          </Text>
-          <Group justify="flex-end" gap="xs">
-            <Button variant="default" onClick={() => setDeleting(null)} disabled={removing}>
-              Cancel
-            </Button>
-            <Button color="red" loading={removing} onClick={() => void confirmDelete()}>
-              Delete
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
-    </Stack>
+      <ConfirmModal {...deletion.modal} title="Delete SLA policy" confirmLabel="Delete" size="sm">
+        Delete <b>{deletion.target?.name}</b> for good? Threads that used it keep their due dates.
+      </ConfirmModal>
+    </>
   );
 }

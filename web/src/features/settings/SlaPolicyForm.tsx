@@ -2,7 +2,6 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
 import {
   ActionIcon,
-  Alert,
   Button,
   Group,
   Input,
@@ -19,13 +18,14 @@ import {
   TextInput,
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertCircle, IconArrowDown, IconArrowUp, IconPlus, IconRestore, IconX } from '@tabler/icons-react';
+import { IconArrowDown, IconArrowUp, IconPlus, IconRestore, IconX } from '@tabler/icons-react';
 import { format } from 'date-fns';
 import { graphql } from '../../gql';
 import type { SlaAction, SlaNotifyTarget, SlaPolicyForm_PolicyFragment } from '../../gql/graphql';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
 import { useNow } from '../../shared/time';
-import { sortErrors } from './fieldErrors';
+import { errorProps, sortErrors } from './fieldErrors';
+import { FormActions, FormErrors } from './FormParts';
 import {
   createInput,
   defaultLadder,
@@ -425,7 +425,7 @@ export function SlaPolicyFormBody({ policy, onDone, onCreated }: { policy: SlaPo
         return next;
       });
   };
-  const err = (key: string) => (errors[key] ? { error: errors[key]!.message, errorProps: { 'data-error-code': errors[key]!.code } } : {});
+  const err = (key: string) => errorProps(errors[key]);
 
   const calendarOptions = [
     { value: CALENDAR_24_7, label: '24/7 (no calendar)' },
@@ -471,11 +471,7 @@ export function SlaPolicyFormBody({ policy, onDone, onCreated }: { policy: SlaPo
   return (
     <form onSubmit={onSubmit} noValidate aria-label={policy ? 'Edit SLA policy' : 'New SLA policy'}>
       <Stack gap="md">
-        {general.map((g) => (
-          <Alert key={g.code + g.message} color="red" variant="light" icon={<IconAlertCircle size={18} />} data-testid="policy-form-error" data-error-code={g.code}>
-            {g.message}
-          </Alert>
-        ))}
+        <FormErrors errors={general} testId="policy-form-error" />
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
           <TextInput label="Name" withAsterisk value={draft.name} onChange={(e) => set('name', e.currentTarget.value, 'name')} {...err('name')} />
           <NumberInput
@@ -574,14 +570,7 @@ export function SlaPolicyFormBody({ policy, onDone, onCreated }: { policy: SlaPo
           </Text>
         )}
 
-        <Group justify="flex-end" gap="xs">
-          <Button variant="default" onClick={onDone} disabled={loading}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={loading}>
-            {policy ? 'Save' : 'Create policy'}
-          </Button>
-        </Group>
+        <FormActions onCancel={onDone} loading={loading} submitLabel={policy ? 'Save' : 'Create policy'} />
       </Stack>
     </form>
   );

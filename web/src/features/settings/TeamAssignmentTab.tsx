@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
-import { Alert, Badge, Button, Card, Center, Group, Loader, NumberInput, Select, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
+import { Badge, Button, Card, Group, NumberInput, Select, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertCircle } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { AssignmentStrategy } from '../../gql/graphql';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
 import { errorProps, sortErrors } from './fieldErrors';
+import { FormErrors } from './FormParts';
+import { SettingsListSection } from './SettingsListSection';
 import { ASSIGNMENT_STRATEGY_OPTIONS, formatSeconds } from './settingsOptions';
 
 export const TeamAssignmentCard_team = graphql(`
@@ -122,11 +123,7 @@ function TeamCard(props: { team: FragmentType<typeof TeamAssignmentCard_team> })
               {t.queueLength} in queue
             </Badge>
           </Group>
-          {general.map((g) => (
-            <Alert key={g.code + g.message} color="red" variant="light" icon={<IconAlertCircle size={18} />} data-error-code={g.code}>
-              {g.message}
-            </Alert>
-          ))}
+          <FormErrors errors={general} />
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
             <Select
               label="Strategy"
@@ -190,26 +187,17 @@ export function TeamAssignmentTab() {
   const { data, loading, error } = useQuery(SettingsTeamsQuery, { fetchPolicy: 'cache-and-network' });
   const teams = data?.teams ?? [];
   return (
-    <Stack gap="sm">
-      <Text size="sm" c="dimmed">
-        Automatic assignment gives new threads of a team's queue to its ONLINE members.
-      </Text>
-      {error && !data && (
-        <Alert color="red" title="Could not load teams">
-          {error.message}
-        </Alert>
-      )}
-      {loading && !data ? (
-        <Center py="xl">
-          <Loader size="sm" />
-        </Center>
-      ) : teams.length === 0 && data ? (
-        <Text size="sm" c="dimmed">
-          No teams yet.
-        </Text>
-      ) : (
-        teams.map((t) => <TeamCard key={t.id} team={t} />)
-      )}
-    </Stack>
+    <SettingsListSection
+      description="Automatic assignment gives new threads of a team's queue to its ONLINE members."
+      loaded={!!data}
+      loading={loading}
+      error={error}
+      errorTitle="Could not load teams"
+      empty={teams.length === 0 && 'No teams yet.'}
+    >
+      {teams.map((t) => (
+        <TeamCard key={t.id} team={t} />
+      ))}
+    </SettingsListSection>
   );
 }

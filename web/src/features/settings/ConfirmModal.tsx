@@ -1,0 +1,34 @@
+import type { ReactNode } from 'react';
+import { Button, Group, Modal, Stack, Text, type ModalProps } from '@mantine/core';
+
+/**
+ * A small "are you sure" dialog: `children` as the question, Cancel, and a red confirm button
+ * (`confirmLabel`) that shows `loading`. Props usually come from `useDeleteWithConfirm().modal`.
+ */
+export function ConfirmModal(props: {
+  opened: boolean;
+  onClose: () => void;
+  onConfirm: () => Promise<void> | void;
+  loading: boolean;
+  title: string;
+  confirmLabel: string;
+  size?: ModalProps['size'];
+  centered?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Modal opened={props.opened} onClose={props.onClose} title={props.title} size={props.size} centered={props.centered}>
+      <Stack gap="sm">
+        <Text size="sm">{props.children}</Text>
+        <Group justify="flex-end" gap="xs">
+          <Button variant="default" onClick={props.onClose} disabled={props.loading}>
+            Cancel
+          </Button>
+          <Button color="red" loading={props.loading} onClick={() => void props.onConfirm()}>
+            {props.confirmLabel}
+          </Button>
+        </Group>
+      </Stack>
+    </Modal>
+  );
+}
