@@ -32,6 +32,7 @@ import { systemContext, type HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { diff, writeAudit } from '../audit/audit.service.js';
 import { notify, publishNotifications } from '../notification/notification.service.js';
+import { syncThreadSla } from '../sla/engine.js';
 import { publishThreadUpdated } from '../thread/thread.service.js';
 import { ASSIGNMENT_ERRORS } from './assignment.errors.js';
 import { DONE_STATUSES, enqueueDrain } from './enqueue.js';
@@ -268,6 +269,8 @@ export async function routeThread(deps: AppDeps, threadId: string): Promise<void
     if (match) {
       const routed = await tx.thread.updateMany({ where: { id: threadId, teamId: null }, data: { teamId: match.teamId, requiredSkills: match.requiredSkills } });
       if (routed.count !== 1) return;
+      // A policy may be conditioned on the team: match again (due dates stay anchored to the start).
+      await syncThreadSla(ctx, tx, threadId);
       await writeAudit(ctx, tx, {
         action: 'thread.route',
         entityType: 'Thread',
