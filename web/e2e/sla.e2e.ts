@@ -45,6 +45,14 @@ describe(`SLA in the inbox (${databaseKind})`, () => {
     expect(texts.join('\n')).not.toMatch(/\bResolved\b|\bClosed\b/);
   });
 
+  it('the availability switch sets the viewer ONLINE for automatic assignment, and it sticks across a reload', async () => {
+    const online = page.getByTestId('availability-switch').getByText('Online');
+    await online.click();
+    await page.reload();
+    await page.getByTestId('availability-switch').waitFor({ timeout: 15_000 });
+    await expect.poll(async () => page.locator('[data-testid="availability-switch"] input[value="ONLINE"]').isChecked(), { timeout: 10_000 }).toBe(true);
+  });
+
   it("settings: seed 001's policies and a preview of when a message arriving now is due", async () => {
     await page.goto('/settings');
     await page.getByRole('tab', { name: /SLA/ }).click();

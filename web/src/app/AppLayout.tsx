@@ -8,6 +8,7 @@ import { LiveUpdates } from './LiveUpdates';
 import { useViewer } from './viewer';
 import { initials } from '../shared/time';
 import { NotificationBell } from '../features/notifications/NotificationBell';
+import { AvailabilitySwitch } from '../features/availability/AvailabilitySwitch';
 
 export { AppViewerQuery } from './viewer';
 
@@ -65,6 +66,7 @@ export function AppLayout() {
           </Group>
           {viewer && (
             <Group gap="sm" wrap="nowrap">
+              {viewer.availability && <AvailabilitySwitch availability={viewer.availability} />}
               <NotificationBell />
               <Menu position="bottom-end" withArrow>
                 <Menu.Target>

@@ -12,6 +12,7 @@ export const AppViewerQuery = graphql(`
       name
       email
       role
+      availability
       teams {
         id
         name

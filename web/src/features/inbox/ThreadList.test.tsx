@@ -245,6 +245,7 @@ describe('Team queue', () => {
           name: 'Lea Lead',
           email: 'lea@example.nl',
           role,
+          availability: 'OFFLINE',
           teams: [{ __typename: 'Team', id: 'team1', name: 'Support NL' }],
         },
       },
