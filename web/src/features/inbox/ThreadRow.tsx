@@ -106,7 +106,7 @@ function ThreadRowImpl(props: Props) {
             <Badge size="xs" variant="light" color={PRIORITY_COLOR[priority]} data-testid="priority-badge">
               {PRIORITY_LABEL[priority]}
             </Badge>
-            <Badge size="xs" variant="dot" color={STATUS_COLOR[status]}>
+            <Badge size="xs" variant="dot" color={STATUS_COLOR[status]} data-testid="status-badge" data-status={status}>
               {STATUS_LABEL[status]}
             </Badge>
             <SlaBadge thread={t} now={props.now} />
