@@ -162,6 +162,21 @@ describe(`SLA engine (${testDatabaseKind})`, () => {
     expect((await events(threadId)).map((e) => e.action)).toEqual(['ESCALATE']);
   });
 
+  it('two messages processed out of order: the earlier one opens the thread (subject, start of the clocks)', async () => {
+    await onlyPolicy({ name: 'Order', firstResponseSeconds: 600 });
+    const t = app.clock.now().getTime();
+    const from = '31699990001';
+    const base = { customer: { name: 'Volgorde', identities: [{ kind: 'WHATSAPP_ID', value: from }] } as never, attachments: [], conversationKey: from, metadata: {} };
+    const later = await ingestInbound(app.deps, channel, { ...base, externalMessageId: `wamid.order-2-${t}`, content: 'Foto van de meterkast', occurredAt: new Date(t) });
+    await ingestInbound(app.deps, channel, { ...base, externalMessageId: `wamid.order-1-${t}`, content: 'Hoi, de monteur staat voor de deur', occurredAt: new Date(t - 10 * S) });
+    const thread = await app.deps.db.prisma.thread.findUniqueOrThrow({ where: { id: later.thread.id } });
+    expect(thread.subject).toBe('Hoi, de monteur staat voor de deur');
+    expect(thread.createdAt.getTime()).toBe(t - 10 * S);
+    expect(thread.slaStartedAt!.getTime()).toBe(t - 10 * S);
+    expect(thread.firstResponseDueAt!.getTime()).toBe(t + 590 * S);
+    expect((await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: thread.lastMessageId! } })).content).toBe('Foto van de meterkast');
+  });
+
   it('two workers firing the same step at once record it once', async () => {
     await onlyPolicy({ name: 'Race', firstResponseSeconds: 20 });
     const start = app.clock.now().getTime();

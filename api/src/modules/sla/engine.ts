@@ -153,6 +153,8 @@ export async function syncThreadSla(ctx: HubContext, tx: Tx, threadId: string, h
   if (!next.slaStartedAt) {
     const start = hint.customerMessageAt ?? thread.lastInboundAt ?? (thread.type === 'INTERNAL_TASK' ? thread.createdAt : null);
     if (start) set('slaStartedAt', start);
+  } else if (hint.customerMessageAt && hint.customerMessageAt < next.slaStartedAt && !next.firstResponseAt) {
+    set('slaStartedAt', hint.customerMessageAt); // an earlier message processed late
   }
   // Pauses follow the status.
   if (isPausedStatus(thread.status) && !next.slaPausedAt) set('slaPausedAt', now);

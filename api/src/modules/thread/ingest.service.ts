@@ -106,6 +106,8 @@ export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: No
       const newest = inbound.occurredAt >= thread.lastMessageAt || created;
       const data: Prisma.ThreadUncheckedUpdateInput = {};
       if (newest) Object.assign(data, { lastMessageId: message.id, lastMessageAt: inbound.occurredAt });
+      // Out of order the other way (two deliveries processed at once): the earlier message opens the thread.
+      if (!created && inbound.occurredAt < thread.createdAt) Object.assign(data, { createdAt: inbound.occurredAt, subject: inbound.subject?.trim() || summarize(inbound.content) });
       if (!thread.lastInboundAt || inbound.occurredAt > thread.lastInboundAt) data.lastInboundAt = inbound.occurredAt;
       if (thread.status === 'WAITING_CUSTOMER' || reopened) data.status = 'OPEN';
       if (reopened) data.resolvedAt = null;
