@@ -53,16 +53,21 @@ export type HubTopics = {
   sessionsRevoked: [event: SessionsRevokedEvent];
 };
 
-export type HubPubSub = PubSub<HubTopics> & { close(): Promise<void> };
+export type HubPubSub = PubSub<HubTopics> & {
+  close(): Promise<void>;
+  /** Whether the transport answers: Redis PING (null when in-process: nothing to reach). */
+  ping(): Promise<boolean | null>;
+};
 
 export function createHubPubSub(redisUrl?: string): HubPubSub {
-  if (!redisUrl) return Object.assign(createPubSub<HubTopics>(), { close: async () => {} });
+  if (!redisUrl) return Object.assign(createPubSub<HubTopics>(), { close: async () => {}, ping: async () => null });
   const publishClient = new Redis(redisUrl);
   const subscribeClient = new Redis(redisUrl);
   const pubsub = createPubSub<HubTopics>({
     eventTarget: createRedisEventTarget({ publishClient, subscribeClient }),
   });
   return Object.assign(pubsub, {
+    ping: async () => (await publishClient.ping().catch(() => null)) === 'PONG',
     close: async () => {
       publishClient.disconnect();
       subscribeClient.disconnect();
