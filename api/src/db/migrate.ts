@@ -28,11 +28,16 @@ export async function migrate(runner: SqlRunner, dir = migrationsDir): Promise<M
   return runner.session((sql) => migrateOn(sql, dir));
 }
 
-async function migrateOn(sql: SqlRunner, dir: string): Promise<MigrationResult> {
-  const files = readdirSync(dir, { withFileTypes: true })
+/** The migration folders (those holding a migration.sql) under `dir`, in the order they apply. */
+export function migrationNames(dir = migrationsDir): string[] {
+  return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'migration.sql')))
     .map((d) => d.name)
     .sort();
+}
+
+async function migrateOn(sql: SqlRunner, dir: string): Promise<MigrationResult> {
+  const files = migrationNames(dir);
   await sql.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
   try {
     await sql.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (

@@ -8,10 +8,8 @@
  * hangs counts as down). `GET /healthz` stays as the readiness check for
  * existing probes.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import express, { type Response } from 'express';
-import { migrationsDir } from '../db/migrate.js';
+import { migrationNames } from '../db/migrate.js';
 import type { AppDeps } from '../shared/app.js';
 
 /** How long one readiness check may take, in ms. */
@@ -28,13 +26,6 @@ async function check(fn: () => Promise<boolean>): Promise<boolean> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** The migration folders the code expects (read once). */
-function expectedMigrations(): string[] {
-  return readdirSync(migrationsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(path.join(migrationsDir, d.name, 'migration.sql')))
-    .map((d) => d.name);
 }
 
 async function ready(deps: AppDeps, expected: string[], res: Response): Promise<void> {
@@ -61,7 +52,7 @@ async function ready(deps: AppDeps, expected: string[], res: Response): Promise<
 
 export function createHealthRouter(deps: AppDeps): express.Router {
   const router = express.Router();
-  const expected = expectedMigrations();
+  const expected = migrationNames();
   router.get('/health/live', (_req, res) => {
     res.json({ ok: true });
   });

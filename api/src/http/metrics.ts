@@ -29,6 +29,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { SLA_RUNNING_STATUSES } from '../modules/sla/engine.js';
 import type { ServerOptions } from 'graphql-ws';
 import type { WebSocketServer } from 'ws';
 import type { AppDeps } from '../shared/app.js';
@@ -227,9 +228,10 @@ async function refreshGauges(deps: AppDeps): Promise<void> {
   }
   const overdue = await deps.db.prisma.$queryRawUnsafe<{ n: number }[]>(
     `SELECT count(*)::int AS n FROM "Thread"
-      WHERE status IN ('OPEN', 'IN_PROGRESS', 'WAITING_INTERNAL', 'ESCALATED') AND "deletedAt" IS NULL
+      WHERE status::text = ANY($2::text[]) AND "deletedAt" IS NULL
         AND ("slaDueAt" <= ($1::timestamptz AT TIME ZONE 'UTC') OR ("slaPolicyId" IS NULL AND "responseDueAt" < ($1::timestamptz AT TIME ZONE 'UTC')))`,
     now,
+    SLA_RUNNING_STATUSES,
   );
   metrics.slaOverdue.set(Number(overdue[0]?.n ?? 0));
   const pool = deps.db.poolStats?.();

@@ -43,6 +43,22 @@ export async function notify(ctx: HubContext, tx: Tx | TenantDb, userIds: readon
   });
 }
 
+/**
+ * Active TEAM_LEAD users of a team (`teamId`) or of the teams a user belongs to
+ * (`memberId`); every active team lead of the organization when that finds none
+ * or neither is given. Returns user ids.
+ */
+export async function teamLeadIds(tx: Tx | TenantDb, of: { teamId?: string | null; memberId?: string | null }): Promise<string[]> {
+  const scope = of.teamId
+    ? { teamMemberships: { some: { teamId: of.teamId } } }
+    : of.memberId
+      ? { teamMemberships: { some: { team: { members: { some: { userId: of.memberId } } } } } }
+      : null;
+  const leads = scope ? await tx.user.findMany({ where: { role: 'TEAM_LEAD', isActive: true, ...scope }, select: { id: true } }) : [];
+  const all = leads.length ? leads : await tx.user.findMany({ where: { role: 'TEAM_LEAD', isActive: true }, select: { id: true } });
+  return all.map((u) => u.id);
+}
+
 /** Publishes created notifications (call after the transaction that wrote them committed). */
 export function publishNotifications(deps: AppDeps, rows: readonly Notification[]): void {
   for (const n of rows) deps.pubsub.publish('notificationAdded', n.organizationId, { notificationId: n.id, userId: n.userId });

@@ -33,7 +33,7 @@ import { JOB } from '../../jobs/names.js';
 import type { AppDeps } from '../../shared/app.js';
 import { systemContext, type HubContext } from '../../shared/context.js';
 import { writeAudit } from '../audit/audit.service.js';
-import { notify, publishNotifications } from '../notification/notification.service.js';
+import { notify, publishNotifications, teamLeadIds } from '../notification/notification.service.js';
 import { planTaskReminders } from '../task/task.reminders.js';
 import { businessSecondsElapsed, dueDateWithPauses, type SlaPause } from './business-time.js';
 import { calendarOf, matchPolicy, policyLadder } from './policy.service.js';
@@ -52,9 +52,9 @@ export interface RunningClock {
   dueAt: Date;
 }
 
-/** Statuses in which every clock is paused (WAITING_CUSTOMER) or stopped (RESOLVED, CLOSED). */
-export const SLA_PAUSED_STATUSES = ['WAITING_CUSTOMER', 'RESOLVED', 'CLOSED'] as const;
-const isPausedStatus = (s: Thread['status']) => (SLA_PAUSED_STATUSES as readonly string[]).includes(s);
+/** Statuses in which SLA clocks run; in every other one they are paused (WAITING_CUSTOMER) or stopped (RESOLVED, CLOSED). */
+export const SLA_RUNNING_STATUSES: Thread['status'][] = ['OPEN', 'IN_PROGRESS', 'WAITING_INTERNAL', 'ESCALATED'];
+const isPausedStatus = (s: Thread['status']) => !SLA_RUNNING_STATUSES.includes(s);
 
 /** Percent of the nearest running target at which a thread counts as at risk. */
 export const AT_RISK_PERCENT = 75;
@@ -237,14 +237,7 @@ async function recipientsOf(tx: Tx, thread: Thread, targets: readonly SlaNotifyT
   const ids = new Set<string>();
   for (const target of targets) {
     if (target === 'ASSIGNEE' && thread.assigneeId) ids.add(thread.assigneeId);
-    if (target === 'TEAM_LEAD') {
-      const leads = await tx.user.findMany({
-        where: { role: 'TEAM_LEAD', isActive: true, ...(thread.teamId ? { teamMemberships: { some: { teamId: thread.teamId } } } : {}) },
-        select: { id: true },
-      });
-      const all = leads.length || !thread.teamId ? leads : await tx.user.findMany({ where: { role: 'TEAM_LEAD', isActive: true }, select: { id: true } });
-      for (const u of all) ids.add(u.id);
-    }
+    if (target === 'TEAM_LEAD') for (const id of await teamLeadIds(tx, { teamId: thread.teamId })) ids.add(id);
     if (target === 'MANAGERS' || target === 'ADMINS') {
       for (const u of await tx.user.findMany({ where: { role: target === 'MANAGERS' ? 'MANAGER' : 'ADMIN', isActive: true }, select: { id: true } })) ids.add(u.id);
     }

@@ -19,7 +19,7 @@ import { JOB } from '../../jobs/names.js';
 import type { AppDeps } from '../../shared/app.js';
 import { systemContext, type HubContext } from '../../shared/context.js';
 import { writeAudit } from '../audit/audit.service.js';
-import { notify, publishNotifications } from '../notification/notification.service.js';
+import { notify, publishNotifications, teamLeadIds } from '../notification/notification.service.js';
 
 /** Who a BEFORE reminder notifies. */
 export const TASK_REMINDER_TARGETS = ['ASSIGNEE', 'CREATOR'] as const;
@@ -101,14 +101,6 @@ export async function planTaskReminders(ctx: HubContext, tx: Tx, task: Task): Pr
   for (const [key, job] of wanted) await ctx.deps.jobs.add(tx, JOB.taskReminder, job.payload as unknown as Record<string, unknown>, { runAt: job.runAt, singletonKey: key });
 }
 
-async function teamLeadsOf(tx: Tx, userId: string | null): Promise<string[]> {
-  const inTeams = userId
-    ? await tx.user.findMany({ where: { role: 'TEAM_LEAD', isActive: true, teamMemberships: { some: { team: { members: { some: { userId } } } } } }, select: { id: true } })
-    : [];
-  const leads = inTeams.length ? inTeams : await tx.user.findMany({ where: { role: 'TEAM_LEAD', isActive: true }, select: { id: true } });
-  return leads.map((u) => u.id);
-}
-
 const duration = (s: number) => (s % 86_400 === 0 ? `${s / 86_400} d` : s % 3600 === 0 ? `${s / 3600} h` : `${Math.round(s / 60)} min`);
 
 /** Fires one reminder (the `task.reminder` job handler); returns the notified user ids (empty when nothing fired). */
@@ -131,7 +123,7 @@ export async function fireTaskReminder(deps: AppDeps, payload: TaskReminderPaylo
       users = [task.assigneeId ?? task.creatorId].filter((u): u is string => !!u);
       title = `Task overdue: ${task.title}`;
     } else {
-      users = await teamLeadsOf(tx, task.assigneeId);
+      users = await teamLeadIds(tx, { memberId: task.assigneeId });
       title = `Task overdue for a day: ${task.title}`;
     }
     const rows = await notify(ctx, tx, users, { kind: 'TASK_REMINDER', title, taskId: task.id, threadId: task.threadId, data: { reminderKey: key, kind: payload.kind, dueAt: payload.dueAt, ...(payload.seconds !== undefined ? { remindBeforeSeconds: payload.seconds } : {}) } });

@@ -13,15 +13,14 @@ import { withoutUndefined } from '../../shared/objects.js';
 import { assertReferences } from '../../shared/references.js';
 import { writeAudit, diff } from '../audit/audit.service.js';
 import { enqueueDrain, enqueueRouting, freesAgent, manualAssignmentData } from '../assignment/enqueue.js';
-import { syncThreadSla } from '../sla/engine.js';
+import { SLA_RUNNING_STATUSES, syncThreadSla } from '../sla/engine.js';
 import type { Tx } from '../../db/tenant.js';
 import { MESSAGE_ERRORS } from '../message/message.errors.js';
 
 /** Statuses in which a thread still needs the team's attention. */
 export const ACTIVE_STATUSES: ThreadStatus[] = ['OPEN', 'IN_PROGRESS', 'WAITING_CUSTOMER', 'WAITING_INTERNAL', 'ESCALATED'];
 const OPEN_TASK_STATUSES = ['OPEN', 'IN_PROGRESS', 'WAITING'] as const;
-/** Statuses in which SLA clocks run (WAITING_CUSTOMER pauses them; RESOLVED and CLOSED stop them). */
-export const SLA_RUNNING_STATUSES: ThreadStatus[] = ['OPEN', 'IN_PROGRESS', 'WAITING_INTERNAL', 'ESCALATED'];
+export { SLA_RUNNING_STATUSES };
 
 /** SLA states a thread list can be filtered by (threads(filter: { sla })). */
 export type SlaState = 'AT_RISK' | 'BREACHED' | 'PAUSED';
