@@ -302,13 +302,20 @@ async function markAccepted(ctx: HubContext, tx: Tx, message: Message, acceptedA
     if (thread.responseDueAt) data.responseDueAt = null;
     if (thread.status === 'OPEN') data.status = 'WAITING_CUSTOMER';
   }
+  // Reporting counts agent replies only: never bots (AUTO_RESPONSE), notes or system messages (docs/analytics.md).
+  const meta = (message.metadata ?? {}) as { templateId?: unknown };
+  const report = message.type === 'OUTGOING' ? { reply: { id: message.id, at: acceptedAt, writtenAt: message.createdAt, agentId: message.senderUserId, fromTemplate: typeof meta.templateId === 'string' } } : undefined;
+  const hint = { ...(answersLatest ? { replyAcceptedAt: acceptedAt } : {}), report };
   if (Object.keys(data).length === 0) {
-    // Still ends a running next-response clock.
-    if (answersLatest && thread.nextResponseStartedAt) return syncThreadSla(ctx, tx, thread.id, { replyAcceptedAt: acceptedAt });
+    // Still ends a running next-response clock, and the reply is a reporting fact.
+    if ((answersLatest && thread.nextResponseStartedAt) || report) {
+      const synced = await syncThreadSla(ctx, tx, thread.id, hint);
+      return answersLatest && thread.nextResponseStartedAt ? synced : null;
+    }
     return null;
   }
   await tx.thread.update({ where: { id: thread.id }, data });
-  const updated = answersLatest ? await syncThreadSla(ctx, tx, thread.id, { replyAcceptedAt: acceptedAt }) : await syncThreadSla(ctx, tx, thread.id);
+  const updated = await syncThreadSla(ctx, tx, thread.id, hint);
   await writeAudit(ctx, tx, {
     action: 'thread.update',
     entityType: 'Thread',

@@ -35,6 +35,7 @@ import { systemContext, type HubContext } from '../../shared/context.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { notify, publishNotifications, teamLeadIds } from '../notification/notification.service.js';
 import { planTaskReminders } from '../task/task.reminders.js';
+import { dimsOf, isResolvedStatus, recordReportingEvents, syncThreadReport, type ReportEventDraft, type ReportHint } from '../analytics/report.js';
 import { businessSecondsElapsed, dueDateWithPauses, type SlaPause } from './business-time.js';
 import { calendarOf, matchPolicy, policyLadder } from './policy.service.js';
 
@@ -105,6 +106,7 @@ export function stepFireAt(thread: Thread, policy: PolicyWithCalendar, clock: Ru
 }
 
 const stepKey = (threadId: string, target: SlaTarget, step: number, dueAt: Date) => `sla:${threadId}:${target}:${step}:${dueAt.getTime()}`;
+const breachKey = (threadId: string, target: SlaTarget, dueAt: Date) => `sla:${threadId}:${target}:breach:${dueAt.getTime()}`;
 
 /** The active policies of the context's organization, lowest rank first, with their calendars. */
 export function loadActivePolicies(tx: Tx | HubContext['db']): Promise<PolicyWithCalendar[]> {
@@ -115,8 +117,17 @@ export function loadActivePolicies(tx: Tx | HubContext['db']): Promise<PolicyWit
 export interface SlaHint {
   /** A customer message arrived at this instant. */
   customerMessageAt?: Date;
-  /** The provider accepted an agent reply at this instant. */
+  /** The provider accepted an agent reply at this instant (and it answers the customer's latest message). */
   replyAcceptedAt?: Date;
+  /** For reporting (analytics/report.ts): the customer message or the accepted reply itself. */
+  report?: ReportHint;
+}
+
+/** A clock's outcome when it stopped at `stoppedAt`: met (reply or resolution in time) or breached (at its due date); null when it only paused in time. */
+function clockOutcome(clock: RunningClock, stoppedAt: Date, satisfied: boolean): ReportEventDraft | null {
+  const breached = stoppedAt > clock.dueAt;
+  if (!breached && !satisfied) return null;
+  return { kind: 'SLA_TARGET', target: clock.target, occurredAt: breached ? clock.dueAt : stoppedAt, dedupeKey: `${clock.target}:${clock.start.toISOString()}`, met: !breached };
 }
 
 /**
@@ -193,6 +204,20 @@ export async function syncThreadSla(ctx: HubContext, tx: Tx, threadId: string, h
 
   const updated = Object.keys(data).length ? await tx.thread.update({ where: { id: threadId }, data }) : thread;
   await planSteps(ctx, tx, next, policy, running);
+
+  // Reporting: outcomes of the clocks that stopped, then the thread's facts (analytics/report.ts).
+  const before = runningClocks(thread, (policies.find((p) => p.id === thread.slaPolicyId) ?? null) as PolicyWithCalendar | null);
+  const outcomes = before
+    .filter((c) => !running.some((r) => r.target === c.target && r.start.getTime() === c.start.getTime()))
+    .map((c) => {
+      const satisfiedAt =
+        c.target === 'FIRST_RESPONSE' ? next.firstResponseAt : c.target === 'NEXT_RESPONSE' ? (hint.replyAcceptedAt ?? null) : isResolvedStatus(next.status) ? next.resolvedAt : null;
+      return clockOutcome(c, satisfiedAt ?? now, !!satisfiedAt);
+    })
+    .filter((o): o is ReportEventDraft => !!o);
+  const reportThread = { ...updated, channel: thread.channel, customer: thread.customer };
+  if (outcomes.length) await recordReportingEvents(ctx, tx, { threadId }, dimsOf(reportThread), outcomes);
+  await syncThreadReport(ctx, tx, reportThread, hint.report ?? {}, policy ? calendarOf(policy.calendar) : null);
   return updated;
 }
 
@@ -208,11 +233,21 @@ async function planSteps(ctx: HubContext, tx: Tx, thread: Thread, policy: Policy
     const done = new Set(fired.map((f) => stepKey(thread.id, f.target, f.step, f.dueAt)));
     const ladder = policyLadder(policy);
     const now = ctx.deps.clock.now().getTime();
+    // Breaches already recorded (only clocks past due can have one).
+    const pastDue = running.filter((c) => c.dueAt.getTime() <= now);
+    const recorded = pastDue.length
+      ? new Set((await tx.reportingEvent.findMany({ where: { threadId: thread.id, kind: 'SLA_TARGET' }, select: { dedupeKey: true } })).map((e) => e.dedupeKey))
+      : new Set<string | null>();
     for (const clock of running) {
       const steps = ladder.map((step, i) => ({ i, action: step.action, key: stepKey(thread.id, clock.target, i, clock.dueAt), runAt: stepFireAt(thread, policy, clock, step) }));
       // A clock planned late (a delayed webhook, an old message, a policy created today) catches up with
       // its most advanced due step (and any due ESCALATE, which acts), not with every reminder below it at once.
       const latestDue = steps.filter((x) => x.runAt.getTime() <= now).reduce((a, x) => Math.max(a, x.runAt.getTime()), -Infinity);
+      // The breach itself is a reporting fact (SLA_TARGET not met), recorded at the due date whether or not a step fires then.
+      if (!recorded.has(`${clock.target}:${clock.start.toISOString()}`)) wanted.set(breachKey(thread.id, clock.target, clock.dueAt), {
+        runAt: clock.dueAt,
+        payload: { organizationId: thread.organizationId, threadId: thread.id, target: clock.target, step: -1, dueAt: clock.dueAt.toISOString(), breach: true },
+      });
       for (const x of steps) {
         if (done.has(x.key) || (x.runAt.getTime() < latestDue && x.action !== 'ESCALATE')) continue;
         wanted.set(x.key, {
@@ -256,6 +291,27 @@ export interface SlaStepPayload {
   step: number;
   /** ISO instant: the clock's due date the step was planned for. */
   dueAt: string;
+  /** Record the breach (reporting) instead of firing a ladder step; step is -1. */
+  breach?: boolean;
+}
+
+/**
+ * Records a clock's breach as a reporting fact (SLA_TARGET, met false, at the
+ * due date) when the clock still runs with that due date; idempotent (the
+ * outcome's dedupe key names the clock's start). Returns whether it recorded.
+ */
+async function recordSlaBreach(deps: AppDeps, payload: SlaStepPayload): Promise<boolean> {
+  const ctx = systemContext(deps, payload.organizationId);
+  return ctx.db.$transaction(async (tx) => {
+    await tx.$queryRawUnsafe(`SELECT id FROM "Thread" WHERE id = $1::uuid FOR UPDATE`, payload.threadId);
+    const thread = await tx.thread.findUnique({ where: { id: payload.threadId }, include: { channel: { select: { type: true } }, customer: { select: { tier: true } } } });
+    if (!thread?.slaPolicyId) return false;
+    const policy = await tx.slaPolicy.findUnique({ where: { id: thread.slaPolicyId }, include: { calendar: true } });
+    const clock = policy ? runningClocks(thread, policy).find((c) => c.target === payload.target) : undefined;
+    if (!clock || clock.dueAt.getTime() !== new Date(payload.dueAt).getTime()) return false;
+    const outcome = clockOutcome(clock, new Date(Math.max(deps.clock.now().getTime(), clock.dueAt.getTime() + 1)), false)!;
+    return (await recordReportingEvents(ctx, tx, { threadId: thread.id }, dimsOf(thread), [outcome])) > 0;
+  });
 }
 
 /**
@@ -264,6 +320,10 @@ export interface SlaStepPayload {
  * or the step already fired. Returns the SlaEvent id when it fired.
  */
 export async function fireSlaStep(deps: AppDeps, payload: SlaStepPayload): Promise<string | null> {
+  if (payload.breach) {
+    await recordSlaBreach(deps, payload);
+    return null;
+  }
   const ctx = systemContext(deps, payload.organizationId);
   const dueAt = new Date(payload.dueAt);
   const result = await ctx.db.$transaction(async (tx) => {

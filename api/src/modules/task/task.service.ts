@@ -1,6 +1,7 @@
 /**
  * Tasks: follow-ups, callbacks, visits ... optionally tied to a thread.
  */
+import { syncTaskReport } from '../analytics/report.js';
 import { z } from 'zod';
 import type { Prisma, Task } from '../../generated/prisma/client.js';
 import { Priority, TaskStatus, TaskType } from '../../generated/prisma/enums.js';
@@ -109,6 +110,7 @@ export async function updateTask(ctx: HubContext, id: string, raw: z.input<typeo
     const task = await tx.task.update({ where: { id }, data });
     await writeAudit(ctx, tx, { action: 'task.update', entityType: 'Task', entityId: id, ...diff(before, task) });
     await planTaskReminders(ctx, tx, task);
+    await syncTaskReport(ctx, tx, before, task);
     return task;
   });
   await afterTaskChange(ctx, task);
@@ -130,6 +132,7 @@ export async function completeTask(ctx: HubContext, id: string, completionNotes?
     });
     await writeAudit(ctx, tx, { action: 'task.complete', entityType: 'Task', entityId: id, ...diff(before, task) });
     await planTaskReminders(ctx, tx, task);
+    await syncTaskReport(ctx, tx, before, task);
     return task;
   });
   await afterTaskChange(ctx, task);

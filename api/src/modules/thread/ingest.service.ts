@@ -114,7 +114,7 @@ export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: No
       if (!thread.responseDueAt) data.responseDueAt = responseDueFrom(inbound.occurredAt, channel.responseSlaHours);
       const before = thread;
       await tx.thread.update({ where: { id: thread.id }, data });
-      thread = await syncThreadSla(c, tx, thread.id, { customerMessageAt: inbound.occurredAt });
+      thread = await syncThreadSla(c, tx, thread.id, { customerMessageAt: inbound.occurredAt, report: { customerMessage: { id: message.id, at: inbound.occurredAt } } });
       if (created) {
         await writeAudit(c, tx, { action: 'thread.create', entityType: 'Thread', entityId: thread.id, after: { channelId: channel.id, customerId: customer.id, subject: thread.subject } });
         await enqueueRouting(deps, tx, thread.id);
