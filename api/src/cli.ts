@@ -24,6 +24,7 @@ Commands:
                               Default FILE: hub-backup-<UTC timestamp>.dump (PostgreSQL) or .tar.gz (PGlite).
   restore FILE                Restore a backup into an EMPTY database (refused otherwise): the
                               PostgreSQL database of DATABASE_URL, or an empty or missing DATA_DIR.
+  analytics:backfill [--org SLUG]  Rebuild the reporting events and rollups from history (all organizations by default)
   rotate-secrets --from OLD   Re-seal every channel secret sealed with the key derived from OLD
                               (the previous APP_SECRET_KEY) under the current APP_SECRET_KEY.
                               Stop the hub first; start it again with the new key.
@@ -93,6 +94,25 @@ export async function main(argv: string[]): Promise<number> {
               `(channels ${channels.join(', ')}): is --from the right key?${r.resealed ? '' : ' Nothing changed.'}\n`,
           );
           return 1;
+        }
+        return 0;
+      } finally {
+        await app.close();
+      }
+    }
+    case 'analytics:backfill': {
+      const { values } = parseArgs({ args: rest, options: { org: { type: 'string' } }, strict: true, allowPositionals: false });
+      const config = opsConfig();
+      if (!config.DATABASE_URL) assertPgliteClosed(pgliteDataDir(config));
+      const [{ createApp }, { backfillReporting }] = await Promise.all([import('./app.js'), import('./modules/analytics/backfill.js')]);
+      const app = await createApp({ config });
+      try {
+        const orgs = await app.db.prisma.organization.findMany({ where: values.org ? { slug: values.org } : {}, select: { id: true, slug: true } });
+        if (values.org && !orgs.length) throw new OpsError(`no organization with slug "${values.org}"`);
+        for (const org of orgs) {
+          const started = Date.now();
+          const r = await backfillReporting(app, org.id);
+          out(`analytics:backfill: ${org.slug}: ${r.threads} threads replayed, ${r.events} reporting events written in ${Date.now() - started} ms`);
         }
         return 0;
       } finally {

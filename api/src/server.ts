@@ -16,7 +16,9 @@ import { createGraphQLLimits } from './http/graphql-limits.js';
 import { createHealthRouter } from './http/health.js';
 import { introspectionPlugin, introspectionRefusal } from './http/introspection.js';
 import { createMediaRouter } from './http/media.js';
+import { createSurveyRouter } from './http/survey.js';
 import { createWebhookRouter } from './http/webhooks.js';
+import { createAnalyticsExportRouter } from './http/analytics-export.js';
 import { compressResponses, graphqlSubpathsNotFound, mountWebApp, securityHeaders } from './http/hygiene.js';
 import { createMetricsRouter, instrumentSockets } from './http/metrics.js';
 import { observabilityPlugin } from './http/observability.js';
@@ -143,6 +145,8 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   app.use(createMetricsRouter(deps));
   app.use(createWebhookRouter(deps));
   app.use(createMediaRouter(deps));
+  app.use(createSurveyRouter(deps));
+  app.use(createAnalyticsExportRouter(deps));
   app.use(graphqlSubpathsNotFound);
   app.use(
     '/graphql',

@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
@@ -80,7 +81,9 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     };
   }
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const pglite = new PGlite(opts.dataDir);
+  // pg_trgm: the migrations create it for the inbox search's trigram indexes (PostgreSQL ships it as contrib).
+  // (Options as the only argument: `new PGlite(undefined, options)` ignores them.)
+  const pglite = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm } });
   await pglite.waitReady;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), log: [...log] });
   prisma.$on('query', (e) => onQuery.forEach((fn) => fn(e.query)));

@@ -6,6 +6,7 @@ import { adapterFor } from '../channels/registry.js';
 import type { ChannelAdapter } from '../channels/types.js';
 import { toAdapterChannel } from '../modules/channel/channel.directory.js';
 import { runRetention } from '../modules/gdpr/gdpr.service.js';
+import { runSurveySendJob } from '../modules/analytics/survey.js';
 import { assignmentJobHandlers, assignmentSchedules } from '../modules/assignment/assignment.jobs.js';
 import { fireSlaStep, type SlaStepPayload } from '../modules/sla/engine.js';
 import { fireTaskReminder, type TaskReminderPayload } from '../modules/task/task.reminders.js';
@@ -135,6 +136,9 @@ export const jobHandlers: Record<string, JobHandler> = {
   },
   [JOB.gdprRetention]: async (deps) => {
     await runRetention(deps);
+  },
+  [JOB.surveySend]: async (deps, payload, job) => {
+    await runSurveySendJob(deps, payload, job);
   },
   ...assignmentJobHandlers,
 };

@@ -28,6 +28,8 @@ export const JOB = {
   availabilitySweep: 'assignment.availability',
   /** Fire a task reminder or overdue alert. Payload { taskId, kind, at } (task reminders). */
   taskReminder: 'task.reminder',
+  /** Send the satisfaction survey of a resolved thread. Payload { organizationId, threadId } (analytics/survey.ts). */
+  surveySend: 'survey.send',
   /** Delete finished jobs older than 7 days (cron). */
   cleanup: 'jobs.cleanup',
 } as const;

@@ -22,6 +22,8 @@ import '../modules/template/template.schema.js';
 import '../modules/sla/settings.schema.js';
 import '../modules/notification/notification.schema.js';
 import '../modules/sla/sla.schema.js';
+import '../modules/analytics/survey.schema.js';
+import '../modules/analytics/analytics.schema.js';
 
 export const schema = builder.toSchema({ sortSchema: true });
 

@@ -43,12 +43,21 @@ export interface SlaAlertEvent {
   recipientIds: string[];
 }
 
+/** Reporting facts were recorded (analytics/pulse.ts, throttled per organization). */
+export interface AnalyticsUpdatedEvent {
+  organizationId: string;
+  kinds: string[];
+  /** ISO instant of the announcement. */
+  at: string;
+}
+
 export type HubTopics = {
   messageAdded: [organizationId: string, event: MessageAddedEvent];
   messageUpdated: [organizationId: string, event: MessageUpdatedEvent];
   threadUpdated: [organizationId: string, event: ThreadUpdatedEvent];
   notificationAdded: [organizationId: string, event: NotificationAddedEvent];
   slaAlert: [organizationId: string, event: SlaAlertEvent];
+  analyticsUpdated: [organizationId: string, event: AnalyticsUpdatedEvent];
   /** Not keyed: each server listens to all of it (server.ts), never a GraphQL subscription. */
   sessionsRevoked: [event: SessionsRevokedEvent];
 };

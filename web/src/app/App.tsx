@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import type { ApolloClient } from '@apollo/client';
 import { ApolloProvider } from '@apollo/client/react';
@@ -11,6 +11,9 @@ import { LoginPage } from '../features/auth/LoginPage';
 import { InboxPage } from '../features/inbox/InboxPage';
 import { NoThreadSelected, ThreadView } from '../features/thread/ThreadView';
 import { SettingsPage } from '../features/settings/SettingsPage';
+
+// Its own chunk: the charts (recharts) load only when the dashboard is opened.
+const AnalyticsPage = lazy(() => import('../features/analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })));
 
 function useToken() {
   const [token, set] = useState(getToken);
@@ -41,6 +44,14 @@ export function AppRoutes() {
           <Route path="threads/:id" element={<ThreadView />} />
         </Route>
         <Route path="settings" element={<SettingsPage />} />
+        <Route
+          path="analytics"
+          element={
+            <Suspense fallback={null}>
+              <AnalyticsPage />
+            </Suspense>
+          }
+        />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>

@@ -1,7 +1,7 @@
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { AppShell, Avatar, Button, Group, Menu, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
-import { IconChevronDown, IconHeadset, IconInbox, IconLogout, IconSettings } from '@tabler/icons-react';
+import { IconChartBar, IconChevronDown, IconHeadset, IconInbox, IconLogout, IconSettings } from '@tabler/icons-react';
 import { setToken } from './auth';
 import { graphql } from '../gql';
 import { LiveUpdates } from './LiveUpdates';
@@ -9,6 +9,7 @@ import { useViewer } from './viewer';
 import { initials } from '../shared/time';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 import { AvailabilitySwitch } from '../features/availability/AvailabilitySwitch';
+import { AnalyticsLanding } from '../features/analytics/AnalyticsLanding';
 
 export { AppViewerQuery } from './viewer';
 
@@ -49,6 +50,19 @@ export function AppLayout() {
               <Button component={NavLink} to="/" end variant="subtle" color="gray" size="compact-sm" leftSection={<IconInbox size={14} />}>
                 Inbox
               </Button>
+              {viewer && (
+                <Button
+                  component={NavLink}
+                  to="/analytics"
+                  variant="subtle"
+                  color="gray"
+                  size="compact-sm"
+                  leftSection={<IconChartBar size={14} />}
+                  data-testid="nav-analytics"
+                >
+                  {isManager ? 'Analytics' : 'My performance'}
+                </Button>
+              )}
               {isManager && (
                 <Button
                   component={NavLink}
@@ -105,6 +119,7 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Main>
         <LiveUpdates />
+        <AnalyticsLanding />
         <Outlet />
       </AppShell.Main>
     </AppShell>

@@ -18,6 +18,7 @@
 import type { ChannelType, CustomerTier, Prisma, Priority, ReportingEventKind, SlaTarget, ThreadStatus, ThreadType } from '../../generated/prisma/client.js';
 import type { Tx } from '../../db/tenant.js';
 import type { HubContext } from '../../shared/context.js';
+import { touchAnalytics } from './pulse.js';
 import { businessSecondsBetween, type BusinessCalendar } from '../sla/business-time.js';
 
 /** A reopen within this many ms of the resolution undoes it (first contact resolution lost). */
@@ -46,6 +47,10 @@ export interface ThreadReportState {
   reopens?: number;
   /** The first team the thread was routed to. */
   firstTeamId?: string | null;
+  /** The latest team seen. */
+  teamId?: string | null;
+  /** SLA outcomes already recorded ("<target>:<clock start ISO>", the latest 50). */
+  slaDone?: string[];
 }
 
 /** The thread's dimensions copied onto each event (as they are when the fact happens). */
@@ -79,7 +84,7 @@ export type ReportInput =
   | { kind: 'customerMessage'; at: Date; messageId: string }
   | { kind: 'replyAccepted'; at: Date; messageId: string; writtenAt: Date; agentId: string | null; fromTemplate: boolean }
   /** The thread as it is now: status (resolvedAt when resolved) and team. Drives open, resolve, reopen, escalate and routing. */
-  | { kind: 'thread'; at: Date; status: ThreadStatus; resolvedAt: Date | null; teamId: string | null; startedAt: Date };
+  | { kind: 'thread'; at: Date; status: ThreadStatus | null; resolvedAt: Date | null; teamId: string | null; startedAt: Date };
 
 export interface ReportStepResult {
   state: ThreadReportState;
@@ -129,9 +134,12 @@ export function reportStep(prev: ThreadReportState, input: ReportInput, calendar
       break;
     }
     case 'thread': {
-      if (input.teamId && !s.firstTeamId) s.firstTeamId = input.teamId;
+      if (input.teamId) {
+        if (!s.firstTeamId) s.firstTeamId = input.teamId;
+        s.teamId = input.teamId;
+      }
       const was = s.status;
-      if (was !== input.status) {
+      if (input.status && was !== input.status) {
         if (input.status === 'ESCALATED') events.push({ kind: 'ESCALATED', occurredAt: input.at, dedupeKey: `escalated:${iso(input.at)}` });
         if (isResolvedStatus(input.status) && !s.resolvedAt) {
           const at = input.resolvedAt ?? input.at;
@@ -139,7 +147,7 @@ export function reportStep(prev: ThreadReportState, input: ReportInput, calendar
           const key = iso(at);
           const start = threadStart <= at ? threadStart : at;
           events.push({ kind: 'RESOLVED', occurredAt: at, dedupeKey: key, ...both(start, at), met: (s.contactReplies ?? 0) === 1 && !s.fcrLost, value: s.messages ?? 0 });
-          if (s.firstTeamId) events.push({ kind: 'ROUTED', occurredAt: at, dedupeKey: key, met: input.teamId === s.firstTeamId });
+          if (s.firstTeamId) events.push({ kind: 'ROUTED', occurredAt: at, dedupeKey: key, met: (input.teamId ?? s.teamId) === s.firstTeamId });
           s.waitingSince = null;
         } else if (!isResolvedStatus(input.status) && s.resolvedAt) {
           const resolvedAt = new Date(s.resolvedAt);
@@ -270,14 +278,6 @@ async function applyRollups(tx: Tx, organizationId: string, rows: readonly Event
   );
 }
 
-/** Listeners told after a transaction recorded events (the analyticsUpdated pulse). */
-export type ReportListener = (organizationId: string, kinds: ReportingEventKind[]) => void;
-const listeners = new Set<ReportListener>();
-/** Registers a listener for recorded events; returns the unsubscribe function. */
-export function onReportingEvents(listener: ReportListener): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
 
 /**
  * Records drafted events for a thread (or a task) with the given dimensions,
@@ -324,7 +324,7 @@ export async function recordReportingEvents(
   }
   if (inserted.length || retract.length) {
     const kinds = [...new Set([...inserted.map((e) => e.kind), ...retract.map(([k]) => k)])];
-    for (const l of listeners) l(ctx.organizationId, kinds);
+    touchAnalytics(ctx.deps, ctx.organizationId, kinds);
   }
   return inserted.length;
 }
@@ -346,6 +346,7 @@ export async function syncThreadReport(
   thread: ReportThread & { status: ThreadStatus; resolvedAt: Date | null; slaStartedAt: Date | null; createdAt: Date; reportState: unknown },
   hint: ReportHint,
   calendar: BusinessCalendar | null,
+  slaOutcomes: readonly ReportEventDraft[] = [],
 ): Promise<void> {
   const now = ctx.deps.clock.now();
   const start = thread.slaStartedAt ?? hint.customerMessage?.at ?? thread.createdAt;
@@ -356,7 +357,11 @@ export async function syncThreadReport(
   if (hint.reply) inputs.push({ kind: 'replyAccepted', at: hint.reply.at, messageId: hint.reply.id, writtenAt: hint.reply.writtenAt, agentId: hint.reply.agentId, fromTemplate: hint.reply.fromTemplate });
   const prev = reportStateOf(thread);
   const result = reportSteps(prev, inputs, calendar, start);
-  await recordReportingEvents(ctx, tx, { threadId: thread.id }, dimsOf(thread), result.events, result.retract);
+  // SLA outcomes (from the engine): each clock's once.
+  const done = new Set(prev.slaDone ?? []);
+  const fresh = slaOutcomes.filter((o) => !done.has(o.dedupeKey));
+  if (fresh.length) result.state.slaDone = [...(prev.slaDone ?? []), ...fresh.map((o) => o.dedupeKey)].slice(-50);
+  await recordReportingEvents(ctx, tx, { threadId: thread.id }, dimsOf(thread), [...result.events, ...fresh], result.retract);
   if (JSON.stringify(result.state) !== JSON.stringify(prev)) {
     await tx.thread.update({ where: { id: thread.id }, data: { reportState: result.state as Prisma.InputJsonValue } });
   }

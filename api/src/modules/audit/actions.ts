@@ -39,6 +39,8 @@ export const AUDIT_ACTIONS = {
   'thread.fireSlaStep': 'an SLA escalation step fired (target, action, due date, percent used, recipients)',
   'thread.queue': 'automatic assignment found no candidate: the thread waits in its team queue (reason)',
   'thread.route': 'a routing rule sent the thread to a team (rule, required skills)',
+  'thread.sendSurvey': 'the satisfaction survey was written to the customer after the resolution (message, scale, language, link expiry)',
+  'thread.rate': 'the customer rated the thread through the survey link, or changed the rating (scores; whether there is a comment, never its text)',
   'thread.delete': 'soft-deleted',
   'thread.restore': 'soft delete undone',
   // Messages (Message)

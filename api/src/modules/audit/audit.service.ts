@@ -34,6 +34,8 @@ export async function writeAudit(ctx: HubContext, tx: Tx | TenantDb, entry: Audi
       changes: { before: snapshot(entry.before), after: snapshot(entry.after) },
       ip: ctx.request.ip ?? null,
       userAgent: ctx.request.userAgent ?? null,
+      // The hub's clock (real time in production): audit rows line up with the facts they record (the analytics backfill replays them).
+      createdAt: ctx.deps.clock.now(),
     },
   });
 }

@@ -53,8 +53,9 @@ const PUBLIC = rule('AGENT', KEY_SCOPES, { anonymous: true });
 const ANY_VIEWER = rule('AGENT', KEY_SCOPES);
 /** No rule of the type's own: the field that returns it decides (User: `login` answers the anonymous caller with their user). */
 const OPEN = rule('AGENT', KEY_SCOPES, { anonymous: true });
-/** Reports and figures (no field yet): MANAGER and up, API keys with ANALYTICS. */
-export const ANALYTICS = rule('MANAGER', ['ANALYTICS']);
+/** Reports and figures: MANAGER and up and API keys with ANALYTICS see the organization; agents and team leads their own numbers. */
+export const ANALYTICS_SELF = 'AGENT and TEAM_LEAD see only their own numbers (scope SELF: facts where they were the agent); MANAGER, ADMIN and API keys with ANALYTICS see the organization.';
+export const ANALYTICS = rule('AGENT', ['ANALYTICS'], { condition: ANALYTICS_SELF });
 
 export const TASK_OWNERSHIP = 'An AGENT (and an API key, which acts as one) changes only tasks they created or are assigned to; TEAM_LEAD and up change every task.';
 export const SLA_ALERT_AUDIENCE = 'A user receives the alerts they are a recipient of; MANAGER and ADMIN receive all of their organization\'s, as does an API key with READ.';
@@ -62,16 +63,19 @@ export const SLA_ALERT_AUDIENCE = 'A user receives the alerts they are a recipie
 /** Root fields of Query. */
 export const QUERY_RULES = {
   agents: READ,
+  analytics: ANALYTICS,
   apiKeys: ADMIN,
   auditLogs: MANAGER,
   businessCalendars: MANAGER,
   channels: READ,
   customers: READ,
+  exportThreads: ANALYTICS,
   inboundEvents: ADMIN,
   notifications: SIGNED_IN,
   node: READ,
   nodes: READ,
   organizationSettings: ADMIN,
+  organizationSurveySettings: ADMIN,
   renderTemplate: READ,
   routingRules: MANAGER,
   slaPolicies: MANAGER,
@@ -126,6 +130,7 @@ export const MUTATION_RULES = {
   updateOrganizationSettings: ADMIN,
   updateRoutingRule: MANAGER,
   updateSlaPolicy: MANAGER,
+  updateSurveySettings: ADMIN,
   updateTask: rule('AGENT', ['WRITE'], { condition: TASK_OWNERSHIP }),
   updateTeam: MANAGER,
   updateTemplate: TEAM_LEAD,
@@ -134,6 +139,7 @@ export const MUTATION_RULES = {
 
 /** Root fields of Subscription. */
 export const SUBSCRIPTION_RULES = {
+  analyticsUpdated: ANALYTICS,
   messageAdded: READ,
   messageUpdated: READ,
   notificationAdded: SIGNED_IN,

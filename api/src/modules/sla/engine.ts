@@ -106,6 +106,8 @@ export function stepFireAt(thread: Thread, policy: PolicyWithCalendar, clock: Ru
 }
 
 const stepKey = (threadId: string, target: SlaTarget, step: number, dueAt: Date) => `sla:${threadId}:${target}:${step}:${dueAt.getTime()}`;
+/** The breach of a clock is recorded this long after its due date (a reply within it is in time). */
+const BREACH_GRACE_MS = 1000;
 const breachKey = (threadId: string, target: SlaTarget, dueAt: Date) => `sla:${threadId}:${target}:breach:${dueAt.getTime()}`;
 
 /** The active policies of the context's organization, lowest rank first, with their calendars. */
@@ -128,6 +130,33 @@ function clockOutcome(clock: RunningClock, stoppedAt: Date, satisfied: boolean):
   const breached = stoppedAt > clock.dueAt;
   if (!breached && !satisfied) return null;
   return { kind: 'SLA_TARGET', target: clock.target, occurredAt: breached ? clock.dueAt : stoppedAt, dedupeKey: `${clock.target}:${clock.start.toISOString()}`, met: !breached };
+}
+
+/**
+ * The outcomes of the clocks a change stopped by meeting them: the first
+ * reply (FIRST_RESPONSE), an accepted reply while a next response was owed
+ * (NEXT_RESPONSE, read off the row before this sync cleared it), the
+ * resolution (RESOLUTION). Each is met when it came by its due date counted
+ * with the pauses up to that moment; otherwise breached at the due date.
+ * Outcomes already recorded (reportState.slaDone, or by the breach job) are
+ * skipped by the recorder.
+ */
+function stoppedClockOutcomes(next: Thread, before: Thread, policy: PolicyWithCalendar, hint: SlaHint): ReportEventDraft[] {
+  const cal = calendarOf(policy.calendar);
+  const closed = pausesOf(next, false);
+  const outcome = (target: SlaTarget, start: Date | null, seconds: number | null, stop: Date | null) => {
+    if (!start || !seconds || !stop || stop < start) return null;
+    const pauses = closed.filter((p) => p.from < stop).map((p) => ({ from: p.from, to: p.to && p.to > stop ? stop : p.to }));
+    if (next.slaPausedAt && next.slaPausedAt < stop) pauses.push({ from: next.slaPausedAt, to: stop });
+    const dueAt = dueDateWithPauses(cal, start, seconds, pauses);
+    return dueAt ? clockOutcome({ target, start, seconds, dueAt }, stop, true) : null;
+  };
+  const out = [
+    next.lastInboundAt && next.firstResponseAt ? outcome('FIRST_RESPONSE', next.slaStartedAt, policy.firstResponseSeconds, next.firstResponseAt) : null,
+    hint.replyAcceptedAt ? outcome('NEXT_RESPONSE', before.nextResponseStartedAt, policy.nextResponseSeconds, hint.replyAcceptedAt) : null,
+    isResolvedStatus(next.status) ? outcome('RESOLUTION', next.slaStartedAt, policy.resolutionSeconds, next.resolvedAt) : null,
+  ];
+  return out.filter((o): o is ReportEventDraft => !!o);
 }
 
 /**
@@ -206,18 +235,9 @@ export async function syncThreadSla(ctx: HubContext, tx: Tx, threadId: string, h
   await planSteps(ctx, tx, next, policy, running);
 
   // Reporting: outcomes of the clocks that stopped, then the thread's facts (analytics/report.ts).
-  const before = runningClocks(thread, (policies.find((p) => p.id === thread.slaPolicyId) ?? null) as PolicyWithCalendar | null);
-  const outcomes = before
-    .filter((c) => !running.some((r) => r.target === c.target && r.start.getTime() === c.start.getTime()))
-    .map((c) => {
-      const satisfiedAt =
-        c.target === 'FIRST_RESPONSE' ? next.firstResponseAt : c.target === 'NEXT_RESPONSE' ? (hint.replyAcceptedAt ?? null) : isResolvedStatus(next.status) ? next.resolvedAt : null;
-      return clockOutcome(c, satisfiedAt ?? now, !!satisfiedAt);
-    })
-    .filter((o): o is ReportEventDraft => !!o);
+  const outcomes = policy ? stoppedClockOutcomes(next, thread, policy, hint) : [];
   const reportThread = { ...updated, channel: thread.channel, customer: thread.customer };
-  if (outcomes.length) await recordReportingEvents(ctx, tx, { threadId }, dimsOf(reportThread), outcomes);
-  await syncThreadReport(ctx, tx, reportThread, hint.report ?? {}, policy ? calendarOf(policy.calendar) : null);
+  await syncThreadReport(ctx, tx, reportThread, hint.report ?? {}, policy ? calendarOf(policy.calendar) : null, outcomes);
   return updated;
 }
 
@@ -245,7 +265,8 @@ async function planSteps(ctx: HubContext, tx: Tx, thread: Thread, policy: Policy
       const latestDue = steps.filter((x) => x.runAt.getTime() <= now).reduce((a, x) => Math.max(a, x.runAt.getTime()), -Infinity);
       // The breach itself is a reporting fact (SLA_TARGET not met), recorded at the due date whether or not a step fires then.
       if (!recorded.has(`${clock.target}:${clock.start.toISOString()}`)) wanted.set(breachKey(thread.id, clock.target, clock.dueAt), {
-        runAt: clock.dueAt,
+        // One second of grace: a reply in the due second still meets the target.
+        runAt: new Date(clock.dueAt.getTime() + BREACH_GRACE_MS),
         payload: { organizationId: thread.organizationId, threadId: thread.id, target: clock.target, step: -1, dueAt: clock.dueAt.toISOString(), breach: true },
       });
       for (const x of steps) {
@@ -308,8 +329,8 @@ async function recordSlaBreach(deps: AppDeps, payload: SlaStepPayload): Promise<
     if (!thread?.slaPolicyId) return false;
     const policy = await tx.slaPolicy.findUnique({ where: { id: thread.slaPolicyId }, include: { calendar: true } });
     const clock = policy ? runningClocks(thread, policy).find((c) => c.target === payload.target) : undefined;
-    if (!clock || clock.dueAt.getTime() !== new Date(payload.dueAt).getTime()) return false;
-    const outcome = clockOutcome(clock, new Date(Math.max(deps.clock.now().getTime(), clock.dueAt.getTime() + 1)), false)!;
+    if (!clock || clock.dueAt.getTime() !== new Date(payload.dueAt).getTime() || deps.clock.now() <= clock.dueAt) return false;
+    const outcome = clockOutcome(clock, deps.clock.now(), false)!;
     return (await recordReportingEvents(ctx, tx, { threadId: thread.id }, dimsOf(thread), [outcome])) > 0;
   });
 }

@@ -141,6 +141,25 @@ function decodeFilter(f: FilterArg): ThreadFilter {
   };
 }
 
+/** The inbox's connection of threads, shared by `threads` and the analytics drill-down (`Analytics.threads`). */
+export const ThreadConnection = builder.connectionObject(
+  {
+    type: ThreadNode,
+    name: 'ThreadConnection',
+    fields: (t) => ({
+      totalCount: t.int({
+        nullable: false,
+        description: 'Threads matching, all pages together.',
+        resolve: (connection) => {
+          const { totalCount } = connection as { totalCount?: number | (() => number | Promise<number>) };
+          return typeof totalCount === 'function' ? totalCount() : (totalCount ?? 0);
+        },
+      }),
+    }),
+  },
+  { name: 'ThreadEdge' },
+);
+
 builder.queryField('threads', (t) =>
   t.prismaConnection({
     authScopes: can('threads'),
@@ -158,8 +177,7 @@ builder.queryField('threads', (t) =>
     },
     totalCount: (_root, args, ctx) => ctx.db.thread.count({ where: threadWhere(ctx, decodeFilter(args.filter)) }),
   },
-    { name: 'ThreadConnection' },
-    { name: 'ThreadEdge' },
+    ThreadConnection,
   ),
 );
 

@@ -16,6 +16,7 @@ import { enqueueDrain, enqueueRouting, freesAgent, manualAssignmentData } from '
 import { SLA_RUNNING_STATUSES, syncThreadSla } from '../sla/engine.js';
 import type { Tx } from '../../db/tenant.js';
 import { MESSAGE_ERRORS } from '../message/message.errors.js';
+import { planSurvey } from '../analytics/survey.js';
 
 /** Statuses in which a thread still needs the team's attention. */
 export const ACTIVE_STATUSES: ThreadStatus[] = ['OPEN', 'IN_PROGRESS', 'WAITING_CUSTOMER', 'WAITING_INTERNAL', 'ESCALATED'];
@@ -218,6 +219,7 @@ export async function updateThread(ctx: HubContext, id: string, raw: z.input<typ
     const d = diff(before, thread);
     await writeAudit(ctx, tx, { action: 'thread.update', entityType: 'Thread', entityId: id, ...d });
     if (freesAgent(before, thread)) await enqueueDrain(ctx.deps, tx, before.teamId, before.assigneeId);
+    await planSurvey(ctx, tx, thread);
     return { thread, changed: Object.keys(d.after) };
   });
   await publishThreadUpdated(ctx, thread.id, changed);
@@ -270,6 +272,7 @@ export async function applyProviderThreadStatus(deps: AppDeps, channel: Channel,
       before: { status: before.status },
       after: { status: thread.status, reason: `provider (${channel.type})` },
     });
+    await planSurvey(ctx, tx, thread);
     return thread;
   });
   if (!thread) return { updated: false };

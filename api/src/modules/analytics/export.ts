@@ -1,0 +1,193 @@
+/**
+ * The CSV export of threads (`exportThreads`): one row per thread started in
+ * the range, streamed page by page (keyset over thread ids, 1,000 rows per
+ * page: one query for the threads, one for their reporting events), so any
+ * size costs constant memory.
+ *
+ * `exportUrl` signs the validated query into a short-lived link (JWT, jose,
+ * HS256 with a key derived from APP_SECRET_KEY for this purpose only,
+ * audience "analytics-export", 5 minutes) that a browser can open without an
+ * Authorization header; `streamThreadsCsv` writes the rows.
+ */
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { TZDate } from '@date-fns/tz';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { stringify } from 'csv-stringify';
+import { format } from 'date-fns';
+import { SignJWT, jwtVerify } from 'jose';
+import type { AppDeps } from '../../shared/app.js';
+import { deriveKey } from '../../shared/crypto.js';
+import type { HubContext } from '../../shared/context.js';
+import type { AnalyticsFilter, AnalyticsQuery } from './analytics.service.js';
+
+/** Lifetime of an export link, in seconds. */
+export const EXPORT_LINK_TTL_SECONDS = 5 * 60;
+/** Threads per page of the stream. */
+const PAGE = 1000;
+const AUDIENCE = 'analytics-export';
+
+/** The export's columns, in order (docs/analytics.md explains each). Times are local to the query's time zone. */
+export const EXPORT_COLUMNS = [
+  'thread_id', 'subject', 'channel_type', 'channel', 'team', 'assignee', 'status', 'priority', 'customer', 'customer_tier',
+  'created_at', 'first_response_at', 'first_response_seconds', 'first_response_business_seconds',
+  'resolved_at', 'resolution_seconds', 'resolution_business_seconds', 'agent_replies', 'reopens',
+  'sla_first_response', 'sla_next_response_met', 'sla_next_response_breached', 'sla_resolution', 'escalations', 'csat_score', 'csat_comment',
+] as const;
+
+const keyCache = new WeakMap<object, Uint8Array>();
+function exportKey(deps: AppDeps): Uint8Array {
+  let key = keyCache.get(deps.config);
+  if (!key) {
+    key = new Uint8Array(deriveKey(deps.config.appSecretKey, 'hub-analytics-export', 'jwt hs256 export links v1'));
+    keyCache.set(deps.config, key);
+  }
+  return key;
+}
+
+interface ExportClaims {
+  org: string;
+  from: string;
+  to: string;
+  tz: string;
+  filter: AnalyticsFilter;
+}
+
+/** Signs a validated query into a link valid 5 minutes: `/analytics/export.csv?token=…`. */
+export async function exportUrl(ctx: HubContext, q: AnalyticsQuery): Promise<{ url: string; expiresAt: Date; fileName: string }> {
+  const now = ctx.deps.clock.now();
+  const expiresAt = new Date(now.getTime() + EXPORT_LINK_TTL_SECONDS * 1000);
+  const claims: ExportClaims = { org: ctx.organizationId, from: q.from.toISOString(), to: q.to.toISOString(), tz: q.timezone, filter: q.filter };
+  const token = await new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setAudience(AUDIENCE)
+    .setSubject(ctx.viewer?.id ?? 'system')
+    .setIssuedAt(Math.floor(now.getTime() / 1000))
+    .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+    .sign(exportKey(ctx.deps));
+  const day = (d: Date) => format(new TZDate(d.getTime(), q.timezone), 'yyyy-MM-dd');
+  return { url: `/analytics/export.csv?token=${encodeURIComponent(token)}`, expiresAt, fileName: `threads-${day(q.from)}-${day(new Date(q.to.getTime() - 1))}.csv` };
+}
+
+/** The claims of a valid export link; null when the signature, audience or expiry is wrong. */
+export async function verifyExportToken(deps: AppDeps, token: string): Promise<ExportClaims | null> {
+  try {
+    const { payload } = await jwtVerify(token, exportKey(deps), { audience: AUDIENCE, algorithms: ['HS256'], currentDate: deps.clock.now() });
+    return payload as unknown as ExportClaims;
+  } catch {
+    return null;
+  }
+}
+
+interface ThreadRow {
+  id: string;
+  subject: string;
+  channelType: string;
+  channelName: string;
+  team: string | null;
+  assignee: string | null;
+  status: string;
+  priority: string;
+  customer: string | null;
+  tier: string | null;
+  createdAt: Date;
+  firstResponseAt: Date | null;
+  resolvedAt: Date | null;
+  csatScore: number | null;
+  csatComment: string | null;
+}
+
+interface EventRow {
+  threadId: string;
+  kind: string;
+  target: string | null;
+  met: boolean | null;
+  seconds: number | null;
+  businessSeconds: number | null;
+}
+
+/** Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection). */
+const safeText = (s: string | null) => (s && /^[=+\-@\t\r]/.test(s) ? `'${s}` : (s ?? ''));
+
+/**
+ * Writes the CSV (UTF-8 with BOM, header row) of the threads started in
+ * [from, to) that match the filter (the threads' current channel, team,
+ * assignee, priority and customer tier) to `out`. Returns the rows written.
+ */
+export async function streamThreadsCsv(deps: AppDeps, claims: ExportClaims, out: Writable): Promise<number> {
+  const csv = stringify({ header: true, columns: [...EXPORT_COLUMNS], bom: true });
+  const done = pipeline(csv, out);
+  const tz = claims.tz;
+  const local = (d: Date | null) => (d ? format(new TZDate(d.getTime(), tz), 'yyyy-MM-dd HH:mm:ss') : '');
+  const f = claims.filter ?? {};
+  const params: unknown[] = [claims.org, claims.from, claims.to];
+  const cond: string[] = [];
+  const add = (expr: string, values: readonly string[] | null | undefined) => {
+    if (values?.length) {
+      params.push([...values]);
+      cond.push(`${expr} = ANY($${params.length}::text[])`);
+    }
+  };
+  add('c.type::text', f.channelTypes);
+  add('t."teamId"::text', f.teamIds);
+  add('t."assigneeId"::text', f.assigneeIds);
+  add('t.priority::text', f.priorities);
+  add('cu.tier::text', f.customerTiers);
+  let after = '00000000-0000-0000-0000-000000000000';
+  let rows = 0;
+  try {
+    for (;;) {
+      const page = await deps.db.prisma.$queryRawUnsafe<ThreadRow[]>(
+        `SELECT t.id::text AS id, t.subject, c.type::text AS "channelType", c.name AS "channelName", tm.name AS team, u.name AS assignee, t.status::text AS status,
+                t.priority::text AS priority, cu.name AS customer, cu.tier::text AS tier, t."createdAt", t."firstResponseAt", t."resolvedAt", t."csatScore", t."csatComment"
+           FROM "Thread" t
+           JOIN "Channel" c ON c.id = t."channelId"
+           LEFT JOIN "Team" tm ON tm.id = t."teamId"
+           LEFT JOIN "User" u ON u.id = t."assigneeId"
+           LEFT JOIN "Customer" cu ON cu.id = t."customerId"
+          WHERE t."organizationId" = $1::uuid AND t."deletedAt" IS NULL
+            AND t."createdAt" >= ($2::timestamptz AT TIME ZONE 'UTC') AND t."createdAt" < ($3::timestamptz AT TIME ZONE 'UTC')
+            AND t.id > $${params.length + 1}::uuid ${cond.length ? `AND ${cond.join(' AND ')}` : ''}
+          ORDER BY t.id LIMIT ${PAGE}`,
+        ...params,
+        after,
+      );
+      if (!page.length) break;
+      const events = await deps.db.prisma.$queryRawUnsafe<EventRow[]>(
+        `SELECT "threadId"::text AS "threadId", kind::text AS kind, target::text AS target, met, seconds, "businessSeconds"
+           FROM "ReportingEvent" WHERE "threadId" = ANY($1::uuid[]) AND kind IN ('FIRST_RESPONSE', 'RESOLVED', 'SLA_TARGET', 'ESCALATED', 'REOPENED', 'REPLY')`,
+        page.map((t) => t.id),
+      );
+      const byThread = new Map<string, EventRow[]>();
+      for (const e of events) byThread.set(e.threadId, [...(byThread.get(e.threadId) ?? []), e]);
+      for (const t of page) {
+        const ev = byThread.get(t.id) ?? [];
+        const first = ev.find((e) => e.kind === 'FIRST_RESPONSE');
+        const resolved = ev.find((e) => e.kind === 'RESOLVED');
+        const sla = (target: string) => ev.filter((e) => e.kind === 'SLA_TARGET' && e.target === target);
+        const outcome = (target: string) => {
+          const o = sla(target)[0];
+          return o ? (o.met ? 'MET' : 'BREACHED') : '';
+        };
+        const row = [
+          encodeGlobalID('Thread', t.id), safeText(t.subject), t.channelType, safeText(t.channelName), safeText(t.team), safeText(t.assignee), t.status, t.priority,
+          safeText(t.customer), t.tier ?? '', local(t.createdAt), local(t.firstResponseAt),
+          first?.seconds != null ? Math.round(first.seconds) : '', first?.businessSeconds != null ? Math.round(first.businessSeconds) : '',
+          local(t.resolvedAt), resolved?.seconds != null ? Math.round(resolved.seconds) : '', resolved?.businessSeconds != null ? Math.round(resolved.businessSeconds) : '',
+          ev.filter((e) => e.kind === 'REPLY').length, ev.filter((e) => e.kind === 'REOPENED').length,
+          outcome('FIRST_RESPONSE'), sla('NEXT_RESPONSE').filter((e) => e.met).length, sla('NEXT_RESPONSE').filter((e) => !e.met).length, outcome('RESOLUTION'),
+          ev.filter((e) => e.kind === 'ESCALATED').length, t.csatScore ?? '', safeText(t.csatComment),
+        ];
+        if (!csv.write(row)) await once(csv, 'drain');
+        rows++;
+      }
+      after = page[page.length - 1]!.id;
+      if (page.length < PAGE) break;
+    }
+  } finally {
+    csv.end();
+  }
+  await done;
+  return rows;
+}

@@ -1,0 +1,13 @@
+import { execute, parse } from 'graphql';
+import { createApp } from '../../api/src/app.js';
+import { loadConfig } from '../../api/src/config.js';
+import { schema } from '../../api/src/schema/index.js';
+import { viewerContext } from '../../api/src/shared/context.js';
+const app = await createApp({ config: loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: process.argv[2] }) });
+const u = await app.db.prisma.user.findFirstOrThrow({ where: { email: 'manager@chargecars.nl' } });
+const sqls: string[] = [];
+app.db.onQuery.add((s) => sqls.push(s));
+const r = await execute({ schema, document: parse(`query($f: ThreadFilter){ threads(first: 50, filter: $f) { totalCount edges { node { id subject } } } }`), variableValues: { f: JSON.parse(process.argv[3] ?? '{}') }, contextValue: viewerContext(app, { id: u.id, organizationId: u.organizationId, role: u.role, name: u.name, email: u.email, kind: 'USER' } as never) });
+console.log(JSON.stringify(r.errors ?? r.data).slice(0, 300));
+for (const s of sqls) console.log('---\n' + s);
+await app.close();

@@ -1,0 +1,133 @@
+import { SimpleGrid } from '@mantine/core';
+import { getFragmentData } from '../../gql';
+import type { AnalyticsDashboardQuery, AnalyticsInterval, AnalyticsMetric } from '../../gql/graphql';
+import { BreakdownChart } from './BreakdownChart';
+import { SeriesChart } from './SeriesChart';
+import { KpiTile_value } from './useAnalyticsDashboard';
+import type { DrillTarget } from './DrillDownDrawer';
+
+type Analytics = AnalyticsDashboardQuery['analytics'];
+
+/** The dashboard's charts; every bar and point drills down to its threads. */
+export function AnalyticsCharts({ analytics: a, interval, onDrill }: { analytics: Analytics; interval: AnalyticsInterval; onDrill: (target: DrillTarget) => void }) {
+  const targetOf = (metric: AnalyticsMetric) => {
+    const v = a.summary.find((s) => s.metric === metric);
+    return v ? getFragmentData(KpiTile_value, v).target : null;
+  };
+  const self = a.scope === 'SELF';
+  return (
+    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm" mt="sm">
+      <SeriesChart
+        title="Response times"
+        description="Business time; click a point for its threads"
+        testId="chart-response-times"
+        kind="line"
+        unit="SECONDS"
+        interval={interval}
+        series={[
+          { metric: 'FIRST_RESPONSE_TIME', points: a.firstResponseSeries, color: 'indigo.6' },
+          { metric: 'REPLY_TIME', points: a.replyTimeSeries, color: 'cyan.6' },
+        ]}
+        onDrill={onDrill}
+      />
+      <SeriesChart
+        title="Volume"
+        testId="chart-volume"
+        kind="line"
+        unit="COUNT"
+        interval={interval}
+        series={[
+          { metric: 'CONVERSATIONS', points: a.conversationsSeries, color: 'indigo.6' },
+          { metric: 'CUSTOMER_MESSAGES', points: a.customerMessagesSeries, color: 'grape.5' },
+          { metric: 'REPLIES', points: a.repliesSeries, color: 'teal.6' },
+          { metric: 'RESOLUTIONS', points: a.resolutionsSeries, color: 'orange.6' },
+        ]}
+        onDrill={onDrill}
+      />
+      <BreakdownChart
+        title="SLA compliance per channel"
+        testId="chart-sla-channel"
+        unit="PERCENT"
+        dimension="CHANNEL"
+        series={[{ metric: 'SLA_COMPLIANCE', items: a.slaByChannel, color: 'indigo.6' }]}
+        target={targetOf('SLA_COMPLIANCE')}
+        statusColors
+        onDrill={onDrill}
+      />
+      <BreakdownChart
+        title="SLA compliance per team"
+        testId="chart-sla-team"
+        unit="PERCENT"
+        dimension="TEAM"
+        series={[{ metric: 'SLA_COMPLIANCE', items: a.slaByTeam, color: 'indigo.6' }]}
+        target={targetOf('SLA_COMPLIANCE')}
+        statusColors
+        onDrill={onDrill}
+      />
+      {!self && (
+        <BreakdownChart
+          title="Workload per agent"
+          testId="chart-workload"
+          unit="COUNT"
+          dimension="AGENT"
+          series={[
+            { metric: 'REPLIES', items: a.repliesByAgent, color: 'teal.6' },
+            { metric: 'RESOLUTIONS', items: a.resolutionsByAgent, color: 'orange.6' },
+          ]}
+          vertical
+          onDrill={onDrill}
+        />
+      )}
+      <SeriesChart
+        title="Escalations"
+        testId="chart-escalations"
+        kind="bar"
+        unit="COUNT"
+        interval={interval}
+        series={[{ metric: 'ESCALATIONS', points: a.escalationsSeries, color: 'red.6' }]}
+        onDrill={onDrill}
+      />
+      <BreakdownChart
+        title="CSAT per channel"
+        testId="chart-csat-channel"
+        unit="SCORE"
+        dimension="CHANNEL"
+        series={[{ metric: 'CSAT', items: a.csatByChannel, color: 'yellow.6' }]}
+        target={targetOf('CSAT')}
+        statusColors
+        onDrill={onDrill}
+      />
+      {!self && (
+        <BreakdownChart
+          title="CSAT per agent"
+          testId="chart-csat-agent"
+          unit="SCORE"
+          dimension="AGENT"
+          series={[{ metric: 'CSAT', items: a.csatByAgent, color: 'yellow.6' }]}
+          statusColors
+          vertical
+          onDrill={onDrill}
+        />
+      )}
+      <SeriesChart
+        title="Backlog"
+        description="Open threads at the end of each bucket"
+        testId="chart-backlog"
+        kind="area"
+        unit="COUNT"
+        interval={interval}
+        series={[{ metric: 'BACKLOG', points: a.backlogSeries, color: 'violet.6' }]}
+        onDrill={onDrill}
+      />
+      <BreakdownChart
+        title="Customer messages per channel"
+        description="Channel preference"
+        testId="chart-channel-preference"
+        unit="COUNT"
+        dimension="CHANNEL"
+        series={[{ metric: 'CUSTOMER_MESSAGES', items: a.messagesByChannel, color: 'grape.5' }]}
+        onDrill={onDrill}
+      />
+    </SimpleGrid>
+  );
+}
