@@ -8,7 +8,7 @@ import { toAdapterChannel } from '../modules/channel/channel.directory.js';
 import { runRetention } from '../modules/gdpr/gdpr.service.js';
 import { runSurveySendJob } from '../modules/analytics/survey.js';
 import { assignmentJobHandlers, assignmentSchedules } from '../modules/assignment/assignment.jobs.js';
-import { fireSlaStep, type SlaStepPayload } from '../modules/sla/engine.js';
+import { fireSlaStep, recordSlaBreach, type SlaStepPayload } from '../modules/sla/engine.js';
 import { fireTaskReminder, type TaskReminderPayload } from '../modules/task/task.reminders.js';
 import { applyChannelEvents, processInboundEvent } from '../modules/thread/inbound.service.js';
 import type { AppDeps } from '../shared/app.js';
@@ -130,6 +130,9 @@ export const jobHandlers: Record<string, JobHandler> = {
   [JOB.cleanup]: cleanup,
   [JOB.slaStep]: async (deps, payload) => {
     await fireSlaStep(deps, payload as unknown as SlaStepPayload);
+  },
+  [JOB.slaBreach]: async (deps, payload) => {
+    await recordSlaBreach(deps, payload as unknown as SlaStepPayload);
   },
   [JOB.taskReminder]: async (deps, payload) => {
     await fireTaskReminder(deps, payload as unknown as TaskReminderPayload);

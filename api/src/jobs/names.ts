@@ -18,6 +18,8 @@ export const JOB = {
   gdprRetention: 'gdpr.retention',
   /** Fire one SLA escalation step of a thread. Payload { threadId, target, step, dueAt } (sla/engine.ts). */
   slaStep: 'sla.step',
+  /** Record an SLA clock's breach as a reporting fact, 1 s after its due date. Payload { threadId, target, dueAt } (sla/engine.ts recordSlaBreach). */
+  slaBreach: 'sla.breach',
   /** Route a new thread to a team and assign it. Payload { threadId } (assignment module). */
   assignmentRoute: 'assignment.route',
   /** Give a team's queued threads to agents who have room. Payload { teamId } (assignment module). */

@@ -280,12 +280,12 @@ async function planSteps(ctx: HubContext, tx: Tx, thread: Thread, policy: Policy
   }
   // Stale plans (due date moved, clock stopped, policy changed) go in the same transaction.
   await tx.$executeRawUnsafe(
-    `DELETE FROM "Job" WHERE queue = $1 AND status = 'QUEUED' AND payload->>'threadId' = $2 AND NOT ("singletonKey" = ANY($3::text[]))`,
-    JOB.slaStep,
+    `DELETE FROM "Job" WHERE queue = ANY($1::text[]) AND status = 'QUEUED' AND payload->>'threadId' = $2 AND NOT ("singletonKey" = ANY($3::text[]))`,
+    [JOB.slaStep, JOB.slaBreach],
     thread.id,
     [...wanted.keys()],
   );
-  for (const [key, job] of wanted) await ctx.deps.jobs.add(tx, JOB.slaStep, job.payload, { runAt: job.runAt, singletonKey: key, maxAttempts: 20 });
+  for (const [key, job] of wanted) await ctx.deps.jobs.add(tx, job.payload.breach ? JOB.slaBreach : JOB.slaStep, job.payload, { runAt: job.runAt, singletonKey: key, maxAttempts: 20 });
 }
 
 /** The users a step notifies: the assignee, the team leads of the thread's team (all team leads without a team), managers, admins. */
@@ -312,7 +312,7 @@ export interface SlaStepPayload {
   step: number;
   /** ISO instant: the clock's due date the step was planned for. */
   dueAt: string;
-  /** Record the breach (reporting) instead of firing a ladder step; step is -1. */
+  /** An `sla.breach` job (recordSlaBreach): record the breach for reporting; step is -1. */
   breach?: boolean;
 }
 
@@ -321,7 +321,7 @@ export interface SlaStepPayload {
  * due date) when the clock still runs with that due date; idempotent (the
  * outcome's dedupe key names the clock's start). Returns whether it recorded.
  */
-async function recordSlaBreach(deps: AppDeps, payload: SlaStepPayload): Promise<boolean> {
+export async function recordSlaBreach(deps: AppDeps, payload: SlaStepPayload): Promise<boolean> {
   const ctx = systemContext(deps, payload.organizationId);
   return ctx.db.$transaction(async (tx) => {
     await tx.$queryRawUnsafe(`SELECT id FROM "Thread" WHERE id = $1::uuid FOR UPDATE`, payload.threadId);
@@ -341,10 +341,6 @@ async function recordSlaBreach(deps: AppDeps, payload: SlaStepPayload): Promise<
  * or the step already fired. Returns the SlaEvent id when it fired.
  */
 export async function fireSlaStep(deps: AppDeps, payload: SlaStepPayload): Promise<string | null> {
-  if (payload.breach) {
-    await recordSlaBreach(deps, payload);
-    return null;
-  }
   const ctx = systemContext(deps, payload.organizationId);
   const dueAt = new Date(payload.dueAt);
   const result = await ctx.db.$transaction(async (tx) => {

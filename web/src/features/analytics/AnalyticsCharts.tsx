@@ -1,15 +1,42 @@
 import { SimpleGrid } from '@mantine/core';
 import { getFragmentData } from '../../gql';
-import type { AnalyticsDashboardQuery, AnalyticsInterval, AnalyticsMetric } from '../../gql/graphql';
+import type { AnalyticsDashboardQuery, AnalyticsInterval, AnalyticsMetric, AnalyticsSeriesQuery } from '../../gql/graphql';
 import { BreakdownChart } from './BreakdownChart';
 import { SeriesChart } from './SeriesChart';
 import { KpiTile_value } from './useAnalyticsDashboard';
 import type { DrillTarget } from './DrillDownDrawer';
 
 type Analytics = AnalyticsDashboardQuery['analytics'];
+type Series = AnalyticsSeriesQuery['analytics'];
 
-/** The dashboard's charts; every bar and point drills down to its threads. */
-export function AnalyticsCharts({ analytics: a, interval, onDrill }: { analytics: Analytics; interval: AnalyticsInterval; onDrill: (target: DrillTarget) => void }) {
+const NO_SERIES: Series = {
+  __typename: 'Analytics',
+  firstResponseSeries: [],
+  replyTimeSeries: [],
+  conversationsSeries: [],
+  customerMessagesSeries: [],
+  repliesSeries: [],
+  resolutionsSeries: [],
+  escalationsSeries: [],
+  backlogSeries: [],
+};
+
+/**
+ * The dashboard's charts: breakdowns from the numbers query, time series from the series
+ * query (empty until it answered). Every bar and point drills down to its threads.
+ */
+export function AnalyticsCharts({
+  analytics: a,
+  series,
+  interval,
+  onDrill,
+}: {
+  analytics: Analytics;
+  series: Series | undefined;
+  interval: AnalyticsInterval;
+  onDrill: (target: DrillTarget) => void;
+}) {
+  const s = series ?? NO_SERIES;
   const targetOf = (metric: AnalyticsMetric) => {
     const v = a.summary.find((s) => s.metric === metric);
     return v ? getFragmentData(KpiTile_value, v).target : null;
@@ -25,8 +52,8 @@ export function AnalyticsCharts({ analytics: a, interval, onDrill }: { analytics
         unit="SECONDS"
         interval={interval}
         series={[
-          { metric: 'FIRST_RESPONSE_TIME', points: a.firstResponseSeries, color: 'indigo.6' },
-          { metric: 'REPLY_TIME', points: a.replyTimeSeries, color: 'cyan.6' },
+          { metric: 'FIRST_RESPONSE_TIME', points: s.firstResponseSeries, color: 'indigo.6' },
+          { metric: 'REPLY_TIME', points: s.replyTimeSeries, color: 'cyan.6' },
         ]}
         onDrill={onDrill}
       />
@@ -37,10 +64,10 @@ export function AnalyticsCharts({ analytics: a, interval, onDrill }: { analytics
         unit="COUNT"
         interval={interval}
         series={[
-          { metric: 'CONVERSATIONS', points: a.conversationsSeries, color: 'indigo.6' },
-          { metric: 'CUSTOMER_MESSAGES', points: a.customerMessagesSeries, color: 'grape.5' },
-          { metric: 'REPLIES', points: a.repliesSeries, color: 'teal.6' },
-          { metric: 'RESOLUTIONS', points: a.resolutionsSeries, color: 'orange.6' },
+          { metric: 'CONVERSATIONS', points: s.conversationsSeries, color: 'indigo.6' },
+          { metric: 'CUSTOMER_MESSAGES', points: s.customerMessagesSeries, color: 'grape.5' },
+          { metric: 'REPLIES', points: s.repliesSeries, color: 'teal.6' },
+          { metric: 'RESOLUTIONS', points: s.resolutionsSeries, color: 'orange.6' },
         ]}
         onDrill={onDrill}
       />
@@ -84,7 +111,7 @@ export function AnalyticsCharts({ analytics: a, interval, onDrill }: { analytics
         kind="bar"
         unit="COUNT"
         interval={interval}
-        series={[{ metric: 'ESCALATIONS', points: a.escalationsSeries, color: 'red.6' }]}
+        series={[{ metric: 'ESCALATIONS', points: s.escalationsSeries, color: 'red.6' }]}
         onDrill={onDrill}
       />
       <BreakdownChart
@@ -116,7 +143,7 @@ export function AnalyticsCharts({ analytics: a, interval, onDrill }: { analytics
         kind="area"
         unit="COUNT"
         interval={interval}
-        series={[{ metric: 'BACKLOG', points: a.backlogSeries, color: 'violet.6' }]}
+        series={[{ metric: 'BACKLOG', points: s.backlogSeries, color: 'violet.6' }]}
         onDrill={onDrill}
       />
       <BreakdownChart

@@ -14,10 +14,10 @@ import { mockOp } from '../../test/render';
 import { AnalyticsPage } from './AnalyticsPage';
 import { AnalyticsTeamsQuery } from './AnalyticsFilters';
 import { AnalyticsDrillDownQuery, DRILL_PAGE_SIZE } from './DrillDownDrawer';
-import { AnalyticsDashboardQuery, NO_FILTER, dashboardVariables, scopeVariables } from './useAnalyticsDashboard';
+import { AnalyticsDashboardQuery, AnalyticsSeriesQuery, NO_FILTER, dashboardVariables, scopeVariables } from './useAnalyticsDashboard';
 import { KPI_TILES } from './labels';
 import { presetRange } from './range';
-import { dashboard, item, thread, threadsPage } from './fixtures.test-utils';
+import { dashboard, item, point, seriesAnswer, thread, threadsPage } from './fixtures.test-utils';
 
 // The page's default: the last 30 days, computed the same way.
 const range = presetRange(30);
@@ -41,6 +41,12 @@ const answer = dashboard({
     item({ key: 'WHATSAPP_BUSINESS', label: 'WhatsApp', value: 5000, businessValue: 4200, count: 10, target: 3600, status: 'WARNING' }),
   ],
 });
+
+/** The two dashboard queries for `v` (numbers with the scope, series with the interval too). */
+const dashboardMocks = (v: typeof vars, numbers: ReturnType<typeof dashboard>, series = seriesAnswer()) => {
+  const { interval: _interval, ...numbersVars } = v;
+  return [mockOp(AnalyticsDashboardQuery, numbersVars, numbers), mockOp(AnalyticsSeriesQuery, v, series)];
+};
 
 const teams = mockOp(AnalyticsTeamsQuery, {}, { teams: [{ __typename: 'Team', id: 'team-1', name: 'Support' }] }, { maxUsageCount: Number.POSITIVE_INFINITY });
 
@@ -77,7 +83,8 @@ const tile = (metric: string) => screen.getByTestId(`kpi-${metric}`);
 
 describe('AnalyticsPage', () => {
   it('asks for the last 30 days by day in the browser time zone, and shows every KPI tile with its unit, target and status', async () => {
-    setup([mockOp(AnalyticsDashboardQuery, vars, answer), teams]);
+    const day = (d: number) => new Date(range.from.getTime() + d * 86_400_000).toISOString();
+    setup([...dashboardMocks(vars, answer, seriesAnswer([point(day(0), day(1), { value: 3, count: 3 }), point(day(1), day(2), { value: 0, count: 0 })])), teams]);
     expect(vars.interval).toBe('DAY');
     expect(vars.timezone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
 
@@ -135,12 +142,16 @@ describe('AnalyticsPage', () => {
     expect(channels[1]).toHaveTextContent('≤ 1 h');
 
     expect(screen.getByRole('heading', { name: 'Analytics' })).toBeInTheDocument();
+
+    // The series query feeds the charts: volume has data, escalations none.
+    await waitFor(() => expect(within(screen.getByTestId('chart-volume')).queryByText('No data in this period')).not.toBeInTheDocument());
+    expect(within(screen.getByTestId('chart-escalations')).getByText('No data in this period')).toBeInTheDocument();
   });
 
   it('a tile click lists the threads behind the number (bucket null), with "Load more" and links into the inbox', async () => {
     const drill = { ...scope, metric: 'CONVERSATIONS' as const, bucket: null, first: DRILL_PAGE_SIZE };
     setup([
-      mockOp(AnalyticsDashboardQuery, vars, answer),
+      ...dashboardMocks(vars, answer),
       teams,
       mockOp(AnalyticsDrillDownQuery, drill, threadsPage([thread('t1', 'Charger broken'), thread('t2', 'Invoice question')], { totalCount: 3, hasNextPage: true })),
       mockOp(AnalyticsDrillDownQuery, { ...drill, after: 'c2' }, threadsPage([thread('t3', 'Delivery date')], { totalCount: 3, hasNextPage: false, offset: 2 })),
@@ -167,7 +178,7 @@ describe('AnalyticsPage', () => {
   it('a rate tile can narrow the drill-down to the missed targets (bucket { met: false })', async () => {
     const drill = { ...scope, metric: 'SLA_COMPLIANCE' as const, first: DRILL_PAGE_SIZE };
     setup([
-      mockOp(AnalyticsDashboardQuery, vars, answer),
+      ...dashboardMocks(vars, answer),
       teams,
       mockOp(AnalyticsDrillDownQuery, { ...drill, bucket: null }, threadsPage([thread('t1', 'Met'), thread('t2', 'Breached')], { totalCount: 2, hasNextPage: false })),
       mockOp(AnalyticsDrillDownQuery, { ...drill, bucket: { met: false } }, threadsPage([thread('t2', 'Breached')], { totalCount: 1, hasNextPage: false })),
@@ -182,14 +193,14 @@ describe('AnalyticsPage', () => {
 
   it('refetches the dashboard when analyticsUpdated arrives', async () => {
     const updated = dashboard({ from: vars.range.from, to: vars.range.to, values: { CONVERSATIONS: { value: 43, count: 43, status: 'NONE' } } });
-    const { emitUpdate } = setup([mockOp(AnalyticsDashboardQuery, vars, answer), mockOp(AnalyticsDashboardQuery, vars, updated), teams]);
+    const { emitUpdate } = setup([...dashboardMocks(vars, answer), ...dashboardMocks(vars, updated), teams]);
     await waitFor(() => expect(within(tile('CONVERSATIONS')).getByTestId('kpi-value')).toHaveTextContent('42'));
     emitUpdate();
     await waitFor(() => expect(within(tile('CONVERSATIONS')).getByTestId('kpi-value')).toHaveTextContent('43'));
   });
 
   it('an agent sees "My performance" (scope SELF) without the per-agent charts', async () => {
-    setup([mockOp(AnalyticsDashboardQuery, vars, dashboard({ from: vars.range.from, to: vars.range.to, scope: 'SELF' })), teams]);
+    setup([...dashboardMocks(vars, dashboard({ from: vars.range.from, to: vars.range.to, scope: 'SELF' })), teams]);
     expect(await screen.findByTestId('kpi-grid')).toBeInTheDocument();
     expect(screen.getByRole('heading', { name: 'My performance' })).toBeInTheDocument();
     expect(screen.getByTestId('analytics-page')).toHaveAttribute('data-scope', 'SELF');
@@ -199,7 +210,7 @@ describe('AnalyticsPage', () => {
 
   it('switching to the last 7 days asks again for that range', async () => {
     const week = dashboardVariables(presetRange(7), NO_FILTER);
-    setup([mockOp(AnalyticsDashboardQuery, vars, answer), mockOp(AnalyticsDashboardQuery, week, dashboard({ from: week.range.from, to: week.range.to, values: { CONVERSATIONS: { value: 7, count: 7 } } })), teams]);
+    setup([...dashboardMocks(vars, answer), ...dashboardMocks(week, dashboard({ from: week.range.from, to: week.range.to, values: { CONVERSATIONS: { value: 7, count: 7 } } })), teams]);
     await screen.findByTestId('kpi-grid');
     await userEvent.click(screen.getByText('Last 7 days'));
     await waitFor(() => expect(within(tile('CONVERSATIONS')).getByTestId('kpi-value')).toHaveTextContent('7'));

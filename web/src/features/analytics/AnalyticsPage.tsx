@@ -1,5 +1,5 @@
 import '@mantine/charts/styles.css';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Badge, Center, Container, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { useViewer } from '../../app/viewer';
 import { AnalyticsCharts } from './AnalyticsCharts';
@@ -23,9 +23,7 @@ export function AnalyticsPage() {
   const [range, setRange] = useState<DateRange>(() => presetRange(PRESET_DAYS['30d']));
   const [filter, setFilter] = useState<AnalyticsFilterState>(NO_FILTER);
   const [drill, setDrill] = useState<DrillTarget | null>(null);
-  const { data, loading, error, variables } = useAnalyticsDashboard(range, filter);
-  const scope = useMemo(() => ({ range: variables.range, filter: variables.filter, timezone: variables.timezone }), [variables]);
-  const a = data?.analytics;
+  const { analytics: a, series, loading, error, variables, scope } = useAnalyticsDashboard(range, filter);
   const self = a ? a.scope === 'SELF' : !isManager;
 
   return (
@@ -72,7 +70,7 @@ export function AnalyticsPage() {
       {a && (
         <>
           <KpiGrid analytics={a} onDrill={setDrill} />
-          <AnalyticsCharts analytics={a} interval={variables.interval} onDrill={setDrill} />
+          <AnalyticsCharts analytics={a} series={series} interval={variables.interval} onDrill={setDrill} />
         </>
       )}
       <DrillDownDrawer target={drill} scope={scope} onClose={() => setDrill(null)} />

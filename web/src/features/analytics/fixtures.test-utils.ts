@@ -12,7 +12,7 @@ import type {
   AnalyticsUnit,
   KpiTile_ValueFragment,
 } from '../../gql/graphql';
-import { AnalyticsChart_item, AnalyticsChart_point, AnalyticsDashboardQuery, KpiTile_value } from './useAnalyticsDashboard';
+import { AnalyticsChart_item, AnalyticsChart_point, AnalyticsDashboardQuery, AnalyticsSeriesQuery, KpiTile_value } from './useAnalyticsDashboard';
 import { AnalyticsDrillDownQuery } from './DrillDownDrawer';
 
 /** Every metric in AnalyticsMetric enum order, with its unit (api/src/modules/analytics/metrics.ts). */
@@ -64,7 +64,6 @@ export function dashboard(opts: {
   values?: Partial<Record<AnalyticsMetric, Partial<Value>>>;
   firstResponseByChannel?: AnalyticsChart_ItemFragment[];
   replyTimeByChannel?: AnalyticsChart_ItemFragment[];
-  conversationsSeries?: AnalyticsChart_PointFragment[];
   slaByChannel?: AnalyticsChart_ItemFragment[];
 }): ResultOf<typeof AnalyticsDashboardQuery> {
   const span = new Date(opts.to).getTime() - new Date(opts.from).getTime();
@@ -84,14 +83,6 @@ export function dashboard(opts: {
       })),
       firstResponseByChannel: items(opts.firstResponseByChannel ?? []),
       replyTimeByChannel: items(opts.replyTimeByChannel ?? []),
-      firstResponseSeries: [],
-      replyTimeSeries: [],
-      conversationsSeries: points(opts.conversationsSeries ?? []),
-      customerMessagesSeries: [],
-      repliesSeries: [],
-      resolutionsSeries: [],
-      escalationsSeries: [],
-      backlogSeries: [],
       slaByChannel: items(opts.slaByChannel ?? []),
       slaByTeam: [],
       repliesByAgent: [],
@@ -99,6 +90,23 @@ export function dashboard(opts: {
       csatByChannel: [],
       csatByAgent: [],
       messagesByChannel: [],
+    },
+  };
+}
+
+/** A series answer: `conversations` for the volume chart, every other series empty. */
+export function seriesAnswer(conversations: AnalyticsChart_PointFragment[] = []): ResultOf<typeof AnalyticsSeriesQuery> {
+  return {
+    analytics: {
+      __typename: 'Analytics',
+      firstResponseSeries: [],
+      replyTimeSeries: [],
+      conversationsSeries: points(conversations),
+      customerMessagesSeries: [],
+      repliesSeries: [],
+      resolutionsSeries: [],
+      escalationsSeries: [],
+      backlogSeries: [],
     },
   };
 }

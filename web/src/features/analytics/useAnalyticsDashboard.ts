@@ -46,11 +46,15 @@ export const AnalyticsChart_item = graphql(`
 `);
 
 /**
- * Everything the dashboard shows, in one request (the `Analytics` object has no id: one
- * query per range/filter keeps its cache entry whole).
+ * The dashboard's numbers: the KPIs (with the response times per channel for their targets)
+ * and every breakdown chart. Series are a second query (AnalyticsSeriesQuery): the API allows
+ * at most 15 aliases per operation.
+ *
+ * Both are fetched `no-cache`: `Analytics` has no id, so two queries writing different fields
+ * into the same `analytics(range, filter, timezone)` entry would replace each other's.
  */
 export const AnalyticsDashboardQuery = graphql(`
-  query AnalyticsDashboard($range: AnalyticsRangeInput!, $filter: AnalyticsFilterInput, $timezone: String, $interval: AnalyticsInterval!) {
+  query AnalyticsDashboard($range: AnalyticsRangeInput!, $filter: AnalyticsFilterInput, $timezone: String) {
     analytics(range: $range, filter: $filter, timezone: $timezone) {
       from
       to
@@ -68,6 +72,35 @@ export const AnalyticsDashboardQuery = graphql(`
       replyTimeByChannel: breakdown(metric: REPLY_TIME, by: CHANNEL) {
         ...AnalyticsChart_item
       }
+      slaByChannel: breakdown(metric: SLA_COMPLIANCE, by: CHANNEL) {
+        ...AnalyticsChart_item
+      }
+      slaByTeam: breakdown(metric: SLA_COMPLIANCE, by: TEAM) {
+        ...AnalyticsChart_item
+      }
+      repliesByAgent: breakdown(metric: REPLIES, by: AGENT) {
+        ...AnalyticsChart_item
+      }
+      resolutionsByAgent: breakdown(metric: RESOLUTIONS, by: AGENT) {
+        ...AnalyticsChart_item
+      }
+      csatByChannel: breakdown(metric: CSAT, by: CHANNEL) {
+        ...AnalyticsChart_item
+      }
+      csatByAgent: breakdown(metric: CSAT, by: AGENT) {
+        ...AnalyticsChart_item
+      }
+      messagesByChannel: breakdown(metric: CUSTOMER_MESSAGES, by: CHANNEL) {
+        ...AnalyticsChart_item
+      }
+    }
+  }
+`);
+
+/** The time series of the dashboard's charts, bucketed by `interval` in the query's time zone. */
+export const AnalyticsSeriesQuery = graphql(`
+  query AnalyticsSeries($range: AnalyticsRangeInput!, $filter: AnalyticsFilterInput, $timezone: String, $interval: AnalyticsInterval!) {
+    analytics(range: $range, filter: $filter, timezone: $timezone) {
       firstResponseSeries: series(metric: FIRST_RESPONSE_TIME, interval: $interval) {
         ...AnalyticsChart_point
       }
@@ -91,27 +124,6 @@ export const AnalyticsDashboardQuery = graphql(`
       }
       backlogSeries: series(metric: BACKLOG, interval: $interval) {
         ...AnalyticsChart_point
-      }
-      slaByChannel: breakdown(metric: SLA_COMPLIANCE, by: CHANNEL) {
-        ...AnalyticsChart_item
-      }
-      slaByTeam: breakdown(metric: SLA_COMPLIANCE, by: TEAM) {
-        ...AnalyticsChart_item
-      }
-      repliesByAgent: breakdown(metric: REPLIES, by: AGENT) {
-        ...AnalyticsChart_item
-      }
-      resolutionsByAgent: breakdown(metric: RESOLUTIONS, by: AGENT) {
-        ...AnalyticsChart_item
-      }
-      csatByChannel: breakdown(metric: CSAT, by: CHANNEL) {
-        ...AnalyticsChart_item
-      }
-      csatByAgent: breakdown(metric: CSAT, by: AGENT) {
-        ...AnalyticsChart_item
-      }
-      messagesByChannel: breakdown(metric: CUSTOMER_MESSAGES, by: CHANNEL) {
-        ...AnalyticsChart_item
       }
     }
   }
@@ -174,16 +186,30 @@ export function useAnalyticsLive(onUpdate: () => void, ms: number = LIVE_REFETCH
   useSubscription(AnalyticsUpdatedSubscription, { onData: () => throttled.call() });
 }
 
+const ignore = () => undefined;
+
 /**
- * The dashboard query for a range and filters, kept live: every `analyticsUpdated` refetches
- * it (throttled to once every 3 s).
+ * The dashboard's two queries (numbers and series) for a range and filters, kept live: every
+ * `analyticsUpdated` refetches both (throttled to once every 3 s). While new variables load,
+ * the previous answer stays on screen.
  */
 export function useAnalyticsDashboard(range: DateRange, filter: AnalyticsFilterState) {
   const variables = useMemo(() => dashboardVariables(range, filter), [range, filter]);
-  const result = useQuery(AnalyticsDashboardQuery, { variables, fetchPolicy: 'cache-and-network' });
-  const { refetch } = result;
+  const scope = useMemo(() => ({ range: variables.range, filter: variables.filter, timezone: variables.timezone }), [variables]);
+  const numbers = useQuery(AnalyticsDashboardQuery, { variables: scope, fetchPolicy: 'no-cache' });
+  const series = useQuery(AnalyticsSeriesQuery, { variables, fetchPolicy: 'no-cache' });
+  const refetchNumbers = numbers.refetch;
+  const refetchSeries = series.refetch;
   useAnalyticsLive(() => {
-    refetch().catch(() => undefined);
+    refetchNumbers().catch(ignore);
+    refetchSeries().catch(ignore);
   });
-  return { ...result, variables };
+  return {
+    analytics: (numbers.data ?? numbers.previousData)?.analytics,
+    series: (series.data ?? series.previousData)?.analytics,
+    loading: numbers.loading,
+    error: numbers.error ?? series.error,
+    variables,
+    scope,
+  };
 }
