@@ -20,6 +20,7 @@ import { describeSandbox, pointDemoChannels, startProviderSandbox } from './sand
 import { DEMO_LOGINS, isDatabaseEmpty, seedDemo } from './seed.js';
 import { seedDemoSla } from './sla.js';
 import { backfillReporting } from '../modules/analytics/backfill.js';
+import { seedDemoAnalytics } from './analytics.js';
 import { runHub } from '../server.js';
 
 // The demo sizes the GraphQL cost buckets for a person clicking through the inbox (its
@@ -48,8 +49,9 @@ if (await isDatabaseEmpty(app.db.prisma)) {
   app.logger.info(sla, 'demo SLA calendar and policies seeded; four web-chat threads reach their next SLA step within minutes');
   // The seed writes history directly: its reporting facts are rebuilt from it, as `pnpm hub analytics:backfill` does.
   const t0 = Date.now();
+  const ratings = await seedDemoAnalytics(app.db.prisma, seeded.organizationId, new Date());
   const report = await backfillReporting(app, seeded.organizationId);
-  app.logger.info({ ...report, ms: Date.now() - t0 }, 'demo reporting events rebuilt from history (analytics)');
+  app.logger.info({ ...ratings, ...report, ms: Date.now() - t0 }, 'demo survey ratings and template use seeded, reporting events rebuilt from history (analytics)');
 }
 const pointed = await pointDemoChannels(app.db.prisma, sandbox);
 if (pointed) app.logger.info({ channels: pointed }, 'demo Chatwoot/API channels pointed at the provider sandbox');

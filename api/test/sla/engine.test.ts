@@ -12,7 +12,7 @@ import { fireSlaStep } from '../../src/modules/sla/engine.js';
 import { ingestInbound } from '../../src/modules/thread/ingest.service.js';
 import { startFakeWhatsAppCloud, type FakeWhatsAppCloud } from '../../src/sandbox/whatsapp.js';
 import { createOrganization, createTestApp, createTestServer, createUser, createWhatsAppChannel, testDatabaseKind, type TestApp, type TestServer } from '../harness.js';
-import { clockToken, collect, gid, wsClient } from '../graphql/helpers.js';
+import { clockToken, collect, gid, trackPubSubListeners, wsClient } from '../graphql/helpers.js';
 
 let fake: FakeWhatsAppCloud;
 let app: TestApp;
@@ -83,12 +83,14 @@ const at = async (ms: number, start: number) => {
 describe(`SLA engine (${testDatabaseKind})`, () => {
   it('a 20-second first-response target on a 24/7 calendar fires 75 %, 90 %, 100 % and +5 s at 15, 18, 20 and 25 s, each once, live over graphql-ws', async () => {
     await onlyPolicy({ name: 'WhatsApp 20 s', firstResponseSeconds: 20 });
+    const tracker = trackPubSubListeners(app.deps);
     const client = wsClient(server.port, await clockToken(app.deps, manager));
     const live = collect(client, `subscription { slaAlert { action target percentUsed dueAt firedAt thread { id } recipients { id } } }`);
     const agentClient = wsClient(server.port, await clockToken(app.deps, agent));
     const mine = collect(agentClient, `subscription { notificationAdded { kind title thread { id } } }`);
     try {
-      await new Promise((r) => setTimeout(r, 300)); // subscriptions registered
+      await tracker.waitFor(2); // both subscriptions listen before the clock moves (a fixed sleep lost events under load)
+      tracker.restore();
       const start = app.clock.now().getTime();
       const { threadId } = await customerWrites();
       const thread = await app.deps.db.prisma.thread.findUniqueOrThrow({ where: { id: threadId } });

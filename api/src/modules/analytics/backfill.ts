@@ -26,7 +26,7 @@ import type { AppDeps } from '../../shared/app.js';
 import { systemContext } from '../../shared/context.js';
 import { dueDateWithPauses, type SlaPause } from '../sla/business-time.js';
 import { calendarOf, matchPolicy } from '../sla/policy.service.js';
-import { dimsOf, isResolvedStatus, recordReportingEvents, reportStateOf, reportSteps, syncTaskReport, type ReportEventDraft, type ReportInput, type ThreadReportState } from './report.js';
+import { dimsOf, eventRow, insertEventRows, isResolvedStatus, reportStateOf, reportSteps, syncTaskReport, type ReportEventDraft, type ReportInput, type ThreadReportState } from './report.js';
 
 const PAGE = 500;
 const ACCEPTED = new Set(['SENT', 'DELIVERED', 'READ']);
@@ -163,6 +163,8 @@ export async function backfillReporting(deps: AppDeps, organizationId: string, o
     }
     await deps.db.prisma.$transaction(
       async (tx) => {
+        const rows: ReturnType<typeof eventRow>[] = [];
+        const states: { id: string; state: ThreadReportState }[] = [];
         for (const t of page) {
           const timeline = (byThread.get(t.id) ?? []).sort((x, y) => x.at.getTime() - y.at.getTime() || x.order - y.order).map((x) => x.input);
           const firstCustomer = timeline.find((i) => i.kind === 'customerMessage')?.at ?? null;
@@ -175,8 +177,16 @@ export async function backfillReporting(deps: AppDeps, organizationId: string, o
           const result = reportSteps({} as ThreadReportState, withOpen, calendar, start);
           const sla = replaySlaOutcomes(policy, timeline, now);
           const csat = t.csatScore != null && t.csatAt ? [{ kind: 'CSAT' as ReportingEventKind, occurredAt: t.csatAt, dedupeKey: 'csat', value: t.csatScore, met: t.csatScore >= 4 }] : [];
-          events += await recordReportingEvents(ctx, tx as never, { threadId: t.id }, dimsOf(t), [...result.events, ...sla, ...csat]);
-          if (JSON.stringify(result.state) !== JSON.stringify(reportStateOf(t))) await tx.thread.update({ where: { id: t.id }, data: { reportState: result.state as object } });
+          for (const d of [...result.events, ...sla, ...csat]) rows.push(eventRow(organizationId, { threadId: t.id }, dimsOf(t), d));
+          if (JSON.stringify(result.state) !== JSON.stringify(reportStateOf(t))) states.push({ id: t.id, state: result.state });
+        }
+        events += (await insertEventRows(ctx, tx as never, rows)).length;
+        if (states.length) {
+          await tx.$executeRawUnsafe(
+            `UPDATE "Thread" t SET "reportState" = v.state FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::jsonb[]) AS state) v WHERE t.id = v.id`,
+            states.map((x) => x.id),
+            states.map((x) => JSON.stringify(x.state)),
+          );
         }
       },
       { timeout: 120_000 },

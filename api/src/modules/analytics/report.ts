@@ -279,6 +279,34 @@ async function applyRollups(tx: Tx, organizationId: string, rows: readonly Event
 }
 
 
+/** The row of a drafted event. */
+export function eventRow(organizationId: string, ref: { threadId: string | null; taskId?: string | null }, dims: ReportDims, d: ReportEventDraft): EventRow {
+  return {
+    organizationId,
+    threadId: ref.threadId,
+    taskId: ref.taskId ?? null,
+    kind: d.kind,
+    occurredAt: d.occurredAt,
+    dedupeKey: d.dedupeKey,
+    target: d.target ?? null,
+    ...dims,
+    agentId: d.agentId !== undefined ? d.agentId : dims.agentId,
+    seconds: d.seconds ?? null,
+    businessSeconds: d.businessSeconds ?? null,
+    met: d.met ?? null,
+    value: d.value ?? null,
+  };
+}
+
+/** Inserts event rows (skipping existing ones) and adds the inserted ones to the rollups; returns the inserted rows. */
+export async function insertEventRows(ctx: HubContext, tx: Tx, rows: readonly EventRow[]): Promise<EventRow[]> {
+  if (!rows.length) return [];
+  const inserted: EventRow[] = [];
+  for (let i = 0; i < rows.length; i += 2000) inserted.push(...(await tx.reportingEvent.createManyAndReturn({ data: rows.slice(i, i + 2000), skipDuplicates: true })));
+  await applyRollups(tx, ctx.organizationId, inserted, 1);
+  return inserted;
+}
+
 /**
  * Records drafted events for a thread (or a task) with the given dimensions,
  * skipping those that exist (same thread, kind and dedupeKey), and takes back
@@ -293,28 +321,7 @@ export async function recordReportingEvents(
   drafts: readonly ReportEventDraft[],
   retract: readonly [ReportingEventKind, string][] = [],
 ): Promise<number> {
-  let inserted: EventRow[] = [];
-  if (drafts.length) {
-    inserted = await tx.reportingEvent.createManyAndReturn({
-      data: drafts.map((d) => ({
-        organizationId: ctx.organizationId,
-        threadId: ref.threadId,
-        taskId: ref.taskId ?? null,
-        kind: d.kind,
-        occurredAt: d.occurredAt,
-        dedupeKey: d.dedupeKey,
-        target: d.target ?? null,
-        ...dims,
-        agentId: d.agentId !== undefined ? d.agentId : dims.agentId,
-        seconds: d.seconds ?? null,
-        businessSeconds: d.businessSeconds ?? null,
-        met: d.met ?? null,
-        value: d.value ?? null,
-      })),
-      skipDuplicates: true,
-    });
-    await applyRollups(tx, ctx.organizationId, inserted, 1);
-  }
+  const inserted = await insertEventRows(ctx, tx, drafts.map((d) => eventRow(ctx.organizationId, ref, dims, d)));
   if (retract.length && ref.threadId) {
     const gone = await tx.reportingEvent.findMany({ where: { threadId: ref.threadId, OR: retract.map(([kind, dedupeKey]) => ({ kind, dedupeKey })) } });
     if (gone.length) {

@@ -375,6 +375,8 @@ async function anonymizeInTx(ctx: HubContext, tx: Tx, customer: Customer): Promi
         where: { id: t.id },
         data: {
           subject: REDACTED,
+          // The survey comment is the customer's own words; the score stays (it names no one).
+          csatComment: t.csatComment === null ? null : REDACTED,
           conversationKey: t.conversationKey === null ? null : `anonymised:${t.id}`,
           orderReference: rewriteText(pv, t.orderReference),
           tags: t.tags.map((x) => rewriteText(pv, x)),
