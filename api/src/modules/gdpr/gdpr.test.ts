@@ -233,6 +233,8 @@ describe('GDPR export and anonymisation', () => {
       events: await p.inboundEvent.count({ where: { organizationId: orgId } }),
       theirMessages: await p.message.count({ where: { threadId: { in: [waThreadId, mailThreadId] } } }),
     });
+    // A survey answer in the customer's own words (the score names no one and stays).
+    await p.thread.update({ where: { id: waThreadId }, data: { csatScore: 2, csatComment: 'Sono Giulia, chiamatemi domani', csatAt: new Date() } });
     const before = await counts();
     const threadsBefore = await p.thread.findMany({ where: { id: { in: [waThreadId, mailThreadId] } }, orderBy: { id: 'asc' } });
     const messagesBefore = await p.message.findMany({ where: { threadId: { in: [waThreadId, mailThreadId] } }, orderBy: { id: 'asc' } });
@@ -254,6 +256,7 @@ describe('GDPR export and anonymisation', () => {
     expect(threadsAfter.map((t) => [t.status, t.customerId, t.lastMessageId, t.lastMessageAt.toISOString(), t.createdAt.toISOString(), t.subject])).toEqual(
       threadsBefore.map((t) => [t.status, t.customerId, t.lastMessageId, t.lastMessageAt.toISOString(), t.createdAt.toISOString(), REDACTED]),
     );
+    expect(await p.thread.findUniqueOrThrow({ where: { id: waThreadId } })).toMatchObject({ csatScore: 2, csatComment: REDACTED });
     const messagesAfter = await p.message.findMany({ where: { threadId: { in: [waThreadId, mailThreadId] } }, orderBy: { id: 'asc' } });
     expect(messagesAfter.map((m) => [m.type, m.deliveryStatus, m.createdAt.toISOString(), m.threadId, m.externalMessageId, m.content])).toEqual(
       messagesBefore.map((m) => [m.type, m.deliveryStatus, m.createdAt.toISOString(), m.threadId, m.externalMessageId, REDACTED]),
