@@ -140,8 +140,8 @@ export const jobHandlers: Record<string, JobHandler> = {
   [JOB.gdprRetention]: async (deps) => {
     await runRetention(deps);
   },
-  [JOB.surveySend]: async (deps, payload, job) => {
-    await runSurveySendJob(deps, payload, job);
+  [JOB.surveySend]: async (deps, payload) => {
+    await runSurveySendJob(deps, payload);
   },
   ...assignmentJobHandlers,
 };

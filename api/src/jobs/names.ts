@@ -2,9 +2,9 @@
 export const JOB = {
   /** Parse a stored webhook delivery and apply its events. Payload { inboundEventId }. */
   inboundProcess: 'inbound.process',
-  /** Deliver one outgoing message through its provider. Payload { messageId }. */
+  /** Deliver one message the hub sends (an agent's reply or a bot message) through its provider. Payload { messageId } (message.service.ts deliverMessage). */
   outboxDeliver: 'outbox.deliver',
-  /** Find replies stranded as PENDING without a job (cron). */
+  /** Find replies and bot messages stranded as PENDING without a job (cron). */
   outboxSweep: 'outbox.sweep',
   /** Create or renew a channel's provider subscription, then schedule the next renewal. Payload { channelId }. */
   channelSubscription: 'channel.subscription',
@@ -30,7 +30,7 @@ export const JOB = {
   availabilitySweep: 'assignment.availability',
   /** Fire a task reminder or overdue alert. Payload { taskId, kind, at } (task reminders). */
   taskReminder: 'task.reminder',
-  /** Send the satisfaction survey of a resolved thread. Payload { organizationId, threadId } (analytics/survey.ts). */
+  /** Write the satisfaction survey of a resolved thread and hand it to the outbox. Payload { organizationId, threadId } (analytics/survey.ts). */
   surveySend: 'survey.send',
   /** Delete finished jobs older than 7 days (cron). */
   cleanup: 'jobs.cleanup',

@@ -8,10 +8,11 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
+import { applyDeliveryStatus } from '../../src/modules/message/message.service.js';
 import { applyProviderThreadStatus } from '../../src/modules/thread/thread.service.js';
 import { ingestInbound } from '../../src/modules/thread/ingest.service.js';
 import { issueSurveyToken, scoreMet, surveyLanguage, surveySettingsOf, verifySurveyToken } from '../../src/modules/analytics/survey.js';
-import { startFakeWhatsAppCloud, type FakeWhatsAppCloud } from '../../src/sandbox/whatsapp.js';
+import { GRAPH_ERROR_REENGAGEMENT, startFakeWhatsAppCloud, type FakeWhatsAppCloud } from '../../src/sandbox/whatsapp.js';
 import { createChannel, createOrganization, createTestApp, createTestServer, createUser, createWhatsAppChannel, type TestApp, type TestServer } from '../harness.js';
 import { clockToken, gid } from '../graphql/helpers.js';
 
@@ -62,9 +63,9 @@ async function setStatus(threadId: string, status: string) {
 
 let n = 0;
 /** A fresh WhatsApp customer writing now (own wa_id), assigned to the agent unless `assigned: false`. */
-async function customerThread(opts: { language?: string | null; assigned?: boolean } = {}) {
+async function customerThread(opts: { language?: string | null; assigned?: boolean; channel?: typeof channel } = {}) {
   const waId = `3162000${String(++n).padStart(4, '0')}`;
-  const { thread } = await ingestInbound(app.deps, channel, {
+  const { thread } = await ingestInbound(app.deps, opts.channel ?? channel, {
     externalMessageId: `wamid.survey-in-${n}-${Date.now()}`,
     customer: { name: `Klant ${n}`, identities: [{ kind: 'WHATSAPP_ID', value: waId }] },
     conversationKey: waId,
@@ -182,6 +183,82 @@ describe('sending the survey', () => {
     await setStatus(thread.id, 'RESOLVED');
     expect(await surveyMessages(thread.id)).toHaveLength(1);
     expect(sentTo(waId)).toHaveLength(1);
+  });
+
+  it("a bot message: the thread's first response, SLA and status stay as they were, after the send and after receipts", async () => {
+    const slaChannel = await createWhatsAppChannel(app.deps, orgId, { externalId: `survey-sla-${orgId}`, responseSlaHours: 2 });
+    const p = app.deps.db.prisma;
+    const responseState = (id: string) =>
+      p.thread.findUniqueOrThrow({
+        where: { id },
+        select: {
+          status: true,
+          firstResponseAt: true,
+          responseDueAt: true,
+          firstResponseDueAt: true,
+          nextResponseStartedAt: true,
+          nextResponseDueAt: true,
+          resolutionDueAt: true,
+          slaDueAt: true,
+          slaAtRiskAt: true,
+          slaPausedAt: true,
+          reportState: true,
+        },
+      });
+    await setSettings({ delayMinutes: 5 });
+    try {
+      const { thread, waId } = await customerThread({ channel: slaChannel });
+      expect((await responseState(thread.id)).responseDueAt).not.toBeNull(); // the channel's response target runs
+      await setStatus(thread.id, 'RESOLVED');
+      const before = await responseState(thread.id);
+      expect(before).toMatchObject({ status: 'RESOLVED', firstResponseAt: null });
+      const events = await p.reportingEvent.count({ where: { threadId: thread.id } });
+
+      app.clock.advance(5 * 60_000);
+      await app.deps.jobs.settle();
+      const [survey] = await surveyMessages(thread.id);
+      expect(survey).toMatchObject({ deliveryStatus: 'SENT' });
+      expect(sentTo(waId)).toHaveLength(1);
+      expect(await responseState(thread.id)).toEqual(before);
+
+      // A receipt moving the bot message past PENDING (as when it races ahead of the send response), then DELIVERED.
+      await p.message.update({ where: { id: survey!.id }, data: { deliveryStatus: 'PENDING' } });
+      expect(await applyDeliveryStatus(app.deps, slaChannel, { externalMessageId: survey!.externalMessageId!, status: 'SENT', occurredAt: app.clock.now() })).toEqual({ updated: true, messageId: survey!.id });
+      expect(await applyDeliveryStatus(app.deps, slaChannel, { externalMessageId: survey!.externalMessageId!, status: 'DELIVERED', occurredAt: app.clock.now() })).toEqual({ updated: true, messageId: survey!.id });
+      expect((await p.message.findUniqueOrThrow({ where: { id: survey!.id } })).deliveryStatus).toBe('DELIVERED');
+      expect(await responseState(thread.id)).toEqual(before);
+      expect(await p.reportingEvent.count({ where: { threadId: thread.id } })).toBe(events);
+      expect(await p.auditLog.count({ where: { entityId: thread.id, action: 'thread.update', changes: { path: ['after', 'messageId'], equals: survey!.id } } })).toBe(0);
+    } finally {
+      await setSettings({ delayMinutes: 0 });
+    }
+  });
+
+  it('through the outbox: a provider outage is retried with backoff; a refusal leaves the survey FAILED (message.fail), never sent again', async () => {
+    const outage = await customerThread();
+    fake.failNext({ httpStatus: 503, code: 2, message: 'Service temporarily unavailable' });
+    await setStatus(outage.thread.id, 'RESOLVED');
+    const [pending] = await surveyMessages(outage.thread.id);
+    expect(pending).toMatchObject({ deliveryStatus: 'PENDING', externalMessageId: null });
+    const job = await app.deps.db.prisma.job.findFirstOrThrow({ where: { queue: 'outbox.deliver', singletonKey: `outbox:${pending!.id}` } });
+    expect(job.status).toBe('QUEUED');
+    app.clock.advance(60_000);
+    await app.deps.jobs.settle();
+    const sent = await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: pending!.id }, include: { deliveries: { orderBy: { attempt: 'asc' } } } });
+    expect(sent.deliveryStatus).toBe('SENT');
+    expect(sent.deliveries.map((d) => [d.attempt, d.status])).toEqual([[1, 'FAILED'], [2, 'SUCCEEDED']]);
+    expect(sentTo(outage.waId)).toEqual([sent.content, sent.content]); // the refused request and the accepted one
+
+    const refused = await customerThread();
+    fake.failNext(GRAPH_ERROR_REENGAGEMENT);
+    await setStatus(refused.thread.id, 'RESOLVED');
+    const [failed] = await surveyMessages(refused.thread.id);
+    expect(failed).toMatchObject({ deliveryStatus: 'FAILED', metadata: { kind: 'survey', error: { code: 'WHATSAPP_WINDOW_CLOSED' } } });
+    expect(await app.deps.db.prisma.auditLog.count({ where: { entityId: failed!.id, action: 'message.fail' } })).toBe(1);
+    expect(await app.deps.db.prisma.job.count({ where: { queue: 'outbox.deliver', status: 'QUEUED', payload: { path: ['messageId'], equals: failed!.id } } })).toBe(0);
+    await setStatus(refused.thread.id, 'OPEN');
+    await setStatus(refused.thread.id, 'RESOLVED');
+    expect(await surveyMessages(refused.thread.id)).toHaveLength(1);
   });
 
   it('a provider resolving the conversation (applyProviderThreadStatus) sends the survey too', async () => {

@@ -16,14 +16,14 @@ afterAll(async () => {
   await cloud?.close();
 });
 
-/** A reply as postMessage leaves it when the process stops between commit and send (and its job was lost). */
-async function strandedReply(t: TestApp, channelId: string, organizationId: string, threadId: string, content: string) {
+/** A reply as postMessage leaves it when the process stops between commit and send (and its job was lost); or a bot message (AUTO_RESPONSE). */
+async function strandedReply(t: TestApp, channelId: string, organizationId: string, threadId: string, content: string, type: 'OUTGOING' | 'AUTO_RESPONSE' = 'OUTGOING') {
   return t.deps.db.prisma.message.create({
     data: {
       organizationId,
       threadId,
       channelId,
-      type: 'OUTGOING',
+      type,
       content,
       deliveryStatus: 'PENDING',
       recipient: { name: 'Joost', address: '31612345678' },
@@ -58,6 +58,22 @@ describe(`outbox on the job queue (${testDatabaseKind})`, () => {
     await runOutboxSweep(app.deps);
     await app.deps.jobs.settle();
     expect(cloud.requests.slice(before).filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('a stranded bot message (AUTO_RESPONSE) is swept and delivered too, without a reply\'s effects on the thread', async () => {
+    const org = await createOrganization(app.deps);
+    const channel = await createWhatsAppChannel(app.deps, org.id, { externalId: `bot-${org.id}`, configuration: { accessToken: 'outbox-token' } });
+    const thread = await app.deps.db.prisma.thread.create({ data: { organizationId: org.id, channelId: channel.id, subject: 'Bot', status: 'OPEN', lastInboundAt: app.clock.now() } });
+    const bot = await strandedReply(app, channel.id, org.id, thread.id, 'Stranded bot message', 'AUTO_RESPONSE');
+
+    await runOutboxSweep(app.deps);
+    expect(await app.deps.db.prisma.job.count({ where: { queue: JOB.outboxDeliver, singletonKey: `outbox:${bot.id}` } })).toBe(1);
+    await app.deps.jobs.settle();
+    const after = await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: bot.id } });
+    expect(after.deliveryStatus).toBe('SENT');
+    expect(after.externalMessageId).toMatch(/^wamid\./);
+    expect(await app.deps.db.prisma.thread.findUniqueOrThrow({ where: { id: thread.id }, select: { status: true, firstResponseAt: true } })).toEqual({ status: 'OPEN', firstResponseAt: null });
+    expect(await app.deps.db.prisma.reportingEvent.count({ where: { threadId: thread.id } })).toBe(0);
   });
 
   it('an unreachable provider: retried with backoff, then FAILED with OUTBOX_GAVE_UP, every attempt logged', async () => {

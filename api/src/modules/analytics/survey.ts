@@ -27,11 +27,13 @@
  *    resolved, no rating, not sent, channel can send, not opted out, reply
  *    window open) and writes the survey as an AUTO_RESPONSE message (a bot
  *    message: never an agent reply in reporting nor a response in the SLA),
- *    PENDING, with the audit row `thread.sendSurvey`; then sends it through
- *    the channel's adapter, recording MessageDelivery attempts like the
- *    outbox (the outbox's `deliverMessage` sends only OUTGOING replies), and
- *    retries through the job (backoff, the provider's Retry-After); after
- *    the last attempt the message is FAILED (`message.fail`). One survey per
+ *    PENDING, with the audit row `thread.sendSurvey` and, in the same
+ *    transaction, its `outbox.deliver` job (due at once). The outbox
+ *    (message.service.ts `deliverMessage`) sends it like a reply: attempts
+ *    recorded as MessageDelivery rows, retries with backoff or after the
+ *    provider's Retry-After, an opt-out answer marks the customer opted out,
+ *    and after the last attempt the message is FAILED (`message.fail`); but
+ *    without a reply's response effects on the thread. One survey per
  *    thread, ever: resolving the thread again (after a reopen) sends nothing
  *    more.
  * 3. The link: `PUBLIC_URL/survey/<token>`, the token an HS256 JWT (jose)
@@ -50,20 +52,16 @@
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import type { Channel, Customer, CustomerIdentity, Message, Notification, Prisma, Thread } from '../../generated/prisma/client.js';
-import { adapterIO } from '../../channels/io.js';
 import { adapterFor } from '../../channels/registry.js';
-import { CHANNEL_SEND_FAILED, ChannelSendError } from '../../channels/types.js';
 import type { Config } from '../../config.js';
 import type { Tx } from '../../db/tenant.js';
 import { JOB } from '../../jobs/names.js';
-import { RetryLater, backoffMs, type JobInfo } from '../../jobs/queue.js';
 import type { AppDeps } from '../../shared/app.js';
 import { systemContext, type HubContext } from '../../shared/context.js';
 import { deriveKey } from '../../shared/crypto.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
-import { toAdapterChannel } from '../channel/channel.directory.js';
-import { setIdentityOptOut } from '../customer/customer.service.js';
+import { enqueueDelivery } from '../message/message.service.js';
 import { notify, publishNotifications } from '../notification/notification.service.js';
 import { dimsOf, recordReportingEvents } from './report.js';
 
@@ -245,8 +243,6 @@ export function surveyUrl(deps: Pick<AppDeps, 'config'>, token: string): string 
 
 /** A resolution older than this is no "just resolved" (editing an old resolved thread plans nothing). */
 export const JUST_RESOLVED_MS = 60 * 60_000;
-/** A STARTED delivery attempt younger than this (ms) is in flight elsewhere (as the outbox). */
-const IN_FLIGHT_MS = 60_000;
 const SURVEY_KIND = 'survey';
 
 type ThreadForSurvey = Thread & { channel: Channel; customer: (Customer & { identities: CustomerIdentity[] }) | null };
@@ -298,38 +294,46 @@ export async function planSurvey(ctx: HubContext, tx: Tx, thread: Thread): Promi
   await ctx.deps.jobs.add(tx, JOB.surveySend, { organizationId: ctx.organizationId, threadId: thread.id }, { runAt, singletonKey: `survey:${thread.id}` });
 }
 
-/** What `survey.send` did. */
-export type SurveySendOutcome = { sent: Message } | { pending: Message } | { failed: Message } | { skipped: string };
+/**
+ * What `survey.send` did: handed the survey message (PENDING) to the outbox,
+ * which delivers it, or skipped with the reason.
+ */
+export type SurveySendOutcome = { queued: Message } | { skipped: string };
 
 /**
  * The `survey.send` job `{ organizationId, threadId }`: writes the survey
- * message once (see the module comment) and delivers it. A retryable
- * provider failure throws RetryLater (the job tries again); after the job's
- * last attempt the message is FAILED.
+ * message once (see the module comment) together with its `outbox.deliver`
+ * job, and returns; the outbox delivers it (and retries, and marks it FAILED
+ * after its last attempt).
  */
-export async function runSurveySendJob(deps: AppDeps, payload: Record<string, unknown>, job: JobInfo): Promise<SurveySendOutcome> {
+export async function runSurveySendJob(deps: AppDeps, payload: Record<string, unknown>): Promise<SurveySendOutcome> {
   const organizationId = String(payload.organizationId ?? '');
   const threadId = String(payload.threadId ?? '');
   if (!UUID.test(organizationId) || !UUID.test(threadId)) return { skipped: 'bad payload' };
   const ctx = systemContext(deps, organizationId);
-  const prepared = await prepareSurveyMessage(ctx, threadId);
-  if ('skipped' in prepared) {
-    deps.logger.info({ threadId, reason: prepared.skipped }, 'survey not sent');
-    return prepared;
-  }
-  const outcome = await deliverSurveyMessage(deps, prepared.message.id, { finalAttempt: job.attempt >= job.maxAttempts });
-  if ('retry' in outcome) throw new RetryLater(outcome.retryAfterMs ?? backoffMs(job.attempt), outcome.reason);
+  const outcome = await queueSurveyMessage(ctx, threadId);
+  if ('skipped' in outcome) deps.logger.info({ threadId, reason: outcome.skipped }, 'survey not sent');
+  else deps.jobs.kick();
   return outcome;
 }
 
-/** Writes the survey message (PENDING) with its audit row, or finds the one written by an earlier attempt of the job. */
-async function prepareSurveyMessage(ctx: HubContext, threadId: string): Promise<{ message: Message } | { skipped: string }> {
+/**
+ * Writes the survey message (PENDING) with its audit row and its
+ * `outbox.deliver` job, due now. A survey message still PENDING without a
+ * provider id (written earlier) is queued again: a no-op while its job is
+ * queued or running.
+ */
+async function queueSurveyMessage(ctx: HubContext, threadId: string): Promise<SurveySendOutcome> {
   const deps = ctx.deps;
   const result = await ctx.db.$transaction(async (tx): Promise<{ message: Message; created: boolean } | { skipped: string }> => {
     // One survey per thread, also with two workers.
     await tx.$queryRawUnsafe(`SELECT id FROM "Thread" WHERE id = $1::uuid FOR UPDATE`, threadId);
     const existing = await surveyMessageOf(tx, threadId);
-    if (existing) return existing.deliveryStatus === 'PENDING' && !existing.externalMessageId ? { message: existing, created: false } : { skipped: 'survey sent already' };
+    if (existing) {
+      if (existing.deliveryStatus !== 'PENDING' || existing.externalMessageId) return { skipped: 'survey sent already' };
+      await enqueueDelivery(deps, tx, existing.id);
+      return { message: existing, created: false };
+    }
     const thread = await tx.thread.findUnique({ where: { id: threadId }, include: { channel: true, customer: { include: { identities: true } } } });
     if (!thread) return { skipped: 'thread gone' };
     if (thread.status !== 'RESOLVED' || !thread.resolvedAt) return { skipped: 'thread not resolved' };
@@ -377,6 +381,7 @@ async function prepareSurveyMessage(ctx: HubContext, threadId: string): Promise<
       entityId: threadId,
       after: { messageId: message.id, scale: settings.scale, language: lang, channelType: thread.channel.type, expiresAt },
     });
+    await enqueueDelivery(deps, tx, message.id);
     return { message, created: true };
   });
   if ('skipped' in result) return { skipped: result.skipped };
@@ -384,96 +389,7 @@ async function prepareSurveyMessage(ctx: HubContext, threadId: string): Promise<
     deps.pubsub.publish('messageAdded', ctx.organizationId, { messageId: result.message.id, threadId });
     deps.pubsub.publish('threadUpdated', ctx.organizationId, { threadId, changed: ['lastMessage'] });
   }
-  return { message: result.message };
-}
-
-type DeliveryResult = { sent: Message } | { failed: Message } | { pending: Message } | { retry: true; reason: string; retryAfterMs?: number };
-
-/**
- * One delivery attempt of the survey message through the channel's adapter,
- * recorded as a MessageDelivery attempt first (as the outbox does), so two
- * workers never send it at once. A bot message: no response effects on the
- * thread and no REPLY event.
- */
-async function deliverSurveyMessage(deps: AppDeps, messageId: string, opts: { finalAttempt: boolean }): Promise<DeliveryResult> {
-  const row = await deps.db.prisma.message.findUniqueOrThrow({ where: { id: messageId }, include: { channel: true, thread: true, deliveries: { orderBy: { attempt: 'desc' }, take: 1 } } });
-  const { channel, thread, deliveries, ...message } = row;
-  const now = deps.clock.now();
-  const last = deliveries[0];
-  if (message.deliveryStatus !== 'PENDING' || message.externalMessageId) return { pending: message };
-  if (last?.status === 'STARTED' && now.getTime() - last.startedAt.getTime() < IN_FLIGHT_MS) return { retry: true, reason: 'attempt in flight elsewhere', retryAfterMs: IN_FLIGHT_MS };
-  const ctx = systemContext(deps, channel.organizationId);
-  const adapter = adapterFor(channel.type);
-  const recipient = (message.recipient ?? {}) as Prisma.JsonObject;
-  const to = recipient.address;
-  if (!adapter?.send || typeof to !== 'string') return { failed: await failSurveyMessage(ctx, message, new ChannelSendError('CHANNEL_NOT_SUPPORTED', 'This channel cannot send messages.')) };
-
-  const attempt = (last?.attempt ?? 0) + 1;
-  const claimed = await deps.db.prisma.messageDelivery.createMany({ data: [{ organizationId: channel.organizationId, messageId, attempt, status: 'STARTED', startedAt: now }], skipDuplicates: true });
-  if (claimed.count === 0) return { retry: true, reason: 'attempt taken by another worker', retryAfterMs: IN_FLIGHT_MS };
-  const started = Date.now();
-  try {
-    const meta = (message.metadata ?? {}) as { replyToExternalId?: string };
-    const out = await adapter.send(
-      toAdapterChannel(deps, channel),
-      {
-        messageId,
-        to,
-        conversationKey: thread.conversationKey,
-        content: message.content,
-        subject: message.subject ?? undefined,
-        replyToExternalId: meta.replyToExternalId,
-        recipientName: typeof recipient.name === 'string' ? recipient.name : undefined,
-      },
-      adapterIO(deps),
-    );
-    const acceptedAt = deps.clock.now();
-    const updated = await ctx.db.$transaction(async (tx) => {
-      await tx.messageDelivery.update({ where: { messageId_attempt: { messageId, attempt } }, data: { status: 'SUCCEEDED', finishedAt: acceptedAt, durationMs: Date.now() - started } });
-      // A receipt may have raced ahead of the send response: never move back.
-      const current = await tx.message.findUniqueOrThrow({ where: { id: messageId } });
-      const m = await tx.message.update({
-        where: { id: messageId },
-        data: {
-          externalMessageId: out.externalMessageId,
-          internetMessageId: out.internetMessageId ?? current.internetMessageId,
-          deliveryStatus: current.deliveryStatus === 'PENDING' ? (out.status ?? 'SENT') : current.deliveryStatus,
-          metadata: { ...(current.metadata as object), provider: (out.raw ?? null) as Prisma.InputJsonValue },
-        },
-      });
-      await tx.channel.update({ where: { id: channel.id }, data: { lastSendAt: acceptedAt } });
-      await writeAudit(ctx, tx, { action: 'message.deliver', entityType: 'Message', entityId: messageId, after: { attempt, status: m.deliveryStatus, externalMessageId: out.externalMessageId } });
-      return m;
-    });
-    deps.pubsub.publish('messageUpdated', channel.organizationId, { messageId, threadId: message.threadId });
-    return { sent: updated };
-  } catch (err) {
-    const error = err instanceof ChannelSendError ? err : new ChannelSendError(CHANNEL_SEND_FAILED, (err as Error).message, undefined, true);
-    deps.logger.warn({ err: error.message, code: error.code, messageId, attempt }, 'survey message attempt failed');
-    const httpStatus = (error.providerError as { status?: number } | undefined)?.status;
-    await deps.db.prisma.messageDelivery.update({
-      where: { messageId_attempt: { messageId, attempt } },
-      data: { status: 'FAILED', finishedAt: deps.clock.now(), durationMs: Date.now() - started, errorCode: error.code, error: error.message.slice(0, 2000), httpStatus: typeof httpStatus === 'number' ? httpStatus : null },
-    });
-    await deps.db.prisma.channel.update({ where: { id: channel.id }, data: { lastError: `${error.code}: ${error.message}`.slice(0, 500), lastErrorAt: deps.clock.now() } });
-    if (adapter.optOut && error.code === adapter.optOut.code) await setIdentityOptOut(deps, channel, { kind: adapter.optOut.kind, value: to }, true, deps.clock.now());
-    if (error.retryable && !opts.finalAttempt) return { retry: true, reason: error.message, retryAfterMs: error.retryAfterSeconds ? error.retryAfterSeconds * 1000 : undefined };
-    const finalError = error.retryable ? new ChannelSendError('OUTBOX_GAVE_UP', `Not delivered after ${attempt} attempts: ${error.message}`, error.providerError) : error;
-    return { failed: await failSurveyMessage(ctx, message, finalError) };
-  }
-}
-
-async function failSurveyMessage(ctx: HubContext, message: Message, error: ChannelSendError): Promise<Message> {
-  const updated = await ctx.db.$transaction(async (tx) => {
-    const m = await tx.message.update({
-      where: { id: message.id },
-      data: { deliveryStatus: 'FAILED', metadata: { ...(message.metadata as object), error: { code: error.code, message: error.message, provider: (error.providerError ?? null) as Prisma.InputJsonValue } } },
-    });
-    await writeAudit(ctx, tx, { action: 'message.fail', entityType: 'Message', entityId: message.id, after: { code: error.code, message: error.message } });
-    return m;
-  });
-  ctx.deps.pubsub.publish('messageUpdated', ctx.organizationId, { messageId: message.id, threadId: message.threadId });
-  return updated;
+  return { queued: result.message };
 }
 
 // ---------------------------------------------------------------- the page's data and the rating

@@ -3,8 +3,12 @@
  * adapter, internal notes, logged calls), their delivery (the outbox), and
  * delivery receipts that move deliveryStatus forward.
  *
- * A reply is committed PENDING together with its `outbox.deliver` job; the
- * first attempt runs right after commit, the job is the durable safety net.
+ * The outbox sends what the hub writes to the customer: an agent's reply
+ * (OUTGOING) and a bot message of the hub (AUTO_RESPONSE, e.g. the
+ * satisfaction survey, analytics/survey.ts). A reply is committed PENDING
+ * together with its `outbox.deliver` job ({@link enqueueDelivery}); the first
+ * attempt runs right after commit, the job is the durable safety net. A bot
+ * message is committed PENDING with a job due at once (no inline attempt).
  * Each attempt is recorded (MessageDelivery STARTED) before the provider is
  * called, so two workers never send one message at once. The only way a
  * message can go out twice is the crash window between the provider's
@@ -13,15 +17,18 @@
  * idempotency key where the provider takes one).
  *
  * A reply counts as a response (firstResponseAt, responseDueAt cleared,
- * WAITING_CUSTOMER) only once the provider accepted it (SENT or later).
+ * WAITING_CUSTOMER, a REPLY in reporting) only once the provider accepted it
+ * (SENT or later). A bot message never does: the provider accepting it only
+ * moves its deliveryStatus.
  */
 import { z } from 'zod';
 import type { Channel, Message, Prisma, Thread } from '../../generated/prisma/client.js';
-import type { DeliveryStatus } from '../../generated/prisma/enums.js';
+import type { DeliveryStatus, MessageType } from '../../generated/prisma/enums.js';
 import { adapterIO } from '../../channels/io.js';
 import { adapterFor } from '../../channels/registry.js';
 import { ChannelSendError, CHANNEL_SEND_FAILED, type DeliveryStatusUpdate } from '../../channels/types.js';
 import { JOB } from '../../jobs/names.js';
+import type { RawSql } from '../../jobs/queue.js';
 import type { AppDeps } from '../../shared/app.js';
 import { systemContext, type HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
@@ -38,6 +45,21 @@ import { MESSAGE_ERRORS } from './message.errors.js';
 export const IN_FLIGHT_MS = 60_000;
 /** The outbox job waits this long (ms) after a reply's commit before it takes over from the inline attempt. */
 const SAFETY_NET_DELAY_MS = 30_000;
+/** Message types the outbox sends: an agent's reply and a bot message of the hub. */
+export const OUTBOX_TYPES: readonly MessageType[] = ['OUTGOING', 'AUTO_RESPONSE'];
+
+/** The singleton key of a message's `outbox.deliver` job: at most one queued or running per message. */
+export const outboxJobKey = (messageId: string) => `outbox:${messageId}`;
+
+/**
+ * Queues the `outbox.deliver` job of a PENDING message (singleton
+ * {@link outboxJobKey}; a no-op when one is queued or running), due at
+ * `runAt` (default: now). Pass the transaction that writes the message, so
+ * the two commit together; kick the queue after commit when the job is due now.
+ */
+export async function enqueueDelivery(deps: AppDeps, db: RawSql, messageId: string, runAt?: Date): Promise<void> {
+  await deps.jobs.add(db, JOB.outboxDeliver, { messageId }, { runAt, singletonKey: outboxJobKey(messageId) });
+}
 
 export const PostMessageInput = z.object({
   threadId: z.string(),
@@ -126,9 +148,7 @@ export async function postMessage(ctx: HubContext, raw: z.input<typeof PostMessa
       const used = await tx.template.updateMany({ where: { id: input.templateId }, data: { usageCount: { increment: 1 } } });
       if (used.count) await writeAudit(ctx, tx, { action: 'template.use', entityType: 'Template', entityId: input.templateId, after: { messageId: message.id, threadId: existing.id } });
     }
-    if (isReply) {
-      await ctx.deps.jobs.add(tx, JOB.outboxDeliver, { messageId: message.id }, { runAt: new Date(now.getTime() + SAFETY_NET_DELAY_MS), singletonKey: `outbox:${message.id}` });
-    }
+    if (isReply) await enqueueDelivery(ctx.deps, tx, message.id, new Date(now.getTime() + SAFETY_NET_DELAY_MS));
     await writeAudit(ctx, tx, {
       action: isReply ? 'message.reply' : 'message.note',
       entityType: 'Message',
@@ -156,7 +176,7 @@ async function honourRetryAfter(deps: AppDeps, outcome: DeliveryOutcome): Promis
   const notBefore = new Date(deps.clock.now().getTime() + outcome.retryAfterSeconds * 1000).toISOString();
   await deps.db.prisma.$executeRawUnsafe(
     `UPDATE "Job" SET "runAt" = GREATEST("runAt", ($2::timestamptz AT TIME ZONE 'UTC')) WHERE "singletonKey" = $1 AND status = 'QUEUED'`,
-    `outbox:${outcome.message.id}`,
+    outboxJobKey(outcome.message.id),
     notBefore,
   );
 }
@@ -180,11 +200,14 @@ export interface DeliveryOutcome {
 }
 
 /**
- * Sends a PENDING outgoing message through its channel's adapter, recording
- * the attempt first. Outcomes: SENT (or the provider's status) with the
- * provider id and the thread's response effects; FAILED for a refusal (or a
- * retryable failure when `finalAttempt`); still PENDING for a retryable one.
- * Messages no longer PENDING, or with an attempt in flight, are left alone.
+ * Sends a PENDING message of the outbox (an agent's reply, OUTGOING, or a bot
+ * message, AUTO_RESPONSE) through its channel's adapter, recording the
+ * attempt first. Outcomes: SENT (or the provider's status) with the provider
+ * id, and for a reply the thread's response effects ({@link markAccepted});
+ * FAILED for a refusal (or a retryable failure when `finalAttempt`), and the
+ * customer's identity marked opted out when the provider says so; still
+ * PENDING for a retryable one. Other message types, messages no longer
+ * PENDING, or with an attempt in flight, are left alone.
  */
 export async function deliverMessage(deps: AppDeps, messageId: string, opts: { finalAttempt?: boolean } = {}): Promise<DeliveryOutcome> {
   const row = await deps.db.prisma.message.findUnique({ where: { id: messageId }, include: { channel: true, thread: true, deliveries: { orderBy: { attempt: 'desc' }, take: 1 } } });
@@ -192,7 +215,7 @@ export async function deliverMessage(deps: AppDeps, messageId: string, opts: { f
   const { channel, thread, deliveries, ...message } = row;
   const now = deps.clock.now();
   const last = deliveries[0];
-  if (message.type !== 'OUTGOING' || message.deliveryStatus !== 'PENDING' || message.externalMessageId) return { message, thread, pending: false };
+  if (!OUTBOX_TYPES.includes(message.type) || message.deliveryStatus !== 'PENDING' || message.externalMessageId) return { message, thread, pending: false };
   if (last?.status === 'STARTED' && now.getTime() - last.startedAt.getTime() < IN_FLIGHT_MS) return { message, thread, pending: true };
   const adapter = adapterFor(channel.type);
   const to = (message.recipient as Prisma.JsonObject | null)?.address;
@@ -245,7 +268,8 @@ export async function deliverMessage(deps: AppDeps, messageId: string, opts: { f
       });
       await tx.channel.update({ where: { id: channel.id }, data: { lastSendAt: acceptedAt } });
       await writeAudit(ctx, tx as unknown as Tx, { action: 'message.deliver', entityType: 'Message', entityId: messageId, after: { attempt, status: updated.deliveryStatus, externalMessageId: out.externalMessageId } });
-      const t = updated.deliveryStatus !== 'PENDING' ? await markAccepted(ctx, tx as unknown as Tx, updated, acceptedAt) : null;
+      // Only an agent's reply is a response; a bot message changes nothing on the thread.
+      const t = updated.type === 'OUTGOING' && updated.deliveryStatus !== 'PENDING' ? await markAccepted(ctx, tx as unknown as Tx, updated, acceptedAt) : null;
       return { message: updated, thread: t };
     });
     deps.pubsub.publish('messageUpdated', channel.organizationId, { messageId, threadId: message.threadId });
@@ -289,11 +313,15 @@ async function failMessage(deps: AppDeps, message: Message, error: ChannelSendEr
 }
 
 /**
- * The thread's response effects of a reply the provider accepted: the first
- * response time, the response due date cleared and OPEN → WAITING_CUSTOMER,
- * unless the customer wrote again after the reply was written.
+ * The thread's response effects of an agent's reply (OUTGOING) the provider
+ * accepted: the first response time, the response due date cleared and
+ * OPEN → WAITING_CUSTOMER (unless the customer wrote again after the reply
+ * was written), and the reply recorded for reporting. Any other message type
+ * (a bot message, AUTO_RESPONSE) changes nothing and returns null; callers
+ * pass replies only.
  */
 async function markAccepted(ctx: HubContext, tx: Tx, message: Message, acceptedAt: Date): Promise<Thread | null> {
+  if (message.type !== 'OUTGOING') return null;
   const thread = await tx.thread.findUniqueOrThrow({ where: { id: message.threadId } });
   const data: Prisma.ThreadUncheckedUpdateInput = {};
   if (!thread.firstResponseAt) data.firstResponseAt = acceptedAt;
@@ -302,17 +330,14 @@ async function markAccepted(ctx: HubContext, tx: Tx, message: Message, acceptedA
     if (thread.responseDueAt) data.responseDueAt = null;
     if (thread.status === 'OPEN') data.status = 'WAITING_CUSTOMER';
   }
-  // Reporting counts agent replies only: never bots (AUTO_RESPONSE), notes or system messages (docs/analytics.md).
+  // Reporting counts agent replies only (the guard above): never bots (AUTO_RESPONSE), notes or system messages (docs/analytics.md).
   const meta = (message.metadata ?? {}) as { templateId?: unknown };
-  const report = message.type === 'OUTGOING' ? { reply: { id: message.id, at: acceptedAt, writtenAt: message.createdAt, agentId: message.senderUserId, fromTemplate: typeof meta.templateId === 'string' } } : undefined;
+  const report = { reply: { id: message.id, at: acceptedAt, writtenAt: message.createdAt, agentId: message.senderUserId, fromTemplate: typeof meta.templateId === 'string' } };
   const hint = { ...(answersLatest ? { replyAcceptedAt: acceptedAt } : {}), report };
   if (Object.keys(data).length === 0) {
     // Still ends a running next-response clock, and the reply is a reporting fact.
-    if ((answersLatest && thread.nextResponseStartedAt) || report) {
-      const synced = await syncThreadSla(ctx, tx, thread.id, hint);
-      return answersLatest && thread.nextResponseStartedAt ? synced : null;
-    }
-    return null;
+    const synced = await syncThreadSla(ctx, tx, thread.id, hint);
+    return answersLatest && thread.nextResponseStartedAt ? synced : null;
   }
   await tx.thread.update({ where: { id: thread.id }, data });
   const updated = await syncThreadSla(ctx, tx, thread.id, hint);
@@ -346,7 +371,7 @@ export async function retryMessage(ctx: HubContext, messageId: string): Promise<
       where: { id: messageId },
       data: { deliveryStatus: 'PENDING', metadata: meta as Prisma.InputJsonValue, recipient: { ...((message.recipient as object) ?? {}), address: to } },
     });
-    await ctx.deps.jobs.add(tx, JOB.outboxDeliver, { messageId }, { runAt: new Date(now.getTime() + SAFETY_NET_DELAY_MS), singletonKey: `outbox:${messageId}` });
+    await enqueueDelivery(ctx.deps, tx, messageId, new Date(now.getTime() + SAFETY_NET_DELAY_MS));
     await writeAudit(ctx, tx, { action: 'message.retry', entityType: 'Message', entityId: messageId });
   });
   ctx.deps.pubsub.publish('messageUpdated', ctx.organizationId, { messageId, threadId: message.threadId });
@@ -430,7 +455,9 @@ const RANK: Record<DeliveryStatus, number> = { PENDING: 0, SENT: 1, FAILED: 1.5,
  * Applies a provider delivery receipt to the message with that provider id on
  * `channel`. Idempotent and order-independent: a late `sent` after `read` changes
  * nothing; FAILED/BOUNCED only apply before delivery. A receipt that moves a
- * PENDING reply to SENT or later also applies the reply's response effects.
+ * PENDING agent reply (OUTGOING) to SENT or later also applies the reply's
+ * response effects; for a bot message (AUTO_RESPONSE) it moves the
+ * deliveryStatus only.
  * Returns updated=false when the message is unknown or the receipt is not newer.
  */
 export async function applyDeliveryStatus(deps: AppDeps, channel: Channel, update: DeliveryStatusUpdate): Promise<{ updated: boolean; messageId?: string }> {
