@@ -129,6 +129,41 @@ describe(`analytics dashboard (${databaseKind})`, () => {
     await page.getByTestId('kpi-grid').waitFor({ timeout: 15_000 });
   });
 
+  it('a bar and a series point drill down to the threads of their bucket', async () => {
+    const drawer = page.getByRole('dialog');
+    const title = page.locator('.mantine-Drawer-title');
+    /** Like a person: point at the spot (the chart highlights its bucket), then click. */
+    const pointAndClick = async (chartTestId: string, x: number, y: number) => {
+      const chart = page.getByTestId(chartTestId);
+      await page.mouse.move(x, y);
+      await chart.locator('.recharts-tooltip-cursor').first().waitFor({ state: 'attached' });
+      await page.mouse.click(x, y);
+    };
+
+    // SLA compliance per channel: the first bar (the channel with the most facts).
+    const bar = page.getByTestId('chart-sla-channel').locator('.recharts-bar-rectangle').first();
+    await bar.scrollIntoViewIfNeeded();
+    const b = (await bar.boundingBox())!;
+    await pointAndClick('chart-sla-channel', b.x + b.width / 2, b.y + b.height / 2);
+    await drawer.getByTestId('drilldown-total').waitFor({ timeout: 15_000 });
+    expect(await title.innerText()).toMatch(/^SLA compliance per channel: \S/);
+    expect(Number(await drawer.getByTestId('drilldown-total').getAttribute('data-total'))).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+
+    // Volume: the right-most (today's) bucket holds the demo's live threads.
+    const plot = page.getByTestId('chart-volume').locator('.recharts-surface').first();
+    await plot.scrollIntoViewIfNeeded();
+    const p = (await plot.boundingBox())!;
+    await pointAndClick('chart-volume', p.x + p.width - 12, p.y + p.height / 2);
+    await drawer.getByTestId('drilldown-total').waitFor({ timeout: 15_000 });
+    expect(await title.innerText()).toMatch(/^Volume, \d+ \w{3}$/);
+    expect(await drawer.getByTestId('drilldown-body').getAttribute('data-metric')).toBe('CONVERSATIONS');
+    expect(Number(await drawer.getByTestId('drilldown-total').getAttribute('data-total'))).toBeGreaterThan(0);
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+  });
+
   it('Export downloads a CSV with a header row and one row per conversation of the range', async () => {
     const count = await tileCount(page, 'CONVERSATIONS');
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.getByTestId('analytics-export').click()]);

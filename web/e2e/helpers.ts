@@ -69,6 +69,13 @@ export async function loginAs(page: Page, user: { email: string; password: strin
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel(/^Password/).fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // Managers and administrators land on the analytics dashboard (issue 9 §5): the specs start in the inbox.
+  await page.getByTestId('viewer-name').waitFor({ timeout: 15_000 });
+  const role = (await page.getByRole('button', { name: 'Account menu' }).innerText()).toLowerCase();
+  if (/\b(manager|admin)\b/.test(role)) {
+    await page.waitForURL('**/analytics', { timeout: 15_000 });
+    await page.locator('nav[aria-label="Main"]').getByRole('link', { name: 'Inbox' }).click();
+  }
   await page.locator('[data-testid="thread-row"]').first().waitFor({ timeout: 15_000 });
 }
 

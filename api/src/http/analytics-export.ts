@@ -8,7 +8,7 @@
  */
 import express, { type Request, type Response } from 'express';
 import type { AppDeps } from '../shared/app.js';
-import { streamThreadsCsv, verifyExportToken } from '../modules/analytics/export.js';
+import { exportFileName, streamThreadsCsv, verifyExportToken } from '../modules/analytics/export.js';
 
 export function createAnalyticsExportRouter(deps: AppDeps): express.Router {
   const router = express.Router();
@@ -22,7 +22,7 @@ export function createAnalyticsExportRouter(deps: AppDeps): express.Router {
     res.status(200);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');
-    res.setHeader('Content-Disposition', `attachment; filename="threads-${claims.from.slice(0, 10)}-${claims.to.slice(0, 10)}.csv"`);
+    res.setHeader('Content-Disposition', `attachment; filename="${exportFileName(claims)}"`);
     try {
       const rows = await streamThreadsCsv(deps, claims, res);
       deps.logger.info({ rows, organizationId: claims.org }, 'analytics export streamed');

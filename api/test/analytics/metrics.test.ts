@@ -253,6 +253,8 @@ describe(`analytics metric definitions (${testDatabaseKind})`, () => {
     const csv = await fetch(`${server.url}${res.data.exportThreads.url}`);
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="${res.data.exportThreads.fileName}"`);
+    expect(res.data.exportThreads.fileName).toBe('threads-2026-11-02-2026-11-11.csv');
     const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\n');
     expect(lines).toHaveLength(4);
     const header = lines[0]!.split(',');

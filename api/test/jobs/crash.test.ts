@@ -96,7 +96,9 @@ async function startHub(): Promise<Hub> {
 }
 
 async function status(hub: Hub): Promise<Status> {
-  const res = await fetch(hub.statusUrl);
+  // A kept-alive socket the status server closes (its 5 s keep-alive timeout) just as a poll reuses it
+  // resets the connection: that poll is asked again on a new one.
+  const res = await fetch(hub.statusUrl).catch(() => fetch(hub.statusUrl));
   if (!res.ok) throw new Error(`status ${res.status}: ${await res.text()}`);
   return (await res.json()) as Status;
 }

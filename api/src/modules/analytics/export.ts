@@ -66,8 +66,13 @@ export async function exportUrl(ctx: HubContext, q: AnalyticsQuery): Promise<{ u
     .setIssuedAt(Math.floor(now.getTime() / 1000))
     .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
     .sign(exportKey(ctx.deps));
-  const day = (d: Date) => format(new TZDate(d.getTime(), q.timezone), 'yyyy-MM-dd');
-  return { url: `/analytics/export.csv?token=${encodeURIComponent(token)}`, expiresAt, fileName: `threads-${day(q.from)}-${day(new Date(q.to.getTime() - 1))}.csv` };
+  return { url: `/analytics/export.csv?token=${encodeURIComponent(token)}`, expiresAt, fileName: exportFileName(claims) };
+}
+
+/** `threads-<first day>-<last day>.csv`, local days of the range in its time zone. */
+export function exportFileName(claims: Pick<ExportClaims, 'from' | 'to' | 'tz'>): string {
+  const day = (ms: number) => format(new TZDate(ms, claims.tz), 'yyyy-MM-dd');
+  return `threads-${day(Date.parse(claims.from))}-${day(Date.parse(claims.to) - 1)}.csv`;
 }
 
 /** The claims of a valid export link; null when the signature, audience or expiry is wrong. */

@@ -78,12 +78,16 @@ export function KpiTile(props: {
       style={{
         textAlign: 'left',
         cursor: 'pointer',
+        // A button centres its content vertically: tiles of a row share the tallest one's height.
+        display: 'flex',
+        flexDirection: 'column',
+        justifyContent: 'flex-start',
         width: '100%',
         borderLeft: `4px solid var(--mantine-color-${color}-6)`,
         background: 'var(--mantine-color-body)',
       }}
     >
-      <Stack gap={4}>
+      <Stack gap={4} w="100%">
         <Group justify="space-between" wrap="nowrap" gap="xs">
           <Text size="sm" c="dimmed" fw={500} truncate>
             {label}
