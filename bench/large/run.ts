@@ -23,6 +23,7 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createApp } from '../../api/src/app.js';
@@ -41,6 +42,8 @@ const opts = parseOptions(process.argv.slice(2), {
   dutch: { default: 'meterkast', help: 'Dutch search word' },
   italian: { default: 'preventivo', help: 'Italian search word' },
   'export-rounds': { default: '3', help: 'CSV exports of 180 days' },
+  merge: { flag: true, help: 'merge with the results of earlier runs (--state) instead of replacing them, so the cases can be run in parts' },
+  state: { help: 'JSON file keeping the results of the runs for --merge (default: hub-bench-large.json in the temp directory)' },
   budget: { default: '60', help: 'seconds per case and concurrency level: a case far over its target stops early (after at least 5 requests per worker); the table gives the number of requests' },
   'write-docs': { flag: true, help: 'write the results into docs/performance.md' },
 });
@@ -140,7 +143,6 @@ inboxCase(`customer's threads (${topCustomer.n} threads)`, { customerId: gid('Cu
 cases.push({
   name: `thread view (${longThread.n} messages)`,
   group: 'thread',
-  target: 50,
   token: manager,
   query: webDocument('ThreadView'),
   variables: { id: gid('Thread', longThread.id) },
@@ -182,13 +184,16 @@ interface Row {
   levels: { concurrency: number; p50: number; p95: number; n: number; rps: number }[];
   note: string;
   error?: string;
+  /** When the case ran (ISO) and the 1-minute load average then. */
+  at: string;
+  load: number;
 }
 const rows: Row[] = [];
 const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 
 for (const c of cases) {
   if (only && !only.test(c.name)) continue;
-  const row: Row = { name: c.name, group: c.group, target: c.target, levels: [], note: '' };
+  const row: Row = { name: c.name, group: c.group, target: c.target, levels: [], note: '', at: new Date().toISOString(), load: os.loadavg()[0]! };
   rows.push(row);
   try {
     for (let i = 0; i < WARMUP; i++) {
@@ -224,6 +229,8 @@ for (const c of cases) {
 
 // CSV export of 180 days: rows per second to the last byte of the stream.
 interface ExportRun {
+  at: string;
+  load: number;
   rows: number;
   bytes: number;
   linkMs: number;
@@ -251,7 +258,7 @@ if (hasAnalytics && (!only || only.test('export'))) {
           else if (b === 0x0a && !quoted) records++;
         }
       }
-      exportRuns.push({ rows: records - 1, bytes, linkMs: link.ms, streamS: (performance.now() - t) / 1000 });
+      exportRuns.push({ at: new Date().toISOString(), load: os.loadavg()[0]!, rows: records - 1, bytes, linkMs: link.ms, streamS: (performance.now() - t) / 1000 });
     } catch (err) {
       exportError = (err as Error).message.slice(0, 200);
       break;
@@ -267,7 +274,16 @@ if (hasAnalytics && (!only || only.test('export'))) {
 const loadAfter = os.loadavg();
 console.log(`load average before ${loadBefore.map((x) => x.toFixed(1)).join(' ')}, after ${loadAfter.map((x) => x.toFixed(1)).join(' ')} (${os.cpus().length} cores)`);
 
-// ------------------------------------------------------------------ docs
+// ------------------------------------------------------------------ results (merged with earlier runs on --merge) and docs
+
+const statePath = opts.state ?? path.join(os.tmpdir(), 'hub-bench-large.json');
+const previous: { rows: Row[]; exportRuns: ExportRun[] } =
+  opts.merge && existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as { rows: Row[]; exportRuns: ExportRun[] }) : { rows: [], exportRuns: [] };
+const order = new Map(cases.map((c, i) => [c.name, i]));
+const merged = [...previous.rows.filter((r) => !rows.some((x) => x.name === r.name)), ...rows].sort((a, b) => (order.get(a.name) ?? 1e9) - (order.get(b.name) ?? 1e9));
+const mergedExports = exportRuns.length ? exportRuns : previous.exportRuns;
+writeFileSync(statePath, JSON.stringify({ rows: merged, exportRuns: mergedExports }, null, 1));
+console.log(`results (${merged.length} cases) kept in ${statePath}`);
 
 if (opts['write-docs']) {
   const file = fileURLToPath(new URL('../../docs/performance.md', import.meta.url));
@@ -278,27 +294,27 @@ if (opts['write-docs']) {
     const c1 = r.levels.find((x) => x.concurrency === 1)?.p95 ?? worst;
     return c1 <= r.target ? (worst <= r.target ? 'met' : `met at c1; c10 p95 ${fmtMs(worst)} ms`) : `**missed** (${fmtMs(c1)} > ${r.target} ms)`;
   };
-  const header = `| case | ${LEVELS.map((l) => `c${l} p50 / p95 (ms)`).join(' | ')} | target p95 | verdict | answer |\n| --- | ${LEVELS.map(() => '---').join(' | ')} | --- | --- | --- |`;
-  const table = rows
+  const header = `| case | ${LEVELS.map((l) => `c${l} p50 / p95 (ms)`).join(' | ')} | target p95 | verdict | answer | load |\n| --- | ${LEVELS.map(() => '---').join(' | ')} | --- | --- | --- | --- |`;
+  const table = merged
     .map((r) => `| ${r.name} | ${LEVELS.map((l) => {
       const x = r.levels.find((y) => y.concurrency === l);
       return x ? `${fmtMs(x.p50)} / ${fmtMs(x.p95)}${x.n < ROUNDS * x.concurrency ? ` (n=${x.n})` : ''}` : '–';
-    }).join(' | ')} | ${r.target ? `≤ ${r.target} ms` : ''} | ${verdict(r)} | ${r.note} |`)
+    }).join(' | ')} | ${r.target ? `≤ ${r.target} ms` : ''} | ${verdict(r)} | ${r.note} | ${r.load.toFixed(1)} |`)
     .join('\n');
-  const exportLine = exportRuns.length
-    ? `CSV export of all threads of 180 days (\`exportThreads\` link, then GET to the last byte; target ≥ 20,000 rows/s): ${exportRuns
-        .map((r) => `${fmtInt(r.rows)} rows (${(r.bytes / 1e6).toFixed(1)} MB) in ${r.streamS.toFixed(2)} s = **${fmtInt(Math.round(r.rows / r.streamS))} rows/s**`)
+  const exportLine = mergedExports.length
+    ? `CSV export of all threads of 180 days (\`exportThreads\` link, then GET to the last byte; target ≥ 20,000 rows/s): ${mergedExports
+        .map((r) => `${fmtInt(r.rows)} rows (${(r.bytes / 1e6).toFixed(1)} MB) in ${r.streamS.toFixed(2)} s = **${fmtInt(Math.round(r.rows / r.streamS))} rows/s** (load ${r.load.toFixed(1)})`)
         .join('; ')}.`
     : hasAnalytics
       ? `CSV export: error ${exportError ?? 'not run'}.`
       : 'Analytics and export: not in schema.graphql yet, not measured.';
   const section = [
     '<!-- bench:large:start (written by bench/large/run.ts --write-docs) -->',
-    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), Node ${process.versions.node}, ${(await sql.query<{ v: string }>('SHOW server_version')).rows[0]!.v} local; data: ${fmtInt(Number(counts.threads))} threads, ${fmtInt(Number(counts.messages))} messages. ` +
-      `Load average before ${loadBefore.map((x) => x.toFixed(1)).join(' / ')}, after ${loadAfter.map((x) => x.toFixed(1)).join(' / ')}.`,
+    `Measured ${(merged.map((r) => r.at).sort()[0] ?? new Date().toISOString()).slice(0, 16).replace('T', ' ')} – ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'cpu'}), Node ${process.versions.node}, ${(await sql.query<{ v: string }>(`SELECT 'PostgreSQL ' || current_setting('server_version') AS v`)).rows[0]!.v} local; data: ${fmtInt(Number(counts.threads))} threads, ${fmtInt(Number(counts.messages))} messages. ` +
+      `The machine was shared with other test suites: the last column gives the 1-minute load average when each case started (2 cores: above 2 means the bench waited for CPU).`,
     '',
     '```',
-    `pnpm --filter @hub/api run bench:large -- --database ${opts.database} --rounds ${ROUNDS} --budget ${opts.budget}${opts.only ? ` --only '${opts.only}'` : ''} --write-docs`,
+    `pnpm --filter @hub/api run bench:large -- --database ${opts.database} --rounds ${ROUNDS} --budget ${opts.budget} --write-docs${opts.merge ? "   # in parts: --only '<regexp>' --merge" : ''}`,
     '```',
     '',
     `${ROUNDS} requests per case at concurrency 1, and ${ROUNDS} per worker with 10 concurrent workers (${ROUNDS * 10} requests), after ${WARMUP} warm-up requests; a case stops early after ${opts.budget} s per level (at least 5 requests per worker; n = requests measured). Real HTTP GraphQL POSTs with the web app's documents, signed in as manager@chargecars.nl; the app in the bench's process (client and server share one Node event loop).`,
