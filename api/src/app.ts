@@ -14,6 +14,7 @@ import { createHubPubSub } from './shared/pubsub.js';
 import { jobHandlers, jobSchedules } from './jobs/handlers.js';
 import { JobQueue } from './jobs/queue.js';
 import { LoginGuard } from './modules/auth/login-guard.js';
+import { stopAnalyticsPulses } from './modules/analytics/pulse.js';
 
 export interface CreateAppOptions {
   config?: Config;
@@ -34,7 +35,7 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<AppDeps & 
   });
   const result = await migrate(db.sql);
   if (result.applied.length) logger.info({ applied: result.applied, database: db.kind }, 'migrations applied');
-  const pubsub = createHubPubSub(config.REDIS_URL);
+  const pubsub = createHubPubSub(config.REDIS_URL, (err) => logger.warn({ err }, 'pub/sub event not published'));
   const loginGuard = new LoginGuard(config);
   const deps = { config, db, clock: opts.clock ?? systemClock, pubsub, secrets: new SecretBox(config.appSecretKey), logger, loginGuard } as AppDeps;
   // PGlite is one in-process connection: jobs in parallel would only queue behind each other (and webhook acknowledgements behind them).
@@ -42,6 +43,7 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<AppDeps & 
   return Object.assign(deps, {
     close: async () => {
       await deps.jobs.stop();
+      stopAnalyticsPulses(deps);
       await pubsub.close();
       await loginGuard.close();
       await db.close();

@@ -68,12 +68,19 @@ export type HubPubSub = PubSub<HubTopics> & {
   ping(): Promise<boolean | null>;
 };
 
-export function createHubPubSub(redisUrl?: string): HubPubSub {
+/**
+ * In-process pub/sub, or Redis when `redisUrl` is given. `onPublishError` hears
+ * a publish Redis refused (connection closed, retries exhausted during an
+ * outage); the event is lost for other instances, never the request's work.
+ */
+export function createHubPubSub(redisUrl?: string, onPublishError: (err: unknown) => void = () => {}): HubPubSub {
   if (!redisUrl) return Object.assign(createPubSub<HubTopics>(), { close: async () => {}, ping: async () => null });
   const publishClient = new Redis(redisUrl);
   const subscribeClient = new Redis(redisUrl);
+  // redis-event-target drops the promise of `publish`: a rejection would be unhandled (and end the process).
+  const publisher = { publish: (channel: string, message: string) => publishClient.publish(channel, message).catch((err: unknown) => (onPublishError(err), 0)) } as unknown as Redis;
   const pubsub = createPubSub<HubTopics>({
-    eventTarget: createRedisEventTarget({ publishClient, subscribeClient }),
+    eventTarget: createRedisEventTarget({ publishClient: publisher, subscribeClient }),
   });
   return Object.assign(pubsub, {
     ping: async () => (await publishClient.ping().catch(() => null)) === 'PONG',

@@ -48,4 +48,23 @@ describe('pub/sub', () => {
     await a.close();
     await b.close();
   });
+
+  it.skipIf(!redisUrl)('Redis: a publish Redis refuses (connection closed) is reported, never an unhandled rejection', async () => {
+    const errors: unknown[] = [];
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const ps = createHubPubSub(redisUrl, (err) => errors.push(err));
+      await ps.close();
+      ps.publish('messageAdded', 'org-closed', { messageId: 'm', threadId: 't' });
+      for (let i = 0; i < 50 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(errors).toHaveLength(1);
+      expect(String(errors[0])).toMatch(/closed/i);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

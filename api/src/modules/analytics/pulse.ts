@@ -43,3 +43,11 @@ export function touchAnalytics(deps: AppDeps, organizationId: string, kinds: rea
   }, wait);
   pulse.timer.unref();
 }
+
+/** Cancels the pending announcements of this app (called on close, before pub/sub disconnects). */
+export function stopAnalyticsPulses(deps: AppDeps): void {
+  const orgs = pulses.get(deps);
+  if (!orgs) return;
+  for (const p of orgs.values()) if (p.timer) clearTimeout(p.timer);
+  pulses.delete(deps);
+}
