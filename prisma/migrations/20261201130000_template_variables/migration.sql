@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Template" ADD COLUMN     "shortcut" TEXT;
+
