@@ -5,6 +5,7 @@ import { IconChartBar, IconChevronDown, IconHeadset, IconInbox, IconLogout, Icon
 import { setToken } from './auth';
 import { graphql } from '../gql';
 import { LiveUpdates } from './LiveUpdates';
+import { ConnectionBanner } from './ConnectionBanner';
 import { useViewer } from './viewer';
 import { initials } from '../shared/time';
 import { NotificationBell } from '../features/notifications/NotificationBell';
@@ -119,6 +120,7 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Main>
         <LiveUpdates />
+        <ConnectionBanner />
         <AnalyticsLanding />
         <Outlet />
       </AppShell.Main>

@@ -10,6 +10,8 @@ type Connection = { __typename?: string; edges: Edge[]; pageInfo?: PageInfo; tot
  * entry per thread (keyArgs: false) and are merged relay style, deduplicated by message id:
  *
  * - `before` page: its edges are put in front of the cached ones.
+ * - `after` page (catch-up after a reconnect, see catchUp.ts): its edges go after the cached
+ *   ones, those already cached are replaced in place (no duplicates); the window's start stays.
  * - newest page (first load, refetch, live echo): replaces the cached window, but earlier pages
  *   already loaded are kept when they connect to it (its oldest message is cached), so a
  *   `cache-and-network` refetch does not throw away what the agent scrolled back to.
@@ -22,6 +24,19 @@ export function messageWindowPagination(): FieldPolicy<Connection | null, Connec
     merge(existing, incoming, { args, readField }) {
       if (!incoming || !existing || !Array.isArray(existing.edges) || !Array.isArray(incoming.edges)) return incoming ?? existing ?? null;
       const idOf = (e: Edge) => readField<string>('id', e.node);
+
+      if (args?.after) {
+        // Catch-up after a reconnect (catchUp.ts): the messages after the newest cursor go after
+        // the cached ones; those already cached (live appends) take the server's edge (real cursor).
+        const fresh = new Map(incoming.edges.map((e) => [idOf(e), e] as const));
+        const cached = new Set(existing.edges.map(idOf));
+        const newer = incoming.edges.filter((e) => !cached.has(idOf(e)));
+        return {
+          ...existing,
+          edges: [...existing.edges.map((e) => fresh.get(idOf(e)) ?? e), ...newer],
+          ...(typeof incoming.totalCount === 'number' ? { totalCount: incoming.totalCount } : {}),
+        };
+      }
 
       if (args?.before) {
         const cached = new Set(existing.edges.map(idOf));

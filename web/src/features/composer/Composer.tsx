@@ -1,7 +1,7 @@
 import { useState, type KeyboardEvent } from 'react';
 import { Alert, Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useLazyQuery } from '@apollo/client/react';
-import { IconAlertCircle, IconAlertTriangle, IconLock, IconSend, IconNote } from '@tabler/icons-react';
+import { IconAlertCircle, IconAlertTriangle, IconLock, IconSend, IconNote, IconRefresh } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { PostMessageKind } from '../../gql/graphql';
 import { usePostMessage } from './usePostMessage';
@@ -9,6 +9,7 @@ import { TemplatePicker } from './TemplatePicker';
 import { SmsCounter } from './SmsCounter';
 import { LogCallForm } from './LogCallForm';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
+import { describeError, isRetryableError } from '../../shared/errorMessages';
 
 export const Composer_thread = graphql(`
   fragment Composer_thread on Thread {
@@ -88,6 +89,15 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
   const send = async () => {
     if (!canSend) return;
     setErrors([]);
+    // Optimistic: the message shows as pending in the timeline at once; a failed send brings the draft back.
+    const draft = { content, subject, templateId, missing };
+    const restore = () => {
+      setContent((now) => (now.trim() ? now : draft.content));
+      setSubject(draft.subject);
+      setTemplateId(draft.templateId);
+      setMissing(draft.missing);
+    };
+    reset();
     try {
       const { data } = await post({
         threadId: t.id,
@@ -97,10 +107,14 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
         ...(templateId && !isNote ? { templateId } : {}),
       });
       const payloadErrors = toUserErrors(data?.postMessage?.errors);
-      if (payloadErrors.length > 0) setErrors(payloadErrors);
-      else reset();
+      if (payloadErrors.length > 0) {
+        restore();
+        setErrors(payloadErrors);
+      }
     } catch (e) {
-      setErrors([{ code: 'NETWORK', message: (e as Error).message }]);
+      restore();
+      const { code, message } = describeError(e);
+      setErrors([{ code, message }]);
     }
   };
 
@@ -158,6 +172,11 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
               <Text size="xs" mt={4}>
                 The customer has not written in the last 24 hours. Pick an approved template to re-open the conversation.
               </Text>
+            )}
+            {isRetryableError(err.code) && (
+              <Button size="compact-xs" variant="light" color="red" mt={6} leftSection={<IconRefresh size={12} />} onClick={() => void send()} disabled={!canSend}>
+                Retry
+              </Button>
             )}
           </Alert>
         ))}

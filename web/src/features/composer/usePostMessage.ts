@@ -1,7 +1,8 @@
-import { useMutation } from '@apollo/client/react';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { graphql } from '../../gql';
-import type { PostMessageInput } from '../../gql/graphql';
+import type { PostMessageInput, PostMessageMutation as PostMessageResult } from '../../gql/graphql';
 import { appendMessageToThread, bumpThreadInLists } from '../../app/cacheUpdates';
+import { AppViewerQuery } from '../../app/viewer';
 
 export const PostMessageMutation = graphql(`
   mutation PostMessage($input: PostMessageInput!) {
@@ -25,16 +26,67 @@ export const PostMessageMutation = graphql(`
   }
 `);
 
+/** Prefix of the id of a message that is only in the optimistic cache layer (sent, not yet confirmed). */
+export const PENDING_MESSAGE_PREFIX = 'pending:';
+
+/** Whether `id` is an optimistic message's id, i.e. the message is still being sent. */
+export function isPendingMessageId(id: string | null | undefined): boolean {
+  return typeof id === 'string' && id.startsWith(PENDING_MESSAGE_PREFIX);
+}
+
+let pendingSeq = 0;
+
 /**
- * Posts a reply or internal note. Cache update: the message entity is normalised by id; we
+ * The optimistic answer to `postMessage(input)`: the message as it will look (OUTGOING or
+ * INTERNAL_NOTE, delivery PENDING, sent by `senderName`, stamped `now`) under a `pending:` id.
+ * Apollo shows it at once and drops it when the server answers (or the request fails).
+ */
+export function optimisticPostMessage(input: PostMessageInput, senderName: string | null, now: Date = new Date()): PostMessageResult {
+  const id = `${PENDING_MESSAGE_PREFIX}${now.getTime()}-${++pendingSeq}`;
+  const createdAt = now.toISOString();
+  const message = {
+    __typename: 'Message' as const,
+    id,
+    createdAt,
+    type: input.kind === 'NOTE' ? ('INTERNAL_NOTE' as const) : ('OUTGOING' as const),
+    content: input.content,
+    contentHtml: null,
+    subject: input.kind === 'NOTE' ? null : (input.subject ?? null),
+    deliveryStatus: 'PENDING' as const,
+    readAt: null,
+    canRetry: false,
+    deliveries: [],
+    sender: { __typename: 'MessageSender' as const, kind: 'USER' as const, name: senderName },
+    attachments: [],
+  };
+  return {
+    postMessage: { __typename: 'PostMessagePayload', message: message as never, thread: null, errors: [] },
+  };
+}
+
+/**
+ * Posts a reply or internal note, optimistically: the message appears in the thread at once,
+ * marked pending (`pending:` id, delivery PENDING), and is replaced by the server's message when
+ * the mutation answers; on a network error or a payload error it disappears again (the composer
+ * keeps the text and offers Retry). Cache update: the message entity is normalised by id; we
  * append it to the thread's cached timeline and move the thread to the top of cached inbox lists.
  * The `messageAdded` subscription echo for the same message is deduplicated by id.
+ * The returned `post` throws what Apollo throws (network and top-level GraphQL errors).
  */
 export function usePostMessage() {
+  const client = useApolloClient();
   const [mutate, state] = useMutation(PostMessageMutation);
-  const post = (input: PostMessageInput) =>
-    mutate({
+  const post = (input: PostMessageInput) => {
+    let senderName: string | null = null;
+    try {
+      const viewer = client.cache.readQuery({ query: AppViewerQuery })?.viewer;
+      senderName = viewer?.name ?? viewer?.email ?? null;
+    } catch {
+      /* viewer not cached (tests): the bubble says "Agent" */
+    }
+    return mutate({
       variables: { input },
+      optimisticResponse: optimisticPostMessage(input, senderName),
       update(cache, { data }) {
         const message = data?.postMessage?.message;
         if (!message) return;
@@ -43,5 +95,6 @@ export function usePostMessage() {
         bumpThreadInLists(cache, String(input.threadId));
       },
     });
+  };
   return [post, state] as const;
 }

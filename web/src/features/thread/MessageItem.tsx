@@ -21,6 +21,8 @@ import { DeliveryTicks } from './DeliveryTicks';
 import { HtmlEmailBody } from './HtmlEmailBody';
 import { useRetryMessage } from './useRetryMessage';
 import { toUserErrors } from '../../shared/userErrors';
+import { describeError } from '../../shared/errorMessages';
+import { isPendingMessageId } from '../composer/usePostMessage';
 import { attachmentPreview } from '../../shared/messagePreview';
 import classes from './MessageItem.module.css';
 
@@ -176,7 +178,7 @@ function FailedDelivery({ messageId, canRetry, deliveries }: { messageId: string
       const errors = toUserErrors(data?.retryMessage?.errors);
       if (errors.length > 0) setRetryError(errors.map((e) => e.message).join(' '));
     } catch (e) {
-      setRetryError((e as Error).message);
+      setRetryError(describeError(e).message);
     }
   };
   return (
@@ -232,6 +234,8 @@ function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_messa
   const note = m.type === 'INTERNAL_NOTE';
   const callLog = m.type === 'CALL_LOG';
   const failed = outgoing && (m.deliveryStatus === 'FAILED' || m.canRetry === true);
+  // Sent from this browser and not confirmed yet (optimistic, see usePostMessage.ts).
+  const pending = isPendingMessageId(m.id);
   return (
     <Box
       className={classes.row}
@@ -239,11 +243,14 @@ function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_messa
       data-testid="message"
       data-message-type={m.type}
       data-message-id={m.id}
+      data-pending={pending || undefined}
+      aria-busy={pending || undefined}
     >
       <Paper
         className={classes.bubble}
         data-kind={note ? 'note' : callLog ? 'call' : outgoing ? 'outgoing' : 'incoming'}
         data-failed={failed || undefined}
+        style={pending ? { opacity: 0.7 } : undefined}
         p="sm"
         radius="md"
         withBorder
@@ -283,7 +290,13 @@ function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_messa
           </Stack>
         )}
         <Group gap={4} justify="flex-end" mt={4}>
-          {time}
+          {pending ? (
+            <Text size="xs" c="dimmed" fs="italic" data-testid="message-pending">
+              Sending…
+            </Text>
+          ) : (
+            time
+          )}
           {outgoing && m.deliveryStatus && <DeliveryTicks status={m.deliveryStatus} />}
         </Group>
         {failed && <FailedDelivery messageId={m.id} canRetry={m.canRetry === true} deliveries={m.deliveries ?? []} />}

@@ -1,0 +1,106 @@
+import { CombinedGraphQLErrors, ServerError, ServerParseError } from '@apollo/client/errors';
+
+/**
+ * Every error the agent can see, as a human sentence keyed by a stable code, so that an i18n
+ * layer can translate them by code later (issue 10 §2). Two kinds of codes:
+ *
+ * - client codes for failures that never reached the API or came back unreadable
+ *   (`NETWORK`, `OFFLINE`, `SERVER_ERROR`, `RATE_LIMITED`, `BAD_RESPONSE`, `UNKNOWN`);
+ * - the API's codes: the `ErrorCode` enum of payload `errors { code message field }` and the
+ *   `extensions.code` of top-level GraphQL errors (`UNAUTHENTICATED`, `FORBIDDEN`, `THROTTLED`…).
+ *
+ * Raw transport texts such as "Failed to fetch" or "NetworkError when attempting to fetch
+ * resource" are never shown: `describeError` maps them to `NETWORK` / `OFFLINE`.
+ */
+export const ERROR_MESSAGES = {
+  NETWORK: 'The hub could not be reached. Check your connection; nothing was lost, you can try again.',
+  OFFLINE: 'You are offline. Your text is kept: send it again when the connection is back.',
+  SERVER_ERROR: 'The hub had a problem handling this. Please try again in a moment.',
+  BAD_RESPONSE: 'The hub sent an answer that could not be read. Please try again.',
+  RATE_LIMITED: 'Too many requests in a short time. Wait a few seconds and try again.',
+  UNKNOWN: 'Something went wrong. Please try again.',
+  // API codes (schema.graphql `enum ErrorCode` and top-level `extensions.code`).
+  UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
+  INVALID_CREDENTIALS: 'That e-mail address and password do not match.',
+  FORBIDDEN: 'You are not allowed to do this.',
+  NOT_FOUND: 'This item no longer exists; it may have been deleted.',
+  CONFLICT: 'Someone else changed this at the same time. Reload and try again.',
+  VALIDATION_FAILED: 'Some of the input is not valid. Check the highlighted fields.',
+  BAD_USER_INPUT: 'Some of the input is not valid.',
+  THROTTLED: 'Too many requests in a short time. Wait a few seconds and try again.',
+  MAX_COST_EXCEEDED: 'This request asks for too much at once. Narrow it down and try again.',
+  INTERNAL_SERVER_ERROR: 'The hub had a problem handling this. Please try again in a moment.',
+  CHANNEL_INACTIVE: 'This channel is switched off, so nothing can be sent on it.',
+  CHANNEL_NOT_SUPPORTED: 'Replies cannot be sent on this channel.',
+  CHANNEL_SEND_FAILED: 'The provider did not accept the message. Try again, or check the channel settings.',
+  WHATSAPP_WINDOW_CLOSED: 'The customer has not written in the last 24 hours. Pick an approved template to re-open the conversation.',
+  SMS_OPTED_OUT: 'The customer has opted out of SMS messages.',
+  MESSAGE_NOT_RETRYABLE: 'This message cannot be sent again.',
+  OUTBOX_GAVE_UP: 'Sending was given up after several attempts.',
+  NOT_TEAM_MEMBER: 'This agent is not a member of that team.',
+} as const satisfies Record<string, string>;
+
+/** A code with a sentence in `ERROR_MESSAGES`. */
+export type KnownErrorCode = keyof typeof ERROR_MESSAGES;
+
+/** What the UI shows for an error: a stable `code` (for translation, tests, `data-error-code`) and a sentence. */
+export interface DescribedError {
+  code: string;
+  message: string;
+  /** Whether trying the same thing again may succeed (transport failures, rate limits, 5xx). */
+  retryable: boolean;
+}
+
+const RETRYABLE = new Set<string>(['NETWORK', 'OFFLINE', 'SERVER_ERROR', 'BAD_RESPONSE', 'RATE_LIMITED', 'THROTTLED', 'INTERNAL_SERVER_ERROR', 'CHANNEL_SEND_FAILED', 'UNKNOWN']);
+
+/** The sentence for `code`; `fallback` (else the UNKNOWN sentence) when the code has none. */
+export function errorMessage(code: string, fallback?: string): string {
+  return (ERROR_MESSAGES as Record<string, string>)[code] ?? fallback ?? ERROR_MESSAGES.UNKNOWN;
+}
+
+/** Whether an error of `code` is worth retrying as is. */
+export function isRetryableError(code: string): boolean {
+  return RETRYABLE.has(code);
+}
+
+/** Texts browsers and fetch polyfills use when a request never got an answer. */
+const TRANSPORT_FAILURE = /failed to fetch|networkerror|network request failed|load failed|fetch failed|econnrefused|econnreset|socket hang up|the internet connection appears to be offline/i;
+
+function isBrowserOffline(): boolean {
+  return typeof navigator !== 'undefined' && navigator.onLine === false;
+}
+
+function described(code: string, fallback?: string): DescribedError {
+  return { code, message: errorMessage(code, fallback), retryable: isRetryableError(code) };
+}
+
+/**
+ * Turns anything an Apollo call can throw into a code and a human sentence:
+ * - `CombinedGraphQLErrors`: the first error's `extensions.code` (sentence from the table,
+ *   else the server's own message, which is written for people);
+ * - `ServerError` (HTTP status without a GraphQL body): 429 → RATE_LIMITED, 401 → UNAUTHENTICATED,
+ *   403 → FORBIDDEN, else SERVER_ERROR; `ServerParseError` → BAD_RESPONSE;
+ * - a fetch that never got an answer (`TypeError: Failed to fetch` and friends) → OFFLINE when the
+ *   browser says it is offline, else NETWORK;
+ * - anything else → UNKNOWN (its raw text is never shown).
+ * Never throws.
+ */
+export function describeError(error: unknown): DescribedError {
+  if (CombinedGraphQLErrors.is(error)) {
+    const first = error.errors[0];
+    const code = typeof first?.extensions?.code === 'string' ? first.extensions.code : 'UNKNOWN';
+    return described(code, first?.message);
+  }
+  if (ServerError.is(error)) {
+    const status = error.statusCode;
+    if (status === 429) return described('RATE_LIMITED');
+    if (status === 401) return described('UNAUTHENTICATED');
+    if (status === 403) return described('FORBIDDEN');
+    return described('SERVER_ERROR');
+  }
+  if (ServerParseError.is(error)) return described('BAD_RESPONSE');
+  const text = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+  if (isBrowserOffline()) return described('OFFLINE');
+  if (TRANSPORT_FAILURE.test(text) || (error instanceof Error && error.name === 'AbortError')) return described('NETWORK');
+  return described('UNKNOWN');
+}
