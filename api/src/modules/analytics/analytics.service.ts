@@ -3,10 +3,12 @@
  * nothing (summary), by time bucket in a time zone (series) or by a
  * dimension (breakdown), and the threads behind a number (drill-down).
  *
- * Cost: full UTC hours of the range are read from `ReportingRollup`, the
- * partial hours at its edges from `ReportingEvent` (both indexed by
- * organization and time), so the numbers are exact for any instant range
- * and no query reads `Message`. Ranges are limited to 400 days and series to
+ * Cost: full UTC days of the range are read from `ReportingSlice` (one row
+ * per kind and day, or per kind, day and dimension value), full hours from
+ * the hourly slices or, with a filter, from `ReportingRollup`, the partial
+ * hours at its edges from `ReportingEvent` (all keyed by organization, kind
+ * and time), so the numbers are exact for any instant range and no query
+ * reads `Message`. Ranges are limited to 400 days and series to
  * 1,000 points.
  */
 import { TZDate } from '@date-fns/tz';
@@ -129,37 +131,70 @@ interface Row {
 }
 
 /**
- * Sums of the given event kinds over [from, to), per group: `group` is a SQL
- * expression template over the source alias and time column (null: one group).
+ * How `sums` groups: one group (''), per time bucket (a SQL expression over a
+ * UTC timestamp expression) or per value of one event column.
  */
-async function sums(
-  ctx: HubContext,
-  from: Date,
-  to: Date,
-  kinds: readonly ReportingEventKind[],
-  filter: AnalyticsFilter,
-  group: ((src: 'r' | 'e', time: string, sql: Sql) => string) | null,
-): Promise<Map<string, SumsByKind>> {
+type Grouping = null | { time: (timeSql: string, sql: Sql) => string } | { column: DimensionColumn };
+type DimensionColumn = (typeof DIMENSION_COLUMN)[AnalyticsDimension];
+
+const dayFloor = (d: Date) => new Date(Math.floor(d.getTime() / 86_400_000) * 86_400_000);
+const dayCeil = (d: Date) => new Date(Math.ceil(d.getTime() / 86_400_000) * 86_400_000);
+const hasFilter = (f: AnalyticsFilter) => Object.values(f).some((v) => Array.isArray(v) && v.length > 0);
+
+/** A half-open UTC interval [a, b); empty ones are dropped by the callers. */
+type Span = [Date, Date];
+const nonEmpty = (spans: Span[]) => spans.filter(([a, b]) => a < b);
+
+/**
+ * Sums of the given event kinds over [from, to), per group. Sources, exact
+ * together: events for the partial hours at the edges; for the full hours
+ * either the full-dimension hourly rollups (a filter is set) or the slices —
+ * DAY slices for full UTC days (total or the grouped dimension), HOUR totals
+ * for a series and for the hours around the days (total), hourly rollups for
+ * the hours around the days (by dimension).
+ */
+async function sums(ctx: HubContext, from: Date, to: Date, kinds: readonly ReportingEventKind[], filter: AnalyticsFilter, group: Grouping): Promise<Map<string, SumsByKind>> {
   const sql = new Sql();
   const h1 = hourCeil(from);
   const h2 = hourFloor(to);
   const org = sql.p(ctx.organizationId, '::uuid');
   const kindList = sql.p([...kinds], '::text[]::"ReportingEventKind"[]');
-  const g = (src: 'r' | 'e', time: string) => (group ? group(src, time, sql) : `''`);
+  const groupOf = (src: 'r' | 'e', time: string) => {
+    if (!group) return `''`;
+    if ('time' in group) return group.time(time, sql);
+    return col(src, group.column);
+  };
+  const within = (time: string, spans: Span[]) => spans.map(([a, b]) => `(${time} >= ${utc(sql, a)} AND ${time} < ${utc(sql, b)})`).join(' OR ');
   const parts: string[] = [];
+  const fromRollups = (spans: Span[]) => {
+    if (!spans.length) return;
+    parts.push(`SELECT ${groupOf('r', 'r.hour')} AS g, r.kind, r.target, r.count::bigint AS count, r.seconds, r."businessSeconds" AS bs, r.met::bigint AS met, r.value::bigint AS value
+      FROM "ReportingRollup" r WHERE r."organizationId" = ${org} AND r.kind = ANY(${kindList}) AND (${within('r.hour', spans)})${filterSql(sql, 'r', filter)}`);
+  };
+  const fromSlices = (grain: 'HOUR' | 'DAY', dimension: string, spans: Span[]) => {
+    if (!spans.length) return;
+    const g = !group ? `''` : 'time' in group ? group.time('s.bucket', sql) : 's."dimValue"';
+    parts.push(`SELECT ${g} AS g, s.kind, s.target, s.count::bigint AS count, s.seconds, s."businessSeconds" AS bs, s.met::bigint AS met, s.value::bigint AS value
+      FROM "ReportingSlice" s WHERE s."organizationId" = ${org} AND s.kind = ANY(${kindList}) AND s.grain = ${sql.p(grain)} AND s.dimension = ${sql.p(dimension)} AND (${within('s.bucket', spans)})`);
+  };
   if (h1 < h2) {
-    parts.push(`SELECT ${g('r', 'r.hour')} AS g, r.kind, r.target, r.count::bigint AS count, r.seconds, r."businessSeconds" AS bs, r.met::bigint AS met, r.value::bigint AS value
-      FROM "ReportingRollup" r WHERE r."organizationId" = ${org} AND r.kind = ANY(${kindList}) AND r.hour >= ${utc(sql, h1)} AND r.hour < ${utc(sql, h2)}${filterSql(sql, 'r', filter)}`);
+    if (hasFilter(filter)) fromRollups([[h1, h2]]);
+    else if (group && 'time' in group) fromSlices('HOUR', '', [[h1, h2]]);
+    else {
+      const d1 = dayCeil(h1);
+      const d2 = dayFloor(h2);
+      const days = d1 < d2;
+      const around = days ? nonEmpty([[h1, d1], [d2, h2]]) : [[h1, h2] as Span];
+      if (days) fromSlices('DAY', group ? group.column : '', [[d1, d2]]);
+      if (group) fromRollups(around);
+      else fromSlices('HOUR', '', around);
+    }
   }
-  const edges = h1 < h2 ? [[from, h1], [h2, to]] : [[from, to]];
-  const timeCond = edges
-    .filter(([a, b]) => a! < b!)
-    .map(([a, b]) => `(e."occurredAt" >= ${utc(sql, a!)} AND e."occurredAt" < ${utc(sql, b!)})`)
-    .join(' OR ');
-  if (timeCond) {
-    parts.push(`SELECT ${g('e', 'e."occurredAt"')} AS g, e.kind, COALESCE(e.target::text, '') AS target, 1::bigint AS count, COALESCE(e.seconds, 0) AS seconds, COALESCE(e."businessSeconds", 0) AS bs,
+  const edges = nonEmpty(h1 < h2 ? [[from, h1], [h2, to]] : [[from, to]]);
+  if (edges.length) {
+    parts.push(`SELECT ${groupOf('e', 'e."occurredAt"')} AS g, e.kind, COALESCE(e.target::text, '') AS target, 1::bigint AS count, COALESCE(e.seconds, 0) AS seconds, COALESCE(e."businessSeconds", 0) AS bs,
         (CASE WHEN e.met THEN 1 ELSE 0 END)::bigint AS met, COALESCE(e.value, 0)::bigint AS value
-      FROM "ReportingEvent" e WHERE e."organizationId" = ${org} AND e.kind = ANY(${kindList}) AND (${timeCond})${filterSql(sql, 'e', filter)}`);
+      FROM "ReportingEvent" e WHERE e."organizationId" = ${org} AND e.kind = ANY(${kindList}) AND (${within('e."occurredAt"', edges)})${filterSql(sql, 'e', filter)}`);
   }
   const out = new Map<string, SumsByKind>();
   if (!parts.length) return out;
@@ -225,11 +260,11 @@ export function bucketStarts(from: Date, to: Date, interval: AnalyticsInterval, 
 export async function series(ctx: HubContext, q: AnalyticsQuery, metric: AnalyticsMetric, interval: AnalyticsInterval) {
   const starts = bucketStarts(q.from, q.to, interval, q.timezone);
   const def = METRICS[metric];
-  const trunc = (_src: 'r' | 'e', time: string, sql: Sql) => {
+  const trunc = (time: string, sql: Sql) => {
     const tz = sql.p(q.timezone);
     return `(date_trunc('${INTERVAL_SQL[interval]}', (${time} AT TIME ZONE 'UTC') AT TIME ZONE ${tz}) AT TIME ZONE ${tz})`;
   };
-  const grouped = await sums(ctx, q.from, q.to, def.kinds, q.filter, trunc);
+  const grouped = await sums(ctx, q.from, q.to, def.kinds, q.filter, { time: trunc });
   let running = metric === 'BACKLOG' ? (await valueOver(ctx, q, 'BACKLOG', EPOCH, q.from)).value ?? 0 : 0;
   return starts.map((start, i) => {
     const end = new Date(Math.min((starts[i + 1] ?? q.to).getTime(), q.to.getTime()));
@@ -246,7 +281,7 @@ export async function series(ctx: HubContext, q: AnalyticsQuery, metric: Analyti
 export async function breakdown(ctx: HubContext, q: AnalyticsQuery, metric: AnalyticsMetric, by: AnalyticsDimension) {
   const def = METRICS[metric];
   const column = DIMENSION_COLUMN[by];
-  const grouped = await sums(ctx, metric === 'BACKLOG' ? EPOCH : q.from, q.to, def.kinds, q.filter, (src) => col(src, column));
+  const grouped = await sums(ctx, metric === 'BACKLOG' ? EPOCH : q.from, q.to, def.kinds, q.filter, { column });
   return [...grouped.entries()]
     .map(([key, s]) => ({ key, ...metricValue(metric, s) }))
     .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));

@@ -118,6 +118,7 @@ export async function backfillReporting(deps: AppDeps, organizationId: string, o
   await deps.db.prisma.$transaction([
     deps.db.prisma.reportingEvent.deleteMany({ where: { organizationId } }),
     deps.db.prisma.reportingRollup.deleteMany({ where: { organizationId } }),
+    deps.db.prisma.reportingSlice.deleteMany({ where: { organizationId } }),
   ]);
   let after = '00000000-0000-0000-0000-000000000000';
   let threads = 0;

@@ -11,8 +11,8 @@
  * transaction of every thread change) and the backfill (`backfill.ts`, which
  * replays a thread's history) both drive it, so they cannot disagree.
  *
- * `recordReportingEvents` writes events and their hourly rollups
- * (`ReportingRollup`) in the caller's transaction; an event whose
+ * `recordReportingEvents` writes events, their hourly rollups
+ * (`ReportingRollup`) and slices (`ReportingSlice`) in the caller's transaction; an event whose
  * (thread, kind, dedupeKey) exists is skipped, so a replayed step counts once.
  */
 import type { ChannelType, CustomerTier, Prisma, Priority, ReportingEventKind, SlaTarget, ThreadStatus, ThreadType } from '../../generated/prisma/client.js';
@@ -223,12 +223,15 @@ export function dimsOf(thread: ReportThread): ReportDims {
   };
 }
 
-const hourOf = (d: Date) => new Date(Math.floor(d.getTime() / 3_600_000) * 3_600_000);
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const floorTo = (d: Date, ms: number) => new Date(Math.floor(d.getTime() / ms) * ms);
 
-interface RollupDelta {
-  kind: ReportingEventKind;
-  hour: Date;
-  key: string[];
+/** The event columns a `ReportingSlice` can be cut by (its `dimension`). */
+export const SLICE_DIMENSIONS = ['channelType', 'teamId', 'agentId', 'priority', 'customerTier', 'threadType'] as const;
+export type SliceDimension = (typeof SLICE_DIMENSIONS)[number];
+
+interface Delta {
   count: number;
   seconds: number;
   businessSeconds: number;
@@ -238,46 +241,93 @@ interface RollupDelta {
 
 type EventRow = Prisma.ReportingEventCreateManyInput;
 
-function rollupKey(e: Pick<EventRow, 'target' | 'channelType' | 'teamId' | 'agentId' | 'priority' | 'customerTier' | 'threadType'>): string[] {
-  return [e.target ?? '', e.channelType ?? '', e.teamId ?? '', e.agentId ?? '', e.priority ?? '', e.customerTier ?? '', e.threadType ?? ''];
+/** Adds one event (sign 1) or takes it back (sign -1) from the delta stored under `id`. */
+function addTo<T extends Delta>(map: Map<string, T>, id: string, make: () => T, e: EventRow, sign: 1 | -1): void {
+  const d = map.get(id) ?? make();
+  d.count += sign;
+  d.seconds += sign * (e.seconds ?? 0);
+  d.businessSeconds += sign * (e.businessSeconds ?? 0);
+  d.met += sign * (e.met ? 1 : 0);
+  d.value += sign * (e.value ?? 0);
+  map.set(id, d);
 }
 
-/** Adds (sign 1) or removes (sign -1) events from the hourly rollups, one statement for the lot. */
+const zero = (): Delta => ({ count: 0, seconds: 0, businessSeconds: 0, met: 0, value: 0 });
+const SUMS_SET = (table: string) => `count = "${table}".count + EXCLUDED.count,
+       seconds = "${table}".seconds + EXCLUDED.seconds,
+       "businessSeconds" = "${table}"."businessSeconds" + EXCLUDED."businessSeconds",
+       met = "${table}".met + EXCLUDED.met,
+       value = "${table}".value + EXCLUDED.value`;
+
+/**
+ * Adds (sign 1) or removes (sign -1) events from the hourly full-dimension
+ * rollups (`ReportingRollup`) and from the slices (`ReportingSlice`: HOUR
+ * total, DAY total, DAY per dimension), one statement per table. Rows are
+ * upserted in key order, so two transactions touching the same rows lock
+ * them in the same order (no deadlock between them).
+ */
 async function applyRollups(tx: Tx, organizationId: string, rows: readonly EventRow[], sign: 1 | -1): Promise<void> {
-  const merged = new Map<string, RollupDelta>();
+  if (!rows.length) return;
+  const rollups = new Map<string, Delta & { kind: ReportingEventKind; hour: Date; key: string[] }>();
+  const slices = new Map<string, Delta & { kind: ReportingEventKind; grain: 'HOUR' | 'DAY'; dimension: string; bucket: Date; target: string; dimValue: string }>();
   for (const e of rows) {
-    const hour = hourOf(new Date(e.occurredAt));
-    const key = rollupKey(e);
-    const id = [e.kind, hour.getTime(), ...key].join('|');
-    const d = merged.get(id) ?? { kind: e.kind, hour, key, count: 0, seconds: 0, businessSeconds: 0, met: 0, value: 0 };
-    d.count += sign;
-    d.seconds += sign * (e.seconds ?? 0);
-    d.businessSeconds += sign * (e.businessSeconds ?? 0);
-    d.met += sign * (e.met ? 1 : 0);
-    d.value += sign * (e.value ?? 0);
-    merged.set(id, d);
+    const at = new Date(e.occurredAt);
+    const hour = floorTo(at, HOUR_MS);
+    const day = floorTo(at, DAY_MS);
+    const target = e.target ?? '';
+    const key = [target, ...SLICE_DIMENSIONS.map((c) => (e[c] ?? '') as string)];
+    addTo(rollups, [e.kind, hour.toISOString(), ...key].join('|'), () => ({ ...zero(), kind: e.kind, hour, key }), e, sign);
+    const slice = (grain: 'HOUR' | 'DAY', bucket: Date, dimension: string, dimValue: string) =>
+      addTo(slices, [e.kind, grain, dimension, bucket.toISOString(), target, dimValue].join('|'), () => ({ ...zero(), kind: e.kind, grain, dimension, bucket, target, dimValue }), e, sign);
+    slice('HOUR', hour, '', '');
+    slice('DAY', day, '', '');
+    for (const c of SLICE_DIMENSIONS) slice('DAY', day, c, (e[c] ?? '') as string);
   }
-  if (!merged.size) return;
-  const params: unknown[] = [];
-  const values = [...merged.values()].map((d) => {
-    const base = params.length;
-    params.push(organizationId, d.hour.toISOString(), d.kind, ...d.key, d.count, d.seconds, d.businessSeconds, d.met, d.value);
-    const p = (i: number) => `$${base + i}`;
-    return `(${p(1)}::uuid, (${p(2)}::timestamptz AT TIME ZONE 'UTC'), ${p(3)}::"ReportingEventKind", ${[4, 5, 6, 7, 8, 9, 10].map(p).join(', ')}, ${p(11)}::int, ${p(12)}::float8, ${p(13)}::float8, ${p(14)}::int, ${p(15)}::int)`;
-  });
-  await tx.$executeRawUnsafe(
-    `INSERT INTO "ReportingRollup" ("organizationId", hour, kind, target, "channelType", "teamId", "agentId", priority, "customerTier", "threadType", count, seconds, "businessSeconds", met, value)
-     VALUES ${values.join(', ')}
-     ON CONFLICT ("organizationId", kind, hour, target, "channelType", "teamId", "agentId", priority, "customerTier", "threadType") DO UPDATE SET
-       count = "ReportingRollup".count + EXCLUDED.count,
-       seconds = "ReportingRollup".seconds + EXCLUDED.seconds,
-       "businessSeconds" = "ReportingRollup"."businessSeconds" + EXCLUDED."businessSeconds",
-       met = "ReportingRollup".met + EXCLUDED.met,
-       value = "ReportingRollup".value + EXCLUDED.value`,
-    ...params,
-  );
+  const sorted = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  const sums = (p: (i: number) => string, at: number) =>
+    `${p(at)}::int, ${p(at + 1)}::float8, ${p(at + 2)}::float8, ${p(at + 3)}::int, ${p(at + 4)}::int`;
+  const pushSums = (params: unknown[], d: Delta) => params.push(d.count, d.seconds, d.businessSeconds, d.met, d.value);
+
+  // At most 2,000 rows per statement (PostgreSQL takes 65,535 parameters; a backfill page can produce more rows).
+  for (const chunk of chunks(sorted(rollups), 2000)) {
+    const rp: unknown[] = [];
+    const values = chunk.map((d) => {
+      const base = rp.length;
+      rp.push(organizationId, d.hour.toISOString(), d.kind, ...d.key);
+      pushSums(rp, d);
+      const p = (i: number) => `$${base + i}`;
+      return `(${p(1)}::uuid, (${p(2)}::timestamptz AT TIME ZONE 'UTC'), ${p(3)}::"ReportingEventKind", ${[4, 5, 6, 7, 8, 9, 10].map(p).join(', ')}, ${sums(p, 11)})`;
+    });
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "ReportingRollup" ("organizationId", hour, kind, target, "channelType", "teamId", "agentId", priority, "customerTier", "threadType", count, seconds, "businessSeconds", met, value)
+       VALUES ${values.join(', ')}
+       ON CONFLICT ("organizationId", kind, hour, target, "channelType", "teamId", "agentId", priority, "customerTier", "threadType") DO UPDATE SET
+       ${SUMS_SET('ReportingRollup')}`,
+      ...rp,
+    );
+  }
+  for (const chunk of chunks(sorted(slices), 2000)) {
+    const sp: unknown[] = [];
+    const values = chunk.map((d) => {
+      const base = sp.length;
+      sp.push(organizationId, d.kind, d.grain, d.dimension, d.bucket.toISOString(), d.target, d.dimValue);
+      pushSums(sp, d);
+      const p = (i: number) => `$${base + i}`;
+      return `(${p(1)}::uuid, ${p(2)}::"ReportingEventKind", ${p(3)}, ${p(4)}, (${p(5)}::timestamptz AT TIME ZONE 'UTC'), ${p(6)}, ${p(7)}, ${sums(p, 8)})`;
+    });
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "ReportingSlice" ("organizationId", kind, grain, dimension, bucket, target, "dimValue", count, seconds, "businessSeconds", met, value)
+       VALUES ${values.join(', ')}
+       ON CONFLICT ("organizationId", kind, grain, dimension, bucket, target, "dimValue") DO UPDATE SET
+       ${SUMS_SET('ReportingSlice')}`,
+      ...sp,
+    );
+  }
 }
 
+function* chunks<T>(list: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
+}
 
 /** The row of a drafted event. */
 export function eventRow(organizationId: string, ref: { threadId: string | null; taskId?: string | null }, dims: ReportDims, d: ReportEventDraft): EventRow {
