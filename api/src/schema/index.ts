@@ -16,6 +16,7 @@ import '../modules/customer/customer.schema.js';
 import '../modules/gdpr/gdpr.schema.js';
 import '../modules/thread/inbound.schema.js';
 import '../modules/thread/thread.schema.js';
+import '../modules/thread/merge.schema.js';
 import '../modules/message/message.schema.js';
 import '../modules/task/task.schema.js';
 import '../modules/template/template.schema.js';

@@ -31,6 +31,7 @@ export const AUDIT_ACTIONS = {
   'customer.restore': 'soft delete undone',
   'customer.export': 'exportCustomerData produced the GDPR export',
   'customer.anonymize': 'anonymizeCustomer erased the personal data (the erased values are not in the row)',
+  'customer.merge': 'mergeCustomers folded a duplicate into the primary (ids of the identities and threads moved, fields filled, enough to reverse it)',
   // Threads (Thread)
   'thread.create': 'created by an agent or by ingestion',
   'thread.update': 'status, priority, due dates or first response changed (by a person, a reply or an inbound message)',
@@ -43,6 +44,7 @@ export const AUDIT_ACTIONS = {
   'thread.rate': 'the customer rated the thread through the survey link, or changed the rating (scores; whether there is a comment, never its text)',
   'thread.delete': 'soft-deleted',
   'thread.restore': 'soft delete undone',
+  'thread.merge': 'mergeThreads moved the messages and tasks of source threads into a target and closed the sources (ids moved, sources\' state before, enough to reverse it)',
   // Messages (Message)
   'message.ingest': 'an inbound message was stored',
   'message.reply': 'an agent posted a reply',

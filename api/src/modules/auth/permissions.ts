@@ -112,6 +112,8 @@ export const MUTATION_RULES = {
   logCall: WRITE,
   login: PUBLIC,
   logout: SIGNED_IN,
+  mergeCustomers: WRITE,
+  mergeThreads: WRITE,
   markNotificationsRead: SIGNED_IN,
   postMessage: WRITE,
   removeTeamMember: ADMIN,

@@ -1,8 +1,10 @@
 import { builder, assertPageSize, type HubTypes } from '../../schema/builder.js';
-import { payloadType, decodeId, runMutation } from '../../schema/common.js';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import { UserError, decodeId, runMutation, type UserErrorShape } from '../../schema/common.js';
 import type { Customer } from '../../generated/prisma/client.js';
 import { CustomerTierEnum, IdentityKindEnum } from '../../schema/enums.js';
 import { createCustomer, updateCustomer } from './customer.service.js';
+import { duplicateSuggestions, mergeCustomers } from './customer.merge.js';
 import { can } from '../auth/permissions.js';
 
 
@@ -28,6 +30,16 @@ export const CustomerNode = builder.prismaNode('Customer', {
     customAttributes: t.expose('customAttributes', { type: 'JSON' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    duplicateSuggestions: t.prismaField({
+      type: ['Customer'],
+      description:
+        'Probable duplicates: other customers of the organization sharing an e-mail address or a phone number with this one, in their own fields or as an identity on any channel (EMAIL, PHONE, WhatsApp id). Oldest first, at most 10. mergeCustomers folds one into this customer.',
+      resolve: (query, customer, _args, ctx) => duplicateSuggestions(ctx, customer, query),
+    }),
+    mergedInto: t.relation('mergedInto', {
+      nullable: true,
+      description: 'The customer this one was merged into (mergeCustomers); a merged customer is deleted, so this is mostly seen in the audit trail and exports.',
+    }),
     threads: t.relatedConnection('threads', {
       nullable: false,
       cursor: 'id',
@@ -100,25 +112,61 @@ const UpdateCustomerInputRef = builder.inputType('UpdateCustomerInput', {
   fields: (t) => ({ customerId: t.id({ required: true }), name: t.string(), ...optionalCustomerFields(t) }),
 });
 
-const CustomerPayload = payloadType('CustomerPayload', 'customer', CustomerNode);
+type CustomerPayloadShape = { customer?: Customer; existingCustomerId?: string; errors: UserErrorShape[] };
+
+const CustomerPayload = builder.objectRef<CustomerPayloadShape>('CustomerPayload').implement({
+  description: 'The result of createCustomer, updateCustomer and mergeCustomers.',
+  fields: (t) => ({
+    customer: t.field({ type: CustomerNode, nullable: true, description: 'The customer written; null when errors is not empty.', resolve: (p) => p.customer ?? null }),
+    existingCustomerId: t.id({
+      nullable: true,
+      description:
+        "With a CONFLICT error: the global id of the customer that already has the e-mail address or phone number (open it, or merge with mergeCustomers). Null otherwise.",
+      resolve: (p) => (p.existingCustomerId ? encodeGlobalID('Customer', p.existingCustomerId) : null),
+    }),
+    existingCustomer: t.field({
+      type: CustomerNode,
+      nullable: true,
+      description: 'With a CONFLICT error: the customer that already has the e-mail address or phone number. Null otherwise.',
+      resolve: (p, _a, ctx) => (p.existingCustomerId ? ctx.db.customer.findUnique({ where: { id: p.existingCustomerId } }) : null),
+    }),
+    errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+  }),
+});
 
 builder.mutationFields((t) => ({
   createCustomer: t.field({
     authScopes: can('createCustomer'),
     type: CustomerPayload,
-    description: 'Creates a customer. Errors: VALIDATION_FAILED (field says which), CONFLICT (e-mail or phone already belongs to another customer).',
+    description: 'Creates a customer. Errors: VALIDATION_FAILED (field says which), CONFLICT (e-mail or phone already belongs to another customer; existingCustomerId says which).',
     args: { input: t.arg({ type: CreateCustomerInputRef, required: true }) },
     resolve: (_r, { input }, ctx) => runMutation(() => createCustomer(ctx, input as never)),
   }),
   updateCustomer: t.field({
     authScopes: can('updateCustomer'),
     type: CustomerPayload,
-    description: 'Updates a customer. Errors: NOT_FOUND, VALIDATION_FAILED.',
+    description:
+      'Updates a customer: only the fields given change, null clears an optional field. customAttributes is merged key by key: a key given with a value is set, a key given as null is removed, keys not given stay (customAttributes: null removes them all). Errors: NOT_FOUND, VALIDATION_FAILED, CONFLICT (the new e-mail or phone already belongs to another customer; existingCustomerId says which).',
     args: { input: t.arg({ type: UpdateCustomerInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
       runMutation(() => {
         const { customerId, ...rest } = input;
         return updateCustomer(ctx, decodeId('Customer', String(customerId), 'input.customerId'), rest as never);
       }),
+  }),
+  mergeCustomers: t.field({
+    authScopes: can('mergeCustomers'),
+    type: CustomerPayload,
+    description:
+      "Folds a duplicate customer into the primary, in one transaction: the duplicate's identities (every channel) and threads (with their messages, internal notes and tasks) move to the primary; customAttributes are merged (the primary's values win); the primary's empty optional fields (e-mail, phone, Italian fields, language) are filled from the duplicate; the duplicate is deleted (mergedInto = the primary). The audit trail (customer.merge) keeps every moved id and the primary's values before, enough to reverse it. Returns the primary. Errors: MERGE_SAME_RECORD (the same id twice), NOT_FOUND (either customer unknown, deleted or of another organization).",
+    args: {
+      primaryId: t.arg.id({ required: true, description: 'The customer that stays.' }),
+      duplicateId: t.arg.id({ required: true, description: 'The customer folded into the primary and deleted.' }),
+    },
+    resolve: (_r, args, ctx) =>
+      runMutation(
+        () => mergeCustomers(ctx, decodeId('Customer', String(args.primaryId), 'primaryId'), decodeId('Customer', String(args.duplicateId), 'duplicateId')),
+        '',
+      ),
   }),
 }));

@@ -43,34 +43,100 @@ function profileIdentities(c: { email?: string | null; phone?: string | null }):
   return out;
 }
 
-/** CONFLICT when another customer already holds one of these identities. */
+/**
+ * CONFLICT when another (not deleted) customer of the organization already
+ * uses one of these e-mail addresses or phone numbers, as an identity or in
+ * its own e-mail / phone field. The error's `partial` carries
+ * `existingCustomerId` (the other customer's uuid), which the payload exposes.
+ */
 async function assertIdentitiesFree(tx: Tx, refs: IdentityRef[], exceptCustomerId?: string): Promise<void> {
   if (refs.length === 0) return;
+  const other = exceptCustomerId ? { not: exceptCustomerId } : undefined;
   const taken = await tx.customerIdentity.findFirst({
-    where: { OR: refs.map((r) => ({ kind: r.kind, value: r.value, scope: '' })), ...(exceptCustomerId ? { customerId: { not: exceptCustomerId } } : {}) },
+    where: { OR: refs.map((r) => ({ kind: r.kind, value: r.value, scope: '' })), customerId: other, customer: { deletedAt: null } },
+    orderBy: { createdAt: 'asc' },
   });
-  if (taken) {
-    const field = taken.kind === 'EMAIL' ? 'input.email' : 'input.phone';
-    throw new DomainError('CONFLICT', `Another customer (${taken.customerId}) already has this ${taken.kind === 'EMAIL' ? 'e-mail address' : 'phone number'}.`, field);
-  }
+  const byField = taken
+    ? null
+    : await tx.customer.findFirst({
+        where: { id: other, OR: refs.map((r) => (r.kind === 'EMAIL' ? { email: { equals: r.value, mode: 'insensitive' as const } } : { phone: r.value })) },
+        orderBy: { createdAt: 'asc' },
+      });
+  const existingCustomerId = taken?.customerId ?? byField?.id;
+  if (!existingCustomerId) return;
+  const isEmail = taken ? taken.kind === 'EMAIL' : refs.some((r) => r.kind === 'EMAIL' && r.value === byField?.email?.toLowerCase());
+  throw new DomainError(
+    'CONFLICT',
+    `Another customer (${existingCustomerId}) already has this ${isEmail ? 'e-mail address' : 'phone number'}.`,
+    isEmail ? 'input.email' : 'input.phone',
+    { existingCustomerId },
+  );
 }
 
+/**
+ * Identities of deleted customers with these values: they pass to the customer
+ * being written (as ingestion does), so the unique identity key never blocks a
+ * value the conflict check let through.
+ */
+async function adoptOrphanedIdentities(tx: Tx, refs: IdentityRef[], customerId: string): Promise<IdentityRef[]> {
+  if (refs.length === 0) return refs;
+  const orphaned = await tx.customerIdentity.findMany({
+    where: { OR: refs.map((r) => ({ kind: r.kind, value: r.value, scope: '' })), customerId: { not: customerId }, customer: { deletedAt: { not: null } } },
+  });
+  if (orphaned.length) await tx.customerIdentity.updateMany({ where: { id: { in: orphaned.map((o) => o.id) } }, data: { customerId } });
+  return refs.filter((r) => !orphaned.some((o) => o.kind === r.kind && o.value === r.value));
+}
+
+/**
+ * The customAttributes after an update: the given keys are set, a key given
+ * as null is removed, keys not given stay. A null `patch` clears them all;
+ * undefined leaves them as they are.
+ */
+export function mergeCustomAttributes(current: unknown, patch: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  const base = current && typeof current === 'object' && !Array.isArray(current) ? { ...(current as Record<string, unknown>) } : {};
+  if (patch === null) return {};
+  if (patch === undefined) return base;
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete base[k];
+    else base[k] = v;
+  }
+  return base;
+}
+
+/**
+ * Creates a customer and the EMAIL / PHONE identities of its e-mail and phone.
+ * Errors (DomainError): VALIDATION_FAILED (zod, field says which), CONFLICT
+ * when another customer already uses the e-mail or phone (partial
+ * `{ existingCustomerId }`); nothing is stored then.
+ */
 export async function createCustomer(ctx: HubContext, raw: z.input<typeof CreateCustomerInput>): Promise<{ customer: Customer }> {
   const input = CreateCustomerInput.parse(raw);
   return ctx.db.$transaction(async (tx) => {
     const refs = profileIdentities(input);
     await assertIdentitiesFree(tx, refs);
     const customer = await tx.customer.create({
-      data: { ...(withoutUndefined(input) as Prisma.CustomerUncheckedCreateInput), organizationId: ctx.organizationId, customAttributes: (input.customAttributes ?? {}) as Prisma.InputJsonValue },
+      data: {
+        ...(withoutUndefined(input) as Prisma.CustomerUncheckedCreateInput),
+        organizationId: ctx.organizationId,
+        customAttributes: mergeCustomAttributes({}, input.customAttributes) as Prisma.InputJsonValue,
+      },
     });
-    if (refs.length) {
-      await tx.customerIdentity.createMany({ data: refs.map((r) => ({ organizationId: ctx.organizationId, customerId: customer.id, kind: r.kind, value: r.value })) });
+    const fresh = await adoptOrphanedIdentities(tx, refs, customer.id);
+    if (fresh.length) {
+      await tx.customerIdentity.createMany({ data: fresh.map((r) => ({ organizationId: ctx.organizationId, customerId: customer.id, kind: r.kind, value: r.value })) });
     }
     await writeAudit(ctx, tx, { action: 'customer.create', entityType: 'Customer', entityId: customer.id, after: customer });
     return { customer };
   });
 }
 
+/**
+ * Updates a customer: only the fields given change, null clears an optional
+ * field; `customAttributes` is merged key by key ({@link mergeCustomAttributes}).
+ * Errors (DomainError), nothing stored: NOT_FOUND, VALIDATION_FAILED, CONFLICT
+ * when the new e-mail or phone is used by another customer (partial
+ * `{ existingCustomerId }`).
+ */
 export async function updateCustomer(ctx: HubContext, id: string, raw: z.input<typeof UpdateCustomerInput>): Promise<{ customer: Customer }> {
   const input = UpdateCustomerInput.parse(raw);
   const result = await ctx.db.$transaction(async (tx) => {
@@ -78,11 +144,14 @@ export async function updateCustomer(ctx: HubContext, id: string, raw: z.input<t
     if (!before) throw notFound('Customer', 'input.customerId');
     const data = withoutUndefined(input) as Prisma.CustomerUncheckedUpdateInput;
     if (input.name === null) throw new DomainError('VALIDATION_FAILED', 'Name is required.', 'input.name');
+    if (input.tier === null) throw new DomainError('VALIDATION_FAILED', 'Tier cannot be cleared.', 'input.tier');
+    if (input.customAttributes !== undefined) data.customAttributes = mergeCustomAttributes(before.customAttributes, input.customAttributes) as Prisma.InputJsonValue;
     const added = profileIdentities({ email: input.email && input.email !== before.email ? input.email : null, phone: input.phone && input.phone !== before.phone ? input.phone : null });
     await assertIdentitiesFree(tx, added, id);
     const customer = await tx.customer.update({ where: { id }, data });
-    if (added.length) {
-      await tx.customerIdentity.createMany({ data: added.map((r) => ({ organizationId: ctx.organizationId, customerId: id, kind: r.kind, value: r.value })), skipDuplicates: true });
+    const fresh = await adoptOrphanedIdentities(tx, added, id);
+    if (fresh.length) {
+      await tx.customerIdentity.createMany({ data: fresh.map((r) => ({ organizationId: ctx.organizationId, customerId: id, kind: r.kind, value: r.value })), skipDuplicates: true });
     }
     await writeAudit(ctx, tx, { action: 'customer.update', entityType: 'Customer', entityId: id, ...diff(before, customer) });
     return { customer, before };
@@ -98,7 +167,7 @@ const CONTACT_FIELDS = ['name', 'email', 'phone', 'tier', 'companyName', 'codice
  * When profile fields change, every provider contact of the customer (channels
  * whose adapter has `syncContact`) is updated from the job queue, with retries.
  */
-async function scheduleContactSync(ctx: HubContext, before: Customer, after: Customer): Promise<void> {
+export async function scheduleContactSync(ctx: HubContext, before: Customer, after: Customer): Promise<void> {
   const changed = CONTACT_FIELDS.some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
   if (!changed) return;
   // Channel-scoped identities are provider contact records; those whose adapter mirrors profiles get a sync job.
@@ -111,10 +180,20 @@ async function scheduleContactSync(ctx: HubContext, before: Customer, after: Cus
 }
 
 /**
- * Finds the customer an inbound identity belongs to (identities in the order
- * the adapter gave them) or creates one with all of them. Adds identities the
- * customer did not have yet, and fills a missing name, e-mail or phone from
- * the provider profile. Runs inside the caller's transaction.
+ * Finds the customer an inbound identity belongs to or creates one with all of
+ * them. Adds identities the customer did not have yet, and fills a missing
+ * name, e-mail or phone from the provider profile. Runs inside the caller's
+ * transaction.
+ *
+ * Which customer, when the identities point at several (duplicates): an
+ * identity is unique per organization (and channel for channel-scoped kinds),
+ * so each identity names exactly one customer, and the match is the customer
+ * of the first identity in the adapter's order, the most specific one (a
+ * WhatsApp id or a Chatwoot contact before an e-mail or phone), never simply
+ * the oldest customer. The other customers are left alone (their identities
+ * are not moved, and an e-mail or phone another customer already uses is not
+ * copied onto the match), so `Customer.duplicateSuggestions` shows them and an
+ * agent can merge them (mergeCustomers).
  * @throws DomainError VALIDATION_FAILED when the customer has no identity at all
  */
 export async function matchOrCreateCustomer(ctx: HubContext, tx: Tx, inbound: InboundCustomer, channelId: string): Promise<Customer> {
@@ -140,8 +219,10 @@ export async function matchOrCreateCustomer(ctx: HubContext, tx: Tx, inbound: In
     const missing = identityRows(existing.id).filter((r) => !found.some((f) => f.kind === r.kind && f.value === r.value));
     if (missing.length) await tx.customerIdentity.createMany({ data: missing, skipDuplicates: true });
     const patch: Prisma.CustomerUncheckedUpdateInput = {};
-    if (phone && !existing.phone) patch.phone = phone;
-    if (email && !existing.email) patch.email = email;
+    // Another customer holding the value (a duplicate) keeps it: no second customer gets the same e-mail or phone.
+    const heldElsewhere = (kind: 'EMAIL' | 'PHONE') => all.some((i) => i.kind === kind && i.customerId !== existing.id && i.customer.deletedAt === null);
+    if (phone && !existing.phone && !heldElsewhere('PHONE')) patch.phone = phone;
+    if (email && !existing.email && !heldElsewhere('EMAIL')) patch.email = email;
     const placeholder = [existing.phone, existing.email, ...found.map((f) => f.value)];
     if (inbound.name?.trim() && placeholder.includes(existing.name)) patch.name = inbound.name.trim();
     if (!Object.keys(patch).length) return existing;

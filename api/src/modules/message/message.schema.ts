@@ -146,6 +146,10 @@ const PostMessageInputRef = builder.inputType('PostMessageInput', {
     contentHtml: t.string(),
     subject: t.string(),
     templateId: t.id({ description: 'The template this text came from (counts its usage).' }),
+    replyToMessageId: t.id({
+      description:
+        "REPLY only: the message of this thread being answered. The reply goes out on that message's channel (a merged thread spans channels). Without it: the channel of the customer's latest message, else the thread's channel.",
+    }),
   }),
 });
 
@@ -223,7 +227,7 @@ builder.mutationFields((t) => ({
     authScopes: can('postMessage'),
     type: PostMessagePayload,
     description:
-      'Replies to the customer through the thread channel (REPLY) or adds an internal note (NOTE). The reply is PENDING until the provider accepts it (SENT); only then does it count as a response. Errors: NOT_FOUND, VALIDATION_FAILED, CHANNEL_INACTIVE, CHANNEL_NOT_SUPPORTED (no provider on this channel), the provider\'s window or opt-out code (WHATSAPP_WINDOW_CLOSED, SMS_OPTED_OUT; nothing stored), CHANNEL_SEND_FAILED (message kept as FAILED, retryable).',
+      'Replies to the customer through the thread channel (REPLY; on a merged thread the channel of the message replied to, see replyToMessageId) or adds an internal note (NOTE). The reply is PENDING until the provider accepts it (SENT); only then does it count as a response. Errors: NOT_FOUND, VALIDATION_FAILED, CHANNEL_INACTIVE, CHANNEL_NOT_SUPPORTED (no provider on this channel), the provider\'s window or opt-out code (WHATSAPP_WINDOW_CLOSED, SMS_OPTED_OUT; nothing stored), CHANNEL_SEND_FAILED (message kept as FAILED, retryable).',
     args: { input: t.arg({ type: PostMessageInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
       runMutation(() =>
@@ -231,6 +235,7 @@ builder.mutationFields((t) => ({
           ...input,
           threadId: decodeId('Thread', String(input.threadId), 'input.threadId'),
           templateId: decodeOptionalId('Template', input.templateId as string, 'input.templateId'),
+          replyToMessageId: decodeOptionalId('Message', input.replyToMessageId as string, 'input.replyToMessageId'),
         }),
       ),
   }),

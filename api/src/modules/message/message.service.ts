@@ -40,6 +40,7 @@ import { toAdapterChannel } from '../channel/channel.directory.js';
 import { publishThreadUpdated } from '../thread/thread.service.js';
 import { setIdentityOptOut } from '../customer/customer.service.js';
 import { MESSAGE_ERRORS } from './message.errors.js';
+import { assertTemplateSendable } from '../template/template.service.js';
 
 /** A STARTED attempt younger than this (ms) is in flight elsewhere: not sent again. */
 export const IN_FLIGHT_MS = 60_000;
@@ -68,6 +69,8 @@ export const PostMessageInput = z.object({
   contentHtml: z.string().max(200_000).nullish(),
   subject: z.string().trim().max(300).nullish(),
   templateId: z.string().nullish(),
+  /** The message this reply answers (a uuid of the same thread): the reply goes out on that message's channel. */
+  replyToMessageId: z.string().nullish(),
 });
 
 export interface PostMessageResult {
@@ -100,10 +103,63 @@ function replyRecipient(thread: ThreadForReply, now: Date): string {
 }
 
 /**
+ * The thread as seen from one of the channels of its timeline (a merged
+ * thread has messages of several channels): that channel, its provider
+ * conversation key (the thread's own on its own channel; else the key of the
+ * merged thread the messages came from: `conversationKey` when known, then
+ * the thread named by `mergedFromThreadId`, then the newest thread of that
+ * channel merged into this one) and the last customer message on it (the
+ * reply window counts from there).
+ */
+async function threadOnChannel(ctx: HubContext, thread: ThreadForReply, channelId: string, hint: { conversationKey?: string | null; mergedFromThreadId?: string | null } = {}): Promise<ThreadForReply> {
+  if (channelId === thread.channelId) return thread;
+  const channel = await ctx.db.channel.findUniqueOrThrow({ where: { id: channelId } });
+  let conversationKey = hint.conversationKey ?? null;
+  if (!conversationKey && hint.mergedFromThreadId) {
+    conversationKey = (await ctx.db.thread.findFirst({ where: { id: hint.mergedFromThreadId, channelId, deletedAt: undefined }, select: { conversationKey: true } }))?.conversationKey ?? null;
+  }
+  if (!conversationKey) {
+    conversationKey = (await ctx.db.thread.findFirst({ where: { mergedIntoId: thread.id, channelId, deletedAt: undefined }, orderBy: { lastMessageAt: 'desc' }, select: { conversationKey: true } }))?.conversationKey ?? null;
+  }
+  const lastInbound = await ctx.db.message.findFirst({ where: { threadId: thread.id, channelId, type: 'INCOMING' }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { createdAt: true } });
+  return { ...thread, channel, channelId, conversationKey, lastInboundAt: lastInbound?.createdAt ?? null };
+}
+
+/**
+ * Where a reply goes out: the channel of the message it answers
+ * (`replyToMessageId`, a message of this thread), else the channel of the
+ * customer's latest message, else the thread's channel. On a thread of one
+ * channel that is always the thread's channel; a merged thread (mergeThreads)
+ * answers each customer on the channel they wrote on. Returns the thread as
+ * seen from that channel ({@link threadOnChannel}) and the provider id of the
+ * customer message the reply answers (quoted or threaded by the provider).
+ * Errors: NOT_FOUND (replyToMessageId is not a message of this thread).
+ */
+async function replyRoute(ctx: HubContext, thread: ThreadForReply, replyToMessageId: string | null | undefined): Promise<{ view: ThreadForReply; answeredExternalId: string | null }> {
+  const select = { id: true, channelId: true, type: true, externalMessageId: true, metadata: true } as const;
+  const anchor = replyToMessageId
+    ? await ctx.db.message.findFirst({ where: { id: replyToMessageId, threadId: thread.id }, select })
+    : await ctx.db.message.findFirst({ where: { threadId: thread.id, type: 'INCOMING' }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select });
+  if (replyToMessageId && !anchor) throw notFound('Message', 'input.replyToMessageId');
+  const channelId = anchor?.channelId ?? thread.channelId;
+  const view = await threadOnChannel(ctx, thread, channelId, { mergedFromThreadId: (anchor?.metadata as { mergedFromThreadId?: string } | null)?.mergedFromThreadId });
+  if (anchor?.type === 'INCOMING' && anchor.externalMessageId && replyToMessageId) return { view, answeredExternalId: anchor.externalMessageId };
+  const answered = await ctx.db.message.findFirst({
+    where: { threadId: thread.id, channelId, type: 'INCOMING', externalMessageId: { not: null } },
+    orderBy: { createdAt: 'desc' },
+    select: { externalMessageId: true },
+  });
+  return { view, answeredExternalId: answered?.externalMessageId ?? null };
+}
+
+/**
  * Posts a reply (OUTGOING, delivered through the thread's channel adapter) or
  * an internal note (INTERNAL_NOTE, never leaves the hub).
  *
- * Errors (DomainError), nothing stored: NOT_FOUND (thread), CHANNEL_INACTIVE,
+ * A reply goes out on the channel chosen by {@link replyRoute}: the thread's
+ * own, or on a merged thread the channel of the message replied to.
+ *
+ * Errors (DomainError), nothing stored: NOT_FOUND (thread, replyToMessageId), CHANNEL_INACTIVE,
  * CHANNEL_NOT_SUPPORTED (the channel has no provider that sends),
  * VALIDATION_FAILED (no customer address), the provider's reply-window code
  * (e.g. WHATSAPP_WINDOW_CLOSED) or opt-out code (SMS_OPTED_OUT). When the
@@ -116,18 +172,20 @@ export async function postMessage(ctx: HubContext, raw: z.input<typeof PostMessa
   const now = ctx.deps.clock.now();
   const existing = await ctx.db.thread.findUnique({ where: { id: input.threadId }, include: { channel: true, customer: { include: { identities: true } } } });
   if (!existing) throw notFound('Thread', 'input.threadId');
+  // From a template: active, and no placeholder {{path}} of its variables left unfilled (TEMPLATE_INACTIVE, TEMPLATE_VARIABLES_MISSING).
+  if (input.templateId) await assertTemplateSendable(ctx, input.templateId, input);
   const isReply = input.kind === 'REPLY';
-  const recipient = isReply ? replyRecipient(existing, now) : null;
-  const answered = isReply
-    ? await ctx.db.message.findFirst({ where: { threadId: existing.id, type: 'INCOMING', externalMessageId: { not: null } }, orderBy: { createdAt: 'desc' }, select: { externalMessageId: true } })
-    : null;
+  const route = isReply ? await replyRoute(ctx, existing, input.replyToMessageId) : null;
+  const recipient = route ? replyRecipient(route.view, now) : null;
+  const answered = route?.answeredExternalId ? { externalMessageId: route.answeredExternalId } : null;
+  const otherChannel = route && route.view.channelId !== existing.channelId ? route.view : null;
 
   const { message, thread } = await ctx.db.$transaction(async (tx) => {
     const message = await tx.message.create({
       data: {
         organizationId: ctx.organizationId,
         threadId: existing.id,
-        channelId: existing.channelId,
+        channelId: route?.view.channelId ?? existing.channelId,
         type: isReply ? 'OUTGOING' : 'INTERNAL_NOTE',
         senderUserId: ctx.viewer?.kind === 'USER' ? ctx.viewer.id : null,
         recipient: isReply && existing.customer ? { name: existing.customer.name, address: recipient } : undefined,
@@ -139,6 +197,9 @@ export async function postMessage(ctx: HubContext, raw: z.input<typeof PostMessa
         metadata: {
           ...(input.templateId ? { templateId: input.templateId } : {}),
           ...(answered?.externalMessageId ? { replyToExternalId: answered.externalMessageId } : {}),
+          ...(input.replyToMessageId ? { replyToMessageId: input.replyToMessageId } : {}),
+          // Another channel than the thread's (a merged thread): the provider conversation it goes to.
+          ...(otherChannel ? { conversationKey: otherChannel.conversationKey } : {}),
         },
         createdAt: now,
       },
@@ -234,13 +295,14 @@ export async function deliverMessage(deps: AppDeps, messageId: string, opts: { f
 
   const started = Date.now();
   try {
-    const meta = (message.metadata ?? {}) as { replyToExternalId?: string };
+    const meta = (message.metadata ?? {}) as { replyToExternalId?: string; conversationKey?: string | null };
     const out = await adapter.send(
       toAdapterChannel(deps, channel),
       {
         messageId,
         to,
-        conversationKey: thread.conversationKey,
+        // A reply on another channel than the thread's (merged thread) carries its own provider conversation.
+        conversationKey: meta.conversationKey !== undefined ? meta.conversationKey : thread.conversationKey,
         content: message.content,
         contentHtml: message.contentHtml ?? undefined,
         subject: message.subject ?? undefined,
@@ -363,7 +425,8 @@ export async function retryMessage(ctx: HubContext, messageId: string): Promise<
   if (message.type !== 'OUTGOING' || message.deliveryStatus !== 'FAILED') throw new DomainError('MESSAGE_NOT_RETRYABLE', MESSAGE_ERRORS.MESSAGE_NOT_RETRYABLE, 'messageId');
   const thread = await ctx.db.thread.findUniqueOrThrow({ where: { id: message.threadId }, include: { channel: true, customer: { include: { identities: true } } } });
   const now = ctx.deps.clock.now();
-  const to = replyRecipient(thread, now);
+  const meta0 = (message.metadata ?? {}) as { conversationKey?: string | null };
+  const to = replyRecipient(await threadOnChannel(ctx, thread, message.channelId, { conversationKey: meta0.conversationKey }), now);
   await ctx.db.$transaction(async (tx) => {
     const meta = { ...(message.metadata as Record<string, unknown>) };
     delete meta.error;

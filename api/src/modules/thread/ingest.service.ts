@@ -4,7 +4,8 @@
  * `ingestMessage` mutation for partner systems.
  *
  * In one transaction: match or create the customer by their identities, find
- * the thread (the open thread of the conversation key on the channel, else for
+ * the thread (the open thread of the conversation key on the channel, else the
+ * open thread a merged conversation now lives in (mergeThreads), else for
  * e-mail the thread of a referenced Message-ID, reopened if resolved; else a
  * new one), insert the message (idempotent on
  * channel + externalMessageId), move the thread's lastMessage, reopen it when
@@ -26,6 +27,7 @@ import { matchOrCreateCustomer } from '../customer/customer.service.js';
 import { customerFields } from '../customer/customer.validation.js';
 import { MESSAGE_ERRORS } from '../message/message.errors.js';
 import { ACTIVE_STATUSES, publishThreadUpdated, responseDueFrom } from './thread.service.js';
+import { mergedTargetOf } from './merge.service.js';
 
 export interface IngestResult {
   message: Message;
@@ -52,8 +54,13 @@ export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: No
         where: { channelId: channel.id, status: { in: ACTIVE_STATUSES }, conversationKey: key, deletedAt: null },
         orderBy: { lastMessageAt: 'desc' },
       });
-      // 2. e-mail: the thread of a message this one answers (In-Reply-To / References), reopened if it was resolved
+      // 1b. a conversation merged into another thread (mergeThreads): the merge target while it is open (a resolved one is left, as in 1)
+      if (!thread) {
+        const target = await mergedTargetOf(tx, channel.id, key);
+        if (target && ACTIVE_STATUSES.includes(target.status)) thread = target;
+      }
       let reopened = false;
+      // 2. e-mail: the thread of a message this one answers (In-Reply-To / References), reopened if it was resolved
       if (!thread && inbound.references?.length) {
         const referenced = await tx.message.findFirst({
           where: { channelId: channel.id, internetMessageId: { in: inbound.references } },
