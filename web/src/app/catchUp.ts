@@ -10,7 +10,8 @@ import { graphql } from '../gql';
  *    the server gave us, `messages(first: 50, after: cursor)`, page by page; the cache policy
  *    (messagesPagination.ts, `after` branch) appends them without duplicates;
  * 2. every active query is refetched: the visible thread list(s) (latest previews, order), the
- *    bell's unread count and notifications, the open thread's header, whatever is on screen.
+ *    bell's unread count and notifications, the open thread's header, whatever is on screen
+ *    (the thread view merged, so the earlier pages the agent loaded stay).
  *
  * Subscriptions are re-subscribed by graphql-ws itself before this runs, so nothing that
  * happens after the reconnect is missed either.
@@ -66,8 +67,8 @@ export const CATCH_UP_MAX_PAGES = 10;
 const THREAD_VIEW_QUERY = 'ThreadView';
 
 export interface CatchUpReport {
-  /** Per open thread: how many messages the server returned after the cursor (null: no cursor, left to the refetch). */
-  threads: { threadId: string; fetched: number | null }[];
+  /** Per open thread: how many messages the catch-up added to its window (null: no cursor, left to the refetch). */
+  threads: { threadId: string; added: number | null }[];
   /** How many active queries were refetched. */
   refetched: number;
 }
@@ -82,6 +83,14 @@ export function openThreadIds(client: ApolloClient): string[] {
   return [...ids];
 }
 
+/** The cached (non-optimistic) edges of a thread's messages window; [] when none. */
+function cachedWindow(client: ApolloClient, threadId: string) {
+  const id = client.cache.identify({ __typename: 'Thread', id: threadId });
+  if (!id) return [];
+  const data = client.cache.readFragment({ id, fragment: CatchUpWindow_thread, fragmentName: 'CatchUpWindow_thread' });
+  return data?.messages.edges ?? [];
+}
+
 /**
  * The cursor of the newest cached message of `threadId` that came from the server, or null.
  * Messages appended live or by a mutation (cacheUpdates.ts) carry their id as a placeholder
@@ -90,24 +99,22 @@ export function openThreadIds(client: ApolloClient): string[] {
  * Optimistic (pending) messages are not read at all.
  */
 export function newestServerCursor(client: ApolloClient, threadId: string): string | null {
-  const id = client.cache.identify({ __typename: 'Thread', id: threadId });
-  if (!id) return null;
-  const data = client.cache.readFragment({ id, fragment: CatchUpWindow_thread, fragmentName: 'CatchUpWindow_thread' });
-  const edges = [...(data?.messages.edges ?? [])];
+  const edges = [...cachedWindow(client, threadId)];
   edges.sort((a, b) => (b.node.createdAt ?? '').localeCompare(a.node.createdAt ?? ''));
   return edges.find((e) => e.cursor && e.cursor !== e.node.id)?.cursor ?? null;
 }
 
 /**
  * Fetches the messages of `threadId` after its newest server cursor, following `hasNextPage`
- * up to `CATCH_UP_MAX_PAGES` pages. Returns how many came back, or null when the thread has no
- * server cursor cached. Throws what Apollo throws (network, GraphQL errors).
+ * up to `CATCH_UP_MAX_PAGES` pages (each merged into the cached window by the messages policy).
+ * Returns how many messages that added to the window, or null when the thread has no server
+ * cursor cached. Throws what Apollo throws (network, GraphQL errors).
  */
 export async function catchUpThread(client: ApolloClient, threadId: string): Promise<number | null> {
   const start = newestServerCursor(client, threadId);
   if (!start) return null;
   let after: string = start;
-  let fetched = 0;
+  const before = new Set(cachedWindow(client, threadId).map((e) => e.node.id));
   for (let page = 0; page < CATCH_UP_MAX_PAGES; page++) {
     const { data } = await client.query({
       query: CatchUpMessagesQuery,
@@ -116,12 +123,12 @@ export async function catchUpThread(client: ApolloClient, threadId: string): Pro
     });
     const node = data?.node;
     if (!node || node.__typename !== 'Thread') break;
-    fetched += node.messages.edges.length;
+    // `data` is read back from the cache: the merged window, whose pageInfo ends at this page.
     const next: string | null | undefined = node.messages.pageInfo.endCursor;
     if (!node.messages.pageInfo.hasNextPage || !next) break;
     after = next;
   }
-  return fetched;
+  return cachedWindow(client, threadId).filter((e) => !before.has(e.node.id)).length;
 }
 
 /**
@@ -134,13 +141,20 @@ export async function catchUp(client: ApolloClient): Promise<CatchUpReport> {
   let firstError: unknown = null;
   for (const threadId of openThreadIds(client)) {
     try {
-      report.threads.push({ threadId, fetched: await catchUpThread(client, threadId) });
+      report.threads.push({ threadId, added: await catchUpThread(client, threadId) });
     } catch (e) {
       firstError ??= e;
     }
   }
   try {
-    const results = client.refetchQueries({ include: 'active' });
+    const results = client.refetchQueries({
+      include: 'active',
+      // A watched query's refetch overwrites its cache fields (no merge function runs), which
+      // would cut the open thread's window down to its newest page: the thread view is read again
+      // as a plain network-only query instead, merged by the messages policy.
+      onQueryUpdated: (oq) =>
+        oq.queryName === THREAD_VIEW_QUERY ? client.query({ query: oq.query, variables: oq.variables, fetchPolicy: 'network-only' }) : true,
+    });
     report.refetched = results.queries.length;
     await results;
   } catch (e) {

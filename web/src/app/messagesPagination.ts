@@ -35,6 +35,8 @@ export function messageWindowPagination(): FieldPolicy<Connection | null, Connec
           ...existing,
           edges: [...existing.edges.map((e) => fresh.get(idOf(e)) ?? e), ...newer],
           ...(typeof incoming.totalCount === 'number' ? { totalCount: incoming.totalCount } : {}),
+          // The window still starts where it did; it now ends where the catch-up stopped.
+          pageInfo: { ...existing.pageInfo, hasNextPage: incoming.pageInfo?.hasNextPage ?? false, endCursor: incoming.pageInfo?.endCursor ?? null },
         };
       }
 
