@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ApolloClient, ApolloLink, gql } from '@apollo/client';
+import { ApolloClient, ApolloLink } from '@apollo/client';
+import { parse } from 'graphql';
 import { of } from 'rxjs';
 import { createCache } from './apollo';
 import { appendMessageToThread } from './cacheUpdates';
@@ -34,8 +35,11 @@ function message(n: number) {
 
 const edge = (n: number) => ({ __typename: 'MessageEdge', cursor: cursorOf(n), node: message(n) });
 
-/** Same operation name as the app's thread view (catchUp finds open threads by it; checked below). */
-const OpenThreadQuery = gql`
+/**
+ * Same operation name as the app's thread view (catchUp finds open threads by it; checked below).
+ * The test documents use `parse`, not the gql tag, so codegen does not collect them.
+ */
+const OpenThreadQuery = parse(`
   query ThreadView($id: ID!) {
     node(id: $id) {
       id
@@ -74,10 +78,10 @@ const OpenThreadQuery = gql`
       }
     }
   }
-`;
+`);
 
 /** The cached window's message ids in stored order (the timeline sorts by time; the cache must already be ordered). */
-const WindowIds = gql`
+const WindowIds = parse(`
   fragment WindowIds on Thread {
     messages {
       edges {
@@ -87,16 +91,16 @@ const WindowIds = gql`
       }
     }
   }
-`;
+`);
 
-const CountsQuery = gql`
+const CountsQuery = parse(`
   query Counts {
     viewer {
       id
       name
     }
   }
-`;
+`);
 
 function setup({ serverMessages = 8, pageSize = 2, initial = [1, 2, 3], refetchWindow = [6, 7, 8] } = {}) {
   const server = Array.from({ length: serverMessages }, (_, i) => i + 1);
@@ -162,7 +166,7 @@ function setup({ serverMessages = 8, pageSize = 2, initial = [1, 2, 3], refetchW
   const live = (n: number) => {
     client.cache.writeFragment({
       id: `Message:m${n}`,
-      fragment: gql`
+      fragment: parse(`
         fragment LiveMsg on Message {
           id
           type
@@ -184,7 +188,7 @@ function setup({ serverMessages = 8, pageSize = 2, initial = [1, 2, 3], refetchW
             kind
           }
         }
-      `,
+      `),
       data: message(n),
     });
     appendMessageToThread(client.cache, 't1', { __ref: `Message:m${n}` });
