@@ -473,6 +473,7 @@ async function seedTemplates(run: SeedRun): Promise<number> {
       businessEntity: t.businessEntity,
       usageCount: t.usageCount,
       locale: t.locale,
+      shortcut: t.shortcut,
       createdAt: at,
       updatedAt: at,
     };

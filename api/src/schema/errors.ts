@@ -8,6 +8,7 @@ import { AUTH_ERRORS } from '../modules/auth/auth.errors.js';
 import { CHANNEL_ERRORS } from '../modules/channel/channel.errors.js';
 import { MESSAGE_ERRORS } from '../modules/message/message.errors.js';
 import { SLA_ERRORS } from '../modules/sla/sla.errors.js';
+import { TEMPLATE_ERRORS } from '../modules/template/template.errors.js';
 import { MERGE_ERRORS } from '../modules/thread/merge.errors.js';
 import { COMMON_ERRORS } from '../shared/errors.js';
 
@@ -18,6 +19,7 @@ export const ALL_ERRORS: Readonly<Record<string, string>> = {
   ...CHANNEL_ERRORS,
   ...MESSAGE_ERRORS,
   ...SLA_ERRORS,
+  ...TEMPLATE_ERRORS,
   ...MERGE_ERRORS,
   // Job queue give-up (outbox) and the admin tools.
   OUTBOX_GAVE_UP: 'The provider could not be reached after several attempts.',

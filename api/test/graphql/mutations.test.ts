@@ -281,19 +281,19 @@ describe('templates (as a TEAM_LEAD: agents only use them)', () => {
     const thread = await newThread();
     const r = await gql(`query($t: ID!, $th: ID!){ renderTemplate(templateId: $t, threadId: $th){ subject body missingVariables } }`, { t: tpl.id, th: thread.id });
     expect(r.errors).toBeUndefined();
-    // The customer has no phone and the thread no order reference.
-    expect(r.data.renderTemplate).toEqual({ subject: 'Order ', body: 'Hallo Giulia Bianchi ()', missingVariables: ['customer.phone', 'thread.orderReference'] });
+    // The customer has no phone and the thread no order reference: the gaps stay visible for the agent to fill.
+    expect(r.data.renderTemplate).toEqual({ subject: 'Order {{thread.orderReference}}', body: 'Hallo Giulia Bianchi ({{customer.phone}})', missingVariables: ['customer.phone', 'thread.orderReference'] });
   });
 
   it('fails without changes: bad Handlebars, duplicate name+locale, unknown template', async () => {
-    const bad = await fails(CREATE_TEMPLATE, { i: { name: 'Kapot', category: 'FOLLOW_UP', bodyTemplate: 'Beste {{customer.name' } }, 'createTemplate', 'VALIDATION_FAILED', teamLeadToken);
+    const bad = await fails(CREATE_TEMPLATE, { i: { name: 'Kapot', category: 'FOLLOW_UP', bodyTemplate: 'Beste {{customer.name' } }, 'createTemplate', 'TEMPLATE_SYNTAX_ERROR', teamLeadToken);
     expect(bad.errors[0].field).toBe('input.bodyTemplate');
     const name = `Uniek ${++seq}`;
     await succeeds(CREATE_TEMPLATE, { i: { name, category: 'FOLLOW_UP', bodyTemplate: 'Hoi' } }, 'createTemplate', lead());
     await fails(CREATE_TEMPLATE, { i: { name, category: 'FOLLOW_UP', bodyTemplate: 'Hoi' } }, 'createTemplate', 'CONFLICT', teamLeadToken);
     await fails(UPDATE_TEMPLATE, { i: { templateId: gid('Template', missingUuid()), name: 'x' } }, 'updateTemplate', 'NOT_FOUND', teamLeadToken);
     const existing = await app.deps.db.prisma.template.findFirstOrThrow({ where: { organizationId: orgId, name } });
-    await fails(UPDATE_TEMPLATE, { i: { templateId: gid('Template', existing.id), bodyTemplate: '{{#if}}' } }, 'updateTemplate', 'VALIDATION_FAILED', teamLeadToken);
+    await fails(UPDATE_TEMPLATE, { i: { templateId: gid('Template', existing.id), bodyTemplate: '{{#if}}' } }, 'updateTemplate', 'TEMPLATE_SYNTAX_ERROR', teamLeadToken);
   });
 });
 

@@ -82,6 +82,8 @@ export const QUERY_RULES = {
   slaPreview: MANAGER,
   tasks: READ,
   teams: READ,
+  templateFamilies: READ,
+  templateVariables: READ,
   templates: READ,
   threads: READ,
   viewer: SIGNED_IN,
