@@ -145,7 +145,7 @@ const PostMessageInputRef = builder.inputType('PostMessageInput', {
     content: t.string({ required: true }),
     contentHtml: t.string(),
     subject: t.string(),
-    templateId: t.id({ description: 'The template this text came from (counts its usage).' }),
+    templateId: t.id({ description: 'The template this text came from (counts its usage). The text is the final one the agent edited: it is refused while the template is inactive (TEMPLATE_INACTIVE) or while content or subject still hold a placeholder {{path}} of one of its variables that renderTemplate left unfilled (TEMPLATE_VARIABLES_MISSING).' }),
     replyToMessageId: t.id({
       description:
         "REPLY only: the message of this thread being answered. The reply goes out on that message's channel (a merged thread spans channels). Without it: the channel of the customer's latest message, else the thread's channel.",
@@ -227,7 +227,7 @@ builder.mutationFields((t) => ({
     authScopes: can('postMessage'),
     type: PostMessagePayload,
     description:
-      'Replies to the customer through the thread channel (REPLY; on a merged thread the channel of the message replied to, see replyToMessageId) or adds an internal note (NOTE). The reply is PENDING until the provider accepts it (SENT); only then does it count as a response. Errors: NOT_FOUND, VALIDATION_FAILED, CHANNEL_INACTIVE, CHANNEL_NOT_SUPPORTED (no provider on this channel), the provider\'s window or opt-out code (WHATSAPP_WINDOW_CLOSED, SMS_OPTED_OUT; nothing stored), CHANNEL_SEND_FAILED (message kept as FAILED, retryable).',
+      'Replies to the customer through the thread channel (REPLY; on a merged thread the channel of the message replied to, see replyToMessageId) or adds an internal note (NOTE). The reply is PENDING until the provider accepts it (SENT); only then does it count as a response. Errors: NOT_FOUND, VALIDATION_FAILED, CHANNEL_INACTIVE, CHANNEL_NOT_SUPPORTED (no provider on this channel), the provider\'s window or opt-out code (WHATSAPP_WINDOW_CLOSED, SMS_OPTED_OUT; nothing stored), CHANNEL_SEND_FAILED (message kept as FAILED, retryable); with templateId: TEMPLATE_INACTIVE, TEMPLATE_VARIABLES_MISSING (nothing stored).',
     args: { input: t.arg({ type: PostMessageInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
       runMutation(() =>
