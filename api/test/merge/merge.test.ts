@@ -196,6 +196,31 @@ describe('duplicate suggestions and mergeCustomers', () => {
   });
 });
 
+describe('ingestion with duplicates', () => {
+  it('matches the customer of the most specific identity, not the oldest, and copies no e-mail or phone a duplicate holds', async () => {
+    const older = await gql(CREATE, { i: { name: 'Anna Jansen', phone: '+31 6 3333 0001' } });
+    const olderId = rawId(older.data.createCustomer.customer.id);
+    app.clock.advance(MIN);
+    const first = await whatsappInbound('31633330002', 'Hallo');
+    const newerId = first.thread.customerId!;
+    // The newer customer's WhatsApp id comes first; the phone (held by the older customer) second.
+    const r = await ingestInbound(app.deps, whatsapp, {
+      externalMessageId: `wamid.dup-${Date.now()}`,
+      customer: { name: 'Anna', phone: '+31633330001', identities: [{ kind: 'WHATSAPP_ID', value: '31633330002' }, { kind: 'PHONE', value: '+31633330001' }] },
+      conversationKey: '31633330002',
+      content: 'Nog een vraag',
+      occurredAt: app.clock.now(),
+      attachments: [],
+      metadata: {},
+    });
+    expect(r.thread.customerId).toBe(newerId);
+    expect(r.thread.customerId).not.toBe(olderId);
+    const newer = await app.deps.db.prisma.customer.findUniqueOrThrow({ where: { id: newerId } });
+    expect(newer.phone).toBeNull();
+    expect(await app.deps.db.prisma.customerIdentity.count({ where: { kind: 'PHONE', value: '+31633330001', customerId: olderId } })).toBe(1);
+  });
+});
+
 describe('mergeThreads: WhatsApp and e-mail of one customer', () => {
   let waThreadId: string;
   let mailThreadId: string;
