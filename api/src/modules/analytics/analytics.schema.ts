@@ -13,6 +13,7 @@ import { ChannelTypeEnum, CustomerTierEnum, PriorityEnum } from '../../schema/en
 import type { HubContext } from '../../shared/context.js';
 import { can } from '../auth/permissions.js';
 import { ThreadConnection } from '../thread/thread.schema.js';
+import { countThreads } from '../thread/thread.service.js';
 import { analyticsQuery, breakdown, drillWhere, series, summary, type AnalyticsFilter, type AnalyticsQuery } from './analytics.service.js';
 import { exportUrl } from './export.js';
 import { ANALYTICS_DIMENSIONS, ANALYTICS_INTERVALS, ANALYTICS_METRICS, ANALYTICS_UNITS, METRICS, statusOf, type AnalyticsDimension, type AnalyticsMetric, type MetricValue } from './metrics.js';
@@ -203,7 +204,7 @@ const Analytics = builder.objectRef<AnalyticsQuery>('Analytics').implement({
           assertPageSize(args);
           return ctx.db.thread.findMany({ ...query, where: drillWhere(q, args.metric, decodeBucket(args.bucket)), orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }] });
         },
-        totalCount: (q, args, ctx) => ctx.db.thread.count({ where: drillWhere(q, args.metric, decodeBucket(args.bucket)) }),
+        totalCount: (q, args, ctx) => countThreads(ctx, drillWhere(q, args.metric, decodeBucket(args.bucket))) as unknown as Promise<number>,
       },
       ThreadConnection,
     ),

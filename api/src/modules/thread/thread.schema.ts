@@ -3,7 +3,7 @@ import { builder, assertPageSize } from '../../schema/builder.js';
 import { payloadType, decodeFilterId, decodeId, decodeOptionalId, runMutation } from '../../schema/common.js';
 import { ChannelTypeEnum, PriorityEnum, ThreadStatusEnum, ThreadTypeEnum } from '../../schema/enums.js';
 import { adapterFor } from '../../channels/registry.js';
-import { ACTIVE_STATUSES, SLA_RUNNING_STATUSES, assignThread, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
+import { ACTIVE_STATUSES, SLA_RUNNING_STATUSES, assignThread, countThreads, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
 import { can } from '../auth/permissions.js';
 
 export const ThreadNode = builder.prismaNode('Thread', {
@@ -141,6 +141,19 @@ function decodeFilter(f: FilterArg): ThreadFilter {
   };
 }
 
+type CountResult = { count: number; exact: boolean };
+const counted = new WeakMap<object, Promise<CountResult>>();
+/** The connection's count, computed once per connection (totalCount and totalCountIsExact share it). */
+function connectionCount(connection: object): Promise<CountResult> {
+  let p = counted.get(connection);
+  if (!p) {
+    const { totalCount } = connection as { totalCount?: number | (() => number | CountResult | Promise<number | CountResult>) };
+    p = Promise.resolve(typeof totalCount === 'function' ? totalCount() : (totalCount ?? 0)).then((v) => (typeof v === 'number' ? { count: v, exact: true } : v));
+    counted.set(connection, p);
+  }
+  return p;
+}
+
 /** The inbox's connection of threads, shared by `threads` and the analytics drill-down (`Analytics.threads`). */
 export const ThreadConnection = builder.connectionObject(
   {
@@ -149,11 +162,13 @@ export const ThreadConnection = builder.connectionObject(
     fields: (t) => ({
       totalCount: t.int({
         nullable: false,
-        description: 'Threads matching, all pages together.',
-        resolve: (connection) => {
-          const { totalCount } = connection as { totalCount?: number | (() => number | Promise<number>) };
-          return typeof totalCount === 'function' ? totalCount() : (totalCount ?? 0);
-        },
+        description: 'Threads matching, all pages together: exact up to 10,000; beyond, an estimate (then `totalCountIsExact` is false) — see `countThreads`.',
+        resolve: async (connection) => (await connectionCount(connection)).count,
+      }),
+      totalCountIsExact: t.boolean({
+        nullable: false,
+        description: 'false when more than 10,000 threads match and `totalCount` is an estimate (from how the matches spread over time).',
+        resolve: async (connection) => (await connectionCount(connection)).exact,
       }),
     }),
   },
@@ -175,7 +190,8 @@ builder.queryField('threads', (t) =>
       assertPageSize(args);
       return ctx.db.thread.findMany({ ...query, where: threadWhere(ctx, decodeFilter(args.filter)), orderBy: threadOrderBy(args.orderBy ?? undefined) });
     },
-    totalCount: (_root, args, ctx) => ctx.db.thread.count({ where: threadWhere(ctx, decodeFilter(args.filter)) }),
+    // countThreads: exact to 10,000, estimated beyond (ThreadConnection reads the pair).
+    totalCount: (_root, args, ctx) => countThreads(ctx, threadWhere(ctx, decodeFilter(args.filter))) as unknown as Promise<number>,
   },
     ThreadConnection,
   ),

@@ -107,6 +107,36 @@ export function threadWhere(ctx: HubContext, f: ThreadFilter = {}): Prisma.Threa
   return and.length ? { AND: and } : {};
 }
 
+/** Counts up to this many matching threads exactly; beyond it `countThreads` estimates. */
+export const EXACT_COUNT_LIMIT = 10_000;
+const ORG_COUNT_TTL_MS = 60_000;
+const orgCounts = new Map<string, { count: number; at: number }>();
+
+/**
+ * The number of threads matching `where`: exact up to 10,000 (a bounded
+ * `COUNT` over at most 10,001 rows), estimated beyond. The estimate assumes
+ * matches spread over time like all threads: with T the `lastMessageAt` of the
+ * 10,001st match (newest first), estimate = 10,001 × (the organization's
+ * threads) / (its threads with lastMessageAt ≥ T). The organization's thread
+ * count is cached per process for 60 s. Unfiltered it is exact up to that cache.
+ * `limit` (default 10,000) exists for tests.
+ */
+export async function countThreads(ctx: HubContext, where: Prisma.ThreadWhereInput, limit = EXACT_COUNT_LIMIT): Promise<{ count: number; exact: boolean }> {
+  const capped = await ctx.db.thread.count({ where, take: limit + 1 });
+  if (capped <= limit) return { count: capped, exact: true };
+  const edge = await ctx.db.thread.findFirst({ where, orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }], skip: limit, select: { lastMessageAt: true } });
+  const now = Date.now();
+  let all = orgCounts.get(ctx.organizationId);
+  if (!all || now - all.at > ORG_COUNT_TTL_MS) {
+    all = { count: await ctx.db.thread.count(), at: now };
+    if (orgCounts.size > 1000) orgCounts.clear();
+    orgCounts.set(ctx.organizationId, all);
+  }
+  const newer = edge ? await ctx.db.thread.count({ where: { lastMessageAt: { gte: edge.lastMessageAt } } }) : 0;
+  const estimate = newer > 0 ? Math.round((capped * all.count) / newer) : capped;
+  return { count: Math.max(capped, Math.min(estimate, all.count)), exact: false };
+}
+
 /** Prisma `orderBy` for an inbox ordering; `id` breaks ties so cursors are stable. */
 export function threadOrderBy(order: ThreadOrder = 'LAST_MESSAGE_AT_DESC'): Prisma.ThreadOrderByWithRelationInput[] {
   switch (order) {
