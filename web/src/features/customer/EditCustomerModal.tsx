@@ -6,6 +6,7 @@ import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { CustomerTier, EditCustomerModal_CustomerFragment as Customer, UpdateCustomerInput } from '../../gql/graphql';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
 import { useUpdateCustomer } from './useUpdateCustomer';
+import { DuplicateSuggestions } from './DuplicateSuggestions';
 
 export const EditCustomerModal_customer = graphql(`
   fragment EditCustomerModal_customer on Customer {
@@ -202,7 +203,7 @@ function EditCustomerForm({ customer, onDone }: { customer: Customer; onDone: ()
   );
 }
 
-/** Modal form editing a customer's contact, tier and Italian invoicing data (updateCustomer). */
+/** Modal form editing a customer's contact, tier and Italian invoicing data (updateCustomer), with the customer's probable duplicates to merge. */
 export function EditCustomerModal(props: {
   customer: FragmentType<typeof EditCustomerModal_customer>;
   opened: boolean;
@@ -212,7 +213,12 @@ export function EditCustomerModal(props: {
   return (
     <Modal opened={props.opened} onClose={props.onClose} title="Edit customer" size="lg">
       {/* Mounted only while open, so the form is prefilled from the current values each time. */}
-      {props.opened && <EditCustomerForm customer={customer} onDone={props.onClose} />}
+      {props.opened && (
+        <Stack gap="md">
+          <EditCustomerForm customer={customer} onDone={props.onClose} />
+          <DuplicateSuggestions customerId={customer.id} customerName={customer.name} />
+        </Stack>
+      )}
     </Modal>
   );
 }

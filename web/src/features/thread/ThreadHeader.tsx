@@ -1,7 +1,7 @@
-import { ActionIcon, Anchor, Avatar, Badge, Group, Select, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Anchor, Avatar, Badge, Button, Group, Select, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
-import { IconBuilding, IconMail, IconPencil, IconPhone } from '@tabler/icons-react';
+import { IconBuilding, IconGitMerge, IconMail, IconPencil, IconPhone } from '@tabler/icons-react';
 import { useQuery } from '@apollo/client/react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { Priority, ThreadStatus } from '../../gql/graphql';
@@ -12,6 +12,7 @@ import { useUpdateThread } from './useUpdateThread';
 import { useAssignThread } from './useAssignThread';
 import { toUserErrors } from '../../shared/userErrors';
 import { EditCustomerModal } from '../customer/EditCustomerModal';
+import { MergeThreadModal } from '../customer/MergeThreadModal';
 
 export const ThreadHeader_thread = graphql(`
   fragment ThreadHeader_thread on Thread {
@@ -89,6 +90,7 @@ export function ThreadHeader(props: { thread: FragmentType<typeof ThreadHeader_t
   const [assignThread] = useAssignThread();
   const { data: agentsData } = useQuery(ThreadHeaderAgentsQuery);
   const [editingCustomer, editCustomer] = useDisclosure(false);
+  const [mergingThread, mergeThread] = useDisclosure(false);
   const now = useNow(30_000);
 
   const agentOptions = [
@@ -226,8 +228,14 @@ export function ThreadHeader(props: { thread: FragmentType<typeof ThreadHeader_t
           allowDeselect={false}
           onChange={(v) => v !== (t.assignee?.id ?? UNASSIGNED) && onAssign(v)}
         />
+        {c && (
+          <Button size="xs" variant="default" leftSection={<IconGitMerge size={14} />} onClick={mergeThread.open}>
+            Merge into…
+          </Button>
+        )}
       </Group>
       {c && <EditCustomerModal customer={c} opened={editingCustomer} onClose={editCustomer.close} />}
+      {c && <MergeThreadModal threadId={t.id} customerId={c.id} opened={mergingThread} onClose={mergeThread.close} />}
     </Stack>
   );
 }
