@@ -326,6 +326,29 @@ describe('mergeThreads: WhatsApp and e-mail of one customer', () => {
     expect(bad.data.postMessage.errors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'input.replyToMessageId' })]);
   });
 
+  it('a source still owed an answer reopens a target that was waiting on the customer, with the earliest response due date', async () => {
+    const wa2 = '31644440004';
+    const mail2 = 'eva.visser@example.nl';
+    const created = await gql(CREATE, { i: { name: 'Eva Visser', email: mail2 } });
+    const customerId = rawId(created.data.createCustomer.customer.id);
+    await app.deps.db.prisma.customerIdentity.create({ data: { organizationId: agent.organizationId, customerId, kind: 'WHATSAPP_ID', value: wa2 } });
+    const target = await whatsappInbound(wa2, 'Wanneer komt de monteur?');
+    await app.deps.db.prisma.thread.update({ where: { id: target.thread.id }, data: { status: 'WAITING_CUSTOMER', firstResponseAt: app.clock.now(), responseDueAt: null } });
+    app.clock.advance(10 * MIN);
+    const source = await emailInbound(mail2, 'Vraag', 'Nog geen antwoord op mijn e-mail.', `AAQkEva${Date.now()}`);
+    expect(source.thread.responseDueAt).not.toBeNull();
+
+    const r = await gql(MERGE_THREADS, { t: gid('Thread', target.thread.id), s: [gid('Thread', source.thread.id)] });
+    expect(r.data.mergeThreads.errors).toEqual([]);
+    expect(r.data.mergeThreads.thread.status).toBe('OPEN');
+    const after = await app.deps.db.prisma.thread.findUniqueOrThrow({ where: { id: target.thread.id } });
+    expect(after.responseDueAt?.toISOString()).toBe(source.thread.responseDueAt!.toISOString());
+    expect(after.lastInboundAt?.toISOString()).toBe(app.clock.now().toISOString());
+    const closed = await app.deps.db.prisma.thread.findUniqueOrThrow({ where: { id: source.thread.id } });
+    expect(closed).toMatchObject({ status: 'CLOSED', mergedIntoId: target.thread.id, lastMessageId: null });
+    expect(closed.resolvedAt).not.toBeNull();
+  });
+
   it('a new e-mail in the merged conversation lands in the target thread', async () => {
     app.clock.advance(MIN);
     const next = await emailInbound(address, 'RE: Laadpaal defect', 'Dinsdag past goed.', conversationId);
