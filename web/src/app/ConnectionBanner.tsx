@@ -10,7 +10,7 @@ export type BannerState = 'offline' | 'reconnecting' | 'back' | null;
 export const BANNER_TEXT: Record<Exclude<BannerState, null>, string> = {
   offline: 'You are offline. Messages that arrive meanwhile will appear as soon as the connection is back.',
   reconnecting: 'Connection lost. Reconnecting…',
-  back: 'Back online. Everything that arrived meanwhile is loaded.',
+  back: 'Back online. Catching up on anything that arrived meanwhile.',
 };
 
 /**
