@@ -25,8 +25,8 @@ function thread(type: ChannelType, subject = 'Wallbox offline'): ThreadData {
   };
 }
 
-const templates = (channelType: ChannelType) =>
-  mockOp(ComposerTemplatesQuery, { channelType }, { templates: { __typename: 'TemplateConnection', edges: [] } }, { maxUsageCount: Number.POSITIVE_INFINITY });
+/** The thread's templates (none here); the composer asks by thread, whatever the channel. */
+const templates = (_channelType: ChannelType) => mockOp(ComposerTemplatesQuery, { threadId: 't1' }, { templateFamilies: [] }, { maxUsageCount: Number.POSITIVE_INFINITY });
 
 function renderComposer(type: ChannelType, subject?: string, mocks: ReadonlyArray<MockLink.MockedResponse<any, any>> = []) {
   return renderWithProviders(<Composer thread={makeFragmentData(thread(type, subject), Composer_thread)} />, { mocks: [templates(type), ...mocks] });

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ResultOf, VariablesOf } from '@graphql-typed-document-node/core';
 import { makeFragmentData } from '../../gql';
@@ -24,26 +24,45 @@ const composerThread = makeFragmentData(
   Composer_thread,
 );
 
+/** Two templates of the thread, grouped by language; the customer is Italian, so the server offers "it" first. */
 const templatesMock = mockOp(
   ComposerTemplatesQuery,
-  { channelType: 'WHATSAPP_BUSINESS' },
+  { threadId: THREAD_ID },
   {
-    templates: {
-      __typename: 'TemplateConnection',
-      edges: [
-        {
-          __typename: 'TemplateEdge',
-          node: { __typename: 'Template', id: 'tpl-1', name: 'Installation date', category: 'INSTALLATION_SCHEDULING', isActive: true },
-        },
-        {
-          __typename: 'TemplateEdge',
-          node: { __typename: 'Template', id: 'tpl-2', name: 'Archived', category: 'FOLLOW_UP', isActive: false },
-        },
-      ],
-    },
+    templateFamilies: [
+      {
+        __typename: 'TemplateFamily',
+        name: 'Installation date',
+        shortcuts: ['afspraak', 'appuntamento'],
+        defaultLanguage: 'it',
+        variants: [
+          { __typename: 'Template', id: 'tpl-date-it', locale: 'it', shortcut: 'appuntamento' },
+          { __typename: 'Template', id: 'tpl-date-nl', locale: 'nl', shortcut: 'afspraak' },
+        ],
+      },
+      {
+        __typename: 'TemplateFamily',
+        name: 'Invoice question',
+        shortcuts: ['factuur', 'fattura', 'invoice'],
+        defaultLanguage: 'it',
+        variants: [
+          { __typename: 'Template', id: 'tpl-inv-en', locale: 'en', shortcut: 'invoice' },
+          { __typename: 'Template', id: 'tpl-inv-it', locale: 'it', shortcut: 'fattura' },
+          { __typename: 'Template', id: 'tpl-inv-nl', locale: 'nl', shortcut: 'factuur' },
+        ],
+      },
+    ],
   },
   { maxUsageCount: Number.POSITIVE_INFINITY },
 );
+
+/** renderTemplate of one variant, counted. */
+function renderMock(templateId: string, body: string, missing: string[], language = 'it') {
+  const result = vi.fn(() => ({
+    data: { renderTemplate: { __typename: 'RenderedTemplate', language, subject: null, body, missing } } satisfies ResultOf<typeof RenderTemplateQuery>,
+  }));
+  return { mock: { request: { query: RenderTemplateQuery, variables: { templateId, threadId: THREAD_ID } }, result }, result };
+}
 
 type PostMessageData = ResultOf<typeof PostMessageMutation>;
 type PostMessageVars = VariablesOf<typeof PostMessageMutation>;
@@ -122,6 +141,11 @@ function postMock(variables: PostMessageVars, data: PostMessageData) {
 
 const messageBox = () => screen.getByRole('textbox', { name: 'Message' });
 const sendButton = () => screen.getByRole('button', { name: 'Send' });
+/** The template dropdown is shown (Mantine keeps it mounted, hidden, when closed). */
+const pickerOpen = () => {
+  const el = screen.queryByTestId('template-picker');
+  return !!el && el.style.display !== 'none';
+};
 
 describe('Composer', () => {
   it('sends a reply with postMessage and clears the textarea', async () => {
@@ -187,48 +211,77 @@ describe('Composer', () => {
     expect(messageBox()).toHaveValue('Are you still there?');
   });
 
-  it('fills the body from renderTemplate, warns about missing variables and sends the templateId', async () => {
-    const renderResult = vi.fn(() => ({
-      data: {
-        renderTemplate: {
-          __typename: 'RenderedTemplate',
-          subject: null,
-          body: 'Hi Mario, your installation is planned for {{date}}.',
-          missingVariables: ['date'],
-        },
-      } satisfies ResultOf<typeof RenderTemplateQuery>,
-    }));
-    const post = postMock(
-      {
-        input: {
-          threadId: THREAD_ID,
-          kind: 'REPLY',
-          content: 'Hi Mario, your installation is planned for {{date}}.',
-          templateId: 'tpl-1',
-        },
-      },
-      successPayload('Hi Mario, your installation is planned for {{date}}.'),
-    );
-    renderWithProviders(<Composer thread={composerThread} />, {
-      mocks: [
-        templatesMock,
-        {
-          request: { query: RenderTemplateQuery, variables: { templateId: 'tpl-1', threadId: THREAD_ID } },
-          result: renderResult,
-        },
-        post.mock,
-      ],
-    });
+  it('"/" opens the template picker with type-ahead on name and shortcut; Enter inserts the variant in the customer\'s language', async () => {
+    const render = renderMock('tpl-inv-it', 'Gentile Mario, la sua fattura è pronta.', []);
+    renderWithProviders(<Composer thread={composerThread} />, { mocks: [templatesMock, render.mock] });
 
-    const picker = screen.getByRole('combobox', { name: 'Template' });
-    await waitFor(() => expect(picker).toBeEnabled());
-    await userEvent.click(picker);
-    expect(screen.queryByRole('option', { name: 'Archived' })).not.toBeInTheDocument();
-    await userEvent.click(await screen.findByRole('option', { name: 'Installation date' }));
+    await userEvent.type(messageBox(), '/');
+    const picker = await screen.findByTestId('template-picker');
+    expect(await within(picker).findByRole('option', { name: 'Installation date (it)' })).toBeInTheDocument();
+    expect(within(picker).getByRole('option', { name: 'Invoice question (it)' })).toBeInTheDocument();
 
-    await waitFor(() => expect(messageBox()).toHaveValue('Hi Mario, your installation is planned for {{date}}.'));
-    expect(renderResult).toHaveBeenCalledTimes(1);
-    expect(screen.getByTestId('template-missing-variables')).toHaveTextContent('date');
+    // Type-ahead on a shortcut: one template, not one row per language.
+    await userEvent.type(messageBox(), 'fatt');
+    await waitFor(() => expect(within(picker).getAllByRole('option')).toHaveLength(1));
+    expect(within(picker).getByRole('option', { name: 'Invoice question (it)' })).toBeInTheDocument();
+    await userEvent.keyboard('{Enter}');
+
+    await waitFor(() => expect(messageBox()).toHaveValue('Gentile Mario, la sua fattura è pronta.'));
+    expect(render.result).toHaveBeenCalledTimes(1);
+    expect(pickerOpen()).toBe(false);
+    expect(sendButton()).toBeEnabled();
+  });
+
+  it('type-ahead on the name, arrows choose, ← → switch the language, Esc closes; a "/" inside a word opens nothing', async () => {
+    const render = renderMock('tpl-date-nl', 'Hoi Mario, de monteur komt maandag.', [], 'nl');
+    renderWithProviders(<Composer thread={composerThread} />, { mocks: [templatesMock, render.mock] });
+
+    await userEvent.type(messageBox(), 'and/or ');
+    expect(pickerOpen()).toBe(false);
+    await userEvent.clear(messageBox());
+
+    await userEvent.type(messageBox(), '/inst');
+    const picker = await screen.findByTestId('template-picker');
+    await waitFor(() => expect(within(picker).getAllByRole('option')).toHaveLength(1));
+    await userEvent.keyboard('{Escape}');
+    await waitFor(() => expect(pickerOpen()).toBe(false));
+    expect(messageBox()).toHaveValue('/inst');
+
+    await userEvent.clear(messageBox());
+    await userEvent.type(messageBox(), '/');
+    const again = await screen.findByTestId('template-picker');
+    await within(again).findByRole('option', { name: 'Installation date (it)' });
+    await userEvent.keyboard('{ArrowDown}{ArrowUp}{ArrowRight}');
+    expect(within(again).getByRole('option', { name: 'Installation date (nl)' })).toHaveAttribute('aria-selected', 'true');
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(messageBox()).toHaveValue('Hoi Mario, de monteur komt maandag.'));
+    expect(render.result).toHaveBeenCalledTimes(1);
+  });
+
+  it('a missing variable is shown as a badge, stays as {{placeholder}} and blocks Send until filled; then sends with the templateId', async () => {
+    const body = 'Gentile Mario, PEC: {{customer.pec}}. A presto!';
+    const render = renderMock('tpl-inv-it', body, ['customer.pec']);
+    const filled = 'Gentile Mario, PEC: rossi@pec.it. A presto!';
+    const post = postMock({ input: { threadId: THREAD_ID, kind: 'REPLY', content: filled, templateId: 'tpl-inv-it' } }, successPayload(filled));
+    renderWithProviders(<Composer thread={composerThread} />, { mocks: [templatesMock, render.mock, post.mock] });
+
+    await userEvent.type(messageBox(), '/fattura');
+    await screen.findByRole('option', { name: 'Invoice question (it)' });
+    await userEvent.keyboard('{Enter}');
+    await waitFor(() => expect(messageBox()).toHaveValue(body));
+
+    const gaps = screen.getByTestId('template-missing-variables');
+    expect(within(gaps).getByRole('button', { name: 'customer.pec missing' })).toBeInTheDocument();
+    expect(sendButton()).toBeDisabled();
+    fireEvent.keyDown(messageBox(), { key: 'Enter', ctrlKey: true });
+    expect(post.result).not.toHaveBeenCalled();
+
+    // The badge selects the placeholder; typing replaces it.
+    await userEvent.click(within(gaps).getByRole('button', { name: 'customer.pec missing' }));
+    await userEvent.keyboard('rossi@pec.it');
+    await waitFor(() => expect(messageBox()).toHaveValue(filled));
+    expect(screen.queryByTestId('template-missing-variables')).not.toBeInTheDocument();
+    expect(sendButton()).toBeEnabled();
 
     await userEvent.click(sendButton());
     await waitFor(() => expect(post.result).toHaveBeenCalledTimes(1));

@@ -1,11 +1,11 @@
-import { useState, type KeyboardEvent } from 'react';
-import { Alert, Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { useRef, useState, type KeyboardEvent } from 'react';
+import { Alert, Badge, Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useLazyQuery } from '@apollo/client/react';
-import { IconAlertCircle, IconAlertTriangle, IconLock, IconSend, IconNote, IconRefresh } from '@tabler/icons-react';
+import { IconAlertCircle, IconAlertTriangle, IconLock, IconSend, IconNote, IconRefresh, IconTemplate } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { PostMessageKind } from '../../gql/graphql';
 import { usePostMessage } from './usePostMessage';
-import { TemplatePicker } from './TemplatePicker';
+import { TemplatePicker, useTemplatePicker, type SlashToken } from './TemplatePicker';
 import { SmsCounter } from './SmsCounter';
 import { LogCallForm } from './LogCallForm';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
@@ -28,12 +28,20 @@ export const Composer_thread = graphql(`
 export const RenderTemplateQuery = graphql(`
   query RenderTemplate($templateId: ID!, $threadId: ID!) {
     renderTemplate(templateId: $templateId, threadId: $threadId) {
+      language
       subject
       body
-      missingVariables
+      missing
     }
   }
 `);
+
+/** Template placeholders still in a text, e.g. ["customer.pec"] for "PEC: {{customer.pec}}"; unique, in order. */
+export function unresolvedPlaceholders(...texts: (string | null | undefined)[]): string[] {
+  const out = new Set<string>();
+  for (const t of texts) for (const m of (t ?? '').matchAll(/\{\{\{?\s*([A-Za-z_][\w.-]*)\s*\}?\}\}/g)) out.add(m[1]!);
+  return [...out];
+}
 
 
 const ERROR_TITLE: Record<string, string> = {
@@ -41,6 +49,8 @@ const ERROR_TITLE: Record<string, string> = {
   CHANNEL_INACTIVE: 'Channel inactive',
   CHANNEL_SEND_FAILED: 'Sending failed',
   VALIDATION_FAILED: 'Message not valid',
+  TEMPLATE_VARIABLES_MISSING: 'Template not filled in',
+  TEMPLATE_INACTIVE: 'Template inactive',
   FORBIDDEN: 'Not allowed',
   SMS_OPTED_OUT: 'Customer opted out of SMS',
   CHANNEL_NOT_SUPPORTED: 'This channel cannot send replies',
@@ -70,6 +80,8 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
   const [templateId, setTemplateId] = useState<string | null>(null);
   const [subject, setSubject] = useState<string | null>(initialSubject);
   const [missing, setMissing] = useState<readonly string[]>([]);
+  const [caret, setCaret] = useState(0);
+  const messageRef = useRef<HTMLTextAreaElement>(null);
   const [errors, setErrors] = useState<UserErrorView[]>([]);
   const [post, { loading }] = usePostMessage();
   const [renderTemplate, { loading: rendering }] = useLazyQuery(RenderTemplateQuery, { fetchPolicy: 'network-only' });
@@ -77,7 +89,9 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
   const isNote = kind === 'NOTE';
   const showSubject = isEmail && !isNote;
   const subjectMissing = showSubject && !subject?.trim();
-  const canSend = content.trim().length > 0 && !loading && !subjectMissing;
+  // Placeholders of a template left for the agent ({{customer.pec}}): Send waits until none is left.
+  const unresolved = templateId ? unresolvedPlaceholders(content, showSubject ? subject : null) : [];
+  const canSend = content.trim().length > 0 && !loading && !subjectMissing && unresolved.length === 0;
 
   const reset = () => {
     setContent('');
@@ -118,10 +132,9 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
     }
   };
 
-  const pickTemplate = async (id: string | null) => {
-    setTemplateId(id);
-    setMissing([]);
-    if (!id) return;
+  /** Renders the chosen template variant for this thread and puts it where "/query" was typed. */
+  const pickTemplate = async (id: string, token: SlashToken) => {
+    setErrors([]);
     try {
       const { data, error } = await renderTemplate({ variables: { templateId: id, threadId: t.id } });
       const rendered = data?.renderTemplate;
@@ -129,15 +142,49 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
         setErrors([{ code: 'TEMPLATE', message: error?.message ?? 'Could not render template' }]);
         return;
       }
-      setContent(rendered.body ?? '');
-      setSubject(rendered.subject ?? initialSubject);
-      setMissing(rendered.missingVariables ?? []);
+      const body = rendered.body ?? '';
+      const next = content.slice(0, token.start) + body + content.slice(token.end);
+      setTemplateId(id);
+      setContent(next);
+      if (rendered.subject) setSubject(rendered.subject);
+      setMissing(rendered.missing ?? []);
+      const at = token.start + body.length;
+      setCaret(at);
+      requestAnimationFrame(() => {
+        messageRef.current?.focus();
+        messageRef.current?.setSelectionRange(at, at);
+      });
     } catch (e) {
       setErrors([{ code: 'TEMPLATE', message: (e as Error).message }]);
     }
   };
 
+  const picker = useTemplatePicker({ threadId: t.id, enabled: channelCanSend && mode !== 'CALL' && !rendering, text: content, caret, onPick: (id, token) => void pickTemplate(id, token) });
+
+  /** The "Templates" button: types "/" at the caret (after a space when needed), which opens the picker. */
+  const openTemplates = () => {
+    const at = Math.min(caret, content.length);
+    const slash = at > 0 && !/\s/.test(content[at - 1]!) ? ' /' : '/';
+    setContent(content.slice(0, at) + slash + content.slice(at));
+    const next = at + slash.length;
+    setCaret(next);
+    requestAnimationFrame(() => {
+      messageRef.current?.focus();
+      messageRef.current?.setSelectionRange(next, next);
+    });
+  };
+
+  /** Selects a placeholder in the message so the agent types its value over it. */
+  const selectPlaceholder = (path: string) => {
+    const el = messageRef.current;
+    const m = new RegExp(`\\{\\{\\{?\\s*${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}?\\}\\}`).exec(content);
+    if (!el || !m) return;
+    el.focus();
+    el.setSelectionRange(m.index, m.index + m[0].length);
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (picker.onKeyDown(e)) return;
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
       e.preventDefault();
       void send();
@@ -180,9 +227,27 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
             )}
           </Alert>
         ))}
-        {missing.length > 0 && (
-          <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} data-testid="template-missing-variables">
-            Template variables without a value: {missing.join(', ')}. Fill them in before sending.
+        {unresolved.length > 0 && (
+          <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} data-testid="template-missing-variables" title="Fill in the template before sending">
+            <Group gap={6}>
+              {unresolved.map((path) => (
+                <Badge
+                  key={path}
+                  component="button"
+                  type="button"
+                  color={missing.includes(path) ? 'orange' : 'yellow'}
+                  variant="light"
+                  style={{ cursor: 'pointer', textTransform: 'none' }}
+                  onClick={() => selectPlaceholder(path)}
+                  data-testid="template-missing-variable"
+                >
+                  {path} missing
+                </Badge>
+              ))}
+            </Group>
+            <Text size="xs" mt={4}>
+              Replace each {'{{…}}'} placeholder in the message with its value; Send waits until none is left.
+            </Text>
           </Alert>
         )}
         <Group justify="space-between" gap="xs">
@@ -215,7 +280,9 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
             </Group>
           )}
           {channelCanSend && mode !== 'CALL' && (
-            <TemplatePicker channelType={t.channel?.type ?? null} value={templateId} onPick={pickTemplate} disabled={rendering} />
+            <Button size="xs" variant="default" leftSection={<IconTemplate size={14} />} onClick={openTemplates} disabled={rendering} aria-keyshortcuts="/">
+              Templates (/)
+            </Button>
           )}
         </Group>
         {mode === 'CALL' ? (
@@ -233,17 +300,24 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
                 data-testid="composer-subject"
               />
             )}
-            <Textarea
-              label="Message"
-              labelProps={{ style: { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' } }}
-              placeholder={isNote ? 'Write an internal note (only visible to agents)…' : 'Write a reply…'}
-              autosize
-              minRows={3}
-              maxRows={12}
-              value={content}
-              onChange={(e) => setContent(e.currentTarget.value)}
-              onKeyDown={onKeyDown}
-            />
+            <TemplatePicker picker={picker}>
+              <Textarea
+                ref={messageRef}
+                label="Message"
+                labelProps={{ style: { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' } }}
+                placeholder={isNote ? 'Write an internal note (only visible to agents)…' : channelCanSend ? 'Write a reply… ("/" for templates)' : 'Write a reply…'}
+                autosize
+                minRows={3}
+                maxRows={12}
+                value={content}
+                onChange={(e) => {
+                  setContent(e.currentTarget.value);
+                  setCaret(e.currentTarget.selectionStart ?? e.currentTarget.value.length);
+                }}
+                onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
+                onKeyDown={onKeyDown}
+              />
+            </TemplatePicker>
             <Group justify="space-between">
               <Group gap="md">
                 <Text size="xs" c="dimmed">

@@ -28,7 +28,7 @@ const composerThread = makeFragmentData(
   Composer_thread,
 );
 
-const templatesMock = mockOp(ComposerTemplatesQuery, { channelType: 'WHATSAPP_BUSINESS' }, { templates: { __typename: 'TemplateConnection', edges: [] } }, { maxUsageCount: Number.POSITIVE_INFINITY });
+const templatesMock = mockOp(ComposerTemplatesQuery, { threadId: THREAD_ID }, { templateFamilies: [] }, { maxUsageCount: Number.POSITIVE_INFINITY });
 
 type MessageData = ResultOf<typeof MessageItem_message>;
 
