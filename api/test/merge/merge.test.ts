@@ -196,6 +196,23 @@ describe('duplicate suggestions and mergeCustomers', () => {
   });
 });
 
+describe('mergeCustomers at the same time', () => {
+  it('two merges of one duplicate into two customers: one wins, the other gets NOT_FOUND, the identities end with the winner', async () => {
+    const a = (await gql(CREATE, { i: { name: 'Primary A' } })).data.createCustomer.customer.id;
+    const b = (await gql(CREATE, { i: { name: 'Primary B' } })).data.createCustomer.customer.id;
+    const { thread } = await whatsappInbound('31655550005', 'Dubbel');
+    const dup = gid('Customer', thread.customerId!);
+    const [ra, rb] = await Promise.all([gql(MERGE_CUSTOMERS, { p: a, d: dup }), gql(MERGE_CUSTOMERS, { p: b, d: dup })]);
+    const outcomes = [ra.data.mergeCustomers.errors, rb.data.mergeCustomers.errors];
+    expect(outcomes.filter((e) => e.length === 0)).toHaveLength(1);
+    expect(outcomes.find((e) => e.length > 0)).toEqual([{ code: 'NOT_FOUND', field: 'duplicateId' }]);
+    const winner = ra.data.mergeCustomers.errors.length === 0 ? a : b;
+    const identity = await app.deps.db.prisma.customerIdentity.findFirstOrThrow({ where: { kind: 'WHATSAPP_ID', value: '31655550005' } });
+    expect(identity.customerId).toBe(rawId(winner));
+    expect((await app.deps.db.prisma.thread.findUniqueOrThrow({ where: { id: thread.id } })).customerId).toBe(rawId(winner));
+  });
+});
+
 describe('ingestion with duplicates', () => {
   it('matches the customer of the most specific identity, not the oldest, and copies no e-mail or phone a duplicate holds', async () => {
     const older = await gql(CREATE, { i: { name: 'Anna Jansen', phone: '+31 6 3333 0001' } });

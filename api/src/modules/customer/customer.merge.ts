@@ -101,6 +101,12 @@ export async function mergeCustomers(ctx: HubContext, primaryId: string, duplica
   if (primaryId === duplicateId) throw new DomainError('MERGE_SAME_RECORD', MERGE_ERRORS.MERGE_SAME_RECORD, 'duplicateId');
   const now = ctx.deps.clock.now();
   const result = await ctx.db.$transaction(async (tx) => {
+    // Two merges of the same customers run one after the other (the second then finds the duplicate deleted).
+    await tx.$queryRawUnsafe(
+      `SELECT id FROM "Customer" WHERE id = ANY($1::uuid[]) AND "organizationId" = $2::uuid ORDER BY id FOR UPDATE`,
+      [primaryId, duplicateId],
+      ctx.organizationId,
+    );
     const primary = await tx.customer.findUnique({ where: { id: primaryId } });
     if (!primary) throw notFound('Customer', 'primaryId');
     const duplicate = await tx.customer.findUnique({ where: { id: duplicateId } });
