@@ -82,6 +82,7 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
   const [missing, setMissing] = useState<readonly string[]>([]);
   const [caret, setCaret] = useState(0);
   const messageRef = useRef<HTMLTextAreaElement>(null);
+  const subjectRef = useRef<HTMLInputElement>(null);
   const [errors, setErrors] = useState<UserErrorView[]>([]);
   const [post, { loading }] = usePostMessage();
   const [renderTemplate, { loading: rendering }] = useLazyQuery(RenderTemplateQuery, { fetchPolicy: 'network-only' });
@@ -174,13 +175,16 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
     });
   };
 
-  /** Selects a placeholder in the message so the agent types its value over it. */
+  /** Selects a placeholder in the message (else in the subject) so the agent types its value over it. */
   const selectPlaceholder = (path: string) => {
-    const el = messageRef.current;
-    const m = new RegExp(`\\{\\{\\{?\\s*${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}?\\}\\}`).exec(content);
-    if (!el || !m) return;
-    el.focus();
-    el.setSelectionRange(m.index, m.index + m[0].length);
+    const pattern = new RegExp(`\\{\\{\\{?\\s*${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}?\\}\\}`);
+    for (const el of [messageRef.current, showSubject ? subjectRef.current : null]) {
+      const m = el ? pattern.exec(el.value) : null;
+      if (!el || !m) continue;
+      el.focus();
+      el.setSelectionRange(m.index, m.index + m[0].length);
+      return;
+    }
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -291,6 +295,7 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
           <>
             {showSubject && (
               <TextInput
+                ref={subjectRef}
                 label="Subject"
                 size="xs"
                 withAsterisk
