@@ -7,11 +7,24 @@
  * through the hub's real inbound path (signed WhatsApp webhooks, posted straight to the hub).
  * The banner must say the connection is gone; once restored it must say so, and the open thread
  * must hold every message exactly once, in order, with the list showing the latest preview.
+ * A reply the agent sends during the cut fails in words, keeps its text and goes out once on Retry.
  */
 import net from 'node:net';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, databaseKind, launchBrowser, loginAsSarah, newWaId, postWhatsAppWebhook, screenshot, tag, whatsappTextWebhook } from './helpers';
+import {
+  baseUrl,
+  databaseKind,
+  fakeCloudSends,
+  launchBrowser,
+  loginAsSarah,
+  newWaId,
+  postWhatsAppWebhook,
+  screenshot,
+  tag,
+  waitForCloudRequest,
+  whatsappTextWebhook,
+} from './helpers';
 
 /** How long the network stays cut (the issue's 20 s, shortened to keep the suite quick). */
 const CUT_MS = 5_000;
@@ -137,6 +150,18 @@ describe(`a real network cut loses nothing (demo server, ${databaseKind})`, () =
     for (const [i, text] of missed.entries()) {
       expect((await postWhatsAppWebhook(textAt(customer, text, start + 1 + i))).status).toBe(200);
     }
+    // The agent replies meanwhile: the send fails in words, the text stays, Retry is offered.
+    const reply = `Uw laadpaal is besteld, hij komt volgende week (${id})`;
+    const textbox = view.getByRole('textbox', { name: 'Message' });
+    await textbox.fill(reply);
+    await view.getByRole('button', { name: 'Send' }).click();
+    const sendError = view.getByTestId('composer-error');
+    await sendError.waitFor({ timeout: 5_000 });
+    expect(await sendError.getAttribute('data-error-code')).toMatch(/^(NETWORK|OFFLINE)$/);
+    expect(await sendError.innerText()).not.toMatch(/failed to fetch/i);
+    expect(await textbox.inputValue()).toBe(reply);
+    expect(await view.locator('[data-testid="message"]', { hasText: reply }).count()).toBe(0);
+
     await page.waitForTimeout(Math.max(0, CUT_MS - (Date.now() - cutAt)));
     // Nothing could reach the browser: the timeline still lacks them, the banner still says so.
     expect(await view.locator('[data-testid="message"]', { hasText: missed[0]! }).count()).toBe(0);
@@ -166,6 +191,14 @@ describe(`a real network cut loses nothing (demo server, ${databaseKind})`, () =
     await row.locator('[data-testid="thread-preview"]', { hasText: last }).waitFor({ timeout: 8_000 });
     expect(await page.locator('[data-testid="thread-row"]', { hasText: customer.name }).count()).toBe(1);
     await screenshot(page, 'reconnect-back');
+
+    // Retry sends the kept reply, once, to the customer's WhatsApp.
+    await sendError.getByRole('button', { name: 'Retry' }).click();
+    await view.locator('[data-testid="message"]', { hasText: reply }).waitFor({ timeout: 5_000 });
+    await waitForCloudRequest((r) => JSON.stringify(r.body).includes(reply));
+    expect(await textbox.inputValue()).toBe('');
+    expect(await view.locator('[data-testid="message"]', { hasText: reply }).count()).toBe(1);
+    expect((await fakeCloudSends()).filter((r) => JSON.stringify(r.body).includes(reply))).toHaveLength(1);
 
     // Live again: a message after the reconnect arrives by subscription, once.
     const after = `Na de storing (${id})`;
