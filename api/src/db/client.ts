@@ -52,7 +52,9 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     // The broken client is discarded by the pool; the next query opens a new one.
     pool.on('error', () => undefined);
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [...log] });
-    prisma.$on('query', (e) => onQuery.forEach((fn) => fn(e.query)));
+    prisma.$on('query', (e) => {
+    for (const fn of onQuery) fn(e.query);
+  });
     const over = (c: pg.Pool | pg.PoolClient): SqlRunner => ({
       exec: async (text) => {
         await c.query(text);
@@ -86,7 +88,9 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   const pglite = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm } });
   await pglite.waitReady;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), log: [...log] });
-  prisma.$on('query', (e) => onQuery.forEach((fn) => fn(e.query)));
+  prisma.$on('query', (e) => {
+    for (const fn of onQuery) fn(e.query);
+  });
   const sql: SqlRunner = {
     exec: async (text) => {
       await pglite.exec(text);

@@ -55,7 +55,7 @@ const UNIX_KEYS = new Set(['created_at', 'updated_at', 'timestamp', 'last_activi
 function collectDates(v: unknown, key = '', out: number[] = []): number[] {
   if (typeof v === 'string' && ISO_RE.test(v)) out.push(Date.parse(v));
   else if (typeof v === 'number' && UNIX_KEYS.has(key) && v > 1e9 && v < 1e10) out.push(v * 1000);
-  else if (Array.isArray(v)) v.forEach((x) => collectDates(x, key, out));
+  else if (Array.isArray(v)) for (const x of v) collectDates(x, key, out);
   else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) collectDates(x, k, out);
   return out;
 }

@@ -31,7 +31,8 @@ import express, { type Request, type Response } from 'express';
 import { constantTimeEqual, deriveKey } from '../shared/crypto.js';
 import { adapterIO } from '../channels/io.js';
 import { adapterFor } from '../channels/registry.js';
-import { ChannelMediaError, type NormalizedAttachment } from '../channels/types.js';
+import { ChannelMediaError, type FetchedMedia, type NormalizedAttachment } from '../channels/types.js';
+import type { Channel, Prisma } from '../generated/prisma/client.js';
 import type { Config } from '../config.js';
 import { toAdapterChannel } from '../modules/channel/channel.directory.js';
 import type { AppDeps } from '../shared/app.js';
@@ -97,6 +98,7 @@ const INLINE_SAFE = /^(?:image\/(?:png|jpeg|gif|webp|avif|bmp)|audio\/[\w.+-]+|v
 /** `inline`/`attachment` plus the file name (ASCII fallback and RFC 5987 UTF-8 form). */
 function contentDisposition(type: 'inline' | 'attachment', fileName: string | undefined): string {
   if (!fileName) return type;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
   const clean = fileName.replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 200) || 'file';
   const ascii = clean.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   const encoded = encodeURIComponent(clean).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
@@ -126,7 +128,7 @@ export function createMediaRouter(deps: AppDeps): express.Router {
     }
 
     // The signature authorizes this exact (message, index): look it up in any organization.
-    let message;
+    let message: { attachments: Prisma.JsonValue; channel: Channel } | null;
     try {
       message = await deps.db.prisma.message.findUnique({ where: { id: messageId }, select: { attachments: true, channel: true } });
     } catch (err) {
@@ -142,7 +144,7 @@ export function createMediaRouter(deps: AppDeps): express.Router {
       return;
     }
 
-    let media;
+    let media: FetchedMedia;
     try {
       media = await adapter.fetchMedia(toAdapterChannel(deps, message.channel), attachment.providerMediaId, adapterIO(deps));
     } catch (err) {

@@ -315,23 +315,29 @@ export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise
     const forced = failures[0]?.target === 'token' ? failures.shift() : undefined;
     if (forced) {
       const headers: Record<string, string> = forced.retryAfter !== undefined ? { 'retry-after': String(forced.retryAfter) } : {};
-      return json(res, forced.status, { error: forced.code ?? 'temporarily_unavailable', error_description: forced.message ?? 'AADSTS50196: The server is temporarily unavailable.' }, headers);
+      json(res, forced.status, { error: forced.code ?? 'temporarily_unavailable', error_description: forced.message ?? 'AADSTS50196: The server is temporarily unavailable.' }, headers);
+      return;
     }
     const form = (typeof body === 'object' && body !== null ? body : {}) as Record<string, string>;
     if (tenant.toLowerCase() !== tenantId.toLowerCase()) {
-      return identityError(res, 400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      identityError(res, 400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      return;
     }
     if (form.grant_type !== 'client_credentials') {
-      return identityError(res, 400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+      identityError(res, 400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type.');
+      return;
     }
     if (form.client_id !== clientId) {
-      return identityError(res, 400, 'unauthorized_client', 700016, `Application with identifier '${form.client_id ?? ''}' was not found in the directory '${tenant}'.`);
+      identityError(res, 400, 'unauthorized_client', 700016, `Application with identifier '${form.client_id ?? ''}' was not found in the directory '${tenant}'.`);
+      return;
     }
     if (form.client_secret !== clientSecret) {
-      return identityError(res, 401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+      identityError(res, 401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+      return;
     }
     if (!form.scope || !/\/\.default$/.test(form.scope)) {
-      return identityError(res, 400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+      identityError(res, 400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+      return;
     }
     const token = `eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.${randomBytes(24).toString('base64url')}.sandbox`;
     tokens.set(token, Date.now() + lifetime * 1000);
@@ -475,13 +481,17 @@ export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise
         let since: string | undefined;
         if (filter) {
           const m = /^receivedDateTime\s+(ge|gt)\s+(\S+)$/i.exec(filter.trim());
-          if (!m || Number.isNaN(Date.parse(m[2]!))) return graphError(res, 400, 'ErrorInvalidUrlQueryFilter', 'The query filter contains one or more invalid nodes.');
+          if (!m || Number.isNaN(Date.parse(m[2]!))) {
+            graphError(res, 400, 'ErrorInvalidUrlQueryFilter', 'The query filter contains one or more invalid nodes.');
+            return;
+          }
           since = new Date(m[2]!).toISOString();
         }
         state = { low: 0, high: seq, since, select: url.searchParams.get('$select'), offset: 0 };
       }
     } catch {
-      return graphError(res, 410, 'SyncStateNotFound', 'The sync state generation is not found. Please retry without the sync state.');
+      graphError(res, 410, 'SyncStateNotFound', 'The sync state generation is not found. Please retry without the sync state.');
+      return;
     }
     const items = [...messages.values()]
       .filter((m) => m.userId === user.id && m.seq > state.low && m.seq <= state.high)

@@ -256,7 +256,9 @@ export function inboundSmsParams(input: {
   const p = new URLSearchParams();
   const media = input.media ?? [];
   p.set('ToCountry', countryOf(input.to));
-  media.forEach((m, i) => p.set(`MediaContentType${i}`, m.contentType));
+  media.forEach((m, i) => {
+    p.set(`MediaContentType${i}`, m.contentType);
+  });
   p.set('ToState', '');
   p.set('SmsMessageSid', input.messageSid);
   p.set('NumMedia', String(media.length));
@@ -275,7 +277,9 @@ export function inboundSmsParams(input: {
   p.set('AccountSid', input.accountSid);
   p.set('From', input.from);
   p.set('ApiVersion', '2010-04-01');
-  media.forEach((m, i) => p.set(`MediaUrl${i}`, m.url));
+  media.forEach((m, i) => {
+    p.set(`MediaUrl${i}`, m.url);
+  });
   for (const [k, v] of Object.entries(input.extra ?? {})) p.set(k, v);
   return p;
 }

@@ -14,7 +14,7 @@ export function getToken(): string | null {
 export function setToken(token: string | null): void {
   if (token) localStorage.setItem(TOKEN_KEY, token);
   else localStorage.removeItem(TOKEN_KEY);
-  listeners.forEach((l) => l(token));
+  for (const l of listeners) l(token);
 }
 
 export function onTokenChange(listener: Listener): () => void {

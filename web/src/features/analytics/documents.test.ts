@@ -21,7 +21,11 @@ function withTypename(doc: DocumentNode): DocumentNode {
 
 function aliases(doc: DocumentNode): number {
   let n = 0;
-  visit(doc, { Field: (f) => void (f.alias && f.name.value !== '__typename' && n++) });
+  visit(doc, {
+    enter(node) {
+      if (node.kind === Kind.FIELD && node.alias && node.name.value !== '__typename') n++;
+    },
+  });
   return n;
 }
 

@@ -25,12 +25,13 @@ export function InboxPage() {
   const [searchInput, setSearchInput] = useState(params.get('q') ?? '');
   const [search] = useDebouncedValue(searchInput, 300);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new debounced search writes the URL (params change on every navigation)
   useEffect(() => {
     const next = new URLSearchParams(params);
     if (search.trim()) next.set('q', search.trim());
     else next.delete('q');
     if (next.toString() !== params.toString()) setParams(next, { replace: true });
-  }, [search]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [search]);
 
   const setView = (v: string | null) => {
     const next = new URLSearchParams(params);

@@ -66,9 +66,11 @@ export function QueueList({ teamIds, teamId, onTeamChange, search, selectedId, o
   const current = teams.find((t) => t.id === teamId) ?? null;
 
   // Default to the first team once the teams are known.
+  const firstTeamId = teams[0]?.id;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: onTeamChange is a new function on every render of the parent
   useEffect(() => {
-    if (!current && teams[0]) onTeamChange(teams[0].id);
-  }, [current, teams[0]?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (!current && firstTeamId) onTeamChange(firstTeamId);
+  }, [current, firstTeamId]);
 
   const { data, error, networkStatus, fetchMore } = useQuery(TeamQueueThreadsQuery, {
     variables: queueVariables(current?.id ?? '', search),

@@ -381,9 +381,13 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
 function formKeys(draft: CalendarDraft): string[] {
   const keys: string[] = [];
   for (let weekday = 1; weekday <= 7; weekday++) {
-    (draft.hours[weekday] ?? []).forEach((_, i) => keys.push(intervalKey(weekday, i, 'opens'), intervalKey(weekday, i, 'closes')));
+    (draft.hours[weekday] ?? []).forEach((_, i) => {
+      keys.push(intervalKey(weekday, i, 'opens'), intervalKey(weekday, i, 'closes'));
+    });
   }
-  draft.holidays.forEach((_, i) => keys.push(`holidays.${i}`));
+  draft.holidays.forEach((_, i) => {
+    keys.push(`holidays.${i}`);
+  });
   return keys;
 }
 

@@ -1,4 +1,5 @@
 import { Tooltip } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { IconCheck, IconChecks, IconClock, IconAlertTriangle } from '@tabler/icons-react';
 import type { DeliveryStatus } from '../../gql/graphql';
 
@@ -14,7 +15,7 @@ const LABEL: Record<DeliveryStatus, string> = {
 /** WhatsApp-style delivery indicator for outgoing messages. */
 export function DeliveryTicks({ status }: { status: DeliveryStatus }) {
   const common = { size: 14, 'aria-label': LABEL[status], role: 'img' } as const;
-  let icon;
+  let icon: ReactNode;
   switch (status) {
     case 'PENDING':
       icon = <IconClock {...common} color="var(--mantine-color-gray-6)" />;

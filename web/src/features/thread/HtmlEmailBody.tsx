@@ -13,6 +13,7 @@ export function HtmlEmailBody({ html }: { html: string }) {
   const [showQuoted, setShowQuoted] = useState(false);
   return (
     <Box className={classes.html} data-testid="message-html">
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by DOMPurify in splitEmailHtml (shared/emailHtml.ts) */}
       <div dangerouslySetInnerHTML={{ __html: body }} />
       {quoted && (
         <>
@@ -27,7 +28,10 @@ export function HtmlEmailBody({ html }: { html: string }) {
           >
             {showQuoted ? 'Hide quoted text' : 'Show quoted text'}
           </Button>
-          {showQuoted && <div className={classes.quoted} data-testid="message-quoted" dangerouslySetInnerHTML={{ __html: quoted }} />}
+          {showQuoted && (
+            // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by DOMPurify in splitEmailHtml (shared/emailHtml.ts)
+            <div className={classes.quoted} data-testid="message-quoted" dangerouslySetInnerHTML={{ __html: quoted }} />
+          )}
         </>
       )}
     </Box>

@@ -95,11 +95,13 @@ export function Timeline(props: { thread: FragmentType<typeof Timeline_thread>; 
   ].sort((a, b) => (Date.parse(a.at) || 0) - (Date.parse(b.at) || 0));
   const lastEntryId = entries[entries.length - 1]?.id;
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: scroll to the bottom when a new last entry arrives or another thread opens
   useEffect(() => {
     const el = viewport.current;
     if (el) el.scrollTop = el.scrollHeight;
   }, [lastEntryId, t.id]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when earlier messages were prepended (firstId changed) to keep the reading position
   useLayoutEffect(() => {
     const el = viewport.current;
     const r = restore.current;
@@ -108,6 +110,7 @@ export function Timeline(props: { thread: FragmentType<typeof Timeline_thread>; 
     if (r.threadId === t.id) el.scrollTop = el.scrollHeight - r.fromBottom;
   }, [firstId, t.id]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a load error belongs to the thread it happened in
   useEffect(() => setLoadError(null), [t.id]);
 
   const onLoadEarlier = async () => {
