@@ -45,7 +45,9 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   const onQuery = new Set<(sql: string) => void>();
   const log = [{ emit: 'event', level: 'query' }] as const;
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // jit=off: the hub's queries are short OLTP statements and index-bound aggregates; PostgreSQL's JIT
+    // compiled each analytics aggregate for 250–330 ms of a ~1 s query (docs/performance.md, finding 4).
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10, options: '-c jit=off' });
     // An idle client's error (server restart, pg_terminate_backend, DROP DATABASE … FORCE)
     // must not crash the process: pg re-emits it on the pool, and the Prisma adapter
     // removes its own listener on $disconnect, before close() ends the pool.
@@ -53,8 +55,8 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     pool.on('error', () => undefined);
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [...log] });
     prisma.$on('query', (e) => {
-    for (const fn of onQuery) fn(e.query);
-  });
+      for (const fn of onQuery) fn(e.query);
+    });
     const over = (c: pg.Pool | pg.PoolClient): SqlRunner => ({
       exec: async (text) => {
         await c.query(text);
