@@ -6,6 +6,7 @@ import { appendMessageToThread } from './cacheUpdates';
 import { Timeline_thread } from '../features/thread/Timeline';
 import { MessageItem_message } from '../features/thread/MessageItem';
 import { TimelineEarlierMessagesQuery } from '../features/thread/useEarlierMessages';
+import { CatchUpMessagesQuery } from './catchUp';
 
 type Conn = ResultOf<typeof Timeline_thread>['messages'];
 
@@ -104,6 +105,26 @@ describe('Thread.messages cache policy (backwards relay pagination)', () => {
     writeLatest([6, 7, 8], true);
     expect(ids()).toEqual(['m3', 'm4', 'm5', 'm6', 'm7', 'm8']);
     expect(read()?.messages.pageInfo).toMatchObject({ hasPreviousPage: false, startCursor: 'cur-m3' });
+  });
+
+  it('an `after` page (catch-up) is appended without duplicates; the window keeps its start', () => {
+    const { cache, writeLatest, read, ids } = setup();
+    writeLatest([5, 6, 7], true);
+    const page = conn([7, 8, 9], false);
+    cache.writeQuery({
+      query: CatchUpMessagesQuery,
+      variables: { threadId: 't1', first: 50, after: 'cur-m6' },
+      data: {
+        node: {
+          __typename: 'Thread',
+          id: 't1',
+          messages: { ...page, totalCount: 9, pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: 'cur-m9' } },
+        },
+      },
+    });
+    expect(ids()).toEqual(['m5', 'm6', 'm7', 'm8', 'm9']);
+    expect(read()?.messages.totalCount).toBe(9);
+    expect(read()?.messages.pageInfo).toMatchObject({ hasPreviousPage: true, startCursor: 'cur-m5' });
   });
 
   it('a newest page that does not connect to the cached window replaces it', () => {
