@@ -201,7 +201,7 @@ export function TemplatePicker({ picker, children }: { picker: TemplatePickerSta
                       {f.name}
                     </Text>
                     {f.shortcuts.length > 0 && (
-                      <Text size="xs" c="dimmed" truncate>
+                      <Text size="xs" truncate style={{ opacity: 0.75 }}>
                         {f.shortcuts.map((s) => `/${s}`).join(' ')}
                       </Text>
                     )}
@@ -213,7 +213,8 @@ export function TemplatePicker({ picker, children }: { picker: TemplatePickerSta
                         component="button"
                         type="button"
                         size="sm"
-                        variant={v.locale === lang ? 'filled' : 'outline'}
+                        variant={v.locale === lang ? 'filled' : 'default'}
+                        color={v.locale === lang ? 'dark' : undefined}
                         aria-label={`${f.name}: insert in ${v.locale}`}
                         aria-pressed={v.locale === lang}
                         style={{ cursor: 'pointer' }}
