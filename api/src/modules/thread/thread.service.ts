@@ -113,18 +113,17 @@ const ORG_COUNT_TTL_MS = 60_000;
 const orgCounts = new Map<string, { count: number; at: number }>();
 
 /**
- * The number of threads matching `where`: exact up to 10,000 (a bounded
- * `COUNT` over at most 10,001 rows), estimated beyond. The estimate assumes
- * matches spread over time like all threads: with T the `lastMessageAt` of the
- * 10,001st match (newest first), estimate = 10,001 × (the organization's
- * threads) / (its threads with lastMessageAt ≥ T). The organization's thread
- * count is cached per process for 60 s. Unfiltered it is exact up to that cache.
- * `limit` (default 10,000) exists for tests.
+ * The number of threads matching `where`: exact up to 10,000, estimated
+ * beyond. One evaluation of the filter: the ids of the first 10,001 matches in
+ * id order (UUIDv7: creation order). Beyond the limit, with X the number of
+ * the organization's threads up to the 10,001st match's id, estimate =
+ * 10,001 × (the organization's threads) / X — the matches are assumed to
+ * spread over the older threads as over the newer ones. The organization's
+ * thread count is cached per process for 60 s. `limit` exists for tests.
  */
 export async function countThreads(ctx: HubContext, where: Prisma.ThreadWhereInput, limit = EXACT_COUNT_LIMIT): Promise<{ count: number; exact: boolean }> {
-  const capped = await ctx.db.thread.count({ where, take: limit + 1 });
-  if (capped <= limit) return { count: capped, exact: true };
-  const edge = await ctx.db.thread.findFirst({ where, orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }], skip: limit, select: { lastMessageAt: true } });
+  const ids = await ctx.db.thread.findMany({ where, orderBy: { id: 'asc' }, take: limit + 1, select: { id: true } });
+  if (ids.length <= limit) return { count: ids.length, exact: true };
   const now = Date.now();
   let all = orgCounts.get(ctx.organizationId);
   if (!all || now - all.at > ORG_COUNT_TTL_MS) {
@@ -132,9 +131,9 @@ export async function countThreads(ctx: HubContext, where: Prisma.ThreadWhereInp
     if (orgCounts.size > 1000) orgCounts.clear();
     orgCounts.set(ctx.organizationId, all);
   }
-  const newer = edge ? await ctx.db.thread.count({ where: { lastMessageAt: { gte: edge.lastMessageAt } } }) : 0;
-  const estimate = newer > 0 ? Math.round((capped * all.count) / newer) : capped;
-  return { count: Math.max(capped, Math.min(estimate, all.count)), exact: false };
+  const scanned = await ctx.db.thread.count({ where: { id: { lte: ids[ids.length - 1]!.id } } });
+  const estimate = scanned > 0 ? Math.round((ids.length * all.count) / scanned) : ids.length;
+  return { count: Math.max(ids.length, Math.min(estimate, all.count)), exact: false };
 }
 
 /** Prisma `orderBy` for an inbox ordering; `id` breaks ties so cursors are stable. */
