@@ -5,6 +5,8 @@
  * gaps reported and left visible, inactive templates refused, and postMessage
  * refusing a text whose template gaps were not filled.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChannel, createOrganization, createTestApp, createTestServer, createUser, tokenFor, type TestApp, type TestServer } from '../harness.js';
 import { gid, rowCounts } from '../graphql/helpers.js';
@@ -127,6 +129,12 @@ describe('saving: variables checked against templateVariables', () => {
     expect(paths.some((p) => ['if', 'unless', 'each', 'lookup'].includes(p))).toBe(false);
     for (const v of res.data.templateVariables) expect(v.description.length && v.example.length).toBeTruthy();
     for (const t of DEMO_TEMPLATES) expect(() => checkTemplate(t), `${t.name} (${t.locale})`).not.toThrow();
+  });
+
+  it('docs/templates.md documents every variable of the table, and no other', () => {
+    const doc = readFileSync(fileURLToPath(new URL('../../../docs/templates.md', import.meta.url)), 'utf8');
+    const documented = [...doc.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+    expect(documented).toEqual(TEMPLATE_VARIABLES.map((v) => v.path));
   });
 });
 
