@@ -144,7 +144,7 @@ describe(`a real network cut loses nothing (demo server, ${databaseKind})`, () =
     const cutAt = Date.now();
     proxy.sever();
     await page.locator('[data-testid="connection-banner"][data-state="reconnecting"], [data-testid="connection-banner"][data-state="offline"]').waitFor({ timeout: 5_000 });
-    expect(await banner.innerText()).toMatch(/connection lost|offline/i);
+    expect((await banner.textContent()) ?? '').toMatch(/connection lost|offline/i);
 
     // Meanwhile the customer writes three times, through the real webhook (straight to the hub).
     for (const [i, text] of missed.entries()) {
@@ -158,7 +158,7 @@ describe(`a real network cut loses nothing (demo server, ${databaseKind})`, () =
     const sendError = view.getByTestId('composer-error');
     await sendError.waitFor({ timeout: 5_000 });
     expect(await sendError.getAttribute('data-error-code')).toMatch(/^(NETWORK|OFFLINE)$/);
-    expect(await sendError.innerText()).not.toMatch(/failed to fetch/i);
+    expect((await sendError.textContent()) ?? '').not.toMatch(/failed to fetch/i);
     expect(await textbox.inputValue()).toBe(reply);
     expect(await view.locator('[data-testid="message"]', { hasText: reply }).count()).toBe(0);
 
@@ -173,14 +173,18 @@ describe(`a real network cut loses nothing (demo server, ${databaseKind})`, () =
     const restoredAt = Date.now();
     proxy.restore();
     await page.locator('[data-testid="connection-banner"][data-state="back"]').waitFor({ timeout: 8_000 });
-    expect(await banner.innerText()).toMatch(/back online/i);
+    expect((await banner.textContent()) ?? '').toMatch(/back online/i);
     expect(Date.now() - restoredAt).toBeLessThan(8_000);
 
     const last = missed[missed.length - 1]!;
     await view.locator('[data-testid="message"]', { hasText: last }).waitFor({ timeout: 8_000 });
     const texts = await view.locator('[data-testid="message"]').allInnerTexts();
     const ours = [first, ...missed];
-    for (const text of ours) expect(texts.filter((t) => t.includes(text)), text).toHaveLength(1);
+    for (const text of ours)
+      expect(
+        texts.filter((t) => t.includes(text)),
+        text,
+      ).toHaveLength(1);
     const order = ours.map((text) => texts.findIndex((t) => t.includes(text)));
     expect(order).toEqual([...order].sort((a, b) => a - b));
     // Caught up through the `after:` cursor query, not a reload.

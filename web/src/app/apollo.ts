@@ -152,10 +152,7 @@ export function createApolloClient(): ApolloClient {
   });
 
   const errorLink = new ErrorLink(({ error }) => {
-    if (
-      CombinedGraphQLErrors.is(error) &&
-      error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')
-    ) {
+    if (CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) {
       setToken(null);
     }
   });
@@ -163,11 +160,7 @@ export function createApolloClient(): ApolloClient {
   const httpLink = ApolloLink.from([authLink, errorLink, new HttpLink({ uri: '/graphql' })]);
   const wsLink = new GraphQLWsLink(wsClient);
 
-  const link = ApolloLink.split(
-    ({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION,
-    wsLink,
-    httpLink,
-  );
+  const link = ApolloLink.split(({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION, wsLink, httpLink);
 
   apollo = new ApolloClient({ link, cache: createCache() });
   return apollo;

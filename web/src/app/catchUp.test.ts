@@ -153,10 +153,7 @@ function setup({ serverMessages = 8, pageSize = 2, initial = [1, 2, 3], refetchW
     throw new Error(`unexpected operation ${op.operationName}`);
   });
   const client = new ApolloClient({ cache: createCache(), link });
-  const ids = () =>
-    client.cache
-      .readFragment<{ messages: { edges: { node: { id: string } }[] } }>({ id: 'Thread:t1', fragment: WindowIds })
-      ?.messages.edges.map((e) => e.node.id);
+  const ids = () => client.cache.readFragment<{ messages: { edges: { node: { id: string } }[] } }>({ id: 'Thread:t1', fragment: WindowIds })?.messages.edges.map((e) => e.node.id);
   const openThread = async () => {
     const q = client.watchQuery({ query: OpenThreadQuery, variables: { id: 't1' } });
     const sub = q.subscribe(() => undefined);

@@ -122,7 +122,7 @@ export async function catchUpThread(client: ApolloClient, threadId: string): Pro
       fetchPolicy: 'network-only',
     });
     const node = data?.node;
-    if (!node || node.__typename !== 'Thread') break;
+    if (node?.__typename !== 'Thread') break;
     // `data` is read back from the cache: the merged window, whose pageInfo ends at this page.
     const next: string | null | undefined = node.messages.pageInfo.endCursor;
     if (!node.messages.pageInfo.hasNextPage || !next) break;
@@ -152,8 +152,7 @@ export async function catchUp(client: ApolloClient): Promise<CatchUpReport> {
       // A watched query's refetch overwrites its cache fields (no merge function runs), which
       // would cut the open thread's window down to its newest page: the thread view is read again
       // as a plain network-only query instead, merged by the messages policy.
-      onQueryUpdated: (oq) =>
-        oq.queryName === THREAD_VIEW_QUERY ? client.query({ query: oq.query, variables: oq.variables, fetchPolicy: 'network-only' }) : true,
+      onQueryUpdated: (oq) => (oq.queryName === THREAD_VIEW_QUERY ? client.query({ query: oq.query, variables: oq.variables, fetchPolicy: 'network-only' }) : true),
     });
     report.refetched = results.queries.length;
     await results;

@@ -64,7 +64,8 @@ export function isRetryableError(code: string): boolean {
 }
 
 /** Texts browsers and fetch polyfills use when a request never got an answer. */
-const TRANSPORT_FAILURE = /failed to fetch|networkerror|network request failed|load failed|fetch failed|econnrefused|econnreset|socket hang up|the internet connection appears to be offline/i;
+const TRANSPORT_FAILURE =
+  /failed to fetch|networkerror|network request failed|load failed|fetch failed|econnrefused|econnreset|socket hang up|the internet connection appears to be offline/i;
 
 function isBrowserOffline(): boolean {
   return typeof navigator !== 'undefined' && navigator.onLine === false;

@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { MockLink } from '@apollo/client/testing';
 import type { ResultOf, VariablesOf } from '@graphql-typed-document-node/core';
 import { makeFragmentData } from '../../gql';
 import { Composer, Composer_thread } from './Composer';
@@ -99,7 +98,7 @@ function success(content: string): ResultOf<typeof PostMessageMutation> {
 const vars = (content: string): VariablesOf<typeof PostMessageMutation> => ({ input: { threadId: THREAD_ID, kind: 'REPLY', content } });
 
 /** The composer under the open thread's timeline, both on one cache (as in ThreadView). */
-function renderThread(mocks: ReadonlyArray<MockLink.MockedResponse<any, any>>) {
+function renderThread(mocks: NonNullable<NonNullable<Parameters<typeof renderWithProviders>[1]>['mocks']>) {
   const utils = renderWithProviders(
     <>
       <FromCache fragment={Timeline_thread} fragmentName="Timeline_thread" from={{ __typename: 'Thread', id: THREAD_ID }}>
@@ -120,7 +119,9 @@ function renderThread(mocks: ReadonlyArray<MockLink.MockedResponse<any, any>>) {
         __typename: 'MessageConnection',
         totalCount: 1,
         pageInfo: { __typename: 'PageInfo', hasPreviousPage: false, startCursor: 'c1' },
-        edges: [{ __typename: 'MessageEdge', cursor: 'c1', node: { __typename: 'Message', id: incoming.id, createdAt: EARLIER, ...makeFragmentData(incoming, MessageItem_message) } }],
+        edges: [
+          { __typename: 'MessageEdge', cursor: 'c1', node: { __typename: 'Message', id: incoming.id, createdAt: EARLIER, ...makeFragmentData(incoming, MessageItem_message) } },
+        ],
       },
     },
   });
