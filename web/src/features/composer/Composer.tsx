@@ -316,8 +316,14 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
                 maxRows={12}
                 value={content}
                 onChange={(e) => {
-                  setContent(e.currentTarget.value);
-                  setCaret(e.currentTarget.selectionStart ?? e.currentTarget.value.length);
+                  const value = e.currentTarget.value;
+                  setContent(value);
+                  setCaret(e.currentTarget.selectionStart ?? value.length);
+                  // An emptied draft is no longer the template's text.
+                  if (!value.trim() && templateId) {
+                    setTemplateId(null);
+                    setMissing([]);
+                  }
                 }}
                 onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
                 onKeyDown={onKeyDown}
