@@ -165,6 +165,13 @@ describe('language: the customer gets their language', () => {
     expect(r.data.renderTemplate).toMatchObject({ language: 'it', body: 'Gentile Giulia Bianchi, la sua fattura', template: { id: family.it } });
   });
 
+  it('a shortcut belongs to one template: another template cannot take it (CONFLICT on input.shortcut)', async () => {
+    const res = await asLead(CREATE, { i: { name: `Andere ${++seq}`, category: 'FOLLOW_UP', bodyTemplate: 'Hoi', shortcut: '/Fattura' } });
+    expect(res.data.createTemplate.errors[0]).toMatchObject({ code: 'CONFLICT', field: 'input.shortcut' });
+    const bad = await asLead(CREATE, { i: { name: `Andere ${++seq}`, category: 'FOLLOW_UP', bodyTemplate: 'Hoi', shortcut: 'met spatie' } });
+    expect(bad.data.createTemplate.errors[0]).toMatchObject({ code: 'VALIDATION_FAILED', field: 'input.shortcut' });
+  });
+
   it("without a customer language, the language of the customer's messages; without either, the organization's locale", async () => {
     const dutch = await thread({ name: 'Jan Jansen' }, ['Goedemiddag, mijn laadpaal knippert rood en ik weet niet wat ik moet doen.']);
     const english = await thread({ name: 'John Smith' }, ['Good afternoon, my charger keeps blinking red and I do not know what to do.']);
