@@ -5,6 +5,7 @@ import { UserRoleEnum } from '../../schema/enums.js';
 import { assertSingleLogin } from '../auth/single-login.js';
 import { login } from '../auth/auth.service.js';
 import { can } from '../auth/permissions.js';
+import { updateMyPreferences } from './preferences.service.js';
 
 
 export const UserNode = builder.prismaNode('User', {
@@ -18,6 +19,14 @@ export const UserNode = builder.prismaNode('User', {
     role: t.expose('role', { type: UserRoleEnum }),
     skills: t.exposeStringList('skills', { description: 'Routing skills, e.g. ["nl","whatsapp","installation"].' }),
     isActive: t.exposeBoolean('isActive'),
+    locale: t.exposeString('locale', {
+      nullable: true,
+      description: "The user's UI language: nl, en or it; null follows the organization's locale (Organization.locale). Set with updateMyPreferences.",
+    }),
+    timezone: t.exposeString('timezone', {
+      nullable: true,
+      description: "IANA time zone the user's inbox shows times in, e.g. Europe/Rome; null follows the organization's (Organization.timezone). Set with updateMyPreferences.",
+    }),
   }),
 });
 
@@ -106,5 +115,56 @@ builder.mutationField('login', (t) =>
       assertSingleLogin(info);
       return runMutation(() => login(ctx, args), '');
     },
+  }),
+);
+
+/** The organization as its own users see it (name and defaults); ADMIN settings are in OrganizationSettings. */
+const OrganizationRef = builder
+  .objectRef<{ slug: string; name: string; locale: string; timezone: string }>('Organization')
+  .implement({
+    description: "The user's organization: its name and the defaults users without a preference of their own follow.",
+    fields: (t) => ({
+      slug: t.exposeString('slug'),
+      name: t.exposeString('name'),
+      locale: t.exposeString('locale', { description: 'Default UI language (BCP 47, e.g. "nl") of users whose User.locale is null.' }),
+      timezone: t.exposeString('timezone', { description: 'Default IANA time zone (e.g. "Europe/Amsterdam") of users whose User.timezone is null; also business hours and reports.' }),
+    }),
+  });
+
+builder.prismaObjectField('User', 'organization', (t) =>
+  t.field({
+    type: OrganizationRef,
+    authScopes: can('User.organization'),
+    description: "The user's organization (signed-in users: viewer { organization { locale timezone } } gives the defaults the UI falls back to).",
+    select: { organization: { select: { slug: true, name: true, locale: true, timezone: true } } },
+    resolve: (u) => u.organization,
+  }),
+);
+
+const UpdateMyPreferencesInputRef = builder.inputType('UpdateMyPreferencesInput', {
+  description: 'Only the fields given change; null clears a preference (back to the organization\'s).',
+  fields: (t) => ({
+    locale: t.string({ description: 'UI language: nl, en or it; null follows the organization.' }),
+    timezone: t.string({ description: 'IANA time zone, e.g. Europe/Rome; null follows the organization.' }),
+  }),
+});
+
+const MyPreferencesPayload = builder
+  .objectRef<{ user?: User; errors: UserErrorShape[] }>('MyPreferencesPayload')
+  .implement({
+    fields: (t) => ({
+      user: t.field({ type: UserNode, nullable: true, resolve: (p) => p.user ?? null }),
+      errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+    }),
+  });
+
+builder.mutationField('updateMyPreferences', (t) =>
+  t.field({
+    type: MyPreferencesPayload,
+    authScopes: can('updateMyPreferences'),
+    description:
+      "Changes the signed-in user's own UI language and/or time zone (audited as user.updatePreferences). Errors: VALIDATION_FAILED (input.locale not nl/en/it, input.timezone not a known IANA zone; nothing changes), FORBIDDEN (API keys: no person).",
+    args: { input: t.arg({ type: UpdateMyPreferencesInputRef, required: true }) },
+    resolve: (_r, { input }, ctx) => runMutation(() => updateMyPreferences(ctx, input)),
   }),
 );

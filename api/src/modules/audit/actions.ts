@@ -14,6 +14,7 @@ export const AUDIT_ACTIONS = {
   'user.logout': 'the user ended their session',
   'user.revokeSessions': 'an admin ended every session of the user',
   'user.deactivate': 'an admin deactivated the user (sessions ended)',
+  'user.updatePreferences': 'the user changed their own UI language or time zone (updateMyPreferences)',
   // API keys (ApiKey)
   'apiKey.create': 'an admin created a key (the secret is never stored)',
   'apiKey.revoke': 'an admin revoked a key',

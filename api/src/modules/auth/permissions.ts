@@ -138,6 +138,7 @@ export const MUTATION_RULES = {
   updateTask: rule('AGENT', ['WRITE'], { condition: TASK_OWNERSHIP }),
   updateTeam: MANAGER,
   updateTemplate: TEAM_LEAD,
+  updateMyPreferences: SIGNED_IN,
   updateThread: WRITE,
 } as const satisfies Record<string, Rule>;
 
@@ -181,6 +182,7 @@ export const FIELD_RULES = {
   'Channel.health': ADMIN,
   'Channel.secretKeys': ADMIN,
   'Channel.webhookUrl': ADMIN,
+  'User.organization': SIGNED_IN,
 } as const satisfies Record<string, Rule>;
 
 export type RootFieldName = keyof typeof QUERY_RULES | keyof typeof MUTATION_RULES | keyof typeof SUBSCRIPTION_RULES;
