@@ -6,6 +6,7 @@ import { createCache } from './apollo';
 import { appendMessageToThread } from './cacheUpdates';
 import { catchUp, catchUpThread, createCatchUpRunner, newestServerCursor, openThreadIds } from './catchUp';
 import { ThreadViewQuery } from '../features/thread/ThreadView';
+import { TimelineEarlierMessagesQuery } from '../features/thread/useEarlierMessages';
 
 /**
  * A fake API over a real Apollo Client with the app's cache policies: the thread `t1` holds
@@ -147,6 +148,24 @@ function setup({ serverMessages = 8, pageSize = 2, initial = [1, 2, 3], refetchW
         },
       });
     }
+    if (op.operationName === 'TimelineEarlierMessages') {
+      const to = server.findIndex((n) => cursorOf(n) === variables.before);
+      const page = server.slice(Math.max(0, to - Number(variables.last)), to);
+      return of({
+        data: {
+          node: {
+            __typename: 'Thread',
+            id: 't1',
+            messages: {
+              __typename: 'MessageConnection',
+              totalCount: server.length,
+              pageInfo: { __typename: 'PageInfo', hasPreviousPage: page[0] !== 1, startCursor: page.length ? cursorOf(page[0]!) : null },
+              edges: page.map(edge),
+            },
+          },
+        },
+      });
+    }
     if (op.operationName === 'Counts') {
       return of({ data: { viewer: { __typename: 'User', id: 'u1', name: viewerName } } });
     }
@@ -253,6 +272,23 @@ describe('catch-up after a reconnect', () => {
     expect(ids()).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8']);
     sub.unsubscribe();
     countsSub.unsubscribe();
+  });
+
+  it('earlier pages the agent loaded stay, and are not refetched (that would overwrite the window)', async () => {
+    const { client, requests, ids, openThread } = setup({ initial: [3, 4, 5], refetchWindow: [6, 7, 8], pageSize: 50 });
+    const sub = await openThread();
+    // As useEarlierMessages runs it (a lazy network-only query that stays active).
+    const earlier = client.watchQuery({ query: TimelineEarlierMessagesQuery, variables: { threadId: 't1', last: 50, before: 'cur-m3' }, fetchPolicy: 'network-only' });
+    const earlierSub = earlier.subscribe(() => undefined);
+    await vi.waitFor(() => expect(ids()).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']));
+    requests.length = 0;
+
+    await catchUp(client);
+
+    expect(requests.map((r) => r.name)).toEqual(['CatchUpMessages', 'ThreadView']);
+    expect(ids()).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8']);
+    sub.unsubscribe();
+    earlierSub.unsubscribe();
   });
 
   it('a thread without a server cursor is left to the refetch', async () => {

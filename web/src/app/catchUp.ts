@@ -65,6 +65,12 @@ export const CATCH_UP_MAX_PAGES = 10;
 
 /** Name of the open thread's query (features/thread/ThreadView.tsx). */
 const THREAD_VIEW_QUERY = 'ThreadView';
+/**
+ * Active queries a catch-up leaves alone: pages of older history ("Load earlier messages",
+ * features/thread/useEarlierMessages.ts) do not change while offline, and refetching one would
+ * overwrite the thread's whole window with that old page.
+ */
+const NOT_REFETCHED = new Set(['TimelineEarlierMessages']);
 
 export interface CatchUpReport {
   /** Per open thread: how many messages the catch-up added to its window (null: no cursor, left to the refetch). */
@@ -151,8 +157,12 @@ export async function catchUp(client: ApolloClient): Promise<CatchUpReport> {
       include: 'active',
       // A watched query's refetch overwrites its cache fields (no merge function runs), which
       // would cut the open thread's window down to its newest page: the thread view is read again
-      // as a plain network-only query instead, merged by the messages policy.
-      onQueryUpdated: (oq) => (oq.queryName === THREAD_VIEW_QUERY ? client.query({ query: oq.query, variables: oq.variables, fetchPolicy: 'network-only' }) : true),
+      // as a plain network-only query instead, merged by the messages policy. Older pages: skipped.
+      onQueryUpdated: (oq) => {
+        if (oq.queryName && NOT_REFETCHED.has(oq.queryName)) return false;
+        if (oq.queryName === THREAD_VIEW_QUERY) return client.query({ query: oq.query, variables: oq.variables, fetchPolicy: 'network-only' });
+        return true;
+      },
     });
     report.refetched = results.queries.length;
     await results;
