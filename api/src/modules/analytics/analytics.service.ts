@@ -102,16 +102,22 @@ class Sql {
 /** A dimension column as text, '' for none, on either source. */
 const col = (src: 'r' | 'e', name: string) => (src === 'r' ? `r."${name}"` : `COALESCE(e."${name}"::text, '')`);
 
-function filterSql(sql: Sql, src: 'r' | 'e', f: AnalyticsFilter): string {
-  const parts: string[] = [];
-  const add = (name: string, values: readonly string[] | null | undefined) => {
-    if (values && values.length) parts.push(`${col(src, name)} = ANY(${sql.p([...values], '::text[]')})`);
+/** The filter's conditions as [event column, values], in a fixed order (empty lists dropped). */
+function filterColumns(f: AnalyticsFilter): [DimensionColumn, readonly string[]][] {
+  const out: [DimensionColumn, readonly string[]][] = [];
+  const add = (name: DimensionColumn, values: readonly string[] | null | undefined) => {
+    if (values && values.length) out.push([name, values]);
   };
   add('channelType', f.channelTypes);
   add('teamId', f.teamIds);
   add('agentId', f.assigneeIds);
   add('priority', f.priorities);
   add('customerTier', f.customerTiers);
+  return out;
+}
+
+function filterSql(sql: Sql, src: 'r' | 'e', f: AnalyticsFilter): string {
+  const parts = filterColumns(f).map(([name, values]) => `${col(src, name)} = ANY(${sql.p([...values], '::text[]')})`);
   return parts.length ? ` AND ${parts.join(' AND ')}` : '';
 }
 
@@ -139,7 +145,6 @@ type DimensionColumn = (typeof DIMENSION_COLUMN)[AnalyticsDimension];
 
 const dayFloor = (d: Date) => new Date(Math.floor(d.getTime() / 86_400_000) * 86_400_000);
 const dayCeil = (d: Date) => new Date(Math.ceil(d.getTime() / 86_400_000) * 86_400_000);
-const hasFilter = (f: AnalyticsFilter) => Object.values(f).some((v) => Array.isArray(v) && v.length > 0);
 
 /** A half-open UTC interval [a, b); empty ones are dropped by the callers. */
 type Span = [Date, Date];
@@ -147,11 +152,14 @@ const nonEmpty = (spans: Span[]) => spans.filter(([a, b]) => a < b);
 
 /**
  * Sums of the given event kinds over [from, to), per group. Sources, exact
- * together: events for the partial hours at the edges; for the full hours
- * either the full-dimension hourly rollups (a filter is set) or the slices —
- * DAY slices for full UTC days (total or the grouped dimension), HOUR totals
- * for a series and for the hours around the days (total), hourly rollups for
- * the hours around the days (by dimension).
+ * together: events for the partial hours at the edges; for the full hours:
+ * - no filter: DAY slices for the full UTC days (total, or the grouped
+ *   dimension), HOUR total slices for a series and for the hours around the
+ *   days (summary), hourly rollups for the hours around the days (breakdown);
+ * - a filter on ONE dimension, no grouping or grouped by that dimension: DAY
+ *   slices of that dimension (values in the filter) for the full days, hourly
+ *   rollups for the hours around them (an agent's own numbers take this path);
+ * - otherwise: the hourly rollups (they carry every dimension).
  */
 async function sums(ctx: HubContext, from: Date, to: Date, kinds: readonly ReportingEventKind[], filter: AnalyticsFilter, group: Grouping): Promise<Map<string, SumsByKind>> {
   const sql = new Sql();
@@ -171,24 +179,30 @@ async function sums(ctx: HubContext, from: Date, to: Date, kinds: readonly Repor
     parts.push(`SELECT ${groupOf('r', 'r.hour')} AS g, r.kind, r.target, r.count::bigint AS count, r.seconds, r."businessSeconds" AS bs, r.met::bigint AS met, r.value::bigint AS value
       FROM "ReportingRollup" r WHERE r."organizationId" = ${org} AND r.kind = ANY(${kindList}) AND (${within('r.hour', spans)})${filterSql(sql, 'r', filter)}`);
   };
-  const fromSlices = (grain: 'HOUR' | 'DAY', dimension: string, spans: Span[]) => {
+  const fromSlices = (grain: 'HOUR' | 'DAY', dimension: string, spans: Span[], values: readonly string[] | null = null) => {
     if (!spans.length) return;
     const g = !group ? `''` : 'time' in group ? group.time('s.bucket', sql) : 's."dimValue"';
+    const only = values ? ` AND s."dimValue" = ANY(${sql.p([...values], '::text[]')})` : '';
     parts.push(`SELECT ${g} AS g, s.kind, s.target, s.count::bigint AS count, s.seconds, s."businessSeconds" AS bs, s.met::bigint AS met, s.value::bigint AS value
-      FROM "ReportingSlice" s WHERE s."organizationId" = ${org} AND s.kind = ANY(${kindList}) AND s.grain = ${sql.p(grain)} AND s.dimension = ${sql.p(dimension)} AND (${within('s.bucket', spans)})`);
+      FROM "ReportingSlice" s WHERE s."organizationId" = ${org} AND s.kind = ANY(${kindList}) AND s.grain = ${sql.p(grain)} AND s.dimension = ${sql.p(dimension)} AND (${within('s.bucket', spans)})${only}`);
   };
   if (h1 < h2) {
-    if (hasFilter(filter)) fromRollups([[h1, h2]]);
-    else if (group && 'time' in group) fromSlices('HOUR', '', [[h1, h2]]);
-    else {
-      const d1 = dayCeil(h1);
-      const d2 = dayFloor(h2);
-      const days = d1 < d2;
-      const around = days ? nonEmpty([[h1, d1], [d2, h2]]) : [[h1, h2] as Span];
-      if (days) fromSlices('DAY', group ? group.column : '', [[d1, d2]]);
-      if (group) fromRollups(around);
+    const filters = filterColumns(filter);
+    const d1 = dayCeil(h1);
+    const d2 = dayFloor(h2);
+    const days = d1 < d2;
+    const around = days ? nonEmpty([[h1, d1], [d2, h2]]) : [[h1, h2] as Span];
+    const byTime = !!group && 'time' in group;
+    const groupColumn = group && 'column' in group ? group.column : null;
+    if (filters.length === 0 && byTime) fromSlices('HOUR', '', [[h1, h2]]);
+    else if (filters.length === 0) {
+      if (days) fromSlices('DAY', groupColumn ?? '', [[d1, d2]]);
+      if (groupColumn) fromRollups(around);
       else fromSlices('HOUR', '', around);
-    }
+    } else if (filters.length === 1 && !byTime && (!groupColumn || groupColumn === filters[0]![0])) {
+      if (days) fromSlices('DAY', filters[0]![0], [[d1, d2]], filters[0]![1]);
+      fromRollups(around);
+    } else fromRollups([[h1, h2]]);
   }
   const edges = nonEmpty(h1 < h2 ? [[from, h1], [h2, to]] : [[from, to]]);
   if (edges.length) {
