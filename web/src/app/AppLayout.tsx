@@ -1,7 +1,10 @@
 import { NavLink, Outlet, useNavigate } from 'react-router';
-import { useApolloClient, useMutation } from '@apollo/client/react';
+import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
+import { Fragment, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { AppShell, Avatar, Button, Group, Menu, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
-import { IconChartBar, IconChevronDown, IconHeadset, IconInbox, IconLogout, IconSettings } from '@tabler/icons-react';
+import { notifications } from '@mantine/notifications';
+import { IconChartBar, IconCheck, IconChevronDown, IconHeadset, IconInbox, IconLanguage, IconLogout, IconSettings } from '@tabler/icons-react';
 import { setToken } from './auth';
 import { graphql } from '../gql';
 import { LiveUpdates } from './LiveUpdates';
@@ -11,6 +14,7 @@ import { initials } from '../shared/time';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 import { AvailabilitySwitch } from '../features/availability/AvailabilitySwitch';
 import { AnalyticsLanding } from '../features/analytics/AnalyticsLanding';
+import { applyPreferences, currentLanguage, LANGUAGE_NAMES, UI_LANGUAGES, usePreferencesKey, type UiLanguage } from '../i18n';
 
 export { AppViewerQuery } from './viewer';
 
@@ -23,12 +27,70 @@ export const LogoutMutation = graphql(`
   }
 `);
 
+/**
+ * The viewer's UI language and time zone with the organization's defaults (its own query, so the
+ * role query AppViewer and everything that reads it from the cache stay as they are).
+ */
+export const ViewerPreferencesQuery = graphql(`
+  query ViewerPreferences {
+    viewer {
+      id
+      locale
+      timezone
+      organization {
+        locale
+        timezone
+      }
+    }
+  }
+`);
+
+/** Saves the signed-in user's own UI language and/or time zone (null: follow the organization). */
+export const UpdateMyPreferencesMutation = graphql(`
+  mutation UpdateMyPreferences($input: UpdateMyPreferencesInput!) {
+    updateMyPreferences(input: $input) {
+      user {
+        id
+        locale
+        timezone
+      }
+      errors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
 export function AppLayout() {
   const client = useApolloClient();
   const navigate = useNavigate();
   const { viewer, isManager } = useViewer();
+  const { t } = useTranslation();
+  // Everything below the header re-renders in the new language / time zone at once.
+  const preferencesKey = usePreferencesKey();
 
   const [endSession] = useMutation(LogoutMutation);
+  const [savePreferences] = useMutation(UpdateMyPreferencesMutation);
+  const prefs = useQuery(ViewerPreferencesQuery).data?.viewer ?? null;
+
+  // The viewer's language and time zone (else the organization's, else the browser's).
+  useEffect(() => {
+    if (prefs) applyPreferences({ locale: prefs.locale, timezone: prefs.timezone, organization: prefs.organization });
+  }, [prefs]);
+
+  const switchLanguage = async (locale: UiLanguage) => {
+    // At once, before the server answers; the saved value comes back into the cache (viewer.locale).
+    applyPreferences({ locale, timezone: prefs?.timezone, organization: prefs?.organization });
+    try {
+      const { data } = await savePreferences({ variables: { input: { locale } } });
+      const error = data?.updateMyPreferences.errors[0];
+      if (error) notifications.show({ color: 'red', title: t('app.languageNotSaved'), message: t(`errors.${error.code}`, { defaultValue: error.message }) });
+    } catch {
+      notifications.show({ color: 'red', title: t('app.languageNotSaved'), message: t('errors.NETWORK') });
+    }
+  };
 
   const logout = async () => {
     // Signing out locally happens whatever the server answers (offline, already revoked).
@@ -46,10 +108,10 @@ export function AppLayout() {
             <ThemeIcon variant="light" radius="md">
               <IconHeadset size={18} />
             </ThemeIcon>
-            <Text fw={700}>Hub</Text>
-            <Group gap={4} component="nav" aria-label="Main" ml="sm">
+            <Text fw={700}>{t('app.name')}</Text>
+            <Group gap={4} component="nav" aria-label={t('app.mainNav')} ml="sm">
               <Button component={NavLink} to="/" end variant="subtle" color="gray" size="compact-sm" leftSection={<IconInbox size={14} />}>
-                Inbox
+                {t('app.inbox')}
               </Button>
               {viewer && (
                 <Button
@@ -61,7 +123,7 @@ export function AppLayout() {
                   leftSection={<IconChartBar size={14} />}
                   data-testid="nav-analytics"
                 >
-                  {isManager ? 'Analytics' : 'My performance'}
+                  {isManager ? t('app.analytics') : t('app.myPerformance')}
                 </Button>
               )}
               {isManager && (
@@ -74,7 +136,7 @@ export function AppLayout() {
                   leftSection={<IconSettings size={14} />}
                   data-testid="nav-settings"
                 >
-                  Settings
+                  {t('app.settings')}
                 </Button>
               )}
             </Group>
@@ -85,7 +147,7 @@ export function AppLayout() {
               <NotificationBell />
               <Menu position="bottom-end" withArrow>
                 <Menu.Target>
-                  <UnstyledButton aria-label="Account menu">
+                  <UnstyledButton aria-label={t('app.accountMenu')}>
                     <Group gap={8}>
                       <Avatar size={28} radius="xl" color="indigo">
                         {initials(viewer.name ?? viewer.email ?? '?')}
@@ -95,7 +157,7 @@ export function AppLayout() {
                           {viewer.name ?? viewer.email}
                         </Text>
                         <Text size="xs" c="dimmed" lh={1.1}>
-                          {viewer.role?.toLowerCase().replace('_', ' ')}
+                          {viewer.role ? t(`app.roles.${viewer.role}`) : ''}
                         </Text>
                       </div>
                       <IconChevronDown size={14} />
@@ -106,11 +168,31 @@ export function AppLayout() {
                   <Menu.Label>{viewer.email}</Menu.Label>
                   {isManager && (
                     <Menu.Item leftSection={<IconSettings size={14} />} onClick={() => navigate('/settings')}>
-                      Settings
+                      {t('app.settings')}
                     </Menu.Item>
                   )}
+                  <Menu.Divider />
+                  <Menu.Label>
+                    <Group gap={4}>
+                      <IconLanguage size={12} />
+                      {t('app.language')}
+                    </Group>
+                  </Menu.Label>
+                  {UI_LANGUAGES.map((lng) => (
+                    <Menu.Item
+                      key={lng}
+                      lang={lng}
+                      data-testid={`language-${lng}`}
+                      aria-current={currentLanguage() === lng ? 'true' : undefined}
+                      rightSection={currentLanguage() === lng ? <IconCheck size={14} /> : null}
+                      onClick={() => void switchLanguage(lng)}
+                    >
+                      {LANGUAGE_NAMES[lng]}
+                    </Menu.Item>
+                  ))}
+                  <Menu.Divider />
                   <Menu.Item leftSection={<IconLogout size={14} />} onClick={() => void logout()}>
-                    Sign out
+                    {t('app.signOut')}
                   </Menu.Item>
                 </Menu.Dropdown>
               </Menu>
@@ -122,7 +204,9 @@ export function AppLayout() {
         <LiveUpdates />
         <ConnectionBanner />
         <AnalyticsLanding />
-        <Outlet />
+        <Fragment key={preferencesKey}>
+          <Outlet />
+        </Fragment>
       </AppShell.Main>
     </AppShell>
   );

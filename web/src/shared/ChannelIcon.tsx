@@ -13,6 +13,7 @@ import {
   type TablerIcon,
 } from '@tabler/icons-react';
 import type { ChannelType } from '../gql/graphql';
+import { translated } from '../i18n';
 
 /** One icon per channel type (every value of the ChannelType enum). */
 export const CHANNEL_ICON: Record<ChannelType, TablerIcon> = {
@@ -27,18 +28,11 @@ export const CHANNEL_ICON: Record<ChannelType, TablerIcon> = {
   INTERNAL_TICKET: IconTicket,
 };
 
-/** Accessible / human name of a channel type. */
-export const CHANNEL_LABEL: Record<ChannelType, string> = {
-  WHATSAPP_BUSINESS: 'WhatsApp',
-  EMAIL_OUTLOOK: 'Outlook e-mail',
-  SMS: 'SMS',
-  CHATWOOT: 'Chatwoot chat',
-  API: 'API / partner',
-  PHONE_CALL: 'Phone call',
-  INTERNAL_COMMENT: 'Internal comment',
-  INTERNAL_TASK: 'Internal task',
-  INTERNAL_TICKET: 'Internal ticket',
-};
+/** Accessible / human name of a channel type, in the UI language. */
+export const CHANNEL_LABEL: Record<ChannelType, string> = translated<ChannelType>(
+  ['WHATSAPP_BUSINESS', 'EMAIL_OUTLOOK', 'SMS', 'CHATWOOT', 'API', 'PHONE_CALL', 'INTERNAL_COMMENT', 'INTERNAL_TASK', 'INTERNAL_TICKET'],
+  'channel',
+);
 
 /** Mantine colour of each channel's icon. */
 export const CHANNEL_COLOR: Record<ChannelType, string> = {

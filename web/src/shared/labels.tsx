@@ -1,4 +1,5 @@
 import type { Priority, ThreadStatus } from '../gql/graphql';
+import { translated } from '../i18n';
 
 export const PRIORITY_COLOR: Record<Priority, string> = {
   LOW: 'gray',
@@ -8,23 +9,14 @@ export const PRIORITY_COLOR: Record<Priority, string> = {
   CRITICAL: 'grape',
 };
 
-export const PRIORITY_LABEL: Record<Priority, string> = {
-  LOW: 'Low',
-  NORMAL: 'Normal',
-  HIGH: 'High',
-  URGENT: 'Urgent',
-  CRITICAL: 'Critical',
-};
+/** Priority names in the UI language. */
+export const PRIORITY_LABEL: Record<Priority, string> = translated<Priority>(['LOW', 'NORMAL', 'HIGH', 'URGENT', 'CRITICAL'], 'priority');
 
-export const STATUS_LABEL: Record<ThreadStatus, string> = {
-  OPEN: 'Open',
-  IN_PROGRESS: 'In progress',
-  WAITING_CUSTOMER: 'Waiting on customer',
-  WAITING_INTERNAL: 'Waiting internal',
-  ESCALATED: 'Escalated',
-  RESOLVED: 'Resolved',
-  CLOSED: 'Closed',
-};
+/** Thread status names in the UI language. */
+export const STATUS_LABEL: Record<ThreadStatus, string> = translated<ThreadStatus>(
+  ['OPEN', 'IN_PROGRESS', 'WAITING_CUSTOMER', 'WAITING_INTERNAL', 'ESCALATED', 'RESOLVED', 'CLOSED'],
+  'status',
+);
 
 export const STATUS_COLOR: Record<ThreadStatus, string> = {
   OPEN: 'blue',

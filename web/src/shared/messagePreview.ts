@@ -1,4 +1,5 @@
 import type { MessageType } from '../gql/graphql';
+import { i18n } from '../i18n';
 
 export interface PreviewMessage {
   type: MessageType;
@@ -15,23 +16,23 @@ function reactionEmoji(metadata: unknown): string | null {
   return typeof emoji === 'string' ? emoji : '';
 }
 
-/** "📷 Photo", "📄 invoice.pdf", "📍 Location", … for a message that has attachments but no text. */
+/** "📷 Photo", "📄 invoice.pdf", "📍 Location", … (in the UI language) for a message that has attachments but no text. */
 export function attachmentPreview(a: { kind: string; fileName?: string | null; name?: string | null }): string {
   switch (a.kind.toLowerCase()) {
     case 'image':
-      return '📷 Photo';
+      return `📷 ${i18n.t('preview.photo')}`;
     case 'sticker':
-      return '💟 Sticker';
+      return `💟 ${i18n.t('preview.sticker')}`;
     case 'video':
-      return '🎥 Video';
+      return `🎥 ${i18n.t('preview.video')}`;
     case 'audio':
-      return '🎵 Audio';
+      return `🎵 ${i18n.t('preview.audio')}`;
     case 'location':
-      return a.name ? `📍 ${a.name}` : '📍 Location';
+      return a.name ? `📍 ${a.name}` : `📍 ${i18n.t('preview.location')}`;
     case 'contacts':
-      return a.name ? `👤 ${a.name}` : '👤 Contact';
+      return a.name ? `👤 ${a.name}` : `👤 ${i18n.t('preview.contact')}`;
     default:
-      return `📄 ${a.fileName || 'Document'}`;
+      return `📄 ${a.fileName || i18n.t('preview.document')}`;
   }
 }
 
@@ -41,9 +42,9 @@ export function attachmentPreview(a: { kind: string; fileName?: string | null; n
  */
 export function messagePreview(m: PreviewMessage | null | undefined): string {
   if (!m) return '';
-  const prefix = m.type === 'INTERNAL_NOTE' ? 'Note: ' : m.type === 'OUTGOING' ? 'You: ' : '';
+  const prefix = m.type === 'INTERNAL_NOTE' ? i18n.t('preview.note') : m.type === 'OUTGOING' ? i18n.t('preview.you') : '';
   const emoji = reactionEmoji(m.metadata);
-  if (emoji !== null) return `${prefix}${emoji ? `Reacted ${emoji}` : 'Removed a reaction'}`;
+  if (emoji !== null) return `${prefix}${emoji ? i18n.t('preview.reacted', { emoji }) : i18n.t('preview.removedReaction')}`;
   const text = m.content?.trim() ?? '';
   if (text) return `${prefix}${text}`;
   const attachments = m.attachments ?? [];

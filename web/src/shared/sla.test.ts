@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { zoneName } from './time';
 import { countdownText, runningSlaTargets, slaColor, slaCountdown, slaEventText, type SlaCountdownInput, type ThreadSlaClocks } from './sla';
 
 // Local wall-clock instants, so formatted times do not depend on the machine's time zone.
@@ -107,11 +108,15 @@ describe('slaCountdown', () => {
 
 describe('slaEventText', () => {
   it('describes a fired ladder step with its due time', () => {
-    expect(slaEventText({ action: 'REMIND', target: 'FIRST_RESPONSE', percentUsed: 75.2, dueAt: new Date(2026, 2, 2, 14, 30).toISOString(), firedAt: new Date(2026, 2, 2, 13, 0).toISOString() })).toBe(
-      'SLA reminder: first response 75 % (due 14:30)',
+    // The due time carries its time zone (the process's here: no user preference set).
+    const zone = (d: Date) => zoneName(d);
+    const due1 = new Date(2026, 2, 2, 14, 30);
+    expect(slaEventText({ action: 'REMIND', target: 'FIRST_RESPONSE', percentUsed: 75.2, dueAt: due1.toISOString(), firedAt: new Date(2026, 2, 2, 13, 0).toISOString() })).toBe(
+      `SLA reminder: first response 75 % (due 14:30 ${zone(due1)})`,
     );
-    expect(slaEventText({ action: 'EXECUTIVE_ALERT', target: 'RESOLUTION', percentUsed: 140, dueAt: new Date(2026, 2, 1, 17, 0).toISOString(), firedAt: new Date(2026, 2, 2, 17, 0).toISOString() })).toBe(
-      'SLA executive alert: resolution 140 % (due 1 Mar 17:00)',
+    const due2 = new Date(2026, 2, 1, 17, 0);
+    expect(slaEventText({ action: 'EXECUTIVE_ALERT', target: 'RESOLUTION', percentUsed: 140, dueAt: due2.toISOString(), firedAt: new Date(2026, 2, 2, 17, 0).toISOString() })).toBe(
+      `SLA executive alert: resolution 140 % (due 1 Mar 17:00 ${zone(due2)})`,
     );
   });
 });

@@ -1,5 +1,5 @@
-import { format, isSameDay } from 'date-fns';
-import { dueState } from './time';
+import { i18n, translated } from '../i18n';
+import { dueState, formatDuration, formatDueTime, formatNumber } from './time';
 
 /**
  * SLA presentation logic shared by the inbox rows, the thread header and the timeline.
@@ -10,18 +10,16 @@ export type SlaTargetName = 'FIRST_RESPONSE' | 'NEXT_RESPONSE' | 'RESOLUTION';
 export type SlaActionName = 'REMIND' | 'ALERT' | 'ESCALATE' | 'EXECUTIVE_ALERT';
 export type SlaColor = 'gray' | 'orange' | 'red';
 
-export const SLA_TARGET_WORDS: Record<SlaTargetName, string> = {
-  FIRST_RESPONSE: 'first response',
-  NEXT_RESPONSE: 'next response',
-  RESOLUTION: 'resolution',
-};
+const TARGETS = ['FIRST_RESPONSE', 'NEXT_RESPONSE', 'RESOLUTION'] as const satisfies readonly SlaTargetName[];
 
-export const SLA_ACTION_TITLE: Record<SlaActionName, string> = {
-  REMIND: 'SLA reminder',
-  ALERT: 'SLA alert',
-  ESCALATE: 'SLA escalation',
-  EXECUTIVE_ALERT: 'SLA executive alert',
-};
+/** A target in running text ("first response", nl "eerste reactie"), in the UI language. */
+export const SLA_TARGET_WORDS: Record<SlaTargetName, string> = translated<SlaTargetName>(TARGETS, 'sla.target');
+
+/** A target at the start of a sentence ("First response"), in the UI language. */
+export const SLA_TARGET_TITLE: Record<SlaTargetName, string> = translated<SlaTargetName>(TARGETS, 'sla.targetTitle');
+
+/** An escalation step's name ("SLA reminder"), in the UI language. */
+export const SLA_ACTION_TITLE: Record<SlaActionName, string> = translated<SlaActionName>(['REMIND', 'ALERT', 'ESCALATE', 'EXECUTIVE_ALERT'], 'sla.action');
 
 /** percentUsed → colour: below 75 % gray, 75–99 % orange, 100 % and above red. */
 export function slaColor(percentUsed: number | null | undefined): SlaColor {
@@ -31,17 +29,9 @@ export function slaColor(percentUsed: number | null | undefined): SlaColor {
   return 'gray';
 }
 
-/** "<1m", "45m", "2h 10m", "3h", "1d 4h", "2d". */
+/** "<1m", "45m", "2h 10m", "3h", "1d 4h", "2d" (units in the UI language: nl "2 u 10 m", it "2h 10min"). */
 export function countdownText(ms: number): string {
-  const minutes = Math.floor(Math.abs(ms) / 60_000);
-  if (minutes < 1) return '<1m';
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  const restMinutes = minutes % 60;
-  if (hours < 24) return restMinutes ? `${hours}h ${restMinutes}m` : `${hours}h`;
-  const days = Math.floor(hours / 24);
-  const restHours = hours % 24;
-  return restHours ? `${days}d ${restHours}h` : `${days}d`;
+  return formatDuration(ms);
 }
 
 export interface ThreadSlaClocks {
@@ -66,7 +56,7 @@ export interface SlaCountdown {
   state: 'paused' | 'due' | 'overdue';
   /** The running target shown; null when paused or for the plain responseDueAt fallback. */
   target: SlaTargetName | null;
-  /** "first response 2h 10m left", "resolution overdue 3h", "paused"; fallback: "due in 2h", "overdue 3h". */
+  /** "first response 2h 10m left", "resolution overdue 3h", "paused"; fallback: "due in 2h", "overdue 3h" (in the UI language). */
   label: string;
   color: SlaColor;
   dueAt: string | null;
@@ -112,7 +102,7 @@ export function slaCountdown(input: SlaCountdownInput, now: Date): SlaCountdown 
   }
   if (DONE_STATUSES.has(input.status ?? '')) return null;
   if (sla.paused) {
-    return { state: 'paused', target: null, label: 'paused', color: 'gray', dueAt: null, percentUsed: sla.percentUsed ?? null, source: 'sla' };
+    return { state: 'paused', target: null, label: i18n.t('sla.paused'), color: 'gray', dueAt: null, percentUsed: sla.percentUsed ?? null, source: 'sla' };
   }
   const nearest = runningSlaTargets(input)[0];
   if (!nearest) return null;
@@ -124,7 +114,7 @@ export function slaCountdown(input: SlaCountdownInput, now: Date): SlaCountdown 
   return {
     state: overdue ? 'overdue' : 'due',
     target: nearest.target,
-    label: overdue ? `${words} overdue ${countdownText(left)}` : `${words} ${countdownText(left)} left`,
+    label: overdue ? i18n.t('sla.targetOverdue', { target: words, time: countdownText(left) }) : i18n.t('sla.left', { target: words, time: countdownText(left) }),
     color: slaColor(pct),
     dueAt: nearest.dueAt,
     percentUsed: pct,
@@ -132,10 +122,9 @@ export function slaCountdown(input: SlaCountdownInput, now: Date): SlaCountdown 
   };
 }
 
-/** "14:30" on the same day as `reference`, else "3 Mar 14:30". */
+/** "14:30 CET" on the same day as `reference`, else "3 Mar 14:30 CET" (the user's time zone and language). */
 export function dueTime(iso: string, reference: Date): string {
-  const d = new Date(iso);
-  return isSameDay(d, reference) ? format(d, 'HH:mm') : format(d, 'd MMM HH:mm');
+  return formatDueTime(iso, reference);
 }
 
 export interface SlaEventLike {
@@ -146,7 +135,12 @@ export interface SlaEventLike {
   firedAt: string;
 }
 
-/** "SLA reminder: first response 75 % (due 14:30)". */
+/** "SLA reminder: first response 75 % (due 14:30 CET)", in the UI language. */
 export function slaEventText(e: SlaEventLike): string {
-  return `${SLA_ACTION_TITLE[e.action]}: ${SLA_TARGET_WORDS[e.target]} ${Math.round(e.percentUsed)} % (due ${dueTime(e.dueAt, new Date(e.firedAt))})`;
+  return i18n.t('sla.eventText', {
+    action: SLA_ACTION_TITLE[e.action],
+    target: SLA_TARGET_WORDS[e.target],
+    percent: formatNumber(Math.round(e.percentUsed)),
+    due: dueTime(e.dueAt, new Date(e.firedAt)),
+  });
 }

@@ -1,6 +1,15 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
+import { i18n, setTimeZone } from '../i18n';
+
+// Existing tests assert English texts: every test starts in English and the process's time zone
+// (tests about nl/it switch with i18n.changeLanguage and restore it).
+void i18n.changeLanguage('en');
+afterEach(() => {
+  if (i18n.language !== 'en') void i18n.changeLanguage('en');
+  setTimeZone(undefined);
+});
 
 afterEach(() => {
   cleanup();

@@ -13,7 +13,9 @@ import {
   Title,
 } from '@mantine/core';
 import { IconAlertCircle, IconHeadset } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
 import { useLogin } from './useLogin';
+import { describeError } from '../../shared/errorMessages';
 import { getToken } from '../../app/auth';
 
 export function LoginPage() {
@@ -22,6 +24,7 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<{ code: string; message: string }[]>([]);
   const [login, { loading, error }] = useLogin();
+  const { t } = useTranslation();
 
   if (getToken()) return <Navigate to="/" replace />;
 
@@ -46,23 +49,23 @@ export function LoginPage() {
               <ThemeIcon size={44} radius="xl" variant="light">
                 <IconHeadset size={26} />
               </ThemeIcon>
-              <Title order={3}>Sign in to the Hub</Title>
+              <Title order={3}>{t('login.title')}</Title>
               <Text size="sm" c="dimmed">
-                Customer service inbox
+                {t('login.subtitle')}
               </Text>
             </Stack>
             {errors.map((e) => (
               <Alert key={e.code + e.message} color="red" icon={<IconAlertCircle size={18} />} data-error-code={e.code}>
-                {e.message}
+                {t(`errors.${e.code}`, { defaultValue: e.message })}
               </Alert>
             ))}
             {error && (
               <Alert color="red" icon={<IconAlertCircle size={18} />}>
-                {error.message}
+                {t(`errors.${describeError(error).code}`, { defaultValue: describeError(error).message })}
               </Alert>
             )}
             <TextInput
-              label="Email"
+              label={t('login.email')}
               type="email"
               autoComplete="username"
               required
@@ -71,7 +74,7 @@ export function LoginPage() {
               onChange={(e) => setEmail(e.currentTarget.value)}
             />
             <PasswordInput
-              label="Password"
+              label={t('login.password')}
               autoComplete="current-password"
               required
               withAsterisk={false}
@@ -79,7 +82,7 @@ export function LoginPage() {
               onChange={(e) => setPassword(e.currentTarget.value)}
             />
             <Button type="submit" loading={loading} fullWidth>
-              Sign in
+              {t('login.submit')}
             </Button>
           </Stack>
         </form>

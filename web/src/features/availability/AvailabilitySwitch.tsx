@@ -11,6 +11,7 @@ import { SegmentedControl, Tooltip } from '@mantine/core';
 import { useEffect, useRef } from 'react';
 import { graphql } from '../../gql';
 import type { UserAvailability } from '../../gql/graphql';
+import { useTranslation } from 'react-i18next';
 
 export const HEARTBEAT_MS = 60_000;
 export const IDLE_MS = 5 * 60_000;
@@ -59,12 +60,13 @@ export function AvailabilitySwitch(props: { availability: UserAvailability }) {
       window.clearInterval(timer);
     };
   }, [setAvailability]);
+  const { t } = useTranslation();
 
   return (
-    <Tooltip label="Automatic assignment gives new threads to ONLINE agents" withArrow>
+    <Tooltip label={t('availability.tooltip')} withArrow>
       <SegmentedControl
         size="xs"
-        aria-label="Availability"
+        aria-label={t('availability.label')}
         data-testid="availability-switch"
         value={props.availability}
         onChange={(v) => {
@@ -72,9 +74,9 @@ export function AvailabilitySwitch(props: { availability: UserAvailability }) {
           void setAvailability({ variables: { availability: v as UserAvailability } });
         }}
         data={[
-          { value: 'ONLINE', label: 'Online' },
-          { value: 'AWAY', label: 'Away' },
-          { value: 'OFFLINE', label: 'Offline' },
+          { value: 'ONLINE', label: t('availability.ONLINE') },
+          { value: 'AWAY', label: t('availability.AWAY') },
+          { value: 'OFFLINE', label: t('availability.OFFLINE') },
         ]}
       />
     </Tooltip>

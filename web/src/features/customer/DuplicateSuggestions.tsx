@@ -6,6 +6,7 @@ import { useQuery } from '@apollo/client/react';
 import { describeError, errorMessage } from '../../shared/errorMessages';
 import { toUserErrors } from '../../shared/userErrors';
 import { CustomerDuplicatesQuery, useMergeCustomers } from './useMerge';
+import { Trans, useTranslation } from 'react-i18next';
 
 type Suggestion = { id: string; name: string; email?: string | null; phone?: string | null; companyName?: string | null };
 
@@ -19,6 +20,7 @@ export function DuplicateSuggestions({ customerId, customerName }: { customerId:
   const { data, refetch } = useQuery(CustomerDuplicatesQuery, { variables: { id: customerId }, fetchPolicy: 'cache-and-network' });
   const [merge, { loading }] = useMergeCustomers();
   const [confirming, setConfirming] = useState<Suggestion | null>(null);
+  const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const node = data?.node;
   const suggestions: Suggestion[] = node && node.__typename === 'Customer' ? (node.duplicateSuggestions ?? []) : [];
@@ -34,7 +36,7 @@ export function DuplicateSuggestions({ customerId, customerName }: { customerId:
         setError(errors.map((e) => errorMessage(e.code, e.message)).join(' '));
         return;
       }
-      notifications.show({ color: 'teal', message: `${confirming.name} was merged into ${customerName}` });
+      notifications.show({ color: 'teal', message: t('customer.merged', { duplicate: confirming.name, primary: customerName }) });
       setConfirming(null);
       await refetch();
     } catch (err) {
@@ -45,7 +47,7 @@ export function DuplicateSuggestions({ customerId, customerName }: { customerId:
   return (
     <Paper withBorder p="sm" radius="md" data-testid="duplicate-suggestions">
       <Stack gap="xs">
-        <Title order={5}>Possible duplicates</Title>
+        <Title order={5}>{t('customer.duplicates')}</Title>
         {suggestions.map((s) => (
           <Group key={s.id} justify="space-between" wrap="nowrap" data-testid="duplicate-suggestion">
             <Stack gap={0} style={{ minWidth: 0 }}>
@@ -56,18 +58,17 @@ export function DuplicateSuggestions({ customerId, customerName }: { customerId:
                 {[s.email, s.phone, s.companyName].filter(Boolean).join(' · ')}
               </Text>
             </Stack>
-            <Button size="xs" variant="light" leftSection={<IconGitMerge size={14} />} onClick={() => setConfirming(s)} aria-label={`Merge ${s.name}`}>
-              Merge
+            <Button size="xs" variant="light" leftSection={<IconGitMerge size={14} />} onClick={() => setConfirming(s)} aria-label={t('customer.mergeNamed', { name: s.name })}>
+              {t('common.merge')}
             </Button>
           </Group>
         ))}
       </Stack>
-      <Modal opened={confirming !== null} onClose={() => setConfirming(null)} title="Merge customers" centered>
+      <Modal opened={confirming !== null} onClose={() => setConfirming(null)} title={t('customer.mergeCustomers')} centered>
         {confirming && (
           <Stack gap="sm">
             <Text size="sm">
-              Merge <b>{confirming.name}</b> into <b>{customerName}</b>? Their channel identities, conversations, tasks and notes move to{' '}
-              {customerName}; empty fields are filled in and {confirming.name} is removed. The audit trail keeps what moved.
+              <Trans i18nKey="customer.mergeConfirm" values={{ duplicate: confirming.name, primary: customerName }} components={{ b: <b /> }} />
             </Text>
             {error && (
               <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} data-testid="merge-error">
@@ -76,10 +77,10 @@ export function DuplicateSuggestions({ customerId, customerName }: { customerId:
             )}
             <Group justify="flex-end" gap="xs">
               <Button variant="default" onClick={() => setConfirming(null)} disabled={loading}>
-                Cancel
+                {t('common.cancel')}
               </Button>
               <Button color="red" onClick={onConfirm} loading={loading}>
-                Merge
+                {t('common.merge')}
               </Button>
             </Group>
           </Stack>

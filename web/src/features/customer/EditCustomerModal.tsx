@@ -7,6 +7,8 @@ import type { CustomerTier, EditCustomerModal_CustomerFragment as Customer, Upda
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
 import { useUpdateCustomer } from './useUpdateCustomer';
 import { DuplicateSuggestions } from './DuplicateSuggestions';
+import { i18n, translated } from '../../i18n';
+import { describeError } from '../../shared/errorMessages';
 
 export const EditCustomerModal_customer = graphql(`
   fragment EditCustomerModal_customer on Customer {
@@ -28,13 +30,9 @@ type TextField = (typeof TEXT_FIELDS)[number];
 type FormField = TextField | 'tier';
 type FormValues = Record<TextField, string> & { tier: CustomerTier };
 
-export const TIER_LABEL: Record<CustomerTier, string> = {
-  STANDARD: 'Standard',
-  PREMIUM: 'Premium',
-  BUSINESS: 'Business',
-  PARTNER: 'Partner',
-};
-const TIER_OPTIONS = (Object.keys(TIER_LABEL) as CustomerTier[]).map((v) => ({ value: v, label: TIER_LABEL[v] }));
+/** Customer tiers in the UI language. */
+export const TIER_LABEL: Record<CustomerTier, string> = translated<CustomerTier>(['STANDARD', 'PREMIUM', 'BUSINESS', 'PARTNER'], 'tier');
+const tierOptions = () => (Object.keys(TIER_LABEL) as CustomerTier[]).map((v) => ({ value: v, label: TIER_LABEL[v] }));
 
 const FORM_FIELDS: ReadonlySet<string> = new Set<FormField>([...TEXT_FIELDS, 'tier']);
 
@@ -71,23 +69,21 @@ export function changedFields(before: FormValues, after: FormValues): Omit<Updat
   return input;
 }
 
-const LABELS: Record<TextField, string> = {
-  name: 'Name',
-  email: 'Email',
-  phone: 'Phone',
-  companyName: 'Company name',
-  codiceFiscale: 'Codice fiscale',
-  partitaIva: 'Partita IVA',
-  pec: 'PEC',
-  sdi: 'SDI code',
-};
+/** Field labels in the UI language. */
+const LABELS: Record<TextField, string> = translated<TextField>(TEXT_FIELDS, 'customer.fields');
 
 const PLACEHOLDERS: Partial<Record<TextField, string>> = {
   phone: '+31612345678',
-  codiceFiscale: '16 characters, or 11 digits',
-  partitaIva: '11 digits',
+  get codiceFiscale() {
+    return i18n.t('customer.placeholders.codiceFiscale');
+  },
+  get partitaIva() {
+    return i18n.t('customer.placeholders.partitaIva');
+  },
   pec: 'name@pec.it',
-  sdi: '7 characters',
+  get sdi() {
+    return i18n.t('customer.placeholders.sdi');
+  },
 };
 
 function EditCustomerForm({ customer, onDone }: { customer: Customer; onDone: () => void }) {
@@ -117,7 +113,7 @@ function EditCustomerForm({ customer, onDone }: { customer: Customer; onDone: ()
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     if (!values.name.trim()) {
-      showErrors([{ code: 'VALIDATION_FAILED', message: 'Name is required.', field: 'input.name' }]);
+      showErrors([{ code: 'VALIDATION_FAILED', message: i18n.t('customer.nameRequired'), field: 'input.name' }]);
       return;
     }
     const changes = changedFields(initial, values);
@@ -133,10 +129,11 @@ function EditCustomerForm({ customer, onDone }: { customer: Customer; onDone: ()
         showErrors(errors);
         return;
       }
-      notifications.show({ color: 'teal', message: 'Customer updated' });
+      notifications.show({ color: 'teal', message: i18n.t('customer.updated') });
       onDone();
     } catch (err) {
-      showErrors([{ code: 'NETWORK', message: (err as Error).message }]);
+      const described = describeError(err);
+      showErrors([{ code: described.code, message: i18n.t(`errors.${described.code}`) }]);
     }
   };
 
@@ -154,7 +151,7 @@ function EditCustomerForm({ customer, onDone }: { customer: Customer; onDone: ()
   );
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="Edit customer">
+    <form onSubmit={onSubmit} noValidate aria-label={i18n.t('customer.edit')}>
       <Stack gap="sm">
         {formErrors.map((err) => (
           <Alert
@@ -174,8 +171,8 @@ function EditCustomerForm({ customer, onDone }: { customer: Customer; onDone: ()
           {text('email', { type: 'email', autoComplete: 'off' })}
           {text('phone', { type: 'tel', autoComplete: 'off' })}
           <Select
-            label="Tier"
-            data={TIER_OPTIONS}
+            label={i18n.t('customer.tier')}
+            data={tierOptions()}
             value={values.tier}
             allowDeselect={false}
             onChange={(v) => v && set('tier', v)}
@@ -183,7 +180,7 @@ function EditCustomerForm({ customer, onDone }: { customer: Customer; onDone: ()
             comboboxProps={{ withinPortal: true }}
           />
         </SimpleGrid>
-        <Divider label="Italian invoicing" labelPosition="left" />
+        <Divider label={i18n.t('customer.italianInvoicing')} labelPosition="left" />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm" verticalSpacing="sm">
           {text('codiceFiscale')}
           {text('partitaIva')}
@@ -192,10 +189,10 @@ function EditCustomerForm({ customer, onDone }: { customer: Customer; onDone: ()
         </SimpleGrid>
         <Group justify="flex-end" gap="xs" mt="xs">
           <Button variant="default" onClick={onDone} disabled={loading}>
-            Cancel
+            {i18n.t('common.cancel')}
           </Button>
           <Button type="submit" loading={loading}>
-            Save
+            {i18n.t('common.save')}
           </Button>
         </Group>
       </Stack>
@@ -211,7 +208,7 @@ export function EditCustomerModal(props: {
 }) {
   const customer = getFragmentData(EditCustomerModal_customer, props.customer);
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title="Edit customer" size="lg">
+    <Modal opened={props.opened} onClose={props.onClose} title={i18n.t('customer.edit')} size="lg">
       {/* Mounted only while open, so the form is prefilled from the current values each time. */}
       {props.opened && (
         <Stack gap="md">

@@ -8,6 +8,7 @@ import { describeError, errorMessage } from '../../shared/errorMessages';
 import { CHANNEL_LABEL, STATUS_LABEL } from '../../shared/labels';
 import { toUserErrors } from '../../shared/userErrors';
 import { CustomerThreadsForMergeQuery, useMergeThreads } from './useMerge';
+import { useTranslation } from 'react-i18next';
 
 /**
  * "Merge into…": picks another conversation of the same customer and merges this thread into
@@ -16,8 +17,9 @@ import { CustomerThreadsForMergeQuery, useMergeThreads } from './useMerge';
  * The customer's threads are fetched only while the modal is open.
  */
 export function MergeThreadModal(props: { threadId: string; customerId: string; opened: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title="Merge into another conversation" size="lg">
+    <Modal opened={props.opened} onClose={props.onClose} title={t('customer.mergeThreadTitle')} size="lg">
       {props.opened && <MergeThreadForm {...props} />}
     </Modal>
   );
@@ -29,6 +31,7 @@ function MergeThreadForm({ threadId, customerId, onClose }: { threadId: string; 
   const [targetId, setTargetId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const navigate = useNavigate();
+  const { t } = useTranslation();
 
   const options = (data?.threads.edges ?? [])
     .map((e) => e.node)
@@ -48,7 +51,7 @@ function MergeThreadForm({ threadId, customerId, onClose }: { threadId: string; 
         setError(errors.map((e) => errorMessage(e.code, e.message)).join(' '));
         return;
       }
-      notifications.show({ color: 'teal', message: 'Conversations merged' });
+      notifications.show({ color: 'teal', message: t('customer.conversationsMerged') });
       onClose();
       navigate(`/threads/${encodeURIComponent(targetId)}`);
     } catch (err) {
@@ -59,17 +62,16 @@ function MergeThreadForm({ threadId, customerId, onClose }: { threadId: string; 
   return (
     <Stack gap="sm">
       <Text size="sm">
-        The messages of this conversation move into the one you pick, in time order; each keeps its channel, and replies go out on the
-        channel of the message answered. This conversation is then closed.
+        {t('customer.mergeThreadExplain')}
       </Text>
       {!loadingThreads && options.length === 0 ? (
         <Text size="sm" c="dimmed" data-testid="merge-no-threads">
-          This customer has no other conversation.
+          {t('customer.noOtherConversation')}
         </Text>
       ) : (
         <Select
-          label="Merge into"
-          placeholder={loadingThreads ? 'Loading conversations…' : 'Pick a conversation'}
+          label={t('customer.mergeInto')}
+          placeholder={loadingThreads ? t('customer.loadingConversations') : t('customer.pickConversation')}
           data={options}
           value={targetId}
           onChange={setTargetId}
@@ -84,10 +86,10 @@ function MergeThreadForm({ threadId, customerId, onClose }: { threadId: string; 
       )}
       <Group justify="flex-end" gap="xs">
         <Button variant="default" onClick={onClose} disabled={loading}>
-          Cancel
+          {t('common.cancel')}
         </Button>
         <Button onClick={onMerge} loading={loading} disabled={!targetId}>
-          Merge
+          {t('common.merge')}
         </Button>
       </Group>
     </Stack>

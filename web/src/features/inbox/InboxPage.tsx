@@ -2,6 +2,7 @@ import { useState, useEffect } from 'react';
 import { Outlet, useMatch, useNavigate, useSearchParams } from 'react-router';
 import { Box, CloseButton, ScrollArea, Tabs, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
+import { useTranslation } from 'react-i18next';
 import { IconSearch } from '@tabler/icons-react';
 import { ThreadList } from './ThreadList';
 import { QueueList } from './QueueList';
@@ -12,6 +13,7 @@ import classes from './InboxPage.module.css';
 /** Two-pane inbox: conversation list on the left, the routed thread view on the right. */
 export function InboxPage() {
   const [params, setParams] = useSearchParams();
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const match = useMatch('/threads/:id');
   const selectedId = match?.params.id ?? null;
@@ -53,16 +55,16 @@ export function InboxPage() {
 
   return (
     <div className={classes.layout}>
-      <section className={classes.listPane} aria-label="Conversations">
+      <section className={classes.listPane} aria-label={t('inbox.conversations')}>
         <Box p="sm" pb={0}>
           <TextInput
-            aria-label="Search conversations"
-            placeholder="Search customer, subject, message…"
+            aria-label={t('inbox.search')}
+            placeholder={t('inbox.searchPlaceholder')}
             leftSection={<IconSearch size={16} />}
             value={searchInput}
             onChange={(e) => setSearchInput(e.currentTarget.value)}
             rightSection={
-              searchInput ? <CloseButton size="sm" aria-label="Clear search" onClick={() => setSearchInput('')} /> : null
+              searchInput ? <CloseButton size="sm" aria-label={t('inbox.clearSearch')} onClick={() => setSearchInput('')} /> : null
             }
           />
         </Box>
@@ -70,12 +72,12 @@ export function InboxPage() {
           <Tabs.List grow className={classes.tabs}>
             {INBOX_VIEWS.map((v) => (
               <Tabs.Tab key={v.value} value={v.value} px={6}>
-                {v.label}
+                {t(`inbox.views.${v.value}`)}
               </Tabs.Tab>
             ))}
             {(isTeamLead || isQueue) && (
               <Tabs.Tab value={QUEUE_VIEW} px={6}>
-                Queue
+                {t('inbox.views.queue')}
               </Tabs.Tab>
             )}
           </Tabs.List>
@@ -95,7 +97,7 @@ export function InboxPage() {
           )}
         </ScrollArea>
       </section>
-      <section className={classes.threadPane} aria-label="Conversation">
+      <section className={classes.threadPane} aria-label={t('inbox.conversation')}>
         <Outlet />
       </section>
     </div>

@@ -6,7 +6,9 @@ import { IconUsersGroup } from '@tabler/icons-react';
 import { graphql } from '../../gql';
 import { ThreadRow } from './ThreadRow';
 import { queueFilterFor } from './filters';
-import { useNow } from '../../shared/time';
+import { formatNumber, useNow } from '../../shared/time';
+import { describeError } from '../../shared/errorMessages';
+import { useTranslation } from 'react-i18next';
 
 export const QUEUE_PAGE_SIZE = 50;
 
@@ -61,6 +63,7 @@ interface Props {
 /** Team leads: unassigned threads waiting in one of their teams' queues, oldest first. */
 export function QueueList({ teamIds, teamId, onTeamChange, search, selectedId, onOpen }: Props) {
   const now = useNow();
+  const { t } = useTranslation();
   const teamsQuery = useQuery(QueueTeamsQuery, { fetchPolicy: 'cache-and-network' });
   const teams = (teamsQuery.data?.teams ?? []).filter((t) => teamIds === null || teamIds.includes(t.id));
   const current = teams.find((t) => t.id === teamId) ?? null;
@@ -88,11 +91,11 @@ export function QueueList({ teamIds, teamId, onTeamChange, search, selectedId, o
   const picker = (
     <Group px="md" pt="xs" gap="xs" wrap="nowrap">
       <Select
-        aria-label="Team queue"
+        aria-label={t('inbox.queue.team')}
         size="xs"
         style={{ flex: 1 }}
-        placeholder={teamsQuery.loading ? 'Loading teams…' : 'Pick a team'}
-        data={teams.map((t) => ({ value: t.id, label: `${t.name} (${t.queueLength} waiting)` }))}
+        placeholder={teamsQuery.loading ? t('inbox.queue.loadingTeams') : t('inbox.queue.pickTeam')}
+        data={teams.map((team) => ({ value: team.id, label: t('inbox.queue.teamOption', { name: team.name, count: team.queueLength }) }))}
         value={current?.id ?? null}
         onChange={(v) => v && onTeamChange(v)}
         allowDeselect={false}
@@ -105,7 +108,7 @@ export function QueueList({ teamIds, teamId, onTeamChange, search, selectedId, o
     return (
       <Stack align="center" gap={4} py="xl" c="dimmed">
         <IconUsersGroup size={32} stroke={1.4} />
-        <Text size="sm">You are not in a team with a queue</Text>
+        <Text size="sm">{t('inbox.queue.noTeam')}</Text>
       </Stack>
     );
   }
@@ -113,8 +116,8 @@ export function QueueList({ teamIds, teamId, onTeamChange, search, selectedId, o
     return (
       <>
         {picker}
-        <Alert color="red" m="md" title="Could not load the queue">
-          {(error ?? teamsQuery.error)?.message}
+        <Alert color="red" m="md" title={t('inbox.queue.loadError')}>
+          {t(`errors.${describeError(error ?? teamsQuery.error).code}`)}
         </Alert>
       </>
     );
@@ -135,11 +138,11 @@ export function QueueList({ teamIds, teamId, onTeamChange, search, selectedId, o
     <Box data-testid="queue-list">
       {picker}
       <Text size="xs" c="dimmed" px="md" py={6} data-testid="thread-total-count">
-        {connection.totalCount} waiting unassigned · oldest first
+        {t('inbox.queue.waiting', { count: connection.totalCount, formatted: formatNumber(connection.totalCount) })}
       </Text>
       {edges.length === 0 ? (
         <Stack align="center" gap={4} py="xl" c="dimmed">
-          <Text size="sm">The queue is empty</Text>
+          <Text size="sm">{t('inbox.queue.empty')}</Text>
         </Stack>
       ) : (
         edges.map((edge) => (
@@ -152,7 +155,7 @@ export function QueueList({ teamIds, teamId, onTeamChange, search, selectedId, o
             <Loader size="xs" />
           ) : (
             <Text size="xs" c="dimmed" component="button" onClick={loadNewer} style={{ border: 0, background: 'none', cursor: 'pointer' }}>
-              Load newer
+              {t('common.loadNewer')}
             </Text>
           )}
         </Center>

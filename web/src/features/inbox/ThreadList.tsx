@@ -7,7 +7,9 @@ import { useInView } from 'react-intersection-observer';
 import { graphql } from '../../gql';
 import { ThreadRow } from './ThreadRow';
 import { threadFilterFor, type InboxView } from './filters';
-import { useNow } from '../../shared/time';
+import { formatNumber, useNow } from '../../shared/time';
+import { describeError } from '../../shared/errorMessages';
+import { useTranslation } from 'react-i18next';
 
 export const INBOX_PAGE_SIZE = 50;
 
@@ -47,6 +49,7 @@ interface Props {
 
 export function ThreadList({ view, search, selectedId, onOpen }: Props) {
   const now = useNow();
+  const { t } = useTranslation();
   const { data, error, networkStatus, fetchMore } = useQuery(InboxThreadsQuery, {
     variables: inboxVariables(view, search),
     // Refresh on (re)mount: threads created while the list was not mounted (e.g. on /settings)
@@ -71,8 +74,8 @@ export function ThreadList({ view, search, selectedId, onOpen }: Props) {
 
   if (error && !connection) {
     return (
-      <Alert color="red" m="md" title="Could not load conversations">
-        {error.message}
+      <Alert color="red" m="md" title={t('inbox.loadError')}>
+        {t(`errors.${describeError(error).code}`, { defaultValue: describeError(error).message })}
       </Alert>
     );
   }
@@ -87,7 +90,7 @@ export function ThreadList({ view, search, selectedId, onOpen }: Props) {
     return (
       <Stack align="center" gap={4} py="xl" c="dimmed">
         <IconInbox size={32} stroke={1.4} />
-        <Text size="sm">No conversations match this view</Text>
+        <Text size="sm">{t('inbox.empty')}</Text>
       </Stack>
     );
   }
@@ -95,7 +98,7 @@ export function ThreadList({ view, search, selectedId, onOpen }: Props) {
   return (
     <Box data-testid="thread-list">
       <Text size="xs" c="dimmed" px="md" py={6} data-testid="thread-total-count">
-        {connection.totalCount} {connection.totalCount === 1 ? 'conversation' : 'conversations'}
+        {t('inbox.count', { count: connection.totalCount, formatted: formatNumber(connection.totalCount) })}
       </Text>
       {connection.edges.map((edge) => (
         <ThreadRow
@@ -112,7 +115,7 @@ export function ThreadList({ view, search, selectedId, onOpen }: Props) {
             <Loader size="xs" />
           ) : (
             <Text size="xs" c="dimmed" component="button" onClick={loadMore} style={{ border: 0, background: 'none', cursor: 'pointer' }}>
-              Load more
+              {t('common.loadMore')}
             </Text>
           )}
         </Center>

@@ -8,7 +8,8 @@ import {
   STATUS_COLOR,
   STATUS_LABEL,
 } from '../../shared/labels';
-import { initials, listTime } from '../../shared/time';
+import { formatDateTime, initials, listTime } from '../../shared/time';
+import { useTranslation } from 'react-i18next';
 import { SlaBadge } from '../sla/SlaBadge';
 import { messagePreview } from '../../shared/messagePreview';
 import classes from './ThreadRow.module.css';
@@ -67,6 +68,7 @@ interface Props {
 
 function ThreadRowImpl(props: Props) {
   const t = getFragmentData(ThreadRow_thread, props.thread);
+  const { t: tr } = useTranslation();
   const priority = t.priority ?? 'NORMAL';
   const status = t.status ?? 'OPEN';
   const assigneeName = t.assignee?.name ?? null;
@@ -88,10 +90,10 @@ function ThreadRowImpl(props: Props) {
         <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
           <Group justify="space-between" wrap="nowrap" gap="xs">
             <Text fw={600} size="sm" truncate data-testid="thread-customer">
-              {t.customer?.name ?? 'Unknown customer'}
+              {t.customer?.name ?? tr('common.unknownCustomer')}
             </Text>
             {t.lastMessageAt && (
-              <Text size="xs" c="dimmed" style={{ flexShrink: 0 }} title={new Date(t.lastMessageAt).toLocaleString()}>
+              <Text size="xs" c="dimmed" style={{ flexShrink: 0 }} title={formatDateTime(t.lastMessageAt)}>
                 {listTime(t.lastMessageAt, props.now)}
               </Text>
             )}
@@ -112,14 +114,14 @@ function ThreadRowImpl(props: Props) {
             <SlaBadge thread={t} now={props.now} />
             <div style={{ flex: 1 }} />
             {t.assignee ? (
-              <Tooltip label={`Assigned to ${assigneeName ?? 'agent'}`} withArrow>
-                <Avatar size={20} radius="xl" color="indigo" aria-label={`Assignee ${assigneeName ?? ''}`}>
+              <Tooltip label={tr('inbox.assignedTo', { name: assigneeName ?? tr('inbox.agent') })} withArrow>
+                <Avatar size={20} radius="xl" color="indigo" aria-label={tr('inbox.assignee', { name: assigneeName ?? '' })}>
                   {initials(assigneeName ?? '?')}
                 </Avatar>
               </Tooltip>
             ) : (
               <Text size="xs" c="dimmed">
-                Unassigned
+                {tr('common.unassigned')}
               </Text>
             )}
           </Group>

@@ -1,6 +1,7 @@
 import type { ThreadFilter } from '../../gql/graphql';
 
 export const INBOX_VIEWS = [
+  // label: the English name; the tab shows i18n `inbox.views.<value>`.
   { value: 'all', label: 'All', filter: {} },
   { value: 'email', label: 'Email', filter: { channelType: ['EMAIL_OUTLOOK'] } },
   { value: 'whatsapp', label: 'WhatsApp', filter: { channelType: ['WHATSAPP_BUSINESS'] } },

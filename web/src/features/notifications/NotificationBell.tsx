@@ -5,9 +5,11 @@ import { ActionIcon, Box, Button, Center, Divider, Group, Indicator, Loader, Pop
 import { IconAlarm, IconBell, IconChecks, IconClipboardCheck, IconUserPlus, IconAt, IconMoodSmile } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { NotificationItem_NotificationFragment } from '../../gql/graphql';
-import { relativeTime } from '../../shared/time';
+import { formatDateTime, relativeTime } from '../../shared/time';
 import { askPermissionOnce, showBrowserNotification } from './browserNotifications';
 import { markNotificationsReadInCache, prependNotification } from './notificationCache';
+import { useTranslation } from 'react-i18next';
+import { describeError } from '../../shared/errorMessages';
 
 export const BELL_PAGE_SIZE = 20;
 
@@ -82,6 +84,7 @@ function slaActionOf(n: NotificationItem_NotificationFragment): string | null {
 
 function NotificationRow(props: { notification: FragmentType<typeof NotificationItem_notification>; onOpen: (n: NotificationItem_NotificationFragment) => void }) {
   const n = getFragmentData(NotificationItem_notification, props.notification);
+  const { t } = useTranslation();
   const unread = !n.readAt;
   const Icon = KIND_ICON[n.kind] ?? IconBell;
   const action = n.kind === 'SLA_ALERT' ? slaActionOf(n) : null;
@@ -107,11 +110,11 @@ function NotificationRow(props: { notification: FragmentType<typeof Notification
               {n.body}
             </Text>
           )}
-          <Text size="xs" c="dimmed" title={new Date(n.createdAt).toLocaleString()}>
+          <Text size="xs" c="dimmed" title={formatDateTime(n.createdAt)}>
             {relativeTime(n.createdAt)}
           </Text>
         </Stack>
-        {unread && <Box w={8} h={8} mt={6} style={{ borderRadius: 4, background: 'var(--mantine-color-indigo-6)', flexShrink: 0 }} aria-label="unread" />}
+        {unread && <Box w={8} h={8} mt={6} style={{ borderRadius: 4, background: 'var(--mantine-color-indigo-6)', flexShrink: 0 }} aria-label={t('notifications.unreadDot')} />}
       </Group>
     </UnstyledButton>
   );
@@ -124,6 +127,7 @@ function NotificationRow(props: { notification: FragmentType<typeof Notification
  */
 export function NotificationBell() {
   const navigate = useNavigate();
+  const { t } = useTranslation();
   const [opened, setOpened] = useState(false);
   const { data, loading, error, fetchMore } = useQuery(BellNotificationsQuery, {
     variables: { first: BELL_PAGE_SIZE },
@@ -174,13 +178,13 @@ export function NotificationBell() {
     <Popover opened={opened} onChange={setOpened} position="bottom-end" width={380} shadow="md" withArrow>
       <Popover.Target>
         <Indicator label={unread > 99 ? '99+' : unread} size={16} disabled={unread === 0} color="red" offset={4} data-testid="bell-indicator">
-          <Tooltip label="Notifications" withArrow openDelay={400} disabled={opened}>
+          <Tooltip label={t('notifications.title')} withArrow openDelay={400} disabled={opened}>
             <ActionIcon
               variant="subtle"
               color="gray"
               size="lg"
               onClick={toggle}
-              aria-label={unread > 0 ? `Notifications, ${unread} unread` : 'Notifications'}
+              aria-label={unread > 0 ? t('notifications.titleUnread', { count: unread }) : t('notifications.title')}
               data-testid="notification-bell"
               data-unread-count={unread}
             >
@@ -192,7 +196,7 @@ export function NotificationBell() {
       <Popover.Dropdown p={0} data-testid="notification-dropdown">
         <Group justify="space-between" px="sm" py={8}>
           <Text fw={600} size="sm">
-            Notifications {unread > 0 && <Text span c="dimmed" size="xs">({unread} unread)</Text>}
+            {t('notifications.title')} {unread > 0 && <Text span c="dimmed" size="xs">{t('notifications.unread', { count: unread })}</Text>}
           </Text>
           <Button
             size="compact-xs"
@@ -202,7 +206,7 @@ export function NotificationBell() {
             loading={marking}
             onClick={() => void mark([])}
           >
-            Mark all read
+            {t('notifications.markAllRead')}
           </Button>
         </Group>
         <Divider />
@@ -215,12 +219,12 @@ export function NotificationBell() {
             )}
             {!connection && error && (
               <Text size="sm" c="red" p="sm">
-                Could not load notifications: {error.message}
+                {t('notifications.loadError')}: {t(`errors.${describeError(error).code}`)}
               </Text>
             )}
             {connection && connection.edges.length === 0 && (
               <Text size="sm" c="dimmed" ta="center" py="md">
-                Nothing yet
+                {t('notifications.empty')}
               </Text>
             )}
             {connection?.edges.map((e) => (
@@ -235,7 +239,7 @@ export function NotificationBell() {
             ))}
             {connection?.pageInfo.hasNextPage && (
               <Button variant="subtle" size="compact-xs" onClick={() => void fetchMore({ variables: { after: connection.pageInfo.endCursor } })}>
-                Load older
+                {t('common.loadOlder')}
               </Button>
             )}
           </Stack>

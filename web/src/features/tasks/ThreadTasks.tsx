@@ -8,6 +8,9 @@ import { PRIORITY_LABEL } from '../../shared/labels';
 import { TaskItem } from './TaskItem';
 import { useCreateTask } from './useCreateTask';
 import { toUserErrors } from '../../shared/userErrors';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '../../i18n';
+import { describeError } from '../../shared/errorMessages';
 
 export const ThreadTasks_thread = graphql(`
   fragment ThreadTasks_thread on Thread {
@@ -25,12 +28,13 @@ export const ThreadTasks_thread = graphql(`
   }
 `);
 
-const DUE_OPTIONS = [
-  { value: '', label: 'No due date' },
-  { value: '1', label: 'In 1 hour' },
-  { value: '4', label: 'In 4 hours' },
-  { value: '24', label: 'Tomorrow' },
-  { value: '72', label: 'In 3 days' },
+/** Due-date choices, labelled in the UI language. */
+const dueOptions = () => [
+  { value: '', label: i18n.t('tasks.dueOptions.none') },
+  { value: '1', label: i18n.t('tasks.dueOptions.in1h') },
+  { value: '4', label: i18n.t('tasks.dueOptions.in4h') },
+  { value: '24', label: i18n.t('tasks.dueOptions.tomorrow') },
+  { value: '72', label: i18n.t('tasks.dueOptions.in3d') },
 ];
 
 function CreateTaskForm({ threadId }: { threadId: string }) {
@@ -38,6 +42,7 @@ function CreateTaskForm({ threadId }: { threadId: string }) {
   const [priority, setPriority] = useState<Priority>('NORMAL');
   const [dueHours, setDueHours] = useState('');
   const [create, { loading }] = useCreateTask();
+  const { t } = useTranslation();
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -51,24 +56,24 @@ function CreateTaskForm({ threadId }: { threadId: string }) {
       });
       const errors = toUserErrors(data?.createTask?.errors);
       if (errors.length) {
-        notifications.show({ color: 'red', title: 'Could not create task', message: errors[0]!.message });
+        notifications.show({ color: 'red', title: t('tasks.createFailed'), message: errors[0]!.message });
         return;
       }
       setTitle('');
       setDueHours('');
     } catch (err) {
-      notifications.show({ color: 'red', title: 'Could not create task', message: (err as Error).message });
+      notifications.show({ color: 'red', title: t('tasks.createFailed'), message: t(`errors.${describeError(err).code}`) });
     }
   };
 
   return (
-    <form onSubmit={onSubmit} aria-label="Create task">
+    <form onSubmit={onSubmit} aria-label={t('tasks.create')}>
       <Stack gap={6}>
-        <TextInput size="xs" aria-label="Task title" placeholder="New task…" value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
+        <TextInput size="xs" aria-label={t('tasks.titleLabel')} placeholder={t('tasks.titlePlaceholder')} value={title} onChange={(e) => setTitle(e.currentTarget.value)} />
         <Group gap={6} wrap="nowrap">
           <Select
             size="xs"
-            aria-label="Task priority"
+            aria-label={t('tasks.priorityLabel')}
             data={(Object.keys(PRIORITY_LABEL) as Priority[]).map((p) => ({ value: p, label: PRIORITY_LABEL[p] }))}
             value={priority}
             allowDeselect={false}
@@ -77,15 +82,15 @@ function CreateTaskForm({ threadId }: { threadId: string }) {
           />
           <Select
             size="xs"
-            aria-label="Task due"
-            data={DUE_OPTIONS}
+            aria-label={t('tasks.dueLabel')}
+            data={dueOptions()}
             value={dueHours}
             onChange={(v) => setDueHours(v ?? '')}
             style={{ flex: 1 }}
           />
         </Group>
         <Button type="submit" size="xs" variant="light" leftSection={<IconPlus size={14} />} loading={loading} disabled={!title.trim()}>
-          Add task
+          {t('tasks.add')}
         </Button>
       </Stack>
     </form>
@@ -94,6 +99,7 @@ function CreateTaskForm({ threadId }: { threadId: string }) {
 
 export function ThreadTasks(props: { thread: FragmentType<typeof ThreadTasks_thread> }) {
   const t = getFragmentData(ThreadTasks_thread, props.thread);
+  const { t: tr } = useTranslation();
   const edges = t.tasks.edges;
   const open = edges.filter((e) => e.node.status !== 'COMPLETED' && e.node.status !== 'CANCELLED');
   const closed = edges.filter((e) => !open.includes(e));
@@ -101,14 +107,14 @@ export function ThreadTasks(props: { thread: FragmentType<typeof ThreadTasks_thr
   return (
     <Stack gap="sm" data-testid="thread-tasks">
       <Group justify="space-between">
-        <Title order={6}>Tasks</Title>
+        <Title order={6}>{tr('tasks.title')}</Title>
         <Text size="xs" c="dimmed">
-          {open.length} open
+          {tr('tasks.open', { count: open.length })}
         </Text>
       </Group>
       {edges.length === 0 && (
         <Text size="xs" c="dimmed">
-          No tasks for this conversation.
+          {tr('tasks.none')}
         </Text>
       )}
       {[...open, ...closed].map((e) => (

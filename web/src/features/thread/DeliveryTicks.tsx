@@ -2,15 +2,10 @@ import { Tooltip } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { IconCheck, IconChecks, IconClock, IconAlertTriangle } from '@tabler/icons-react';
 import type { DeliveryStatus } from '../../gql/graphql';
+import { translated } from '../../i18n';
 
-const LABEL: Record<DeliveryStatus, string> = {
-  PENDING: 'Sending',
-  SENT: 'Sent',
-  DELIVERED: 'Delivered',
-  READ: 'Read',
-  FAILED: 'Failed to send',
-  BOUNCED: 'Bounced',
-};
+/** Delivery states in the UI language. */
+const LABEL: Record<DeliveryStatus, string> = translated<DeliveryStatus>(['PENDING', 'SENT', 'DELIVERED', 'READ', 'FAILED', 'BOUNCED'], 'delivery');
 
 /** WhatsApp-style delivery indicator for outgoing messages. */
 export function DeliveryTicks({ status }: { status: DeliveryStatus }) {

@@ -1,8 +1,9 @@
 import { Group, Text } from '@mantine/core';
-import { differenceInMinutes } from 'date-fns';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import { ChannelIcon, channelLabel } from '../../shared/ChannelIcon';
-import { shortDistance, useNow } from '../../shared/time';
+import { formatTime, shortDistance, useNow } from '../../shared/time';
+import { i18n } from '../../i18n';
+import { useTranslation } from 'react-i18next';
 
 export const ReplyWindow_thread = graphql(`
   fragment ReplyWindow_thread on Thread {
@@ -23,7 +24,7 @@ export type WindowState = { open: true; expiresAt: Date; minutesLeft: number } |
 export function replyWindowState(lastInboundAt: string | null | undefined, windowSeconds: number, now: Date): WindowState {
   if (!lastInboundAt) return { open: false };
   const expiresAt = new Date(new Date(lastInboundAt).getTime() + windowSeconds * 1000);
-  const minutesLeft = differenceInMinutes(expiresAt, now);
+  const minutesLeft = Math.trunc((expiresAt.getTime() - now.getTime()) / 60_000);
   return minutesLeft > 0 ? { open: true, expiresAt, minutesLeft } : { open: false };
 }
 
@@ -47,13 +48,14 @@ export function windowLength(seconds: number): string {
  * last message (`channel.replyWindowSeconds`, e.g. WhatsApp's 24 hours). Nothing otherwise.
  */
 export function ReplyWindow(props: { thread: FragmentType<typeof ReplyWindow_thread> }) {
+  useTranslation();
   const t = getFragmentData(ReplyWindow_thread, props.thread);
   const now = useNow(60_000);
   const seconds = t.channel?.replyWindowSeconds;
   if (seconds == null || seconds <= 0) return null;
   const state = replyWindowState(t.lastInboundAt, seconds, now);
   const provider = (t.channel.provider && PROVIDER_NAME[t.channel.provider]) ?? channelLabel(t.channel.type);
-  const name = `${provider} ${windowLength(seconds)} window`;
+  const name = i18n.t('replyWindow.name', { provider, length: windowLength(seconds) });
   return (
     <Group
       gap={6}
@@ -70,8 +72,8 @@ export function ReplyWindow(props: { thread: FragmentType<typeof ReplyWindow_thr
       <ChannelIcon type={t.channel.type} />
       <Text size="xs">
         {state.open
-          ? `${name} open · closes in ${shortDistance(state.minutesLeft)} (${state.expiresAt.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })})`
-          : `${name} closed · only approved templates can be sent until the customer writes again`}
+          ? i18n.t('replyWindow.open', { name, left: shortDistance(state.minutesLeft), time: formatTime(state.expiresAt, { withZone: true }) })
+          : i18n.t('replyWindow.closed', { name })}
       </Text>
     </Group>
   );

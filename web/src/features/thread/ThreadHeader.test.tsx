@@ -225,7 +225,7 @@ describe('ThreadHeader', () => {
     expect(screen.getByTestId('customer-name')).toHaveTextContent('Mario Rossi Impianti');
     expect(screen.getByTestId('customer-phone')).toHaveTextContent('+390212345678');
     expect(screen.getByTestId('customer-company')).toHaveTextContent('Rossi Impianti Srl');
-    expect(screen.getByTestId('customer-tier')).toHaveTextContent('business');
+    expect(screen.getByTestId('customer-tier')).toHaveTextContent('Business');
     expect(screen.queryByTestId('customer-email')).not.toBeInTheDocument();
   });
 });

@@ -13,6 +13,8 @@ import { useAssignThread } from './useAssignThread';
 import { toUserErrors } from '../../shared/userErrors';
 import { EditCustomerModal } from '../customer/EditCustomerModal';
 import { MergeThreadModal } from '../customer/MergeThreadModal';
+import { useTranslation } from 'react-i18next';
+import { describeError } from '../../shared/errorMessages';
 
 export const ThreadHeader_thread = graphql(`
   fragment ThreadHeader_thread on Thread {
@@ -72,8 +74,9 @@ export const ThreadHeaderAgentsQuery = graphql(`
   }
 `);
 
-const STATUS_OPTIONS = (Object.keys(STATUS_LABEL) as ThreadStatus[]).map((v) => ({ value: v, label: STATUS_LABEL[v] }));
-const PRIORITY_OPTIONS = (Object.keys(PRIORITY_LABEL) as Priority[]).map((v) => ({ value: v, label: PRIORITY_LABEL[v] }));
+// Functions, not constants: the labels are read in the current UI language.
+const statusOptions = () => (Object.keys(STATUS_LABEL) as ThreadStatus[]).map((v) => ({ value: v, label: STATUS_LABEL[v] }));
+const priorityOptions = () => (Object.keys(PRIORITY_LABEL) as Priority[]).map((v) => ({ value: v, label: PRIORITY_LABEL[v] }));
 const UNASSIGNED = '__unassigned__';
 
 function reportErrors(title: string, errors: readonly { message: string }[]) {
@@ -92,9 +95,10 @@ export function ThreadHeader(props: { thread: FragmentType<typeof ThreadHeader_t
   const [editingCustomer, editCustomer] = useDisclosure(false);
   const [mergingThread, mergeThread] = useDisclosure(false);
   const now = useNow(30_000);
+  const { t: tr } = useTranslation();
 
   const agentOptions = [
-    { value: UNASSIGNED, label: 'Unassigned' },
+    { value: UNASSIGNED, label: tr('common.unassigned') },
     ...(agentsData?.agents.edges.map((e) => ({ value: e.node.id, label: e.node.name ?? e.node.id })) ?? []),
   ];
   // Keep the current assignee selectable even before the agent list arrives.
@@ -105,18 +109,18 @@ export function ThreadHeader(props: { thread: FragmentType<typeof ThreadHeader_t
   const onUpdate = async (input: { status?: ThreadStatus; priority?: Priority }) => {
     try {
       const { data } = await updateThread({ id: t.id, status, priority, subject: t.subject ?? '' }, input);
-      reportErrors('Could not update conversation', toUserErrors(data?.updateThread?.errors));
+      reportErrors(tr('thread.updateFailed'), toUserErrors(data?.updateThread?.errors));
     } catch (e) {
-      reportErrors('Could not update conversation', [e as Error]);
+      reportErrors(tr('thread.updateFailed'), [describeError(e)]);
     }
   };
 
   const onAssign = async (value: string | null) => {
     try {
       const { data } = await assignThread(t.id, value === UNASSIGNED ? null : value);
-      reportErrors('Could not assign conversation', toUserErrors(data?.assignThread?.errors));
+      reportErrors(tr('thread.assignFailed'), toUserErrors(data?.assignThread?.errors));
     } catch (e) {
-      reportErrors('Could not assign conversation', [e as Error]);
+      reportErrors(tr('thread.assignFailed'), [describeError(e)]);
     }
   };
 
@@ -131,16 +135,16 @@ export function ThreadHeader(props: { thread: FragmentType<typeof ThreadHeader_t
           <Stack gap={0} style={{ minWidth: 0 }}>
             <Group gap={6} wrap="nowrap">
               <Text fw={600} truncate data-testid="customer-name">
-                {c?.name ?? 'Unknown customer'}
+                {c?.name ?? tr('common.unknownCustomer')}
               </Text>
               {c?.tier && c.tier !== 'STANDARD' && (
                 <Badge size="xs" variant="light" color="violet" data-testid="customer-tier">
-                  {c.tier.toLowerCase()}
+                  {tr(`tier.${c.tier}`)}
                 </Badge>
               )}
               {c && (
-                <Tooltip label="Edit customer" withArrow openDelay={300}>
-                  <ActionIcon variant="subtle" color="gray" size="sm" aria-label="Edit customer" onClick={editCustomer.open}>
+                <Tooltip label={tr('thread.editCustomer')} withArrow openDelay={300}>
+                  <ActionIcon variant="subtle" color="gray" size="sm" aria-label={tr('thread.editCustomer')} onClick={editCustomer.open}>
                     <IconPencil size={14} />
                   </ActionIcon>
                 </Tooltip>
@@ -187,39 +191,39 @@ export function ThreadHeader(props: { thread: FragmentType<typeof ThreadHeader_t
         <Group gap="xs" wrap="wrap" mt={2} data-testid="thread-sla">
           {t.orderReference && (
             <Text size="xs" c="dimmed">
-              Order {t.orderReference}
+              {tr('thread.order', { reference: t.orderReference })}
             </Text>
           )}
-          <SlaBadge thread={t} now={now} size="sm" />
+          <SlaBadge thread={t} now={now} size="sm" withDueTime />
           {t.sla && (
             <Text size="xs" c="dimmed" data-testid="sla-policy">
-              SLA: {t.sla.policy.name}
-              {t.sla.breached ? ' · breached' : ''}
+              {tr('sla.policy', { name: t.sla.policy.name })}
+              {t.sla.breached ? ` · ${tr('sla.breached')}` : ''}
             </Text>
           )}
         </Group>
       </Stack>
       <Group gap="xs" wrap="wrap" align="flex-end">
         <Select
-          label="Status"
+          label={tr('thread.status')}
           size="xs"
           w={160}
-          data={STATUS_OPTIONS}
+          data={statusOptions()}
           value={status}
           allowDeselect={false}
           onChange={(v) => v && v !== status && onUpdate({ status: v as ThreadStatus })}
         />
         <Select
-          label="Priority"
+          label={tr('thread.priority')}
           size="xs"
           w={110}
-          data={PRIORITY_OPTIONS}
+          data={priorityOptions()}
           value={priority}
           allowDeselect={false}
           onChange={(v) => v && v !== priority && onUpdate({ priority: v as Priority })}
         />
         <Select
-          label="Assignee"
+          label={tr('thread.assignee')}
           size="xs"
           w={170}
           data={agentOptions}
@@ -230,7 +234,7 @@ export function ThreadHeader(props: { thread: FragmentType<typeof ThreadHeader_t
         />
         {c && (
           <Button size="xs" variant="default" leftSection={<IconGitMerge size={14} />} onClick={mergeThread.open}>
-            Merge into…
+            {tr('thread.mergeInto')}
           </Button>
         )}
       </Group>

@@ -9,6 +9,8 @@ import { ReplyWindow } from './ReplyWindow';
 import { Composer } from '../composer/Composer';
 import { ThreadTasks } from '../tasks/ThreadTasks';
 import classes from './ThreadView.module.css';
+import { useTranslation } from 'react-i18next';
+import { describeError } from '../../shared/errorMessages';
 
 export const ThreadViewQuery = graphql(`
   query ThreadView($id: ID!) {
@@ -28,6 +30,7 @@ export const ThreadViewQuery = graphql(`
 
 export function ThreadView() {
   const { id } = useParams<{ id: string }>();
+  const { t } = useTranslation();
   const { data, error, loading } = useQuery(ThreadViewQuery, {
     variables: { id: id! },
     skip: !id,
@@ -36,8 +39,8 @@ export function ThreadView() {
 
   if (error && !data) {
     return (
-      <Alert color="red" m="md" title="Could not load conversation">
-        {error.message}
+      <Alert color="red" m="md" title={t('thread.loadError')}>
+        {t(`errors.${describeError(error).code}`, { defaultValue: describeError(error).message })}
       </Alert>
     );
   }
@@ -52,7 +55,7 @@ export function ThreadView() {
     }
     return (
       <Center h="100%">
-        <Text c="dimmed">Conversation not found</Text>
+        <Text c="dimmed">{t('thread.notFound')}</Text>
       </Center>
     );
   }
@@ -65,7 +68,7 @@ export function ThreadView() {
         <Timeline thread={thread} sla={thread} />
         <Composer key={thread.id} thread={thread} />
       </div>
-      <aside className={classes.side} aria-label="Tasks">
+      <aside className={classes.side} aria-label={t('thread.tasksAside')}>
         <ScrollArea h="100%" type="auto">
           <Stack p="md">
             <ThreadTasks thread={thread} />
@@ -77,11 +80,12 @@ export function ThreadView() {
 }
 
 export function NoThreadSelected() {
+  const { t } = useTranslation();
   return (
     <Center h="100%">
       <Stack align="center" gap={4} c="dimmed">
         <IconMessages size={40} stroke={1.3} />
-        <Text size="sm">Select a conversation</Text>
+        <Text size="sm">{t('thread.select')}</Text>
       </Stack>
     </Center>
   );

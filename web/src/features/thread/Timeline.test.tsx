@@ -159,7 +159,8 @@ describe('Timeline SLA events', () => {
     const entries = [...screen.getByTestId('timeline').querySelectorAll('[data-testid="message"], [data-testid="sla-event"]')];
     expect(entries.map((e) => e.getAttribute('data-message-id') ?? e.getAttribute('data-sla-event-id'))).toEqual(['m1', 'e1', 'e2', 'm2']);
     const [remind, escalate] = screen.getAllByTestId('sla-event');
-    expect(remind).toHaveTextContent('SLA reminder: first response 75 % (due 10:30) → Anna Verdi');
-    expect(escalate).toHaveTextContent('SLA escalation: first response 100 % (due 10:30)');
+    // Due times carry the time zone they are shown in ("10:30 CET"; the process's zone here).
+    expect(remind).toHaveTextContent(/^SLA reminder: first response 75 % \(due 10:30 \S+\) → Anna Verdi/);
+    expect(escalate).toHaveTextContent(/^SLA escalation: first response 100 % \(due 10:30 \S+\)/);
   });
 });

@@ -4,10 +4,12 @@ import { IconAlarm, IconArrowUp } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { Timeline_ThreadFragment, TimelineSlaEvents_ThreadFragment } from '../../gql/graphql';
 import { slaEventText } from '../../shared/sla';
-import { messageTime } from '../../shared/time';
+import { formatNumber, messageTime } from '../../shared/time';
+import { describeError } from '../../shared/errorMessages';
 import classes from './MessageItem.module.css';
 import { MessageItem } from './MessageItem';
 import { useEarlierMessages } from './useEarlierMessages';
+import { useTranslation } from 'react-i18next';
 
 export const TIMELINE_PAGE_SIZE = 50;
 
@@ -58,6 +60,7 @@ type Entry = { kind: 'message'; at: string; id: string; message: Timeline_Thread
 
 /** A fired SLA ladder step as a system line of the timeline. */
 function SlaEventItem({ event }: { event: SlaEventView }) {
+  useTranslation();
   const names = event.recipients.map((r) => r.name).filter(Boolean);
   return (
     <Box className={classes.system} data-testid="sla-event" data-sla-action={event.action} data-sla-event-id={event.id}>
@@ -82,6 +85,7 @@ export function Timeline(props: { thread: FragmentType<typeof Timeline_thread>; 
   const restore = useRef<{ threadId: string; fromBottom: number } | null>(null);
   const [loadEarlier, { loading: loadingEarlier }] = useEarlierMessages();
   const [loadError, setLoadError] = useState<string | null>(null);
+  const { t: tr } = useTranslation();
   // Relay order is oldest → newest; sort defensively so live appends can never land out of order.
   const edges = [...t.messages.edges].sort((a, b) => (a.node.createdAt ?? '').localeCompare(b.node.createdAt ?? ''));
   const firstId = edges[0]?.node.id;
@@ -123,7 +127,7 @@ export function Timeline(props: { thread: FragmentType<typeof Timeline_thread>; 
       if (error) throw error;
     } catch (e) {
       restore.current = null;
-      setLoadError((e as Error).message);
+      setLoadError(tr(`errors.${describeError(e).code}`));
     }
   };
 
@@ -139,22 +143,22 @@ export function Timeline(props: { thread: FragmentType<typeof Timeline_thread>; 
               loading={loadingEarlier}
               onClick={() => void onLoadEarlier()}
             >
-              Load earlier messages
+              {tr('timeline.loadEarlier')}
             </Button>
             <Text size="xs" c="dimmed" data-testid="timeline-count">
-              Showing {edges.length} of {t.messages.totalCount} messages
+              {tr('timeline.showing', { shown: formatNumber(edges.length), total: formatNumber(t.messages.totalCount) })}
             </Text>
           </Stack>
         )}
         {loadError && (
-          <Alert color="red" variant="light" title="Could not load earlier messages" withCloseButton onClose={() => setLoadError(null)}>
+          <Alert color="red" variant="light" title={tr('timeline.loadEarlierFailed')} withCloseButton onClose={() => setLoadError(null)}>
             {loadError}
           </Alert>
         )}
         {entries.length === 0 ? (
           <Center py="xl">
             <Text size="sm" c="dimmed">
-              No messages yet
+              {tr('timeline.empty')}
             </Text>
           </Center>
         ) : (
