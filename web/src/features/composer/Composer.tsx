@@ -225,7 +225,7 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
               </Text>
             )}
             {isRetryableError(err.code) && (
-              <Button size="compact-xs" variant="light" color="red" mt={6} leftSection={<IconRefresh size={12} />} onClick={() => void send()} disabled={!canSend}>
+              <Button size="compact-xs" variant="light" color="red" mt={6} leftSection={<IconRefresh size={12} />} onClick={() => void send()} disabled={!canSend} data-testid="composer-retry">
                 Retry
               </Button>
             )}
