@@ -107,6 +107,32 @@ function startDemo(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: 
   });
 }
 
+/** The demo users the specs sign in as (api/src/demo/data/people.ts, password chargecars-demo). */
+const SPEC_USERS = ['admin@chargecars.nl', 'manager@chargecars.nl', 'sarah@chargecars.nl', 'alex@chargecars.nl'];
+
+/**
+ * The demo organization's locale is nl, so its users see Dutch; the specs assert English texts.
+ * Each spec user gets User.locale = en (updateMyPreferences); i18n.e2e.ts clears Sarah's for its
+ * own run (back to the organization's Dutch) and sets it to en again at its end.
+ */
+async function englishForTheSpecs(baseUrl: string): Promise<void> {
+  const gql = async (query: string, variables: Record<string, unknown>, token?: string) => {
+    const res = await fetch(`${baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as { data?: Record<string, any>; errors?: { message: string }[] };
+  };
+  for (const email of SPEC_USERS) {
+    const login = await gql('mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token errors { code } } }', { e: email, p: 'chargecars-demo' });
+    const token = login.data?.login?.token as string | undefined;
+    if (!token) throw new Error(`e2e setup: cannot sign in as ${email}: ${JSON.stringify(login)}`);
+    const set = await gql('mutation { updateMyPreferences(input: { locale: "en" }) { user { locale } errors { code } } }', {}, token);
+    if (set.data?.updateMyPreferences?.user?.locale !== 'en') throw new Error(`e2e setup: cannot set ${email} to English: ${JSON.stringify(set)}`);
+  }
+}
+
 /** The "PROVIDER SANDBOX" lines of the demo banner ("    twilio     http://127.0.0.1:…"). */
 export function parseSandboxUrls(output: string): Record<string, string> {
   const urls: Record<string, string> = {};
@@ -202,6 +228,8 @@ export default async function setup(project: TestProject) {
     // The server prints http://localhost:<port>; use the IPv4 loopback explicitly.
     const baseUrl = demo.url.replace('://localhost:', '://127.0.0.1:');
     log(`demo server ready at ${baseUrl} (${databaseKind}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+
+    await englishForTheSpecs(baseUrl);
 
     project.provide('baseUrl', baseUrl);
     project.provide('fakeCloudInspectUrl', inspectUrl);
