@@ -67,6 +67,25 @@ describe('translations', () => {
   });
 });
 
+describe('keys used by the code', () => {
+  it("every literal key in t('…'), i18n.t('…') and i18nKey=\"…\" exists in en (and so in nl and it)", () => {
+    const sources = import.meta.glob(['../**/*.{ts,tsx}', '!../**/*.test.{ts,tsx}', '!../gql/**'], { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+    expect(Object.keys(sources).length).toBeGreaterThan(50);
+    const keys = new Set([...source.keys()].map((k) => k.replace(/_(one|other)$/, '')));
+    const missing: string[] = [];
+    let used = 0;
+    for (const [file, text] of Object.entries(sources)) {
+      for (const m of text.matchAll(/\bt\(\s*'([a-zA-Z][\w.]*)'|i18nKey="([\w.]+)"/g)) {
+        used++;
+        const key = m[1] ?? m[2]!;
+        if (!keys.has(key)) missing.push(`${file}: ${key}`);
+      }
+    }
+    expect(used).toBeGreaterThan(150);
+    expect(missing).toEqual([]);
+  });
+});
+
 describe('language choice', () => {
   afterEach(() => {
     void i18n.changeLanguage('en');

@@ -2,8 +2,9 @@ import { Badge, Button, Code, Group, Table, Text } from '@mantine/core';
 import { IconBan } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import { ChannelIcon } from '../../shared/ChannelIcon';
-import { relativeTime } from '../../shared/time';
+import { formatDateTime, relativeTime } from '../../shared/time';
 import { TagBadges } from './SettingsListSection';
+import { i18n } from '../../i18n';
 
 export const ApiKeyRow_apiKey = graphql(`
   fragment ApiKeyRow_apiKey on ApiKey {
@@ -47,23 +48,23 @@ export function ApiKeyRow(props: { apiKey: FragmentType<typeof ApiKeyRow_apiKey>
           </Group>
         ) : (
           <Text size="sm" c="dimmed">
-            All channels
+            {i18n.t('settings.apiKeys.allChannels')}
           </Text>
         )}
       </Table.Td>
       <Table.Td>
         <Text size="sm" c={k.lastUsedAt ? undefined : 'dimmed'}>
-          {k.lastUsedAt ? relativeTime(k.lastUsedAt) : 'never'}
+          {k.lastUsedAt ? relativeTime(k.lastUsedAt) : i18n.t('settings.common.never')}
         </Text>
       </Table.Td>
       <Table.Td>
         {revoked ? (
-          <Badge color="red" variant="light" title={new Date(k.revokedAt!).toLocaleString()}>
-            Revoked {relativeTime(k.revokedAt!)}
+          <Badge color="red" variant="light" title={formatDateTime(k.revokedAt!)}>
+            {i18n.t('settings.apiKeys.revokedAgo', { when: relativeTime(k.revokedAt!) })}
           </Badge>
         ) : (
-          <Button size="compact-xs" variant="subtle" color="red" leftSection={<IconBan size={12} />} onClick={() => props.onRevoke({ id: k.id, name: k.name })} aria-label={`Revoke ${k.name}`}>
-            Revoke
+          <Button size="compact-xs" variant="subtle" color="red" leftSection={<IconBan size={12} />} onClick={() => props.onRevoke({ id: k.id, name: k.name })} aria-label={i18n.t('settings.apiKeys.revokeNamed', { name: k.name })}>
+            {i18n.t('settings.apiKeys.revoke')}
           </Button>
         )}
       </Table.Td>

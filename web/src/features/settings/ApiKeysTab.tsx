@@ -8,6 +8,7 @@ import { CreateApiKeyModal } from './CreateApiKeyModal';
 import { SettingsListSection } from './SettingsListSection';
 import { useDeleteWithConfirm } from './useDeleteWithConfirm';
 import { useRevokeApiKey } from './useRevokeApiKey';
+import { i18n } from '../../i18n';
 
 export const SettingsApiKeysQuery = graphql(`
   query SettingsApiKeys {
@@ -25,32 +26,32 @@ export function ApiKeysTab() {
   const [revoke] = useRevokeApiKey();
   const revocation = useDeleteWithConfirm({
     mutate: async (key: { id: string; name: string }) => (await revoke(key.id)).data?.revokeApiKey?.errors,
-    failTitle: 'Could not revoke key',
-    doneMessage: (key) => `API key “${key.name}” revoked`,
+    failTitle: i18n.t('settings.apiKeys.revokeFailed'),
+    doneMessage: (key) => i18n.t('settings.apiKeys.revoked', { name: key.name }),
     keepOpenOnError: true,
   });
   const keys = data?.apiKeys ?? [];
   return (
     <>
       <SettingsListSection
-        description="Keys for partners and integrations (sent as a Bearer token)."
-        newLabel="New API key"
+        description={i18n.t('settings.apiKeys.description')}
+        newLabel={i18n.t('settings.apiKeys.new')}
         onNew={() => setCreating(true)}
         loaded={!!data}
         loading={loading}
         error={error}
-        errorTitle="Could not load API keys"
+        errorTitle={i18n.t('settings.apiKeys.loadError')}
       >
         <Table.ScrollContainer minWidth={720}>
           <Table verticalSpacing="xs" highlightOnHover>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Prefix</Table.Th>
-                <Table.Th>Scopes</Table.Th>
-                <Table.Th>Channel</Table.Th>
-                <Table.Th>Last used</Table.Th>
-                <Table.Th>Status</Table.Th>
+                <Table.Th>{i18n.t('settings.common.name')}</Table.Th>
+                <Table.Th>{i18n.t('settings.apiKeys.prefix')}</Table.Th>
+                <Table.Th>{i18n.t('settings.apiKeys.scopes')}</Table.Th>
+                <Table.Th>{i18n.t('settings.common.channel')}</Table.Th>
+                <Table.Th>{i18n.t('settings.apiKeys.lastUsed')}</Table.Th>
+                <Table.Th>{i18n.t('settings.common.status')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -58,7 +59,7 @@ export function ApiKeysTab() {
                 <Table.Tr>
                   <Table.Td colSpan={6}>
                     <Text size="sm" c="dimmed">
-                      No API keys yet.
+                      {i18n.t('settings.apiKeys.empty')}
                     </Text>
                   </Table.Td>
                 </Table.Tr>
@@ -70,8 +71,8 @@ export function ApiKeysTab() {
         </Table.ScrollContainer>
       </SettingsListSection>
       <CreateApiKeyModal opened={creating} onClose={() => setCreating(false)} />
-      <ConfirmModal {...revocation.modal} title="Revoke API key?" confirmLabel="Revoke key" centered>
-        Integrations using “{revocation.target?.name}” stop working immediately. This cannot be undone.
+      <ConfirmModal {...revocation.modal} title={i18n.t('settings.apiKeys.revokeTitle')} confirmLabel={i18n.t('settings.apiKeys.revokeConfirm')} centered>
+        {i18n.t('settings.apiKeys.revokeText', { name: revocation.target?.name ?? '' })}
       </ConfirmModal>
     </>
   );

@@ -4,10 +4,11 @@ import { IconCheck, IconCopy, IconPencil, IconPlugConnected } from '@tabler/icon
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { TestChannelMutation as TestResult } from '../../gql/graphql';
 import { ChannelIcon, channelLabel } from '../../shared/ChannelIcon';
-import { relativeTime } from '../../shared/time';
+import { formatDateTime, relativeTime } from '../../shared/time';
 import { mutateOrNotify } from './notifyErrors';
 import { useUpdateChannel } from './useUpdateChannel';
 import { useTestChannel } from './useTestChannel';
+import { i18n } from '../../i18n';
 
 export const ChannelCard_channel = graphql(`
   fragment ChannelCard_channel on Channel {
@@ -29,10 +30,10 @@ export const ChannelCard_channel = graphql(`
   }
 `);
 
-function When({ iso, empty = 'never' }: { iso: string | null | undefined; empty?: string }) {
+function When({ iso, empty = i18n.t('settings.common.never') }: { iso: string | null | undefined; empty?: string }) {
   if (!iso) return <Text size="sm" c="dimmed">{empty}</Text>;
   return (
-    <Text size="sm" title={new Date(iso).toLocaleString()} component="time" dateTime={iso}>
+    <Text size="sm" title={formatDateTime(iso)} component="time" dateTime={iso}>
       {relativeTime(iso)}
     </Text>
   );
@@ -58,7 +59,7 @@ export function ChannelCard(props: { channel: FragmentType<typeof ChannelCard_ch
   const h = c.health;
   const subscriptionExpired = h.subscriptionExpiresAt ? new Date(h.subscriptionExpiresAt).getTime() < Date.now() : false;
 
-  const toggle = (isActive: boolean) => mutateOrNotify('Could not update channel', async () => (await update({ channelId: c.id, isActive })).data?.updateChannel?.errors);
+  const toggle = (isActive: boolean) => mutateOrNotify(i18n.t('settings.channels.updateFailed'), async () => (await update({ channelId: c.id, isActive })).data?.updateChannel?.errors);
 
   const runTest = async () => {
     setResult(null);
@@ -83,22 +84,22 @@ export function ChannelCard(props: { channel: FragmentType<typeof ChannelCard_ch
               <Text size="xs" c="dimmed">
                 {channelLabel(c.type)}
                 {c.provider ? ` · ${c.provider}` : ''}
-                {!c.canSend ? ' · notes only' : ''}
+                {!c.canSend ? i18n.t('settings.channels.notesOnly') : ''}
               </Text>
             </Stack>
           </Group>
           <Group gap="xs" wrap="nowrap">
             <Switch
-              label="Active"
+              label={i18n.t('settings.common.active')}
               checked={c.isActive}
               disabled={toggling}
               onChange={(e) => void toggle(e.currentTarget.checked)}
               aria-label={`${c.name} active`}
             />
             <Button size="xs" variant="default" leftSection={<IconPlugConnected size={14} />} loading={testing} onClick={() => void runTest()}>
-              Test
+              {i18n.t('settings.channels.test')}
             </Button>
-            <Button size="xs" variant="default" leftSection={<IconPencil size={14} />} onClick={props.onEdit} aria-label={`Edit ${c.name}`}>
+            <Button size="xs" variant="default" leftSection={<IconPencil size={14} />} onClick={props.onEdit} aria-label={i18n.t('settings.common.editNamed', { name: c.name })}>
               Edit
             </Button>
           </Group>
@@ -106,20 +107,20 @@ export function ChannelCard(props: { channel: FragmentType<typeof ChannelCard_ch
         {result && (
           <Group gap="xs" data-testid="channel-test-result" data-ok={result.ok}>
             <Badge color={result.ok ? 'teal' : 'red'} variant="light">
-              {result.ok ? 'OK' : 'Failed'}
+              {result.ok ? i18n.t('settings.channels.ok') : i18n.t('settings.channels.failed')}
             </Badge>
             {result.code && <Code>{result.code}</Code>}
             <Text size="sm">{result.message}</Text>
           </Group>
         )}
         <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
-          <Health label="Last inbound">
+          <Health label={i18n.t('settings.channels.lastInbound')}>
             <When iso={h.lastInboundAt} />
           </Health>
-          <Health label="Last send">
+          <Health label={i18n.t('settings.channels.lastSend')}>
             <When iso={h.lastSendAt} />
           </Health>
-          <Health label="Last error">
+          <Health label={i18n.t('settings.channels.lastError')}>
             {h.lastError ? (
               <Text size="sm" c="red.7" lineClamp={2} title={h.lastError}>
                 {h.lastError}
@@ -131,9 +132,9 @@ export function ChannelCard(props: { channel: FragmentType<typeof ChannelCard_ch
               </Text>
             )}
           </Health>
-          <Health label="Subscription expires">
+          <Health label={i18n.t('settings.channels.subscriptionExpires')}>
             {h.subscriptionExpiresAt ? (
-              <Text size="sm" c={subscriptionExpired ? 'red.7' : undefined} title={new Date(h.subscriptionExpiresAt).toLocaleString()}>
+              <Text size="sm" c={subscriptionExpired ? 'red.7' : undefined} title={formatDateTime(h.subscriptionExpiresAt)}>
                 {relativeTime(h.subscriptionExpiresAt)}
               </Text>
             ) : (
@@ -146,15 +147,15 @@ export function ChannelCard(props: { channel: FragmentType<typeof ChannelCard_ch
         {c.webhookUrl && (
           <Group gap={6} wrap="nowrap">
             <Text size="xs" c="dimmed" style={{ flexShrink: 0 }}>
-              Webhook URL
+              {i18n.t('settings.channels.webhookUrl')}
             </Text>
             <Code style={{ overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} data-testid="channel-webhook-url">
               {c.webhookUrl}
             </Code>
             <CopyButton value={c.webhookUrl} timeout={1500}>
               {({ copied, copy }) => (
-                <Tooltip label={copied ? 'Copied' : 'Copy webhook URL'} withArrow>
-                  <ActionIcon variant="subtle" color={copied ? 'teal' : 'gray'} onClick={copy} aria-label="Copy webhook URL">
+                <Tooltip label={copied ? i18n.t('settings.common.copied') : i18n.t('settings.channels.copyWebhook')} withArrow>
+                  <ActionIcon variant="subtle" color={copied ? 'teal' : 'gray'} onClick={copy} aria-label={i18n.t('settings.channels.copyWebhook')}>
                     {copied ? <IconCheck size={14} /> : <IconCopy size={14} />}
                   </ActionIcon>
                 </Tooltip>

@@ -10,6 +10,7 @@ import { configFieldsFor, configKeyOf, CREATABLE_TYPES, randomSecret, topFieldOf
 import { FormActions, FormErrors } from './FormParts';
 import { useCreateChannel } from './useCreateChannel';
 import { useUpdateChannel } from './useUpdateChannel';
+import { i18n } from '../../i18n';
 
 export const ChannelForm_channel = graphql(`
   fragment ChannelForm_channel on Channel {
@@ -118,8 +119,8 @@ function ChannelFormBody({ channel, onDone }: { channel: ChannelForm_ChannelFrag
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     const local: UserErrorView[] = [];
-    if (!values.type) local.push({ code: 'VALIDATION_FAILED', message: 'Pick a channel type.', field: 'input.type' });
-    if (!values.name.trim()) local.push({ code: 'VALIDATION_FAILED', message: 'Name is required.', field: 'input.name' });
+    if (!values.type) local.push({ code: 'VALIDATION_FAILED', message: i18n.t('settings.channelForm.pickType'), field: 'input.type' });
+    if (!values.name.trim()) local.push({ code: 'VALIDATION_FAILED', message: i18n.t('settings.common.nameRequired'), field: 'input.name' });
     if (!isEdit) {
       for (const f of fields) {
         if (f.required && !(values.config[f.key] ?? '').trim()) {
@@ -157,7 +158,7 @@ function ChannelFormBody({ channel, onDone }: { channel: ChannelForm_ChannelFrag
         showErrors(errors);
         return;
       }
-      notifications.show({ color: 'teal', message: channel ? 'Channel saved' : 'Channel created' });
+      notifications.show({ color: 'teal', message: channel ? i18n.t('settings.channelForm.saved') : i18n.t('settings.channelForm.created') });
       onDone();
     } catch (err) {
       showErrors([{ code: 'NETWORK', message: (err as Error).message }]);
@@ -183,7 +184,7 @@ function ChannelFormBody({ channel, onDone }: { channel: ChannelForm_ChannelFrag
             {...common}
             style={{ flex: 1 }}
             autoComplete="new-password"
-            placeholder={masked || (isEdit ? 'Not set' : f.placeholder)}
+            placeholder={masked || (isEdit ? i18n.t('settings.channelForm.notSet') : f.placeholder)}
             visible={visible[f.key] ?? false}
             onVisibilityChange={(v) => setVisible((all) => ({ ...all, [f.key]: v }))}
             onChange={(e) => setConfig(f.key, e.currentTarget.value)}
@@ -194,14 +195,14 @@ function ChannelFormBody({ channel, onDone }: { channel: ChannelForm_ChannelFrag
             <Button
               variant="default"
               leftSection={<IconRefresh size={14} />}
-              aria-label={`Rotate ${f.label}`}
+              aria-label={i18n.t('settings.channelForm.rotateNamed', { name: f.label })}
               onClick={() => {
                 setConfig(f.key, randomSecret());
                 setVisible((all) => ({ ...all, [f.key]: true }));
               }}
               mb={err ? 22 : 0}
             >
-              Rotate
+              {i18n.t('settings.channelForm.rotate')}
             </Button>
           )}
         </Group>
@@ -221,12 +222,12 @@ function ChannelFormBody({ channel, onDone }: { channel: ChannelForm_ChannelFrag
   };
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label={isEdit ? 'Edit channel' : 'New channel'}>
+    <form onSubmit={onSubmit} noValidate aria-label={isEdit ? i18n.t('settings.channelForm.edit') : i18n.t('settings.channels.new')}>
       <Stack gap="sm">
         <FormErrors errors={formErrors} testId="channel-form-error" />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           <Select
-            label="Type"
+            label={i18n.t('settings.common.type')}
             withAsterisk={!isEdit}
             disabled={isEdit}
             data={CREATABLE_TYPES.map((t) => ({ value: t, label: channelLabel(t) }))}
@@ -238,7 +239,7 @@ function ChannelFormBody({ channel, onDone }: { channel: ChannelForm_ChannelFrag
             comboboxProps={{ withinPortal: true }}
           />
           <TextInput
-            label="Name"
+            label={i18n.t('settings.common.name')}
             withAsterisk
             value={values.name}
             onChange={(e) => setTop('name', e.currentTarget.value)}
@@ -246,7 +247,7 @@ function ChannelFormBody({ channel, onDone }: { channel: ChannelForm_ChannelFrag
             autoComplete="off"
           />
           <NumberInput
-            label="Response SLA (hours)"
+            label={i18n.t('settings.channelForm.responseSla')}
             min={1}
             allowDecimal={false}
             value={values.responseSlaHours}
@@ -262,17 +263,17 @@ function ChannelFormBody({ channel, onDone }: { channel: ChannelForm_ChannelFrag
         {fields.length > 0 && (
           <Stack gap="sm" data-testid="channel-configuration">
             <Text size="sm" fw={600}>
-              Configuration
+              {i18n.t('settings.channelForm.configuration')}
             </Text>
             {isEdit && (
               <Text size="xs" c="dimmed">
-                Secrets are write-only: leave a secret empty to keep the stored value.
+                {i18n.t('settings.channelForm.secretsHint')}
               </Text>
             )}
             {fields.map(configInput)}
           </Stack>
         )}
-        <FormActions onCancel={onDone} loading={loading} submitLabel={isEdit ? 'Save' : 'Create channel'} mt="xs" />
+        <FormActions onCancel={onDone} loading={loading} submitLabel={isEdit ? i18n.t('common.save') : i18n.t('settings.channelForm.create')} mt="xs" />
       </Stack>
     </form>
   );
@@ -286,7 +287,7 @@ export function ChannelFormModal(props: {
 }) {
   const channel = props.channel ? getFragmentData(ChannelForm_channel, props.channel) : null;
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={channel ? `Edit ${channel.name}` : 'New channel'} size="lg">
+    <Modal opened={props.opened} onClose={props.onClose} title={channel ? i18n.t('settings.common.editNamed', { name: channel.name }) : i18n.t('settings.channels.new')} size="lg">
       {props.opened && <ChannelFormBody channel={channel} onDone={props.onClose} />}
     </Modal>
   );

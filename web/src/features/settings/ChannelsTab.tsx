@@ -4,6 +4,7 @@ import { graphql, type FragmentType } from '../../gql';
 import { ChannelCard } from './ChannelCard';
 import { ChannelFormModal, type ChannelForm_channel } from './ChannelForm';
 import { SettingsListSection } from './SettingsListSection';
+import { i18n } from '../../i18n';
 
 export const SettingsChannelsQuery = graphql(`
   query SettingsChannels {
@@ -26,14 +27,14 @@ export function ChannelsTab() {
   return (
     <>
       <SettingsListSection
-        description="Where customer conversations come in and replies go out."
-        newLabel="New channel"
+        description={i18n.t('settings.channels.description')}
+        newLabel={i18n.t('settings.channels.new')}
         onNew={() => setEditing({ channel: null })}
         loaded={!!data}
         loading={loading}
         error={error}
-        errorTitle="Could not load channels"
-        empty={channels.length === 0 && 'No channels yet.'}
+        errorTitle={i18n.t('settings.channels.loadError')}
+        empty={channels.length === 0 && i18n.t('settings.channels.empty')}
       >
         {channels.map((c) => (
           <ChannelCard key={c.id} channel={c} onEdit={() => setEditing({ channel: c })} />

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Button, Group, Modal, Stack, Text, type ModalProps } from '@mantine/core';
+import { i18n } from '../../i18n';
 
 /**
  * A small "are you sure" dialog: `children` as the question, Cancel, and a red confirm button
@@ -22,7 +23,7 @@ export function ConfirmModal(props: {
         <Text size="sm">{props.children}</Text>
         <Group justify="flex-end" gap="xs">
           <Button variant="default" onClick={props.onClose} disabled={props.loading}>
-            Cancel
+            {i18n.t('common.cancel')}
           </Button>
           <Button color="red" loading={props.loading} onClick={() => void props.onConfirm()}>
             {props.confirmLabel}

@@ -8,6 +8,7 @@ import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
 import { channelLabel } from '../../shared/ChannelIcon';
 import { FormActions, FormErrors } from './FormParts';
 import { useCreateApiKey } from './useCreateApiKey';
+import { i18n } from '../../i18n';
 
 export const ApiKeyChannelsQuery = graphql(`
   query ApiKeyChannels {
@@ -20,18 +21,19 @@ export const ApiKeyChannelsQuery = graphql(`
 `);
 
 export const API_KEY_SCOPES: readonly { value: ApiKeyScope; label: string; description: string }[] = [
-  { value: 'INGEST', label: 'Ingest', description: 'Deliver inbound messages and delivery statuses' },
-  { value: 'READ', label: 'Read', description: 'Read conversations and customers' },
-  { value: 'WRITE', label: 'Write', description: 'Reply, create threads and tasks' },
-  { value: 'ANALYTICS', label: 'Analytics', description: 'Read reporting data' },
+  // Getters: read in the current UI language.
+  { value: 'INGEST', get label() { return i18n.t('settings.apiKeys.scope.INGEST'); }, get description() { return i18n.t('settings.apiKeys.scope.INGEST_text'); } },
+  { value: 'READ', get label() { return i18n.t('settings.apiKeys.scope.READ'); }, get description() { return i18n.t('settings.apiKeys.scope.READ_text'); } },
+  { value: 'WRITE', get label() { return i18n.t('settings.apiKeys.scope.WRITE'); }, get description() { return i18n.t('settings.apiKeys.scope.WRITE_text'); } },
+  { value: 'ANALYTICS', get label() { return i18n.t('settings.apiKeys.scope.ANALYTICS'); }, get description() { return i18n.t('settings.apiKeys.scope.ANALYTICS_text'); } },
 ];
 
 /** The new key's secret, shown once: copy it now, it cannot be retrieved later. */
 function SecretOnce({ secret, name, onDone }: { secret: string; name: string; onDone: () => void }) {
   return (
     <Stack gap="sm" data-testid="api-key-secret-box">
-      <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title="Copy the secret now">
-        This is the only time the secret of “{name}” is shown. Store it somewhere safe: it cannot be displayed again.
+      <Alert color="orange" variant="light" icon={<IconAlertTriangle size={18} />} title={i18n.t('settings.apiKeys.copyNow')}>
+        {i18n.t('settings.apiKeys.secretOnce', { name })}
       </Alert>
       <Group gap={6} wrap="nowrap">
         <Code block style={{ flex: 1, wordBreak: 'break-all', whiteSpace: 'pre-wrap' }} data-testid="api-key-secret">
@@ -39,8 +41,8 @@ function SecretOnce({ secret, name, onDone }: { secret: string; name: string; on
         </Code>
         <CopyButton value={secret} timeout={1500}>
           {({ copied, copy }) => (
-            <Tooltip label={copied ? 'Copied' : 'Copy secret'} withArrow>
-              <ActionIcon variant="light" color={copied ? 'teal' : 'gray'} size="lg" onClick={copy} aria-label="Copy secret">
+            <Tooltip label={copied ? i18n.t('settings.common.copied') : i18n.t('settings.apiKeys.copySecret')} withArrow>
+              <ActionIcon variant="light" color={copied ? 'teal' : 'gray'} size="lg" onClick={copy} aria-label={i18n.t('settings.apiKeys.copySecret')}>
                 {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
               </ActionIcon>
             </Tooltip>
@@ -67,8 +69,8 @@ function CreateApiKeyForm({ onCreated, onCancel }: { onCreated: (secret: string,
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     const local: Partial<Record<'name' | 'scopes' | 'channelId', string>> = {};
-    if (!name.trim()) local.name = 'Name is required.';
-    if (scopes.length === 0) local.scopes = 'Pick at least one scope.';
+    if (!name.trim()) local.name = i18n.t('settings.common.nameRequired');
+    if (scopes.length === 0) local.scopes = i18n.t('settings.apiKeys.pickScope');
     setFieldErrors(local);
     setFormErrors([]);
     if (Object.keys(local).length > 0) return;
@@ -96,11 +98,11 @@ function CreateApiKeyForm({ onCreated, onCancel }: { onCreated: (secret: string,
   };
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label="New API key">
+    <form onSubmit={onSubmit} noValidate aria-label={i18n.t('settings.apiKeys.new')}>
       <Stack gap="sm">
         <FormErrors errors={formErrors} testId="api-key-form-error" />
-        <TextInput label="Name" withAsterisk value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldErrors.name} data-autofocus autoComplete="off" />
-        <Checkbox.Group label="Scopes" withAsterisk value={scopes} onChange={(v) => setScopes(v as ApiKeyScope[])} error={fieldErrors.scopes}>
+        <TextInput label={i18n.t('settings.common.name')} withAsterisk value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldErrors.name} data-autofocus autoComplete="off" />
+        <Checkbox.Group label={i18n.t('settings.apiKeys.scopes')} withAsterisk value={scopes} onChange={(v) => setScopes(v as ApiKeyScope[])} error={fieldErrors.scopes}>
           <Stack gap={6} mt={6}>
             {API_KEY_SCOPES.map((s) => (
               <Checkbox key={s.value} value={s.value} label={s.label} description={s.description} />
@@ -108,9 +110,9 @@ function CreateApiKeyForm({ onCreated, onCancel }: { onCreated: (secret: string,
           </Stack>
         </Checkbox.Group>
         <Select
-          label="Channel"
-          description="Optional: limit the key to one channel"
-          placeholder="All channels"
+          label={i18n.t('settings.common.channel')}
+          description={i18n.t('settings.apiKeys.channelHint')}
+          placeholder={i18n.t('settings.apiKeys.allChannels')}
           data={channelOptions}
           value={channelId}
           onChange={setChannelId}
@@ -118,7 +120,7 @@ function CreateApiKeyForm({ onCreated, onCancel }: { onCreated: (secret: string,
           error={fieldErrors.channelId}
           comboboxProps={{ withinPortal: true }}
         />
-        <FormActions onCancel={onCancel} loading={loading} submitLabel="Create key" />
+        <FormActions onCancel={onCancel} loading={loading} submitLabel={i18n.t('settings.apiKeys.create')} />
       </Stack>
     </form>
   );
@@ -136,7 +138,7 @@ export function CreateApiKeyModal({ opened, onClose }: { opened: boolean; onClos
     <Modal
       opened={opened}
       onClose={close}
-      title={created ? 'API key created' : 'New API key'}
+      title={created ? i18n.t('settings.apiKeys.created') : i18n.t('settings.apiKeys.new')}
       size="lg"
       closeOnClickOutside={!created}
     >

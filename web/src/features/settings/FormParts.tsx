@@ -1,6 +1,7 @@
 import { Alert, Button, Group } from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import type { UserErrorView } from '../../shared/userErrors';
+import { i18n } from '../../i18n';
 
 /** The errors of a form that belong to no field, as red alerts above it (`testId` on each, with its code). */
 export function FormErrors({ errors, testId }: { errors: readonly UserErrorView[]; testId?: string }) {
@@ -16,7 +17,7 @@ export function FormActions(props: { onCancel: () => void; loading: boolean; sub
   return (
     <Group justify="flex-end" gap="xs" mt={props.mt}>
       <Button variant="default" onClick={props.onCancel} disabled={props.loading}>
-        Cancel
+        {i18n.t('common.cancel')}
       </Button>
       <Button type="submit" loading={props.loading}>
         {props.submitLabel}

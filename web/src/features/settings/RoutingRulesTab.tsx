@@ -11,7 +11,10 @@ import { FormActions, FormErrors } from './FormParts';
 import { mutateOrNotify } from './notifyErrors';
 import { EditDeleteActions, SettingsListSection, TagBadges } from './SettingsListSection';
 import { useDeleteWithConfirm } from './useDeleteWithConfirm';
-import { CHANNEL_TYPE_OPTIONS, CUSTOMER_TIER_OPTIONS, humanize, THREAD_TYPE_OPTIONS } from './settingsOptions';
+import { CHANNEL_TYPE_OPTIONS, CUSTOMER_TIER_OPTIONS, humanize, THREAD_TYPE_OPTIONS, threadTypeLabel } from './settingsOptions';
+import { Trans } from 'react-i18next';
+import { channelLabel } from '../../shared/labels';
+import { i18n } from '../../i18n';
 
 export const RoutingRuleForm_rule = graphql(`
   fragment RoutingRuleForm_rule on RoutingRule {
@@ -145,8 +148,8 @@ function RuleFormBody(props: { rule: RoutingRuleForm_RuleFragment | null; teams:
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     const local: UserErrorView[] = [];
-    if (!draft.name.trim()) local.push({ code: 'VALIDATION_FAILED', message: 'Name is required.', field: 'input.name' });
-    if (!draft.teamId) local.push({ code: 'VALIDATION_FAILED', message: 'Pick the team matching threads go to.', field: 'input.teamId' });
+    if (!draft.name.trim()) local.push({ code: 'VALIDATION_FAILED', message: i18n.t('settings.common.nameRequired'), field: 'input.name' });
+    if (!draft.teamId) local.push({ code: 'VALIDATION_FAILED', message: i18n.t('settings.routing.pickTeam'), field: 'input.teamId' });
     if (draft.rank !== '' && (draft.rank < 0 || draft.rank > 1_000_000 || !Number.isInteger(draft.rank))) {
       local.push({ code: 'VALIDATION_FAILED', message: 'A whole number from 0 to 1,000,000.', field: 'input.rank' });
     }
@@ -204,7 +207,7 @@ function RuleFormBody(props: { rule: RoutingRuleForm_RuleFragment | null; teams:
         setGeneral(sorted.general);
         return;
       }
-      notifications.show({ color: 'teal', message: rule ? 'Routing rule saved' : 'Routing rule created' });
+      notifications.show({ color: 'teal', message: rule ? i18n.t('settings.routing.saved') : i18n.t('settings.routing.created') });
       props.onDone();
     } catch (error) {
       setGeneral([{ code: 'NETWORK', message: (error as Error).message }]);
@@ -212,13 +215,13 @@ function RuleFormBody(props: { rule: RoutingRuleForm_RuleFragment | null; teams:
   };
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label={rule ? 'Edit routing rule' : 'New routing rule'}>
+    <form onSubmit={onSubmit} noValidate aria-label={rule ? i18n.t('settings.routing.edit') : i18n.t('settings.routing.newTitle')}>
       <Stack gap="sm">
         <FormErrors errors={general} testId="rule-form-error" />
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-          <TextInput label="Name" withAsterisk value={draft.name} onChange={(e) => set('name', e.currentTarget.value, 'name')} {...errorProps(errors.name)} />
+          <TextInput label={i18n.t('settings.common.name')} withAsterisk value={draft.name} onChange={(e) => set('name', e.currentTarget.value, 'name')} {...errorProps(errors.name)} />
           <Select
-            label="Team"
+            label={i18n.t('settings.routing.team')}
             withAsterisk
             data={props.teams.map((t) => ({ value: t.id, label: t.name }))}
             value={draft.teamId}
@@ -228,8 +231,8 @@ function RuleFormBody(props: { rule: RoutingRuleForm_RuleFragment | null; teams:
             {...errorProps(errors.teamId)}
           />
           <NumberInput
-            label="Rank"
-            description="Lower matches first"
+            label={i18n.t('settings.common.rank')}
+            description={i18n.t('settings.routing.rankHint')}
             min={0}
             max={1_000_000}
             allowDecimal={false}
@@ -239,26 +242,26 @@ function RuleFormBody(props: { rule: RoutingRuleForm_RuleFragment | null; teams:
             {...errorProps(errors.rank)}
           />
         </SimpleGrid>
-        <Switch label="Active" checked={draft.isActive} onChange={(e) => set('isActive', e.currentTarget.checked, 'isActive')} />
+        <Switch label={i18n.t('settings.common.active')} checked={draft.isActive} onChange={(e) => set('isActive', e.currentTarget.checked, 'isActive')} />
         <Text size="xs" c="dimmed">
-          Conditions: every non-empty list must contain the thread's value; a rule without conditions is the fallback.
+          {i18n.t('settings.routing.conditionsHint')}
         </Text>
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          <MultiSelect label="Channel types" placeholder="Any" data={CHANNEL_TYPE_OPTIONS} value={draft.channelTypes} onChange={(v) => set('channelTypes', v, 'conditions.channelTypes')} clearable comboboxProps={{ withinPortal: true }} {...errorProps(errors['conditions.channelTypes'])} />
-          <MultiSelect label="Customer tiers" placeholder="Any" data={CUSTOMER_TIER_OPTIONS} value={draft.customerTiers} onChange={(v) => set('customerTiers', v, 'conditions.customerTiers')} clearable comboboxProps={{ withinPortal: true }} {...errorProps(errors['conditions.customerTiers'])} />
-          <MultiSelect label="Thread types" placeholder="Any" data={THREAD_TYPE_OPTIONS} value={draft.threadTypes} onChange={(v) => set('threadTypes', v, 'conditions.threadTypes')} clearable comboboxProps={{ withinPortal: true }} {...errorProps(errors['conditions.threadTypes'])} />
+          <MultiSelect label={i18n.t('settings.routing.channelTypes')} placeholder={i18n.t('settings.common.any')} data={CHANNEL_TYPE_OPTIONS} value={draft.channelTypes} onChange={(v) => set('channelTypes', v, 'conditions.channelTypes')} clearable comboboxProps={{ withinPortal: true }} {...errorProps(errors['conditions.channelTypes'])} />
+          <MultiSelect label={i18n.t('settings.routing.customerTiers')} placeholder={i18n.t('settings.common.any')} data={CUSTOMER_TIER_OPTIONS} value={draft.customerTiers} onChange={(v) => set('customerTiers', v, 'conditions.customerTiers')} clearable comboboxProps={{ withinPortal: true }} {...errorProps(errors['conditions.customerTiers'])} />
+          <MultiSelect label={i18n.t('settings.routing.threadTypes')} placeholder={i18n.t('settings.common.any')} data={THREAD_TYPE_OPTIONS} value={draft.threadTypes} onChange={(v) => set('threadTypes', v, 'conditions.threadTypes')} clearable comboboxProps={{ withinPortal: true }} {...errorProps(errors['conditions.threadTypes'])} />
           <TagsInput
-            label="Customer languages"
+            label={i18n.t('settings.routing.languages')}
             description="BCP 47 tags, e.g. it, nl (matches it-CH too)"
-            placeholder="Any"
+            placeholder={i18n.t('settings.common.any')}
             value={draft.languages}
             onChange={(v) => set('languages', v, 'conditions.languages')}
             {...errorProps(errors['conditions.languages'])}
           />
         </SimpleGrid>
         <TagsInput
-          label="Required skills"
-          description="Agents need all of them to be given a routed thread automatically"
+          label={i18n.t('settings.routing.skills')}
+          description={i18n.t('settings.routing.skillsHint')}
           placeholder="e.g. installation"
           value={draft.requiredSkills}
           onChange={(v) => set('requiredSkills', v, 'requiredSkills')}
@@ -269,7 +272,7 @@ function RuleFormBody(props: { rule: RoutingRuleForm_RuleFragment | null; teams:
             {errors.conditions.message}
           </Text>
         )}
-        <FormActions onCancel={props.onDone} loading={loading} submitLabel={rule ? 'Save' : 'Create rule'} mt="xs" />
+        <FormActions onCancel={props.onDone} loading={loading} submitLabel={rule ? i18n.t('common.save') : i18n.t('settings.routing.create')} mt="xs" />
       </Stack>
     </form>
   );
@@ -284,11 +287,11 @@ function RuleRow(props: {
   const [update, { loading }] = useMutation(UpdateRoutingRuleMutation);
   const c = r.conditions;
   const conditions =
-    [c.channelTypes.map(humanize).join(', '), c.customerTiers.map(humanize).join(', '), c.threadTypes.map(humanize).join(', '), c.languages.join(', ')]
+    [c.channelTypes.map((v) => channelLabel(v)).join(', '), c.customerTiers.map((v) => i18n.t(`tier.${v}`, { defaultValue: humanize(v) })).join(', '), c.threadTypes.map(threadTypeLabel).join(', '), c.languages.join(', ')]
       .filter(Boolean)
-      .join(' · ') || 'Every thread (fallback)';
+      .join(' · ') || i18n.t('settings.routing.fallback');
   const toggle = (isActive: boolean) =>
-    mutateOrNotify('Could not change the rule', async () => (await update({ variables: { input: { ruleId: r.id, isActive } } })).data?.updateRoutingRule?.errors);
+    mutateOrNotify(i18n.t('settings.routing.changeFailed'), async () => (await update({ variables: { input: { ruleId: r.id, isActive } } })).data?.updateRoutingRule?.errors);
   return (
     <Table.Tr data-testid="routing-rule-row">
       <Table.Td>{r.rank}</Table.Td>
@@ -321,7 +324,7 @@ export function RoutingRulesTab() {
   const [remove] = useMutation(DeleteRoutingRuleMutation, { refetchQueries: [SettingsRoutingRulesQuery] });
   const deletion = useDeleteWithConfirm({
     mutate: async (rule: RoutingRuleForm_RuleFragment) => (await remove({ variables: { ruleId: rule.id } })).data?.deleteRoutingRule?.errors,
-    failTitle: 'Could not delete the rule',
+    failTitle: i18n.t('settings.routing.deleteFailed'),
     doneMessage: (rule) => `Deleted ${rule.name}`,
   });
   const edges = data?.routingRules.edges ?? [];
@@ -330,26 +333,26 @@ export function RoutingRulesTab() {
   return (
     <>
       <SettingsListSection
-        description="New threads go to the team of the first active rule they match (lowest rank first)."
-        newLabel="New rule"
+        description={i18n.t('settings.routing.description')}
+        newLabel={i18n.t('settings.routing.new')}
         onNew={() => setEditing({ rule: null })}
         newDisabled={!data}
         loaded={!!data}
         loading={loading}
         error={error}
-        errorTitle="Could not load routing rules"
-        empty={edges.length === 0 && 'No routing rules yet: new threads stay without team.'}
+        errorTitle={i18n.t('settings.routing.loadError')}
+        empty={edges.length === 0 && i18n.t('settings.routing.empty')}
       >
         <Table.ScrollContainer minWidth={720}>
           <Table highlightOnHover>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Rank</Table.Th>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Team</Table.Th>
-                <Table.Th>Conditions</Table.Th>
-                <Table.Th>Skills</Table.Th>
-                <Table.Th>Active</Table.Th>
+                <Table.Th>{i18n.t('settings.common.rank')}</Table.Th>
+                <Table.Th>{i18n.t('settings.common.name')}</Table.Th>
+                <Table.Th>{i18n.t('settings.routing.team')}</Table.Th>
+                <Table.Th>{i18n.t('settings.routing.conditions')}</Table.Th>
+                <Table.Th>{i18n.t('settings.routing.skillsShort')}</Table.Th>
+                <Table.Th>{i18n.t('settings.common.active')}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -361,11 +364,11 @@ export function RoutingRulesTab() {
           </Table>
         </Table.ScrollContainer>
       </SettingsListSection>
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing?.rule ? `Edit ${editing.rule.name}` : 'New routing rule'} size="xl">
+      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing?.rule ? i18n.t('settings.common.editNamed', { name: editing.rule.name }) : i18n.t('settings.routing.newTitle')} size="xl">
         {editing && <RuleFormBody rule={editing.rule} teams={teams} onDone={() => setEditing(null)} />}
       </Modal>
-      <ConfirmModal {...deletion.modal} title="Delete routing rule" confirmLabel="Delete" size="sm">
-        Delete <b>{deletion.target?.name}</b>? Threads it routed keep their team.
+      <ConfirmModal {...deletion.modal} title={i18n.t('settings.routing.deleteTitle')} confirmLabel={i18n.t('common.delete')} size="sm">
+        <Trans i18nKey="settings.routing.deleteText" values={{ name: deletion.target?.name ?? '' }} components={{ b: <b /> }} />
       </ConfirmModal>
     </>
   );

@@ -8,6 +8,7 @@ import { CalendarsTab } from './CalendarsTab';
 import { SlaPoliciesTab } from './SlaPoliciesTab';
 import { RoutingRulesTab } from './RoutingRulesTab';
 import { TeamAssignmentTab } from './TeamAssignmentTab';
+import { i18n } from '../../i18n';
 
 const ADMIN_TABS = ['channels', 'api-keys'] as const;
 const MANAGER_TABS = ['sla-policies', 'calendars', 'routing', 'teams'] as const;
@@ -29,8 +30,8 @@ export function SettingsPage() {
   }
   if (!isManager) {
     return (
-      <Alert color="orange" m="md" title="Managers and administrators only">
-        Only managers and administrators can change SLA policies, routing and team assignment; channels and API keys are for administrators.
+      <Alert color="orange" m="md" title={i18n.t('settings.page.managersOnly')}>
+        {i18n.t('settings.page.managersOnlyText')}
       </Alert>
     );
   }
@@ -41,31 +42,31 @@ export function SettingsPage() {
   return (
     <Container size="xl" py="md" h="100%" style={{ overflowY: 'auto' }} data-testid="settings-page">
       <Title order={3} mb="md">
-        Settings
+        {i18n.t('settings.page.title')}
       </Title>
       <Tabs value={tab} onChange={(v) => setParams(v && v !== fallback ? { tab: v } : {}, { replace: true })} keepMounted={false}>
         <Tabs.List mb="md">
           {isAdmin && (
             <>
               <Tabs.Tab value="channels" leftSection={<IconPlugConnected size={14} />}>
-                Channels
+                {i18n.t('settings.page.channels')}
               </Tabs.Tab>
               <Tabs.Tab value="api-keys" leftSection={<IconKey size={14} />}>
-                API keys
+                {i18n.t('settings.page.apiKeys')}
               </Tabs.Tab>
             </>
           )}
           <Tabs.Tab value="sla-policies" leftSection={<IconAlarm size={14} />}>
-            SLA policies
+            {i18n.t('settings.page.slaPolicies')}
           </Tabs.Tab>
           <Tabs.Tab value="calendars" leftSection={<IconCalendarTime size={14} />}>
-            Business hours
+            {i18n.t('settings.page.businessHours')}
           </Tabs.Tab>
           <Tabs.Tab value="routing" leftSection={<IconRoute size={14} />}>
-            Routing
+            {i18n.t('settings.page.routing')}
           </Tabs.Tab>
           <Tabs.Tab value="teams" leftSection={<IconUsersGroup size={14} />}>
-            Team assignment
+            {i18n.t('settings.page.teams')}
           </Tabs.Tab>
         </Tabs.List>
         {isAdmin && (

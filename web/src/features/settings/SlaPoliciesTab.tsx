@@ -7,7 +7,11 @@ import { ConfirmModal } from './ConfirmModal';
 import { EditDeleteActions, SettingsListSection } from './SettingsListSection';
 import { SettingsSlaPoliciesQuery, SlaPolicyForm_policy, SlaPolicyFormModal } from './SlaPolicyForm';
 import { useDeleteWithConfirm } from './useDeleteWithConfirm';
-import { formatSeconds, humanize } from './settingsOptions';
+import { formatSeconds, humanize, threadTypeLabel } from './settingsOptions';
+import { Trans } from 'react-i18next';
+import { CHANNEL_LABEL, PRIORITY_LABEL } from '../../shared/labels';
+import type { ChannelType, Priority } from '../../gql/graphql';
+import { i18n } from '../../i18n';
 
 export const DeleteSlaPolicyMutation = graphql(`
   mutation DeleteSlaPolicy($policyId: ID!) {
@@ -25,13 +29,13 @@ export const DeleteSlaPolicyMutation = graphql(`
 /** "WhatsApp, Email · Urgent · 2 teams" or "Every thread". */
 export function conditionsSummary(c: SlaPolicyForm_PolicyFragment['conditions']): string {
   const parts = [
-    c.channelTypes.map(humanize).join(', '),
-    c.priorities.map(humanize).join(', '),
-    c.customerTiers.map(humanize).join(', '),
-    c.threadTypes.map(humanize).join(', '),
-    c.teamIds.length ? `${c.teamIds.length} team${c.teamIds.length === 1 ? '' : 's'}` : '',
+    c.channelTypes.map((v) => CHANNEL_LABEL[v as ChannelType] ?? humanize(v)).join(', '),
+    c.priorities.map((v) => PRIORITY_LABEL[v as Priority] ?? humanize(v)).join(', '),
+    c.customerTiers.map((v) => i18n.t(`tier.${v}`, { defaultValue: humanize(v) })).join(', '),
+    c.threadTypes.map(threadTypeLabel).join(', '),
+    c.teamIds.length ? i18n.t('settings.sla.teams', { count: c.teamIds.length }) : '',
   ].filter(Boolean);
-  return parts.join(' · ') || 'Every thread';
+  return parts.join(' · ') || i18n.t('settings.sla.everyThread');
 }
 
 function PolicyRow(props: { policy: FragmentType<typeof SlaPolicyForm_policy>; onEdit: (p: SlaPolicyForm_PolicyFragment) => void; onDelete: (p: SlaPolicyForm_PolicyFragment) => void }) {
@@ -73,7 +77,7 @@ export function SlaPoliciesTab() {
   const [remove] = useMutation(DeleteSlaPolicyMutation, { refetchQueries: [SettingsSlaPoliciesQuery] });
   const deletion = useDeleteWithConfirm({
     mutate: async (policy: SlaPolicyForm_PolicyFragment) => (await remove({ variables: { policyId: policy.id } })).data?.deleteSlaPolicy?.errors,
-    failTitle: 'Could not delete the policy',
+    failTitle: i18n.t('settings.sla.deleteFailed'),
     doneMessage: (policy) => `Deleted ${policy.name}`,
   });
   const edges = data?.slaPolicies.edges ?? [];
@@ -81,27 +85,27 @@ export function SlaPoliciesTab() {
   return (
     <>
       <SettingsListSection
-        description="Of the active policies that match a thread, the lowest rank applies."
-        newLabel="New policy"
+        description={i18n.t('settings.sla.description')}
+        newLabel={i18n.t('settings.sla.new')}
         onNew={() => setEditing({ policy: null })}
         loaded={!!data}
         loading={loading}
         error={error}
-        errorTitle="Could not load SLA policies"
-        empty={edges.length === 0 && "No SLA policies yet: threads use their channel's plain response time."}
+        errorTitle={i18n.t('settings.sla.loadError')}
+        empty={edges.length === 0 && i18n.t('settings.sla.empty')}
       >
         <Table.ScrollContainer minWidth={800}>
           <Table highlightOnHover>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Rank</Table.Th>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>First response</Table.Th>
-                <Table.Th>Next response</Table.Th>
-                <Table.Th>Resolution</Table.Th>
-                <Table.Th>Calendar</Table.Th>
-                <Table.Th>Applies to</Table.Th>
-                <Table.Th>Steps</Table.Th>
+                <Table.Th>{i18n.t('settings.common.rank')}</Table.Th>
+                <Table.Th>{i18n.t('settings.common.name')}</Table.Th>
+                <Table.Th>{i18n.t('sla.targetTitle.FIRST_RESPONSE')}</Table.Th>
+                <Table.Th>{i18n.t('sla.targetTitle.NEXT_RESPONSE')}</Table.Th>
+                <Table.Th>{i18n.t('sla.targetTitle.RESOLUTION')}</Table.Th>
+                <Table.Th>{i18n.t('settings.sla.calendar')}</Table.Th>
+                <Table.Th>{i18n.t('settings.sla.appliesTo')}</Table.Th>
+                <Table.Th>{i18n.t('settings.sla.steps')}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -114,8 +118,8 @@ export function SlaPoliciesTab() {
         </Table.ScrollContainer>
       </SettingsListSection>
       <SlaPolicyFormModal policy={editing?.policy ?? null} opened={editing !== null} onClose={() => setEditing(null)} onCreated={() => void refetch()} />
-      <ConfirmModal {...deletion.modal} title="Delete SLA policy" confirmLabel="Delete" size="sm">
-        Delete <b>{deletion.target?.name}</b> for good? Threads that used it keep their due dates.
+      <ConfirmModal {...deletion.modal} title={i18n.t('settings.sla.deleteTitle')} confirmLabel={i18n.t('common.delete')} size="sm">
+        <Trans i18nKey="settings.sla.deleteText" values={{ name: deletion.target?.name ?? '' }} components={{ b: <b /> }} />
       </ConfirmModal>
     </>
   );

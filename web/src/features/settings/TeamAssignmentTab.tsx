@@ -9,6 +9,7 @@ import { errorProps, sortErrors } from './fieldErrors';
 import { FormErrors } from './FormParts';
 import { SettingsListSection } from './SettingsListSection';
 import { ASSIGNMENT_STRATEGY_OPTIONS, formatSeconds } from './settingsOptions';
+import { i18n } from '../../i18n';
 
 export const TeamAssignmentCard_team = graphql(`
   fragment TeamAssignmentCard_team on Team {
@@ -79,11 +80,11 @@ function TeamCard(props: { team: FragmentType<typeof TeamAssignmentCard_team> })
     e.preventDefault();
     const local: UserErrorView[] = [];
     if (maxOpen !== '' && (!Number.isInteger(maxOpen) || maxOpen < 1 || maxOpen > 1000)) {
-      local.push({ code: 'VALIDATION_FAILED', message: 'From 1 to 1,000 (empty: no limit).', field: 'input.assignment.maxOpenPerAgent' });
+      local.push({ code: 'VALIDATION_FAILED', message: i18n.t('settings.teams.maxOpenInvalid'), field: 'input.assignment.maxOpenPerAgent' });
     }
     const reassign = minutesToSeconds(reassignMinutes);
     if (reassign !== null && (reassign < 10 || reassign > 604_800)) {
-      local.push({ code: 'VALIDATION_FAILED', message: 'From 10 seconds to 7 days (empty: never).', field: 'input.assignment.reassignAfterSeconds' });
+      local.push({ code: 'VALIDATION_FAILED', message: i18n.t('settings.teams.reassignInvalid'), field: 'input.assignment.reassignAfterSeconds' });
     }
     const apply = (list: UserErrorView[]) => {
       const sorted = sortErrors(list, FIELD_KEYS);
@@ -126,7 +127,7 @@ function TeamCard(props: { team: FragmentType<typeof TeamAssignmentCard_team> })
           <FormErrors errors={general} />
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
             <Select
-              label="Strategy"
+              label={i18n.t('settings.teams.strategy')}
               data={ASSIGNMENT_STRATEGY_OPTIONS}
               value={strategy}
               allowDeselect={false}
@@ -135,8 +136,8 @@ function TeamCard(props: { team: FragmentType<typeof TeamAssignmentCard_team> })
               {...errorProps(errors['assignment.strategy'])}
             />
             <NumberInput
-              label="Max open threads per agent"
-              placeholder="No limit"
+              label={i18n.t('settings.teams.maxOpen')}
+              placeholder={i18n.t('settings.teams.noLimit')}
               min={1}
               max={1000}
               allowDecimal={false}
@@ -146,14 +147,14 @@ function TeamCard(props: { team: FragmentType<typeof TeamAssignmentCard_team> })
               {...errorProps(errors['assignment.maxOpenPerAgent'])}
             />
             <NumberInput
-              label="Reassign without reply after (minutes)"
-              placeholder="Never"
+              label={i18n.t('settings.teams.reassignAfter')}
+              placeholder={i18n.t('settings.teams.never')}
               min={0}
               allowNegative={false}
               decimalScale={2}
               value={reassignMinutes}
               onChange={(v) => setReassignMinutes(v === '' ? '' : Number(v))}
-              description={reassignMinutes === '' ? 'Never' : formatSeconds(minutesToSeconds(reassignMinutes))}
+              description={reassignMinutes === '' ? i18n.t('settings.teams.never') : formatSeconds(minutesToSeconds(reassignMinutes))}
               {...errorProps(errors['assignment.reassignAfterSeconds'])}
             />
           </SimpleGrid>
@@ -161,11 +162,11 @@ function TeamCard(props: { team: FragmentType<typeof TeamAssignmentCard_team> })
             <Group gap={6}>
               {t.members.length === 0 && (
                 <Text size="xs" c="dimmed">
-                  No members
+                  {i18n.t('settings.teams.noMembers')}
                 </Text>
               )}
               {t.members.map((m) => (
-                <Tooltip key={m.id} label={`${m.role.toLowerCase().replace('_', ' ')} · ${m.availability.toLowerCase()}`} withArrow>
+                <Tooltip key={m.id} label={`${i18n.t(`app.roles.${m.role}`)} · ${i18n.t(`availability.${m.availability}`)}`} withArrow>
                   <Badge size="sm" variant="dot" color={AVAILABILITY_COLOR[m.availability]} data-testid="team-member">
                     {m.name}
                   </Badge>
@@ -173,7 +174,7 @@ function TeamCard(props: { team: FragmentType<typeof TeamAssignmentCard_team> })
               ))}
             </Group>
             <Button type="submit" size="xs" loading={loading} disabled={!dirty}>
-              Save
+              {i18n.t('common.save')}
             </Button>
           </Group>
         </Stack>
@@ -188,12 +189,12 @@ export function TeamAssignmentTab() {
   const teams = data?.teams ?? [];
   return (
     <SettingsListSection
-      description="Automatic assignment gives new threads of a team's queue to its ONLINE members."
+      description={i18n.t('settings.teams.description')}
       loaded={!!data}
       loading={loading}
       error={error}
-      errorTitle="Could not load teams"
-      empty={teams.length === 0 && 'No teams yet.'}
+      errorTitle={i18n.t('settings.teams.loadError')}
+      empty={teams.length === 0 && i18n.t('settings.teams.empty')}
     >
       {teams.map((t) => (
         <TeamCard key={t.id} team={t} />

@@ -1,5 +1,20 @@
+import { i18n } from '../../i18n';
 import { CHANNEL_LABEL } from '../../shared/ChannelIcon';
 import { PRIORITY_LABEL } from '../../shared/labels';
+import { intlLocale } from '../../shared/time';
+
+/**
+ * Select options whose labels are read in the current UI language on every render
+ * (`label` is a getter, so the module-level lists below never freeze a language).
+ */
+function options<V extends string | number>(values: readonly V[], label: (v: V) => string): { value: V; label: string }[] {
+  return values.map((value) => ({
+    value,
+    get label() {
+      return label(value);
+    },
+  }));
+}
 
 /** "CUSTOMER_SUPPORT" → "Customer support". */
 export function humanize(value: string): string {
@@ -7,10 +22,11 @@ export function humanize(value: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-export const CHANNEL_TYPE_OPTIONS = Object.entries(CHANNEL_LABEL).map(([value, label]) => ({ value, label }));
-export const PRIORITY_OPTIONS = Object.entries(PRIORITY_LABEL).map(([value, label]) => ({ value, label }));
-export const CUSTOMER_TIER_OPTIONS = ['STANDARD', 'BUSINESS', 'PREMIUM', 'PARTNER'].map((value) => ({ value, label: humanize(value) }));
-export const THREAD_TYPE_OPTIONS = [
+export const CHANNEL_TYPE_OPTIONS = options(Object.keys(CHANNEL_LABEL), (v) => CHANNEL_LABEL[v as keyof typeof CHANNEL_LABEL]);
+export const PRIORITY_OPTIONS = options(Object.keys(PRIORITY_LABEL), (v) => PRIORITY_LABEL[v as keyof typeof PRIORITY_LABEL]);
+export const CUSTOMER_TIER_OPTIONS = options(['STANDARD', 'BUSINESS', 'PREMIUM', 'PARTNER'], (v) => i18n.t(`tier.${v}`));
+export const THREAD_TYPE_OPTIONS = options(
+  [
   'CUSTOMER_SUPPORT',
   'TECHNICAL_ISSUE',
   'INSTALLATION_COORDINATION',
@@ -19,59 +35,37 @@ export const THREAD_TYPE_OPTIONS = [
   'PARTNER_INQUIRY',
   'PROJECT_DISCUSSION',
   'INTERNAL_TASK',
-].map((value) => ({ value, label: humanize(value) }));
+  ],
+  (v) => threadTypeLabel(v),
+);
 
-export const SLA_ACTION_OPTIONS = [
-  { value: 'REMIND', label: 'Remind' },
-  { value: 'ALERT', label: 'Alert' },
-  { value: 'ESCALATE', label: 'Escalate' },
-  { value: 'EXECUTIVE_ALERT', label: 'Executive alert' },
-];
+/** A thread type in the UI language ("Installation coordination", nl "Installatieplanning"). */
+export function threadTypeLabel(value: string): string {
+  return i18n.t(`threadType.${value}`, { defaultValue: humanize(value) });
+}
 
-export const SLA_NOTIFY_OPTIONS = [
-  { value: 'ASSIGNEE', label: 'Assignee' },
-  { value: 'TEAM_LEAD', label: 'Team lead' },
-  { value: 'MANAGERS', label: 'Managers' },
-  { value: 'ADMINS', label: 'Admins' },
-];
+export const SLA_ACTION_OPTIONS = options(['REMIND', 'ALERT', 'ESCALATE', 'EXECUTIVE_ALERT'], (v) => i18n.t(`settings.options.slaAction.${v}`));
 
-export const ASSIGNMENT_STRATEGY_OPTIONS = [
-  { value: 'ROUND_ROBIN', label: 'Round robin (longest waiting agent)' },
-  { value: 'LEAST_LOADED', label: 'Least loaded (fewest open threads)' },
-  { value: 'MANUAL', label: 'Manual (threads wait in the queue)' },
-];
+export const SLA_NOTIFY_OPTIONS = options(['ASSIGNEE', 'TEAM_LEAD', 'MANAGERS', 'ADMINS'], (v) => i18n.t(`settings.options.notify.${v}`));
+
+export const ASSIGNMENT_STRATEGY_OPTIONS = options(['ROUND_ROBIN', 'LEAST_LOADED', 'MANUAL'], (v) => i18n.t(`settings.options.strategy.${v}`));
 
 /** ISO weekday (1 = Monday … 7 = Sunday). */
-export const WEEKDAYS = [
-  { value: 1, label: 'Monday' },
-  { value: 2, label: 'Tuesday' },
-  { value: 3, label: 'Wednesday' },
-  { value: 4, label: 'Thursday' },
-  { value: 5, label: 'Friday' },
-  { value: 6, label: 'Saturday' },
-  { value: 7, label: 'Sunday' },
-] as const;
+export const WEEKDAYS = options([1, 2, 3, 4, 5, 6, 7] as const, (day) =>
+  // 2024-01-01 was a Monday: day d is 2024-01-0d. Capitalised ("Maandag", "Lunedì").
+  capitalise(new Intl.DateTimeFormat(intlLocale(), { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, day)))),
+);
+
+function capitalise(s: string): string {
+  return s.charAt(0).toLocaleUpperCase() + s.slice(1);
+}
 
 /** Public-holiday countries offered (ISO 3166-1 alpha-2; the API checks date-holidays supports it). */
-export const HOLIDAY_COUNTRY_OPTIONS = [
-  { value: 'NL', label: 'Netherlands (NL)' },
-  { value: 'IT', label: 'Italy (IT)' },
-  { value: 'BE', label: 'Belgium (BE)' },
-  { value: 'DE', label: 'Germany (DE)' },
-  { value: 'FR', label: 'France (FR)' },
-  { value: 'ES', label: 'Spain (ES)' },
-  { value: 'AT', label: 'Austria (AT)' },
-  { value: 'CH', label: 'Switzerland (CH)' },
-  { value: 'LU', label: 'Luxembourg (LU)' },
-  { value: 'GB', label: 'United Kingdom (GB)' },
-  { value: 'IE', label: 'Ireland (IE)' },
-  { value: 'PT', label: 'Portugal (PT)' },
-  { value: 'DK', label: 'Denmark (DK)' },
-  { value: 'SE', label: 'Sweden (SE)' },
-  { value: 'NO', label: 'Norway (NO)' },
-  { value: 'PL', label: 'Poland (PL)' },
-  { value: 'US', label: 'United States (US)' },
-];
+export const HOLIDAY_COUNTRY_OPTIONS = options(
+  ['NL', 'IT', 'BE', 'DE', 'FR', 'ES', 'AT', 'CH', 'LU', 'GB', 'IE', 'PT', 'DK', 'SE', 'NO', 'PL', 'US'],
+  // The country's name in the UI language (Intl.DisplayNames): "Netherlands (NL)", nl "Nederland (NL)".
+  (code) => `${new Intl.DisplayNames([intlLocale()], { type: 'region' }).of(code) ?? code} (${code})`,
+);
 
 const FALLBACK_TIMEZONES = [
   'Europe/Amsterdam',
