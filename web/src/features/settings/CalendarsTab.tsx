@@ -21,6 +21,7 @@ import { errorProps } from './fieldErrors';
 import { FormActions, FormErrors } from './FormParts';
 import { HOLIDAY_COUNTRY_OPTIONS, timezoneOptions, WEEKDAYS } from './settingsOptions';
 import { SettingsListSection } from './SettingsListSection';
+import { i18n } from '../../i18n';
 
 export const CalendarForm_calendar = graphql(`
   fragment CalendarForm_calendar on BusinessCalendar {
@@ -124,7 +125,7 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
   const addHoliday = () => {
     const v = newHoliday.trim();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) {
-      setErrors((e) => ({ ...e, newHoliday: { code: 'VALIDATION_FAILED', message: 'Use YYYY-MM-DD.' } }));
+      setErrors((e) => ({ ...e, newHoliday: { code: 'VALIDATION_FAILED', message: i18n.t('settings.calendars.dateFormat') } }));
       return;
     }
     setDraft((d) => ({ ...d, holidays: [...new Set([...d.holidays, v])].sort() }));
@@ -187,7 +188,7 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
         setGeneral(rest);
         return;
       }
-      notifications.show({ color: 'teal', message: calendar ? 'Calendar saved' : 'Calendar created' });
+      notifications.show({ color: 'teal', message: calendar ? i18n.t('settings.calendars.saved') : i18n.t('settings.calendars.created') });
       onDone();
     } catch (error) {
       setGeneral([{ code: 'NETWORK', message: (error as Error).message }]);
@@ -195,12 +196,12 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
   };
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label={calendar ? 'Edit business calendar' : 'New business calendar'}>
+    <form onSubmit={onSubmit} noValidate aria-label={calendar ? i18n.t('settings.calendars.edit') : i18n.t('settings.calendars.newTitle')}>
       <Stack gap="sm">
         <FormErrors errors={general} testId="calendar-form-error" />
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
           <TextInput
-            label="Name"
+            label={i18n.t('settings.common.name')}
             withAsterisk
             value={draft.name}
             onChange={(e) => {
@@ -211,7 +212,7 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
             {...err('name')}
           />
           <Select
-            label="Time zone"
+            label={i18n.t('settings.calendars.timezone')}
             withAsterisk
             searchable
             data={zones}
@@ -225,8 +226,8 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
             {...err('timezone')}
           />
           <Select
-            label="Public holidays of"
-            placeholder="None"
+            label={i18n.t('settings.calendars.holidaysOf')}
+            placeholder={i18n.t('common.none')}
             clearable
             searchable
             data={HOLIDAY_COUNTRY_OPTIONS}
@@ -242,10 +243,10 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
 
         <Stack gap={4}>
           <Text size="sm" fw={600}>
-            Weekly opening hours
+            {i18n.t('settings.calendars.weekly')}
           </Text>
           <Text size="xs" c="dimmed">
-            Local time of the calendar, HH:MM. Several intervals per day (e.g. a lunch break); an interval ends at 24:00 at the latest.
+            {i18n.t('settings.calendars.weeklyHint')}
           </Text>
           {errors.hours && (
             <Text size="xs" c="red" data-testid="hours-error">
@@ -265,7 +266,7 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
                       <Stack gap={4}>
                         {intervals.length === 0 && (
                           <Text size="sm" c="dimmed" pt={6}>
-                            Closed
+                            {i18n.t('settings.calendars.closed')}
                           </Text>
                         )}
                         {intervals.map((h, i) => (
@@ -299,8 +300,8 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
                       </Stack>
                     </Table.Td>
                     <Table.Td w={130} style={{ verticalAlign: 'top' }}>
-                      <Button size="compact-xs" variant="subtle" leftSection={<IconPlus size={12} />} onClick={() => addInterval(day.value)} aria-label={`Add ${day.label} interval`}>
-                        Add interval
+                      <Button size="compact-xs" variant="subtle" leftSection={<IconPlus size={12} />} onClick={() => addInterval(day.value)} aria-label={i18n.t('settings.calendars.addIntervalNamed', { day: day.label })}>
+                        {i18n.t('settings.calendars.addInterval')}
                       </Button>
                     </Table.Td>
                   </Table.Tr>
@@ -312,12 +313,12 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
 
         <Stack gap={4}>
           <Text size="sm" fw={600}>
-            Closed dates
+            {i18n.t('settings.calendars.closedDates')}
           </Text>
           <Group gap={6}>
             {draft.holidays.length === 0 && (
               <Text size="xs" c="dimmed">
-                None besides the public holidays.
+                {i18n.t('settings.calendars.noneBesides')}
               </Text>
             )}
             {draft.holidays.map((d, i) => (
@@ -357,7 +358,7 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
             <TextInput
               size="xs"
               type="date"
-              aria-label="Closed date"
+              aria-label={i18n.t('settings.calendars.closedDate')}
               value={newHoliday}
               onChange={(e) => {
                 setNewHoliday(e.currentTarget.value);
@@ -366,12 +367,12 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
               {...err('newHoliday')}
             />
             <Button size="xs" variant="default" onClick={addHoliday}>
-              Add date
+              {i18n.t('settings.calendars.addDate')}
             </Button>
           </Group>
         </Stack>
 
-        <FormActions onCancel={onDone} loading={loading} submitLabel={calendar ? 'Save' : 'Create calendar'} mt="xs" />
+        <FormActions onCancel={onDone} loading={loading} submitLabel={calendar ? i18n.t('common.save') : i18n.t('settings.calendars.create')} mt="xs" />
       </Stack>
     </form>
   );
@@ -430,23 +431,23 @@ export function CalendarsTab() {
   return (
     <>
       <SettingsListSection
-        description="When teams are open: SLA targets count business time of a policy's calendar (a policy without one counts 24/7)."
-        newLabel="New calendar"
+        description={i18n.t('settings.calendars.description')}
+        newLabel={i18n.t('settings.calendars.new')}
         onNew={() => setEditing({ calendar: null })}
         loaded={!!data}
         loading={loading}
         error={error}
-        errorTitle="Could not load business calendars"
-        empty={edges.length === 0 && 'No business calendars yet.'}
+        errorTitle={i18n.t('settings.calendars.loadError')}
+        empty={edges.length === 0 && i18n.t('settings.calendars.empty')}
       >
         <Table.ScrollContainer minWidth={640}>
           <Table highlightOnHover>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Time zone</Table.Th>
-                <Table.Th>Opening hours</Table.Th>
-                <Table.Th>Holidays</Table.Th>
+                <Table.Th>{i18n.t('settings.common.name')}</Table.Th>
+                <Table.Th>{i18n.t('settings.calendars.timezone')}</Table.Th>
+                <Table.Th>{i18n.t('settings.calendars.openingHours')}</Table.Th>
+                <Table.Th>{i18n.t('settings.calendars.holidays')}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -461,7 +462,7 @@ export function CalendarsTab() {
       <Modal
         opened={editing !== null}
         onClose={() => setEditing(null)}
-        title={editing?.calendar ? `Edit ${editing.calendar.name}` : 'New business calendar'}
+        title={editing?.calendar ? i18n.t('settings.common.editNamed', { name: editing.calendar.name }) : i18n.t('settings.calendars.newTitle')}
         size="xl"
       >
         {editing && <CalendarFormBody calendar={editing.calendar} onDone={() => setEditing(null)} />}

@@ -19,11 +19,10 @@ import {
 } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowDown, IconArrowUp, IconPlus, IconRestore, IconX } from '@tabler/icons-react';
-import { format } from 'date-fns';
 import { graphql } from '../../gql';
 import type { SlaAction, SlaNotifyTarget, SlaPolicyForm_PolicyFragment } from '../../gql/graphql';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
-import { useNow } from '../../shared/time';
+import { formatDueTime, formatTime, useNow } from '../../shared/time';
 import { errorProps, sortErrors } from './fieldErrors';
 import { FormActions, FormErrors } from './FormParts';
 import {
@@ -42,6 +41,7 @@ import {
   type LadderErrors,
   type PolicyDraft,
   type StepDraft,
+  type TargetKey,
 } from './slaPolicyForm';
 import {
   CHANNEL_TYPE_OPTIONS,
@@ -52,6 +52,10 @@ import {
   SLA_NOTIFY_OPTIONS,
   THREAD_TYPE_OPTIONS,
 } from './settingsOptions';
+import { i18n, translated } from '../../i18n';
+
+/** The targets' names in the UI language. */
+const TARGET_LABEL = translated<TargetKey>(['firstResponse', 'nextResponse', 'resolution'], 'settings.slaForm.target');
 
 export const SlaPolicyForm_policy = graphql(`
   fragment SlaPolicyForm_policy on SlaPolicy {
@@ -173,18 +177,18 @@ export function SlaPreviewBox({ policyId, dirty }: { policyId: string; dirty: bo
   const at = minuteOf(now);
   const { data, error, loading } = useQuery(SlaPreviewQuery, { variables: { policyId, at } });
   const p = data?.slaPreview;
-  const when = (iso: string | null | undefined) => (iso ? format(new Date(iso), 'EEE d MMM, HH:mm') : null);
+  const when = (iso: string | null | undefined) => (iso ? formatDueTime(iso, now) : null);
   const rows = p
     ? [
-        ['first response', when(p.firstResponseDueAt)],
-        ['next response', when(p.nextResponseDueAt)],
-        ['resolution', when(p.resolutionDueAt)],
+        [i18n.t('sla.target.FIRST_RESPONSE'), when(p.firstResponseDueAt)],
+        [i18n.t('sla.target.NEXT_RESPONSE'), when(p.nextResponseDueAt)],
+        [i18n.t('sla.target.RESOLUTION'), when(p.resolutionDueAt)],
       ].filter((r): r is [string, string] => !!r[1])
     : [];
   return (
     <Paper withBorder p="sm" radius="sm" bg="gray.0" data-testid="sla-preview">
       <Text size="sm" fw={600}>
-        Preview
+        {i18n.t('settings.slaForm.preview')}
       </Text>
       {error ? (
         <Text size="sm" c="red">
@@ -192,17 +196,18 @@ export function SlaPreviewBox({ policyId, dirty }: { policyId: string; dirty: bo
         </Text>
       ) : !p ? (
         <Text size="sm" c="dimmed">
-          {loading ? 'Computing…' : 'No preview'}
+          {loading ? i18n.t('settings.slaForm.computing') : i18n.t('settings.slaForm.noPreview')}
         </Text>
       ) : (
         <Text size="sm" data-testid="sla-preview-text">
-          A message arriving now ({format(new Date(at), 'EEE HH:mm')}) would be due
-          {rows.length === 0 ? ': no targets.' : ` at ${rows.map(([label, t]) => `${t} (${label})`).join(', ')}.`}
+          {rows.length === 0
+            ? i18n.t('settings.slaForm.previewNone', { now: formatTime(at, { withZone: true }) })
+            : i18n.t('settings.slaForm.previewDue', { now: formatTime(at, { withZone: true }), due: rows.map(([label, t]) => `${t} (${label})`).join(', ') })}
         </Text>
       )}
       {dirty && (
         <Text size="xs" c="dimmed" mt={4}>
-          Preview of the saved policy: save to preview your changes.
+          {i18n.t('settings.slaForm.previewSaved')}
         </Text>
       )}
     </Paper>
@@ -222,7 +227,7 @@ function DurationInputs(props: { label: string; hideLabel?: boolean; value: Dura
           allowNegative={false}
           allowDecimal={false}
           suffix=" h"
-          aria-label={`${props.label} hours`}
+          aria-label={i18n.t('settings.slaForm.hours', { label: props.label })}
           value={props.value.hours}
           onChange={(v) => props.onChange({ ...props.value, hours: v === '' ? '' : Number(v) })}
           error={!!props.error}
@@ -233,7 +238,7 @@ function DurationInputs(props: { label: string; hideLabel?: boolean; value: Dura
           min={0}
           allowNegative={false}
           suffix=" min"
-          aria-label={`${props.label} minutes`}
+          aria-label={i18n.t('settings.slaForm.minutes', { label: props.label })}
           value={props.value.minutes}
           onChange={(v) => props.onChange({ ...props.value, minutes: v === '' ? '' : Number(v) })}
           error={!!props.error}
@@ -263,7 +268,7 @@ function LadderEditor(props: { steps: StepDraft[]; onChange: (steps: StepDraft[]
       )}
       {props.steps.length === 0 && (
         <Text size="sm" c="dimmed">
-          No escalation steps: nobody is reminded or alerted.
+          {i18n.t('settings.slaForm.noSteps')}
         </Text>
       )}
       {props.steps.length > 0 && (
@@ -271,10 +276,10 @@ function LadderEditor(props: { steps: StepDraft[]; onChange: (steps: StepDraft[]
           <Table.Thead>
             <Table.Tr>
               <Table.Th w={30}>#</Table.Th>
-              <Table.Th w={150}>When</Table.Th>
-              <Table.Th w={200}>Value</Table.Th>
-              <Table.Th w={160}>Action</Table.Th>
-              <Table.Th>Notify</Table.Th>
+              <Table.Th w={150}>{i18n.t('settings.slaForm.when')}</Table.Th>
+              <Table.Th w={200}>{i18n.t('settings.slaForm.value')}</Table.Th>
+              <Table.Th w={160}>{i18n.t('settings.slaForm.action')}</Table.Th>
+              <Table.Th>{i18n.t('settings.slaForm.notify')}</Table.Th>
               <Table.Th w={90} />
             </Table.Tr>
           </Table.Thead>
@@ -290,10 +295,10 @@ function LadderEditor(props: { steps: StepDraft[]; onChange: (steps: StepDraft[]
                   <Table.Td>
                     <Select
                       size="xs"
-                      aria-label={`Step ${n} trigger`}
+                      aria-label={i18n.t('settings.slaForm.stepTrigger', { n })}
                       data={[
-                        { value: 'percent', label: 'At % of target' },
-                        { value: 'afterBreach', label: 'After breach' },
+                        { value: 'percent', label: i18n.t('settings.slaForm.atPercent') },
+                        { value: 'afterBreach', label: i18n.t('settings.slaForm.afterBreach') },
                       ]}
                       value={s.trigger}
                       allowDeselect={false}
@@ -306,7 +311,7 @@ function LadderEditor(props: { steps: StepDraft[]; onChange: (steps: StepDraft[]
                       <NumberInput
                         size="xs"
                         w={110}
-                        aria-label={`Step ${n} percent`}
+                        aria-label={i18n.t('settings.slaForm.stepPercent', { n })}
                         suffix=" %"
                         allowNegative={false}
                         value={s.atPercent}
@@ -314,14 +319,14 @@ function LadderEditor(props: { steps: StepDraft[]; onChange: (steps: StepDraft[]
                         error={e.atPercent}
                       />
                     ) : (
-                      <DurationInputs size="xs" hideLabel label={`Step ${n} after breach`} value={s.afterBreach} onChange={(v) => set(i, { afterBreach: v })} error={e.afterBreach} />
+                      <DurationInputs size="xs" hideLabel label={i18n.t('settings.slaForm.stepAfterBreach', { n })} value={s.afterBreach} onChange={(v) => set(i, { afterBreach: v })} error={e.afterBreach} />
                     )}
                   </Table.Td>
                   <Table.Td>
                     <Select
                       size="xs"
-                      aria-label={`Step ${n} action`}
-                      placeholder="Action"
+                      aria-label={i18n.t('settings.slaForm.stepAction', { n })}
+                      placeholder={i18n.t('settings.slaForm.action')}
                       data={SLA_ACTION_OPTIONS}
                       value={s.action}
                       onChange={(v) => set(i, { action: v as SlaAction | null })}
@@ -332,8 +337,8 @@ function LadderEditor(props: { steps: StepDraft[]; onChange: (steps: StepDraft[]
                   <Table.Td>
                     <MultiSelect
                       size="xs"
-                      aria-label={`Step ${n} notify`}
-                      placeholder={s.notify.length ? undefined : 'Nobody'}
+                      aria-label={i18n.t('settings.slaForm.stepNotify', { n })}
+                      placeholder={s.notify.length ? undefined : i18n.t('settings.slaForm.nobody')}
                       data={SLA_NOTIFY_OPTIONS}
                       value={s.notify}
                       onChange={(v) => set(i, { notify: v as SlaNotifyTarget[] })}
@@ -342,10 +347,10 @@ function LadderEditor(props: { steps: StepDraft[]; onChange: (steps: StepDraft[]
                   </Table.Td>
                   <Table.Td>
                     <Group gap={0} wrap="nowrap">
-                      <ActionIcon variant="subtle" color="gray" size="sm" aria-label={`Move step ${n} up`} disabled={i === 0} onClick={() => move(i, -1)}>
+                      <ActionIcon variant="subtle" color="gray" size="sm" aria-label={i18n.t('settings.slaForm.stepUp', { n })} disabled={i === 0} onClick={() => move(i, -1)}>
                         <IconArrowUp size={14} />
                       </ActionIcon>
-                      <ActionIcon variant="subtle" color="gray" size="sm" aria-label={`Move step ${n} down`} disabled={i === props.steps.length - 1} onClick={() => move(i, 1)}>
+                      <ActionIcon variant="subtle" color="gray" size="sm" aria-label={i18n.t('settings.slaForm.stepDown', { n })} disabled={i === props.steps.length - 1} onClick={() => move(i, 1)}>
                         <IconArrowDown size={14} />
                       </ActionIcon>
                       <ActionIcon variant="subtle" color="red" size="sm" aria-label={`Remove step ${n}`} onClick={() => props.onChange(props.steps.filter((_, j) => j !== i))}>
@@ -376,10 +381,10 @@ function LadderEditor(props: { steps: StepDraft[]; onChange: (steps: StepDraft[]
           leftSection={<IconPlus size={12} />}
           onClick={() => props.onChange([...props.steps, newStep({ atPercent: '', notify: ['ASSIGNEE'] })])}
         >
-          Add step
+          {i18n.t('settings.slaForm.addStep')}
         </Button>
         <Button size="compact-xs" variant="subtle" color="gray" leftSection={<IconRestore size={12} />} onClick={() => props.onChange(defaultLadder())}>
-          Default ladder
+          {i18n.t('settings.slaForm.defaultLadder')}
         </Button>
       </Group>
     </Stack>
@@ -469,14 +474,14 @@ export function SlaPolicyFormBody({ policy, onDone, onCreated }: { policy: SlaPo
   };
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-label={policy ? 'Edit SLA policy' : 'New SLA policy'}>
+    <form onSubmit={onSubmit} noValidate aria-label={policy ? i18n.t('settings.slaForm.edit') : i18n.t('settings.slaForm.newTitle')}>
       <Stack gap="md">
         <FormErrors errors={general} testId="policy-form-error" />
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-          <TextInput label="Name" withAsterisk value={draft.name} onChange={(e) => set('name', e.currentTarget.value, 'name')} {...err('name')} />
+          <TextInput label={i18n.t('settings.common.name')} withAsterisk value={draft.name} onChange={(e) => set('name', e.currentTarget.value, 'name')} {...err('name')} />
           <NumberInput
-            label="Rank"
-            description="Lower wins when several policies match"
+            label={i18n.t('settings.common.rank')}
+            description={i18n.t('settings.slaForm.rankHint')}
             min={0}
             max={10_000}
             allowDecimal={false}
@@ -486,8 +491,8 @@ export function SlaPolicyFormBody({ policy, onDone, onCreated }: { policy: SlaPo
             {...err('rank')}
           />
           <Select
-            label="Business calendar"
-            description="Targets count business time of it"
+            label={i18n.t('settings.slaForm.calendar')}
+            description={i18n.t('settings.slaForm.calendarHint')}
             data={calendarOptions}
             value={draft.calendarId ?? CALENDAR_24_7}
             allowDeselect={false}
@@ -496,20 +501,20 @@ export function SlaPolicyFormBody({ policy, onDone, onCreated }: { policy: SlaPo
             {...err('calendarId')}
           />
         </SimpleGrid>
-        <Switch label="Active" checked={draft.isActive} onChange={(e) => set('isActive', e.currentTarget.checked, 'isActive')} />
+        <Switch label={i18n.t('settings.common.active')} checked={draft.isActive} onChange={(e) => set('isActive', e.currentTarget.checked, 'isActive')} />
 
         <Stack gap={4}>
           <Text size="sm" fw={600}>
-            Targets
+            {i18n.t('settings.slaForm.targets')}
           </Text>
           <Text size="xs" c="dimmed">
-            Business time in hours and minutes; leave both empty for no such target.
+            {i18n.t('settings.slaForm.targetsHint')}
           </Text>
           <SimpleGrid cols={{ base: 1, md: 3 }} spacing="sm">
             {TARGETS.map((t) => (
               <DurationInputs
                 key={t.key}
-                label={t.label}
+                label={TARGET_LABEL[t.key]}
                 value={draft[t.key]}
                 onChange={(v) => set(t.key, v, t.field)}
                 error={errors[t.field]?.message}
@@ -521,17 +526,17 @@ export function SlaPolicyFormBody({ policy, onDone, onCreated }: { policy: SlaPo
 
         <Stack gap={4}>
           <Text size="sm" fw={600}>
-            Applies to
+            {i18n.t('settings.sla.appliesTo')}
           </Text>
           <Text size="xs" c="dimmed">
             A thread matches when every non-empty list contains its value; empty lists match anything.
           </Text>
           <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} spacing="sm">
-            <MultiSelect label="Channel types" placeholder="Any" data={CHANNEL_TYPE_OPTIONS} value={draft.channelTypes} onChange={(v) => set('channelTypes', v, 'conditions.channelTypes')} clearable comboboxProps={{ withinPortal: true }} {...err('conditions.channelTypes')} />
-            <MultiSelect label="Priorities" placeholder="Any" data={PRIORITY_OPTIONS} value={draft.priorities} onChange={(v) => set('priorities', v, 'conditions.priorities')} clearable comboboxProps={{ withinPortal: true }} {...err('conditions.priorities')} />
-            <MultiSelect label="Customer tiers" placeholder="Any" data={CUSTOMER_TIER_OPTIONS} value={draft.customerTiers} onChange={(v) => set('customerTiers', v, 'conditions.customerTiers')} clearable comboboxProps={{ withinPortal: true }} {...err('conditions.customerTiers')} />
-            <MultiSelect label="Thread types" placeholder="Any" data={THREAD_TYPE_OPTIONS} value={draft.threadTypes} onChange={(v) => set('threadTypes', v, 'conditions.threadTypes')} clearable comboboxProps={{ withinPortal: true }} {...err('conditions.threadTypes')} />
-            <MultiSelect label="Teams" placeholder="Any" data={teamOptions} value={draft.teamIds} onChange={(v) => set('teamIds', v, 'conditions.teamIds')} clearable searchable comboboxProps={{ withinPortal: true }} {...err('conditions.teamIds')} />
+            <MultiSelect label={i18n.t('settings.routing.channelTypes')} placeholder={i18n.t('settings.common.any')} data={CHANNEL_TYPE_OPTIONS} value={draft.channelTypes} onChange={(v) => set('channelTypes', v, 'conditions.channelTypes')} clearable comboboxProps={{ withinPortal: true }} {...err('conditions.channelTypes')} />
+            <MultiSelect label={i18n.t('settings.slaForm.priorities')} placeholder={i18n.t('settings.common.any')} data={PRIORITY_OPTIONS} value={draft.priorities} onChange={(v) => set('priorities', v, 'conditions.priorities')} clearable comboboxProps={{ withinPortal: true }} {...err('conditions.priorities')} />
+            <MultiSelect label={i18n.t('settings.routing.customerTiers')} placeholder={i18n.t('settings.common.any')} data={CUSTOMER_TIER_OPTIONS} value={draft.customerTiers} onChange={(v) => set('customerTiers', v, 'conditions.customerTiers')} clearable comboboxProps={{ withinPortal: true }} {...err('conditions.customerTiers')} />
+            <MultiSelect label={i18n.t('settings.routing.threadTypes')} placeholder={i18n.t('settings.common.any')} data={THREAD_TYPE_OPTIONS} value={draft.threadTypes} onChange={(v) => set('threadTypes', v, 'conditions.threadTypes')} clearable comboboxProps={{ withinPortal: true }} {...err('conditions.threadTypes')} />
+            <MultiSelect label={i18n.t('settings.slaForm.teams')} placeholder={i18n.t('settings.common.any')} data={teamOptions} value={draft.teamIds} onChange={(v) => set('teamIds', v, 'conditions.teamIds')} clearable searchable comboboxProps={{ withinPortal: true }} {...err('conditions.teamIds')} />
           </SimpleGrid>
           {errors.conditions && (
             <Text size="xs" c="red">
@@ -542,10 +547,10 @@ export function SlaPolicyFormBody({ policy, onDone, onCreated }: { policy: SlaPo
 
         <Stack gap={4}>
           <Text size="sm" fw={600}>
-            Escalation ladder
+            {i18n.t('settings.slaForm.ladder')}
           </Text>
           <Text size="xs" c="dimmed">
-            Each running target fires each step once: at a percentage of its business time (100 % = due), or a wall-clock time after the breach.
+            {i18n.t('settings.slaForm.ladderHint')}
           </Text>
           {errors.escalation && (
             <Text size="xs" c="red">
@@ -566,11 +571,11 @@ export function SlaPolicyFormBody({ policy, onDone, onCreated }: { policy: SlaPo
           <SlaPreviewBox policyId={policy.id} dirty={dirty} />
         ) : (
           <Text size="xs" c="dimmed">
-            Save the policy to preview its due dates.
+            {i18n.t('settings.slaForm.saveToPreview')}
           </Text>
         )}
 
-        <FormActions onCancel={onDone} loading={loading} submitLabel={policy ? 'Save' : 'Create policy'} />
+        <FormActions onCancel={onDone} loading={loading} submitLabel={policy ? i18n.t('common.save') : i18n.t('settings.slaForm.create')} />
       </Stack>
     </form>
   );
@@ -578,7 +583,7 @@ export function SlaPolicyFormBody({ policy, onDone, onCreated }: { policy: SlaPo
 
 export function SlaPolicyFormModal(props: { policy: SlaPolicyForm_PolicyFragment | null; opened: boolean; onClose: () => void; onCreated?: () => void }) {
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={props.policy ? `Edit ${props.policy.name}` : 'New SLA policy'} size="80rem">
+    <Modal opened={props.opened} onClose={props.onClose} title={props.policy ? i18n.t('settings.common.editNamed', { name: props.policy.name }) : i18n.t('settings.slaForm.newTitle')} size="80rem">
       {props.opened && <SlaPolicyFormBody policy={props.policy} onDone={props.onClose} onCreated={props.onCreated} />}
     </Modal>
   );

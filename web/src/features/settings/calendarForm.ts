@@ -3,6 +3,8 @@
  * weekday), HH:MM validation, holidays, and the mapping to and from the GraphQL input, whose
  * error paths ("input.hours.<i>.closes", "input.holidays.<i>") point into the flattened list.
  */
+import { i18n } from '../../i18n';
+import { intlLocale } from '../../shared/time';
 
 export const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -78,9 +80,9 @@ export function hoursInput(draft: CalendarDraft) {
 /** Client-side checks; errors keyed by form key ("name", "timezone", "hours", "day.1.0.closes", "holidays.2"). */
 export function validateCalendar(draft: CalendarDraft): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (!draft.name.trim()) errors.name = 'Name is required.';
-  else if (draft.name.trim().length > 100) errors.name = 'At most 100 characters.';
-  if (!draft.timezone) errors.timezone = 'Pick a time zone.';
+  if (!draft.name.trim()) errors.name = i18n.t('settings.common.nameRequired');
+  else if (draft.name.trim().length > 100) errors.name = i18n.t('settings.common.max100');
+  if (!draft.timezone) errors.timezone = i18n.t('settings.calendars.pickTimezone');
   let count = 0;
   for (let weekday = 1; weekday <= 7; weekday++) {
     const day = draft.hours[weekday] ?? [];
@@ -91,21 +93,21 @@ export function validateCalendar(draft: CalendarDraft): Record<string, string> {
       const closes = h.closes.trim();
       const from = minutesOf(opens);
       const to = minutesOf(closes);
-      if (!HHMM.test(opens)) errors[intervalKey(weekday, index, 'opens')] = 'Use HH:MM (00:00–23:59).';
-      if (!(HHMM.test(closes) || closes === '24:00')) errors[intervalKey(weekday, index, 'closes')] = 'Use HH:MM (up to 24:00).';
-      else if (!Number.isNaN(from) && to <= from) errors[intervalKey(weekday, index, 'closes')] = 'Must be after the opening time (split at 24:00 to cross midnight).';
+      if (!HHMM.test(opens)) errors[intervalKey(weekday, index, 'opens')] = i18n.t('settings.calendars.opensFormat');
+      if (!(HHMM.test(closes) || closes === '24:00')) errors[intervalKey(weekday, index, 'closes')] = i18n.t('settings.calendars.closesFormat');
+      else if (!Number.isNaN(from) && to <= from) errors[intervalKey(weekday, index, 'closes')] = i18n.t('settings.calendars.closesAfter');
       if (!Number.isNaN(from) && !Number.isNaN(to) && to > from) spans.push({ index, from, to });
     });
     const sorted = [...spans].sort((a, b) => a.from - b.from);
     for (let i = 1; i < sorted.length; i++) {
       const prev = sorted[i - 1]!;
       const cur = sorted[i]!;
-      if (cur.from < prev.to) errors[intervalKey(weekday, cur.index, 'opens')] ??= 'Overlaps another interval of this day.';
+      if (cur.from < prev.to) errors[intervalKey(weekday, cur.index, 'opens')] ??= i18n.t('settings.calendars.overlap');
     }
   }
-  if (count === 0) errors.hours = 'Add at least one opening interval (no calendar at all means 24/7).';
+  if (count === 0) errors.hours = i18n.t('settings.calendars.atLeastOne');
   draft.holidays.forEach((d, i) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`))) errors[`holidays.${i}`] = 'Use YYYY-MM-DD.';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`))) errors[`holidays.${i}`] = i18n.t('settings.calendars.dateFormat');
   });
   return errors;
 }
@@ -125,7 +127,8 @@ export function formKeyOfServerPath(path: string, origin: readonly { weekday: nu
 
 /** "Mon–Fri 09:00–17:00" style summary of the hours, one entry per weekday with intervals. */
 export function hoursSummary(hours: readonly { weekday: number; opens: string; closes: string }[]): string {
-  const days = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+  // Short weekday names in the UI language (2024-01-01 was a Monday).
+  const days = ['', ...[1, 2, 3, 4, 5, 6, 7].map((d) => new Intl.DateTimeFormat(intlLocale(), { weekday: 'short', timeZone: 'UTC' }).format(new Date(Date.UTC(2024, 0, d))))];
   const byDay = new Map<number, string>();
   for (const h of [...hours].sort((a, b) => a.weekday - b.weekday || minutesOf(a.opens) - minutesOf(b.opens))) {
     byDay.set(h.weekday, [byDay.get(h.weekday), `${h.opens}–${h.closes}`].filter(Boolean).join(', '));
@@ -151,5 +154,5 @@ export function hoursSummary(hours: readonly { weekday: number; opens: string; c
     prevSpec = spec ?? '';
   }
   flush();
-  return parts.join('; ') || 'Never open';
+  return parts.join('; ') || i18n.t('settings.calendars.neverOpen');
 }

@@ -1,4 +1,5 @@
 import type { CreateSlaPolicyInput, SlaAction, SlaEscalationStepInput, SlaNotifyTarget, UpdateSlaPolicyInput } from '../../gql/graphql';
+import { i18n } from '../../i18n';
 
 /**
  * Pure logic of the SLA policy form: targets typed as hours + minutes and sent as seconds,
@@ -156,26 +157,26 @@ export function validateLadder(steps: readonly StepDraft[]): LadderErrors {
   const put = (i: number, field: StepField, message: string) => {
     (errors.steps[i] ??= {})[field] ??= message;
   };
-  if (steps.length > MAX_STEPS) errors.ladder = `At most ${MAX_STEPS} steps.`;
+  if (steps.length > MAX_STEPS) errors.ladder = i18n.t('settings.slaForm.maxSteps', { max: MAX_STEPS });
   const seen = new Map<string, number>();
   steps.forEach((s, i) => {
     let trigger: string | null = null;
     if (s.trigger === 'percent') {
       const p = num(s.atPercent);
-      if (p === null) put(i, 'atPercent', 'Enter a percentage.');
+      if (p === null) put(i, 'atPercent', i18n.t('settings.slaForm.enterPercent'));
       else if (Number.isNaN(p) || !Number.isInteger(p) || p < 1 || p > MAX_AT_PERCENT) put(i, 'atPercent', `A whole number from 1 to ${MAX_AT_PERCENT}.`);
       else trigger = `p${p}`;
     } else {
       const secs = durationToSeconds(s.afterBreach);
-      if (secs === null) put(i, 'afterBreach', 'Enter how long after the breach.');
-      else if (Number.isNaN(secs) || secs < 0 || secs > MAX_AFTER_BREACH_SECONDS) put(i, 'afterBreach', 'From 0 to 30 days after the breach.');
+      if (secs === null) put(i, 'afterBreach', i18n.t('settings.slaForm.enterAfter'));
+      else if (Number.isNaN(secs) || secs < 0 || secs > MAX_AFTER_BREACH_SECONDS) put(i, 'afterBreach', i18n.t('settings.slaForm.afterRange'));
       else trigger = `b${secs}`;
     }
-    if (!s.action) put(i, 'action', 'Pick an action.');
+    if (!s.action) put(i, 'action', i18n.t('settings.slaForm.pickAction'));
     if (trigger && s.action) {
       const key = `${trigger}:${s.action}`;
       const first = seen.get(key);
-      if (first !== undefined) put(i, 'step', `Repeats step ${first + 1} (same trigger and action).`);
+      if (first !== undefined) put(i, 'step', i18n.t('settings.slaForm.repeats', { n: first + 1 }));
       else seen.set(key, i);
     }
   });
@@ -205,8 +206,8 @@ export const TARGETS: { key: TargetKey; field: 'firstResponseSeconds' | 'nextRes
 /** Errors of the fields outside the ladder, keyed by input field ("name", "firstResponseSeconds", "rank"). */
 export function validatePolicy(d: PolicyDraft): Record<string, string> {
   const errors: Record<string, string> = {};
-  if (!d.name.trim()) errors.name = 'Name is required.';
-  else if (d.name.trim().length > 100) errors.name = 'At most 100 characters.';
+  if (!d.name.trim()) errors.name = i18n.t('settings.common.nameRequired');
+  else if (d.name.trim().length > 100) errors.name = i18n.t('settings.common.max100');
   const rank = num(d.rank);
   if (rank !== null && (Number.isNaN(rank) || !Number.isInteger(rank) || rank < 0 || rank > 10_000)) errors.rank = 'A whole number from 0 to 10,000.';
   let targets = 0;
@@ -214,9 +215,9 @@ export function validatePolicy(d: PolicyDraft): Record<string, string> {
     const secs = durationToSeconds(d[t.key]);
     if (secs === null) continue;
     targets++;
-    if (Number.isNaN(secs) || secs < 1 || secs > MAX_TARGET_SECONDS) errors[t.field] = 'From 1 second to 365 days.';
+    if (Number.isNaN(secs) || secs < 1 || secs > MAX_TARGET_SECONDS) errors[t.field] = i18n.t('settings.slaForm.targetRange');
   }
-  if (targets === 0) errors.firstResponseSeconds = 'Set at least one target.';
+  if (targets === 0) errors.firstResponseSeconds = i18n.t('settings.slaForm.atLeastOne');
   return errors;
 }
 
