@@ -72,6 +72,11 @@ export function formatDate(v: string | number | Date, opts: { style?: 'medium' |
   return dateFormat({ dateStyle: opts.style ?? 'medium' }).format(d);
 }
 
+/** Month and year, e.g. nl "mrt 2026", it "mar 2026", en "Mar 2026". */
+export function formatMonth(v: string | number | Date): string {
+  return dateFormat({ month: 'short', year: 'numeric' }).format(toDate(v));
+}
+
 /** Time of day on the 24-hour clock, "14:30"; `withZone` appends the zone's short name ("14:30 CET"). */
 export function formatTime(v: string | number | Date, opts: { withZone?: boolean } = {}): string {
   const d = toDate(v);

@@ -5,6 +5,7 @@ import { BreakdownChart } from './BreakdownChart';
 import { SeriesChart } from './SeriesChart';
 import { KpiTile_value } from './useAnalyticsDashboard';
 import type { DrillTarget } from './DrillDownDrawer';
+import { i18n } from '../../i18n';
 
 type Analytics = AnalyticsDashboardQuery['analytics'];
 type Series = AnalyticsSeriesQuery['analytics'];
@@ -45,8 +46,8 @@ export function AnalyticsCharts({
   return (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm" mt="sm">
       <SeriesChart
-        title="Response times"
-        description="Business time; click a point for its threads"
+        title={i18n.t('analytics.charts.responseTimes')}
+        description={i18n.t('analytics.charts.responseTimesHint')}
         testId="chart-response-times"
         kind="line"
         unit="SECONDS"
@@ -58,7 +59,7 @@ export function AnalyticsCharts({
         onDrill={onDrill}
       />
       <SeriesChart
-        title="Volume"
+        title={i18n.t('analytics.charts.volume')}
         testId="chart-volume"
         kind="line"
         unit="COUNT"
@@ -93,7 +94,7 @@ export function AnalyticsCharts({
       />
       {!self && (
         <BreakdownChart
-          title="Workload per agent"
+          title={i18n.t('analytics.charts.workload')}
           testId="chart-workload"
           unit="COUNT"
           dimension="AGENT"
@@ -106,7 +107,7 @@ export function AnalyticsCharts({
         />
       )}
       <SeriesChart
-        title="Escalations"
+        title={i18n.t('analytics.charts.escalations')}
         testId="chart-escalations"
         kind="bar"
         unit="COUNT"
@@ -137,8 +138,8 @@ export function AnalyticsCharts({
         />
       )}
       <SeriesChart
-        title="Backlog"
-        description="Open threads at the end of each bucket"
+        title={i18n.t('analytics.charts.backlog')}
+        description={i18n.t('analytics.charts.backlogHint')}
         testId="chart-backlog"
         kind="area"
         unit="COUNT"
@@ -147,8 +148,8 @@ export function AnalyticsCharts({
         onDrill={onDrill}
       />
       <BreakdownChart
-        title="Customer messages per channel"
-        description="Channel preference"
+        title={i18n.t('analytics.charts.perChannel')}
+        description={i18n.t('analytics.charts.perChannelHint')}
         testId="chart-channel-preference"
         unit="COUNT"
         dimension="CHANNEL"

@@ -4,6 +4,7 @@ import { graphql } from '../../gql';
 import type { ChannelType } from '../../gql/graphql';
 import { CHANNEL_LABEL } from '../../shared/labels';
 import type { AnalyticsFilterState } from './useAnalyticsDashboard';
+import { i18n } from '../../i18n';
 
 export const AnalyticsTeamsQuery = graphql(`
   query AnalyticsTeams {
@@ -28,8 +29,8 @@ export function AnalyticsFilters(props: { value: AnalyticsFilterState; onChange:
       <MultiSelect
         size="xs"
         w={200}
-        placeholder={props.value.channelTypes.length ? undefined : 'All channels'}
-        aria-label="Channels"
+        placeholder={props.value.channelTypes.length ? undefined : i18n.t('settings.apiKeys.allChannels')}
+        aria-label={i18n.t('analytics.filters.channels')}
         data={CHANNEL_OPTIONS}
         value={props.value.channelTypes}
         onChange={(v) => props.onChange({ ...props.value, channelTypes: v as ChannelType[] })}
@@ -40,8 +41,8 @@ export function AnalyticsFilters(props: { value: AnalyticsFilterState; onChange:
         <MultiSelect
           size="xs"
           w={200}
-          placeholder={props.value.teamIds.length ? undefined : 'All teams'}
-          aria-label="Teams"
+          placeholder={props.value.teamIds.length ? undefined : i18n.t('analytics.filters.allTeams')}
+          aria-label={i18n.t('settings.slaForm.teams')}
           data={teams.map((t) => ({ value: t.id, label: t.name }))}
           value={props.value.teamIds}
           onChange={(v) => props.onChange({ ...props.value, teamIds: v })}

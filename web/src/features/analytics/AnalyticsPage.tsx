@@ -10,6 +10,7 @@ import { KpiGrid } from './KpiGrid';
 import { RangePicker } from './RangePicker';
 import { DEFAULT_PRESET, PRESET_DAYS, presetRange, rangeLabel, type DateRange, type RangePreset } from './range';
 import { NO_FILTER, useAnalyticsDashboard, type AnalyticsFilterState } from './useAnalyticsDashboard';
+import { i18n } from '../../i18n';
 
 /**
  * The analytics dashboard (`/analytics`): managers' landing page, "My performance" for agents
@@ -31,16 +32,16 @@ export function AnalyticsPage() {
       <Group justify="space-between" align="flex-end" mb="md" gap="sm">
         <Stack gap={2}>
           <Group gap="xs">
-            <Title order={3}>{self ? 'My performance' : 'Analytics'}</Title>
+            <Title order={3}>{self ? i18n.t('app.myPerformance') : i18n.t('app.analytics')}</Title>
             {a?.scope === 'SELF' && (
               <Badge variant="light" size="sm">
-                Your own numbers
+                {i18n.t('analytics.ownNumbers')}
               </Badge>
             )}
           </Group>
           {a && (
             <Text size="xs" c="dimmed" data-testid="analytics-period">
-              {rangeLabel(a)} compared with {rangeLabel({ from: a.previousFrom, to: a.previousTo })} · {a.timezone}
+              {i18n.t('analytics.period', { range: rangeLabel(a), previous: rangeLabel({ from: a.previousFrom, to: a.previousTo }) })} · {a.timezone}
             </Text>
           )}
         </Stack>
@@ -58,7 +59,7 @@ export function AnalyticsPage() {
         </Group>
       </Group>
       {error && (
-        <Alert color="red" title="Could not load the analytics" mb="sm">
+        <Alert color="red" title={i18n.t('analytics.loadError')} mb="sm">
           {error.message}
         </Alert>
       )}

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Center, Paper, Stack, Text } from '@mantine/core';
+import { i18n } from '../../i18n';
 
 /** A titled panel around one dashboard chart; `empty` shows a note instead of the chart. */
 export function ChartCard(props: { title: string; description?: string; testId: string; empty?: boolean; children: ReactNode }) {
@@ -19,7 +20,7 @@ export function ChartCard(props: { title: string; description?: string; testId: 
         {props.empty ? (
           <Center h={180}>
             <Text size="sm" c="dimmed">
-              No data in this period
+              {i18n.t('analytics.noData')}
             </Text>
           </Center>
         ) : (

@@ -6,9 +6,10 @@ import { graphql } from '../../gql';
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import type { AnalyticsBucketInput, AnalyticsMetric } from '../../gql/graphql';
 import { ChannelIcon, STATUS_COLOR, STATUS_LABEL } from '../../shared/labels';
-import { listTime } from '../../shared/time';
+import { formatDateTime, formatNumber, listTime } from '../../shared/time';
 import { METRIC_LABEL } from './labels';
 import type { AnalyticsScopeVariables } from './useAnalyticsDashboard';
+import { i18n } from '../../i18n';
 
 export const DRILL_PAGE_SIZE = 25;
 
@@ -105,16 +106,16 @@ function ThreadLine({ node, onOpen }: { node: Edge['node']; onOpen: () => void }
         <ChannelIcon type={node.channel.type} size={16} />
         <Stack gap={0} style={{ flex: 1, minWidth: 0 }}>
           <Text size="sm" fw={500} truncate>
-            {node.subject || '(no subject)'}
+            {node.subject || i18n.t('analytics.noSubject')}
           </Text>
           <Text size="xs" c="dimmed" truncate>
-            {node.customer?.name ?? 'Unknown customer'} · {node.assignee?.name ?? 'Unassigned'}
+            {node.customer?.name ?? i18n.t('common.unknownCustomer')} · {node.assignee?.name ?? i18n.t('common.unassigned')}
           </Text>
         </Stack>
         <Badge size="xs" variant="light" color={STATUS_COLOR[node.status]}>
           {STATUS_LABEL[node.status]}
         </Badge>
-        <Text size="xs" c="dimmed" w={44} ta="right" title={new Date(node.lastMessageAt).toLocaleString()}>
+        <Text size="xs" c="dimmed" w={44} ta="right" title={formatDateTime(node.lastMessageAt)}>
           {listTime(node.lastMessageAt)}
         </Text>
       </Group>
@@ -159,7 +160,7 @@ function ThreadList(props: { scope: AnalyticsScopeVariables; metric: AnalyticsMe
   if (!connection) {
     if (error) {
       return (
-        <Alert color="red" title="Could not load the threads">
+        <Alert color="red" title={i18n.t('analytics.drill.loadError')}>
           {error.message}
         </Alert>
       );
@@ -173,7 +174,7 @@ function ThreadList(props: { scope: AnalyticsScopeVariables; metric: AnalyticsMe
   return (
     <Stack gap="xs">
       <Text size="sm" c="dimmed" data-testid="drilldown-total" data-total={connection.totalCount}>
-        {connection.totalCount} {connection.totalCount === 1 ? 'thread' : 'threads'}
+        {i18n.t('analytics.drill.count', { count: connection.totalCount, formatted: formatNumber(connection.totalCount) })}
       </Text>
       <Stack gap={0}>
         {connection.edges.map((e) => (
@@ -182,7 +183,7 @@ function ThreadList(props: { scope: AnalyticsScopeVariables; metric: AnalyticsMe
       </Stack>
       {connection.pageInfo.hasNextPage && (
         <Button variant="light" size="xs" loading={loadingMore} onClick={() => void loadMore()} data-testid="drilldown-more">
-          Load more
+          {i18n.t('common.loadMore')}
         </Button>
       )}
     </Stack>
@@ -221,9 +222,9 @@ function DrillDownBody({ target, scope, onClose }: { target: DrillTarget; scope:
           value={met}
           onChange={(v) => setMet(v as Met)}
           data={[
-            { value: 'all', label: 'All' },
-            { value: 'met', label: 'Target met' },
-            { value: 'missed', label: 'Missed' },
+            { value: 'all', label: i18n.t('analytics.drill.all') },
+            { value: 'met', label: i18n.t('analytics.drill.met') },
+            { value: 'missed', label: i18n.t('analytics.drill.missed') },
           ]}
         />
       )}

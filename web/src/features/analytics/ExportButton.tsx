@@ -5,6 +5,7 @@ import { notifications } from '@mantine/notifications';
 import { IconDownload } from '@tabler/icons-react';
 import { graphql } from '../../gql';
 import type { AnalyticsScopeVariables } from './useAnalyticsDashboard';
+import { i18n } from '../../i18n';
 
 /** A signed, short-lived GET URL of a CSV of the threads in range (one row per thread). */
 export const AnalyticsExportQuery = graphql(`
@@ -38,17 +39,17 @@ export function ExportButton(props: { scope: AnalyticsScopeVariables; download?:
     try {
       const { data } = await client.query({ query: AnalyticsExportQuery, variables: props.scope, fetchPolicy: 'no-cache' });
       const file = data?.exportThreads;
-      if (!file) throw new Error('The export returned no file.');
+      if (!file) throw new Error(i18n.t('analytics.export.noFile'));
       (props.download ?? downloadUrl)(file.url, file.fileName);
     } catch (e) {
-      notifications.show({ color: 'red', title: 'Export failed', message: (e as Error).message });
+      notifications.show({ color: 'red', title: i18n.t('analytics.export.failed'), message: (e as Error).message });
     } finally {
       setBusy(false);
     }
   };
   return (
     <Button size="xs" variant="light" leftSection={<IconDownload size={14} />} loading={busy} onClick={() => void run()} data-testid="analytics-export">
-      Export CSV
+      {i18n.t('analytics.export.button')}
     </Button>
   );
 }

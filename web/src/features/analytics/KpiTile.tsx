@@ -5,6 +5,7 @@ import { ChannelIcon, channelLabel } from '../../shared/ChannelIcon';
 import { AnalyticsChart_item, KpiTile_value } from './useAnalyticsDashboard';
 import { HIGHER_IS_BETTER, KPI_STATUS_COLOR, KPI_STATUS_LABEL, LOWER_IS_BETTER, METRIC_LABEL, worstStatus } from './labels';
 import { changeTone, formatChange, formatTarget, formatValue } from './format';
+import { i18n } from '../../i18n';
 
 const TONE_COLOR = { better: 'teal', worse: 'red', neutral: 'dimmed' } as const;
 
@@ -74,7 +75,7 @@ export function KpiTile(props: {
       data-status={status}
       data-value={v.value ?? ''}
       data-count={v.count}
-      aria-label={`${label}: ${formatValue(v.unit, shown)}, ${KPI_STATUS_LABEL[status].toLowerCase()}. Show the threads`}
+      aria-label={i18n.t('analytics.kpi.aria', { label, value: formatValue(v.unit, shown), status: KPI_STATUS_LABEL[status].toLowerCase() })}
       style={{
         textAlign: 'left',
         cursor: 'pointer',
@@ -102,17 +103,17 @@ export function KpiTile(props: {
           </Text>
           {target && (
             <Text size="xs" c="dimmed" data-testid="kpi-target">
-              target {target}
+              {i18n.t('analytics.kpi.target', { target })}
             </Text>
           )}
         </Group>
         {isTime && v.businessValue != null && (
           <Text size="xs" c="dimmed">
-            business time · calendar {formatValue('SECONDS', v.value)}
+            {i18n.t('analytics.kpi.businessTime', { calendar: formatValue('SECONDS', v.value) })}
           </Text>
         )}
         <Text size="xs" c="dimmed" data-testid="kpi-previous">
-          Previous: {formatValue(v.unit, previous)}
+          {i18n.t('analytics.kpi.previous', { value: formatValue(v.unit, previous) })}
           {change && (
             <Text span size="xs" fw={600} c={TONE_COLOR[tone]} ml={6} data-testid="kpi-change" data-tone={tone}>
               {change}

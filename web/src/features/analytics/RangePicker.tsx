@@ -1,12 +1,14 @@
 import { Group, SegmentedControl, TextInput } from '@mantine/core';
 import { format, isValid, parseISO, subDays } from 'date-fns';
 import { PRESET_DAYS, dayRange, presetRange, type DateRange, type RangePreset } from './range';
+import { i18n } from '../../i18n';
 
 const PRESETS: { value: RangePreset; label: string }[] = [
-  { value: '7d', label: 'Last 7 days' },
-  { value: '30d', label: 'Last 30 days' },
-  { value: '90d', label: 'Last 90 days' },
-  { value: 'custom', label: 'Custom' },
+  // Getters: read in the current UI language.
+  { value: '7d', get label() { return i18n.t('analytics.range.7d'); } },
+  { value: '30d', get label() { return i18n.t('analytics.range.30d'); } },
+  { value: '90d', get label() { return i18n.t('analytics.range.90d'); } },
+  { value: 'custom', get label() { return i18n.t('analytics.range.custom'); } },
 ];
 
 const dayValue = (d: Date) => format(d, 'yyyy-MM-dd');
@@ -33,13 +35,13 @@ export function RangePicker(props: { preset: RangePreset; range: DateRange; onCh
 
   return (
     <Group gap="xs" wrap="wrap" data-testid="range-picker">
-      <SegmentedControl size="xs" value={preset} onChange={pick} data={PRESETS} aria-label="Period" />
+      <SegmentedControl size="xs" value={preset} onChange={pick} data={PRESETS} aria-label={i18n.t('analytics.range.period')} />
       {preset === 'custom' && (
         <>
           <TextInput
             size="xs"
             type="date"
-            aria-label="From"
+            aria-label={i18n.t('analytics.range.from')}
             value={dayValue(range.from)}
             max={dayValue(lastDay)}
             onChange={(e) => setDay('from', e.currentTarget.value)}
@@ -48,7 +50,7 @@ export function RangePicker(props: { preset: RangePreset; range: DateRange; onCh
           <TextInput
             size="xs"
             type="date"
-            aria-label="To"
+            aria-label={i18n.t('analytics.range.to')}
             value={dayValue(lastDay)}
             min={dayValue(range.from)}
             onChange={(e) => setDay('to', e.currentTarget.value)}

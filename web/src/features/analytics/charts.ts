@@ -1,6 +1,7 @@
 import type { AnalyticsChart_ItemFragment, AnalyticsChart_PointFragment, AnalyticsDimension, AnalyticsInterval, AnalyticsMetric, AnalyticsUnit } from '../../gql/graphql';
 import { channelLabel } from '../../shared/ChannelIcon';
 import { pointLabel } from './range';
+import { i18n } from '../../i18n';
 
 /** A chart row of a time series chart: x label, the bucket, one value per metric. */
 export interface SeriesRow {
@@ -46,7 +47,7 @@ export interface BreakdownRow {
 export function breakdownRows(
   unit: AnalyticsUnit,
   series: readonly { metric: AnalyticsMetric; items: readonly AnalyticsChart_ItemFragment[] }[],
-  labelOf: (item: AnalyticsChart_ItemFragment) => string = (item) => item.label || 'None',
+  labelOf: (item: AnalyticsChart_ItemFragment) => string = (item) => item.label || i18n.t('common.none'),
 ): BreakdownRow[] {
   const rows = new Map<string, BreakdownRow>();
   for (const s of series) {
@@ -63,7 +64,7 @@ export function breakdownRows(
 /** A bar's name: channel types get their human name (the API labels them with the enum value). */
 export function itemLabel(dimension: AnalyticsDimension, item: { key: string; label: string }): string {
   if (dimension === 'CHANNEL' && item.key) return channelLabel(item.key);
-  return item.label || 'None';
+  return item.label || i18n.t('common.none');
 }
 
 /** The row index of a recharts click (`activeTooltipIndex` is a number or a numeric string); null when none. */

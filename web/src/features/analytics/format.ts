@@ -1,11 +1,14 @@
 import type { AnalyticsUnit, TargetDirection } from '../../gql/graphql';
+import { formatNumber } from '../../shared/time';
 
 const MINUTE = 60;
 const HOUR = 3600;
 const DAY = 86_400;
 
-const number1 = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
-const integer = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
+// Numbers in the UI language ("93,4" in nl and it).
+const number1 = { format: (n: number) => formatNumber(n, { maximumFractionDigits: 1 }) };
+const integer = { format: (n: number) => formatNumber(n, { maximumFractionDigits: 0 }) };
+const fixed1 = (n: number) => formatNumber(n, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
 /**
  * A duration in seconds as people read it: "45 s", "12 min", "1 h 12 min", "2 h",
@@ -43,9 +46,9 @@ export function formatValue(unit: AnalyticsUnit, value: number | null | undefine
     case 'PERCENT':
       return formatPercent(value);
     case 'SCORE':
-      return `${value.toFixed(1)} / 5`;
+      return `${fixed1(value)} / 5`;
     case 'RATIO':
-      return value.toFixed(1);
+      return fixed1(value);
     case 'COUNT':
       return integer.format(value);
   }
@@ -72,7 +75,7 @@ export function formatChange(unit: AnalyticsUnit, value: number | null | undefin
       return `${sign}${number1.format(abs)} pp`;
     case 'SCORE':
     case 'RATIO':
-      return `${sign}${abs.toFixed(1)}`;
+      return `${sign}${fixed1(abs)}`;
     case 'COUNT':
       return `${sign}${integer.format(abs)}`;
   }

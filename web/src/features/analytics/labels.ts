@@ -1,29 +1,11 @@
 import type { AnalyticsDimension, AnalyticsMetric, KpiStatus } from '../../gql/graphql';
+import { translated } from '../../i18n';
 
-/** Human names of the analytics metrics (every value of the AnalyticsMetric enum). */
-export const METRIC_LABEL: Record<AnalyticsMetric, string> = {
-  FIRST_RESPONSE_TIME: 'First response time',
-  REPLY_TIME: 'Reply time',
-  RESOLUTION_TIME: 'Resolution time',
-  SLA_COMPLIANCE: 'SLA compliance',
-  SLA_FIRST_RESPONSE_COMPLIANCE: 'SLA first response compliance',
-  SLA_NEXT_RESPONSE_COMPLIANCE: 'SLA next response compliance',
-  SLA_RESOLUTION_COMPLIANCE: 'SLA resolution compliance',
-  FIRST_CONTACT_RESOLUTION: 'First contact resolution',
-  ESCALATION_RATE: 'Escalation rate',
-  MESSAGES_PER_RESOLUTION: 'Messages per resolution',
-  TEMPLATE_USAGE: 'Template usage',
-  ASSIGNMENT_ACCURACY: 'Assignment accuracy',
-  TASK_COMPLETION_ON_TIME: 'Tasks completed on time',
-  CSAT: 'CSAT',
-  CONVERSATIONS: 'Conversations',
-  CUSTOMER_MESSAGES: 'Customer messages',
-  REPLIES: 'Replies',
-  RESOLUTIONS: 'Resolutions',
-  ESCALATIONS: 'Escalations',
-  REOPENS: 'Reopens',
-  BACKLOG: 'Backlog',
-};
+/** Human names of the analytics metrics (every value of the AnalyticsMetric enum), in the UI language. */
+export const METRIC_LABEL: Record<AnalyticsMetric, string> = translated<AnalyticsMetric>(
+  ['FIRST_RESPONSE_TIME', 'REPLY_TIME', 'RESOLUTION_TIME', 'SLA_COMPLIANCE', 'SLA_FIRST_RESPONSE_COMPLIANCE', 'SLA_NEXT_RESPONSE_COMPLIANCE', 'SLA_RESOLUTION_COMPLIANCE', 'FIRST_CONTACT_RESOLUTION', 'ESCALATION_RATE', 'MESSAGES_PER_RESOLUTION', 'TEMPLATE_USAGE', 'ASSIGNMENT_ACCURACY', 'TASK_COMPLETION_ON_TIME', 'CSAT', 'CONVERSATIONS', 'CUSTOMER_MESSAGES', 'REPLIES', 'RESOLUTIONS', 'ESCALATIONS', 'REOPENS', 'BACKLOG'],
+  'analytics.metric',
+);
 
 /**
  * The KPI tiles of the dashboard, in display order: seed 001's KPIs with a target first,
@@ -82,21 +64,11 @@ export const KPI_STATUS_COLOR: Record<KpiStatus, string> = {
   NONE: 'gray',
 };
 
-export const KPI_STATUS_LABEL: Record<KpiStatus, string> = {
-  GOOD: 'On target',
-  WARNING: 'Near target',
-  BAD: 'Off target',
-  NONE: 'No target',
-};
+/** KPI states in the UI language. */
+export const KPI_STATUS_LABEL: Record<KpiStatus, string> = translated<KpiStatus>(['GOOD', 'WARNING', 'BAD', 'NONE'], 'analytics.status');
 
-export const DIMENSION_LABEL: Record<AnalyticsDimension, string> = {
-  CHANNEL: 'channel',
-  TEAM: 'team',
-  AGENT: 'agent',
-  PRIORITY: 'priority',
-  TIER: 'customer tier',
-  THREAD_TYPE: 'thread type',
-};
+/** Breakdown dimensions in running text, in the UI language. */
+export const DIMENSION_LABEL: Record<AnalyticsDimension, string> = translated<AnalyticsDimension>(['CHANNEL', 'TEAM', 'AGENT', 'PRIORITY', 'TIER', 'THREAD_TYPE'], 'analytics.dimension');
 
 const STATUS_SEVERITY: Record<KpiStatus, number> = { NONE: 0, GOOD: 1, WARNING: 2, BAD: 3 };
 

@@ -1,5 +1,7 @@
-import { addDays, format, startOfDay, subDays } from 'date-fns';
+import { addDays, startOfDay, subDays } from 'date-fns';
 import type { AnalyticsBucketInput, AnalyticsDimension, AnalyticsInterval } from '../../gql/graphql';
+import { i18n } from '../../i18n';
+import { formatDate, formatMonth, formatTime } from '../../shared/time';
 
 /** [from, to) as Date objects (sent as ISO strings). */
 export interface DateRange {
@@ -64,18 +66,18 @@ export function itemBucket(dimension: AnalyticsDimension, item: { key: string })
   return { dimension, key: item.key };
 }
 
-/** A series point's label on the x axis: "14:00" (hours), "3 Mar" (days), "w/c 3 Mar" (weeks). */
+/** A series point's label on the x axis, in the UI language and time zone: "3 Mar 14:00" (hours), "3 Mar" (days), "w/c 3 Mar" (weeks), "Mar 2026" (months). */
 export function pointLabel(startIso: string, interval: AnalyticsInterval): string {
   const d = new Date(startIso);
   switch (interval) {
     case 'HOUR':
-      return format(d, 'd MMM HH:mm');
+      return `${formatDate(d, { style: 'short' })} ${formatTime(d)}`;
     case 'DAY':
-      return format(d, 'd MMM');
+      return formatDate(d, { style: 'short' });
     case 'WEEK':
-      return `w/c ${format(d, 'd MMM')}`;
+      return i18n.t('analytics.weekOf', { date: formatDate(d, { style: 'short' }) });
     case 'MONTH':
-      return format(d, 'MMM yyyy');
+      return formatMonth(d);
   }
 }
 
@@ -83,7 +85,7 @@ export function pointLabel(startIso: string, interval: AnalyticsInterval): strin
 export function rangeLabel(range: { from: string | Date; to: string | Date }): string {
   const from = new Date(range.from);
   const lastInstant = new Date(new Date(range.to).getTime() - 1);
-  return `${format(from, 'd MMM yyyy')} – ${format(lastInstant, 'd MMM yyyy')}`;
+  return `${formatDate(from)} – ${formatDate(lastInstant)}`;
 }
 
 /**
