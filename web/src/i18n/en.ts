@@ -124,6 +124,8 @@ export const en = {
     },
   },
   thread: {
+    hideQuoted: 'Hide quoted text',
+    showQuoted: 'Show quoted text',
     loadError: 'Could not load conversation',
     notFound: 'Conversation not found',
     select: 'Select a conversation',

@@ -123,6 +123,8 @@ export const it: Messages = {
     },
   },
   thread: {
+    hideQuoted: 'Nascondi testo citato',
+    showQuoted: 'Mostra testo citato',
     loadError: 'Impossibile caricare la conversazione',
     notFound: 'Conversazione non trovata',
     select: 'Seleziona una conversazione',

@@ -123,6 +123,8 @@ export const nl: Messages = {
     },
   },
   thread: {
+    hideQuoted: 'Geciteerde tekst verbergen',
+    showQuoted: 'Geciteerde tekst tonen',
     loadError: 'Het gesprek kon niet worden geladen',
     notFound: 'Gesprek niet gevonden',
     select: 'Kies een gesprek',

@@ -3,6 +3,7 @@ import { Box, Button } from '@mantine/core';
 import { IconDots } from '@tabler/icons-react';
 import { splitEmailHtml } from '../../shared/emailHtml';
 import classes from './HtmlEmailBody.module.css';
+import { i18n } from '../../i18n';
 
 /**
  * An e-mail's HTML (`Message.contentHtml`), sanitised again here with DOMPurify. Links open in a
@@ -26,7 +27,7 @@ export function HtmlEmailBody({ html }: { html: string }) {
             aria-expanded={showQuoted}
             onClick={() => setShowQuoted((v) => !v)}
           >
-            {showQuoted ? 'Hide quoted text' : 'Show quoted text'}
+            {showQuoted ? i18n.t('thread.hideQuoted') : i18n.t('thread.showQuoted')}
           </Button>
           {showQuoted && (
             // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised by DOMPurify in splitEmailHtml (shared/emailHtml.ts)
