@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { en } from './en';
 import { it as itMessages } from './it';
 import { nl } from './nl';
+import { describeError, errorMessage } from '../shared/errorMessages';
+import { toUserErrors } from '../shared/userErrors';
 import { applyPreferences, asUiLanguage, currentTimeZone, i18n, pickLanguage, setTimeZone } from '.';
 
 type Tree = { [k: string]: string | Tree };
@@ -114,5 +116,26 @@ describe('language choice', () => {
     applyPreferences({ locale: 'en', timezone: 'Mars/Base', organization: { locale: 'nl', timezone: 'Europe/Amsterdam' } });
     expect(currentTimeZone()).toBe('Europe/Amsterdam');
     expect(i18n.t('inbox.count', { count: 1, formatted: '1' })).toBe('1 conversation');
+  });
+});
+
+describe('API error codes in the user language', () => {
+  afterEach(() => void i18n.changeLanguage('en'));
+
+  it('describeError and errorMessage give the sentence of the code in nl and it; English keeps its table', async () => {
+    expect(describeError(new TypeError('Failed to fetch')).message).toBe(en.errors.NETWORK);
+    expect(errorMessage('MERGE_SAME_RECORD', 'Server text')).toBe('Server text');
+    await i18n.changeLanguage('nl');
+    expect(describeError(new TypeError('Failed to fetch'))).toMatchObject({ code: 'NETWORK', message: nl.errors.NETWORK });
+    expect(errorMessage('FORBIDDEN')).toBe('Je hebt geen toestemming om dit te doen.');
+    expect(errorMessage('MERGE_SAME_RECORD', 'Server text')).toBe(nl.errors.MERGE_SAME_RECORD);
+    expect(errorMessage('SOMETHING_NEW', 'Server text')).toBe('Server text');
+    await i18n.changeLanguage('it');
+    expect(errorMessage('WHATSAPP_WINDOW_CLOSED')).toContain('24 ore');
+    // Payload errors: the code's sentence, except a field's own validation message.
+    expect(toUserErrors([{ code: 'NOT_FOUND', message: 'Thread not found.' }, { code: 'VALIDATION_FAILED', message: 'Partita IVA: 11 digits.', field: 'input.partitaIva' }])).toEqual([
+      { code: 'NOT_FOUND', message: itMessages.errors.NOT_FOUND, field: null },
+      { code: 'VALIDATION_FAILED', message: 'Partita IVA: 11 digits.', field: 'input.partitaIva' },
+    ]);
   });
 });

@@ -1,8 +1,10 @@
 import { CombinedGraphQLErrors, ServerError, ServerParseError } from '@apollo/client/errors';
+import { currentLanguage, i18n } from '../i18n';
 
 /**
- * Every error the agent can see, as a human sentence keyed by a stable code, so that an i18n
- * layer can translate them by code later (issue 10 §2). Two kinds of codes:
+ * Every error the agent can see, as a human sentence keyed by a stable code, in the user's
+ * language: the sentences below are the English ones, each code's text is i18n `errors.<CODE>`
+ * (web/src/i18n/{en,nl,it}.ts, issue 10 §2). Two kinds of codes:
  *
  * - client codes for failures that never reached the API or came back unreadable
  *   (`NETWORK`, `OFFLINE`, `SERVER_ERROR`, `RATE_LIMITED`, `BAD_RESPONSE`, `UNKNOWN`);
@@ -53,9 +55,15 @@ export interface DescribedError {
 
 const RETRYABLE = new Set<string>(['NETWORK', 'OFFLINE', 'SERVER_ERROR', 'BAD_RESPONSE', 'RATE_LIMITED', 'THROTTLED', 'INTERNAL_SERVER_ERROR', 'CHANNEL_SEND_FAILED', 'UNKNOWN']);
 
-/** The sentence for `code`; `fallback` (else the UNKNOWN sentence) when the code has none. */
+/**
+ * The sentence for `code` in the UI language (i18n `errors.<CODE>`); `fallback` (else the
+ * UNKNOWN sentence) when the code has none. In English a code outside ERROR_MESSAGES keeps the
+ * API's own message (`fallback`); in Dutch and Italian every code with a translation gets it.
+ */
 export function errorMessage(code: string, fallback?: string): string {
-  return (ERROR_MESSAGES as Record<string, string>)[code] ?? fallback ?? ERROR_MESSAGES.UNKNOWN;
+  const key = `errors.${code}`;
+  if (code in ERROR_MESSAGES || (currentLanguage() !== 'en' && i18n.exists(key))) return i18n.t(key);
+  return fallback ?? i18n.t('errors.UNKNOWN');
 }
 
 /** Whether an error of `code` is worth retrying as is. */
