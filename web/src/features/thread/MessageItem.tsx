@@ -16,7 +16,7 @@ import {
 } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { MessageItem_MessageFragment } from '../../gql/graphql';
-import { messageTime } from '../../shared/time';
+import { formatDateTime, messageTime } from '../../shared/time';
 import { DeliveryTicks } from './DeliveryTicks';
 import { HtmlEmailBody } from './HtmlEmailBody';
 import { useRetryMessage } from './useRetryMessage';
@@ -25,6 +25,7 @@ import { describeError } from '../../shared/errorMessages';
 import { isPendingMessageId } from '../composer/usePostMessage';
 import { attachmentPreview } from '../../shared/messagePreview';
 import classes from './MessageItem.module.css';
+import { currentLanguage, i18n } from '../../i18n';
 
 export const MessageItem_message = graphql(`
   fragment MessageItem_message on Message {
@@ -106,19 +107,19 @@ function ImageAttachment({ a, url, showCaption }: { a: AttachmentView; url: stri
   const [opened, { open, close }] = useDisclosure(false);
   const [failed, setFailed] = useState(false);
   // Provider media links are signed and expire: when the thumbnail cannot load, fall back to a chip.
-  if (failed) return <FileChip a={a} kind="image" note="preview unavailable" />;
-  const alt = a.caption ?? a.fileName ?? 'Image attachment';
+  if (failed) return <FileChip a={a} kind="image" note={i18n.t('thread.message.previewUnavailable')} />;
+  const alt = a.caption ?? a.fileName ?? i18n.t('thread.message.imageAttachment');
   return (
     <Stack gap={2} data-testid="attachment-image">
-      <UnstyledButton onClick={open} aria-label={`Open ${a.fileName ?? 'image'} full size`} className={classes.thumbnail}>
+      <UnstyledButton onClick={open} aria-label={i18n.t('thread.message.openFull', { name: a.fileName ?? i18n.t('thread.message.imageWord') })} className={classes.thumbnail}>
         <Image src={url} alt={alt} radius="sm" maw={260} mah={260} fit="contain" onError={() => setFailed(true)} />
       </UnstyledButton>
       {showCaption && a.caption && <Text size="xs">{a.caption}</Text>}
-      <Modal opened={opened} onClose={close} size="auto" centered title={a.fileName ?? a.caption ?? 'Image'}>
+      <Modal opened={opened} onClose={close} size="auto" centered title={a.fileName ?? a.caption ?? i18n.t('thread.message.image')}>
         <Stack gap="xs" align="center">
           <Image src={url} alt={alt} fit="contain" mah="75vh" maw="90vw" w="auto" data-testid="attachment-image-full" />
           <Anchor href={url} target="_blank" rel="noreferrer" size="sm">
-            Open original
+            {i18n.t('thread.message.openOriginal')}
           </Anchor>
         </Stack>
       </Modal>
@@ -129,7 +130,7 @@ function ImageAttachment({ a, url, showCaption }: { a: AttachmentView; url: stri
 function AttachmentPreview({ a, content }: { a: AttachmentView; content: string | null }) {
   const kind = (a.kind ?? 'file').toLowerCase();
   if (kind === 'location' || (a.latitude != null && a.longitude != null)) {
-    const label = a.name ?? 'Shared location';
+    const label = a.name ?? i18n.t('thread.message.sharedLocation');
     return (
       <Group gap={6} wrap="nowrap" className={classes.attachment} data-testid="attachment-location">
         <IconMapPin size={16} />
@@ -161,9 +162,9 @@ type DeliveryView = MessageItem_MessageFragment['deliveries'][number];
 /** The reason a reply failed: its last delivery attempt's error, else a generic text. */
 export function failureReason(deliveries: readonly DeliveryView[] | null | undefined): string {
   const last = deliveries && deliveries.length > 0 ? deliveries[deliveries.length - 1] : null;
-  if (!last) return 'The provider did not accept this message.';
+  if (!last) return i18n.t('thread.message.notAccepted');
   const detail = [last.errorCode, last.httpStatus != null ? `HTTP ${last.httpStatus}` : null].filter(Boolean).join(', ');
-  const text = last.error ?? 'The provider did not accept this message.';
+  const text = last.error ?? i18n.t('thread.message.notAccepted');
   return detail ? `${text} (${detail})` : text;
 }
 
@@ -186,7 +187,7 @@ function FailedDelivery({ messageId, canRetry, deliveries }: { messageId: string
       <IconAlertTriangle size={14} color="var(--mantine-color-red-6)" style={{ flexShrink: 0, marginTop: 2 }} />
       <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
         <Text size="xs" c="red.8" data-testid="message-failure-reason">
-          Not delivered: {failureReason(deliveries)}
+          {i18n.t('thread.message.notDelivered', { reason: failureReason(deliveries) })}
         </Text>
         {retryError && (
           <Text size="xs" c="red.8" data-testid="message-retry-error">
@@ -196,19 +197,23 @@ function FailedDelivery({ messageId, canRetry, deliveries }: { messageId: string
       </Stack>
       {canRetry && (
         <Button size="compact-xs" variant="light" color="red" leftSection={<IconRefresh size={12} />} loading={loading} onClick={() => void onRetry()}>
-          Retry
+          {i18n.t('thread.message.retry')}
         </Button>
       )}
     </Group>
   );
 }
 
-function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_message> }) {
+function MessageItemImpl(props: {
+  message: FragmentType<typeof MessageItem_message>;
+  /** BCP 47 language of the conversation (the customer's); set on customer and reply bodies as `lang` when it is not the UI language, so screen readers pronounce them right. */
+  lang?: string | null;
+}) {
   const m = getFragmentData(MessageItem_message, props.message);
   const createdAt = m.createdAt ?? new Date(0).toISOString();
   const attachments = m.attachments ?? [];
   const time = (
-    <Tooltip label={new Date(createdAt).toLocaleString()} withArrow openDelay={400}>
+    <Tooltip label={formatDateTime(createdAt, { withZone: true })} withArrow openDelay={400}>
       <Text size="xs" c="dimmed" component="time" dateTime={createdAt}>
         {messageTime(createdAt)}
       </Text>
@@ -221,7 +226,7 @@ function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_messa
         <Text size="xs" c="dimmed" ta="center">
           {m.type === 'AUTO_RESPONSE' && (
             <Badge size="xs" variant="outline" color="gray" mr={6}>
-              auto-response
+              {i18n.t('thread.message.autoResponse')}
             </Badge>
           )}
           {m.content} · {messageTime(createdAt)}
@@ -236,6 +241,8 @@ function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_messa
   const failed = outgoing && (m.deliveryStatus === 'FAILED' || m.canRetry === true);
   // Sent from this browser and not confirmed yet (optimistic, see usePostMessage.ts).
   const pending = isPendingMessageId(m.id);
+  // Customer messages and replies to them are in the conversation's language; notes and call logs in the team's.
+  const bodyLang = (m.type === 'INCOMING' || outgoing) && props.lang && props.lang !== currentLanguage() ? props.lang : undefined;
   return (
     <Box
       className={classes.row}
@@ -257,16 +264,16 @@ function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_messa
       >
         <Group justify="space-between" gap="md" mb={4} wrap="nowrap">
           <Text size="xs" fw={600}>
-            {m.sender?.name ?? (outgoing || note || callLog ? 'Agent' : 'Customer')}
+            {m.sender?.name ?? (outgoing || note || callLog ? i18n.t('thread.message.agent') : i18n.t('thread.message.customer'))}
           </Text>
           {callLog && (
             <Badge size="xs" color="orange" variant="light" leftSection={<IconPhoneCall size={10} />}>
-              call log
+              {i18n.t('thread.message.callLog')}
             </Badge>
           )}
           {note && (
             <Badge size="xs" color="yellow" variant="filled" leftSection={<IconNote size={10} />}>
-              internal note
+              {i18n.t('thread.message.internalNote')}
             </Badge>
           )}
         </Group>
@@ -276,9 +283,11 @@ function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_messa
           </Text>
         )}
         {m.contentHtml ? (
-          <HtmlEmailBody html={m.contentHtml} />
+          <div lang={bodyLang}>
+            <HtmlEmailBody html={m.contentHtml} />
+          </div>
         ) : (
-          <Text size="sm" className={classes.content}>
+          <Text size="sm" className={classes.content} lang={bodyLang}>
             {m.content}
           </Text>
         )}
@@ -292,7 +301,7 @@ function MessageItemImpl(props: { message: FragmentType<typeof MessageItem_messa
         <Group gap={4} justify="flex-end" mt={4}>
           {pending ? (
             <Text size="xs" c="dimmed" fs="italic" data-testid="message-pending">
-              Sending…
+              {i18n.t('thread.message.sending')}
             </Text>
           ) : (
             time

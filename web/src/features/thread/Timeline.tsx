@@ -10,6 +10,7 @@ import classes from './MessageItem.module.css';
 import { MessageItem } from './MessageItem';
 import { useEarlierMessages } from './useEarlierMessages';
 import { useTranslation } from 'react-i18next';
+import { useQuery } from '@apollo/client/react';
 
 export const TIMELINE_PAGE_SIZE = 50;
 
@@ -55,6 +56,22 @@ export const TimelineSlaEvents_thread = graphql(`
   }
 `);
 
+/**
+ * The conversation's language (the customer's, else detected in their messages, else the
+ * organization's), for `lang` on message bodies. Its own small query, read from the cache after
+ * the first time; nothing is marked while it is unknown.
+ */
+export const ThreadLanguageQuery = graphql(`
+  query ThreadLanguage($id: ID!) {
+    node(id: $id) {
+      id
+      ... on Thread {
+        suggestedTemplateLanguage
+      }
+    }
+  }
+`);
+
 type SlaEventView = NonNullable<TimelineSlaEvents_ThreadFragment['sla']>['events'][number];
 type Entry = { kind: 'message'; at: string; id: string; message: Timeline_ThreadFragment['messages']['edges'][number]['node'] } | { kind: 'sla'; at: string; id: string; event: SlaEventView };
 
@@ -86,6 +103,8 @@ export function Timeline(props: { thread: FragmentType<typeof Timeline_thread>; 
   const [loadEarlier, { loading: loadingEarlier }] = useEarlierMessages();
   const [loadError, setLoadError] = useState<string | null>(null);
   const { t: tr } = useTranslation();
+  const languageData = useQuery(ThreadLanguageQuery, { variables: { id: t.id } }).data?.node;
+  const threadLang = languageData?.__typename === 'Thread' ? languageData.suggestedTemplateLanguage : null;
   // Relay order is oldest → newest; sort defensively so live appends can never land out of order.
   const edges = [...t.messages.edges].sort((a, b) => (a.node.createdAt ?? '').localeCompare(b.node.createdAt ?? ''));
   const firstId = edges[0]?.node.id;
@@ -162,7 +181,7 @@ export function Timeline(props: { thread: FragmentType<typeof Timeline_thread>; 
             </Text>
           </Center>
         ) : (
-          entries.map((e) => (e.kind === 'message' ? <MessageItem key={e.id} message={e.message} /> : <SlaEventItem key={e.id} event={e.event} />))
+          entries.map((e) => (e.kind === 'message' ? <MessageItem key={e.id} message={e.message} lang={threadLang} /> : <SlaEventItem key={e.id} event={e.event} />))
         )}
       </Stack>
     </ScrollArea>
