@@ -10,6 +10,7 @@ import { InboxPage } from '../features/inbox/InboxPage';
 import { InboxThreadsQuery, inboxVariables } from '../features/inbox/ThreadList';
 import { ThreadRow_thread } from '../features/inbox/ThreadRow';
 import { SlaBadge } from '../features/sla/SlaBadge';
+import { MessageItem, MessageItem_message } from '../features/thread/MessageItem';
 import { mockOp, renderWithProviders } from '../test/render';
 import { i18n, setTimeZone } from '.';
 
@@ -105,5 +106,47 @@ describe('the SLA badge: due time on the 24-hour clock with its zone', () => {
     renderWithProviders(<SlaBadge thread={thread} now={now} withDueTime />);
     expect(screen.getByTestId('due-label')).toHaveTextContent('eerste reactie nog 2 u 10 m');
     expect(screen.getByTestId('due-time')).toHaveTextContent('14:30 GMT');
+  });
+});
+
+describe('lang on messages in another language than the UI', () => {
+  const message = (type: 'INCOMING' | 'OUTGOING' | 'INTERNAL_NOTE', content: string): ResultOf<typeof MessageItem_message> => ({
+    __typename: 'Message',
+    id: `m-${type}`,
+    type,
+    content,
+    subject: null,
+    createdAt: '2026-01-15T13:05:00Z',
+    deliveryStatus: type === 'OUTGOING' ? 'SENT' : null,
+    readAt: null,
+    contentHtml: null,
+    canRetry: false,
+    deliveries: [],
+    sender: null,
+    attachments: [],
+  });
+  const body = (text: string) => screen.getByText(text);
+
+  it('nl UI, Italian conversation: customer message and reply carry lang="it", the internal note does not; labels in Dutch', async () => {
+    await i18n.changeLanguage('nl');
+    renderWithProviders(
+      <>
+        <MessageItem message={makeFragmentData(message('INCOMING', 'La wallbox non si accende'), MessageItem_message)} lang="it" />
+        <MessageItem message={makeFragmentData(message('OUTGOING', 'Arriviamo lunedì'), MessageItem_message)} lang="it" />
+        <MessageItem message={makeFragmentData(message('INTERNAL_NOTE', 'Monteur inplannen'), MessageItem_message)} lang="it" />
+      </>,
+    );
+    expect(body('La wallbox non si accende')).toHaveAttribute('lang', 'it');
+    expect(body('Arriviamo lunedì')).toHaveAttribute('lang', 'it');
+    expect(body('Monteur inplannen')).not.toHaveAttribute('lang');
+    expect(screen.getByText('Klant')).toBeInTheDocument();
+    expect(screen.getByText('interne notitie')).toBeInTheDocument();
+  });
+
+  it('it UI, Italian conversation: no lang (the page language already says it)', async () => {
+    await i18n.changeLanguage('it');
+    renderWithProviders(<MessageItem message={makeFragmentData(message('INCOMING', 'La wallbox non si accende'), MessageItem_message)} lang="it" />);
+    expect(body('La wallbox non si accende')).not.toHaveAttribute('lang');
+    expect(screen.getByText('Cliente')).toBeInTheDocument();
   });
 });
