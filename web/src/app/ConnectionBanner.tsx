@@ -2,16 +2,14 @@ import { useEffect, useState } from 'react';
 import { Box, Group, Loader, Paper, Text } from '@mantine/core';
 import { IconCircleCheck, IconWifiOff } from '@tabler/icons-react';
 import { connectionStatus, useConnectionStatus, type ConnectionStatus } from './connection';
+import { useTranslation } from 'react-i18next';
+import { translated } from '../i18n';
 
 /** What the banner says; `null`: nothing (connected, or a blip shorter than the delay). */
 export type BannerState = 'offline' | 'reconnecting' | 'back' | null;
 
-/** The banner's sentences, keyed by state (for the i18n layer to translate later). */
-export const BANNER_TEXT: Record<Exclude<BannerState, null>, string> = {
-  offline: 'You are offline. Messages that arrive meanwhile will appear as soon as the connection is back.',
-  reconnecting: 'Connection lost. Reconnecting…',
-  back: 'Back online. Catching up on anything that arrived meanwhile.',
-};
+/** The banner's sentences, keyed by state, in the UI language (i18n `connection.<state>`). */
+export const BANNER_TEXT: Record<Exclude<BannerState, null>, string> = translated<Exclude<BannerState, null>>(['offline', 'reconnecting', 'back'], 'connection');
 
 /**
  * The live connection's state for the agent: "offline" (the browser says so), "reconnecting"
@@ -31,6 +29,8 @@ export function ConnectionBanner({
   backMs?: number;
 }) {
   const snap = useConnectionStatus(store);
+  // Re-renders in a new language (the banner sits above the part of the page keyed by language).
+  useTranslation();
   const [shown, setShown] = useState<BannerState>(null);
   const down = shown === 'offline' || shown === 'reconnecting';
 

@@ -237,6 +237,11 @@ export const en = {
     pickConversation: 'Pick a conversation',
     conversationsMerged: 'Conversations merged',
   },
+  connection: {
+    offline: "You are offline. Messages that arrive meanwhile will appear as soon as the connection is back.",
+    reconnecting: "Connection lost. Reconnecting…",
+    back: "Back online. Catching up on anything that arrived meanwhile.",
+  },
   // <generated>
   settings: {
     page: {

@@ -236,6 +236,11 @@ export const it: Messages = {
     pickConversation: 'Scegli una conversazione',
     conversationsMerged: 'Conversazioni unite',
   },
+  connection: {
+    offline: "Sei offline. I messaggi che arrivano nel frattempo compariranno appena la connessione torna.",
+    reconnecting: "Connessione persa. Riconnessione in corso…",
+    back: "Di nuovo online. Recupero di ciò che è arrivato nel frattempo.",
+  },
   // <generated>
   settings: {
     page: {

@@ -236,6 +236,11 @@ export const nl: Messages = {
     pickConversation: 'Kies een gesprek',
     conversationsMerged: 'Gesprekken samengevoegd',
   },
+  connection: {
+    offline: "Je bent offline. Berichten die intussen binnenkomen, verschijnen zodra de verbinding terug is.",
+    reconnecting: "Verbinding verbroken. Opnieuw verbinden…",
+    back: "Weer online. Wat intussen binnenkwam, wordt bijgewerkt.",
+  },
   // <generated>
   settings: {
     page: {
