@@ -134,13 +134,13 @@ const bubbles = () => screen.queryAllByTestId('message');
 describe('optimistic send', () => {
   it('the reply shows at once as pending, the composer clears, and the server message replaces it', async () => {
     const result = vi.fn(() => ({ data: success('On Monday at 9') }));
-    renderThread([templatesMock, { request: { query: PostMessageMutation, variables: vars('On Monday at 9') }, result, delay: 150 }]);
+    renderThread([templatesMock, { request: { query: PostMessageMutation, variables: vars('On Monday at 9') }, result, delay: 1500 }]);
     await screen.findByText('Is the wallbox coming?');
 
     await userEvent.type(messageBox(), 'On Monday at 9');
     await userEvent.click(screen.getByRole('button', { name: 'Send' }));
 
-    // Before the server answers: one pending bubble with the text, composer empty.
+    // Before the server answers (delayed 1.5 s, so a slow machine still sees it): one pending bubble, composer empty.
     const pending = await screen.findByText('On Monday at 9');
     const bubble = pending.closest('[data-testid="message"]') as HTMLElement;
     expect(bubble).toHaveAttribute('data-pending', 'true');
@@ -149,7 +149,9 @@ describe('optimistic send', () => {
     expect(messageBox()).toHaveValue('');
 
     // After: the confirmed message, once, not pending.
-    await waitFor(() => expect(screen.getByText('On Monday at 9').closest('[data-testid="message"]')).toHaveAttribute('data-message-id', 'msg-new'));
+    await waitFor(() => expect(screen.getByText('On Monday at 9').closest('[data-testid="message"]')).toHaveAttribute('data-message-id', 'msg-new'), {
+      timeout: 5000,
+    });
     expect(result).toHaveBeenCalledTimes(1);
     expect(bubbles().map((b) => b.getAttribute('data-message-id'))).toEqual(['msg-1', 'msg-new']);
     expect(screen.queryByTestId('message-pending')).not.toBeInTheDocument();
