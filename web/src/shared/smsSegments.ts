@@ -1,3 +1,4 @@
+import { i18n } from '../i18n';
 /**
  * SMS length and segment count (3GPP TS 23.038):
  * - GSM-7: 160 septets in a single SMS, 153 per segment when multipart (the UDH takes 7);
@@ -67,5 +68,5 @@ export function smsCount(text: string): SmsCount {
 
 /** "N characters · M segments" */
 export function smsCountLabel(c: Pick<SmsCount, 'length' | 'segments'>): string {
-  return `${c.length} ${c.length === 1 ? 'character' : 'characters'} · ${c.segments} ${c.segments === 1 ? 'segment' : 'segments'}`;
+  return `${i18n.t('composer.sms.characters', { count: c.length })} · ${i18n.t('composer.sms.segments', { count: c.segments })}`;
 }

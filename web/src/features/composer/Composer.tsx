@@ -10,6 +10,7 @@ import { SmsCounter } from './SmsCounter';
 import { LogCallForm } from './LogCallForm';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
 import { describeError, isRetryableError } from '../../shared/errorMessages';
+import { i18n, translated } from '../../i18n';
 
 export const Composer_thread = graphql(`
   fragment Composer_thread on Thread {
@@ -44,18 +45,11 @@ export function unresolvedPlaceholders(...texts: (string | null | undefined)[]):
 }
 
 
-const ERROR_TITLE: Record<string, string> = {
-  WHATSAPP_WINDOW_CLOSED: 'WhatsApp 24-hour window closed',
-  CHANNEL_INACTIVE: 'Channel inactive',
-  CHANNEL_SEND_FAILED: 'Sending failed',
-  VALIDATION_FAILED: 'Message not valid',
-  TEMPLATE_VARIABLES_MISSING: 'Template not filled in',
-  TEMPLATE_INACTIVE: 'Template inactive',
-  FORBIDDEN: 'Not allowed',
-  SMS_OPTED_OUT: 'Customer opted out of SMS',
-  CHANNEL_NOT_SUPPORTED: 'This channel cannot send replies',
-  MESSAGE_NOT_RETRYABLE: 'Message cannot be retried',
-};
+/** Alert titles per error code, in the UI language. */
+const ERROR_TITLE: Record<string, string> = translated(
+  ['WHATSAPP_WINDOW_CLOSED', 'CHANNEL_INACTIVE', 'CHANNEL_SEND_FAILED', 'VALIDATION_FAILED', 'TEMPLATE_VARIABLES_MISSING', 'TEMPLATE_INACTIVE', 'FORBIDDEN', 'SMS_OPTED_OUT', 'CHANNEL_NOT_SUPPORTED', 'MESSAGE_NOT_RETRYABLE'],
+  'composer.errorTitle',
+);
 
 /** "Re: <subject>" for an e-mail reply (not doubled when the subject already is a reply); '' without subject. */
 export function replySubject(subject: string | null | undefined): string {
@@ -140,7 +134,7 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
       const { data, error } = await renderTemplate({ variables: { templateId: id, threadId: t.id } });
       const rendered = data?.renderTemplate;
       if (error || !rendered) {
-        setErrors([{ code: 'TEMPLATE', message: error?.message ?? 'Could not render template' }]);
+        setErrors([{ code: 'TEMPLATE', message: error?.message ?? i18n.t('composer.renderFailed') }]);
         return;
       }
       const body = rendered.body ?? '';
@@ -212,7 +206,7 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
             color="red"
             variant="light"
             icon={<IconAlertCircle size={18} />}
-            title={ERROR_TITLE[err.code] ?? 'Could not send'}
+            title={ERROR_TITLE[err.code] ?? i18n.t('composer.sendFailed')}
             withCloseButton
             onClose={() => setErrors((all) => all.filter((x) => x !== err))}
             data-testid="composer-error"
@@ -221,18 +215,18 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
             {err.message}
             {err.code === 'WHATSAPP_WINDOW_CLOSED' && (
               <Text size="xs" mt={4}>
-                The customer has not written in the last 24 hours. Pick an approved template to re-open the conversation.
+                {i18n.t('errors.WHATSAPP_WINDOW_CLOSED')}
               </Text>
             )}
             {isRetryableError(err.code) && (
               <Button size="compact-xs" variant="light" color="red" mt={6} leftSection={<IconRefresh size={12} />} onClick={() => void send()} disabled={!canSend} data-testid="composer-retry">
-                Retry
+                {i18n.t('thread.message.retry')}
               </Button>
             )}
           </Alert>
         ))}
         {unresolved.length > 0 && (
-          <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} data-testid="template-missing-variables" title="Fill in the template before sending">
+          <Alert color="yellow" variant="light" icon={<IconAlertTriangle size={18} />} data-testid="template-missing-variables" title={i18n.t('composer.fillTemplate')}>
             <Group gap={6}>
               {unresolved.map((path) => (
                 <Badge
@@ -260,10 +254,10 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
               size="xs"
               value={mode}
               onChange={(v) => setMode(v as ComposerMode)}
-              aria-label="Reply or internal note"
+              aria-label={i18n.t('composer.modeLabel')}
               data={[
-                { value: 'REPLY', label: 'Reply' },
-                { value: 'NOTE', label: 'Internal note' },
+                { value: 'REPLY', label: i18n.t('composer.reply') },
+                { value: 'NOTE', label: i18n.t('composer.note') },
               ]}
             />
           ) : isPhone ? (
@@ -271,21 +265,21 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
               size="xs"
               value={mode}
               onChange={(v) => setMode(v as ComposerMode)}
-              aria-label="Internal note or call log"
+              aria-label={i18n.t('composer.modeLabelNoSend')}
               data={[
-                { value: 'NOTE', label: 'Internal note' },
-                { value: 'CALL', label: 'Log call' },
+                { value: 'NOTE', label: i18n.t('composer.note') },
+                { value: 'CALL', label: i18n.t('composer.logCall') },
               ]}
             />
           ) : (
             <Group gap={4} c="dimmed" data-testid="composer-notes-only">
               <IconLock size={14} />
-              <Text size="xs">Replies cannot be sent on this channel: internal notes only.</Text>
+              <Text size="xs">{i18n.t('composer.notesOnly')}</Text>
             </Group>
           )}
           {channelCanSend && mode !== 'CALL' && (
             <Button size="xs" variant="default" leftSection={<IconTemplate size={14} />} onClick={openTemplates} disabled={rendering} aria-keyshortcuts="/">
-              Templates (/)
+              {i18n.t('composer.templates')}
             </Button>
           )}
         </Group>
@@ -296,10 +290,10 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
             {showSubject && (
               <TextInput
                 ref={subjectRef}
-                label="Subject"
+                label={i18n.t('composer.subject')}
                 size="xs"
                 withAsterisk
-                placeholder="Subject of the e-mail"
+                placeholder={i18n.t('composer.subjectPlaceholder')}
                 value={subject ?? ''}
                 onChange={(e) => setSubject(e.currentTarget.value)}
                 data-testid="composer-subject"
@@ -308,9 +302,9 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
             <TemplatePicker picker={picker}>
               <Textarea
                 ref={messageRef}
-                label="Message"
+                label={i18n.t('composer.message')}
                 labelProps={{ style: { position: 'absolute', width: 1, height: 1, overflow: 'hidden', clip: 'rect(0 0 0 0)' } }}
-                placeholder={isNote ? 'Write an internal note (only visible to agents)…' : channelCanSend ? 'Write a reply… ("/" for templates)' : 'Write a reply…'}
+                placeholder={isNote ? i18n.t('composer.notePlaceholder') : channelCanSend ? i18n.t('composer.replyPlaceholderTemplates') : i18n.t('composer.replyPlaceholder')}
                 autosize
                 minRows={3}
                 maxRows={12}
@@ -332,7 +326,7 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
             <Group justify="space-between">
               <Group gap="md">
                 <Text size="xs" c="dimmed">
-                  {isNote ? 'Internal notes are never sent to the customer.' : 'Ctrl/⌘ + Enter to send'}
+                  {isNote ? i18n.t('composer.noteHint') : i18n.t('composer.sendHint')}
                 </Text>
                 {isSms && !isNote && <SmsCounter text={content} />}
               </Group>
@@ -344,7 +338,7 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
                 color={isNote ? 'yellow' : undefined}
                 leftSection={isNote ? <IconNote size={14} /> : <IconSend size={14} />}
               >
-                Send
+                {i18n.t('composer.send')}
               </Button>
             </Group>
           </>

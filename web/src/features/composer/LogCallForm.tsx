@@ -4,6 +4,7 @@ import { IconAlertCircle, IconPhoneCall } from '@tabler/icons-react';
 import type { CallDirection } from '../../gql/graphql';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
 import { useLogCall } from './useLogCall';
+import { i18n } from '../../i18n';
 
 /** "Log call" form for phone threads (`logCall`): direction, duration, notes. */
 export function LogCallForm({ threadId }: { threadId: string }) {
@@ -40,7 +41,7 @@ export function LogCallForm({ threadId }: { threadId: string }) {
   };
 
   return (
-    <form onSubmit={onSubmit} aria-label="Log call" noValidate>
+    <form onSubmit={onSubmit} aria-label={i18n.t('composer.logCall')} noValidate>
       <Stack gap="xs">
         {errors.map((err) => (
           <Alert key={err.code + err.message} color="red" variant="light" icon={<IconAlertCircle size={18} />} data-testid="log-call-error">
@@ -52,22 +53,22 @@ export function LogCallForm({ threadId }: { threadId: string }) {
             size="xs"
             value={direction}
             onChange={(v) => setDirection(v as CallDirection)}
-            aria-label="Call direction"
+            aria-label={i18n.t('composer.call.direction')}
             data={[
-              { value: 'INBOUND', label: 'Inbound' },
-              { value: 'OUTBOUND', label: 'Outbound' },
+              { value: 'INBOUND', label: i18n.t('composer.call.inbound') },
+              { value: 'OUTBOUND', label: i18n.t('composer.call.outbound') },
             ]}
           />
-          <NumberInput size="xs" w={90} label="Minutes" min={0} allowDecimal={false} value={minutes} onChange={setMinutes} />
-          <NumberInput size="xs" w={90} label="Seconds" min={0} max={59} allowDecimal={false} value={seconds} onChange={setSeconds} />
+          <NumberInput size="xs" w={90} label={i18n.t('composer.call.minutes')} min={0} allowDecimal={false} value={minutes} onChange={setMinutes} />
+          <NumberInput size="xs" w={90} label={i18n.t('composer.call.seconds')} min={0} max={59} allowDecimal={false} value={seconds} onChange={setSeconds} />
         </Group>
-        <Textarea label="Call notes" autosize minRows={2} maxRows={8} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} />
+        <Textarea label={i18n.t('composer.call.notes')} autosize minRows={2} maxRows={8} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} />
         <Group justify="space-between">
           <Text size="xs" c="dimmed">
-            The call is added to the conversation for the team.
+            {i18n.t('composer.call.hint')}
           </Text>
           <Button type="submit" size="xs" color="orange" loading={loading} leftSection={<IconPhoneCall size={14} />}>
-            Log call
+            {i18n.t('composer.logCall')}
           </Button>
         </Group>
       </Stack>

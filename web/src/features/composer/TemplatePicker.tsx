@@ -3,6 +3,7 @@ import { Badge, Combobox, Group, Text, useCombobox } from '@mantine/core';
 import { useQuery } from '@apollo/client/react';
 import { graphql } from '../../gql';
 import type { ComposerTemplatesQuery as ComposerTemplatesResult } from '../../gql/graphql';
+import { i18n } from '../../i18n';
 
 /**
  * Templates for the composer: one entry per template (its languages grouped),
@@ -179,8 +180,8 @@ export function TemplatePicker({ picker, children }: { picker: TemplatePickerSta
       if (f) picker.pick(f);
     }} position="top-start" width="target" withinPortal={false} shadow="md">
       <Combobox.Target withKeyboardNavigation={false}>{children}</Combobox.Target>
-      <Combobox.Dropdown data-testid="template-picker" aria-label="Templates">
-        <Combobox.Options aria-label="Templates" mah={280} style={{ overflowY: 'auto' }}>
+      <Combobox.Dropdown data-testid="template-picker" aria-label={i18n.t('composer.picker.templates')}>
+        <Combobox.Options aria-label={i18n.t('composer.picker.templates')} mah={280} style={{ overflowY: 'auto' }}>
           {picker.matches.map((f, i) => {
             const lang = picker.languageOf(f);
             return (
@@ -215,7 +216,7 @@ export function TemplatePicker({ picker, children }: { picker: TemplatePickerSta
                         size="sm"
                         variant={v.locale === lang ? 'filled' : 'default'}
                         color={v.locale === lang ? 'dark' : undefined}
-                        aria-label={`${f.name}: insert in ${v.locale}`}
+                        aria-label={i18n.t('composer.picker.insertIn', { name: f.name, locale: v.locale })}
                         aria-pressed={v.locale === lang}
                         style={{ cursor: 'pointer' }}
                         onMouseDown={(e) => e.preventDefault()}
@@ -233,7 +234,7 @@ export function TemplatePicker({ picker, children }: { picker: TemplatePickerSta
             );
           })}
           {picker.matches.length === 0 && (
-            <Combobox.Empty>{picker.loading ? 'Loading templates…' : `No template matches “/${picker.token?.query ?? ''}”`}</Combobox.Empty>
+            <Combobox.Empty>{picker.loading ? i18n.t('composer.picker.loading') : i18n.t('composer.picker.noMatch', { query: picker.token?.query ?? '' })}</Combobox.Empty>
           )}
         </Combobox.Options>
         <Text size="xs" c="dimmed" px="xs" py={4} style={{ borderTop: '1px solid var(--mantine-color-gray-2)' }}>
