@@ -9,14 +9,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/generated/prisma/client.js';
+import { analyticsQuery, drillMatches, type DrillBucket } from '../../src/modules/analytics/analytics.service.js';
 import { backfillReporting } from '../../src/modules/analytics/backfill.js';
+import type { AnalyticsMetric } from '../../src/modules/analytics/metrics.js';
 import { postMessage } from '../../src/modules/message/message.service.js';
 import { completeTask, createTask } from '../../src/modules/task/task.service.js';
 import { ingestInbound } from '../../src/modules/thread/ingest.service.js';
 import { assignThread, updateThread } from '../../src/modules/thread/thread.service.js';
 import { viewerContext } from '../../src/shared/context.js';
 import { startFakeWhatsAppCloud, type FakeWhatsAppCloud } from '../../src/sandbox/whatsapp.js';
-import { createOrganization, createTestApp, createTestServer, createUser, createWhatsAppChannel, testDatabaseKind, type TestApp, type TestServer } from '../harness.js';
+import { createOrganization, createTestApp, createTestServer, createUser, createWhatsAppChannel, orgContext, testDatabaseKind, type TestApp, type TestServer } from '../harness.js';
 import { clockToken, gid } from '../graphql/helpers.js';
 
 let fake: FakeWhatsAppCloud;
@@ -232,6 +234,26 @@ describe(`analytics metric definitions (${testDatabaseKind})`, () => {
     expect(await ids('ASSIGNMENT_ACCURACY', { met: false })).toEqual([g('B')]);
     expect(await ids('RESOLUTIONS', { dimension: 'TEAM', key: gid('Team', teamY) })).toEqual([g('B')]);
     expect(await ids('CUSTOMER_MESSAGES', { from: '2026-11-05T00:00:00.000Z', to: '2026-11-06T00:00:00.000Z' })).toEqual([g('B')]);
+    // Both ways of finding the threads (their ids from the events, or EXISTS over the events when there are many) agree.
+    const ctx = orgContext(app.deps, orgId);
+    const aq = await analyticsQuery(ctx, { from: new Date(RANGE.from), to: new Date(RANGE.to) }, {}, null);
+    const cases: [AnalyticsMetric, DrillBucket | null][] = [
+      ['CONVERSATIONS', null],
+      ['SLA_NEXT_RESPONSE_COMPLIANCE', { met: false }],
+      ['ASSIGNMENT_ACCURACY', { met: false }],
+      ['RESOLUTIONS', { dimension: 'TEAM', key: teamY }],
+      ['CUSTOMER_MESSAGES', { from: new Date('2026-11-05T00:00:00Z'), to: new Date('2026-11-06T00:00:00Z') }],
+    ];
+    for (const [metric, bucket] of cases) {
+      const byIds = await drillMatches(ctx, aq, metric, bucket);
+      const byEvents = await drillMatches(ctx, aq, metric, bucket, 0);
+      expect(byIds.where).toHaveProperty('id');
+      expect(byEvents.where).toHaveProperty('reportingEvents');
+      expect(byEvents.count).toBe(byIds.count);
+      const list = async (where: object) => (await ctx.db.thread.findMany({ where, select: { id: true }, orderBy: { id: 'asc' } })).map((t) => t.id);
+      expect({ metric, ids: await list(byEvents.where) }).toEqual({ metric, ids: await list(byIds.where) });
+      expect((await list(byIds.where)).length).toBe(byIds.count);
+    }
   });
 
   it('an agent sees their own numbers only (scope SELF); bad input is a typed error', async () => {

@@ -14,7 +14,7 @@ import type { HubContext } from '../../shared/context.js';
 import { can } from '../auth/permissions.js';
 import { ThreadConnection } from '../thread/thread.schema.js';
 import { countThreads } from '../thread/thread.service.js';
-import { analyticsQuery, breakdown, drillWhere, series, summary, type AnalyticsFilter, type AnalyticsQuery } from './analytics.service.js';
+import { analyticsQuery, breakdown, drillMatches, series, summary, type AnalyticsFilter, type AnalyticsQuery } from './analytics.service.js';
 import { exportUrl } from './export.js';
 import { ANALYTICS_DIMENSIONS, ANALYTICS_INTERVALS, ANALYTICS_METRICS, ANALYTICS_UNITS, METRICS, statusOf, type AnalyticsDimension, type AnalyticsMetric, type MetricValue } from './metrics.js';
 
@@ -200,16 +200,28 @@ const Analytics = builder.objectRef<AnalyticsQuery>('Analytics').implement({
         cursor: 'id',
         description: 'The threads behind a number: threads with a fact of the metric in the range (and bucket), latest message first. BACKLOG: threads open now.',
         args: { metric: t.arg({ type: AnalyticsMetricEnum, required: true }), bucket: t.arg({ type: BucketInput }) },
-        resolve: (query, q, args, ctx) => {
+        resolve: async (query, q, args, ctx) => {
           assertPageSize(args);
-          return ctx.db.thread.findMany({ ...query, where: drillWhere(q, args.metric, decodeBucket(args.bucket)), orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }] });
+          const { where } = await drilled(ctx, q, args);
+          return ctx.db.thread.findMany({ ...query, where, orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }] });
         },
-        totalCount: (q, args, ctx) => countThreads(ctx, drillWhere(q, args.metric, decodeBucket(args.bucket))) as unknown as Promise<number>,
+        totalCount: async (q, args, ctx) => {
+          const { where, count } = await drilled(ctx, q, args);
+          return (count != null ? { count, exact: true } : countThreads(ctx, where)) as unknown as number;
+        },
       },
       ThreadConnection,
     ),
   }),
 });
+
+const drills = new WeakMap<object, ReturnType<typeof drillMatches>>();
+/** The drill-down's matches, once per field (the page and totalCount share them). */
+function drilled(ctx: HubContext, q: AnalyticsQuery, args: { metric: AnalyticsMetric; bucket?: BucketArg }) {
+  let p = drills.get(args);
+  if (!p) drills.set(args, (p = drillMatches(ctx, q, args.metric, decodeBucket(args.bucket))));
+  return p;
+}
 
 type BucketArg = { from?: Date | null; to?: Date | null; dimension?: AnalyticsDimension | null; key?: string | null; met?: boolean | null } | null | undefined;
 function decodeBucket(b: BucketArg) {

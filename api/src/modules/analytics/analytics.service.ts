@@ -353,3 +353,50 @@ export function drillWhere(q: AnalyticsQuery, metric: AnalyticsMetric, bucket: D
   }
   return { reportingEvents: { some: event } };
 }
+
+/** Up to this many threads behind a number are looked up by id; more are matched by their events (EXISTS). */
+export const DRILL_ID_LIMIT = 2000;
+
+/**
+ * The threads behind a number, for the drill-down: their exact count and a
+ * Prisma filter for the page. Counted from the events (index on organization,
+ * kind and time; one row per thread, deleted threads left out) instead of
+ * probing every thread: with at most 2,000 threads the filter is their ids,
+ * beyond it `drillWhere` (dense enough that the newest-first page finds its
+ * rows quickly). BACKLOG: threads open now, counted by `countThreads`.
+ * `idLimit` (default 2,000) exists for tests.
+ */
+export async function drillMatches(
+  ctx: HubContext,
+  q: AnalyticsQuery,
+  metric: AnalyticsMetric,
+  bucket: DrillBucket | null | undefined,
+  idLimit = DRILL_ID_LIMIT,
+): Promise<{ where: Prisma.ThreadWhereInput; count: number | null }> {
+  const where = drillWhere(q, metric, bucket);
+  if (metric === 'BACKLOG') return { where, count: null };
+  const sql = new Sql();
+  const f = q.filter;
+  const from = bucket?.from && bucket.from > q.from ? bucket.from : q.from;
+  const to = bucket?.to && bucket.to < q.to ? bucket.to : q.to;
+  const def = METRICS[metric];
+  const cond = [
+    `e."organizationId" = ${sql.p(ctx.organizationId, '::uuid')}`,
+    `e.kind = ANY(${sql.p(drillKinds(metric), '::text[]::"ReportingEventKind"[]')})`,
+    `e."occurredAt" >= ${utc(sql, from)}`,
+    `e."occurredAt" < ${utc(sql, to)}`,
+  ];
+  if (def.target) cond.push(`e.target::text = ${sql.p(def.target)}`);
+  const cols = filterSql(sql, 'e', f);
+  if (bucket?.met != null) cond.push(`e.met = ${sql.p(bucket.met)}`);
+  if (bucket?.dimension) cond.push(`${col('e', DIMENSION_COLUMN[bucket.dimension])} = ${sql.p(bucket.key ?? '')}`);
+  const rows = await ctx.deps.db.prisma.$queryRawUnsafe<{ id: string; total: bigint | number }[]>(
+    `SELECT x.id::text AS id, count(*) OVER () AS total FROM (
+       SELECT DISTINCT e."threadId" AS id FROM "ReportingEvent" e JOIN "Thread" t ON t.id = e."threadId" AND t."deletedAt" IS NULL
+        WHERE ${cond.join(' AND ')}${cols}
+     ) x LIMIT ${idLimit + 1}`,
+    ...sql.params,
+  );
+  const count = rows.length ? Number(rows[0]!.total) : 0;
+  return { where: count <= idLimit ? { id: { in: rows.map((r) => r.id) } } : where, count };
+}
