@@ -1,6 +1,6 @@
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
-import { Fragment, useEffect } from 'react';
+import { Fragment, useLayoutEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AppShell, Avatar, Button, Group, Menu, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
@@ -73,11 +73,19 @@ export function AppLayout() {
 
   const [endSession] = useMutation(LogoutMutation);
   const [savePreferences] = useMutation(UpdateMyPreferencesMutation);
-  const prefs = useQuery(ViewerPreferencesQuery).data?.viewer ?? null;
+  const prefsQuery = useQuery(ViewerPreferencesQuery);
+  const prefs = prefsQuery.data?.viewer ?? null;
+  // The pages wait for the language and time zone (one small query), so they do not render once in
+  // the browser's and again in the user's; an error shows them in the browser's.
+  const [prefsApplied, setPrefsApplied] = useState(false);
+  const prefsKnown = prefsApplied || prefsQuery.error !== undefined;
 
-  // The viewer's language and time zone (else the organization's, else the browser's).
-  useEffect(() => {
-    if (prefs) applyPreferences({ locale: prefs.locale, timezone: prefs.timezone, organization: prefs.organization });
+  // The viewer's language and time zone (else the organization's, else the browser's). A layout
+  // effect: applied before the browser paints, so the pages' first frame is in the right language.
+  useLayoutEffect(() => {
+    if (!prefs) return;
+    applyPreferences({ locale: prefs.locale, timezone: prefs.timezone, organization: prefs.organization });
+    setPrefsApplied(true);
   }, [prefs]);
 
   const switchLanguage = async (locale: UiLanguage) => {
@@ -204,9 +212,11 @@ export function AppLayout() {
         <LiveUpdates />
         <ConnectionBanner />
         <AnalyticsLanding />
-        <Fragment key={preferencesKey}>
-          <Outlet />
-        </Fragment>
+        {prefsKnown && (
+          <Fragment key={preferencesKey}>
+            <Outlet />
+          </Fragment>
+        )}
       </AppShell.Main>
     </AppShell>
   );
