@@ -72,7 +72,7 @@ describe('nl, en, it from the account menu', () => {
     expect(await page.locator('html').getAttribute('lang')).toBe('nl');
     await page.getByRole('tab', { name: 'Te laat', exact: true }).waitFor();
     await page.getByPlaceholder('Zoek op klant, onderwerp, bericht…').waitFor();
-    expect(await page.getByTestId('thread-total-count').innerText()).toMatch(/gesprek/);
+    expect(await page.getByTestId('thread-total-count').textContent()).toMatch(/gesprek/);
     expect(await page.getByRole('button', { name: 'Accountmenu', exact: true }).count()).toBe(1);
     await screenshot(page, 'i18n-nl');
 
@@ -81,7 +81,7 @@ describe('nl, en, it from the account menu', () => {
     await page.getByRole('tab', { name: 'Tutte', exact: true }).waitFor();
     await page.getByRole('tab', { name: 'In ritardo', exact: true }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('it');
-    expect(await page.getByTestId('thread-total-count').innerText()).toMatch(/conversazion/);
+    expect(await page.getByTestId('thread-total-count').textContent()).toMatch(/conversazion/);
     await expect.poll(savedLocale, { timeout: 5_000 }).toBe('it');
     await page.reload();
     await page.getByRole('tab', { name: 'Tutte', exact: true }).waitFor({ timeout: 15_000 });

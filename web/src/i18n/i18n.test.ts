@@ -133,7 +133,12 @@ describe('API error codes in the user language', () => {
     await i18n.changeLanguage('it');
     expect(errorMessage('WHATSAPP_WINDOW_CLOSED')).toContain('24 ore');
     // Payload errors: the code's sentence, except a field's own validation message.
-    expect(toUserErrors([{ code: 'NOT_FOUND', message: 'Thread not found.' }, { code: 'VALIDATION_FAILED', message: 'Partita IVA: 11 digits.', field: 'input.partitaIva' }])).toEqual([
+    expect(
+      toUserErrors([
+        { code: 'NOT_FOUND', message: 'Thread not found.' },
+        { code: 'VALIDATION_FAILED', message: 'Partita IVA: 11 digits.', field: 'input.partitaIva' },
+      ]),
+    ).toEqual([
       { code: 'NOT_FOUND', message: itMessages.errors.NOT_FOUND, field: null },
       { code: 'VALIDATION_FAILED', message: 'Partita IVA: 11 digits.', field: 'input.partitaIva' },
     ]);

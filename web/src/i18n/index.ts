@@ -41,12 +41,7 @@ export function asUiLanguage(tag: string | null | undefined): UiLanguage | null 
  * the first browser language we have, else nl.
  */
 export function pickLanguage(sources: { user?: string | null; organization?: string | null; browser?: readonly string[] }): UiLanguage {
-  return (
-    asUiLanguage(sources.user) ??
-    asUiLanguage(sources.organization) ??
-    (sources.browser ?? []).map(asUiLanguage).find((l): l is UiLanguage => l !== null) ??
-    DEFAULT_LANGUAGE
-  );
+  return asUiLanguage(sources.user) ?? asUiLanguage(sources.organization) ?? (sources.browser ?? []).map(asUiLanguage).find((l): l is UiLanguage => l !== null) ?? DEFAULT_LANGUAGE;
 }
 
 function browserLanguages(): readonly string[] {
@@ -109,11 +104,7 @@ function knownZone(zone: string | null | undefined): string | undefined {
  * browser, else nl) and time zone (user, else organization, else browser).
  * Remembers the language for the next page load.
  */
-export function applyPreferences(p: {
-  locale?: string | null;
-  timezone?: string | null;
-  organization?: { locale?: string | null; timezone?: string | null } | null;
-}): void {
+export function applyPreferences(p: { locale?: string | null; timezone?: string | null; organization?: { locale?: string | null; timezone?: string | null } | null }): void {
   const lng = pickLanguage({ user: p.locale, organization: p.organization?.locale, browser: browserLanguages() });
   const zone = knownZone(p.timezone) ?? knownZone(p.organization?.timezone);
   try {
