@@ -1,4 +1,5 @@
 import type { ChannelType } from '../../gql/graphql';
+import { i18n } from '../../i18n';
 
 /** One input of a channel's provider configuration (`Channel.configuration.<key>`). */
 export interface ConfigField {
@@ -54,8 +55,18 @@ export const CHANNEL_CONFIG_FIELDS: Partial<Record<ChannelType, readonly ConfigF
 /** Channel types an admin can create (the others are internal and exist already). */
 export const CREATABLE_TYPES: readonly ChannelType[] = ['WHATSAPP_BUSINESS', 'EMAIL_OUTLOOK', 'SMS', 'CHATWOOT', 'API', 'PHONE_CALL'];
 
+/**
+ * The configuration inputs of a channel type, labels and descriptions in the UI language
+ * (i18n `settings.config.<key>` / `settings.config.<key>_hint`; the provider's own terms such as
+ * "Phone number ID" or "Tenant ID" stay as the provider's portal names them).
+ */
 export function configFieldsFor(type: ChannelType | null | undefined): readonly ConfigField[] {
-  return (type && CHANNEL_CONFIG_FIELDS[type]) || [];
+  const fields = (type && CHANNEL_CONFIG_FIELDS[type]) || [];
+  return fields.map((f) => ({
+    ...f,
+    label: i18n.t(`settings.config.${f.key}`, { defaultValue: f.label }),
+    description: f.description && i18n.t(`settings.config.${type === 'API' ? 'partner' : ''}${f.key}_hint`, { defaultValue: f.description }),
+  }));
 }
 
 /** A random secret for webhook verification (hex, 48 characters). */
