@@ -7,10 +7,12 @@
  * asserted through the GraphQL API (summary, series, breakdown, drill-down,
  * CSV export); the backfill must rebuild the same figures from history.
  */
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel } from '../../src/generated/prisma/client.js';
 import { analyticsQuery, drillMatches, type DrillBucket } from '../../src/modules/analytics/analytics.service.js';
 import { backfillReporting } from '../../src/modules/analytics/backfill.js';
+import { streamThreadsCsv } from '../../src/modules/analytics/export.js';
 import type { AnalyticsMetric } from '../../src/modules/analytics/metrics.js';
 import { postMessage } from '../../src/modules/message/message.service.js';
 import { completeTask, createTask } from '../../src/modules/task/task.service.js';
@@ -81,14 +83,20 @@ beforeAll(async () => {
   teamX = (await app.deps.db.prisma.team.create({ data: { organizationId: orgId, name: 'Klantenservice', members: { create: [{ userId: agent.id }] } } })).id;
   teamY = (await app.deps.db.prisma.team.create({ data: { organizationId: orgId, name: 'Installaties' } })).id;
   channel = await createWhatsAppChannel(app.deps, orgId);
-  templateId = (await app.deps.db.prisma.template.create({ data: { organizationId: orgId, name: 'Ontvangst', category: 'CUSTOMER_SERVICE', bodyTemplate: 'We kijken ernaar.' } })).id;
+  templateId = (await app.deps.db.prisma.template.create({ data: { organizationId: orgId, name: 'Ontvangst', category: 'CUSTOMER_SERVICE', bodyTemplate: 'We kijken ernaar.' } }))
+    .id;
   const calendar = await app.deps.db.prisma.businessCalendar.create({
     data: { organizationId: orgId, name: 'NL kantoor', timezone: 'Europe/Amsterdam', hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, opens: '09:00', closes: '17:00' })) },
   });
   await app.deps.db.prisma.slaPolicy.create({
     data: {
-      organizationId: orgId, name: 'WhatsApp', rank: 1, calendarId: calendar.id,
-      firstResponseSeconds: 3600, nextResponseSeconds: 3600, resolutionSeconds: 8 * 3600,
+      organizationId: orgId,
+      name: 'WhatsApp',
+      rank: 1,
+      calendarId: calendar.id,
+      firstResponseSeconds: 3600,
+      nextResponseSeconds: 3600,
+      resolutionSeconds: 8 * 3600,
       escalation: [{ atPercent: 75, action: 'REMIND', notify: ['ASSIGNEE'] }],
     } as never,
   });
@@ -139,9 +147,16 @@ afterAll(async () => {
 const RANGE = { from: '2026-11-02T00:00:00.000Z', to: '2026-11-11T00:00:00.000Z' };
 
 async function summaryOf(token: string) {
-  const res = await server.gql(`query($r: AnalyticsRangeInput!) { analytics(range: $r, timezone: "Europe/Amsterdam") { scope summary { metric value businessValue count status target } } }`, { r: RANGE }, token);
+  const res = await server.gql(
+    `query($r: AnalyticsRangeInput!) { analytics(range: $r, timezone: "Europe/Amsterdam") { scope summary { metric value businessValue count status target } } }`,
+    { r: RANGE },
+    token,
+  );
   expect(res.errors).toBeUndefined();
-  return Object.fromEntries(res.data.analytics.summary.map((v: { metric: string }) => [v.metric, v])) as Record<string, { value: number | null; businessValue: number | null; count: number; status: string; target: number | null }>;
+  return Object.fromEntries(res.data.analytics.summary.map((v: { metric: string }) => [v.metric, v])) as Record<
+    string,
+    { value: number | null; businessValue: number | null; count: number; status: string; target: number | null }
+  >;
 }
 
 /** The figures derived by hand from the scenario. */
@@ -214,7 +229,10 @@ describe(`analytics metric definitions (${testDatabaseKind})`, () => {
     // Backlog at the end of each local day: A resolved on Monday; B open from Thursday to Tuesday (its Friday resolution was undone).
     expect(a.b.map((p: { value: number }) => p.value)).toEqual([0, 0, 0, 1, 1, 1, 1, 1, 0, 0]);
     expect(a.ch).toEqual([{ key: 'WHATSAPP_BUSINESS', value: expect.any(Number), businessValue: 1725, count: 4, target: 3600, status: 'GOOD' }]);
-    expect(a.tm.map((i: { label: string; count: number }) => [i.label, i.count]).sort()).toEqual([['Installaties', 1], ['Klantenservice', 2]]);
+    expect(a.tm.map((i: { label: string; count: number }) => [i.label, i.count]).sort()).toEqual([
+      ['Installaties', 1],
+      ['Klantenservice', 2],
+    ]);
   });
 
   it('drill-down lists exactly the threads behind a number', async () => {
@@ -258,13 +276,25 @@ describe(`analytics metric definitions (${testDatabaseKind})`, () => {
 
   it('an agent sees their own numbers only (scope SELF); bad input is a typed error', async () => {
     const other = await createUser(app.deps, orgId, { name: 'Luca Rossi' });
-    const mine = await server.gql(`query($r: AnalyticsRangeInput!) { analytics(range: $r) { scope metric(metric: REPLIES) { value } } }`, { r: RANGE }, await clockToken(app.deps, agent));
+    const mine = await server.gql(
+      `query($r: AnalyticsRangeInput!) { analytics(range: $r) { scope metric(metric: REPLIES) { value } } }`,
+      { r: RANGE },
+      await clockToken(app.deps, agent),
+    );
     expect(mine.data.analytics).toEqual({ scope: 'SELF', metric: { value: 5 } });
-    const theirs = await server.gql(`query($r: AnalyticsRangeInput!) { analytics(range: $r) { scope metric(metric: REPLIES) { value } } }`, { r: RANGE }, await clockToken(app.deps, other));
+    const theirs = await server.gql(
+      `query($r: AnalyticsRangeInput!) { analytics(range: $r) { scope metric(metric: REPLIES) { value } } }`,
+      { r: RANGE },
+      await clockToken(app.deps, other),
+    );
     expect(theirs.data.analytics).toEqual({ scope: 'SELF', metric: { value: 0 } });
     const reversed = await server.gql(`{ analytics(range: { from: "2026-11-10T00:00:00Z", to: "2026-11-01T00:00:00Z" }) { scope } }`, {}, await clockToken(app.deps, manager));
     expect(reversed.errors?.[0]?.extensions?.code).toBe('VALIDATION_FAILED');
-    const zone = await server.gql(`{ analytics(range: { from: "2026-11-01T00:00:00Z", to: "2026-11-02T00:00:00Z" }, timezone: "Mars/Olympus") { scope } }`, {}, await clockToken(app.deps, manager));
+    const zone = await server.gql(
+      `{ analytics(range: { from: "2026-11-01T00:00:00Z", to: "2026-11-02T00:00:00Z" }, timezone: "Mars/Olympus") { scope } }`,
+      {},
+      await clockToken(app.deps, manager),
+    );
     expect(zone.errors?.[0]?.extensions?.code).toBe('VALIDATION_FAILED');
   });
 
@@ -277,14 +307,41 @@ describe(`analytics metric definitions (${testDatabaseKind})`, () => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     expect(csv.headers.get('content-disposition')).toBe(`attachment; filename="${res.data.exportThreads.fileName}"`);
     expect(res.data.exportThreads.fileName).toBe('threads-2026-11-02-2026-11-11.csv');
-    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\n');
+    const lines = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
     expect(lines).toHaveLength(4);
     const header = lines[0]!.split(',');
     const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i], v])));
     const a = rows.find((r) => r.thread_id === gid('Thread', threads.A))!;
-    expect(a).toMatchObject({ first_response_seconds: '1800', resolution_seconds: '14400', agent_replies: '2', sla_first_response: 'MET', sla_next_response_met: '0', sla_next_response_breached: '1', sla_resolution: 'MET', created_at: '2026-11-02 10:00:00' });
+    expect(a).toMatchObject({
+      first_response_seconds: '1800',
+      resolution_seconds: '14400',
+      agent_replies: '2',
+      sla_first_response: 'MET',
+      sla_next_response_met: '0',
+      sla_next_response_breached: '1',
+      sla_resolution: 'MET',
+      created_at: '2026-11-02 10:00:00',
+    });
     const bad = await fetch(`${server.url}${res.data.exportThreads.url.slice(0, -3)}xyz`);
     expect(bad.status).toBe(403);
+    // Pages of one and of two threads (the next page fetched while one is written) give the same file.
+    const claims = { org: orgId, from: RANGE.from, to: RANGE.to, tz: 'Europe/Amsterdam', filter: {} };
+    for (const pageSize of [1, 2]) {
+      const chunks: Buffer[] = [];
+      const sink = new Writable({ write: (c, _e, cb) => (chunks.push(Buffer.from(c)), cb()) });
+      expect(await streamThreadsCsv(app.deps, claims, sink, pageSize)).toBe(3);
+      expect({
+        pageSize,
+        lines: Buffer.concat(chunks)
+          .toString('utf8')
+          .replace(/^\uFEFF/, '')
+          .trim()
+          .split('\n'),
+      }).toEqual({ pageSize, lines });
+    }
   });
 
   it('the backfill rebuilds the same figures from history', async () => {

@@ -1,8 +1,10 @@
 /**
  * The CSV export of threads (`exportThreads`): one row per thread started in
- * the range, streamed page by page (keyset over thread ids, 1,000 rows per
- * page: one query for the threads, one for their reporting events), so any
- * size costs constant memory.
+ * the range, streamed page by page (keyset over thread ids, 2,000 rows per
+ * page, one statement each: the threads with their reporting facts
+ * aggregated per thread; the next page is fetched while one is written), so
+ * any size costs constant memory. ~20,000–28,000 rows/s at 100,000 threads
+ * (docs/performance.md).
  *
  * `exportUrl` signs the validated query into a short-lived link (JWT, jose,
  * HS256 with a key derived from APP_SECRET_KEY for this purpose only,
@@ -24,16 +26,38 @@ import type { AnalyticsFilter, AnalyticsQuery } from './analytics.service.js';
 
 /** Lifetime of an export link, in seconds. */
 export const EXPORT_LINK_TTL_SECONDS = 5 * 60;
-/** Threads per page of the stream. */
-const PAGE = 1000;
+/** Threads per page of the stream (one statement each). */
+const PAGE = 2000;
 const AUDIENCE = 'analytics-export';
 
 /** The export's columns, in order (docs/analytics.md explains each). Times are local to the query's time zone. */
 export const EXPORT_COLUMNS = [
-  'thread_id', 'subject', 'channel_type', 'channel', 'team', 'assignee', 'status', 'priority', 'customer', 'customer_tier',
-  'created_at', 'first_response_at', 'first_response_seconds', 'first_response_business_seconds',
-  'resolved_at', 'resolution_seconds', 'resolution_business_seconds', 'agent_replies', 'reopens',
-  'sla_first_response', 'sla_next_response_met', 'sla_next_response_breached', 'sla_resolution', 'escalations', 'csat_score', 'csat_comment',
+  'thread_id',
+  'subject',
+  'channel_type',
+  'channel',
+  'team',
+  'assignee',
+  'status',
+  'priority',
+  'customer',
+  'customer_tier',
+  'created_at',
+  'first_response_at',
+  'first_response_seconds',
+  'first_response_business_seconds',
+  'resolved_at',
+  'resolution_seconds',
+  'resolution_business_seconds',
+  'agent_replies',
+  'reopens',
+  'sla_first_response',
+  'sla_next_response_met',
+  'sla_next_response_breached',
+  'sla_resolution',
+  'escalations',
+  'csat_score',
+  'csat_comment',
 ] as const;
 
 const keyCache = new WeakMap<object, Uint8Array>();
@@ -85,6 +109,7 @@ export async function verifyExportToken(deps: AppDeps, token: string): Promise<E
   }
 }
 
+/** One thread of the export with its reporting facts aggregated in SQL (one row per thread). */
 interface ThreadRow {
   id: string;
   subject: string;
@@ -101,15 +126,20 @@ interface ThreadRow {
   resolvedAt: Date | null;
   csatScore: number | null;
   csatComment: string | null;
-}
-
-interface EventRow {
-  threadId: string;
-  kind: string;
-  target: string | null;
-  met: boolean | null;
-  seconds: number | null;
-  businessSeconds: number | null;
+  /** The first FIRST_RESPONSE fact (by time): wall-clock and business seconds. */
+  frSeconds: number | null;
+  frBusiness: number | null;
+  /** The latest RESOLVED fact: wall-clock and business seconds. */
+  resSeconds: number | null;
+  resBusiness: number | null;
+  replies: number;
+  reopens: number;
+  escalations: number;
+  /** The first outcome of each SLA target (null: none recorded). */
+  slaFirst: boolean | null;
+  slaResolution: boolean | null;
+  nextMet: number;
+  nextBreached: number;
 }
 
 /**
@@ -120,7 +150,16 @@ interface EventRow {
  * `format` of a `TZDate` takes ~60 µs, which capped the export at ~5,000 rows/s.
  */
 export function localTimeFormatter(tz: string): (d: Date | null) => string {
-  const f = new Intl.DateTimeFormat('en-GB', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  const f = new Intl.DateTimeFormat('en-GB', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  });
   /** Offset of the zone at an instant, in ms (local wall time − UTC), at whole-second precision. */
   const offsetAt = (ms: number) => {
     const p: Record<string, string> = {};
@@ -145,6 +184,9 @@ export function localTimeFormatter(tz: string): (d: Date | null) => string {
   };
 }
 
+/** A timestamp column as the driver returns it: a Date (pg) or, for `timestamp without time zone` on some drivers, a UTC string. */
+const asDate = (v: Date | string | null): Date | null => (v == null ? null : v instanceof Date ? v : new Date(`${v.replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(v) ? '' : 'Z'}`));
+
 /** Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection). */
 const safeText = (s: string | null) => (s && /^[=+\-@\t\r]/.test(s) ? `'${s}` : (s ?? ''));
 
@@ -153,7 +195,7 @@ const safeText = (s: string | null) => (s && /^[=+\-@\t\r]/.test(s) ? `'${s}` : 
  * [from, to) that match the filter (the threads' current channel, team,
  * assignee, priority and customer tier) to `out`. Returns the rows written.
  */
-export async function streamThreadsCsv(deps: AppDeps, claims: ExportClaims, out: Writable): Promise<number> {
+export async function streamThreadsCsv(deps: AppDeps, claims: ExportClaims, out: Writable, pageSize = PAGE): Promise<number> {
   const csv = stringify({ header: true, columns: [...EXPORT_COLUMNS], bom: true });
   const done = pipeline(csv, out);
   const local = localTimeFormatter(claims.tz);
@@ -173,54 +215,87 @@ export async function streamThreadsCsv(deps: AppDeps, claims: ExportClaims, out:
   add('cu.tier::text', f.customerTiers);
   let after = '00000000-0000-0000-0000-000000000000';
   let rows = 0;
+  const n = (v: unknown) => (v == null ? '' : Math.round(Number(v)));
+  const outcome = (met: boolean | null) => (met == null ? '' : met ? 'MET' : 'BREACHED');
+  // One statement per page: the page of threads (keyset over ids) and their facts aggregated per thread,
+  // through the driver (deps.db.sql), not Prisma: one row per thread instead of ~17 event rows.
+  const pageSql = `WITH page AS (
+      SELECT t.id, t.subject, c.type::text AS "channelType", c.name AS "channelName", tm.name AS team, u.name AS assignee, t.status::text AS status,
+             t.priority::text AS priority, cu.name AS customer, cu.tier::text AS tier,
+             -- timestamptz: the driver reads these as instants whatever the process time zone
+             (t."createdAt" AT TIME ZONE 'UTC') AS "createdAt", (t."firstResponseAt" AT TIME ZONE 'UTC') AS "firstResponseAt",
+             (t."resolvedAt" AT TIME ZONE 'UTC') AS "resolvedAt", t."csatScore", t."csatComment"
+        FROM "Thread" t
+        JOIN "Channel" c ON c.id = t."channelId"
+        LEFT JOIN "Team" tm ON tm.id = t."teamId"
+        LEFT JOIN "User" u ON u.id = t."assigneeId"
+        LEFT JOIN "Customer" cu ON cu.id = t."customerId"
+       WHERE t."organizationId" = $1::uuid AND t."deletedAt" IS NULL
+         AND t."createdAt" >= ($2::timestamptz AT TIME ZONE 'UTC') AND t."createdAt" < ($3::timestamptz AT TIME ZONE 'UTC')
+         AND t.id > $${params.length + 1}::uuid ${cond.length ? `AND ${cond.join(' AND ')}` : ''}
+       ORDER BY t.id LIMIT ${pageSize})
+    SELECT page.*, page.id::text AS id, f.*
+      FROM page LEFT JOIN LATERAL (
+        SELECT (array_agg(e.seconds ORDER BY e."occurredAt") FILTER (WHERE e.kind = 'FIRST_RESPONSE'))[1] AS "frSeconds",
+               (array_agg(e."businessSeconds" ORDER BY e."occurredAt") FILTER (WHERE e.kind = 'FIRST_RESPONSE'))[1] AS "frBusiness",
+               (array_agg(e.seconds ORDER BY e."occurredAt" DESC) FILTER (WHERE e.kind = 'RESOLVED'))[1] AS "resSeconds",
+               (array_agg(e."businessSeconds" ORDER BY e."occurredAt" DESC) FILTER (WHERE e.kind = 'RESOLVED'))[1] AS "resBusiness",
+               count(*) FILTER (WHERE e.kind = 'REPLY')::int AS replies,
+               count(*) FILTER (WHERE e.kind = 'REOPENED')::int AS reopens,
+               count(*) FILTER (WHERE e.kind = 'ESCALATED')::int AS escalations,
+               (array_agg(e.met ORDER BY e."occurredAt") FILTER (WHERE e.kind = 'SLA_TARGET' AND e.target = 'FIRST_RESPONSE'))[1] AS "slaFirst",
+               (array_agg(e.met ORDER BY e."occurredAt") FILTER (WHERE e.kind = 'SLA_TARGET' AND e.target = 'RESOLUTION'))[1] AS "slaResolution",
+               count(*) FILTER (WHERE e.kind = 'SLA_TARGET' AND e.target = 'NEXT_RESPONSE' AND e.met)::int AS "nextMet",
+               count(*) FILTER (WHERE e.kind = 'SLA_TARGET' AND e.target = 'NEXT_RESPONSE' AND NOT e.met)::int AS "nextBreached"
+          FROM "ReportingEvent" e
+         WHERE e."threadId" = page.id AND e.kind IN ('FIRST_RESPONSE', 'RESOLVED', 'SLA_TARGET', 'ESCALATED', 'REOPENED', 'REPLY')
+      ) f ON true
+     ORDER BY page.id`;
+  // The next page is fetched while this one is written (the database and the CSV work overlap).
+  const fetchPage = (from: string) => {
+    const p = deps.db.sql.query<ThreadRow>(pageSql, [...params, from]);
+    p.catch(() => undefined); // awaited below; never an unhandled rejection while a page is being written
+    return p;
+  };
   try {
+    let next = fetchPage(after);
     for (;;) {
-      const page = await deps.db.prisma.$queryRawUnsafe<ThreadRow[]>(
-        `SELECT t.id::text AS id, t.subject, c.type::text AS "channelType", c.name AS "channelName", tm.name AS team, u.name AS assignee, t.status::text AS status,
-                t.priority::text AS priority, cu.name AS customer, cu.tier::text AS tier, t."createdAt", t."firstResponseAt", t."resolvedAt", t."csatScore", t."csatComment"
-           FROM "Thread" t
-           JOIN "Channel" c ON c.id = t."channelId"
-           LEFT JOIN "Team" tm ON tm.id = t."teamId"
-           LEFT JOIN "User" u ON u.id = t."assigneeId"
-           LEFT JOIN "Customer" cu ON cu.id = t."customerId"
-          WHERE t."organizationId" = $1::uuid AND t."deletedAt" IS NULL
-            AND t."createdAt" >= ($2::timestamptz AT TIME ZONE 'UTC') AND t."createdAt" < ($3::timestamptz AT TIME ZONE 'UTC')
-            AND t.id > $${params.length + 1}::uuid ${cond.length ? `AND ${cond.join(' AND ')}` : ''}
-          ORDER BY t.id LIMIT ${PAGE}`,
-        ...params,
-        after,
-      );
+      const page = await next;
       if (!page.length) break;
-      const events = await deps.db.prisma.$queryRawUnsafe<EventRow[]>(
-        `SELECT "threadId"::text AS "threadId", kind::text AS kind, target::text AS target, met, seconds, "businessSeconds"
-           FROM "ReportingEvent" WHERE "threadId" = ANY($1::uuid[]) AND kind IN ('FIRST_RESPONSE', 'RESOLVED', 'SLA_TARGET', 'ESCALATED', 'REOPENED', 'REPLY')`,
-        page.map((t) => t.id),
-      );
-      const byThread = new Map<string, EventRow[]>();
-      for (const e of events) byThread.set(e.threadId, [...(byThread.get(e.threadId) ?? []), e]);
+      after = page[page.length - 1]!.id;
+      next = page.length < pageSize ? Promise.resolve([]) : fetchPage(after);
       for (const t of page) {
-        const ev = byThread.get(t.id) ?? [];
-        const first = ev.find((e) => e.kind === 'FIRST_RESPONSE');
-        const resolved = ev.find((e) => e.kind === 'RESOLVED');
-        const sla = (target: string) => ev.filter((e) => e.kind === 'SLA_TARGET' && e.target === target);
-        const outcome = (target: string) => {
-          const o = sla(target)[0];
-          return o ? (o.met ? 'MET' : 'BREACHED') : '';
-        };
         const row = [
-          encodeGlobalID('Thread', t.id), safeText(t.subject), t.channelType, safeText(t.channelName), safeText(t.team), safeText(t.assignee), t.status, t.priority,
-          safeText(t.customer), t.tier ?? '', local(t.createdAt), local(t.firstResponseAt),
-          first?.seconds != null ? Math.round(first.seconds) : '', first?.businessSeconds != null ? Math.round(first.businessSeconds) : '',
-          local(t.resolvedAt), resolved?.seconds != null ? Math.round(resolved.seconds) : '', resolved?.businessSeconds != null ? Math.round(resolved.businessSeconds) : '',
-          ev.filter((e) => e.kind === 'REPLY').length, ev.filter((e) => e.kind === 'REOPENED').length,
-          outcome('FIRST_RESPONSE'), sla('NEXT_RESPONSE').filter((e) => e.met).length, sla('NEXT_RESPONSE').filter((e) => !e.met).length, outcome('RESOLUTION'),
-          ev.filter((e) => e.kind === 'ESCALATED').length, t.csatScore ?? '', safeText(t.csatComment),
+          encodeGlobalID('Thread', t.id),
+          safeText(t.subject),
+          t.channelType,
+          safeText(t.channelName),
+          safeText(t.team),
+          safeText(t.assignee),
+          t.status,
+          t.priority,
+          safeText(t.customer),
+          t.tier ?? '',
+          local(asDate(t.createdAt)),
+          local(asDate(t.firstResponseAt)),
+          n(t.frSeconds),
+          n(t.frBusiness),
+          local(asDate(t.resolvedAt)),
+          n(t.resSeconds),
+          n(t.resBusiness),
+          t.replies,
+          t.reopens,
+          outcome(t.slaFirst),
+          t.nextMet,
+          t.nextBreached,
+          outcome(t.slaResolution),
+          t.escalations,
+          t.csatScore ?? '',
+          safeText(t.csatComment),
         ];
         if (!csv.write(row)) await once(csv, 'drain');
         rows++;
       }
-      after = page[page.length - 1]!.id;
-      if (page.length < PAGE) break;
     }
   } finally {
     csv.end();
