@@ -110,7 +110,7 @@ function countMessageAdded(organizationId: string) {
       const r = await iterator.next();
       if (r.done) return;
       count++;
-      for (const w of [...waiters]) if (count >= w.n) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+      for (const w of [...waiters]) if (count >= w.n) waiters.splice(waiters.indexOf(w), 1), w.resolve();
     }
   })();
   return {
@@ -138,7 +138,10 @@ try {
   const added = countMessageAdded(org.id);
   await app.jobs.start();
 
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   console.log(`database: ${app.db.kind}; ${os.cpus().length} cores; node ${process.version}; JOB_CONCURRENCY ${app.config.JOB_CONCURRENCY}; load average at start ${load}`);
 
   // Warm-up: 10 single-message webhooks, processed.
@@ -244,7 +247,12 @@ try {
   console.log(
     `\ninbound processing: ${THROUGHPUT_BATCHES} × ${BATCH} messages in ${(elapsed / 1000).toFixed(1)} s = **${perSecond.toFixed(0)} messages/s** (first POST → last messageAdded); ${(statements / (THROUGHPUT_BATCHES * BATCH)).toFixed(1)} SQL statements per message`,
   );
-  console.log(`load average at end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at end ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 } finally {
   unsubscribe();
   await server.close();

@@ -27,7 +27,8 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<AppDeps & 
   const config = opts.config ?? loadConfig();
   const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT ?? (config.mode === 'production' ? 'json' : 'pretty'));
   // Only reachable in development mode: loadConfig refuses missing secrets in production.
-  if (!config.APP_SECRET_KEY) logger.warn('development mode: APP_SECRET_KEY is not set, channel secrets are encrypted with the DEVELOPMENT key (`pnpm start` refuses to run like this).');
+  if (!config.APP_SECRET_KEY)
+    logger.warn('development mode: APP_SECRET_KEY is not set, channel secrets are encrypted with the DEVELOPMENT key (`pnpm start` refuses to run like this).');
   if (!config.JWT_SECRET) logger.warn('development mode: JWT_SECRET is not set, session tokens are signed with the DEVELOPMENT secret (`pnpm start` refuses to run like this).');
   const db = await createDatabase({
     databaseUrl: config.DATABASE_URL,

@@ -152,8 +152,7 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
     '/graphql',
     express.json({ limit: '2mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        viewerContext(deps, await authenticate(deps, req.headers.authorization), { ip: req.ip, userAgent: req.headers['user-agent'] }),
+      context: async ({ req }) => viewerContext(deps, await authenticate(deps, req.headers.authorization), { ip: req.ip, userAgent: req.headers['user-agent'] }),
     }),
   );
 

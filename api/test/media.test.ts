@@ -68,9 +68,7 @@ describe(`WhatsApp media links (${testDatabaseKind})`, () => {
     const r = await server.gql(THREAD_MEDIA, { id: threadGid }, await tok());
     expect(r.errors).toBeUndefined();
     const att = r.data.node.messages.edges[0].node.attachments;
-    expect(att).toEqual([
-      { kind: 'image', url: expect.stringMatching(/^\/media\//), mimeType: 'image/jpeg', providerMediaId: MEDIA_ID, caption: 'Zo ziet het display eruit' },
-    ]);
+    expect(att).toEqual([{ kind: 'image', url: expect.stringMatching(/^\/media\//), mimeType: 'image/jpeg', providerMediaId: MEDIA_ID, caption: 'Zo ziet het display eruit' }]);
     const url: string = att[0].url;
     const exp = Math.floor(app.clock.now().getTime() / 1000) + MEDIA_URL_TTL_SECONDS;
     expect(url).toMatch(new RegExp(`^/media/${messageId}/0\\?exp=${exp}&sig=[A-Za-z0-9_-]{43}$`));
@@ -150,11 +148,7 @@ describe(`WhatsApp media links (${testDatabaseKind})`, () => {
       await app.deps.db.prisma.message.update({
         where: { id: messageId },
         data: {
-          attachments: [
-            ...(original as object[]),
-            { kind: 'location', latitude: 52.37, longitude: 4.89 },
-            { kind: 'file', url: 'https://files.example/a.txt', fileName: 'a.txt' },
-          ],
+          attachments: [...(original as object[]), { kind: 'location', latitude: 52.37, longitude: 4.89 }, { kind: 'file', url: 'https://files.example/a.txt', fileName: 'a.txt' }],
         },
       });
       const r = await server.gql(THREAD_MEDIA, { id: threadGid }, await tok());

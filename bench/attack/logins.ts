@@ -22,13 +22,20 @@ const GUESSES = Number(process.env.BENCH_GUESSES ?? 1000);
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
 const base = process.env.BENCH_DATABASE_URL;
 const db = base ? await createScratchDatabase(base, 'bench') : null;
-const app = await createApp({ config: loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_BUCKET_POINTS: '1000000', RATE_LIMIT_RESTORE_RATE: '100000', ...(db ? { DATABASE_URL: db.url } : {}) }), inMemory: true });
+const app = await createApp({
+  config: loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_BUCKET_POINTS: '1000000', RATE_LIMIT_RESTORE_RATE: '100000', ...(db ? { DATABASE_URL: db.url } : {}) }),
+  inMemory: true,
+});
 const server = await startServer(app, { port: 0, host: '127.0.0.1' });
 const url = `http://127.0.0.1:${server.port}/graphql`;
 const QUERY = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token errors { code } } }`;
 const login = async (email: string, password: string, ip: string) => {
   const t0 = performance.now();
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ query: QUERY, variables: { e: email, p: password } }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+    body: JSON.stringify({ query: QUERY, variables: { e: email, p: password } }),
+  });
   const body = (await res.json()) as { data: { login: { token: string | null; errors: { code: string }[] } } };
   return { ms: performance.now() - t0, ok: !!body.data.login.token };
 };
@@ -55,12 +62,16 @@ try {
     const reason = (r.changes as { after: { reason: string } }).after.reason;
     reasons[reason] = (reasons[reason] ?? 0) + 1;
   }
-  console.log(`${GUESSES} wrong logins from one address in ${seconds.toFixed(1)} s: evaluated ${reasons.WRONG_PASSWORD ?? 0}, refused unevaluated ${reasons.IP_LOCKED ?? 0} (accepted ${accepted})`);
+  console.log(
+    `${GUESSES} wrong logins from one address in ${seconds.toFixed(1)} s: evaluated ${reasons.WRONG_PASSWORD ?? 0}, refused unevaluated ${reasons.IP_LOCKED ?? 0} (accepted ${accepted})`,
+  );
 
   // 2. One e-mail.
   const victim = users[55];
   for (let i = 0; i < 10; i++) await login(victim.email, `nope-${i}`, `198.51.100.${i + 1}`);
-  console.log(`after 10 wrong passwords for one e-mail, its right password is ${(await login(victim.email, 'the-right-password', '198.51.100.99')).ok ? 'ACCEPTED' : 'refused'} (locked for ${Math.round((await app.loginGuard.emailLockedForMs(victim.email)) / 1000)} s)`);
+  console.log(
+    `after 10 wrong passwords for one e-mail, its right password is ${(await login(victim.email, 'the-right-password', '198.51.100.99')).ok ? 'ACCEPTED' : 'refused'} (locked for ${Math.round((await app.loginGuard.emailLockedForMs(victim.email)) / 1000)} s)`,
+  );
 
   // 3. Timing of the three refusals.
   const times: Record<string, number[]> = { 'unknown e-mail': [], 'wrong password': [], 'locked account (right password)': [] };

@@ -42,7 +42,7 @@ import { createApp } from '../../api/src/app.js';
 import { loadConfig } from '../../api/src/config.js';
 import { createDatabase } from '../../api/src/db/client.js';
 import { migrate } from '../../api/src/db/migrate.js';
-import { DEMO_CHANNELS, type DemoChannelSpec, type TeamName } from '../../api/src/demo/data/channels.js';
+import { DEMO_CHANNELS, type TeamName } from '../../api/src/demo/data/channels.js';
 import { INTERNAL_SCENARIOS, PHRASES, SCENARIOS, type Lang, type Scenario, type ScriptContext, type Turn } from '../../api/src/demo/data/conversations.js';
 import { generateCustomers, type DemoCustomer } from '../../api/src/demo/data/customers.js';
 import { DEMO_USERS } from '../../api/src/demo/data/people.js';
@@ -78,7 +78,8 @@ const N_CUSTOMERS = Number(opts.customers);
 const DAYS = Number(opts.days);
 const SEED = Number(opts.seed);
 const NOW = opts.now ? new Date(opts.now).getTime() : Math.floor(Date.now() / 60_000) * 60_000;
-if (!(N_THREADS > 0) || !(N_MESSAGES >= N_THREADS) || !(N_CUSTOMERS >= 182) || !(DAYS > 0) || !Number.isFinite(NOW)) throw new Error('bad --threads/--messages/--customers/--days/--now');
+if (!(N_THREADS > 0) || !(N_MESSAGES >= N_THREADS) || !(N_CUSTOMERS >= 182) || !(DAYS > 0) || !Number.isFinite(NOW))
+  throw new Error('bad --threads/--messages/--customers/--days/--now');
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -172,7 +173,11 @@ const teamId = new Map(teams.map((t) => [t.name as TeamName, t.id]));
 const channels = await prisma.channel.findMany({ where: { organizationId: ORG } });
 const channelOf = new Map(DEMO_CHANNELS.map((spec) => [spec.key, { spec, id: channels.find((c) => c.type === spec.type)!.id }]));
 const templates = await prisma.template.findMany({ where: { organizationId: ORG, isActive: true }, select: { id: true, locale: true, channelType: true, category: true } });
-const policies = (await prisma.slaPolicy.findMany({ where: { organizationId: ORG, isActive: true }, include: { calendar: true }, orderBy: [{ rank: 'asc' }, { id: 'asc' }] })) as PolicyWithCalendar[];
+const policies = (await prisma.slaPolicy.findMany({
+  where: { organizationId: ORG, isActive: true },
+  include: { calendar: true },
+  orderBy: [{ rank: 'asc' }, { id: 'asc' }],
+})) as PolicyWithCalendar[];
 
 const agentPools = new Map<string, Staff[]>();
 /** Agents who answer a team's threads in a language (as the demo seed picks them). */
@@ -270,7 +275,23 @@ const customers: Cust[] = await timed(
         const id = ids.uuidv7(at);
         out.push({ id, c, order: null });
         const when = new Date(at);
-        custTable.add([id, ORG, c.name, c.email, c.phone, c.companyName, c.codiceFiscale, c.partitaIva, c.pec, c.sdi, c.tier, JSON.stringify(c.customAttributes), c.lang, when, when]);
+        custTable.add([
+          id,
+          ORG,
+          c.name,
+          c.email,
+          c.phone,
+          c.companyName,
+          c.codiceFiscale,
+          c.partitaIva,
+          c.pec,
+          c.sdi,
+          c.tier,
+          JSON.stringify(c.customAttributes),
+          c.lang,
+          when,
+          when,
+        ]);
         const ident = (kind: string, value: string) => {
           if (taken.has(`${kind}:${value}`)) return;
           taken.add(`${kind}:${value}`);
@@ -466,8 +487,20 @@ function pickStatus(ageDays: number): ThreadStatus {
   const activeShare = ageDays < 1 ? 0.85 : ageDays < 3 ? 0.6 : ageDays < 10 ? 0.35 : 0.17;
   if (!rng.chance(activeShare)) return rng.chance(0.85) ? 'RESOLVED' : 'CLOSED';
   return ageDays < 3
-    ? rng.weighted([['OPEN', 30], ['IN_PROGRESS', 30], ['WAITING_CUSTOMER', 22], ['ESCALATED', 8], ['WAITING_INTERNAL', 10]] as const)
-    : rng.weighted([['OPEN', 5], ['IN_PROGRESS', 25], ['WAITING_CUSTOMER', 45], ['ESCALATED', 10], ['WAITING_INTERNAL', 15]] as const);
+    ? rng.weighted([
+        ['OPEN', 30],
+        ['IN_PROGRESS', 30],
+        ['WAITING_CUSTOMER', 22],
+        ['ESCALATED', 8],
+        ['WAITING_INTERNAL', 10],
+      ] as const)
+    : rng.weighted([
+        ['OPEN', 5],
+        ['IN_PROGRESS', 25],
+        ['WAITING_CUSTOMER', 45],
+        ['ESCALATED', 10],
+        ['WAITING_INTERNAL', 15],
+      ] as const);
 }
 const MIN_MESSAGES: Record<ThreadStatus, number> = { OPEN: 1, IN_PROGRESS: 2, WAITING_CUSTOMER: 2, WAITING_INTERNAL: 3, ESCALATED: 4, RESOLVED: 3, CLOSED: 3 };
 const plans = starts.map((createdMs, i) => {
@@ -505,12 +538,24 @@ const plans = starts.map((createdMs, i) => {
 
 // --- pass 2: content
 
-const DATE_FMT = { nl: new Intl.DateTimeFormat('nl-NL', { weekday: 'long', day: 'numeric', month: 'long' }), en: new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long' }), it: new Intl.DateTimeFormat('it-IT', { weekday: 'long', day: 'numeric', month: 'long' }) };
-const MONEY_FMT = { nl: new Intl.NumberFormat('nl-NL', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }), en: new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }), it: new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }) };
+const DATE_FMT = {
+  nl: new Intl.DateTimeFormat('nl-NL', { weekday: 'long', day: 'numeric', month: 'long' }),
+  en: new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long' }),
+  it: new Intl.DateTimeFormat('it-IT', { weekday: 'long', day: 'numeric', month: 'long' }),
+};
+const MONEY_FMT = {
+  nl: new Intl.NumberFormat('nl-NL', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }),
+  en: new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }),
+  it: new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }),
+};
 const INSTALLERS = { nl: ['Kevin', 'Bas', 'Jeroen', 'Mohamed', 'Ruben', 'Stefan'], en: ['Kevin', 'Bas', 'Jeroen', 'Ruben'], it: ['Giorgio', 'Fabio', 'Antonio', 'Massimo'] };
 const ERROR_CODES = ['E6 (RCD)', 'ERR-017', 'F31', '0x0C ground fault', 'E-RCD-06'];
 const SLOTS = ['08:00–12:00', '12:00–16:00', '09:00–13:00', '13:00–17:00'];
-const CSAT_COMMENTS = { nl: ['Snel en vriendelijk geholpen!', 'Monteur was op tijd, prima service.', 'Duurde wat lang voordat ik antwoord kreeg.', 'Top, probleem meteen opgelost.'], en: ['Quick and friendly help.', 'Took a while to get an answer.', 'Great service, thanks!'], it: ['Assistenza rapida e cortese.', 'Tempi di risposta un po\' lunghi.', 'Ottimo servizio, grazie!'] };
+const CSAT_COMMENTS = {
+  nl: ['Snel en vriendelijk geholpen!', 'Monteur was op tijd, prima service.', 'Duurde wat lang voordat ik antwoord kreeg.', 'Top, probleem meteen opgelost.'],
+  en: ['Quick and friendly help.', 'Took a while to get an answer.', 'Great service, thanks!'],
+  it: ['Assistenza rapida e cortese.', "Tempi di risposta un po' lunghi.", 'Ottimo servizio, grazie!'],
+};
 const weekdayAfter = (ms: number, days: number) => {
   let t = ms + days * DAY;
   while ([0, 6].includes(new Date(t).getUTCDay())) t += DAY;
@@ -585,7 +630,7 @@ function generateThread(plan: (typeof plans)[number]): void {
     scn = rng.weighted(INTERNAL_SCENARIOS.map((s) => [s, s.weight] as const));
   } else {
     const pool = channelKey === 'email' || channelKey === 'api' ? withEmail : customerOrder;
-    cust = pool[Math.floor(pool.length * Math.pow(rng.float(), 1.7))]!;
+    cust = pool[Math.floor(pool.length * rng.float() ** 1.7)]!;
     const options = SCENARIOS[cust.c.lang].filter((s) => !s.channels || s.channels.includes(channelKey));
     scn = rng.weighted(options.map((s) => [s, s.weight * (s.business && cust!.c.business ? 3 : s.business ? 0.4 : 1)] as const));
   }
@@ -607,8 +652,20 @@ function generateThread(plan: (typeof plans)[number]): void {
   const subject = scn.subject(ctx);
   let priority: Priority = rng.weighted(
     scn.urgency === 'high'
-      ? ([['LOW', 2], ['NORMAL', 35], ['HIGH', 40], ['URGENT', 18], ['CRITICAL', 5]] as const)
-      : ([['LOW', 12], ['NORMAL', 68], ['HIGH', 14], ['URGENT', 5], ['CRITICAL', 1]] as const),
+      ? ([
+          ['LOW', 2],
+          ['NORMAL', 35],
+          ['HIGH', 40],
+          ['URGENT', 18],
+          ['CRITICAL', 5],
+        ] as const)
+      : ([
+          ['LOW', 12],
+          ['NORMAL', 68],
+          ['HIGH', 14],
+          ['URGENT', 5],
+          ['CRITICAL', 1],
+        ] as const),
   );
   const escalate = status === 'ESCALATED' || (closed && k >= 7 && rng.chance(0.05));
   if (escalate && (priority === 'LOW' || priority === 'NORMAL')) priority = 'HIGH';
@@ -663,7 +720,12 @@ function generateThread(plan: (typeof plans)[number]): void {
   for (let j = 0; j < seq.length; j++) {
     const kind = seq[j]!;
     if (j > 0) {
-      if (kind === 'C' || kind === 'IN') t += rng.weighted([[() => rng.int(3, 30) * MIN, 50], [() => rng.int(30, 240) * MIN, 35], [() => rng.int(4, 22) * HOUR, 15]] as const)();
+      if (kind === 'C' || kind === 'IN')
+        t += rng.weighted([
+          [() => rng.int(3, 30) * MIN, 50],
+          [() => rng.int(30, 240) * MIN, 35],
+          [() => rng.int(4, 22) * HOUR, 15],
+        ] as const)();
       else if (kind === 'A') {
         const delay = !agentReplied && slaMs ? slaMs * (breachFirst ? rng.between(1.05, 2.4) : rng.between(0.08, 0.75)) : rng.int(6, 240) * MIN;
         t = breachFirst || channelKey === 'chatwoot' ? t + delay : toOfficeHours(t + delay);
@@ -697,7 +759,17 @@ function generateThread(plan: (typeof plans)[number]): void {
   const P = PHRASES[lang];
   const c = cust?.c ?? null;
   const email = c?.email?.toLowerCase() ?? null;
-  const conversationKey = !c ? null : channelKey === 'whatsapp' ? c.waId : channelKey === 'sms' || channelKey === 'phone' ? c.phone : channelKey === 'email' ? `AAQkAGI2${ext('')}=` : channelKey === 'chatwoot' ? String(1000 + (extSerial % 90000)) : ext('ptn_conv_');
+  const conversationKey = !c
+    ? null
+    : channelKey === 'whatsapp'
+      ? c.waId
+      : channelKey === 'sms' || channelKey === 'phone'
+        ? c.phone
+        : channelKey === 'email'
+          ? `AAQkAGI2${ext('')}=`
+          : channelKey === 'chatwoot'
+            ? String(1000 + (extSerial % 90000))
+            : ext('ptn_conv_');
   const senderExternal = !c
     ? null
     : JSON.stringify(
@@ -707,7 +779,12 @@ function generateThread(plan: (typeof plans)[number]): void {
             ? { name: c.name, email, identities: [{ kind: 'EMAIL', value: email }] }
             : { name: c.name, phone: c.phone, identities: [{ kind: 'PHONE', value: c.phone }] },
       );
-  const recipient = !c ? null : JSON.stringify({ name: c.name, address: channelKey === 'whatsapp' ? c.waId : channelKey === 'email' ? email : channelKey === 'sms' || channelKey === 'phone' ? c.phone : conversationKey });
+  const recipient = !c
+    ? null
+    : JSON.stringify({
+        name: c.name,
+        address: channelKey === 'whatsapp' ? c.waId : channelKey === 'email' ? email : channelKey === 'sms' || channelKey === 'phone' ? c.phone : conversationKey,
+      });
   const others = internal ? INTERNAL_SCENARIOS : SCENARIOS[lang];
   const cLines = new Lines('c', scn, others);
   const aLines = new Lines('a', scn, others);
@@ -743,36 +820,73 @@ function generateThread(plan: (typeof plans)[number]): void {
     let turn: Turn | null = null;
     if (kind === 'IN' || kind === 'C') {
       type = 'INCOMING';
-      turn = kind === 'IN' ? scn.turns.find((x) => x.who === 'c') ?? null : cLines.next();
+      turn = kind === 'IN' ? (scn.turns.find((x) => x.who === 'c') ?? null) : cLines.next();
       if (kind === 'IN' && turn) cLines.next(); // the first customer line is used
       text = turn ? turn.text(ctx) : P.nudge;
       lastInboundMs = at;
       if (lastAgentMs !== null && nextResponseStartMs === null) nextResponseStartMs = at;
       if (firstResolveMs !== null && reopenMs === null) reopenMs = at;
-      extId = channelKey === 'phone' ? null : ext(channelKey === 'whatsapp' ? 'wamid.HBgL' : channelKey === 'sms' ? 'SM' : channelKey === 'email' ? 'AAMkAGI2' : channelKey === 'chatwoot' ? 'cw' : 'ptn_msg_');
+      extId =
+        channelKey === 'phone'
+          ? null
+          : ext(channelKey === 'whatsapp' ? 'wamid.HBgL' : channelKey === 'sms' ? 'SM' : channelKey === 'email' ? 'AAMkAGI2' : channelKey === 'chatwoot' ? 'cw' : 'ptn_msg_');
       if (channelKey === 'email') inetId = `<${id.replace(/-/g, '').slice(0, 24).toUpperCase()}@${email!.split('@')[1]}>`;
       const nextAgent = seq.slice(j + 1).findIndex((x) => x === 'A' || x === 'N');
       readAt = nextAgent >= 0 ? times[j + 1 + nextAgent]! : closed ? times[times.length - 1]! : null;
-      meta = channelKey === 'whatsapp' ? { whatsappType: 'text' } : channelKey === 'sms' ? { numSegments: rng.int(1, 3), fromCountry: 'NL' } : channelKey === 'phone' ? { callDirection: 'inbound', callDurationSeconds: rng.int(45, 900) } : channelKey === 'chatwoot' ? { source: 'website_widget' } : channelKey === 'api' ? { partnerOrderReference: order } : { importance: 'normal' };
+      meta =
+        channelKey === 'whatsapp'
+          ? { whatsappType: 'text' }
+          : channelKey === 'sms'
+            ? { numSegments: rng.int(1, 3), fromCountry: 'NL' }
+            : channelKey === 'phone'
+              ? { callDirection: 'inbound', callDurationSeconds: rng.int(45, 900) }
+              : channelKey === 'chatwoot'
+                ? { source: 'website_widget' }
+                : channelKey === 'api'
+                  ? { partnerOrderReference: order }
+                  : { importance: 'normal' };
     } else if (kind === 'A') {
       type = 'OUTGOING';
       const agent = agentMsgs === 0 ? firstLine : responder;
       agentMsgs++;
       sender = agent.id;
       turn = aLines.next();
-      text = turn ? turn.text(ctx) : lang === 'it' ? 'Grazie, ci aggiorniamo a breve.' : lang === 'en' ? 'Thanks, we will get back to you shortly.' : 'Dank je, we komen er zo snel mogelijk op terug.';
+      text = turn
+        ? turn.text(ctx)
+        : lang === 'it'
+          ? 'Grazie, ci aggiorniamo a breve.'
+          : lang === 'en'
+            ? 'Thanks, we will get back to you shortly.'
+            : 'Dank je, we komen er zo snel mogelijk op terug.';
       firstResponseMs ??= at;
       lastAgentMs = at;
       nextResponseStartMs = null;
-      extId = channelKey === 'phone' ? null : ext(channelKey === 'whatsapp' ? 'wamid.HBgM' : channelKey === 'sms' ? 'SM' : channelKey === 'email' ? 'AAMkAGI3' : channelKey === 'chatwoot' ? 'cw' : 'ptn_msg_');
+      extId =
+        channelKey === 'phone'
+          ? null
+          : ext(channelKey === 'whatsapp' ? 'wamid.HBgM' : channelKey === 'sms' ? 'SM' : channelKey === 'email' ? 'AAMkAGI3' : channelKey === 'chatwoot' ? 'cw' : 'ptn_msg_');
       if (channelKey === 'email') inetId = `<${id}@chargecars.nl>`;
       delivery =
         channelKey === 'whatsapp' || channelKey === 'chatwoot'
-          ? rng.weighted([['READ', 72], ['DELIVERED', 22], ['SENT', 3], ['FAILED', 3]] as const)
+          ? rng.weighted([
+              ['READ', 72],
+              ['DELIVERED', 22],
+              ['SENT', 3],
+              ['FAILED', 3],
+            ] as const)
           : channelKey === 'sms'
-            ? rng.weighted([['DELIVERED', 90], ['SENT', 6], ['FAILED', 4]] as const)
+            ? rng.weighted([
+                ['DELIVERED', 90],
+                ['SENT', 6],
+                ['FAILED', 4],
+              ] as const)
             : channelKey === 'email'
-              ? rng.weighted([['DELIVERED', 55], ['READ', 40], ['SENT', 3], ['BOUNCED', 2]] as const)
+              ? rng.weighted([
+                  ['DELIVERED', 55],
+                  ['READ', 40],
+                  ['SENT', 3],
+                  ['BOUNCED', 2],
+                ] as const)
               : 'DELIVERED';
       if (delivery === 'READ') readAt = Math.min(NOW, at + rng.int(1, 90) * MIN);
       counts.agentReplies++;
@@ -787,10 +901,17 @@ function generateThread(plan: (typeof plans)[number]): void {
     } else if (kind === 'N' || kind === 'ESC_NOTE') {
       type = 'INTERNAL_NOTE';
       sender = (internal && j % 2 === 1 ? lead : responder).id;
-      if (kind === 'ESC_NOTE') text = `@${lead.first} ${lang === 'it' ? "puoi dare un'occhiata? Il cliente attende da troppo." : lang === 'en' ? 'can you take a look? Customer has been waiting too long.' : 'kun je meekijken? Klant wacht al te lang.'}`;
+      if (kind === 'ESC_NOTE')
+        text = `@${lead.first} ${lang === 'it' ? "puoi dare un'occhiata? Il cliente attende da troppo." : lang === 'en' ? 'can you take a look? Customer has been waiting too long.' : 'kun je meekijken? Klant wacht al te lang.'}`;
       else {
         turn = nLines.next();
-        text = turn ? turn.text(ctx) : lang === 'it' ? 'In attesa di conferma dal reparto pianificazione.' : lang === 'en' ? 'Waiting for confirmation from planning.' : 'Wacht op bevestiging van planning/techniek.';
+        text = turn
+          ? turn.text(ctx)
+          : lang === 'it'
+            ? 'In attesa di conferma dal reparto pianificazione.'
+            : lang === 'en'
+              ? 'Waiting for confirmation from planning.'
+              : 'Wacht op bevestiging van planning/techniek.';
       }
       if (text.includes(`@${lead.first}`)) meta = { mentions: [lead.id] };
     } else if (kind === 'AUTO') {
@@ -802,13 +923,20 @@ function generateThread(plan: (typeof plans)[number]): void {
       type = 'SYSTEM_NOTIFICATION';
       if (kind === 'ASSIGNED') text = P.assigned(assignee!.name);
       else if (kind === 'ESC_SYS') {
-        text = lang === 'it' ? 'Conversazione inoltrata al responsabile (SLA superato).' : lang === 'en' ? 'Conversation escalated to team lead (SLA breached).' : 'Gesprek geëscaleerd naar teamleider (SLA overschreden).';
+        text =
+          lang === 'it'
+            ? 'Conversazione inoltrata al responsabile (SLA superato).'
+            : lang === 'en'
+              ? 'Conversation escalated to team lead (SLA breached).'
+              : 'Gesprek geëscaleerd naar teamleider (SLA overschreden).';
         escalatedMs = at;
       } else if (kind === 'REOPEN_SYS') {
         text = P.resolved(closer.name);
         firstResolveMs = at;
       } else text = status === 'CLOSED' ? P.closed(closer.name) : P.resolved(closer.name);
-      meta = { event: kind === 'ASSIGNED' ? 'thread.assigned' : kind === 'ESC_SYS' ? 'thread.escalated' : status === 'CLOSED' && kind === 'END_SYS' ? 'thread.closed' : 'thread.resolved' };
+      meta = {
+        event: kind === 'ASSIGNED' ? 'thread.assigned' : kind === 'ESC_SYS' ? 'thread.escalated' : status === 'CLOSED' && kind === 'END_SYS' ? 'thread.closed' : 'thread.resolved',
+      };
     }
     text = text.replace(/\.\.(?=\s|$)/g, '.');
     if (channelKey === 'email' && (type === 'INCOMING' || type === 'OUTGOING')) {
@@ -829,7 +957,14 @@ function generateThread(plan: (typeof plans)[number]): void {
     if (turn?.attach) {
       const kindOf = turn.attach === 'photo' ? 'image' : turn.attach === 'video' ? 'video' : 'document';
       const mime = kindOf === 'image' ? 'image/jpeg' : kindOf === 'video' ? 'video/mp4' : 'application/pdf';
-      attachments = JSON.stringify([{ kind: kindOf, mimeType: mime, url: `https://media.chargecars.nl/large/${id}`, fileName: kindOf === 'document' ? `${turn.attach}-${ctx.order.replace(/\s+/g, '-')}.pdf` : undefined }]);
+      attachments = JSON.stringify([
+        {
+          kind: kindOf,
+          mimeType: mime,
+          url: `https://media.chargecars.nl/large/${id}`,
+          fileName: kindOf === 'document' ? `${turn.attach}-${ctx.order.replace(/\s+/g, '-')}.pdf` : undefined,
+        },
+      ]);
     }
     messageTable.add([
       id,
@@ -858,7 +993,13 @@ function generateThread(plan: (typeof plans)[number]): void {
   const resolvedMs = closed ? lastMs : null;
 
   // SLA fields, with the engine's own functions (policy match, business-time due dates, at-risk moment).
-  const policy = matchPolicy(policies, { channelType: ch.spec.type, priority, customerTier: c?.tier ?? null, threadType: scn.type, teamId: teamId.get(team) ?? null }) as PolicyWithCalendar | null;
+  const policy = matchPolicy(policies, {
+    channelType: ch.spec.type,
+    priority,
+    customerTier: c?.tier ?? null,
+    threadType: scn.type,
+    teamId: teamId.get(team) ?? null,
+  }) as PolicyWithCalendar | null;
   const slaStartMs = lastInboundMs !== null || !internal ? createdMs : scn.type === 'INTERNAL_TASK' ? createdMs : null;
   const pauses: SlaPause[] = firstResolveMs !== null && reopenMs !== null ? [{ from: new Date(firstResolveMs), to: new Date(reopenMs) }] : [];
   const pausedMs = closed ? resolvedMs : status === 'WAITING_CUSTOMER' ? (lastAgentMs ?? lastMs) : null;
@@ -902,7 +1043,16 @@ function generateThread(plan: (typeof plans)[number]): void {
     fields.responseDueAt = new Date(createdMs + slaMs);
   }
 
-  const csat = closed && c && rng.chance(0.3) ? rng.weighted([[5, 45], [4, 30], [3, 12], [2, 6], [1, 7]] as const) : null;
+  const csat =
+    closed && c && rng.chance(0.3)
+      ? rng.weighted([
+          [5, 45],
+          [4, 30],
+          [3, 12],
+          [2, 6],
+          [1, 7],
+        ] as const)
+      : null;
   const csatAt = csat !== null ? Math.min(NOW - MIN, resolvedMs! + rng.int(1, 48) * HOUR) : null;
   const tags = new Set(scn.tags);
   if (c?.tier === 'PREMIUM') tags.add('vip');
@@ -954,7 +1104,19 @@ function generateThread(plan: (typeof plans)[number]): void {
 
   // audit: status changes as the hub writes them (thread.update, changes.after.status)
   const audit = (at: number, before: Record<string, unknown>, after: Record<string, unknown>, actor: Staff | null) => {
-    auditTable.add([ids.uuidv7(at), ORG, actor ? 'USER' : 'SYSTEM', actor?.id ?? null, 'thread.update', 'Thread', threadId, JSON.stringify({ before, after }), actor ? `10.20.0.${rng.int(10, 80)}` : null, actor ? 'Mozilla/5.0 (hub large data set)' : null, new Date(at)]);
+    auditTable.add([
+      ids.uuidv7(at),
+      ORG,
+      actor ? 'USER' : 'SYSTEM',
+      actor?.id ?? null,
+      'thread.update',
+      'Thread',
+      threadId,
+      JSON.stringify({ before, after }),
+      actor ? `10.20.0.${rng.int(10, 80)}` : null,
+      actor ? 'Mozilla/5.0 (hub large data set)' : null,
+      new Date(at),
+    ]);
     counts.audit++;
   };
   if (escalatedMs !== null) {
@@ -972,10 +1134,37 @@ function generateThread(plan: (typeof plans)[number]): void {
   if (scn.task && rng.chance(0.04)) {
     const tAt = Math.min(NOW - MIN, createdMs + rng.int(10, 180) * MIN);
     const done = closed;
-    const tStatus = done ? rng.weighted([['COMPLETED', 86], ['CANCELLED', 14]] as const) : rng.weighted([['OPEN', 45], ['IN_PROGRESS', 35], ['WAITING', 20]] as const);
+    const tStatus = done
+      ? rng.weighted([
+          ['COMPLETED', 86],
+          ['CANCELLED', 14],
+        ] as const)
+      : rng.weighted([
+          ['OPEN', 45],
+          ['IN_PROGRESS', 35],
+          ['WAITING', 20],
+        ] as const);
     const dueAt = done ? tAt + rng.int(1, 5) * DAY : Math.max(tAt + 2 * HOUR, NOW + (rng.chance(0.33) ? -1 : 1) * rng.int(2, 96) * HOUR);
     const completedAt = tStatus === 'COMPLETED' ? Math.max(tAt + MIN, Math.min(resolvedMs!, dueAt + rng.int(-12, 12) * HOUR)) : null;
-    taskTable.add([ids.uuidv7(tAt), ORG, scn.task.title(ctx), scn.task.description?.(ctx) ?? `"${subject}"${order ? ` (${order})` : ''}`, scn.task.type, priority, tStatus, responder.id, responder.id, threadId, order, new Date(dueAt), completedAt === null ? null : new Date(completedAt), tStatus === 'COMPLETED' ? 'Afgerond.' : null, JSON.stringify({ remindBeforeMinutes: [60], channels: ['in_app'] }), new Date(tAt), new Date(completedAt ?? tAt)]);
+    taskTable.add([
+      ids.uuidv7(tAt),
+      ORG,
+      scn.task.title(ctx),
+      scn.task.description?.(ctx) ?? `"${subject}"${order ? ` (${order})` : ''}`,
+      scn.task.type,
+      priority,
+      tStatus,
+      responder.id,
+      responder.id,
+      threadId,
+      order,
+      new Date(dueAt),
+      completedAt === null ? null : new Date(completedAt),
+      tStatus === 'COMPLETED' ? 'Afgerond.' : null,
+      JSON.stringify({ remindBeforeMinutes: [60], channels: ['in_app'] }),
+      new Date(tAt),
+      new Date(completedAt ?? tAt),
+    ]);
     counts.tasks++;
   }
   counts.threads++;
@@ -1019,35 +1208,34 @@ await timed(
   },
   (r) => `generating ${(r.genMs / 1000).toFixed(1)} s, waiting for inserts ${(r.waitMs / 1000).toFixed(1)} s`,
 );
-if (counts.messages !== N_MESSAGES || counts.threads !== N_THREADS) throw new Error(`generated ${counts.threads} threads / ${counts.messages} messages, expected ${N_THREADS} / ${N_MESSAGES}`);
+if (counts.messages !== N_MESSAGES || counts.threads !== N_THREADS)
+  throw new Error(`generated ${counts.threads} threads / ${counts.messages} messages, expected ${N_THREADS} / ${N_MESSAGES}`);
 await load.query(`SET session_replication_role = DEFAULT`);
 
-await timed(
-  'template usage counts',
-  () => load.query(`UPDATE "Template" t SET "usageCount" = t."usageCount" + u.n FROM (SELECT (metadata->>'templateId')::uuid AS id, count(*)::int AS n FROM "Message" WHERE metadata ? 'templateId' GROUP BY 1) u WHERE t.id = u.id`),
+await timed('template usage counts', () =>
+  load.query(
+    `UPDATE "Template" t SET "usageCount" = t."usageCount" + u.n FROM (SELECT (metadata->>'templateId')::uuid AS id, count(*)::int AS n FROM "Message" WHERE metadata ? 'templateId' GROUP BY 1) u WHERE t.id = u.id`,
+  ),
 );
 
 // ------------------------------------------------------------------ indexes, statistics, reporting
 
-await timed(
-  `rebuild ${droppedIndexes.length} secondary indexes (2 connections)`,
-  async () => {
-    // The trigram index of Message.content is the longest build: one connection takes it, the other the rest.
-    const heavy = droppedIndexes.filter((x) => /gin_trgm_ops/.test(x.def) && /"Message"/.test(x.def));
-    const rest = droppedIndexes.filter((x) => !heavy.includes(x));
-    const run = async (defs: typeof droppedIndexes) => {
-      const c = new pg.Client({ connectionString: URL_ });
-      await c.connect();
-      try {
-        await c.query(`SET maintenance_work_mem = '1GB'`);
-        for (const d of defs) await c.query(d.def);
-      } finally {
-        await c.end();
-      }
-    };
-    await Promise.all([run(heavy), run(rest)]);
-  },
-);
+await timed(`rebuild ${droppedIndexes.length} secondary indexes (2 connections)`, async () => {
+  // The trigram index of Message.content is the longest build: one connection takes it, the other the rest.
+  const heavy = droppedIndexes.filter((x) => /gin_trgm_ops/.test(x.def) && /"Message"/.test(x.def));
+  const rest = droppedIndexes.filter((x) => !heavy.includes(x));
+  const run = async (defs: typeof droppedIndexes) => {
+    const c = new pg.Client({ connectionString: URL_ });
+    await c.connect();
+    try {
+      await c.query(`SET maintenance_work_mem = '1GB'`);
+      for (const d of defs) await c.query(d.def);
+    } finally {
+      await c.end();
+    }
+  };
+  await Promise.all([run(heavy), run(rest)]);
+});
 await timed('ANALYZE', () => load.query('ANALYZE'));
 
 if (opts['skip-backfill']) console.log('reporting backfill skipped (--skip-backfill)');

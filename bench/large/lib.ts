@@ -3,7 +3,7 @@
  * (run.ts): command-line options, a seeded PRNG, UUIDv7 ids, multi-row
  * INSERTs over `unnest` arrays, timings and percentiles.
  */
-import pg from 'pg';
+import type pg from 'pg';
 
 // ------------------------------------------------------------------ command line
 
@@ -26,7 +26,12 @@ export function parseOptions<K extends string>(argv: string[], known: Record<K, 
       process.exit(0);
     }
     const m = /^--([a-z][a-z0-9-]*)(?:=(.*))?$/.exec(a);
-    if (!m || !(m[1]! in known)) throw new Error(`unknown option ${a}; known: ${Object.keys(known).map((k) => `--${k}`).join(' ')}`);
+    if (!m || !(m[1]! in known))
+      throw new Error(
+        `unknown option ${a}; known: ${Object.keys(known)
+          .map((k) => `--${k}`)
+          .join(' ')}`,
+      );
     const key = m[1] as K;
     if ((known[key] as { flag?: boolean }).flag) out[key] = m[2] ?? 'true';
     else {

@@ -44,7 +44,10 @@ const opts = parseOptions(process.argv.slice(2), {
   'export-rounds': { default: '3', help: 'CSV exports of 180 days' },
   merge: { flag: true, help: 'merge with the results of earlier runs (--state) instead of replacing them, so the cases can be run in parts' },
   state: { help: 'JSON file keeping the results of the runs for --merge (default: hub-bench-large.json in the temp directory)' },
-  budget: { default: '60', help: 'seconds per case and concurrency level: a case far over its target stops early (after at least 5 requests per worker); the table gives the number of requests' },
+  budget: {
+    default: '60',
+    help: 'seconds per case and concurrency level: a case far over its target stops early (after at least 5 requests per worker); the table gives the number of requests',
+  },
   'write-docs': { flag: true, help: 'write the results into docs/performance.md' },
 });
 if (!opts.database) throw new Error('--database postgresql://… is required');
@@ -100,8 +103,15 @@ const manager = await login('manager@chargecars.nl');
 const agentEmail = 'sarah@chargecars.nl';
 const agent = await login(agentEmail);
 const org = (await sql.query<{ id: string }>(`SELECT id FROM "Organization" WHERE slug = 'chargecars'`)).rows[0]!.id;
-const counts = (await sql.query<{ threads: string; messages: string }>(`SELECT (SELECT count(*) FROM "Thread")::text AS threads, (SELECT count(*) FROM "Message")::text AS messages`)).rows[0]!;
-const topCustomer = (await sql.query<{ id: string; n: number }>(`SELECT "customerId" AS id, count(*)::int AS n FROM "Thread" WHERE "organizationId" = $1 AND "customerId" IS NOT NULL AND "deletedAt" IS NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`, [org])).rows[0]!;
+const counts = (
+  await sql.query<{ threads: string; messages: string }>(`SELECT (SELECT count(*) FROM "Thread")::text AS threads, (SELECT count(*) FROM "Message")::text AS messages`)
+).rows[0]!;
+const topCustomer = (
+  await sql.query<{ id: string; n: number }>(
+    `SELECT "customerId" AS id, count(*)::int AS n FROM "Thread" WHERE "organizationId" = $1 AND "customerId" IS NOT NULL AND "deletedAt" IS NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1`,
+    [org],
+  )
+).rows[0]!;
 const longThread = (
   await sql.query<{ id: string; n: number }>(
     `SELECT t.id, c.n FROM "Thread" t JOIN LATERAL (SELECT count(*)::int AS n FROM "Message" m WHERE m."threadId" = t.id) c ON true
@@ -167,12 +177,24 @@ if (hasAnalytics) {
       variables: scope,
       note,
     });
-  cases.push({ name: 'analytics dashboard (web AnalyticsDashboard, 30 days, whole)', group: 'analytics', target: 300, token: manager, query: webDocument('AnalyticsDashboard'), variables: { ...scope, interval: 'DAY' } });
+  cases.push({
+    name: 'analytics dashboard (web AnalyticsDashboard, 30 days, whole)',
+    group: 'analytics',
+    target: 300,
+    token: manager,
+    query: webDocument('AnalyticsDashboard'),
+    variables: { ...scope, interval: 'DAY' },
+  });
   a('analytics summary (all metrics)', 'summary { metric value count previousValue status }', (d) => `${((d.analytics as { summary: unknown[] }).summary ?? []).length} metrics`);
   for (const m of metrics) a(`analytics series ${m} (DAY)`, `series(metric: ${m}, interval: DAY) { start value count }`);
   const dashboardBreakdowns = [...webDocument('AnalyticsDashboard').matchAll(/breakdown\(metric: ([A-Z_]+), by: ([A-Z_]+)\)/g)].map((m) => [m[1]!, m[2]!] as const);
   for (const [m, by] of dashboardBreakdowns) a(`analytics breakdown ${m} by ${by}`, `breakdown(metric: ${m}, by: ${by}) { key value count }`);
-  for (const m of metrics) a(`analytics threads ${m} (first 25)`, `threads(metric: ${m}, first: 25) { totalCount edges { node { id } } }`, (d) => `${fmtInt((d.analytics as { threads: { totalCount: number } }).threads.totalCount)} threads`);
+  for (const m of metrics)
+    a(
+      `analytics threads ${m} (first 25)`,
+      `threads(metric: ${m}, first: 25) { totalCount edges { node { id } } }`,
+      (d) => `${fmtInt((d.analytics as { threads: { totalCount: number } }).threads.totalCount)} threads`,
+    );
 }
 
 // ------------------------------------------------------------------ measuring
@@ -241,7 +263,10 @@ let exportError: string | null = null;
 if (hasAnalytics && (!only || only.test('export'))) {
   for (let i = 0; i < Number(opts['export-rounds']); i++) {
     try {
-      const link = await gql(manager, 'query($range: AnalyticsRangeInput!, $timezone: String) { exportThreads(range: $range, timezone: $timezone) { url } }', { range: range180, timezone: TZ });
+      const link = await gql(manager, 'query($range: AnalyticsRangeInput!, $timezone: String) { exportThreads(range: $range, timezone: $timezone) { url } }', {
+        range: range180,
+        timezone: TZ,
+      });
       const url = (link.body.data?.exportThreads as { url?: string } | undefined)?.url;
       if (!url) throw new Error(JSON.stringify(link.body.errors ?? link.body));
       const t = performance.now();
@@ -296,14 +321,20 @@ if (opts['write-docs']) {
   };
   const header = `| case | ${LEVELS.map((l) => `c${l} p50 / p95 (ms)`).join(' | ')} | target p95 | verdict | answer | load |\n| --- | ${LEVELS.map(() => '---').join(' | ')} | --- | --- | --- | --- |`;
   const table = merged
-    .map((r) => `| ${r.name} | ${LEVELS.map((l) => {
-      const x = r.levels.find((y) => y.concurrency === l);
-      return x ? `${fmtMs(x.p50)} / ${fmtMs(x.p95)}${x.n < ROUNDS * x.concurrency ? ` (n=${x.n})` : ''}` : '–';
-    }).join(' | ')} | ${r.target ? `≤ ${r.target} ms` : ''} | ${verdict(r)} | ${r.note} | ${r.load.toFixed(1)} |`)
+    .map(
+      (r) =>
+        `| ${r.name} | ${LEVELS.map((l) => {
+          const x = r.levels.find((y) => y.concurrency === l);
+          return x ? `${fmtMs(x.p50)} / ${fmtMs(x.p95)}${x.n < ROUNDS * x.concurrency ? ` (n=${x.n})` : ''}` : '–';
+        }).join(' | ')} | ${r.target ? `≤ ${r.target} ms` : ''} | ${verdict(r)} | ${r.note} | ${r.load.toFixed(1)} |`,
+    )
     .join('\n');
   const exportLine = mergedExports.length
     ? `CSV export of all threads of 180 days (\`exportThreads\` link, then GET to the last byte; target ≥ 20,000 rows/s): ${mergedExports
-        .map((r) => `${fmtInt(r.rows)} rows (${(r.bytes / 1e6).toFixed(1)} MB) in ${r.streamS.toFixed(2)} s = **${fmtInt(Math.round(r.rows / r.streamS))} rows/s** (load ${r.load.toFixed(1)})`)
+        .map(
+          (r) =>
+            `${fmtInt(r.rows)} rows (${(r.bytes / 1e6).toFixed(1)} MB) in ${r.streamS.toFixed(2)} s = **${fmtInt(Math.round(r.rows / r.streamS))} rows/s** (load ${r.load.toFixed(1)})`,
+        )
         .join('; ')}.`
     : hasAnalytics
       ? `CSV export: error ${exportError ?? 'not run'}.`

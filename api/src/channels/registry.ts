@@ -11,7 +11,7 @@ import { outlookAdapter } from './outlook/adapter.js';
 import { smsAdapter } from './sms/adapter.js';
 import { whatsappAdapter } from './whatsapp/adapter.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: one list of adapters with different config types
 type AnyAdapter = ChannelAdapter<any>;
 
 const all: AnyAdapter[] = [whatsappAdapter, outlookAdapter, smsAdapter, chatwootAdapter, apiAdapter];

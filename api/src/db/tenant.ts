@@ -8,7 +8,29 @@
  */
 import type { PrismaClient } from '../generated/prisma/client.js';
 
-const TENANT_MODELS = new Set(['User', 'Team', 'Customer', 'CustomerIdentity', 'Channel', 'Thread', 'Message', 'MessageDelivery', 'Task', 'Template', 'AuditLog', 'InboundEvent', 'ApiKey', 'BusinessCalendar', 'SlaPolicy', 'SlaEvent', 'Notification', 'RoutingRule', 'ReportingEvent', 'ReportingRollup', 'ReportingSlice']);
+const TENANT_MODELS = new Set([
+  'User',
+  'Team',
+  'Customer',
+  'CustomerIdentity',
+  'Channel',
+  'Thread',
+  'Message',
+  'MessageDelivery',
+  'Task',
+  'Template',
+  'AuditLog',
+  'InboundEvent',
+  'ApiKey',
+  'BusinessCalendar',
+  'SlaPolicy',
+  'SlaEvent',
+  'Notification',
+  'RoutingRule',
+  'ReportingEvent',
+  'ReportingRollup',
+  'ReportingSlice',
+]);
 const SOFT_DELETE_MODELS = new Set(['Thread', 'Customer']);
 const READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy']);
 

@@ -213,7 +213,9 @@ describe('seedDemo', () => {
     const mailReply = await db.prisma.message.findFirstOrThrow({ where: { type: 'OUTGOING', channel: { type: 'EMAIL_OUTLOOK' } } });
     expect(mailReply.internetMessageId).toBe(`<${mailReply.id}@chargecars.nl>`);
     expect(mailReply.recipient).toEqual({ name: expect.any(String), address: expect.stringMatching(/^[^A-Z]+@/) });
-    expect(await db.prisma.message.count({ where: { channel: { type: 'EMAIL_OUTLOOK' }, type: { in: ['INCOMING', 'OUTGOING', 'AUTO_RESPONSE'] }, internetMessageId: null } })).toBe(0);
+    expect(await db.prisma.message.count({ where: { channel: { type: 'EMAIL_OUTLOOK' }, type: { in: ['INCOMING', 'OUTGOING', 'AUTO_RESPONSE'] }, internetMessageId: null } })).toBe(
+      0,
+    );
     expect(await db.prisma.message.count({ where: { NOT: { channel: { type: 'EMAIL_OUTLOOK' } }, internetMessageId: { not: null } } })).toBe(0);
     const outgoing = await db.prisma.message.groupBy({ by: ['deliveryStatus'], where: { type: 'OUTGOING' }, _count: true });
     const statuses = new Map(outgoing.map((g) => [g.deliveryStatus, g._count]));
@@ -267,7 +269,7 @@ describe('seedDemo', () => {
     }
   });
 
-  it('scopes a Chatwoot customer\'s CHATWOOT_CONTACT to the Chatwoot channel', async () => {
+  it("scopes a Chatwoot customer's CHATWOOT_CONTACT to the Chatwoot channel", async () => {
     const chatwoot = await db.prisma.channel.findFirstOrThrow({ where: { type: 'CHATWOOT' } });
     const threads = await db.prisma.thread.findMany({
       where: { channelId: chatwoot.id },

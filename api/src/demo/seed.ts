@@ -27,27 +27,10 @@ import { Faker, base, en, nl } from '@faker-js/faker';
 import { addDays, format, isWeekend } from 'date-fns';
 import { enGB, it as itLocale, nl as nlLocale } from 'date-fns/locale';
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
-import type {
-  DeliveryStatus,
-  IdentityKind,
-  MessageType,
-  Priority,
-  TaskStatus,
-  ThreadStatus,
-  ThreadType,
-} from '../generated/prisma/enums.js';
+import type { DeliveryStatus, IdentityKind, MessageType, Priority, TaskStatus, ThreadStatus, ThreadType } from '../generated/prisma/enums.js';
 import type { SecretBox } from '../shared/crypto.js';
 import { CHANNEL_SECRET_KEYS, DEMO_CHANNELS, DEMO_PROVIDERS, type DemoChannelSpec, type TeamName } from './data/channels.js';
-import {
-  INTERNAL_SCENARIOS,
-  PHRASES,
-  SCENARIOS,
-  STANDALONE_TASKS,
-  type Lang,
-  type Scenario,
-  type ScriptContext,
-  type Turn,
-} from './data/conversations.js';
+import { INTERNAL_SCENARIOS, PHRASES, SCENARIOS, STANDALONE_TASKS, type Lang, type Scenario, type ScriptContext, type Turn } from './data/conversations.js';
 import { generateCustomers, type DemoCustomer } from './data/customers.js';
 import { SeededIds } from './data/ids.js';
 import { DEMO_LOGINS, DEMO_PASSWORD, DEMO_TEAMS, DEMO_USERS } from './data/people.js';
@@ -249,7 +232,15 @@ async function seedOrganizationAndPeople(run: SeedRun, passwordHash: string): Pr
     })),
   });
   await tx.team.createMany({
-    data: DEMO_TEAMS.map((t) => ({ id: teamIds.get(t.name)!, organizationId, name: t.name, description: t.description, ...DEMO_TEAM_ASSIGNMENT[t.name], createdAt: setupAt, updatedAt: setupAt })),
+    data: DEMO_TEAMS.map((t) => ({
+      id: teamIds.get(t.name)!,
+      organizationId,
+      name: t.name,
+      description: t.description,
+      ...DEMO_TEAM_ASSIGNMENT[t.name],
+      createdAt: setupAt,
+      updatedAt: setupAt,
+    })),
   });
   // Ids from a generator of their own, so the ids of everything seeded after stay as they were.
   const ruleIds = new SeededIds(1);
@@ -334,10 +325,15 @@ async function seedChannels(run: SeedRun, people: SeededPeople): Promise<SeededC
           ? []
           : [
               { atPercentOfSla: 80, action: 'notify', target: { role: 'TEAM_LEAD', userId: lead.id, teamId }, channels: ['in_app'] },
-              { atPercentOfSla: 100, action: 'escalate', target: { role: 'MANAGER', userId: userByKey.get('manager')!.id }, setStatus: 'ESCALATED', raisePriorityTo: 'HIGH', channels: ['in_app', 'email'] },
-              ...(spec.type === 'WHATSAPP_BUSINESS'
-                ? [{ beforeWindowCloseMinutes: 60, action: 'notify', target: { role: 'ASSIGNEE' }, reason: 'whatsapp_24h_window' }]
-                : []),
+              {
+                atPercentOfSla: 100,
+                action: 'escalate',
+                target: { role: 'MANAGER', userId: userByKey.get('manager')!.id },
+                setStatus: 'ESCALATED',
+                raisePriorityTo: 'HIGH',
+                channels: ['in_app', 'email'],
+              },
+              ...(spec.type === 'WHATSAPP_BUSINESS' ? [{ beforeWindowCloseMinutes: 60, action: 'notify', target: { role: 'ASSIGNEE' }, reason: 'whatsapp_24h_window' }] : []),
             ],
       createdAt: at,
       updatedAt: at,
@@ -349,7 +345,19 @@ async function seedChannels(run: SeedRun, people: SeededPeople): Promise<SeededC
   await tx.auditLog.createMany({
     data: rows.map((ch, i) => {
       const at = (ch.createdAt as Date).getTime() + 1;
-      return { id: ids.uuidv7(at), organizationId, actorType: 'USER' as const, actorUserId: admin.id, action: 'channel.create', entityType: 'Channel', entityId: ch.id!, changes: { before: null, after: { type: ch.type, name: ch.name, externalId: ch.externalId } }, ip: '10.20.0.2', userAgent: 'hub-demo-seed', createdAt: new Date(at + i) };
+      return {
+        id: ids.uuidv7(at),
+        organizationId,
+        actorType: 'USER' as const,
+        actorUserId: admin.id,
+        action: 'channel.create',
+        entityType: 'Channel',
+        entityId: ch.id!,
+        changes: { before: null, after: { type: ch.type, name: ch.name, externalId: ch.externalId } },
+        ip: '10.20.0.2',
+        userAgent: 'hub-demo-seed',
+        createdAt: new Date(at + i),
+      };
     }),
   });
   return { list, byKey: new Map(list.map((c) => [c.spec.key, c])) };
@@ -602,7 +610,7 @@ async function seedThreadsAndMessages(
 
   for (let i = 0; i < n; i++) {
     // Older threads are rarer than recent ones; i = n-1 lands just under 60 days ago.
-    const ageMs = Math.max(8 * MINUTE, Math.pow((i + f.number.float({ min: 0.05, max: 0.95 })) / n, 1.9) * 59.7 * DAY);
+    const ageMs = Math.max(8 * MINUTE, ((i + f.number.float({ min: 0.05, max: 0.95 })) / n) ** 1.9 * 59.7 * DAY);
     const createdMs = run.nowMs - ageMs;
     const cast = castThread(run, deps, deps.channels.byKey.get(channelPlan[i]!)!, ageMs, createdMs, (customerId, year) => {
       let order = orderByCustomer.get(customerId);
@@ -672,9 +680,7 @@ function castThread(
     const picked = f.helpers.arrayElement(eligible);
     customer = picked;
     const options = SCENARIOS[picked.c.lang].filter((s) => !s.channels || s.channels.includes(channelKey));
-    scenario = f.helpers.weightedArrayElement(
-      options.map((s) => ({ weight: s.weight * (s.business && picked.c.business ? 3 : s.business ? 0.4 : 1), value: s })),
-    );
+    scenario = f.helpers.weightedArrayElement(options.map((s) => ({ weight: s.weight * (s.business && picked.c.business ? 3 : s.business ? 0.4 : 1), value: s })));
   }
   const lang = scenario.lang;
 
@@ -702,8 +708,20 @@ function castThread(
 
   let priority: Priority = f.helpers.weightedArrayElement(
     scenario.urgency === 'high'
-      ? [{ weight: 2, value: 'LOW' as const }, { weight: 35, value: 'NORMAL' as const }, { weight: 40, value: 'HIGH' as const }, { weight: 18, value: 'URGENT' as const }, { weight: 5, value: 'CRITICAL' as const }]
-      : [{ weight: 12, value: 'LOW' as const }, { weight: 68, value: 'NORMAL' as const }, { weight: 14, value: 'HIGH' as const }, { weight: 5, value: 'URGENT' as const }, { weight: 1, value: 'CRITICAL' as const }],
+      ? [
+          { weight: 2, value: 'LOW' as const },
+          { weight: 35, value: 'NORMAL' as const },
+          { weight: 40, value: 'HIGH' as const },
+          { weight: 18, value: 'URGENT' as const },
+          { weight: 5, value: 'CRITICAL' as const },
+        ]
+      : [
+          { weight: 12, value: 'LOW' as const },
+          { weight: 68, value: 'NORMAL' as const },
+          { weight: 14, value: 'HIGH' as const },
+          { weight: 5, value: 'URGENT' as const },
+          { weight: 1, value: 'CRITICAL' as const },
+        ],
   );
   if (status === 'ESCALATED' && (priority === 'LOW' || priority === 'NORMAL')) priority = 'HIGH';
 
@@ -716,13 +734,7 @@ function castThread(
  * assignment, queue, SLA, escalation and resolution notifications. Everything
  * stays before now, at most 12 messages, with strictly increasing timestamps.
  */
-function planTimeline(
-  run: SeedRun,
-  cast: ThreadCast,
-  clock: BusinessClock,
-  startMs: number,
-  ageMs: number,
-): { planned: Planned[]; createdMs: number; resolvedMs: number | null } {
+function planTimeline(run: SeedRun, cast: ThreadCast, clock: BusinessClock, startMs: number, ageMs: number): { planned: Planned[]; createdMs: number; resolvedMs: number | null } {
   const { f, nowMs } = run;
   const { channel, internal, status, closed, scenario, assignee, responder, firstLine, lead, lang, team } = cast;
   const channelKey = channel.spec.key;
@@ -746,9 +758,10 @@ function planTimeline(
           { weight: 15, value: () => f.number.int({ min: 4, max: 22 }) * HOUR },
         ])();
       } else if (turn.who === 'a') {
-        const delay = !agentReplied && slaMs
-          ? slaMs * (breachFirst ? f.number.float({ min: 1.05, max: 2.4 }) : f.number.float({ min: 0.08, max: 0.75 }))
-          : f.number.int({ min: 6, max: 240 }) * MINUTE;
+        const delay =
+          !agentReplied && slaMs
+            ? slaMs * (breachFirst ? f.number.float({ min: 1.05, max: 2.4 }) : f.number.float({ min: 0.08, max: 0.75 }))
+            : f.number.int({ min: 6, max: 240 }) * MINUTE;
         t = breachFirst || channelKey === 'chatwoot' ? t + delay : clock.toBusinessHours(t + delay);
       } else if (turn.who === 'n') {
         t = clock.toBusinessHours(t + f.number.int({ min: 2, max: 50 }) * MINUTE);
@@ -790,13 +803,40 @@ function planTimeline(
     }
     if (status === 'ESCALATED') {
       const last = planned.reduce((m, p) => Math.max(m, p.at), createdMs);
-      planned.push({ turn: null, kind: 'INTERNAL_NOTE', at: last + f.number.int({ min: 3, max: 30 }) * MINUTE, system: `@${lead.first} ${lang === 'it' ? 'puoi dare un\'occhiata? Il cliente attende da troppo.' : lang === 'en' ? 'can you take a look? Customer has been waiting too long.' : 'kun je meekijken? Klant wacht al te lang.'}`, sender: responder });
-      planned.push({ turn: null, kind: 'SYSTEM_NOTIFICATION', at: last + f.number.int({ min: 31, max: 45 }) * MINUTE, system: lang === 'it' ? 'Conversazione inoltrata al responsabile (SLA superato).' : lang === 'en' ? 'Conversation escalated to team lead (SLA breached).' : 'Gesprek geëscaleerd naar teamleider (SLA overschreden).' });
+      planned.push({
+        turn: null,
+        kind: 'INTERNAL_NOTE',
+        at: last + f.number.int({ min: 3, max: 30 }) * MINUTE,
+        system: `@${lead.first} ${lang === 'it' ? "puoi dare un'occhiata? Il cliente attende da troppo." : lang === 'en' ? 'can you take a look? Customer has been waiting too long.' : 'kun je meekijken? Klant wacht al te lang.'}`,
+        sender: responder,
+      });
+      planned.push({
+        turn: null,
+        kind: 'SYSTEM_NOTIFICATION',
+        at: last + f.number.int({ min: 31, max: 45 }) * MINUTE,
+        system:
+          lang === 'it'
+            ? 'Conversazione inoltrata al responsabile (SLA superato).'
+            : lang === 'en'
+              ? 'Conversation escalated to team lead (SLA breached).'
+              : 'Gesprek geëscaleerd naar teamleider (SLA overschreden).',
+      });
     }
   }
   if (status === 'WAITING_INTERNAL' && planned[planned.length - 1]?.kind !== 'INTERNAL_NOTE') {
     const last = planned.reduce((m, p) => Math.max(m, p.at), createdMs);
-    planned.push({ turn: null, kind: 'INTERNAL_NOTE', at: clock.toBusinessHours(last + f.number.int({ min: 5, max: 60 }) * MINUTE), system: lang === 'it' ? 'In attesa di conferma dal reparto pianificazione.' : lang === 'en' ? 'Waiting for confirmation from planning.' : 'Wacht op bevestiging van planning/techniek.', sender: responder });
+    planned.push({
+      turn: null,
+      kind: 'INTERNAL_NOTE',
+      at: clock.toBusinessHours(last + f.number.int({ min: 5, max: 60 }) * MINUTE),
+      system:
+        lang === 'it'
+          ? 'In attesa di conferma dal reparto pianificazione.'
+          : lang === 'en'
+            ? 'Waiting for confirmation from planning.'
+            : 'Wacht op bevestiging van planning/techniek.',
+      sender: responder,
+    });
   }
   let resolvedMs: number | null = null;
   if (closed) {
@@ -886,7 +926,7 @@ function buildThreadRows(
       row.metadata = inboundMetadata(channelKey, ctx, f);
     } else if (p.kind === 'OUTGOING' || p.kind === 'AUTO_RESPONSE') {
       if (p.kind === 'OUTGOING' && firstResponseMs === null) firstResponseMs = p.at;
-      const agent = p.kind === 'OUTGOING' ? p.sender ?? responder : null;
+      const agent = p.kind === 'OUTGOING' ? (p.sender ?? responder) : null;
       Object.assign(row, renderForChannel(channelKey, 'out', rawText, lang, ctx, customer!.c, agent, subject, false, f));
       row.senderUserId = agent?.id ?? null;
       row.recipient = recipient!;
@@ -944,11 +984,32 @@ function buildThreadRows(
   if (status === 'ESCALATED') {
     const esc = messages.find((m) => m.type === 'SYSTEM_NOTIFICATION' && /escal|inoltrata/i.test(m.content));
     const at = (esc?.createdAt as Date | undefined) ?? new Date(lastMs);
-    auditLogs.push({ id: ids.uuidv7(at), organizationId, actorType: 'SYSTEM', action: 'thread.escalate', entityType: 'Thread', entityId: threadId, changes: { before: { status: 'IN_PROGRESS', priority: 'NORMAL' }, after: { status: 'ESCALATED', priority } }, createdAt: at });
+    auditLogs.push({
+      id: ids.uuidv7(at),
+      organizationId,
+      actorType: 'SYSTEM',
+      action: 'thread.escalate',
+      entityType: 'Thread',
+      entityId: threadId,
+      changes: { before: { status: 'IN_PROGRESS', priority: 'NORMAL' }, after: { status: 'ESCALATED', priority } },
+      createdAt: at,
+    });
   }
   if (closed && f.datatype.boolean({ probability: 0.25 })) {
     const at = new Date(resolvedMs!);
-    auditLogs.push({ id: ids.uuidv7(at), organizationId, actorType: 'USER', actorUserId: (assignee ?? responder).id, action: 'thread.update', entityType: 'Thread', entityId: threadId, changes: { before: { status: 'IN_PROGRESS' }, after: { status } }, ip: '10.20.0.' + f.number.int({ min: 10, max: 80 }), userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15', createdAt: at });
+    auditLogs.push({
+      id: ids.uuidv7(at),
+      organizationId,
+      actorType: 'USER',
+      actorUserId: (assignee ?? responder).id,
+      action: 'thread.update',
+      entityType: 'Thread',
+      entityId: threadId,
+      changes: { before: { status: 'IN_PROGRESS' }, after: { status } },
+      ip: '10.20.0.' + f.number.int({ min: 10, max: 80 }),
+      userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 Safari/605.1.15',
+      createdAt: at,
+    });
   }
   return { thread, messages, auditLogs };
 }
@@ -970,8 +1031,14 @@ async function seedTasks(run: SeedRun, people: SeededPeople, taskSources: TaskSo
   const agents = users.filter((u) => u.role !== 'ADMIN');
   for (const st of STANDALONE_TASKS) {
     const createdAt = nowMs - f.number.int({ min: 1, max: 40 }) * DAY - f.number.int({ min: 0, max: 8 }) * HOUR;
-    const status: TaskStatus = f.helpers.weightedArrayElement([{ weight: 4, value: 'OPEN' as const }, { weight: 3, value: 'IN_PROGRESS' as const }, { weight: 1, value: 'WAITING' as const }, { weight: 4, value: 'COMPLETED' as const }]);
-    const dueAt = status === 'COMPLETED' ? createdAt + f.number.int({ min: 2, max: 10 }) * DAY : nowMs + f.number.int({ min: -4, max: 14 }) * DAY + f.number.int({ min: 0, max: 8 }) * HOUR;
+    const status: TaskStatus = f.helpers.weightedArrayElement([
+      { weight: 4, value: 'OPEN' as const },
+      { weight: 3, value: 'IN_PROGRESS' as const },
+      { weight: 1, value: 'WAITING' as const },
+      { weight: 4, value: 'COMPLETED' as const },
+    ]);
+    const dueAt =
+      status === 'COMPLETED' ? createdAt + f.number.int({ min: 2, max: 10 }) * DAY : nowMs + f.number.int({ min: -4, max: 14 }) * DAY + f.number.int({ min: 0, max: 8 }) * HOUR;
     const completedAt = status === 'COMPLETED' ? Math.min(nowMs - HOUR, dueAt - f.number.int({ min: -1, max: 2 }) * DAY) : null;
     const assignee = f.helpers.arrayElement(agents);
     tasks.push({
@@ -980,7 +1047,11 @@ async function seedTasks(run: SeedRun, people: SeededPeople, taskSources: TaskSo
       title: st.title,
       description: st.description,
       type: st.type,
-      priority: f.helpers.weightedArrayElement([{ weight: 2, value: 'LOW' as const }, { weight: 6, value: 'NORMAL' as const }, { weight: 2, value: 'HIGH' as const }]),
+      priority: f.helpers.weightedArrayElement([
+        { weight: 2, value: 'LOW' as const },
+        { weight: 6, value: 'NORMAL' as const },
+        { weight: 2, value: 'HIGH' as const },
+      ]),
       status,
       assigneeId: assignee.id,
       creatorId: f.helpers.arrayElement([userByKey.get('manager')!, userByKey.get('eva')!, userByKey.get('marco')!]).id,
@@ -1034,8 +1105,6 @@ function cutTurns(f: Faker, turns: Turn[], status: ThreadStatus, internal: boole
       if (notes.length) return turns.slice(0, f.helpers.arrayElement(notes) + 1);
       return turns.slice(0, Math.max(firstAgent + 2, 2));
     }
-    case 'IN_PROGRESS':
-    case 'ESCALATED':
     default: {
       // The script's last customer line is usually a thank-you; an open thread stops before it.
       const customerAfterAgent = idx('c', firstAgent + 1).filter((i, _, all) => all.length === 1 || i < turns.length - 1);
@@ -1117,11 +1186,7 @@ function senderFor(channel: DemoChannelSpec['key'], c: DemoCustomer, chatwootCon
         name: c.name,
         ...(email ? { email } : {}),
         phone: c.phone,
-        identities: [
-          { kind: 'CHATWOOT_CONTACT', value: chatwootContactId! },
-          ...(email ? [{ kind: 'EMAIL', value: email }] : []),
-          { kind: 'PHONE', value: c.phone },
-        ],
+        identities: [{ kind: 'CHATWOOT_CONTACT', value: chatwootContactId! }, ...(email ? [{ kind: 'EMAIL', value: email }] : []), { kind: 'PHONE', value: c.phone }],
       };
     default:
       return { name: c.name, phone: c.phone, identities: [{ kind: 'PHONE', value: c.phone }] };
@@ -1255,11 +1320,25 @@ function deliveryFor(f: Faker, channel: DemoChannelSpec['key'], kind: MessageTyp
   switch (channel) {
     case 'whatsapp':
     case 'chatwoot':
-      return f.helpers.weightedArrayElement([{ weight: 72, value: 'READ' as const }, { weight: 22, value: 'DELIVERED' as const }, { weight: 3, value: 'SENT' as const }, { weight: 3, value: 'FAILED' as const }]);
+      return f.helpers.weightedArrayElement([
+        { weight: 72, value: 'READ' as const },
+        { weight: 22, value: 'DELIVERED' as const },
+        { weight: 3, value: 'SENT' as const },
+        { weight: 3, value: 'FAILED' as const },
+      ]);
     case 'sms':
-      return f.helpers.weightedArrayElement([{ weight: 90, value: 'DELIVERED' as const }, { weight: 6, value: 'SENT' as const }, { weight: 4, value: 'FAILED' as const }]);
+      return f.helpers.weightedArrayElement([
+        { weight: 90, value: 'DELIVERED' as const },
+        { weight: 6, value: 'SENT' as const },
+        { weight: 4, value: 'FAILED' as const },
+      ]);
     case 'email':
-      return f.helpers.weightedArrayElement([{ weight: 55, value: 'DELIVERED' as const }, { weight: 40, value: 'READ' as const }, { weight: 3, value: 'SENT' as const }, { weight: 2, value: 'BOUNCED' as const }]);
+      return f.helpers.weightedArrayElement([
+        { weight: 55, value: 'DELIVERED' as const },
+        { weight: 40, value: 'READ' as const },
+        { weight: 3, value: 'SENT' as const },
+        { weight: 2, value: 'BOUNCED' as const },
+      ]);
     default:
       return 'DELIVERED';
   }
@@ -1268,7 +1347,10 @@ function deliveryFor(f: Faker, channel: DemoChannelSpec['key'], kind: MessageTyp
 function outboundMetadata(channel: DemoChannelSpec['key'], status: DeliveryStatus, outsideWindow: boolean, kind: MessageType, ctx: ScriptContext, f: Faker): Prisma.InputJsonValue {
   const meta: Record<string, unknown> = {};
   if (status === 'FAILED') {
-    if (channel === 'whatsapp') meta.error = outsideWindow ? { code: 131047, title: 'Re-engagement message', details: 'More than 24 hours have passed since the customer last replied to this number.' } : { code: 131026, title: 'Message undeliverable' };
+    if (channel === 'whatsapp')
+      meta.error = outsideWindow
+        ? { code: 131047, title: 'Re-engagement message', details: 'More than 24 hours have passed since the customer last replied to this number.' }
+        : { code: 131026, title: 'Message undeliverable' };
     else if (channel === 'sms') meta.error = { code: 30003, title: 'Unreachable destination handset' };
     else meta.error = { code: 'delivery_failed', title: 'Delivery failed' };
   }
@@ -1299,19 +1381,48 @@ function systemEvent(text: string): string {
 
 function attachmentFor(kind: NonNullable<Turn['attach']>, channel: DemoChannelSpec['key'], ctx: ScriptContext, ids: SeededIds, lang: Lang): Prisma.InputJsonValue {
   const viaWhatsApp = channel === 'whatsapp';
-  const media = viaWhatsApp ? { providerMediaId: ids.mediaId() } : channel === 'email' ? { providerMediaId: `AAMkAGI2${ids.bytes(24).toString('base64url')}=` } : { url: `https://media.chargecars.nl/demo/${ids.bytes(8).toString('hex')}` };
+  const media = viaWhatsApp
+    ? { providerMediaId: ids.mediaId() }
+    : channel === 'email'
+      ? { providerMediaId: `AAMkAGI2${ids.bytes(24).toString('base64url')}=` }
+      : { url: `https://media.chargecars.nl/demo/${ids.bytes(8).toString('hex')}` };
   const ref = ctx.order.replace(/\s+/g, '-');
   switch (kind) {
     case 'photo':
-      return { kind: 'image', mimeType: 'image/jpeg', ...media, fileName: viaWhatsApp ? undefined : `IMG_${4000 + (ids.next32() % 5000)}.jpg`, caption: lang === 'it' ? 'Foto' : 'Foto', sha256: ids.sha256() };
+      return {
+        kind: 'image',
+        mimeType: 'image/jpeg',
+        ...media,
+        fileName: viaWhatsApp ? undefined : `IMG_${4000 + (ids.next32() % 5000)}.jpg`,
+        caption: lang === 'it' ? 'Foto' : 'Foto',
+        sha256: ids.sha256(),
+      };
     case 'video':
       return { kind: 'video', mimeType: 'video/mp4', ...media, sha256: ids.sha256() };
     case 'invoice':
-      return { kind: 'document', mimeType: 'application/pdf', ...media, fileName: lang === 'it' ? `Fattura-${ref}.pdf` : lang === 'en' ? `Invoice-${ref}.pdf` : `Factuur-${ref}.pdf`, sha256: ids.sha256() };
+      return {
+        kind: 'document',
+        mimeType: 'application/pdf',
+        ...media,
+        fileName: lang === 'it' ? `Fattura-${ref}.pdf` : lang === 'en' ? `Invoice-${ref}.pdf` : `Factuur-${ref}.pdf`,
+        sha256: ids.sha256(),
+      };
     case 'quote':
-      return { kind: 'document', mimeType: 'application/pdf', ...media, fileName: lang === 'it' ? `Preventivo-${ref}.pdf` : lang === 'en' ? `Quote-${ref}.pdf` : `Offerte-${ref}.pdf`, sha256: ids.sha256() };
+      return {
+        kind: 'document',
+        mimeType: 'application/pdf',
+        ...media,
+        fileName: lang === 'it' ? `Preventivo-${ref}.pdf` : lang === 'en' ? `Quote-${ref}.pdf` : `Offerte-${ref}.pdf`,
+        sha256: ids.sha256(),
+      };
     default:
-      return { kind: 'document', mimeType: 'application/pdf', ...media, fileName: lang === 'it' ? 'Documentazione.pdf' : lang === 'en' ? 'Documents.pdf' : 'Documenten.pdf', sha256: ids.sha256() };
+      return {
+        kind: 'document',
+        mimeType: 'application/pdf',
+        ...media,
+        fileName: lang === 'it' ? 'Documentazione.pdf' : lang === 'en' ? 'Documents.pdf' : 'Documenten.pdf',
+        sha256: ids.sha256(),
+      };
   }
 }
 
@@ -1329,35 +1440,52 @@ function threadTags(s: Scenario, c: DemoCustomer | null, status: ThreadStatus, f
 function externalRefs(channel: DemoChannelSpec['key'], conversationKey: string | null, chatwootContactId: string | null, order: string | null, s: Scenario): Prisma.InputJsonValue {
   const refs: Record<string, unknown> = {};
   if (order) refs.order = { system: 'exact-online', reference: order };
-  if (channel === 'chatwoot' && conversationKey) refs.chatwoot = { accountId: DEMO_PROVIDERS.chatwoot.accountId, conversationId: Number(conversationKey), contactId: Number(chatwootContactId) };
+  if (channel === 'chatwoot' && conversationKey)
+    refs.chatwoot = { accountId: DEMO_PROVIDERS.chatwoot.accountId, conversationId: Number(conversationKey), contactId: Number(chatwootContactId) };
   if (channel === 'email' && conversationKey) refs.graph = { conversationId: conversationKey, mailbox: DEMO_PROVIDERS.outlook.mailboxAddress };
   if (s.type === 'PARTNER_INQUIRY') refs.partner = s.lang === 'it' ? 'installer-network-it' : 'laderthuis';
   return refs as Prisma.InputJsonValue;
 }
 
 const COMPLETION_NOTES: Record<Lang, string[]> = {
-  nl: ['Klant gebeld en afspraak bevestigd.', 'Afgehandeld, klant is tevreden.', 'Monteur is langs geweest, storing verholpen.', 'Offerte verstuurd en akkoord ontvangen.', 'Creditnota verwerkt door finance.', 'Documentatie bijgewerkt en gedeeld.'],
+  nl: [
+    'Klant gebeld en afspraak bevestigd.',
+    'Afgehandeld, klant is tevreden.',
+    'Monteur is langs geweest, storing verholpen.',
+    'Offerte verstuurd en akkoord ontvangen.',
+    'Creditnota verwerkt door finance.',
+    'Documentatie bijgewerkt en gedeeld.',
+  ],
   en: ['Called the customer, appointment confirmed.', 'Done, customer is happy.', 'Installer visited, issue fixed.', 'Quote sent and accepted.'],
   it: ['Cliente contattato, appuntamento confermato.', 'Completato, cliente soddisfatto.', 'Intervento eseguito, guasto risolto.', 'Fattura ritrasmessa e consegnata.'],
 };
 
-function taskFromThread(
-  f: Faker,
-  ids: SeededIds,
-  s: TaskSource,
-  nowMs: number,
-  users: { id: string; role: string }[],
-  organizationId: string,
-): Prisma.TaskCreateManyInput {
+function taskFromThread(f: Faker, ids: SeededIds, s: TaskSource, nowMs: number, users: { id: string; role: string }[], organizationId: string): Prisma.TaskCreateManyInput {
   const done = s.resolvedAt !== null;
   const createdAt = Math.min(nowMs - MINUTE, s.createdAt + f.number.int({ min: 10, max: 180 }) * MINUTE);
   const status: TaskStatus = done
-    ? f.helpers.weightedArrayElement([{ weight: 86, value: 'COMPLETED' as const }, { weight: 14, value: 'CANCELLED' as const }])
-    : f.helpers.weightedArrayElement([{ weight: 45, value: 'OPEN' as const }, { weight: 35, value: 'IN_PROGRESS' as const }, { weight: 20, value: 'WAITING' as const }]);
+    ? f.helpers.weightedArrayElement([
+        { weight: 86, value: 'COMPLETED' as const },
+        { weight: 14, value: 'CANCELLED' as const },
+      ])
+    : f.helpers.weightedArrayElement([
+        { weight: 45, value: 'OPEN' as const },
+        { weight: 35, value: 'IN_PROGRESS' as const },
+        { weight: 20, value: 'WAITING' as const },
+      ]);
   const dueAt = done
     ? createdAt + f.number.int({ min: 1, max: 5 }) * DAY
     : // about a third of the open tasks are overdue
-      Math.max(createdAt + 2 * HOUR, nowMs + f.helpers.weightedArrayElement([{ weight: 33, value: -1 }, { weight: 67, value: 1 }]) * f.number.int({ min: 2, max: 96 }) * HOUR);
+      Math.max(
+        createdAt + 2 * HOUR,
+        nowMs +
+          f.helpers.weightedArrayElement([
+            { weight: 33, value: -1 },
+            { weight: 67, value: 1 },
+          ]) *
+            f.number.int({ min: 2, max: 96 }) *
+            HOUR,
+      );
   const completedAt = status === 'COMPLETED' ? Math.min(s.resolvedAt!, dueAt + f.number.int({ min: -12, max: 12 }) * HOUR) : null;
   const assigneeId = s.assigneeId ?? f.helpers.arrayElement(users.filter((u) => u.role !== 'ADMIN')).id;
   const see = s.lang === 'it' ? 'Vedi conversazione' : s.lang === 'en' ? 'See conversation' : 'Zie gesprek';
@@ -1375,7 +1503,16 @@ function taskFromThread(
     orderReference: s.order,
     dueAt: new Date(dueAt),
     completedAt: completedAt === null ? null : new Date(Math.max(createdAt + MINUTE, completedAt)),
-    completionNotes: status === 'COMPLETED' ? f.helpers.arrayElement(COMPLETION_NOTES[s.lang]) : status === 'CANCELLED' ? (s.lang === 'it' ? 'Non più necessario.' : s.lang === 'en' ? 'No longer needed.' : 'Niet meer nodig, klant heeft het zelf opgelost.') : null,
+    completionNotes:
+      status === 'COMPLETED'
+        ? f.helpers.arrayElement(COMPLETION_NOTES[s.lang])
+        : status === 'CANCELLED'
+          ? s.lang === 'it'
+            ? 'Non più necessario.'
+            : s.lang === 'en'
+              ? 'No longer needed.'
+              : 'Niet meer nodig, klant heeft het zelf opgelost.'
+          : null,
     reminderSettings: { remindBeforeMinutes: f.helpers.arrayElement([[60], [60, 15], [24 * 60, 60]]), channels: f.helpers.arrayElement([['in_app'], ['in_app', 'email']]) },
     createdAt: new Date(createdAt),
     updatedAt: new Date(completedAt ?? createdAt),

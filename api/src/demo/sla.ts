@@ -30,12 +30,48 @@ const OFFICE_HOURS = [1, 2, 3, 4, 5].flatMap((weekday) => [
 function demoPolicies(calendarId: string) {
   const ladder = DEFAULT_ESCALATION as unknown as object[];
   return [
-    { name: 'Internal tasks, urgent: resolved within 4 business hours', rank: 5, resolutionSeconds: 4 * H, calendarId, conditions: { threadTypes: ['INTERNAL_TASK'], priorities: ['URGENT', 'CRITICAL'] } },
+    {
+      name: 'Internal tasks, urgent: resolved within 4 business hours',
+      rank: 5,
+      resolutionSeconds: 4 * H,
+      calendarId,
+      conditions: { threadTypes: ['INTERNAL_TASK'], priorities: ['URGENT', 'CRITICAL'] },
+    },
     { name: 'Internal tasks: resolved within 3 business days', rank: 6, resolutionSeconds: 24 * H, calendarId, conditions: { threadTypes: ['INTERNAL_TASK'] } },
-    { name: 'Escalated issues: 30 minutes', rank: 10, firstResponseSeconds: 30 * 60, nextResponseSeconds: 30 * 60, calendarId: null, conditions: { priorities: ['URGENT', 'CRITICAL'] } },
-    { name: 'Web chat: 15 minutes, around the clock', rank: 15, firstResponseSeconds: 15 * 60, nextResponseSeconds: 15 * 60, calendarId: null, conditions: { channelTypes: ['CHATWOOT'] } },
-    { name: 'WhatsApp: 1 business hour', rank: 20, firstResponseSeconds: 1 * H, nextResponseSeconds: 1 * H, resolutionSeconds: 24 * H, calendarId, conditions: { channelTypes: ['WHATSAPP_BUSINESS'] } },
-    { name: 'E-mail: 4 business hours', rank: 20, firstResponseSeconds: 4 * H, nextResponseSeconds: 4 * H, resolutionSeconds: 40 * H, calendarId, conditions: { channelTypes: ['EMAIL_OUTLOOK'] } },
+    {
+      name: 'Escalated issues: 30 minutes',
+      rank: 10,
+      firstResponseSeconds: 30 * 60,
+      nextResponseSeconds: 30 * 60,
+      calendarId: null,
+      conditions: { priorities: ['URGENT', 'CRITICAL'] },
+    },
+    {
+      name: 'Web chat: 15 minutes, around the clock',
+      rank: 15,
+      firstResponseSeconds: 15 * 60,
+      nextResponseSeconds: 15 * 60,
+      calendarId: null,
+      conditions: { channelTypes: ['CHATWOOT'] },
+    },
+    {
+      name: 'WhatsApp: 1 business hour',
+      rank: 20,
+      firstResponseSeconds: 1 * H,
+      nextResponseSeconds: 1 * H,
+      resolutionSeconds: 24 * H,
+      calendarId,
+      conditions: { channelTypes: ['WHATSAPP_BUSINESS'] },
+    },
+    {
+      name: 'E-mail: 4 business hours',
+      rank: 20,
+      firstResponseSeconds: 4 * H,
+      nextResponseSeconds: 4 * H,
+      resolutionSeconds: 40 * H,
+      calendarId,
+      conditions: { channelTypes: ['EMAIL_OUTLOOK'] },
+    },
     { name: 'SMS and partners: 4 business hours', rank: 50, firstResponseSeconds: 4 * H, nextResponseSeconds: 4 * H, calendarId, conditions: { channelTypes: ['SMS', 'API'] } },
   ].map((p) => ({ escalation: ladder, ...p }));
 }
@@ -74,7 +110,14 @@ export async function seedDemoSla(deps: AppDeps, prisma: PrismaClient, organizat
 
   // Steps whose moment lies in the seeded past become history, not a burst of alerts at start.
   const past = await prisma.job.findMany({ where: { queue: JOB.slaStep, status: 'QUEUED', runAt: { lt: now } } });
-  const threads = new Map((await prisma.thread.findMany({ where: { id: { in: [...new Set(past.map((j) => String((j.payload as { threadId: string }).threadId)))] } }, select: { id: true, slaPolicyId: true } })).map((t) => [t.id, t]));
+  const threads = new Map(
+    (
+      await prisma.thread.findMany({
+        where: { id: { in: [...new Set(past.map((j) => String((j.payload as { threadId: string }).threadId)))] } },
+        select: { id: true, slaPolicyId: true },
+      })
+    ).map((t) => [t.id, t]),
+  );
   const history = past.map((j) => {
     const p = j.payload as { threadId: string; target: 'FIRST_RESPONSE' | 'NEXT_RESPONSE' | 'RESOLUTION'; step: number; dueAt: string };
     const step = (DEFAULT_ESCALATION as readonly { atPercent: number | null; action: string }[])[p.step]!;

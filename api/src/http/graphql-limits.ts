@@ -194,9 +194,7 @@ export function createCostBuckets(config: { RATE_LIMIT_BUCKET_POINTS: number; RA
   const duration = Math.max(1, Math.ceil(points / restoreRate));
   const opts = { points, duration, keyPrefix: 'hub:graphql-cost' };
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : null;
-  const limiter: RateLimiterAbstract = redis
-    ? new RateLimiterRedis({ ...opts, storeClient: redis, insuranceLimiter: new RateLimiterMemory(opts) })
-    : new RateLimiterMemory(opts);
+  const limiter: RateLimiterAbstract = redis ? new RateLimiterRedis({ ...opts, storeClient: redis, insuranceLimiter: new RateLimiterMemory(opts) }) : new RateLimiterMemory(opts);
   const status = (res: RateLimiterRes): ThrottleStatus => ({ maximumAvailable: points, currentlyAvailable: Math.max(0, Math.min(points, res.remainingPoints)), restoreRate });
   return {
     maximumAvailable: points,

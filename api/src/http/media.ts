@@ -76,14 +76,7 @@ export function mediaUrl(deps: Pick<AppDeps, 'config'>, messageId: string, index
  * Whether `sig` signs (messageId, index, exp) and `exp` (unix seconds) is
  * still in the future at `now`. Comparison is constant-time.
  */
-export function verifyMediaSignature(
-  deps: Pick<AppDeps, 'config'>,
-  messageId: string,
-  index: number,
-  exp: number,
-  sig: string,
-  now: Date,
-): boolean {
+export function verifyMediaSignature(deps: Pick<AppDeps, 'config'>, messageId: string, index: number, exp: number, sig: string, now: Date): boolean {
   if (!/^[A-Za-z0-9_-]{43}$/.test(sig)) return false;
   const expected = sign(deps.config, messageId, index, exp);
   const given = Buffer.from(sig, 'base64url');
@@ -149,10 +142,7 @@ export function createMediaRouter(deps: AppDeps): express.Router {
       media = await adapter.fetchMedia(toAdapterChannel(deps, message.channel), attachment.providerMediaId, adapterIO(deps));
     } catch (err) {
       const known = err instanceof ChannelMediaError;
-      deps.logger.warn(
-        { messageId, index, channelId: message.channel.id, err: known ? err.message : err },
-        'media: provider could not deliver the file',
-      );
+      deps.logger.warn({ messageId, index, channelId: message.channel.id, err: known ? err.message : err }, 'media: provider could not deliver the file');
       res.status(502).type('text/plain').send('The file is not available from the provider (it may have expired).');
       return;
     }

@@ -174,6 +174,7 @@ export function operationLabel(name: string | null | undefined): string {
  * Counts open sockets and running operations of a graphql-ws server: wraps
  * `options`' hooks (the originals still run, first) and watches `wss`.
  */
+// biome-ignore lint/suspicious/noExplicitAny: any graphql-ws server options (their context and extra types do not matter here)
 export function instrumentSockets<O extends ServerOptions<any, any>>(wss: WebSocketServer, options: O): O {
   wss.on('connection', (socket) => {
     metrics.websockets.inc();

@@ -189,7 +189,11 @@ export function createSurveyRouter(deps: AppDeps): express.Router {
     const status = Number((err as { status?: number }).status ?? 500);
     if (status === 413) {
       const lang = surveyLanguage(null, null);
-      return send(res, 413, layout(lang, SURVEY_TEXTS[lang].tooLarge, ['nl', 'en', 'it'].map((l) => `<p lang="${l}">${esc(SURVEY_TEXTS[l as SurveyLanguage].tooLarge)}</p>`).join('\n')));
+      return send(
+        res,
+        413,
+        layout(lang, SURVEY_TEXTS[lang].tooLarge, ['nl', 'en', 'it'].map((l) => `<p lang="${l}">${esc(SURVEY_TEXTS[l as SurveyLanguage].tooLarge)}</p>`).join('\n')),
+      );
     }
     if (status >= 400 && status < 500) return invalidPage(res, 400);
     deps.logger.error({ err, path: '/survey/…' }, 'unexpected error on the survey page');

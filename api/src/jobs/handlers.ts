@@ -19,7 +19,7 @@ import { PermanentJobError, type JobHandler, type Schedule } from './queue.js';
 async function loadChannel(deps: AppDeps, channelId: string) {
   const channel = await deps.db.prisma.channel.findUnique({ where: { id: channelId } });
   const adapter = channel ? (adapterFor(channel.type) as ChannelAdapter | undefined) : undefined;
-  return channel && channel.isActive && adapter ? { channel, adapter } : null;
+  return channel?.isActive && adapter ? { channel, adapter } : null;
 }
 
 /** Stores configuration keys an adapter returned (sealing secrets), keeping the rest. */

@@ -180,7 +180,8 @@ export class JobQueue {
       return;
     }
     // Jobs are nobody's request: a kick from a webhook must not tag their log lines with its request id.
-    this.polling = requestLogScope.exit(() => this.poll())
+    this.polling = requestLogScope
+      .exit(() => this.poll())
       .catch((err) => this.deps.logger.error({ err }, 'job queue poll failed'))
       .finally(() => {
         this.polling = null;

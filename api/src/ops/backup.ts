@@ -53,7 +53,10 @@ export const databaseKind = (config: Config): DatabaseKind => (config.DATABASE_U
 
 /** `hub-backup-20261120T093000Z.dump` (PostgreSQL) or `….tar.gz` (PGlite). */
 export function defaultBackupName(kind: DatabaseKind, now = new Date()): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '');
   return `hub-backup-${stamp}${kind === 'postgres' ? '.dump' : '.tar.gz'}`;
 }
 
@@ -123,7 +126,10 @@ export async function restoreDatabase(config: Config, inFile: string): Promise<R
       ),
     );
     if (tables.rows.length) {
-      const sample = tables.rows.slice(0, 3).map((r) => r.name).join(', ');
+      const sample = tables.rows
+        .slice(0, 3)
+        .map((r) => r.name)
+        .join(', ');
       throw new OpsError(
         `Refusing to restore: the database of DATABASE_URL (${describeUrl(url)}) is not empty (${tables.rows.length} tables and other relations, e.g. ${sample}). ` +
           'Restore into a new, empty database (e.g. `createdb hub_restored`) and point DATABASE_URL at it.',

@@ -98,10 +98,7 @@ export interface ChatwootSandbox {
    * Signs `body` like Chatwoot (timestamp default now, delivery id default a UUID) and POSTs it.
    * @param opts.url default receipts.hubWebhookUrl; opts.secret default receipts.webhookSecret
    */
-  postWebhook(
-    body: object | string | Buffer,
-    opts?: { url?: string; secret?: string; timestampSeconds?: number; deliveryId?: string },
-  ): Promise<ChatwootPostedWebhook>;
+  postWebhook(body: object | string | Buffer, opts?: { url?: string; secret?: string; timestampSeconds?: number; deliveryId?: string }): Promise<ChatwootPostedWebhook>;
   /** POSTs a `message_created` of an incoming customer message (see {@link chatwootIncomingMessagePayload}). */
   postIncomingMessage(input: ChatwootIncomingInput, opts?: { url?: string; secret?: string }): Promise<ChatwootPostedWebhook>;
   /** Resolves when every scheduled receipt has been posted. */
@@ -344,7 +341,15 @@ export async function startChatwootSandbox(opts: ChatwootSandboxOptions = {}): P
       json(res, 200, message);
       if (outgoing && !message.private) {
         scheduleReceipts(
-          { id: message.id, content: message.content, content_type: message.content_type, content_attributes: {}, source_id: null, private: false, created_at: new Date(message.created_at * 1000).toISOString() },
+          {
+            id: message.id,
+            content: message.content,
+            content_type: message.content_type,
+            content_attributes: {},
+            source_id: null,
+            private: false,
+            created_at: new Date(message.created_at * 1000).toISOString(),
+          },
           conversationId,
         );
       }

@@ -175,15 +175,24 @@ describe('graph sandbox: notifications to the hub', () => {
     const channel = demoChannel();
     const hub = await startHub(() => [channel]);
     try {
-      sandbox = await startGraphSandbox({ notify: { hubWebhookUrl: `${hub.publicUrl}/webhooks/outlook`, clientState: channel.config.clientState, subscriptionId: channel.config.subscriptionId! } });
+      sandbox = await startGraphSandbox({
+        notify: { hubWebhookUrl: `${hub.publicUrl}/webhooks/outlook`, clientState: channel.config.clientState, subscriptionId: channel.config.subscriptionId! },
+      });
       const mail = buildGraphMessage({ from: { address: 'anna@example.it' }, subject: 'Ciao', text: 'Buongiorno' });
       const ok = await sandbox.deliverNewMail(mail);
       expect(ok?.status).toBe(202);
       const n = (ok!.body as { value: Array<Record<string, unknown>> }).value[0]!;
-      expect(n).toMatchObject({ subscriptionId: channel.config.subscriptionId, clientState: channel.config.clientState, changeType: 'created', resource: `Users/8f14e45f-ceea-467f-a0e6-1c2b3d4e5f60/Messages/${mail.id}` });
+      expect(n).toMatchObject({
+        subscriptionId: channel.config.subscriptionId,
+        clientState: channel.config.clientState,
+        changeType: 'created',
+        resource: `Users/8f14e45f-ceea-467f-a0e6-1c2b3d4e5f60/Messages/${mail.id}`,
+      });
       await sandbox.close();
 
-      sandbox = await startGraphSandbox({ notify: { hubWebhookUrl: `${hub.publicUrl}/webhooks/outlook`, clientState: 'forged-client-state-000000', subscriptionId: channel.config.subscriptionId! } });
+      sandbox = await startGraphSandbox({
+        notify: { hubWebhookUrl: `${hub.publicUrl}/webhooks/outlook`, clientState: 'forged-client-state-000000', subscriptionId: channel.config.subscriptionId! },
+      });
       const refused = await sandbox.deliverNewMail(buildGraphMessage({ from: { address: 'anna@example.it' }, subject: 'Ciao', text: 'x' }));
       expect(refused?.status).toBe(401);
       expect(hub.stored).toHaveLength(1);

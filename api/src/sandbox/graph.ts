@@ -291,7 +291,12 @@ export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise
     res.end(JSON.stringify(payload));
   }
   function graphError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-    json(res, status, { error: { code, message, innerError: { date: new Date().toISOString().replace(/\.\d{3}Z$/, ''), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } }, headers);
+    json(
+      res,
+      status,
+      { error: { code, message, innerError: { date: new Date().toISOString().replace(/\.\d{3}Z$/, ''), 'request-id': randomUUID(), 'client-request-id': randomUUID() } } },
+      headers,
+    );
   }
   function identityError(res: ServerResponse, status: number, error: string, code: number, description: string): void {
     const trace = randomUUID();
@@ -315,7 +320,12 @@ export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise
     const forced = failures[0]?.target === 'token' ? failures.shift() : undefined;
     if (forced) {
       const headers: Record<string, string> = forced.retryAfter !== undefined ? { 'retry-after': String(forced.retryAfter) } : {};
-      json(res, forced.status, { error: forced.code ?? 'temporarily_unavailable', error_description: forced.message ?? 'AADSTS50196: The server is temporarily unavailable.' }, headers);
+      json(
+        res,
+        forced.status,
+        { error: forced.code ?? 'temporarily_unavailable', error_description: forced.message ?? 'AADSTS50196: The server is temporarily unavailable.' },
+        headers,
+      );
       return;
     }
     const form = (typeof body === 'object' && body !== null ? body : {}) as Record<string, string>;
@@ -332,11 +342,23 @@ export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise
       return;
     }
     if (form.client_secret !== clientSecret) {
-      identityError(res, 401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+      identityError(
+        res,
+        401,
+        'invalid_client',
+        7000215,
+        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+      );
       return;
     }
     if (!form.scope || !/\/\.default$/.test(form.scope)) {
-      identityError(res, 400, 'invalid_scope', 1002012, `The provided value for scope ${form.scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+      identityError(
+        res,
+        400,
+        'invalid_scope',
+        1002012,
+        `The provided value for scope ${form.scope ?? ''} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      );
       return;
     }
     const token = `eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0.${randomBytes(24).toString('base64url')}.sandbox`;
@@ -382,8 +404,24 @@ export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise
     }
     const user = findUser(userIdSeg);
     if (rest.length === 0 && method === 'GET') {
-      if (!user) return graphError(res, 404, 'Request_ResourceNotFound', `Resource '${userIdSeg}' does not exist or one of its queried reference-property objects are not present.`);
-      return json(res, 200, selectProps({ '@odata.context': `${graphBase}/$metadata#users/$entity`, businessPhones: [], displayName: user.displayName ?? user.mail, mail: user.mail, userPrincipalName: user.mail, preferredLanguage: 'nl-NL', id: user.id }, url.searchParams.get('$select')));
+      if (!user)
+        return graphError(res, 404, 'Request_ResourceNotFound', `Resource '${userIdSeg}' does not exist or one of its queried reference-property objects are not present.`);
+      return json(
+        res,
+        200,
+        selectProps(
+          {
+            '@odata.context': `${graphBase}/$metadata#users/$entity`,
+            businessPhones: [],
+            displayName: user.displayName ?? user.mail,
+            mail: user.mail,
+            userPrincipalName: user.mail,
+            preferredLanguage: 'nl-NL',
+            id: user.id,
+          },
+          url.searchParams.get('$select'),
+        ),
+      );
     }
     if (!user) return graphError(res, 404, 'ErrorInvalidUser', `The requested user '${userIdSeg}' is invalid.`);
 
@@ -392,9 +430,16 @@ export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise
       const b = body as { message?: { toRecipients?: Array<{ emailAddress?: { address?: string } }>; body?: { contentType?: string; content?: string } } } | undefined;
       if (typeof body !== 'object' || body === null || !b?.message) return graphError(res, 400, 'ErrorInvalidRequest', 'Empty Payload. JSON content expected.');
       const recipients = b.message.toRecipients ?? [];
-      if (recipients.length === 0) return graphError(res, 400, 'ErrorInvalidRecipients', "At least one recipient isn't valid., A message can't be sent because it contains no recipients.");
+      if (recipients.length === 0)
+        return graphError(res, 400, 'ErrorInvalidRecipients', "At least one recipient isn't valid., A message can't be sent because it contains no recipients.");
       const bad = recipients.find((r) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(r.emailAddress?.address ?? ''));
-      if (bad) return graphError(res, 400, 'ErrorInvalidRecipients', `At least one recipient is not valid., Recipient '${bad.emailAddress?.address ?? ''}' is not resolved. All recipients must be resolved before a message can be submitted.`);
+      if (bad)
+        return graphError(
+          res,
+          400,
+          'ErrorInvalidRecipients',
+          `At least one recipient is not valid., Recipient '${bad.emailAddress?.address ?? ''}' is not resolved. All recipients must be resolved before a message can be submitted.`,
+        );
       if (b.message.body && !/^(html|text)$/i.test(b.message.body.contentType ?? 'text')) {
         return graphError(res, 400, 'RequestBodyRead', `Requested value '${b.message.body.contentType}' was not found.`);
       }
@@ -457,12 +502,25 @@ export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise
       if (!att) return graphError(res, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
       if (rest.length === 5 && rest[4] === '$value') {
         if (res.destroyed) return;
-        res.writeHead(200, { 'content-type': att.contentType, 'content-length': String(att.bytes.length), 'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(att.name)}` });
+        res.writeHead(200, {
+          'content-type': att.contentType,
+          'content-length': String(att.bytes.length),
+          'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(att.name)}`,
+        });
         res.end(att.bytes);
         return;
       }
       if (rest.length === 4) {
-        return json(res, 200, { '@odata.type': att.odataType ?? '#microsoft.graph.fileAttachment', id: att.id, name: att.name, contentType: att.contentType, size: att.bytes.length, isInline: att.isInline ?? false, contentId: att.contentId ?? null, contentBytes: att.bytes.toString('base64') });
+        return json(res, 200, {
+          '@odata.type': att.odataType ?? '#microsoft.graph.fileAttachment',
+          id: att.id,
+          name: att.name,
+          contentType: att.contentType,
+          size: att.bytes.length,
+          isInline: att.isInline ?? false,
+          contentId: att.contentId ?? null,
+          contentBytes: att.bytes.toString('base64'),
+        });
       }
     }
     return graphError(res, 405, 'ErrorInvalidRequest', `The OData request is not supported: ${method} ${url.pathname}`);
@@ -548,10 +606,15 @@ export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise
       const invalid = (m: string) => graphError(res, 400, 'InvalidRequest', m);
       if (typeof b.changeType !== 'string' || !b.changeType.split(',').every((c) => ['created', 'updated', 'deleted'].includes(c.trim()))) return invalid('Invalid changeType.');
       if (typeof b.notificationUrl !== 'string' || !/^https?:\/\//.test(b.notificationUrl)) return invalid('Invalid notification URL.');
-      if (b.lifecycleNotificationUrl !== undefined && (typeof b.lifecycleNotificationUrl !== 'string' || !/^https?:\/\//.test(b.lifecycleNotificationUrl))) return invalid('Invalid lifecycle notification URL.');
+      if (b.lifecycleNotificationUrl !== undefined && (typeof b.lifecycleNotificationUrl !== 'string' || !/^https?:\/\//.test(b.lifecycleNotificationUrl)))
+        return invalid('Invalid lifecycle notification URL.');
       if (typeof b.clientState === 'string' && b.clientState.length > 128) return invalid('clientState must be at most 128 characters.');
-      const m = typeof b.resource === 'string' ? /^\/?users\/([^/]+)\/mailFolders\('inbox'\)\/messages$/i.exec(b.resource) ?? /^\/?users\/([^/]+)\/mailFolders\/inbox\/messages$/i.exec(b.resource) : null;
-      if (!m || !findUser(m[1]!)) return graphError(res, 404, 'ResourceNotFound', `Resource '${String(b.resource)}' does not exist or one of its queried reference-property objects are not present.`);
+      const m =
+        typeof b.resource === 'string'
+          ? (/^\/?users\/([^/]+)\/mailFolders\('inbox'\)\/messages$/i.exec(b.resource) ?? /^\/?users\/([^/]+)\/mailFolders\/inbox\/messages$/i.exec(b.resource))
+          : null;
+      if (!m || !findUser(m[1]!))
+        return graphError(res, 404, 'ResourceNotFound', `Resource '${String(b.resource)}' does not exist or one of its queried reference-property objects are not present.`);
       const expErr = checkExpiration(b.expirationDateTime);
       if (expErr) return invalid(expErr);
       if (opts.validateNotificationUrls) {
@@ -615,9 +678,10 @@ export async function startGraphSandbox(opts: GraphSandboxOptions = {}): Promise
       requests.push({ method, path, headers: req.headers, body });
       const url = new URL(path, 'http://sandbox.invalid');
       const segs = segmentsOf(url.pathname);
-      const done = (p: Promise<void> | void) => Promise.resolve(p).catch((err) => {
-        if (!res.headersSent) graphError(res, 500, 'InternalServerError', String((err as Error)?.message ?? err));
-      });
+      const done = (p: Promise<void> | void) =>
+        Promise.resolve(p).catch((err) => {
+          if (!res.headersSent) graphError(res, 500, 'InternalServerError', String((err as Error)?.message ?? err));
+        });
       if (!segs) return done(graphError(res, 400, 'BadRequest', 'Malformed path.'));
       if (method === 'POST' && segs.length === 4 && segs[1] === 'oauth2' && segs[2] === 'v2.0' && segs[3] === 'token') {
         return done(handleToken(res, segs[0]!, body));

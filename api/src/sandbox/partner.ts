@@ -18,12 +18,7 @@
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  PARTNER_DELIVERY_HEADER,
-  PARTNER_SIGNATURE_HEADER,
-  PARTNER_TIMESTAMP_HEADER,
-  verifyPartnerWebhook,
-} from '../channels/api/signature.js';
+import { PARTNER_DELIVERY_HEADER, PARTNER_SIGNATURE_HEADER, PARTNER_TIMESTAMP_HEADER, verifyPartnerWebhook } from '../channels/api/signature.js';
 
 export interface PartnerSandboxOptions {
   /** The channel's webhookSecret. */
@@ -95,11 +90,7 @@ export async function startPartnerSandbox(opts: PartnerSandboxOptions): Promise<
         const v = req.headers[name];
         return Array.isArray(v) ? v[0] : v;
       };
-      const check = verifyPartnerWebhook(
-        raw,
-        { signature: header(PARTNER_SIGNATURE_HEADER), timestamp: header(PARTNER_TIMESTAMP_HEADER) },
-        opts.webhookSecret,
-      );
+      const check = verifyPartnerWebhook(raw, { signature: header(PARTNER_SIGNATURE_HEADER), timestamp: header(PARTNER_TIMESTAMP_HEADER) }, opts.webhookSecret);
       if (!check.ok) return refuse(401, check.reason);
       let body: unknown;
       try {

@@ -124,11 +124,24 @@ describe('webhooks to the hub, through the real adapter', () => {
 
   it('postInbound behind a proxy: signed over the public webhookUrl, posted to the loopback edge', async () => {
     const { sandbox, edge, channel } = await setup({ webhookUrl: 'https://support.chargecars.nl/webhooks/sms' });
-    const ok = await sandbox.postInbound({ webhookUrl: channel.config.webhookUrl, postTo: `${edge.url}/webhooks/sms`, from: '+31655512345', to: channel.config.phoneNumber, body: 'Hoi' });
+    const ok = await sandbox.postInbound({
+      webhookUrl: channel.config.webhookUrl,
+      postTo: `${edge.url}/webhooks/sms`,
+      from: '+31655512345',
+      to: channel.config.phoneNumber,
+      body: 'Hoi',
+    });
     expect(ok.status).toBe(200);
     const bad = await sandbox.postInbound({ webhookUrl: `${edge.url}/webhooks/sms`, from: '+31655512345', to: channel.config.phoneNumber, body: 'Hoi' });
     expect(bad.status).toBe(403);
-    const wrongToken = await sandbox.postInbound({ webhookUrl: channel.config.webhookUrl, postTo: `${edge.url}/webhooks/sms`, from: '+31655512345', to: channel.config.phoneNumber, body: 'Hoi', authToken: 'nope' });
+    const wrongToken = await sandbox.postInbound({
+      webhookUrl: channel.config.webhookUrl,
+      postTo: `${edge.url}/webhooks/sms`,
+      from: '+31655512345',
+      to: channel.config.phoneNumber,
+      body: 'Hoi',
+      authToken: 'nope',
+    });
     expect(wrongToken.status).toBe(403);
     expect(edge.deliveries).toHaveLength(1);
     expect(edge.rejected).toEqual([403, 403]);
@@ -137,7 +150,13 @@ describe('webhooks to the hub, through the real adapter', () => {
   it('an MMS posted by the sandbox can be fetched back through fetchMedia', async () => {
     const { sandbox, edge, channel, io } = await setup();
     const bytes = Buffer.from('fake-jpeg-bytes');
-    const posted = await sandbox.postInbound({ webhookUrl: channel.config.webhookUrl, from: '+393471234567', to: channel.config.phoneNumber, body: '', media: [{ contentType: 'image/jpeg', bytes }] });
+    const posted = await sandbox.postInbound({
+      webhookUrl: channel.config.webhookUrl,
+      from: '+393471234567',
+      to: channel.config.phoneNumber,
+      body: '',
+      media: [{ contentType: 'image/jpeg', bytes }],
+    });
     expect(posted.messageSid).toMatch(/^MM[0-9a-f]{32}$/);
     const [event] = await smsAdapter.parse!(edge.deliveries[0]!.stored, channel, io);
     if (event?.kind !== 'message') throw new Error('expected a message');

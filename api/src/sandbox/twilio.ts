@@ -194,12 +194,7 @@ export function signTwilioRequest(authToken: string, url: string, params: URLSea
  * `signedUrl`) with the headers Twilio sends.
  * @returns what the hub answered; never throws (a network error gives status 0 and `error`)
  */
-export async function postTwilioWebhook(input: {
-  signedUrl: string;
-  postTo?: string;
-  authToken: string;
-  params: URLSearchParams;
-}): Promise<TwilioPostedWebhook> {
+export async function postTwilioWebhook(input: { signedUrl: string; postTo?: string; authToken: string; params: URLSearchParams }): Promise<TwilioPostedWebhook> {
   const url = input.postTo ?? input.signedUrl;
   const rawBody = input.params.toString();
   const headers: Record<string, string> = {
@@ -508,9 +503,13 @@ export async function startTwilioSandbox(opts: TwilioSandboxOptions): Promise<Tw
       const mediaMatch = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\/Media\/([^/.]+)$/.exec(path);
       const authorized = basicAuth?.username === accountSid && basicAuth.password === authToken;
       if (!(mediaMatch && opts.mediaAuth === false) && !authorized) {
-        return answer(401, { ...errorBody(401, 20003, 'Authenticate'), detail: 'Your AccountSid or AuthToken was incorrect.' }, {
-          'www-authenticate': 'Basic realm="Twilio API"',
-        });
+        return answer(
+          401,
+          { ...errorBody(401, 20003, 'Authenticate'), detail: 'Your AccountSid or AuthToken was incorrect.' },
+          {
+            'www-authenticate': 'Basic realm="Twilio API"',
+          },
+        );
       }
       const notFound = () => answer(404, errorBody(404, 20404, `The requested resource ${path} was not found`));
 

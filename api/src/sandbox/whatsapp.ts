@@ -71,10 +71,7 @@ export const GRAPH_ERROR_RECIPIENT_NOT_ALLOWED: FakeGraphError = {
 };
 
 /** A 1×1 PNG (70 bytes): what the fake serves for images by default. */
-export const TINY_PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
+export const TINY_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
 /** A minimal PDF (header, one empty page, trailer): what the fake serves for documents by default. */
 export const TINY_PDF = Buffer.from(
@@ -176,13 +173,7 @@ const param = (message: string): FakeGraphError => ({ code: 100, message, type: 
 export function fakeWamid(to: string): string {
   const digits = Buffer.from(to.replace(/\D/g, '').slice(0, 20), 'ascii');
   const tail = Buffer.from(randomBytes(10).toString('hex').toUpperCase(), 'ascii');
-  const bytes = Buffer.concat([
-    Buffer.from([0x1c, 0x18, digits.length]),
-    digits,
-    Buffer.from([0x15, 0x02, 0x00, 0x11, 0x18, tail.length]),
-    tail,
-    Buffer.from([0x00]),
-  ]);
+  const bytes = Buffer.concat([Buffer.from([0x1c, 0x18, digits.length]), digits, Buffer.from([0x15, 0x02, 0x00, 0x11, 0x18, tail.length]), tail, Buffer.from([0x00])]);
   return `wamid.${bytes.toString('base64')}`;
 }
 
@@ -336,7 +327,7 @@ export async function startFakeWhatsAppCloud(opts: FakeWhatsAppCloudOptions = {}
       if (forced) return fail(forced);
 
       const auth = req.headers.authorization;
-      if (!auth || !auth.startsWith('Bearer ')) {
+      if (!auth?.startsWith('Bearer ')) {
         return fail({ httpStatus: 400, code: 2500, type: 'OAuthException', message: 'An active access token must be used to query information about the current user.' });
       }
       if (auth.slice('Bearer '.length) !== token) {

@@ -49,8 +49,22 @@ export function payloadType<K extends string, Shape>(name: string, key: K, type:
 
 /** Type names a global id may decode to. */
 export type NodeTypeName =
-  | 'Thread' | 'Message' | 'Customer' | 'User' | 'Team' | 'Channel' | 'Task' | 'Template' | 'AuditLog' | 'InboundEvent' | 'ApiKey'
-  | 'BusinessCalendar' | 'SlaPolicy' | 'SlaEvent' | 'Notification' | 'RoutingRule';
+  | 'Thread'
+  | 'Message'
+  | 'Customer'
+  | 'User'
+  | 'Team'
+  | 'Channel'
+  | 'Task'
+  | 'Template'
+  | 'AuditLog'
+  | 'InboundEvent'
+  | 'ApiKey'
+  | 'BusinessCalendar'
+  | 'SlaPolicy'
+  | 'SlaEvent'
+  | 'Notification'
+  | 'RoutingRule';
 
 /**
  * Decodes a Relay global id ("base64(Type:uuid)") and checks its type.

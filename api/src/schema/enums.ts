@@ -30,11 +30,13 @@ export const ApiKeyScopeEnum = builder.enumType(E.ApiKeyScope, {
 export const DeliveryAttemptStatusEnum = builder.enumType(E.DeliveryAttemptStatus, { name: 'DeliveryAttemptStatus' });
 export const SlaActionEnum = builder.enumType(E.SlaAction, {
   name: 'SlaAction',
-  description: 'REMIND: the assignee is reminded; ALERT: the team lead is alerted; ESCALATE: the thread becomes ESCALATED, its priority goes up one step, the team lead gets an ESCALATE task and managers are notified; EXECUTIVE_ALERT: admins are alerted.',
+  description:
+    'REMIND: the assignee is reminded; ALERT: the team lead is alerted; ESCALATE: the thread becomes ESCALATED, its priority goes up one step, the team lead gets an ESCALATE task and managers are notified; EXECUTIVE_ALERT: admins are alerted.',
 });
 export const SlaTargetEnum = builder.enumType(E.SlaTarget, {
   name: 'SlaTarget',
-  description: 'FIRST_RESPONSE: first customer message → first accepted reply; NEXT_RESPONSE: a customer message after a reply → the next accepted reply; RESOLUTION: thread start → RESOLVED.',
+  description:
+    'FIRST_RESPONSE: first customer message → first accepted reply; NEXT_RESPONSE: a customer message after a reply → the next accepted reply; RESOLUTION: thread start → RESOLVED.',
 });
 export const SlaNotifyTargetEnum = builder.enumType(E.SlaNotifyTarget, {
   name: 'SlaNotifyTarget',
@@ -47,5 +49,6 @@ export const UserAvailabilityEnum = builder.enumType(E.UserAvailability, {
 });
 export const AssignmentStrategyEnum = builder.enumType(E.AssignmentStrategy, {
   name: 'AssignmentStrategy',
-  description: "ROUND_ROBIN: the member waiting longest since their last automatic assignment; LEAST_LOADED: the member with the fewest open threads; MANUAL: no automatic assignment (the thread waits in the team's queue).",
+  description:
+    "ROUND_ROBIN: the member waiting longest since their last automatic assignment; LEAST_LOADED: the member with the fewest open threads; MANUAL: no automatic assignment (the thread waits in the team's queue).",
 });

@@ -50,10 +50,7 @@ export function viewerContext(deps: AppDeps, viewer: Viewer | null, request: Hub
     deps,
     organizationId,
     viewer,
-    actor:
-      viewer?.kind === 'API_KEY'
-        ? { type: 'API_KEY', userId: null, apiKeyId: viewer.id }
-        : { type: 'USER', userId: viewer?.id ?? null },
+    actor: viewer?.kind === 'API_KEY' ? { type: 'API_KEY', userId: null, apiKeyId: viewer.id } : { type: 'USER', userId: viewer?.id ?? null },
     db: tenantClient(deps.db.prisma, organizationId),
     request,
   };

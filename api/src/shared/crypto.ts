@@ -39,7 +39,10 @@ export class SecretBox {
   /** Decrypts an envelope; throws Error('secret envelope cannot be decrypted') on a wrong key or tampering. */
   open(envelope: string): string {
     if (!SecretBox.isSealed(envelope)) throw new Error('not a secret envelope');
-    const [iv, tag, ct] = envelope.slice(PREFIX.length).split(':').map((p) => Buffer.from(p, 'base64url'));
+    const [iv, tag, ct] = envelope
+      .slice(PREFIX.length)
+      .split(':')
+      .map((p) => Buffer.from(p, 'base64url'));
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, iv!);
       decipher.setAuthTag(tag!);

@@ -78,7 +78,9 @@ export function createHubPubSub(redisUrl?: string, onPublishError: (err: unknown
   const publishClient = new Redis(redisUrl);
   const subscribeClient = new Redis(redisUrl);
   // redis-event-target drops the promise of `publish`: a rejection would be unhandled (and end the process).
-  const publisher = { publish: (channel: string, message: string) => publishClient.publish(channel, message).catch((err: unknown) => (onPublishError(err), 0)) } as unknown as Redis;
+  const publisher = {
+    publish: (channel: string, message: string) => publishClient.publish(channel, message).catch((err: unknown) => (onPublishError(err), 0)),
+  } as unknown as Redis;
   const pubsub = createPubSub<HubTopics>({
     eventTarget: createRedisEventTarget({ publishClient: publisher, subscribeClient }),
   });

@@ -47,7 +47,21 @@ describe(`demo analytics (${testDatabaseKind})`, () => {
     expect(res.errors).toBeUndefined();
     const a = res.data.analytics;
     const by = Object.fromEntries(a.summary.map((v: { metric: string }) => [v.metric, v]));
-    for (const m of ['FIRST_RESPONSE_TIME', 'REPLY_TIME', 'RESOLUTION_TIME', 'SLA_COMPLIANCE', 'FIRST_CONTACT_RESOLUTION', 'TEMPLATE_USAGE', 'ASSIGNMENT_ACCURACY', 'CSAT', 'CONVERSATIONS', 'CUSTOMER_MESSAGES', 'REPLIES', 'RESOLUTIONS', 'MESSAGES_PER_RESOLUTION']) {
+    for (const m of [
+      'FIRST_RESPONSE_TIME',
+      'REPLY_TIME',
+      'RESOLUTION_TIME',
+      'SLA_COMPLIANCE',
+      'FIRST_CONTACT_RESOLUTION',
+      'TEMPLATE_USAGE',
+      'ASSIGNMENT_ACCURACY',
+      'CSAT',
+      'CONVERSATIONS',
+      'CUSTOMER_MESSAGES',
+      'REPLIES',
+      'RESOLUTIONS',
+      'MESSAGES_PER_RESOLUTION',
+    ]) {
       expect({ m, measured: by[m].count > 0 && by[m].value != null }).toEqual({ m, measured: true });
     }
     expect(by.TEMPLATE_USAGE.value).toBeGreaterThan(45);

@@ -38,7 +38,19 @@ const SPAN_MS = 9 * 86_400_000;
 const TEAMS = ['0199c0de-0000-7000-8000-00000000000a', '0199c0de-0000-7000-8000-00000000000b', null];
 const AGENTS = ['0199c0de-0000-7000-8000-0000000000a1', '0199c0de-0000-7000-8000-0000000000a2', '0199c0de-0000-7000-8000-0000000000a3', null];
 const KINDS: ReportingEventKind[] = ['FIRST_RESPONSE', 'NEXT_RESPONSE', 'SLA_TARGET', 'REPLY', 'RESOLVED', 'THREAD_OPENED', 'ESCALATED', 'CSAT'];
-const METRICS_CHECKED: AnalyticsMetric[] = ['FIRST_RESPONSE_TIME', 'REPLY_TIME', 'RESOLUTION_TIME', 'SLA_COMPLIANCE', 'SLA_FIRST_RESPONSE_COMPLIANCE', 'FIRST_CONTACT_RESOLUTION', 'ESCALATION_RATE', 'MESSAGES_PER_RESOLUTION', 'TEMPLATE_USAGE', 'CSAT', 'REPLIES'];
+const METRICS_CHECKED: AnalyticsMetric[] = [
+  'FIRST_RESPONSE_TIME',
+  'REPLY_TIME',
+  'RESOLUTION_TIME',
+  'SLA_COMPLIANCE',
+  'SLA_FIRST_RESPONSE_COMPLIANCE',
+  'FIRST_CONTACT_RESOLUTION',
+  'ESCALATION_RATE',
+  'MESSAGES_PER_RESOLUTION',
+  'TEMPLATE_USAGE',
+  'CSAT',
+  'REPLIES',
+];
 
 beforeAll(async () => {
   app = await createTestApp();
@@ -51,7 +63,7 @@ beforeAll(async () => {
       threadId: null,
       kind,
       // Several events in the very same instant and millisecond edges.
-      occurredAt: new Date(START + Math.floor(rnd() * SPAN_MS / 1000) * 1000 + (i % 7 === 0 ? 0 : Math.floor(rnd() * 1000))),
+      occurredAt: new Date(START + Math.floor((rnd() * SPAN_MS) / 1000) * 1000 + (i % 7 === 0 ? 0 : Math.floor(rnd() * 1000))),
       dedupeKey: `e${i}`,
       target: kind === 'SLA_TARGET' ? pick(['FIRST_RESPONSE', 'NEXT_RESPONSE', 'RESOLUTION'] as const) : null,
       channelType: pick(['WHATSAPP_BUSINESS', 'EMAIL_OUTLOOK', 'SMS', null] as const),
@@ -85,7 +97,14 @@ function expected(from: Date, to: Date, filter: AnalyticsFilter, groupOf: (e: Ro
   const ok = (values: readonly string[] | null | undefined, v: string | null | undefined) => !values?.length || values.includes(v ?? '');
   for (const e of events) {
     if (e.occurredAt < from || e.occurredAt >= to) continue;
-    if (!ok(filter.channelTypes, e.channelType) || !ok(filter.teamIds, e.teamId) || !ok(filter.assigneeIds, e.agentId) || !ok(filter.priorities, e.priority) || !ok(filter.customerTiers, e.customerTier)) continue;
+    if (
+      !ok(filter.channelTypes, e.channelType) ||
+      !ok(filter.teamIds, e.teamId) ||
+      !ok(filter.assigneeIds, e.agentId) ||
+      !ok(filter.priorities, e.priority) ||
+      !ok(filter.customerTiers, e.customerTier)
+    )
+      continue;
     const g = groupOf(e);
     if (g === null) continue;
     const bucket = out.get(g) ?? new Map<string, Sums>();
@@ -143,7 +162,12 @@ describe(`analytics sources add up exactly (${testDatabaseKind})`, () => {
         const got = await summary(ctx, q, METRICS_CHECKED);
         const want = expected(r.from, r.to, f.filter, () => '').get('') ?? new Map();
         for (const m of got) {
-          expect({ range: r.label, filter: f.label, metric: m.metric, ...round(m.current) }).toEqual({ range: r.label, filter: f.label, metric: m.metric, ...round(metricValue(m.metric, want)) });
+          expect({ range: r.label, filter: f.label, metric: m.metric, ...round(m.current) }).toEqual({
+            range: r.label,
+            filter: f.label,
+            metric: m.metric,
+            ...round(metricValue(m.metric, want)),
+          });
           compared++;
         }
       }
@@ -201,7 +225,15 @@ describe(`analytics sources add up exactly (${testDatabaseKind})`, () => {
     const days = await db.reportingSlice.groupBy({ by: ['dimension'], where: { organizationId: orgId, grain: 'DAY' }, _sum: { count: true } });
     const hours = await db.reportingSlice.aggregate({ where: { organizationId: orgId, grain: 'HOUR' }, _sum: { count: true } });
     // Every event once in the hour totals, once in the day totals, once per dimension.
-    expect(Object.fromEntries(days.map((d) => [d.dimension, d._sum.count]))).toEqual({ '': 1500, channelType: 1500, teamId: 1500, agentId: 1500, priority: 1500, customerTier: 1500, threadType: 1500 });
+    expect(Object.fromEntries(days.map((d) => [d.dimension, d._sum.count]))).toEqual({
+      '': 1500,
+      channelType: 1500,
+      teamId: 1500,
+      agentId: 1500,
+      priority: 1500,
+      customerTier: 1500,
+      threadType: 1500,
+    });
     expect(hours._sum.count).toBe(1500);
   });
 });

@@ -137,7 +137,7 @@ describe('settings', () => {
     expect(audits).toHaveLength(2);
   });
 
-  it('the language: the customer\'s when the hub has texts for it, else the organization locale, else English', () => {
+  it("the language: the customer's when the hub has texts for it, else the organization locale, else English", () => {
     expect(surveyLanguage('it-IT', 'nl')).toBe('it');
     expect(surveyLanguage('de', 'nl')).toBe('nl');
     expect(surveyLanguage(null, 'fr')).toBe('en');
@@ -223,8 +223,14 @@ describe('sending the survey', () => {
 
       // A receipt moving the bot message past PENDING (as when it races ahead of the send response), then DELIVERED.
       await p.message.update({ where: { id: survey!.id }, data: { deliveryStatus: 'PENDING' } });
-      expect(await applyDeliveryStatus(app.deps, slaChannel, { externalMessageId: survey!.externalMessageId!, status: 'SENT', occurredAt: app.clock.now() })).toEqual({ updated: true, messageId: survey!.id });
-      expect(await applyDeliveryStatus(app.deps, slaChannel, { externalMessageId: survey!.externalMessageId!, status: 'DELIVERED', occurredAt: app.clock.now() })).toEqual({ updated: true, messageId: survey!.id });
+      expect(await applyDeliveryStatus(app.deps, slaChannel, { externalMessageId: survey!.externalMessageId!, status: 'SENT', occurredAt: app.clock.now() })).toEqual({
+        updated: true,
+        messageId: survey!.id,
+      });
+      expect(await applyDeliveryStatus(app.deps, slaChannel, { externalMessageId: survey!.externalMessageId!, status: 'DELIVERED', occurredAt: app.clock.now() })).toEqual({
+        updated: true,
+        messageId: survey!.id,
+      });
       expect((await p.message.findUniqueOrThrow({ where: { id: survey!.id } })).deliveryStatus).toBe('DELIVERED');
       expect(await responseState(thread.id)).toEqual(before);
       expect(await p.reportingEvent.count({ where: { threadId: thread.id } })).toBe(events);
@@ -246,7 +252,10 @@ describe('sending the survey', () => {
     await app.deps.jobs.settle();
     const sent = await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: pending!.id }, include: { deliveries: { orderBy: { attempt: 'asc' } } } });
     expect(sent.deliveryStatus).toBe('SENT');
-    expect(sent.deliveries.map((d) => [d.attempt, d.status])).toEqual([[1, 'FAILED'], [2, 'SUCCEEDED']]);
+    expect(sent.deliveries.map((d) => [d.attempt, d.status])).toEqual([
+      [1, 'FAILED'],
+      [2, 'SUCCEEDED'],
+    ]);
     expect(sentTo(outage.waId)).toEqual([sent.content, sent.content]); // the refused request and the accepted one
 
     const refused = await customerThread();
@@ -295,7 +304,9 @@ describe('sending the survey', () => {
 
     const phone = await createChannel(app.deps, orgId, { type: 'PHONE_CALL' });
     const customer = await app.deps.db.prisma.customer.create({ data: { organizationId: orgId, name: 'Beller', phone: '+31612340000' } });
-    const call = await app.deps.db.prisma.thread.create({ data: { organizationId: orgId, channelId: phone.id, customerId: customer.id, subject: 'Telefoon', conversationKey: '+31612340000', lastMessageAt: app.clock.now() } });
+    const call = await app.deps.db.prisma.thread.create({
+      data: { organizationId: orgId, channelId: phone.id, customerId: customer.id, subject: 'Telefoon', conversationKey: '+31612340000', lastMessageAt: app.clock.now() },
+    });
     const jobs = await app.deps.db.prisma.job.count({ where: { queue: 'survey.send' } });
     await setStatus(call.id, 'RESOLVED');
     expect(await app.deps.db.prisma.job.count({ where: { queue: 'survey.send' } })).toBe(jobs);
@@ -304,7 +315,7 @@ describe('sending the survey', () => {
 });
 
 describe('the survey page', () => {
-  it('GET: 200 HTML with the question in the customer\'s language, the scale 1–5 and no script', async () => {
+  it("GET: 200 HTML with the question in the customer's language, the scale 1–5 and no script", async () => {
     const { token } = await surveyed({ language: 'it' });
     const res = await page(token);
     expect(res.status).toBe(200);
@@ -356,7 +367,11 @@ describe('the survey page', () => {
     expect(audit).toMatchObject({ actorType: 'WEBHOOK', changes: { before: { csatScore: null, hasComment: false }, after: { csatScore: 5, hasComment: true, scale: 'CSAT' } } });
     expect(JSON.stringify(audit.changes)).not.toContain('Sanne was great');
 
-    const q = await server.gql(`query($id: ID!){ node(id: $id) { ... on Thread { csat { score comment ratedAt } } } }`, { id: gid('Thread', thread.id) }, await clockToken(app.deps, agent));
+    const q = await server.gql(
+      `query($id: ID!){ node(id: $id) { ... on Thread { csat { score comment ratedAt } } } }`,
+      { id: gid('Thread', thread.id) },
+      await clockToken(app.deps, agent),
+    );
     expect(q.data.node.csat).toEqual({ score: 5, comment: 'Sanne was great, thanks!', ratedAt: app.clock.now().toISOString() });
 
     // The page shows the answer given.
@@ -371,7 +386,10 @@ describe('the survey page', () => {
     app.clock.advance(60_000);
     expect((await post(token, { score: '2', comment: 'Toch niet opgelost' })).status).toBe(200);
     const p = app.deps.db.prisma;
-    expect(await p.thread.findUniqueOrThrow({ where: { id: thread.id }, select: { csatScore: true, csatComment: true } })).toEqual({ csatScore: 2, csatComment: 'Toch niet opgelost' });
+    expect(await p.thread.findUniqueOrThrow({ where: { id: thread.id }, select: { csatScore: true, csatComment: true } })).toEqual({
+      csatScore: 2,
+      csatComment: 'Toch niet opgelost',
+    });
     const events = await p.reportingEvent.findMany({ where: { threadId: thread.id, kind: 'CSAT' } });
     expect(events.map((e) => [e.value, e.met])).toEqual([[2, false]]);
     const rollup = await p.reportingRollup.aggregate({ where: { organizationId: orgId, kind: 'CSAT', agentId: agent.id }, _sum: { count: true, value: true, met: true } });

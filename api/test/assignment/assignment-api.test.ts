@@ -76,7 +76,10 @@ describe('routing rules', () => {
     expect(list.data.routingRules.edges.map((e: any) => e.node.name)).toEqual(['Italiaans', 'Vangnet']);
 
     const updated = await server.gql(UPDATE_RULE, { i: { ruleId: fallback.id, rank: 1, isActive: false, conditions: { threadTypes: ['COMPLAINT'] } } }, org.managerToken);
-    expect(updated.data.updateRoutingRule).toMatchObject({ errors: [], routingRule: { name: 'Vangnet', rank: 1, isActive: false, conditions: { threadTypes: ['COMPLAINT'], languages: [] } } });
+    expect(updated.data.updateRoutingRule).toMatchObject({
+      errors: [],
+      routingRule: { name: 'Vangnet', rank: 1, isActive: false, conditions: { threadTypes: ['COMPLAINT'], languages: [] } },
+    });
     const upd = changesOf((await auditRows(app, org.orgId, 'routingRule.update', uuidOf(fallback.id)))[0]!);
     expect(upd.before).toEqual({ rank: 100, isActive: true, conditions: { channelTypes: [], threadTypes: [], customerTiers: [], languages: [] } });
     expect(upd.after).toMatchObject({ rank: 1, isActive: false });
@@ -116,7 +119,9 @@ describe('routing rules', () => {
     // Another organization's team is not found either.
     const other = await createOrganization(app.deps);
     const foreignTeam = await createTeam(app, other.id, 'Elders');
-    expect((await server.gql(CREATE_RULE, { i: { name: 'Elders', teamId: gid('Team', foreignTeam.id) } }, org.managerToken)).data.createRoutingRule.errors[0]).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await server.gql(CREATE_RULE, { i: { name: 'Elders', teamId: gid('Team', foreignTeam.id) } }, org.managerToken)).data.createRoutingRule.errors[0]).toMatchObject({
+      code: 'NOT_FOUND',
+    });
 
     expect((await server.gql(CREATE_RULE, { i: { name: 'Uniek', teamId: team } }, org.managerToken)).data.createRoutingRule.errors).toEqual([]);
     const dup = await server.gql(CREATE_RULE, { i: { name: 'Uniek', teamId: team } }, org.managerToken);
@@ -130,7 +135,10 @@ describe('routing rules', () => {
     expect(foreign.data.createRoutingRule.errors).toEqual([]);
     const foreignId = foreign.data.createRoutingRule.routingRule.id;
     expect((await server.gql(NODE, { id: foreignId }, org.managerToken)).data.node).toBeNull();
-    expect((await server.gql(UPDATE_RULE, { i: { ruleId: foreignId, rank: 3 } }, org.managerToken)).data.updateRoutingRule.errors[0]).toMatchObject({ code: 'NOT_FOUND', field: 'input.ruleId' });
+    expect((await server.gql(UPDATE_RULE, { i: { ruleId: foreignId, rank: 3 } }, org.managerToken)).data.updateRoutingRule.errors[0]).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'input.ruleId',
+    });
     expect((await server.gql(DELETE_RULE, { id: foreignId }, org.managerToken)).data.deleteRoutingRule.errors[0]).toMatchObject({ code: 'NOT_FOUND' });
     const names = (await server.gql(RULES, {}, org.managerToken)).data.routingRules.edges.map((e: any) => e.node.id);
     expect(names).not.toContain(foreignId);
@@ -140,7 +148,11 @@ describe('routing rules', () => {
 
 describe('team settings, membership and availability', () => {
   it('updateTeam sets, keeps and clears the assignment settings (audited), with limits', async () => {
-    const set = await server.gql(UPDATE_TEAM, { i: { teamId: gid('Team', teamId), assignment: { strategy: 'LEAST_LOADED', maxOpenPerAgent: 3, reassignAfterSeconds: 600 } } }, org.managerToken);
+    const set = await server.gql(
+      UPDATE_TEAM,
+      { i: { teamId: gid('Team', teamId), assignment: { strategy: 'LEAST_LOADED', maxOpenPerAgent: 3, reassignAfterSeconds: 600 } } },
+      org.managerToken,
+    );
     expect(set.data.updateTeam).toMatchObject({ errors: [], team: { assignment: { strategy: 'LEAST_LOADED', maxOpenPerAgent: 3, reassignAfterSeconds: 600 } } });
     const cleared = await server.gql(UPDATE_TEAM, { i: { teamId: gid('Team', teamId), assignment: { maxOpenPerAgent: null } } }, org.managerToken);
     expect(cleared.data.updateTeam.team.assignment).toEqual({ strategy: 'LEAST_LOADED', maxOpenPerAgent: null, reassignAfterSeconds: 600 });

@@ -11,19 +11,7 @@ import { drainTeam, routeThread } from '../../src/modules/assignment/assignment.
 import { ingestInbound } from '../../src/modules/thread/ingest.service.js';
 import { createTestApp, createTestServer, type TestApp, type TestServer } from '../harness.js';
 import { gid } from '../graphql/helpers.js';
-import {
-  ASSIGN_THREAD,
-  CREATE_RULE,
-  SET_AVAILABILITY,
-  UPDATE_TEAM,
-  UPDATE_THREAD,
-  auditRows,
-  changesOf,
-  createAgent,
-  createTeam,
-  createThreadVia,
-  setupOrg,
-} from './fixtures.js';
+import { ASSIGN_THREAD, CREATE_RULE, SET_AVAILABILITY, UPDATE_TEAM, UPDATE_THREAD, auditRows, changesOf, createAgent, createTeam, createThreadVia, setupOrg } from './fixtures.js';
 
 let app: TestApp;
 let server: TestServer;
@@ -113,7 +101,12 @@ describe('acceptance: three ONLINE agents of capacity 2, round robin, eight new 
 
     // Each assignee is notified, and threadUpdated went out for each assignment.
     const notes = await p().notification.findMany({ where: { organizationId: org.orgId, kind: 'ASSIGNMENT' } });
-    expect(notes.map((n) => `${n.threadId}:${n.userId}`).sort()).toEqual(threads.filter((t) => t.assigneeId).map((t) => `${t.id}:${t.assigneeId}`).sort());
+    expect(notes.map((n) => `${n.threadId}:${n.userId}`).sort()).toEqual(
+      threads
+        .filter((t) => t.assigneeId)
+        .map((t) => `${t.id}:${t.assigneeId}`)
+        .sort(),
+    );
     for (const n of notes) expect(published.some(([topic, , e]) => topic === 'notificationAdded' && e.notificationId === n.id)).toBe(true);
     for (const t of threads.filter((x) => x.assigneeId)) {
       expect(published.some(([topic, o, e]) => topic === 'threadUpdated' && o === org.orgId && e.threadId === t.id && e.changed.includes('assigneeId'))).toBe(true);
@@ -266,7 +259,15 @@ describe('candidates', () => {
     const org = await setupOrg(app);
     const team = await createTeam(app, org.orgId, 'Gemengd', { strategy: 'ROUND_ROBIN' });
     const rare = await p().thread.create({
-      data: { organizationId: org.orgId, channelId: org.channelId, teamId: team.id, subject: 'Duits', requiredSkills: ['de'], queuedAt: new Date(app.clock.now().getTime() - 60_000), lastMessageAt: app.clock.now() },
+      data: {
+        organizationId: org.orgId,
+        channelId: org.channelId,
+        teamId: team.id,
+        subject: 'Duits',
+        requiredSkills: ['de'],
+        queuedAt: new Date(app.clock.now().getTime() - 60_000),
+        lastMessageAt: app.clock.now(),
+      },
     });
     const plain = await p().thread.create({
       data: { organizationId: org.orgId, channelId: org.channelId, teamId: team.id, subject: 'Gewoon', queuedAt: app.clock.now(), lastMessageAt: app.clock.now() },
@@ -299,8 +300,7 @@ describe('routing', () => {
     ];
     for (const i of rules) expect((await server.gql(CREATE_RULE, { i }, org.managerToken)).data.createRoutingRule.errors).toEqual([]);
 
-    const customer = (data: { language?: string; tier?: 'STANDARD' | 'PREMIUM' }) =>
-      p().customer.create({ data: { organizationId: org.orgId, name: 'Klant', ...data } });
+    const customer = (data: { language?: string; tier?: 'STANDARD' | 'PREMIUM' }) => p().customer.create({ data: { organizationId: org.orgId, name: 'Klant', ...data } });
     const cases: { input: Record<string, unknown>; team: string }[] = [
       { input: { customerId: gid('Customer', (await customer({ language: 'it-CH' })).id) }, team: italian.id },
       { input: { customerId: gid('Customer', (await customer({ language: 'It', tier: 'PREMIUM' })).id) }, team: italian.id },
@@ -352,7 +352,12 @@ describe('a manual assignment always wins', () => {
     const chosen = await createAgent(app, org.orgId, { name: 'Gekozen', teams: [team.id], availability: 'OFFLINE' });
     const other = await createAgent(app, org.orgId, { name: 'Ander', teams: [team.id], availability: 'OFFLINE' });
 
-    const preset = await createThreadVia(server, org.managerToken, { subject: 'Vooraf', channelId: gid('Channel', org.channelId), teamId: gid('Team', team.id), assigneeId: gid('User', chosen.id) });
+    const preset = await createThreadVia(server, org.managerToken, {
+      subject: 'Vooraf',
+      channelId: gid('Channel', org.channelId),
+      teamId: gid('Team', team.id),
+      assigneeId: gid('User', chosen.id),
+    });
     const queued = await createThreadVia(server, org.managerToken, { subject: 'Wacht', channelId: gid('Channel', org.channelId), teamId: gid('Team', team.id) });
     await settle();
     expect((await p().thread.findUniqueOrThrow({ where: { id: queued } })).queuedAt).not.toBeNull();
@@ -411,7 +416,9 @@ describe('reassignAfterSeconds', () => {
     expect(await p().notification.count({ where: { userId: second, threadId: id, kind: 'ASSIGNMENT' } })).toBe(1);
 
     // The second agent answers: no further move.
-    await p().message.create({ data: { organizationId: org.orgId, threadId: id, channelId: org.channelId, type: 'OUTGOING', senderUserId: second, content: 'Ik kijk ernaar.', createdAt: app.clock.now() } });
+    await p().message.create({
+      data: { organizationId: org.orgId, threadId: id, channelId: org.channelId, type: 'OUTGOING', senderUserId: second, content: 'Ik kijk ernaar.', createdAt: app.clock.now() },
+    });
     app.clock.advance(120_000);
     await settle();
     expect((await p().thread.findUniqueOrThrow({ where: { id } })).assigneeId).toBe(second);

@@ -90,7 +90,12 @@ describe('API channel', () => {
       expect(inbound.message.type).toBe('INCOMING');
       const ev = (await sub.next((e) => (e.data as any)?.messageAdded?.id === inbound.message.id)) as any;
       expect(ev.errors).toBeUndefined();
-      expect(ev.data.messageAdded).toEqual({ id: inbound.message.id, content: 'Mijn laadpas wordt niet herkend bij de paal in de garage.', type: 'INCOMING', channel: { id: channelGid } });
+      expect(ev.data.messageAdded).toEqual({
+        id: inbound.message.id,
+        content: 'Mijn laadpas wordt niet herkend bij de paal in de garage.',
+        type: 'INCOMING',
+        channel: { id: channelGid },
+      });
 
       const r = await reply(inbound.thread.id, 'Dag Femke, we zetten uw laadpas opnieuw actief.');
       expect(r.errors).toEqual([]);

@@ -61,7 +61,12 @@ afterAll(async () => {
 
 /** Signs `body` like Chatwoot (real current time unless given) and POSTs it to the hub, then settles the queue. */
 async function post(body: Buffer | string | object, opts: { secret?: string; timestampSeconds?: number; deliveryId?: string } = {}) {
-  const posted = await sandbox.postWebhook(body, { url: hubWebhookUrl, secret: opts.secret ?? demoConfig.webhookSecret, timestampSeconds: opts.timestampSeconds, deliveryId: opts.deliveryId });
+  const posted = await sandbox.postWebhook(body, {
+    url: hubWebhookUrl,
+    secret: opts.secret ?? demoConfig.webhookSecret,
+    timestampSeconds: opts.timestampSeconds,
+    deliveryId: opts.deliveryId,
+  });
   expect(posted.error).toBeUndefined();
   await app.deps.jobs.settle();
   return posted;
@@ -115,8 +120,10 @@ describe(`Chatwoot through the sandbox (${testDatabaseKind})`, () => {
     expect(await app.deps.db.prisma.message.count({ where: { channelId: channel.id, externalMessageId: FIXTURE_MESSAGE_ID } })).toBe(1);
   });
 
-  it('(b) a 6-minute-old timestamp, a wrong signature, or account 12 signed with another account\'s secret → 401, nothing stored', async () => {
-    const body = JSON.stringify(chatwootIncomingMessagePayload({ conversationId: 990, messageId: 55501, content: 'Is dit bericht echt?', createdAt: new Date('2026-11-22T09:59:00Z') }));
+  it("(b) a 6-minute-old timestamp, a wrong signature, or account 12 signed with another account's secret → 401, nothing stored", async () => {
+    const body = JSON.stringify(
+      chatwootIncomingMessagePayload({ conversationId: 990, messageId: 55501, content: 'Is dit bericht echt?', createdAt: new Date('2026-11-22T09:59:00Z') }),
+    );
     const before = await rowCounts(app.deps);
     const nowS = Math.floor(Date.now() / 1000);
     const answers = [
@@ -156,7 +163,17 @@ describe(`Chatwoot through the sandbox (${testDatabaseKind})`, () => {
 
     // The pending fixture is conversation 781: let its customer write first.
     expect(
-      (await post(chatwootIncomingMessagePayload({ conversationId: 781, messageId: 48301, content: 'Buongiorno, quando arriva il tecnico?', contact: { id: 9044, name: 'Giulia Ferraro', phone_number: '+393471234567' }, createdAt: new Date('2026-11-22T09:59:30Z') }))).status,
+      (
+        await post(
+          chatwootIncomingMessagePayload({
+            conversationId: 781,
+            messageId: 48301,
+            content: 'Buongiorno, quando arriva il tecnico?',
+            contact: { id: 9044, name: 'Giulia Ferraro', phone_number: '+393471234567' },
+            createdAt: new Date('2026-11-22T09:59:30Z'),
+          }),
+        )
+      ).status,
     ).toBe(200);
     expect((await threadOf('781')).status).toBe('OPEN');
     expect((await post(chatwootFixture('conversation_status_changed_pending.json'))).status).toBe(200);
@@ -214,7 +231,9 @@ describe(`Chatwoot through the sandbox (${testDatabaseKind})`, () => {
 
     const u = await server.gql(
       UPDATE,
-      { i: { customerId: gid('Customer', customer.id), tier: 'PREMIUM', partitaIva: 'IT01114601006', customAttributes: { klantnummer: 'CC-10482', laadpaal: 'Alfen Eve Single' } } },
+      {
+        i: { customerId: gid('Customer', customer.id), tier: 'PREMIUM', partitaIva: 'IT01114601006', customAttributes: { klantnummer: 'CC-10482', laadpaal: 'Alfen Eve Single' } },
+      },
       await tok(),
     );
     expect(u.errors).toBeUndefined();
@@ -277,8 +296,14 @@ describe(`Chatwoot through the sandbox (${testDatabaseKind})`, () => {
     const after = await contactCustomer();
     expect(after).toMatchObject({ id: before.id, name: 'Ruben Mulder-Visser', email: 'ruben@mulder-installaties.nl', phone: '+31611122299' });
     expect(after.identities.map((i) => `${i.kind}:${i.value}`)).toContain('EMAIL:ruben@mulder-installaties.nl');
-    const audit = await app.deps.db.prisma.auditLog.findFirstOrThrow({ where: { organizationId: channel.organizationId, action: 'customer.update', entityId: before.id }, orderBy: { createdAt: 'desc' } });
-    expect(audit.changes).toMatchObject({ before: { name: 'Ruben Mulder', email: 'ruben.mulder@kpnmail.nl' }, after: { name: 'Ruben Mulder-Visser', email: 'ruben@mulder-installaties.nl' } });
+    const audit = await app.deps.db.prisma.auditLog.findFirstOrThrow({
+      where: { organizationId: channel.organizationId, action: 'customer.update', entityId: before.id },
+      orderBy: { createdAt: 'desc' },
+    });
+    expect(audit.changes).toMatchObject({
+      before: { name: 'Ruben Mulder', email: 'ruben.mulder@kpnmail.nl' },
+      after: { name: 'Ruben Mulder-Visser', email: 'ruben@mulder-installaties.nl' },
+    });
     // Through GraphQL too.
     const shown = await server.gql(`query($id: ID!){ node(id: $id) { ... on Customer { name email } } }`, { id: gid('Customer', before.id) }, await tok());
     expect(shown.data.node).toEqual({ name: 'Ruben Mulder-Visser', email: 'ruben@mulder-installaties.nl' });

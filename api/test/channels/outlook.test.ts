@@ -79,21 +79,31 @@ describe('Outlook channel: notifications and replies', () => {
     await sandbox?.close();
   });
 
-  const post = (body: string, subpath = '') =>
-    fetch(`${server.url}/webhooks/outlook${subpath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const post = (body: string, subpath = '') => fetch(`${server.url}/webhooks/outlook${subpath}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const counts = async () => ({
     events: await app.deps.db.prisma.inboundEvent.count({ where: { channelId: channel.id } }),
     messages: await app.deps.db.prisma.message.count({ where: { channelId: channel.id } }),
   });
-  const messageFetches = (id: string) => sandbox.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/v1.0/users/${DEMO.mailboxUserId}/messages/${encodeURIComponent(id)}`));
+  const messageFetches = (id: string) =>
+    sandbox.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/v1.0/users/${DEMO.mailboxUserId}/messages/${encodeURIComponent(id)}`));
   const postReply = async (threadId: string, content: string) =>
-    (await server.gql(`mutation($i: PostMessageInput!){ postMessage(input:$i){ message { id deliveryStatus externalMessageId } errors { code message } } }`, { i: { threadId: gid('Thread', threadId), kind: 'REPLY', content } }, await tok())).data.postMessage;
+    (
+      await server.gql(
+        `mutation($i: PostMessageInput!){ postMessage(input:$i){ message { id deliveryStatus externalMessageId } errors { code message } } }`,
+        { i: { threadId: gid('Thread', threadId), kind: 'REPLY', content } },
+        await tok(),
+      )
+    ).data.postMessage;
   const deliveriesOf = async (messageGid: string) =>
     (await server.gql(`query($id: ID!){ node(id:$id){ ... on Message { deliveryStatus deliveries { attempt status errorCode } } } }`, { id: messageGid }, await tok())).data.node;
 
   it('answers the validation handshake with the token as text/plain, on both paths, storing nothing', async () => {
     for (const subpath of ['', '/lifecycle']) {
-      const res = await fetch(`${server.url}/webhooks/outlook${subpath}?validationToken=abc%20d`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '' });
+      const res = await fetch(`${server.url}/webhooks/outlook${subpath}?validationToken=abc%20d`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: '',
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
       expect(await res.text()).toBe('abc d');
@@ -392,7 +402,8 @@ describe('Outlook channel: the Graph subscription', () => {
 
     // The catch-up itself run twice more: from the stored delta link (nothing new), and from scratch
     // without it (the mail is read again and recognised).
-    const fetches = () => sandbox.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/v1.0/users/${DEMO.mailboxUserId}/messages/${encodeURIComponent(mail.id)}`)).length;
+    const fetches = () =>
+      sandbox.requests.filter((r) => r.method === 'GET' && r.path.startsWith(`/v1.0/users/${DEMO.mailboxUserId}/messages/${encodeURIComponent(mail.id)}`)).length;
     const fetchedOnce = fetches();
     await app.deps.jobs.add(app.deps.db.prisma, JOB.channelLifecycle, { channelId, event: 'missed' });
     await app.deps.jobs.settle();

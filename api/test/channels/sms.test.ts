@@ -94,10 +94,7 @@ afterAll(async () => {
  * and the params (computed by the sandbox's own signer, not the adapter's).
  * `opts.tamper` changes params after signing; `opts.signature: null` sends none.
  */
-async function postForm(
-  raw: Buffer | string,
-  opts: { path?: string; signedUrl?: string; authToken?: string; signature?: string | null; tamper?: Record<string, string> } = {},
-) {
+async function postForm(raw: Buffer | string, opts: { path?: string; signedUrl?: string; authToken?: string; signature?: string | null; tamper?: Record<string, string> } = {}) {
   const text = raw.toString();
   const params = new URLSearchParams(text);
   const signature = opts.signature === null ? null : (opts.signature ?? signTwilioRequest(opts.authToken ?? DEMO.authToken, opts.signedUrl ?? webhookUrl, params));
@@ -127,8 +124,7 @@ const REPLY = `mutation($i: PostMessageInput!){ postMessage(input:$i){
 } }`;
 const reply = async (threadId: string, content: string) => server.gql(REPLY, { i: { threadId: gid('Thread', threadId), kind: 'REPLY', content } }, await tok());
 
-const phoneIdentity = (value: string) =>
-  app.deps.db.prisma.customerIdentity.findFirstOrThrow({ where: { organizationId: channel.organizationId, kind: 'PHONE', value } });
+const phoneIdentity = (value: string) => app.deps.db.prisma.customerIdentity.findFirstOrThrow({ where: { organizationId: channel.organizationId, kind: 'PHONE', value } });
 const threadOf = (conversationKey: string) => app.deps.db.prisma.thread.findFirstOrThrow({ where: { channelId: channel.id, conversationKey } });
 const messageRow = (id: string) => app.deps.db.prisma.message.findUniqueOrThrow({ where: { id } });
 const auditRows = (action: string, entityId: string) =>
@@ -192,9 +188,15 @@ describe(`SMS through the Twilio sandbox (${testDatabaseKind})`, () => {
     const message = await app.deps.db.prisma.message.findFirstOrThrow({ where: { channelId: channel.id, externalMessageId: MMS_SID } });
     expect(message).toMatchObject({ type: 'INCOMING', content: 'Foto van de meterkast' });
     expect((await threadOf(CUSTOMER)).id).toBe(message.threadId);
-    const listed = await server.gql(`query($id: ID!){ node(id: $id) { ... on Message { attachments { kind mimeType providerMediaId url } } } }`, { id: gid('Message', message.id) }, await tok());
+    const listed = await server.gql(
+      `query($id: ID!){ node(id: $id) { ... on Message { attachments { kind mimeType providerMediaId url } } } }`,
+      { id: gid('Message', message.id) },
+      await tok(),
+    );
     expect(listed.errors).toBeUndefined();
-    expect(listed.data.node.attachments).toEqual([{ kind: 'image', mimeType: 'image/jpeg', providerMediaId: sandboxMediaUrl, url: expect.stringMatching(new RegExp(`^/media/${message.id}/0\\?`)) }]);
+    expect(listed.data.node.attachments).toEqual([
+      { kind: 'image', mimeType: 'image/jpeg', providerMediaId: sandboxMediaUrl, url: expect.stringMatching(new RegExp(`^/media/${message.id}/0\\?`)) },
+    ]);
 
     const requests = sandbox.requests.length;
     const media = await fetch(`${server.url}${mediaUrl(app.deps, message.id, 0, app.clock.now())}`);
@@ -257,10 +259,13 @@ describe(`SMS through the Twilio sandbox (${testDatabaseKind})`, () => {
     expect((late.metadata as Record<string, unknown>).error).toBeUndefined();
 
     // A status callback signed over another URL than the StatusCallback is refused.
-    const forged = await postForm(`MessageSid=${accepted.sid}&MessageStatus=failed&ErrorCode=30003&From=${encodeURIComponent(DEMO.phoneNumber)}&To=${encodeURIComponent(CUSTOMER)}&AccountSid=${DEMO.accountSid}`, {
-      path: '/webhooks/sms/status',
-      signedUrl: webhookUrl,
-    });
+    const forged = await postForm(
+      `MessageSid=${accepted.sid}&MessageStatus=failed&ErrorCode=30003&From=${encodeURIComponent(DEMO.phoneNumber)}&To=${encodeURIComponent(CUSTOMER)}&AccountSid=${DEMO.accountSid}`,
+      {
+        path: '/webhooks/sms/status',
+        signedUrl: webhookUrl,
+      },
+    );
     expect(forged.status).toBe(403);
   });
 
@@ -272,7 +277,11 @@ describe(`SMS through the Twilio sandbox (${testDatabaseKind})`, () => {
     const optOuts = await auditRows('customer.optOut', identity.customerId);
     expect(optOuts).toHaveLength(1);
     expect(optOuts[0]!.changes).toMatchObject({ after: { kind: 'PHONE', value: CUSTOMER, channelId: channel.id } });
-    const shown = await server.gql(`query($id: ID!){ node(id: $id) { ... on Customer { identities { kind value optedOut } } } }`, { id: gid('Customer', identity.customerId) }, await tok());
+    const shown = await server.gql(
+      `query($id: ID!){ node(id: $id) { ... on Customer { identities { kind value optedOut } } } }`,
+      { id: gid('Customer', identity.customerId) },
+      await tok(),
+    );
     expect(shown.data.node.identities).toEqual([{ kind: 'PHONE', value: CUSTOMER, optedOut: true }]);
 
     const before = await rowCounts(app.deps);
@@ -327,25 +336,32 @@ describe(`SMS through the Twilio sandbox (${testDatabaseKind})`, () => {
     const from = '+31655599901';
     const before = new Set((await app.deps.db.prisma.auditLog.findMany({ where: { organizationId: channel.organizationId }, select: { id: true } })).map((r) => r.id));
     const sid = 'SM' + 'a1'.repeat(16);
-    const form = new URLSearchParams({ MessageSid: sid, SmsSid: sid, AccountSid: DEMO.accountSid, From: from, To: DEMO.phoneNumber, Body: 'Mijn laadpaal knippert rood', NumMedia: '0' });
+    const form = new URLSearchParams({
+      MessageSid: sid,
+      SmsSid: sid,
+      AccountSid: DEMO.accountSid,
+      From: from,
+      To: DEMO.phoneNumber,
+      Body: 'Mijn laadpaal knippert rood',
+      NumMedia: '0',
+    });
     expect((await postForm(form.toString())).status).toBe(200);
     await app.deps.jobs.settle();
     const thread = await threadOf(from);
     const template = await app.deps.db.prisma.template.create({
       data: { organizationId: channel.organizationId, name: `Storing ${sid}`, category: 'TECHNICAL_SUPPORT', bodyTemplate: 'We kijken ernaar.' },
     });
-    const r = await server.gql(REPLY, { i: { threadId: gid('Thread', thread.id), kind: 'REPLY', content: 'We kijken ernaar.', templateId: gid('Template', template.id) } }, await tok());
+    const r = await server.gql(
+      REPLY,
+      { i: { threadId: gid('Thread', thread.id), kind: 'REPLY', content: 'We kijken ernaar.', templateId: gid('Template', template.id) } },
+      await tok(),
+    );
     expect(r.data.postMessage.errors).toEqual([]);
     const rows = (await app.deps.db.prisma.auditLog.findMany({ where: { organizationId: channel.organizationId }, orderBy: { id: 'asc' } })).filter((a) => !before.has(a.id));
     const actions = rows.map((a) => `${a.actorType}:${a.action}`);
-    expect(actions).toEqual(expect.arrayContaining([
-      'WEBHOOK:customer.create',
-      'WEBHOOK:thread.create',
-      'WEBHOOK:message.ingest',
-      'USER:message.reply',
-      'USER:template.use',
-      'SYSTEM:message.deliver',
-    ]));
+    expect(actions).toEqual(
+      expect.arrayContaining(['WEBHOOK:customer.create', 'WEBHOOK:thread.create', 'WEBHOOK:message.ingest', 'USER:message.reply', 'USER:template.use', 'SYSTEM:message.deliver']),
+    );
     expect(rows.find((a) => a.action === 'customer.create')!.entityId).toBe(thread.customerId);
     expect(rows.find((a) => a.action === 'template.use')).toMatchObject({ entityType: 'Template', entityId: template.id });
     // Twilio answered "queued": the reply counts as the response once a receipt says sent.

@@ -14,7 +14,9 @@ const onDisk = readdirSync(migrationsDir, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(path.join(migrationsDir, d.name, 'migration.sql')))
   .map((d) => ({
     name: d.name,
-    checksum: createHash('sha256').update(readFileSync(path.join(migrationsDir, d.name, 'migration.sql'))).digest('hex'),
+    checksum: createHash('sha256')
+      .update(readFileSync(path.join(migrationsDir, d.name, 'migration.sql')))
+      .digest('hex'),
   }))
   .sort((a, b) => (a.name < b.name ? -1 : 1));
 
@@ -59,9 +61,7 @@ describe(`migrate() on ${BASE_URL ? 'postgres' : 'pglite'}`, () => {
       expect(r.id).toMatch(/^[0-9a-f-]{36}$/);
     }
     // The schema really exists.
-    const tables = await db.sql.query<{ table_name: string }>(
-      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
-    );
+    const tables = await db.sql.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
     expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['Thread', 'Message', 'Customer', 'AuditLog', '_prisma_migrations']));
 
     const second = await migrate(db.sql);

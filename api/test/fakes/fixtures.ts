@@ -12,8 +12,7 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** Absolute path of the shared provider fixtures folder. */
-export const providerFixturesDir =
-  process.env.HUB_PROVIDER_FIXTURES_DIR ?? path.resolve(repoRoot, 'api/test/fixtures/providers');
+export const providerFixturesDir = process.env.HUB_PROVIDER_FIXTURES_DIR ?? path.resolve(repoRoot, 'api/test/fixtures/providers');
 
 /** Absolute path of the WhatsApp fixtures folder. */
 export const whatsappFixturesDir = path.join(providerFixturesDir, 'whatsapp');
@@ -72,9 +71,7 @@ export interface DemoChannels {
 }
 
 /** channels.json, parsed. */
-export const demoChannels: DemoChannels = JSON.parse(
-  readFileSync(path.join(providerFixturesDir, 'channels.json'), 'utf8'),
-) as DemoChannels;
+export const demoChannels: DemoChannels = JSON.parse(readFileSync(path.join(providerFixturesDir, 'channels.json'), 'utf8')) as DemoChannels;
 
 /** The demo WhatsApp channel identity and secrets. */
 export const whatsappDemoChannel = demoChannels.whatsapp;

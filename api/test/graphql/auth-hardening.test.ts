@@ -12,17 +12,7 @@ import { DEV_JWT_SECRET, loadConfig } from '../../src/config.js';
 import { introspectionAllowed } from '../../src/http/introspection.js';
 import { LOGIN_LIMITS } from '../../src/modules/auth/login-guard.js';
 import { API_KEY_USED_ACTION } from '../../src/modules/apikey/apikey.service.js';
-import {
-  createApiKeyFor,
-  createOrganization,
-  createTestApp,
-  createTestServer,
-  createUser,
-  TEST_PASSWORD,
-  tokenFor,
-  type TestApp,
-  type TestServer,
-} from '../harness.js';
+import { createApiKeyFor, createOrganization, createTestApp, createTestServer, createUser, TEST_PASSWORD, tokenFor, type TestApp, type TestServer } from '../harness.js';
 import { collect, gid, trackPubSubListeners, wsClient } from './helpers.js';
 
 // Counts argon2 verifications: every refused login must run exactly one, like a real check.
@@ -189,7 +179,9 @@ describe('login protection', () => {
     expect(aliased.body.errors[0].message).toBe('Only one `login` per operation.');
     const viaFragment = await post(
       server,
-      { query: `mutation { login(email: "${user.email}", password: "a") { token } ...F } fragment F on Mutation { again: login(email: "${user.email}", password: "b") { token } }` },
+      {
+        query: `mutation { login(email: "${user.email}", password: "a") { token } ...F } fragment F on Mutation { again: login(email: "${user.email}", password: "b") { token } }`,
+      },
       { ip },
     );
     expect(viaFragment.body.data).toBeNull();
@@ -228,7 +220,11 @@ describe('sessions', () => {
     const otherAgentToken = await tokenFor(app.deps, await createUser(app.deps, org.id));
 
     // An agent may not revoke anyone's sessions.
-    const forbidden = await post(server, { query: `mutation($u: ID!) { revokeSessions(userId: $u) { user { id } } }`, variables: { u: gid('User', admin.id) } }, { token: agentToken });
+    const forbidden = await post(
+      server,
+      { query: `mutation($u: ID!) { revokeSessions(userId: $u) { user { id } } }`, variables: { u: gid('User', admin.id) } },
+      { token: agentToken },
+    );
     expect(forbidden.body.errors[0].extensions.code).toBe('FORBIDDEN');
 
     const tracker = trackPubSubListeners(app.deps);
@@ -241,7 +237,11 @@ describe('sessions', () => {
       const other = collect(bystander, `subscription { threadUpdated { id } }`);
       await tracker.waitFor(2);
       const started = Date.now();
-      const res = await post(server, { query: `mutation($u: ID!) { revokeSessions(userId: $u) { user { id } errors { code } } }`, variables: { u: gid('User', agent.id) } }, { token: adminToken });
+      const res = await post(
+        server,
+        { query: `mutation($u: ID!) { revokeSessions(userId: $u) { user { id } errors { code } } }`, variables: { u: gid('User', agent.id) } },
+        { token: adminToken },
+      );
       expect(res.body.data.revokeSessions).toEqual({ user: { id: gid('User', agent.id) }, errors: [] });
       expect(await closed).toBe(4401);
       console.info(`socket closed ${Date.now() - started} ms after revokeSessions was sent (${process.env.TEST_REDIS_URL ? 'Redis' : 'in-process'} pub/sub)`);
@@ -279,7 +279,11 @@ describe('sessions', () => {
     try {
       collect(client, `subscription { messageAdded { id } }`);
       await tracker.waitFor(1);
-      const res = await post(server, { query: `mutation($u: ID!) { deactivateUser(userId: $u) { user { id isActive } errors { code } } }`, variables: { u: gid('User', agent.id) } }, { token: adminToken });
+      const res = await post(
+        server,
+        { query: `mutation($u: ID!) { deactivateUser(userId: $u) { user { id isActive } errors { code } } }`, variables: { u: gid('User', agent.id) } },
+        { token: adminToken },
+      );
       expect(res.body.data.deactivateUser).toEqual({ user: { id: gid('User', agent.id), isActive: false }, errors: [] });
       expect(await closed).toBe(4401);
     } finally {
@@ -292,7 +296,11 @@ describe('sessions', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0].changes).toEqual({ before: { isActive: true }, after: { isActive: false } });
     // An admin cannot lock themself out.
-    const self = await post(server, { query: `mutation($u: ID!) { deactivateUser(userId: $u) { errors { code } } }`, variables: { u: gid('User', admin.id) } }, { token: adminToken });
+    const self = await post(
+      server,
+      { query: `mutation($u: ID!) { deactivateUser(userId: $u) { errors { code } } }`, variables: { u: gid('User', admin.id) } },
+      { token: adminToken },
+    );
     expect(self.body.data.deactivateUser.errors).toEqual([{ code: 'VALIDATION_FAILED' }]);
   });
 

@@ -199,7 +199,11 @@ describe(`GraphQL request limits (${testDatabaseKind})`, () => {
     expect(second.body.extensions?.cost.throttleStatus.currentlyAvailable).toBe(1000 - 11 - 11);
     // Another user has a bucket of their own.
     const other = await post(server, app, `{ viewer { id } }`, await freshToken());
-    expect(other.body.extensions?.cost).toEqual({ requestedQueryCost: 1, actualQueryCost: 1, throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 999, restoreRate: 50 } });
+    expect(other.body.extensions?.cost).toEqual({
+      requestedQueryCost: 1,
+      actualQueryCost: 1,
+      throttleStatus: { maximumAvailable: 1000, currentlyAvailable: 999, restoreRate: 50 },
+    });
   });
 
   it('a mutation costs 10 (anonymous login, bucketed per IP)', async () => {

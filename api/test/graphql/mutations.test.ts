@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKeyFor, createChannel, createOrganization, createTestApp, createTestServer, createUser, TEST_PASSWORD, tokenFor, type TestApp, type TestServer } from '../harness.js';
+import {
+  createApiKeyFor,
+  createChannel,
+  createOrganization,
+  createTestApp,
+  createTestServer,
+  createUser,
+  TEST_PASSWORD,
+  tokenFor,
+  type TestApp,
+  type TestServer,
+} from '../harness.js';
 import { auditIds, gid, missingUuid, newAuditRows, rowCounts } from './helpers.js';
 
 let app: TestApp;
@@ -106,7 +117,14 @@ describe('createThread', () => {
       'createThread',
     );
     const t = payload.thread;
-    expect(t).toMatchObject({ subject: 'Laadpaal installatie', priority: 'HIGH', status: 'OPEN', tags: ['wallbox'], assignee: { id: gid('User', colleague.id) }, team: { id: gid('Team', teamId) } });
+    expect(t).toMatchObject({
+      subject: 'Laadpaal installatie',
+      priority: 'HIGH',
+      status: 'OPEN',
+      tags: ['wallbox'],
+      assignee: { id: gid('User', colleague.id) },
+      team: { id: gid('Team', teamId) },
+    });
     expect(t.messages.totalCount).toBe(1);
     expect(t.messages.edges[0].node).toEqual({ type: 'INTERNAL_NOTE', content: 'Klant terugbellen' });
     expect(audit.action).toBe('thread.create');
@@ -132,7 +150,12 @@ describe('postMessage', () => {
   it('NOTE: stores an internal note, writes message.note', async () => {
     const thread = await newThread();
     const { payload, audit, changes } = await succeeds(POST_MESSAGE, { i: { threadId: thread.id, kind: 'NOTE', content: 'Interne notitie' } }, 'postMessage');
-    expect(payload.message).toMatchObject({ type: 'INTERNAL_NOTE', content: 'Interne notitie', deliveryStatus: 'SENT', sender: { kind: 'USER', name: 'Marco Rossi', user: { id: gid('User', agent.id) } } });
+    expect(payload.message).toMatchObject({
+      type: 'INTERNAL_NOTE',
+      content: 'Interne notitie',
+      deliveryStatus: 'SENT',
+      sender: { kind: 'USER', name: 'Marco Rossi', user: { id: gid('User', agent.id) } },
+    });
     expect(payload.thread.status).toBe('OPEN');
     expect(payload.thread.firstResponseAt).toBeNull();
     expect(audit.action).toBe('message.note');
@@ -143,7 +166,9 @@ describe('postMessage', () => {
 
   it('REPLY on a channel without a provider (phone): CHANNEL_NOT_SUPPORTED, nothing stored, the SLA untouched', async () => {
     const phone = await createChannel(app.deps, orgId, { type: 'PHONE_CALL' });
-    const thread = await gql(`mutation($i: CreateThreadInput!){ createThread(input:$i){ thread { id } errors { code } } }`, { i: { subject: 'Terugbelverzoek', channelId: gid('Channel', phone.id) } });
+    const thread = await gql(`mutation($i: CreateThreadInput!){ createThread(input:$i){ thread { id } errors { code } } }`, {
+      i: { subject: 'Terugbelverzoek', channelId: gid('Channel', phone.id) },
+    });
     const threadId = thread.data.createThread.thread.id;
     const res = await fails(POST_MESSAGE, { i: { threadId, kind: 'REPLY', content: 'Wij komen dinsdag langs' } }, 'postMessage', 'CHANNEL_NOT_SUPPORTED');
     expect(res.message).toBeNull();
@@ -162,7 +187,11 @@ describe('postMessage', () => {
 describe('updateThread', () => {
   it('changes fields and writes thread.update with only the changed fields', async () => {
     const thread = await newThread({ priority: 'LOW' });
-    const { payload, audit, changes } = await succeeds(UPDATE_THREAD, { i: { threadId: thread.id, priority: 'URGENT', subject: 'Nieuw onderwerp', tags: ['a', 'b'] } }, 'updateThread');
+    const { payload, audit, changes } = await succeeds(
+      UPDATE_THREAD,
+      { i: { threadId: thread.id, priority: 'URGENT', subject: 'Nieuw onderwerp', tags: ['a', 'b'] } },
+      'updateThread',
+    );
     expect(payload.thread).toMatchObject({ priority: 'URGENT', subject: 'Nieuw onderwerp', tags: ['a', 'b'], status: 'OPEN', resolvedAt: null });
     expect(audit.action).toBe('thread.update');
     expect(audit.entityId).toBe(uuidOf(thread.id));
@@ -223,7 +252,14 @@ describe('tasks', () => {
     const thread = await newThread();
     const c = await succeeds(CREATE_TASK, { i: { title: 'Terugbellen', threadId: thread.id, dueAt: '2026-11-21T10:00:00Z' } }, 'createTask');
     const task = c.payload.task;
-    expect(task).toMatchObject({ title: 'Terugbellen', status: 'OPEN', priority: 'NORMAL', assignee: { id: gid('User', agent.id) }, thread: { id: thread.id }, dueAt: '2026-11-21T10:00:00.000Z' });
+    expect(task).toMatchObject({
+      title: 'Terugbellen',
+      status: 'OPEN',
+      priority: 'NORMAL',
+      assignee: { id: gid('User', agent.id) },
+      thread: { id: thread.id },
+      dueAt: '2026-11-21T10:00:00.000Z',
+    });
     expect(c.audit.action).toBe('task.create');
     expect(c.audit.entityId).toBe(uuidOf(task.id));
     expect(c.changes.after).toMatchObject({ title: 'Terugbellen', assigneeId: agent.id });
@@ -260,7 +296,14 @@ describe('templates (as a TEAM_LEAD: agents only use them)', () => {
   it('createTemplate derives variables; updateTemplate; renderTemplate fills {{customer.name}} and reports missing variables', async () => {
     const c = await succeeds(
       CREATE_TEMPLATE,
-      { i: { name: `Bevestiging ${++seq}`, category: 'CUSTOMER_SERVICE', subjectTemplate: 'Order {{thread.orderReference}}', bodyTemplate: 'Beste {{customer.name}}, groet {{agent.name}}' } },
+      {
+        i: {
+          name: `Bevestiging ${++seq}`,
+          category: 'CUSTOMER_SERVICE',
+          subjectTemplate: 'Order {{thread.orderReference}}',
+          bodyTemplate: 'Beste {{customer.name}}, groet {{agent.name}}',
+        },
+      },
       'createTemplate',
       lead(),
     );
@@ -282,11 +325,21 @@ describe('templates (as a TEAM_LEAD: agents only use them)', () => {
     const r = await gql(`query($t: ID!, $th: ID!){ renderTemplate(templateId: $t, threadId: $th){ subject body missingVariables } }`, { t: tpl.id, th: thread.id });
     expect(r.errors).toBeUndefined();
     // The customer has no phone and the thread no order reference: the gaps stay visible for the agent to fill.
-    expect(r.data.renderTemplate).toEqual({ subject: 'Order {{thread.orderReference}}', body: 'Hallo Giulia Bianchi ({{customer.phone}})', missingVariables: ['customer.phone', 'thread.orderReference'] });
+    expect(r.data.renderTemplate).toEqual({
+      subject: 'Order {{thread.orderReference}}',
+      body: 'Hallo Giulia Bianchi ({{customer.phone}})',
+      missingVariables: ['customer.phone', 'thread.orderReference'],
+    });
   });
 
   it('fails without changes: bad Handlebars, duplicate name+locale, unknown template', async () => {
-    const bad = await fails(CREATE_TEMPLATE, { i: { name: 'Kapot', category: 'FOLLOW_UP', bodyTemplate: 'Beste {{customer.name' } }, 'createTemplate', 'TEMPLATE_SYNTAX_ERROR', teamLeadToken);
+    const bad = await fails(
+      CREATE_TEMPLATE,
+      { i: { name: 'Kapot', category: 'FOLLOW_UP', bodyTemplate: 'Beste {{customer.name' } },
+      'createTemplate',
+      'TEMPLATE_SYNTAX_ERROR',
+      teamLeadToken,
+    );
     expect(bad.errors[0].field).toBe('input.bodyTemplate');
     const name = `Uniek ${++seq}`;
     await succeeds(CREATE_TEMPLATE, { i: { name, category: 'FOLLOW_UP', bodyTemplate: 'Hoi' } }, 'createTemplate', lead());
@@ -305,7 +358,14 @@ describe('customers', () => {
       'createCustomer',
     );
     const cust = c.payload.customer;
-    expect(cust).toMatchObject({ name: 'Mario Verdi', email: 'mario@example.test', phone: '+31612345678', codiceFiscale: 'RSSMRA85T10A562S', partitaIva: '01114601006', tier: 'STANDARD' });
+    expect(cust).toMatchObject({
+      name: 'Mario Verdi',
+      email: 'mario@example.test',
+      phone: '+31612345678',
+      codiceFiscale: 'RSSMRA85T10A562S',
+      partitaIva: '01114601006',
+      tier: 'STANDARD',
+    });
     expect(c.audit.action).toBe('customer.create');
     expect(c.audit.entityId).toBe(uuidOf(cust.id));
     expect(c.changes.after).toMatchObject({ name: 'Mario Verdi', phone: '+31612345678' });
@@ -340,11 +400,23 @@ describe('ingestMessage', () => {
   let ingestKey: string;
   let apiChannelId: string;
   beforeAll(async () => {
-    apiChannelId = (await createChannel(app.deps, orgId, { type: 'API', configuration: { webhookUrl: 'http://127.0.0.1:9/hook', webhookSecret: 'partner-secret-0123456789' }, secretKeys: ['webhookSecret'] })).id;
+    apiChannelId = (
+      await createChannel(app.deps, orgId, {
+        type: 'API',
+        configuration: { webhookUrl: 'http://127.0.0.1:9/hook', webhookSecret: 'partner-secret-0123456789' },
+        secretKeys: ['webhookSecret'],
+      })
+    ).id;
     ingestKey = await createApiKeyFor(app.deps, orgId, ['INGEST']);
   });
   const ingest = (v: Record<string, unknown>) => server.gql(INGEST, v, ingestKey);
-  const baseInput = () => ({ channelId: gid('Channel', apiChannelId), externalMessageId: `ext-${missingUuid()}`, customer: { name: 'Anna Smit', email: `anna-${seq++}@example.test` }, content: 'Mijn laadpaal geeft een foutcode', occurredAt: '2026-11-20T09:00:00Z' });
+  const baseInput = () => ({
+    channelId: gid('Channel', apiChannelId),
+    externalMessageId: `ext-${missingUuid()}`,
+    customer: { name: 'Anna Smit', email: `anna-${seq++}@example.test` },
+    content: 'Mijn laadpaal geeft een foutcode',
+    occurredAt: '2026-11-20T09:00:00Z',
+  });
 
   it('is idempotent on externalMessageId: the second call stores nothing and says created: false', async () => {
     const input = baseInput();
@@ -392,18 +464,27 @@ describe('ingestMessage', () => {
 
 describe('login', () => {
   it('a wrong password → INVALID_CREDENTIALS and no token', async () => {
-    const res = await server.gql(`mutation($email: String!, $password: String!){ login(email: $email, password: $password){ token user { id } errors { code field } } }`, { email: agent.email, password: 'wrong password' });
+    const res = await server.gql(`mutation($email: String!, $password: String!){ login(email: $email, password: $password){ token user { id } errors { code field } } }`, {
+      email: agent.email,
+      password: 'wrong password',
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data.login.token).toBeNull();
     expect(res.data.login.user).toBeNull();
     expect(res.data.login.errors[0].code).toBe('INVALID_CREDENTIALS');
   });
   it('an unknown e-mail → the same INVALID_CREDENTIALS', async () => {
-    const res = await server.gql(`mutation($email: String!, $password: String!){ login(email: $email, password: $password){ token errors { code } } }`, { email: 'nobody@example.test', password: TEST_PASSWORD });
+    const res = await server.gql(`mutation($email: String!, $password: String!){ login(email: $email, password: $password){ token errors { code } } }`, {
+      email: 'nobody@example.test',
+      password: TEST_PASSWORD,
+    });
     expect(res.data.login).toEqual({ token: null, errors: [{ code: 'INVALID_CREDENTIALS' }] });
   });
   it('the right password → a token that works', async () => {
-    const res = await server.gql(`mutation($email: String!, $password: String!){ login(email: $email, password: $password){ token errors { code } } }`, { email: agent.email, password: TEST_PASSWORD });
+    const res = await server.gql(`mutation($email: String!, $password: String!){ login(email: $email, password: $password){ token errors { code } } }`, {
+      email: agent.email,
+      password: TEST_PASSWORD,
+    });
     expect(res.data.login.errors).toEqual([]);
     const viewer = await server.gql(`{ viewer { id } }`, {}, res.data.login.token);
     expect(viewer.data.viewer.id).toBe(gid('User', agent.id));

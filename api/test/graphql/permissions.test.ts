@@ -91,16 +91,36 @@ beforeAll(async () => {
   const channel = await createChannel(app.deps, orgId, { type: 'API' });
   const customer = await p.customer.create({ data: { organizationId: orgId, name: 'Permessi Klant', email: 'permessi@example.test' } });
   const thread = await p.thread.create({ data: { organizationId: orgId, channelId: channel.id, customerId: customer.id, subject: 'Rechten', lastMessageAt: app.clock.now() } });
-  const message = await p.message.create({ data: { organizationId: orgId, threadId: thread.id, channelId: channel.id, type: 'INCOMING', content: 'Hallo', senderExternal: { name: 'Permessi Klant' } } });
+  const message = await p.message.create({
+    data: { organizationId: orgId, threadId: thread.id, channelId: channel.id, type: 'INCOMING', content: 'Hallo', senderExternal: { name: 'Permessi Klant' } },
+  });
   const team = await p.team.create({ data: { organizationId: orgId, name: 'Rechten team' } });
   const task = await p.task.create({ data: { organizationId: orgId, title: 'Taak', creatorId: adminId, threadId: thread.id } });
-  const template = await p.template.create({ data: { organizationId: orgId, name: 'Rechten', category: 'CUSTOMER_SERVICE', bodyTemplate: 'Hallo {{customer.name}}', variables: ['customer.name'] } });
-  const audit = await p.auditLog.create({ data: { organizationId: orgId, actorType: 'SYSTEM', action: 'thread.update', entityType: 'Thread', entityId: thread.id, changes: { before: {}, after: {} } } });
+  const template = await p.template.create({
+    data: { organizationId: orgId, name: 'Rechten', category: 'CUSTOMER_SERVICE', bodyTemplate: 'Hallo {{customer.name}}', variables: ['customer.name'] },
+  });
+  const audit = await p.auditLog.create({
+    data: { organizationId: orgId, actorType: 'SYSTEM', action: 'thread.update', entityType: 'Thread', entityId: thread.id, changes: { before: {}, after: {} } },
+  });
   const inbound = await p.inboundEvent.create({ data: { organizationId: orgId, channelId: channel.id, provider: 'api', dedupeKey: `perm-${randomUUID()}`, rawBody: '{}' } });
   const apiKey = await p.apiKey.findFirstOrThrow({ where: { organizationId: orgId } });
-  const calendar = await p.businessCalendar.create({ data: { organizationId: orgId, name: 'Rechten kalender', timezone: 'Europe/Amsterdam', hours: [{ weekday: 1, opens: '09:00', closes: '17:00' }] } });
+  const calendar = await p.businessCalendar.create({
+    data: { organizationId: orgId, name: 'Rechten kalender', timezone: 'Europe/Amsterdam', hours: [{ weekday: 1, opens: '09:00', closes: '17:00' }] },
+  });
   const policy = await p.slaPolicy.create({ data: { organizationId: orgId, name: 'Rechten SLA', firstResponseSeconds: 3600, calendarId: calendar.id } });
-  const slaEvent = await p.slaEvent.create({ data: { organizationId: orgId, threadId: thread.id, policyId: policy.id, target: 'FIRST_RESPONSE', action: 'REMIND', step: 0, dueAt: app.clock.now(), scheduledAt: app.clock.now(), percentUsed: 75 } });
+  const slaEvent = await p.slaEvent.create({
+    data: {
+      organizationId: orgId,
+      threadId: thread.id,
+      policyId: policy.id,
+      target: 'FIRST_RESPONSE',
+      action: 'REMIND',
+      step: 0,
+      dueAt: app.clock.now(),
+      scheduledAt: app.clock.now(),
+      percentUsed: 75,
+    },
+  });
   const notification = await p.notification.create({ data: { organizationId: orgId, userId: agentId, kind: 'SLA_ALERT', title: 'Rechten', threadId: thread.id } });
   const routingRule = await p.routingRule.create({ data: { organizationId: orgId, name: 'Rechten route', teamId: team.id } });
   Object.assign(rows, {
@@ -219,8 +239,14 @@ describe('the matrix covers the schema, and the schema takes its scopes from the
     it(`every ${root} field has a rule, and every ${root} rule a field`, () => {
       const fields = Object.keys(rootType(root).getFields()).sort();
       const ruled = Object.keys(ROOT_RULES[root]).sort();
-      expect(fields.filter((f) => !ruled.includes(f)), `${root} fields without a rule in permissions.ts`).toEqual([]);
-      expect(ruled.filter((f) => !fields.includes(f)), `${root} rules for fields that do not exist`).toEqual([]);
+      expect(
+        fields.filter((f) => !ruled.includes(f)),
+        `${root} fields without a rule in permissions.ts`,
+      ).toEqual([]);
+      expect(
+        ruled.filter((f) => !fields.includes(f)),
+        `${root} rules for fields that do not exist`,
+      ).toEqual([]);
     });
 
     it(`every ${root} field's authScopes are can(field)`, () => {
@@ -237,8 +263,14 @@ describe('the matrix covers the schema, and the schema takes its scopes from the
   it('every type reachable by node has a rule, carried as its type-level authScopes', () => {
     const types = nodeTypes();
     expect(types.length).toBeGreaterThanOrEqual(11);
-    expect(types.filter((t) => !(t in TYPE_RULES)), 'node types without a rule in TYPE_RULES').toEqual([]);
-    expect(Object.keys(TYPE_RULES).filter((t) => !types.includes(t)), 'TYPE_RULES for types that are not nodes').toEqual([]);
+    expect(
+      types.filter((t) => !(t in TYPE_RULES)),
+      'node types without a rule in TYPE_RULES',
+    ).toEqual([]);
+    expect(
+      Object.keys(TYPE_RULES).filter((t) => !types.includes(t)),
+      'TYPE_RULES for types that are not nodes',
+    ).toEqual([]);
     for (const t of types) expect(pothosOptions(schema.getType(t)!).authScopes, `${t}: authScopes: can('${t}')`).toEqual(can(t as PermissionKey));
   });
 
@@ -416,7 +448,10 @@ describe('over HTTP', () => {
     for (const label of ['AGENT', 'TEAM_LEAD', 'key READ'] as const) {
       const res = await server.gql(NODE, { id }, await tokenOf(label));
       expect(res.data?.node ?? null, label).toBeNull();
-      expect(res.errors?.map((e) => e.extensions?.code), label).toEqual(['FORBIDDEN']);
+      expect(
+        res.errors?.map((e) => e.extensions?.code),
+        label,
+      ).toEqual(['FORBIDDEN']);
       expect(JSON.stringify(res), label).not.toContain('thread.update');
     }
     const manager = await server.gql(NODE, { id }, await tokenOf('MANAGER'));

@@ -30,7 +30,15 @@ describe('graphql smoke', () => {
     const key = await createApiKeyFor(app.deps, org.id, ['INGEST']);
     const ing = await server.gql(
       `mutation($i: IngestMessageInput!){ ingestMessage(input:$i){ created message { id content } thread { id subject } errors { code message field } } }`,
-      { i: { channelId, externalMessageId: 'ext-1', customer: { name: 'Anna', email: 'anna@example.test' }, content: 'Hallo, mijn laadpaal doet het niet', occurredAt: '2026-11-20T09:00:00Z' } },
+      {
+        i: {
+          channelId,
+          externalMessageId: 'ext-1',
+          customer: { name: 'Anna', email: 'anna@example.test' },
+          content: 'Hallo, mijn laadpaal doet het niet',
+          occurredAt: '2026-11-20T09:00:00Z',
+        },
+      },
       key,
     );
     expect(ing.errors).toBeUndefined();
@@ -53,6 +61,7 @@ describe('graphql smoke', () => {
     const t = await server.gql(`query($id: ID!){ node(id:$id){ ... on Thread { messages(last: 10) { totalCount edges { node { type content } } } } } }`, { id: threadId }, token);
     expect(t.errors).toBeUndefined();
     expect(t.data.node.messages.totalCount).toBe(2);
-    void user; void channel;
+    void user;
+    void channel;
   });
 });

@@ -112,7 +112,11 @@ describe('subscriptions', () => {
     try {
       const sub = collect(client, `subscription($t: ID){ threadUpdated(threadId: $t) { id status priority } }`, { t: thread.id });
       await tracker.waitFor(1);
-      const res = await server.gql(`mutation($i: UpdateThreadInput!){ updateThread(input:$i){ errors { code } } }`, { i: { threadId: thread.id, status: 'ESCALATED', priority: 'URGENT' } }, tokenA);
+      const res = await server.gql(
+        `mutation($i: UpdateThreadInput!){ updateThread(input:$i){ errors { code } } }`,
+        { i: { threadId: thread.id, status: 'ESCALATED', priority: 'URGENT' } },
+        tokenA,
+      );
       expect(res.data.updateThread.errors).toEqual([]);
       const ev = (await sub.next()) as any;
       expect(ev.data.threadUpdated).toEqual({ id: thread.id, status: 'ESCALATED', priority: 'URGENT' });

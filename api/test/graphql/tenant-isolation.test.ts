@@ -39,7 +39,11 @@ async function seedTenant(label: string, words: [string, string, string]): Promi
   const channel = await createChannel(app.deps, org.id, { type: 'API' });
   const { thread, message } = await ingestInbound(app.deps, channel, {
     externalMessageId: `${label}-ext-1`,
-    customer: { name: `${words[0]} Klant`, email: `${label.toLowerCase()}-${words[0].toLowerCase()}@example.test`, identities: [{ kind: 'EMAIL', value: `${label.toLowerCase()}-${words[0].toLowerCase()}@example.test` }] },
+    customer: {
+      name: `${words[0]} Klant`,
+      email: `${label.toLowerCase()}-${words[0].toLowerCase()}@example.test`,
+      identities: [{ kind: 'EMAIL', value: `${label.toLowerCase()}-${words[0].toLowerCase()}@example.test` }],
+    },
     conversationKey: `${label}-conversation-1`,
     content: `Eerste bericht over ${words[1]}`,
     subject: `Onderwerp ${words[2]}`,
@@ -51,8 +55,12 @@ async function seedTenant(label: string, words: [string, string, string]): Promi
     data: { organizationId: org.id, threadId: thread.id, channelId: channel.id, type: 'INTERNAL_NOTE', senderUserId: agent.id, content: `Notitie ${words[1]}` },
   });
   await p.thread.update({ where: { id: thread.id }, data: { assigneeId: agent.id, teamId: team.id } });
-  const task = await p.task.create({ data: { organizationId: org.id, title: `Taak ${words[0]}`, threadId: thread.id, assigneeId: agent.id, dueAt: new Date(app.clock.now().getTime() + 3_600_000) } });
-  const template = await p.template.create({ data: { organizationId: org.id, name: `Sjabloon ${words[2]}`, category: 'CUSTOMER_SERVICE', bodyTemplate: `Hallo {{customer.name}} ${words[1]}`, variables: ['customer.name'] } });
+  const task = await p.task.create({
+    data: { organizationId: org.id, title: `Taak ${words[0]}`, threadId: thread.id, assigneeId: agent.id, dueAt: new Date(app.clock.now().getTime() + 3_600_000) },
+  });
+  const template = await p.template.create({
+    data: { organizationId: org.id, name: `Sjabloon ${words[2]}`, category: 'CUSTOMER_SERVICE', bodyTemplate: `Hallo {{customer.name}} ${words[1]}`, variables: ['customer.name'] },
+  });
   const audit = await p.auditLog.findFirstOrThrow({ where: { organizationId: org.id } });
   return {
     orgId: org.id,
@@ -244,7 +252,10 @@ describe('B sees none of A through connections and node lookups', () => {
   });
 
   it('renderTemplate with A ids finds nothing', async () => {
-    const res = await asB(`query($t: ID!, $th: ID!){ renderTemplate(templateId: $t, threadId: $th) { body } }`, { t: gid('Template', A.templateId), th: gid('Thread', B.threadId) });
+    const res = await asB(`query($t: ID!, $th: ID!){ renderTemplate(templateId: $t, threadId: $th) { body } }`, {
+      t: gid('Template', A.templateId),
+      th: gid('Thread', B.threadId),
+    });
     expect(res.data?.renderTemplate ?? null).toBeNull();
     expect(res.errors?.length).toBeGreaterThan(0);
     expectNothingOfA(res);
@@ -254,20 +265,61 @@ describe('B sees none of A through connections and node lookups', () => {
 describe('B cannot change A through mutations', () => {
   // updateTemplate is for TEAM_LEAD and up (docs/permissions.md): B's manager tries it.
   const cases: [string, string, () => Record<string, unknown>, (() => string)?][] = [
-    ['updateThread', `mutation($i: UpdateThreadInput!){ updateThread(input:$i){ thread { id } errors { code } } }`, () => ({ threadId: gid('Thread', A.threadId), subject: 'hacked', status: 'CLOSED' })],
-    ['assignThread', `mutation($i: AssignThreadInput!){ assignThread(input:$i){ thread { id } errors { code } } }`, () => ({ threadId: gid('Thread', A.threadId), assigneeId: gid('User', B.agent.id) })],
-    ['postMessage', `mutation($i: PostMessageInput!){ postMessage(input:$i){ message { id } errors { code } } }`, () => ({ threadId: gid('Thread', A.threadId), kind: 'NOTE', content: 'hacked' })],
-    ['postMessage', `mutation($i: PostMessageInput!){ postMessage(input:$i){ message { id } errors { code } } }`, () => ({ threadId: gid('Thread', A.threadId), kind: 'REPLY', content: 'hacked' })],
+    [
+      'updateThread',
+      `mutation($i: UpdateThreadInput!){ updateThread(input:$i){ thread { id } errors { code } } }`,
+      () => ({ threadId: gid('Thread', A.threadId), subject: 'hacked', status: 'CLOSED' }),
+    ],
+    [
+      'assignThread',
+      `mutation($i: AssignThreadInput!){ assignThread(input:$i){ thread { id } errors { code } } }`,
+      () => ({ threadId: gid('Thread', A.threadId), assigneeId: gid('User', B.agent.id) }),
+    ],
+    [
+      'postMessage',
+      `mutation($i: PostMessageInput!){ postMessage(input:$i){ message { id } errors { code } } }`,
+      () => ({ threadId: gid('Thread', A.threadId), kind: 'NOTE', content: 'hacked' }),
+    ],
+    [
+      'postMessage',
+      `mutation($i: PostMessageInput!){ postMessage(input:$i){ message { id } errors { code } } }`,
+      () => ({ threadId: gid('Thread', A.threadId), kind: 'REPLY', content: 'hacked' }),
+    ],
     ['createTask', `mutation($i: CreateTaskInput!){ createTask(input:$i){ task { id } errors { code } } }`, () => ({ title: 'hacked', threadId: gid('Thread', A.threadId) })],
     ['createTask', `mutation($i: CreateTaskInput!){ createTask(input:$i){ task { id } errors { code } } }`, () => ({ title: 'hacked', assigneeId: gid('User', A.agent.id) })],
     ['updateTask', `mutation($i: UpdateTaskInput!){ updateTask(input:$i){ task { id } errors { code } } }`, () => ({ taskId: gid('Task', A.taskId), title: 'hacked' })],
     ['completeTask', `mutation($i: CompleteTaskInput!){ completeTask(input:$i){ task { id } errors { code } } }`, () => ({ taskId: gid('Task', A.taskId) })],
-    ['updateTemplate', `mutation($i: UpdateTemplateInput!){ updateTemplate(input:$i){ template { id } errors { code } } }`, () => ({ templateId: gid('Template', A.templateId), bodyTemplate: 'hacked' }), () => B.managerToken],
-    ['updateCustomer', `mutation($i: UpdateCustomerInput!){ updateCustomer(input:$i){ customer { id } errors { code } } }`, () => ({ customerId: gid('Customer', A.customerId), name: 'hacked' })],
-    ['updateThread', `mutation($i: UpdateThreadInput!){ updateThread(input:$i){ thread { id } errors { code } } }`, () => ({ threadId: gid('Thread', B.threadId), customerId: gid('Customer', A.customerId) })],
-    ['createThread', `mutation($i: CreateThreadInput!){ createThread(input:$i){ thread { id } errors { code } } }`, () => ({ channelId: gid('Channel', A.channelId), subject: 'hacked' })],
-    ['createThread', `mutation($i: CreateThreadInput!){ createThread(input:$i){ thread { id } errors { code } } }`, () => ({ channelId: gid('Channel', B.channelId), subject: 'hacked', customerId: gid('Customer', A.customerId) })],
-    ['createThread', `mutation($i: CreateThreadInput!){ createThread(input:$i){ thread { id } errors { code } } }`, () => ({ channelId: gid('Channel', B.channelId), subject: 'hacked', teamId: gid('Team', A.teamId) })],
+    [
+      'updateTemplate',
+      `mutation($i: UpdateTemplateInput!){ updateTemplate(input:$i){ template { id } errors { code } } }`,
+      () => ({ templateId: gid('Template', A.templateId), bodyTemplate: 'hacked' }),
+      () => B.managerToken,
+    ],
+    [
+      'updateCustomer',
+      `mutation($i: UpdateCustomerInput!){ updateCustomer(input:$i){ customer { id } errors { code } } }`,
+      () => ({ customerId: gid('Customer', A.customerId), name: 'hacked' }),
+    ],
+    [
+      'updateThread',
+      `mutation($i: UpdateThreadInput!){ updateThread(input:$i){ thread { id } errors { code } } }`,
+      () => ({ threadId: gid('Thread', B.threadId), customerId: gid('Customer', A.customerId) }),
+    ],
+    [
+      'createThread',
+      `mutation($i: CreateThreadInput!){ createThread(input:$i){ thread { id } errors { code } } }`,
+      () => ({ channelId: gid('Channel', A.channelId), subject: 'hacked' }),
+    ],
+    [
+      'createThread',
+      `mutation($i: CreateThreadInput!){ createThread(input:$i){ thread { id } errors { code } } }`,
+      () => ({ channelId: gid('Channel', B.channelId), subject: 'hacked', customerId: gid('Customer', A.customerId) }),
+    ],
+    [
+      'createThread',
+      `mutation($i: CreateThreadInput!){ createThread(input:$i){ thread { id } errors { code } } }`,
+      () => ({ channelId: gid('Channel', B.channelId), subject: 'hacked', teamId: gid('Team', A.teamId) }),
+    ],
   ];
   for (const [n, [field, mutation, input, as]] of cases.entries()) {
     it(`#${n} ${field} with A ids → NOT_FOUND, nothing changed`, async () => {

@@ -63,7 +63,7 @@ beforeAll(async () => {
     const customerId = i % 5 === 4 ? null : customers[custNames[i % custNames.length]!]!;
     // Due dates from 10 h ago to 20 h ahead; every 6th none; two share a due date (tie → id).
     const responseDueAt = i % 6 === 5 ? null : new Date(base.getTime() + ((i % 7) * 5 - 10) * H);
-    const lastMessageAt = new Date(base.getTime() - (i * 37 % 31) * 60_000 - (i % 3 === 0 ? 0 : 1000));
+    const lastMessageAt = new Date(base.getTime() - ((i * 37) % 31) * 60_000 - (i % 3 === 0 ? 0 : 1000));
     const createdAt = new Date(base.getTime() - 48 * H + ((i * 11) % 31) * 60_000);
     const subject = i === 3 ? 'Wallbox offerte zonnedak' : `Onderwerp ${i}`;
     const t = await p.thread.create({
@@ -140,7 +140,10 @@ describe('threads: filters', () => {
   it('customerId', () => expectFilter({ customerId: gid('Customer', customers['Pieter Jansen']!) }, (t) => t.customerId === customers['Pieter Jansen']));
   it('hasOpenTasks', () => expectFilter({ hasOpenTasks: true }, (t) => t.openTasks > 0));
   it('combined conditions must all hold', () =>
-    expectFilter({ mine: true, status: ['OPEN', 'IN_PROGRESS', 'WAITING_CUSTOMER'] }, (t) => t.assigneeId === agent.id && ['OPEN', 'IN_PROGRESS', 'WAITING_CUSTOMER'].includes(t.status)));
+    expectFilter(
+      { mine: true, status: ['OPEN', 'IN_PROGRESS', 'WAITING_CUSTOMER'] },
+      (t) => t.assigneeId === agent.id && ['OPEN', 'IN_PROGRESS', 'WAITING_CUSTOMER'].includes(t.status),
+    ));
 
   it('search: subject, message content and customer name, case-insensitive', async () => {
     sameSet(ids(await list({ filter: { search: 'ZONNEDAK' } })), gids(threads.filter((t) => t.subject.includes('zonnedak'))));
@@ -278,7 +281,14 @@ describe('threads: errors', () => {
   it('auditLogs(entityId) takes the uuid or the global id the API returns (which also sets entityType)', async () => {
     const t = await app.deps.db.prisma.thread.findUniqueOrThrow({ where: { id: threads[0]!.id } });
     const row = await app.deps.db.prisma.auditLog.create({
-      data: { organizationId: t.organizationId, actorType: 'SYSTEM', action: 'thread.update', entityType: 'Thread', entityId: t.id, changes: { before: null, after: { note: 'probe' } } },
+      data: {
+        organizationId: t.organizationId,
+        actorType: 'SYSTEM',
+        action: 'thread.update',
+        entityType: 'Thread',
+        entityId: t.id,
+        changes: { before: null, after: { note: 'probe' } },
+      },
     });
     // A row about another type that happens to carry the same uuid is not one of the thread's.
     await app.deps.db.prisma.auditLog.create({

@@ -8,7 +8,7 @@ import { signWhatsAppBody } from '../../src/channels/whatsapp/signature.js';
 import { ingestInbound } from '../../src/modules/thread/ingest.service.js';
 import { fixtureWithWamid, loadWhatsAppFixture, whatsappDemoChannel } from '../fakes/fixtures.js';
 import { GRAPH_ERROR_REENGAGEMENT, startFakeWhatsAppCloud, type FakeWhatsAppCloud } from '../../src/sandbox/whatsapp.js';
-import { createChannel, createOrganization, createTestApp, createTestServer, createUser, createWhatsAppChannel, type TestApp, type TestServer } from '../harness.js';
+import { type createChannel, createOrganization, createTestApp, createTestServer, createUser, createWhatsAppChannel, type TestApp, type TestServer } from '../harness.js';
 import { clockToken, gid, rowCounts } from './helpers.js';
 
 let fake: FakeWhatsAppCloud;
@@ -137,7 +137,11 @@ describe('WhatsApp reply through the Cloud API', () => {
     expect(await rowCounts(app.deps)).toEqual(before);
     expect(fake.requests).toHaveLength(requests);
     // A NOTE is still fine.
-    const note = await server.gql(`mutation($i: PostMessageInput!){ postMessage(input:$i){ errors { code } } }`, { i: { threadId: gid('Thread', thread.id), kind: 'NOTE', content: 'Klant bellen' } }, await tok());
+    const note = await server.gql(
+      `mutation($i: PostMessageInput!){ postMessage(input:$i){ errors { code } } }`,
+      { i: { threadId: gid('Thread', thread.id), kind: 'NOTE', content: 'Klant bellen' } },
+      await tok(),
+    );
     expect(note.data.postMessage.errors).toEqual([]);
     expect(fake.requests).toHaveLength(requests);
   });

@@ -48,13 +48,19 @@ afterAll(async () => {
 
 const url = (p: string) => `${server.url}${p}`;
 const directives = (csp: string | undefined) =>
-  Object.fromEntries((csp ?? '').split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...values]) => [name!, values]));
+  Object.fromEntries(
+    (csp ?? '')
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .filter((d) => d[0])
+      .map(([name, ...values]) => [name!, values]),
+  );
 
 /** A GraphQL answer above the compression threshold: the schema's type names. */
 const BIG_QUERY = JSON.stringify({ query: '{ __schema { types { name description } } }' });
 
 describe('security headers', () => {
-  it('the web app gets a CSP that allows only the hub\'s own scripts, its WebSocket origin, and no framing', async () => {
+  it("the web app gets a CSP that allows only the hub's own scripts, its WebSocket origin, and no framing", async () => {
     const res = await rawRequest(url('/'));
     expect(res.status).toBe(200);
     const csp = directives(res.headers['content-security-policy'] as string);
@@ -76,9 +82,10 @@ describe('security headers', () => {
 
   it('the API answers carry nosniff and frame-ancestors too', async () => {
     for (const p of ['/health/live', '/graphql', '/nope/api-404']) {
-      const res = p === '/graphql'
-        ? await rawRequest(url(p), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })
-        : await rawRequest(url(p));
+      const res =
+        p === '/graphql'
+          ? await rawRequest(url(p), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })
+          : await rawRequest(url(p));
       expect(res.headers['x-content-type-options'], p).toBe('nosniff');
       expect(directives(res.headers['content-security-policy'] as string)['frame-ancestors'], p).toEqual(["'none'"]);
       expect(res.headers['x-frame-options'], p).toBe('DENY');

@@ -18,8 +18,7 @@ const VIEWER = `{ viewer { id locale timezone organization { slug locale timezon
 const UPDATE = `mutation($input: UpdateMyPreferencesInput!){ updateMyPreferences(input: $input) { user { locale timezone } errors { code message field } } }`;
 const as = async (u: { id: string; organizationId: string }) => clockToken(app.deps, u);
 const row = (id: string) => app.deps.db.prisma.user.findUniqueOrThrow({ where: { id }, select: { locale: true, timezone: true } });
-const auditRows = (userId: string) =>
-  app.deps.db.prisma.auditLog.findMany({ where: { action: 'user.updatePreferences', entityId: userId }, orderBy: { createdAt: 'asc' } });
+const auditRows = (userId: string) => app.deps.db.prisma.auditLog.findMany({ where: { action: 'user.updatePreferences', entityId: userId }, orderBy: { createdAt: 'asc' } });
 
 beforeAll(async () => {
   app = await createTestApp();

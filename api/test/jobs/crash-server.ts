@@ -43,7 +43,11 @@ void (async () => {
 const status = http.createServer((_req, res) => {
   void (async () => {
     const messages = await app.db.prisma.message.count({ where: { channelId: channel.id, type: 'INCOMING' } });
-    const inboundEvents = await app.db.prisma.inboundEvent.findMany({ where: { channelId: channel.id }, select: { id: true, status: true, attempts: true }, orderBy: { receivedAt: 'asc' } });
+    const inboundEvents = await app.db.prisma.inboundEvent.findMany({
+      where: { channelId: channel.id },
+      select: { id: true, status: true, attempts: true },
+      orderBy: { receivedAt: 'asc' },
+    });
     const jobs = await app.db.prisma.$queryRawUnsafe<{ status: string; attempts: number }[]>(
       `SELECT status::text AS status, attempts FROM "Job" WHERE queue = $1 ORDER BY "createdAt"`,
       JOB.inboundProcess,

@@ -123,7 +123,13 @@ function batchBody(n: number): Buffer {
   for (let i = 0; i < n; i++) {
     const waId = `3162${String(i).padStart(7, '0')}`;
     contacts.push({ profile: { name: `Crash Klant ${i}` }, wa_id: waId });
-    messages.push({ from: waId, id: `wamid.CRASH${String(i).padStart(4, '0')}${'A'.repeat(24)}=`, timestamp: String(now + (i % 60)), text: { body: `Bericht ${i}: wanneer komt de monteur?` }, type: 'text' });
+    messages.push({
+      from: waId,
+      id: `wamid.CRASH${String(i).padStart(4, '0')}${'A'.repeat(24)}=`,
+      timestamp: String(now + (i % 60)),
+      text: { body: `Bericht ${i}: wanneer komt de monteur?` },
+      type: 'text',
+    });
   }
   const body = {
     object: 'whatsapp_business_account',

@@ -60,10 +60,12 @@ describe(`outbox on the job queue (${testDatabaseKind})`, () => {
     expect(cloud.requests.slice(before).filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
-  it('a stranded bot message (AUTO_RESPONSE) is swept and delivered too, without a reply\'s effects on the thread', async () => {
+  it("a stranded bot message (AUTO_RESPONSE) is swept and delivered too, without a reply's effects on the thread", async () => {
     const org = await createOrganization(app.deps);
     const channel = await createWhatsAppChannel(app.deps, org.id, { externalId: `bot-${org.id}`, configuration: { accessToken: 'outbox-token' } });
-    const thread = await app.deps.db.prisma.thread.create({ data: { organizationId: org.id, channelId: channel.id, subject: 'Bot', status: 'OPEN', lastInboundAt: app.clock.now() } });
+    const thread = await app.deps.db.prisma.thread.create({
+      data: { organizationId: org.id, channelId: channel.id, subject: 'Bot', status: 'OPEN', lastInboundAt: app.clock.now() },
+    });
     const bot = await strandedReply(app, channel.id, org.id, thread.id, 'Stranded bot message', 'AUTO_RESPONSE');
 
     await runOutboxSweep(app.deps);
@@ -72,7 +74,10 @@ describe(`outbox on the job queue (${testDatabaseKind})`, () => {
     const after = await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: bot.id } });
     expect(after.deliveryStatus).toBe('SENT');
     expect(after.externalMessageId).toMatch(/^wamid\./);
-    expect(await app.deps.db.prisma.thread.findUniqueOrThrow({ where: { id: thread.id }, select: { status: true, firstResponseAt: true } })).toEqual({ status: 'OPEN', firstResponseAt: null });
+    expect(await app.deps.db.prisma.thread.findUniqueOrThrow({ where: { id: thread.id }, select: { status: true, firstResponseAt: true } })).toEqual({
+      status: 'OPEN',
+      firstResponseAt: null,
+    });
     expect(await app.deps.db.prisma.reportingEvent.count({ where: { threadId: thread.id } })).toBe(0);
   });
 
@@ -98,7 +103,11 @@ describe(`outbox on the job queue (${testDatabaseKind})`, () => {
       const row = await down.deps.db.prisma.message.findUniqueOrThrow({ where: { id: msg.id }, include: { deliveries: { orderBy: { attempt: 'asc' } } } });
       expect(row.deliveryStatus).toBe('FAILED');
       expect((row.metadata as { error: { code: string } }).error.code).toBe('OUTBOX_GAVE_UP');
-      expect(row.deliveries.map((d) => [d.attempt, d.status])).toEqual([[1, 'FAILED'], [2, 'FAILED'], [3, 'FAILED']]);
+      expect(row.deliveries.map((d) => [d.attempt, d.status])).toEqual([
+        [1, 'FAILED'],
+        [2, 'FAILED'],
+        [3, 'FAILED'],
+      ]);
     } finally {
       await down.close();
     }

@@ -154,7 +154,9 @@ describe('duplicate suggestions and mergeCustomers', () => {
     expect(duplicate).not.toBe(rawId(primaryId));
     await app.deps.db.prisma.customer.update({ where: { id: duplicate }, data: { customAttributes: { lang: 'nl', contract: 'C-77' }, companyName: 'Romano Impianti' } });
     await app.deps.db.prisma.task.create({ data: { organizationId: agent.organizationId, title: 'Richiamare', threadId: waThread.id } });
-    await gql(`mutation($i: PostMessageInput!){ postMessage(input:$i){ errors { code } } }`, { i: { threadId: gid('Thread', waThread.id), kind: 'NOTE', content: 'Klant belt terug' } });
+    await gql(`mutation($i: PostMessageInput!){ postMessage(input:$i){ errors { code } } }`, {
+      i: { threadId: gid('Thread', waThread.id), kind: 'NOTE', content: 'Klant belt terug' },
+    });
 
     const SUGGEST = `query($id: ID!){ node(id:$id){ ... on Customer { duplicateSuggestions { id name } } } }`;
     expect((await gql(SUGGEST, { id: primaryId })).data.node.duplicateSuggestions).toEqual([{ id: gid('Customer', duplicate), name: 'Giulia Romano' }]);
@@ -164,7 +166,9 @@ describe('duplicate suggestions and mergeCustomers', () => {
     const counts = await rowCounts(app.deps, agent.organizationId);
     expect((await gql(MERGE_CUSTOMERS, { p: primaryId, d: primaryId })).data.mergeCustomers.errors).toEqual([{ code: 'MERGE_SAME_RECORD', field: 'duplicateId' }]);
     const foreign = await server.gql(CREATE, { i: { name: 'Foreign' } }, await clockToken(app.deps, other));
-    expect((await gql(MERGE_CUSTOMERS, { p: primaryId, d: foreign.data.createCustomer.customer.id })).data.mergeCustomers.errors).toEqual([{ code: 'NOT_FOUND', field: 'duplicateId' }]);
+    expect((await gql(MERGE_CUSTOMERS, { p: primaryId, d: foreign.data.createCustomer.customer.id })).data.mergeCustomers.errors).toEqual([
+      { code: 'NOT_FOUND', field: 'duplicateId' },
+    ]);
     expect(await rowCounts(app.deps, agent.organizationId)).toEqual(counts);
 
     const r = await gql(MERGE_CUSTOMERS, { p: primaryId, d: gid('Customer', duplicate) });
@@ -174,7 +178,12 @@ describe('duplicate suggestions and mergeCustomers', () => {
     expect(m.customer.customAttributes).toEqual({ tier: 'gold', lang: 'it', contract: 'C-77' });
     expect(m.customer.companyName).toBe('Romano Impianti');
     expect(m.customer.phone).toBe('+393337654321');
-    expect(m.customer.identities).toEqual(expect.arrayContaining([{ kind: 'WHATSAPP_ID', value: '393337654321' }, { kind: 'PHONE', value: '+393337654321' }]));
+    expect(m.customer.identities).toEqual(
+      expect.arrayContaining([
+        { kind: 'WHATSAPP_ID', value: '393337654321' },
+        { kind: 'PHONE', value: '+393337654321' },
+      ]),
+    );
     expect(m.customer.threads.edges.map((e: { node: { id: string } }) => e.node.id)).toContain(gid('Thread', waThread.id));
 
     const dupRow = await app.deps.db.prisma.customer.findUniqueOrThrow({ where: { id: duplicate } });
@@ -223,7 +232,14 @@ describe('ingestion with duplicates', () => {
     // The newer customer's WhatsApp id comes first; the phone (held by the older customer) second.
     const r = await ingestInbound(app.deps, whatsapp, {
       externalMessageId: `wamid.dup-${Date.now()}`,
-      customer: { name: 'Anna', phone: '+31633330001', identities: [{ kind: 'WHATSAPP_ID', value: '31633330002' }, { kind: 'PHONE', value: '+31633330001' }] },
+      customer: {
+        name: 'Anna',
+        phone: '+31633330001',
+        identities: [
+          { kind: 'WHATSAPP_ID', value: '31633330002' },
+          { kind: 'PHONE', value: '+31633330001' },
+        ],
+      },
       conversationKey: '31633330002',
       content: 'Nog een vraag',
       occurredAt: app.clock.now(),
@@ -300,7 +316,9 @@ describe('mergeThreads: WhatsApp and e-mail of one customer', () => {
 
     const audit = await app.deps.db.prisma.auditLog.findFirstOrThrow({ where: { action: 'thread.merge', entityId: waThreadId } });
     const after = (audit.changes as { after: Record<string, any> }).after;
-    expect(after.sources).toEqual([expect.objectContaining({ threadId: mailThreadId, messageIds: [m1.message.id, m3.message.id], before: expect.objectContaining({ status: 'OPEN' }) })]);
+    expect(after.sources).toEqual([
+      expect.objectContaining({ threadId: mailThreadId, messageIds: [m1.message.id, m3.message.id], before: expect.objectContaining({ status: 'OPEN' }) }),
+    ]);
     expect(await app.deps.db.prisma.auditLog.count({ where: { action: 'thread.merge', entityId: mailThreadId } })).toBe(1);
 
     const again = await gql(MERGE_THREADS, { t: gid('Thread', waThreadId), s: [gid('Thread', mailThreadId)] });
@@ -313,7 +331,9 @@ describe('mergeThreads: WhatsApp and e-mail of one customer', () => {
 
     const graphSent = graph.sent.length;
     const waSent = wa.requests.length;
-    const toMail = await gql(REPLY, { i: { threadId: gid('Thread', waThreadId), kind: 'REPLY', content: 'Dank, de monteur komt dinsdag.', replyToMessageId: gid('Message', emailMsg.id) } });
+    const toMail = await gql(REPLY, {
+      i: { threadId: gid('Thread', waThreadId), kind: 'REPLY', content: 'Dank, de monteur komt dinsdag.', replyToMessageId: gid('Message', emailMsg.id) },
+    });
     expect(toMail.data.postMessage.errors).toEqual([]);
     expect(toMail.data.postMessage.message).toMatchObject({ deliveryStatus: 'SENT', channel: { type: 'EMAIL_OUTLOOK' } });
     expect(graph.sent).toHaveLength(graphSent + 1);

@@ -53,9 +53,7 @@ export interface CliRun {
 
 /** Runs `tsx src/cli.ts <args>` in api/ with only the given hub variables (none inherited). */
 export function runHubCli(args: string[], env: Record<string, string>): Promise<CliRun> {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|DATA_DIR|APP_SECRET_KEY|JWT_SECRET|NODE_ENV|REDIS_URL|TEST_|LOG_)/.test(k)),
-  );
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(DATABASE_URL|DATA_DIR|APP_SECRET_KEY|JWT_SECRET|NODE_ENV|REDIS_URL|TEST_|LOG_)/.test(k)));
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(apiDir, 'node_modules/.bin/tsx'), ['src/cli.ts', ...args], {
       cwd: apiDir,

@@ -20,7 +20,7 @@ async function take<T>(it: AsyncIterableIterator<T> | AsyncIterable<T>, n: numbe
 const redisUrl = process.env.TEST_REDIS_URL;
 
 describe('pub/sub', () => {
-  it('in-process: a subscriber of one organization gets its events and not another organization\'s', async () => {
+  it("in-process: a subscriber of one organization gets its events and not another organization's", async () => {
     const ps = createHubPubSub();
     const received = take(ps.subscribe('messageAdded', 'org-a'), 1);
     await new Promise((r) => setTimeout(r, 10));

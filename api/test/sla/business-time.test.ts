@@ -391,7 +391,14 @@ describe('validation', () => {
     expect(businessCalendarSchema.parse(valid)).toEqual(valid);
     const { holidays: _h, ...noHolidays } = valid;
     expect(businessCalendarSchema.parse(noHolidays).holidays).toEqual([]);
-    expect(messages(withHours([{ weekday: 1, opens: '08:00', closes: '12:00' }, { weekday: 1, opens: '12:00', closes: '24:00' }]))).toEqual([]);
+    expect(
+      messages(
+        withHours([
+          { weekday: 1, opens: '08:00', closes: '12:00' },
+          { weekday: 1, opens: '12:00', closes: '24:00' },
+        ]),
+      ),
+    ).toEqual([]);
     expect(messages({ ...valid, holidayCountry: null })).toEqual([]);
   });
 

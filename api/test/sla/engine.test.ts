@@ -53,7 +53,14 @@ const LADDER = [
 ];
 
 /** One active policy at a time: the one a test needs. */
-async function onlyPolicy(data: { name: string; firstResponseSeconds?: number; nextResponseSeconds?: number; resolutionSeconds?: number; calendarId?: string; escalation?: unknown[] }) {
+async function onlyPolicy(data: {
+  name: string;
+  firstResponseSeconds?: number;
+  nextResponseSeconds?: number;
+  resolutionSeconds?: number;
+  calendarId?: string;
+  escalation?: unknown[];
+}) {
   await app.deps.db.prisma.slaPolicy.updateMany({ where: { organizationId: orgId }, data: { isActive: false } });
   return app.deps.db.prisma.slaPolicy.create({ data: { organizationId: orgId, rank: 1, escalation: LADDER, ...data } as never });
 }
@@ -157,8 +164,13 @@ describe(`SLA engine (${testDatabaseKind})`, () => {
     app.clock.set(new Date(now - 22 * S)); // the message was sent 22 s ago: REMIND (15), ALERT (18), ESCALATE (20) are due, +5 s is not
     const { threadId } = await customerWrites();
     app.clock.set(new Date(now));
-    await app.deps.db.prisma.$transaction(async (tx) => (await import('../../src/modules/sla/engine.js')).syncThreadSla((await import('../harness.js')).orgContext(app.deps, orgId), tx as never, threadId));
-    const planned = await app.deps.db.prisma.job.findMany({ where: { queue: 'sla.step', status: 'QUEUED', payload: { path: ['threadId'], equals: threadId } }, orderBy: { runAt: 'asc' } });
+    await app.deps.db.prisma.$transaction(async (tx) =>
+      (await import('../../src/modules/sla/engine.js')).syncThreadSla((await import('../harness.js')).orgContext(app.deps, orgId), tx as never, threadId),
+    );
+    const planned = await app.deps.db.prisma.job.findMany({
+      where: { queue: 'sla.step', status: 'QUEUED', payload: { path: ['threadId'], equals: threadId } },
+      orderBy: { runAt: 'asc' },
+    });
     expect(planned.map((j) => (j.payload as { step: number }).step)).toEqual([2, 3]);
     await app.deps.jobs.settle();
     expect((await events(threadId)).map((e) => e.action)).toEqual(['ESCALATE']);
@@ -229,7 +241,11 @@ describe(`SLA engine (${testDatabaseKind})`, () => {
     const setStatus = (status: string) =>
       server.gql(`mutation($i: UpdateThreadInput!){ updateThread(input:$i){ errors { code } } }`, { i: { threadId: gid('Thread', threadId), status } }, token);
     const inFilter = async (sla: string) => {
-      const r = await server.gql(`query($f: ThreadFilter){ threads(first: 100, filter: $f){ edges { node { id overdue sla { paused breached percentUsed resolutionDueAt } } } } }`, { f: { sla } }, token);
+      const r = await server.gql(
+        `query($f: ThreadFilter){ threads(first: 100, filter: $f){ edges { node { id overdue sla { paused breached percentUsed resolutionDueAt } } } } }`,
+        { f: { sla } },
+        token,
+      );
       expect(r.errors).toBeUndefined();
       return r.data.threads.edges.map((e: any) => e.node).find((n: any) => n.id === gid('Thread', threadId)) ?? null;
     };
@@ -283,22 +299,33 @@ describe(`SLA engine (${testDatabaseKind})`, () => {
     expect(tb.firstResponseDueAt!.toISOString()).toBe(new Date('2026-04-07T11:30:00+02:00').toISOString());
     expect(tb.resolutionDueAt!.toISOString()).toBe(new Date('2026-04-07T14:30:00+02:00').toISOString());
     // The REMIND (75 % of 4 h = 3 h of business time) is planned for Tuesday 10:30.
-    const remind = await app.deps.db.prisma.job.findFirstOrThrow({ where: { queue: 'sla.step', status: 'QUEUED', payload: { path: ['threadId'], equals: b.threadId }, singletonKey: { contains: 'FIRST_RESPONSE:0:' } } });
+    const remind = await app.deps.db.prisma.job.findFirstOrThrow({
+      where: { queue: 'sla.step', status: 'QUEUED', payload: { path: ['threadId'], equals: b.threadId }, singletonKey: { contains: 'FIRST_RESPONSE:0:' } },
+    });
     expect(remind.runAt.toISOString()).toBe(new Date('2026-04-07T10:30:00+02:00').toISOString());
   });
 
   it('a priority change that matches another policy recomputes the due dates from the original start', async () => {
     await app.deps.db.prisma.slaPolicy.updateMany({ where: { organizationId: orgId }, data: { isActive: false } });
     await app.deps.db.prisma.slaPolicy.create({ data: { organizationId: orgId, name: 'Normal 1 h', rank: 10, firstResponseSeconds: 3600, escalation: LADDER } as never });
-    await app.deps.db.prisma.slaPolicy.create({ data: { organizationId: orgId, name: 'Urgent 10 min', rank: 1, firstResponseSeconds: 600, conditions: { priorities: ['URGENT', 'CRITICAL'] }, escalation: LADDER } as never });
+    await app.deps.db.prisma.slaPolicy.create({
+      data: { organizationId: orgId, name: 'Urgent 10 min', rank: 1, firstResponseSeconds: 600, conditions: { priorities: ['URGENT', 'CRITICAL'] }, escalation: LADDER } as never,
+    });
     const start = app.clock.now().getTime();
     const { threadId } = await customerWrites();
     expect((await app.deps.db.prisma.thread.findUniqueOrThrow({ where: { id: threadId } })).firstResponseDueAt!.getTime()).toBe(start + 3600 * S);
     await at(120 * S, start);
-    const r = await server.gql(`mutation($i: UpdateThreadInput!){ updateThread(input:$i){ thread { sla { policy { name } firstResponseDueAt } } errors { code } } }`, { i: { threadId: gid('Thread', threadId), priority: 'URGENT' } }, await clockToken(app.deps, manager));
+    const r = await server.gql(
+      `mutation($i: UpdateThreadInput!){ updateThread(input:$i){ thread { sla { policy { name } firstResponseDueAt } } errors { code } } }`,
+      { i: { threadId: gid('Thread', threadId), priority: 'URGENT' } },
+      await clockToken(app.deps, manager),
+    );
     expect(r.data.updateThread.errors).toEqual([]);
     expect(r.data.updateThread.thread.sla).toEqual({ policy: { name: 'Urgent 10 min' }, firstResponseDueAt: new Date(start + 600 * S).toISOString() });
-    const planned = await app.deps.db.prisma.job.findMany({ where: { queue: 'sla.step', status: 'QUEUED', payload: { path: ['threadId'], equals: threadId } }, orderBy: { runAt: 'asc' } });
+    const planned = await app.deps.db.prisma.job.findMany({
+      where: { queue: 'sla.step', status: 'QUEUED', payload: { path: ['threadId'], equals: threadId } },
+      orderBy: { runAt: 'asc' },
+    });
     expect(planned.map((j) => j.runAt.getTime() - start)).toEqual([450 * S, 540 * S, 600 * S, 605 * S]);
   });
 });

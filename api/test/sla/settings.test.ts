@@ -159,7 +159,10 @@ describe('business calendars', () => {
 
   it('refuses invalid calendars with VALIDATION_FAILED and the field, changing nothing', async () => {
     const base = { name: uniqueName('Ongeldig'), timezone: 'Europe/Amsterdam', hours: OFFICE_HOURS };
-    const overlap = [{ weekday: 1, opens: '08:00', closes: '12:00' }, { weekday: 1, opens: '11:00', closes: '13:00' }];
+    const overlap = [
+      { weekday: 1, opens: '08:00', closes: '12:00' },
+      { weekday: 1, opens: '11:00', closes: '13:00' },
+    ];
     await fails(CREATE_CAL, { i: { ...base, hours: overlap } }, 'createBusinessCalendar', 'VALIDATION_FAILED', 'input.hours.1');
     await fails(CREATE_CAL, { i: { ...base, hours: [{ weekday: 8, opens: '08:00', closes: '12:00' }] } }, 'createBusinessCalendar', 'VALIDATION_FAILED', 'input.hours.0.weekday');
     await fails(CREATE_CAL, { i: { ...base, hours: [{ weekday: 1, opens: '17:00', closes: '09:00' }] } }, 'createBusinessCalendar', 'VALIDATION_FAILED', 'input.hours.0.closes');
@@ -195,7 +198,13 @@ describe('business calendars', () => {
     const a = await newCalendar();
     const b = await newCalendar();
     const before = await app.deps.db.prisma.businessCalendar.findUniqueOrThrow({ where: { id: uuidOf(a.id) } });
-    await fails(UPDATE_CAL, { i: { calendarId: a.id, hours: [{ weekday: 1, opens: '8:00', closes: '12:00' }] } }, 'updateBusinessCalendar', 'VALIDATION_FAILED', 'input.hours.0.opens');
+    await fails(
+      UPDATE_CAL,
+      { i: { calendarId: a.id, hours: [{ weekday: 1, opens: '8:00', closes: '12:00' }] } },
+      'updateBusinessCalendar',
+      'VALIDATION_FAILED',
+      'input.hours.0.opens',
+    );
     await fails(UPDATE_CAL, { i: { calendarId: a.id, name: null } }, 'updateBusinessCalendar', 'VALIDATION_FAILED', 'input.name');
     await fails(UPDATE_CAL, { i: { calendarId: a.id, name: b.name } }, 'updateBusinessCalendar', 'BUSINESS_CALENDAR_NAME_TAKEN', 'input.name');
     await fails(UPDATE_CAL, { i: { calendarId: gid('BusinessCalendar', missingUuid()), name: 'x' } }, 'updateBusinessCalendar', 'NOT_FOUND', 'input.calendarId');
@@ -204,7 +213,7 @@ describe('business calendars', () => {
     expect(await app.deps.db.prisma.businessCalendar.findUniqueOrThrow({ where: { id: uuidOf(a.id) } })).toEqual(before);
   });
 
-  it('businessCalendars lists the organization\'s calendars only, by name, with totalCount', async () => {
+  it("businessCalendars lists the organization's calendars only, by name, with totalCount", async () => {
     const res = await gql(CALENDARS, { first: 100 });
     expect(res.errors).toBeUndefined();
     const names = res.data.businessCalendars.edges.map((e: any) => e.node.name) as string[];
@@ -285,21 +294,63 @@ describe('SLA policies', () => {
   it('refuses invalid policies with typed errors, changing nothing', async () => {
     const base = { name: uniqueName('Fout'), firstResponseSeconds: H };
     const step = { atPercent: 50, action: 'REMIND', notify: ['ASSIGNEE'] };
-    await fails(CREATE_POLICY, { i: { ...base, escalation: [step, { atPercent: 80, afterBreachSeconds: 60, action: 'ALERT', notify: [] }] } }, 'createSlaPolicy', 'SLA_ESCALATION_INVALID', 'input.escalation.1');
+    await fails(
+      CREATE_POLICY,
+      { i: { ...base, escalation: [step, { atPercent: 80, afterBreachSeconds: 60, action: 'ALERT', notify: [] }] } },
+      'createSlaPolicy',
+      'SLA_ESCALATION_INVALID',
+      'input.escalation.1',
+    );
     await fails(CREATE_POLICY, { i: { ...base, escalation: [{ action: 'ALERT', notify: [] }] } }, 'createSlaPolicy', 'SLA_ESCALATION_INVALID', 'input.escalation.0');
     await fails(CREATE_POLICY, { i: { ...base, escalation: [step, step] } }, 'createSlaPolicy', 'SLA_ESCALATION_INVALID', 'input.escalation.1');
-    await fails(CREATE_POLICY, { i: { ...base, escalation: Array.from({ length: 21 }, (_, k) => ({ atPercent: k + 1, action: 'REMIND', notify: [] })) } }, 'createSlaPolicy', 'VALIDATION_FAILED', 'input.escalation');
-    await fails(CREATE_POLICY, { i: { ...base, escalation: [{ atPercent: 1001, action: 'REMIND', notify: [] }] } }, 'createSlaPolicy', 'VALIDATION_FAILED', 'input.escalation.0.atPercent');
-    await fails(CREATE_POLICY, { i: { ...base, escalation: [{ atPercent: 0, action: 'REMIND', notify: [] }] } }, 'createSlaPolicy', 'VALIDATION_FAILED', 'input.escalation.0.atPercent');
-    await fails(CREATE_POLICY, { i: { ...base, escalation: [{ afterBreachSeconds: 2_592_001, action: 'REMIND', notify: [] }] } }, 'createSlaPolicy', 'VALIDATION_FAILED', 'input.escalation.0.afterBreachSeconds');
+    await fails(
+      CREATE_POLICY,
+      { i: { ...base, escalation: Array.from({ length: 21 }, (_, k) => ({ atPercent: k + 1, action: 'REMIND', notify: [] })) } },
+      'createSlaPolicy',
+      'VALIDATION_FAILED',
+      'input.escalation',
+    );
+    await fails(
+      CREATE_POLICY,
+      { i: { ...base, escalation: [{ atPercent: 1001, action: 'REMIND', notify: [] }] } },
+      'createSlaPolicy',
+      'VALIDATION_FAILED',
+      'input.escalation.0.atPercent',
+    );
+    await fails(
+      CREATE_POLICY,
+      { i: { ...base, escalation: [{ atPercent: 0, action: 'REMIND', notify: [] }] } },
+      'createSlaPolicy',
+      'VALIDATION_FAILED',
+      'input.escalation.0.atPercent',
+    );
+    await fails(
+      CREATE_POLICY,
+      { i: { ...base, escalation: [{ afterBreachSeconds: 2_592_001, action: 'REMIND', notify: [] }] } },
+      'createSlaPolicy',
+      'VALIDATION_FAILED',
+      'input.escalation.0.afterBreachSeconds',
+    );
     await fails(CREATE_POLICY, { i: { ...base, firstResponseSeconds: 0 } }, 'createSlaPolicy', 'VALIDATION_FAILED', 'input.firstResponseSeconds');
     await fails(CREATE_POLICY, { i: { ...base, resolutionSeconds: 31_536_001 } }, 'createSlaPolicy', 'VALIDATION_FAILED', 'input.resolutionSeconds');
     await fails(CREATE_POLICY, { i: { ...base, rank: 10_001 } }, 'createSlaPolicy', 'VALIDATION_FAILED', 'input.rank');
     await fails(CREATE_POLICY, { i: { ...base, rank: -1 } }, 'createSlaPolicy', 'VALIDATION_FAILED', 'input.rank');
     await fails(CREATE_POLICY, { i: { ...base, name: 'x'.repeat(101) } }, 'createSlaPolicy', 'VALIDATION_FAILED', 'input.name');
-    await fails(CREATE_POLICY, { i: { ...base, conditions: { teamIds: Array.from({ length: 51 }, () => gid('Team', teamId)) } } }, 'createSlaPolicy', 'VALIDATION_FAILED', 'input.conditions.teamIds');
+    await fails(
+      CREATE_POLICY,
+      { i: { ...base, conditions: { teamIds: Array.from({ length: 51 }, () => gid('Team', teamId)) } } },
+      'createSlaPolicy',
+      'VALIDATION_FAILED',
+      'input.conditions.teamIds',
+    );
     await fails(CREATE_POLICY, { i: { ...base, calendarId: gid('BusinessCalendar', missingUuid()) } }, 'createSlaPolicy', 'NOT_FOUND', 'input.calendarId');
-    await fails(CREATE_POLICY, { i: { ...base, conditions: { teamIds: [gid('Team', teamId), gid('Team', otherTeamId)] } } }, 'createSlaPolicy', 'NOT_FOUND', 'input.conditions.teamIds.1');
+    await fails(
+      CREATE_POLICY,
+      { i: { ...base, conditions: { teamIds: [gid('Team', teamId), gid('Team', otherTeamId)] } } },
+      'createSlaPolicy',
+      'NOT_FOUND',
+      'input.conditions.teamIds.1',
+    );
     const taken = await newPolicy();
     await fails(CREATE_POLICY, { i: { ...base, name: taken.name } }, 'createSlaPolicy', 'SLA_POLICY_NAME_TAKEN', 'input.name');
   });
@@ -349,7 +400,13 @@ describe('SLA policies', () => {
     await fails(UPDATE_POLICY, { i: { policyId: p.id, name: q.name } }, 'updateSlaPolicy', 'SLA_POLICY_NAME_TAKEN', 'input.name');
     await fails(UPDATE_POLICY, { i: { policyId: p.id, name: null } }, 'updateSlaPolicy', 'VALIDATION_FAILED', 'input.name');
     await fails(UPDATE_POLICY, { i: { policyId: p.id, firstResponseSeconds: -5 } }, 'updateSlaPolicy', 'VALIDATION_FAILED', 'input.firstResponseSeconds');
-    await fails(UPDATE_POLICY, { i: { policyId: p.id, escalation: [{ atPercent: 10, afterBreachSeconds: 10, action: 'REMIND', notify: [] }] } }, 'updateSlaPolicy', 'SLA_ESCALATION_INVALID', 'input.escalation.0');
+    await fails(
+      UPDATE_POLICY,
+      { i: { policyId: p.id, escalation: [{ atPercent: 10, afterBreachSeconds: 10, action: 'REMIND', notify: [] }] } },
+      'updateSlaPolicy',
+      'SLA_ESCALATION_INVALID',
+      'input.escalation.0',
+    );
     await fails(UPDATE_POLICY, { i: { policyId: p.id, calendarId: gid('BusinessCalendar', missingUuid()) } }, 'updateSlaPolicy', 'NOT_FOUND', 'input.calendarId');
     await fails(UPDATE_POLICY, { i: { policyId: gid('SlaPolicy', missingUuid()), rank: 1 } }, 'updateSlaPolicy', 'NOT_FOUND', 'input.policyId');
     await fails(UPDATE_POLICY, { i: { policyId: p.id, rank: 1 } }, 'updateSlaPolicy', 'NOT_FOUND', 'input.policyId', otherManagerToken);
@@ -379,13 +436,13 @@ describe('SLA policies', () => {
     expect(again.deletedPolicyId).toBeNull();
   });
 
-  it('deleteSlaPolicy of another organization\'s policy is NOT_FOUND and deletes nothing', async () => {
+  it("deleteSlaPolicy of another organization's policy is NOT_FOUND and deletes nothing", async () => {
     const p = await newPolicy();
     await fails(DELETE_POLICY, { id: p.id }, 'deleteSlaPolicy', 'NOT_FOUND', 'policyId', otherManagerToken);
     expect(await app.deps.db.prisma.slaPolicy.findUnique({ where: { id: uuidOf(p.id) } })).not.toBeNull();
   });
 
-  it('slaPolicies lists the organization\'s policies in matching order (rank, then oldest), filters on isActive', async () => {
+  it("slaPolicies lists the organization's policies in matching order (rank, then oldest), filters on isActive", async () => {
     const late = await newPolicy({ rank: 3 });
     const early = await newPolicy({ rank: 2 });
     const tie = await newPolicy({ rank: 3 });
@@ -405,7 +462,7 @@ describe('SLA policies', () => {
     expect(active.data.slaPolicies.totalCount).toBe(await app.deps.db.prisma.slaPolicy.count({ where: { organizationId: orgId, isActive: true } }));
   });
 
-  it('node(id) of another organization\'s policy or calendar is null', async () => {
+  it("node(id) of another organization's policy or calendar is null", async () => {
     const p = await newPolicy({}, otherManagerToken);
     const res = await gql(`query($id: ID!){ node(id:$id){ id } }`, { id: p.id });
     expect(res.data.node).toBeNull();
@@ -436,7 +493,10 @@ describe('permissions: MANAGER and ADMIN only', () => {
         const before = await counts();
         const res = await gql(q, v, token);
         expect(res.errors?.[0]?.extensions?.code, q).toBe('FORBIDDEN');
-        expect(Object.values(res.data ?? {}).every((x) => x === null), q).toBe(true);
+        expect(
+          Object.values(res.data ?? {}).every((x) => x === null),
+          q,
+        ).toBe(true);
         expect(await counts()).toEqual(before);
       }
     }

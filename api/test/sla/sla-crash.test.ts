@@ -44,7 +44,17 @@ async function startHub(): Promise<Hub> {
   const { PATH, HOME, TMPDIR } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', serverScript], {
     cwd: apiDir,
-    env: { ...(PATH ? { PATH } : {}), ...(HOME ? { HOME } : {}), ...(TMPDIR ? { TMPDIR } : {}), ...commonEnv(), PORT: '0', LOG_LEVEL: 'warn', JOB_LEASE_MS: '2000', SLA_TARGET_SECONDS: '8', SLA_AFTER_BREACH_SECONDS: '3' },
+    env: {
+      ...(PATH ? { PATH } : {}),
+      ...(HOME ? { HOME } : {}),
+      ...(TMPDIR ? { TMPDIR } : {}),
+      ...commonEnv(),
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      JOB_LEASE_MS: '2000',
+      SLA_TARGET_SECONDS: '8',
+      SLA_AFTER_BREACH_SECONDS: '3',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -45,7 +45,14 @@ describe(`task reminders (${testDatabaseKind})`, () => {
     const token = await clockToken(app.deps, creator);
     const created = await server.gql(
       `mutation($i: CreateTaskInput!){ createTask(input:$i){ task { id reminderSettings { remindBeforeSeconds notify } } errors { code field message } } }`,
-      { i: { title: 'Offerte nabellen', assigneeId: gid('User', assignee.id), dueAt: new Date(start + 2 * H).toISOString(), reminderSettings: { remindBeforeSeconds: [600, 3600], notify: ['ASSIGNEE', 'CREATOR'] } } },
+      {
+        i: {
+          title: 'Offerte nabellen',
+          assigneeId: gid('User', assignee.id),
+          dueAt: new Date(start + 2 * H).toISOString(),
+          reminderSettings: { remindBeforeSeconds: [600, 3600], notify: ['ASSIGNEE', 'CREATOR'] },
+        },
+      },
       token,
     );
     expect(created.data.createTask.errors).toEqual([]);
@@ -87,7 +94,11 @@ describe(`task reminders (${testDatabaseKind})`, () => {
     expect((await notes(taskId)).length).toBe(7); // 2 + 2 BEFORE 1 h, 2 BEFORE 10 min, 1 OVERDUE
 
     await moveTo(start + 3 * H + 1000);
-    const list = await server.gql(`query($f: TaskFilter){ tasks(first: 50, filter: $f){ edges { node { id overdue } } } }`, { f: { overdue: true, dueBefore: new Date(start + 4 * H).toISOString() } }, token);
+    const list = await server.gql(
+      `query($f: TaskFilter){ tasks(first: 50, filter: $f){ edges { node { id overdue } } } }`,
+      { f: { overdue: true, dueBefore: new Date(start + 4 * H).toISOString() } },
+      token,
+    );
     expect(list.data.tasks.edges.map((e: any) => e.node)).toEqual([{ id: gid('Task', taskId), overdue: true }]);
     const none = await server.gql(`query($f: TaskFilter){ tasks(first: 50, filter: $f){ totalCount } }`, { f: { dueBefore: new Date(start + 3 * H).toISOString() } }, token);
     expect(none.data.tasks.totalCount).toBe(0);

@@ -69,7 +69,9 @@ async function thread(customer: Record<string, unknown> | null, incoming: string
 describe('saving: variables checked against templateVariables', () => {
   it('an unknown variable is refused with TEMPLATE_VARIABLE_UNKNOWN on its field, and nothing is stored', async () => {
     const before = await rowCounts(app.deps, orgId);
-    const res = await asLead(CREATE, { i: { name: 'Onbekend', category: 'FOLLOW_UP', subjectTemplate: 'Order {{thread.orderReference}}', bodyTemplate: 'Hoi {{customer.name}}, je {{customer.chargerModel}}' } });
+    const res = await asLead(CREATE, {
+      i: { name: 'Onbekend', category: 'FOLLOW_UP', subjectTemplate: 'Order {{thread.orderReference}}', bodyTemplate: 'Hoi {{customer.name}}, je {{customer.chargerModel}}' },
+    });
     expect(res.data.createTemplate.template).toBeNull();
     expect(res.data.createTemplate.errors).toHaveLength(1);
     expect(res.data.createTemplate.errors[0]).toMatchObject({ code: 'TEMPLATE_VARIABLE_UNKNOWN', field: 'input.bodyTemplate' });
@@ -86,9 +88,13 @@ describe('saving: variables checked against templateVariables', () => {
     expect(helper.data.createTemplate.errors[0]).toMatchObject({ code: 'TEMPLATE_HELPER_UNSUPPORTED', field: 'input.bodyTemplate' });
     const each = await asLead(CREATE, { i: { name: 'Each', category: 'FOLLOW_UP', bodyTemplate: '{{#each customer.attributes.list}}x{{/each}}' } });
     expect(each.data.createTemplate.errors[0].code).toBe('TEMPLATE_HELPER_UNSUPPORTED');
-    const declared = await asLead(CREATE, { i: { name: 'Declared', category: 'FOLLOW_UP', bodyTemplate: 'Hoi {{customer.name}}', variables: ['customer.name', 'invoice.amount'] } });
+    const declared = await asLead(CREATE, {
+      i: { name: 'Declared', category: 'FOLLOW_UP', bodyTemplate: 'Hoi {{customer.name}}', variables: ['customer.name', 'invoice.amount'] },
+    });
     expect(declared.data.createTemplate.errors[0]).toMatchObject({ code: 'TEMPLATE_VARIABLE_UNKNOWN', field: 'input.variables.1' });
-    const undeclared = await asLead(CREATE, { i: { name: 'Undeclared', category: 'FOLLOW_UP', bodyTemplate: 'Hoi {{customer.name}} {{customer.pec}}', variables: ['customer.name'] } });
+    const undeclared = await asLead(CREATE, {
+      i: { name: 'Undeclared', category: 'FOLLOW_UP', bodyTemplate: 'Hoi {{customer.name}} {{customer.pec}}', variables: ['customer.name'] },
+    });
     expect(undeclared.data.createTemplate.errors[0]).toMatchObject({ code: 'TEMPLATE_VARIABLE_UNDECLARED', field: 'input.bodyTemplate' });
     expect(await app.deps.db.prisma.template.count({ where: { organizationId: orgId, name: { in: ['Kapot', 'Kapot 2', 'Helper', 'Each', 'Declared', 'Undeclared'] } } })).toBe(0);
   });
@@ -103,7 +109,8 @@ describe('saving: variables checked against templateVariables', () => {
 
   it('variables lists the data paths used, never helper names (if, unless, else)', async () => {
     const t = await template({
-      bodyTemplate: '{{#if customer.pec}}PEC: {{customer.pec}}{{else}}e-mail {{customer.email}}{{/if}} {{#unless thread.orderReference}}geen order{{/unless}} {{customer.attributes.chargerModel}} {{input.appointmentDate}}',
+      bodyTemplate:
+        '{{#if customer.pec}}PEC: {{customer.pec}}{{else}}e-mail {{customer.email}}{{/if}} {{#unless thread.orderReference}}geen order{{/unless}} {{customer.attributes.chargerModel}} {{input.appointmentDate}}',
       subjectTemplate: 'Over {{thread.subject}}',
     });
     expect(t.variables).toEqual(['customer.attributes.chargerModel', 'customer.email', 'customer.pec', 'input.appointmentDate', 'thread.orderReference', 'thread.subject']);
@@ -122,7 +129,26 @@ describe('saving: variables checked against templateVariables', () => {
   it('templateVariables is the table: Italian fields, custom attributes, thread, SLA, agent, organization; every seeded template passes it', async () => {
     const res = await asAgent(`{ templateVariables { path description example } }`, {});
     const paths: string[] = res.data.templateVariables.map((v: { path: string }) => v.path);
-    for (const p of ['customer.name', 'customer.email', 'customer.phone', 'customer.language', 'customer.tier', 'customer.codiceFiscale', 'customer.partitaIva', 'customer.pec', 'customer.sdi', 'customer.attributes.<key>', 'thread.subject', 'thread.id', 'thread.channel', 'thread.priority', 'sla.dueAt', 'agent.name', 'agent.email', 'organization.name']) {
+    for (const p of [
+      'customer.name',
+      'customer.email',
+      'customer.phone',
+      'customer.language',
+      'customer.tier',
+      'customer.codiceFiscale',
+      'customer.partitaIva',
+      'customer.pec',
+      'customer.sdi',
+      'customer.attributes.<key>',
+      'thread.subject',
+      'thread.id',
+      'thread.channel',
+      'thread.priority',
+      'sla.dueAt',
+      'agent.name',
+      'agent.email',
+      'organization.name',
+    ]) {
       expect(paths).toContain(p);
     }
     expect(paths).toEqual(TEMPLATE_VARIABLES.map((v) => v.path));
@@ -144,7 +170,9 @@ describe('language: the customer gets their language', () => {
     const name = `Fattura ${++seq}`;
     const body = { nl: 'Beste {{customer.name}}, je factuur', en: 'Dear {{customer.name}}, your invoice', it: 'Gentile {{customer.name}}, la sua fattura' };
     const ids = await Promise.all(
-      (['nl', 'en', 'it'] as const).map(async (locale) => (await template({ name, locale, bodyTemplate: body[locale], shortcut: { nl: 'factuur', en: 'invoice', it: 'fattura' }[locale] })).id),
+      (['nl', 'en', 'it'] as const).map(
+        async (locale) => (await template({ name, locale, bodyTemplate: body[locale], shortcut: { nl: 'factuur', en: 'invoice', it: 'fattura' }[locale] })).id,
+      ),
     );
     family = { nl: ids[0]!, en: ids[1]!, it: ids[2]! };
   });
@@ -193,7 +221,8 @@ describe('rendering', () => {
   it('customer.pec, the Italian fields and custom attributes render when set; missing is empty', async () => {
     const t = await template({
       locale: 'it',
-      bodyTemplate: 'PEC {{customer.pec}}, SDI {{customer.sdi}}, P.IVA {{customer.partitaIva}}, CF {{customer.codiceFiscale}}, wallbox {{customer.attributes.chargerModel}} a {{customer.attributes.installationAddress.city}}; {{agent.name}} · {{organization.name}}',
+      bodyTemplate:
+        'PEC {{customer.pec}}, SDI {{customer.sdi}}, P.IVA {{customer.partitaIva}}, CF {{customer.codiceFiscale}}, wallbox {{customer.attributes.chargerModel}} a {{customer.attributes.installationAddress.city}}; {{agent.name}} · {{organization.name}}',
     });
     const th = await thread({
       name: 'Bianchi Impianti',
@@ -206,7 +235,9 @@ describe('rendering', () => {
     const r = await asAgent(RENDER, { t: t.id, th });
     expect(r.errors).toBeUndefined();
     const org = await app.deps.db.prisma.organization.findUniqueOrThrow({ where: { id: orgId } });
-    expect(r.data.renderTemplate.body).toBe(`PEC bianchi.impianti@pec.it, SDI M5UXCR1, P.IVA 01234567897, CF 01234567897, wallbox Zaptec Go a Milano; Sarah de Vries · ${org.name}`);
+    expect(r.data.renderTemplate.body).toBe(
+      `PEC bianchi.impianti@pec.it, SDI M5UXCR1, P.IVA 01234567897, CF 01234567897, wallbox Zaptec Go a Milano; Sarah de Vries · ${org.name}`,
+    );
     expect(r.data.renderTemplate.missing).toEqual([]);
   });
 
@@ -273,7 +304,12 @@ describe('inactive templates and sending', () => {
     const ok = await asAgent(POST, { i: { threadId: th, kind: 'NOTE', content: filled, templateId: t.id } });
     expect(ok.data.postMessage.errors).toEqual([]);
     expect(ok.data.postMessage.message.content).toBe('Beste Mario Rossi, PEC: rossi@pec.it. Datum: 7 december');
-    const stored = await app.deps.db.prisma.template.findFirstOrThrow({ where: { organizationId: orgId, name: (await app.deps.db.prisma.template.findFirstOrThrow({ where: { bodyTemplate: { contains: 'Datum: {{input.appointmentDate}}' } } })).name } });
+    const stored = await app.deps.db.prisma.template.findFirstOrThrow({
+      where: {
+        organizationId: orgId,
+        name: (await app.deps.db.prisma.template.findFirstOrThrow({ where: { bodyTemplate: { contains: 'Datum: {{input.appointmentDate}}' } } })).name,
+      },
+    });
     expect(stored.usageCount).toBe(1);
   });
 });

@@ -22,8 +22,7 @@ export const apiAdapter: ChannelAdapter<ApiChannelConfig> = {
   routingKey: () => null,
   errors: API_ERRORS,
   /** The thread's conversation key, else the customer's PARTNER identity, else null. */
-  recipient: (ctx) =>
-    ctx.conversationKey ?? ctx.customer?.identities.find((i) => i.kind === IdentityKind.PARTNER)?.value ?? null,
+  recipient: (ctx) => ctx.conversationKey ?? ctx.customer?.identities.find((i) => i.kind === IdentityKind.PARTNER)?.value ?? null,
   send: sendPartnerMessage,
   test: testPartnerChannel,
 };

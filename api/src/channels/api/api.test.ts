@@ -84,7 +84,15 @@ describe('config and recipient', () => {
   });
 
   it('recipient: conversation key, else the PARTNER identity', () => {
-    const customer = { name: 'Ferraro Impianti', email: null, phone: null, identities: [{ kind: 'EMAIL' as const, value: 'a@b.it' }, { kind: 'PARTNER' as const, value: 'CUST-778' }] };
+    const customer = {
+      name: 'Ferraro Impianti',
+      email: null,
+      phone: null,
+      identities: [
+        { kind: 'EMAIL' as const, value: 'a@b.it' },
+        { kind: 'PARTNER' as const, value: 'CUST-778' },
+      ],
+    };
     expect(apiAdapter.recipient({ conversationKey: 'ORD-1', customer })).toBe('ORD-1');
     expect(apiAdapter.recipient({ conversationKey: null, customer })).toBe('CUST-778');
     expect(apiAdapter.recipient({ conversationKey: null, customer: { ...customer, identities: [] } })).toBeNull();
@@ -134,7 +142,13 @@ describe('send against the partner sandbox', () => {
   });
 
   it('a clock 6 minutes behind is refused by the partner as stale', async () => {
-    const err = await sendError(apiAdapter.send!(channel(config), reply(), io(() => new Date(Date.now() - 6 * 60_000))));
+    const err = await sendError(
+      apiAdapter.send!(
+        channel(config),
+        reply(),
+        io(() => new Date(Date.now() - 6 * 60_000)),
+      ),
+    );
     expect(err.code).toBe('PARTNER_WEBHOOK_UNAUTHORIZED');
     expect(partner.rejected.at(-1)?.reason).toBe('stale-timestamp');
   });

@@ -10,12 +10,10 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export const apiChannelConfigSchema = z.object({
   /** Where replies are POSTed; https, except on localhost / 127.0.0.1. */
-  webhookUrl: z
-    .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
-    .refine((u) => {
-      const url = new URL(u);
-      return url.protocol === 'https:' || LOCAL_HOSTS.has(url.hostname);
-    }, 'webhookUrl must use https (http only for localhost or 127.0.0.1)'),
+  webhookUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).refine((u) => {
+    const url = new URL(u);
+    return url.protocol === 'https:' || LOCAL_HOSTS.has(url.hostname);
+  }, 'webhookUrl must use https (http only for localhost or 127.0.0.1)'),
   /** Shared HMAC key of X-Hub-Signature-256, at least 16 characters. Secret. */
   webhookSecret: z.string().min(16, 'webhookSecret must be at least 16 characters'),
 });

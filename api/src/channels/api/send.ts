@@ -29,15 +29,7 @@
  * `test` sends `{ "event": "ping", "occurredAt" }` signed the same way, with
  * X-Hub-Delivery `ping:<unix seconds>`; any 2xx passes.
  */
-import {
-  CHANNEL_SEND_FAILED,
-  ChannelSendError,
-  type AdapterChannel,
-  type AdapterIO,
-  type ChannelTestResult,
-  type OutboundRequest,
-  type OutboundResult,
-} from '../types.js';
+import { CHANNEL_SEND_FAILED, ChannelSendError, type AdapterChannel, type AdapterIO, type ChannelTestResult, type OutboundRequest, type OutboundResult } from '../types.js';
 import { retryAfterSeconds } from '../http.js';
 import type { ApiChannelConfig } from './config.js';
 import { PARTNER_DELIVERY_HEADER, PARTNER_SIGNATURE_HEADER, PARTNER_TIMESTAMP_HEADER, signPartnerWebhook } from './signature.js';
@@ -72,14 +64,8 @@ export function partnerMessageBody(request: OutboundRequest, now: Date): Partner
   };
 }
 
-
 /** POSTs a signed body; returns the response and its text. Network errors propagate. */
-async function postSigned(
-  config: ApiChannelConfig,
-  body: object,
-  deliveryId: string,
-  io: AdapterIO,
-): Promise<{ res: Response; text: string }> {
+async function postSigned(config: ApiChannelConfig, body: object, deliveryId: string, io: AdapterIO): Promise<{ res: Response; text: string }> {
   const raw = JSON.stringify(body);
   const timestamp = Math.floor(io.now().getTime() / 1000);
   const res = await io.fetch(config.webhookUrl, {
@@ -105,11 +91,7 @@ async function postSigned(
  *   timeout, 408, 429 with Retry-After seconds, 5xx); PARTNER_WEBHOOK_UNAUTHORIZED
  *   (401/403) and PARTNER_WEBHOOK_REJECTED (other 4xx, redirects) not retryable
  */
-export async function sendPartnerMessage(
-  channel: AdapterChannel<ApiChannelConfig>,
-  request: OutboundRequest,
-  io: AdapterIO,
-): Promise<OutboundResult> {
+export async function sendPartnerMessage(channel: AdapterChannel<ApiChannelConfig>, request: OutboundRequest, io: AdapterIO): Promise<OutboundResult> {
   let res: Response;
   let text: string;
   try {
@@ -132,13 +114,7 @@ export async function sendPartnerMessage(
   const providerError = { status: res.status, body: json ?? text.slice(0, 500) };
   const detail = `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
   if (res.status === 408 || res.status === 429 || res.status >= 500) {
-    throw new ChannelSendError(
-      CHANNEL_SEND_FAILED,
-      `Partner webhook answered ${detail}`,
-      providerError,
-      true,
-      retryAfterSeconds(res.headers.get('retry-after'), io.now()),
-    );
+    throw new ChannelSendError(CHANNEL_SEND_FAILED, `Partner webhook answered ${detail}`, providerError, true, retryAfterSeconds(res.headers.get('retry-after'), io.now()));
   }
   if (res.status === 401 || res.status === 403) {
     throw new ChannelSendError('PARTNER_WEBHOOK_UNAUTHORIZED', `${API_ERRORS.PARTNER_WEBHOOK_UNAUTHORIZED} (${detail})`, providerError);
@@ -150,12 +126,7 @@ export async function sendPartnerMessage(
 export async function testPartnerChannel(channel: AdapterChannel<ApiChannelConfig>, io: AdapterIO): Promise<ChannelTestResult> {
   const now = io.now();
   try {
-    const { res, text } = await postSigned(
-      channel.config,
-      { event: 'ping', occurredAt: now.toISOString() },
-      `ping:${Math.floor(now.getTime() / 1000)}`,
-      io,
-    );
+    const { res, text } = await postSigned(channel.config, { event: 'ping', occurredAt: now.toISOString() }, `ping:${Math.floor(now.getTime() / 1000)}`, io);
     if (res.ok) return { ok: true, code: null, message: `The partner webhook answered HTTP ${res.status}.` };
     const code = res.status === 401 || res.status === 403 ? 'PARTNER_WEBHOOK_UNAUTHORIZED' : 'PARTNER_WEBHOOK_REJECTED';
     return { ok: false, code, message: `The partner webhook answered HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}` };

@@ -47,9 +47,7 @@ export function signPartnerWebhook(body: Buffer | string, secret: string, timest
   return 'sha256=' + createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
 }
 
-export type PartnerVerification =
-  | { ok: true }
-  | { ok: false; reason: 'missing-header' | 'malformed-header' | 'stale-timestamp' | 'bad-signature' };
+export type PartnerVerification = { ok: true } | { ok: false; reason: 'missing-header' | 'malformed-header' | 'stale-timestamp' | 'bad-signature' };
 
 /**
  * Verifies a hub webhook as a partner receives it. Constant time; never throws.

@@ -147,9 +147,9 @@ describe('syncContact', () => {
   });
 
   it('throws on a refusal so the queue retries', async () => {
-    await expect(
-      chatwootAdapter.syncContact!(channel('ch', config), { providerContactId: '9044', customer: { ...profile, email: 'not-an-email' } }, io),
-    ).rejects.toThrow(/HTTP 422: Email Invalid email/);
+    await expect(chatwootAdapter.syncContact!(channel('ch', config), { providerContactId: '9044', customer: { ...profile, email: 'not-an-email' } }, io)).rejects.toThrow(
+      /HTTP 422: Email Invalid email/,
+    );
     fake.failNext(503);
     await expect(chatwootAdapter.syncContact!(channel('ch', config), { providerContactId: '9044', customer: profile }, io)).rejects.toThrow(/503/);
   });
@@ -176,9 +176,7 @@ describe('fetchMedia', () => {
   });
 
   it('an unknown file is ChannelMediaError', async () => {
-    await expect(
-      chatwootAdapter.fetchMedia!(channel('ch', config), `${fake.url}/rails/active_storage/blobs/redirect/nope/x.jpg`, io),
-    ).rejects.toBeInstanceOf(ChannelMediaError);
+    await expect(chatwootAdapter.fetchMedia!(channel('ch', config), `${fake.url}/rails/active_storage/blobs/redirect/nope/x.jpg`, io)).rejects.toBeInstanceOf(ChannelMediaError);
   });
 });
 

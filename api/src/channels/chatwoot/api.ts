@@ -49,7 +49,6 @@ function apiUrl(config: ChatwootConfig, path: string): string {
   return `${config.baseUrl.replace(/\/+$/, '')}${path}`;
 }
 
-
 /** The error text of a Chatwoot error body (`error`, `message`, `errors[]`), else the start of the body. */
 function chatwootErrorText(text: string): string {
   try {
@@ -92,11 +91,7 @@ const sentMessageSchema = z.looseObject({ id: z.union([z.number().int(), z.strin
  *   - CHANNEL_SEND_FAILED retryable: network error/timeout, 429 (with Retry-After seconds), 5xx
  *   - CHANNEL_SEND_FAILED not retryable: other 4xx, empty content, a 2xx without an id
  */
-export async function sendChatwootMessage(
-  channel: AdapterChannel<ChatwootConfig>,
-  request: OutboundRequest,
-  io: AdapterIO,
-): Promise<OutboundResult> {
+export async function sendChatwootMessage(channel: AdapterChannel<ChatwootConfig>, request: OutboundRequest, io: AdapterIO): Promise<OutboundResult> {
   const config = channel.config;
   const conversation = request.conversationKey ?? request.to;
   if (!conversation || !/^\d{1,15}$/.test(conversation)) {
@@ -215,11 +210,7 @@ export function chatwootContactBody(customer: ContactProfile): Record<string, un
  * @throws Error on a non-numeric contact id, a network error or any non-2xx
  *   answer (message names the status and Chatwoot's error), so the job retries
  */
-export async function syncChatwootContact(
-  channel: AdapterChannel<ChatwootConfig>,
-  contact: { providerContactId: string; customer: ContactProfile },
-  io: AdapterIO,
-): Promise<void> {
+export async function syncChatwootContact(channel: AdapterChannel<ChatwootConfig>, contact: { providerContactId: string; customer: ContactProfile }, io: AdapterIO): Promise<void> {
   const config = channel.config;
   if (!/^\d{1,15}$/.test(contact.providerContactId)) throw new Error(`Chatwoot contact id must be numeric: ${contact.providerContactId}`);
   const url = apiUrl(config, `/api/v1/accounts/${config.accountId}/contacts/${contact.providerContactId}`);
@@ -241,11 +232,7 @@ export async function syncChatwootContact(
  * redirect to the storage service (S3, GCS …), and those redirects are followed.
  * @throws ChannelMediaError for another origin, a network error or a non-2xx answer
  */
-export async function fetchChatwootMedia(
-  channel: AdapterChannel<ChatwootConfig>,
-  providerMediaId: string,
-  io: AdapterIO,
-): Promise<FetchedMedia> {
+export async function fetchChatwootMedia(channel: AdapterChannel<ChatwootConfig>, providerMediaId: string, io: AdapterIO): Promise<FetchedMedia> {
   let url: URL;
   try {
     url = new URL(providerMediaId);

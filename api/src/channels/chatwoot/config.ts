@@ -17,13 +17,18 @@ import { z } from 'zod';
 
 /** A positive integer id, as a JSON number or a decimal string ("12"). */
 const positiveId = z
-  .union([z.number(), z.string().trim().regex(/^\d{1,15}$/, 'expected a positive integer').transform(Number)])
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,15}$/, 'expected a positive integer')
+      .transform(Number),
+  ])
   .pipe(z.number().int().positive());
 
 /** http(s) URL without a trailing slash. */
-const baseUrl = z
-  .url({ protocol: /^https?$/, error: 'expected an http(s) URL, e.g. https://app.chatwoot.com' })
-  .transform((u) => u.replace(/\/+$/, ''));
+const baseUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL, e.g. https://app.chatwoot.com' }).transform((u) => u.replace(/\/+$/, ''));
 
 export const chatwootConfigSchema = z.object({
   /** Chatwoot account id (`account.id` in webhooks, `{account_id}` in API paths); also Channel.externalId. */

@@ -4,8 +4,7 @@ import { ChatwootPayloadError, parseChatwootWebhook } from './parse.js';
 import { channel, chatwootFixture, demoConfig, stored, testIO } from './test-helpers.js';
 
 const ch = channel('ch-demo', demoConfig);
-const parse = (name: string, headers: Record<string, string> = {}, outboundId?: number) =>
-  parseChatwootWebhook(stored(chatwootFixture(name, outboundId), headers), ch);
+const parse = (name: string, headers: Record<string, string> = {}, outboundId?: number) => parseChatwootWebhook(stored(chatwootFixture(name, outboundId), headers), ch);
 
 describe('message_created', () => {
   it('turns an incoming web widget message into a message event', () => {
@@ -52,8 +51,7 @@ describe('message_created', () => {
     expect(inbound.attachments).toEqual([
       {
         kind: 'image',
-        providerMediaId:
-          'http://localhost:3000/rails/active_storage/blobs/redirect/eyJfcmFpbHMiOnsiZGF0YSI6NjEyMCwicHVyIjoiYmxvYl9pZCJ9fQ--3c1f0a2b/quadro_elettrico_garage.jpg',
+        providerMediaId: 'http://localhost:3000/rails/active_storage/blobs/redirect/eyJfcmFpbHMiOnsiZGF0YSI6NjEyMCwicHVyIjoiYmxvYl9pZCJ9fQ--3c1f0a2b/quadro_elettrico_garage.jpg',
         fileName: 'quadro_elettrico_garage.jpg',
         mimeType: 'image/jpeg',
         size: 284113,

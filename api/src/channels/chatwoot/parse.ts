@@ -43,15 +43,7 @@ import { createHash } from 'node:crypto';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import { DeliveryStatus, IdentityKind, ThreadStatus } from '../../generated/prisma/enums.js';
-import type {
-  AdapterChannel,
-  ChannelEvent,
-  IdentityRef,
-  InboundCustomer,
-  NormalizedAttachment,
-  NormalizedInbound,
-  StoredWebhook,
-} from '../types.js';
+import type { AdapterChannel, ChannelEvent, IdentityRef, InboundCustomer, NormalizedAttachment, NormalizedInbound, StoredWebhook } from '../types.js';
 import { CHATWOOT_TIMESTAMP_HEADER } from './signature.js';
 
 /** Thrown for a body that is not JSON or a known event missing what it needs; the job records it. */
@@ -94,7 +86,7 @@ const attachment = z.looseObject({
 const messageType = z
   .union([z.string(), z.number()])
   .nullish()
-  .transform((v) => (typeof v === 'number' ? (['incoming', 'outgoing', 'activity', 'template'][v] ?? String(v)) : v ?? null));
+  .transform((v) => (typeof v === 'number' ? (['incoming', 'outgoing', 'activity', 'template'][v] ?? String(v)) : (v ?? null)));
 
 const messageSchema = z.looseObject({
   id,

@@ -51,12 +51,7 @@ export function signChatwootWebhook(rawBody: Buffer | string, secret: string, ti
  *   and for an empty secret. The timestamp's age is checked separately
  *   ({@link isFreshChatwootTimestamp}).
  */
-export function verifyChatwootSignature(
-  rawBody: Buffer,
-  signature: string | undefined,
-  timestamp: string | undefined,
-  secret: string,
-): boolean {
+export function verifyChatwootSignature(rawBody: Buffer, signature: string | undefined, timestamp: string | undefined, secret: string): boolean {
   if (typeof signature !== 'string' || typeof timestamp !== 'string' || !secret) return false;
   if (!TIMESTAMP_RE.test(timestamp)) return false;
   const match = SIGNATURE_RE.exec(signature.trim());

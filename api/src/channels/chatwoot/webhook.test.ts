@@ -10,8 +10,7 @@ import { authenticateChatwootWebhook } from './webhook.js';
 const NOW = Date.parse('2026-11-22T10:00:00Z');
 const nowSec = NOW / 1000;
 /** Signed with node:crypto directly, independent of signature.ts. */
-const sign = (body: Buffer, ts: number, secret = demoConfig.webhookSecret) =>
-  `sha256=${createHmac('sha256', secret).update(`${ts}.`).update(body).digest('hex')}`;
+const sign = (body: Buffer, ts: number, secret = demoConfig.webhookSecret) => `sha256=${createHmac('sha256', secret).update(`${ts}.`).update(body).digest('hex')}`;
 
 function request(body: Buffer, headers: Record<string, string | undefined>): WebhookRequest {
   return { method: 'POST', subpath: '', query: {}, headers, rawBody: body, publicUrl: 'http://localhost:4000/webhooks/chatwoot' };

@@ -21,13 +21,7 @@
 import { createHash } from 'node:crypto';
 import type { ChannelDirectory, WebhookAccepted, WebhookRequest, WebhookResponse } from '../types.js';
 import { chatwootRoutingKey, type ChatwootConfig } from './config.js';
-import {
-  CHATWOOT_DELIVERY_HEADER,
-  CHATWOOT_SIGNATURE_HEADER,
-  CHATWOOT_TIMESTAMP_HEADER,
-  isFreshChatwootTimestamp,
-  verifyChatwootSignature,
-} from './signature.js';
+import { CHATWOOT_DELIVERY_HEADER, CHATWOOT_SIGNATURE_HEADER, CHATWOOT_TIMESTAMP_HEADER, isFreshChatwootTimestamp, verifyChatwootSignature } from './signature.js';
 
 /** Longest X-Chatwoot-Delivery kept as a dedupe key; longer values fall back to the body hash. */
 const MAX_DELIVERY_ID_LENGTH = 200;
@@ -61,11 +55,7 @@ export function chatwootDeliveryKey(headers: Record<string, string | undefined>,
  *   a rejection: 405 (not POST), 401 (missing/stale/bad signature, or signed
  *   by another account's channel), 400 (signed but not JSON, or no account id)
  */
-export async function authenticateChatwootWebhook(
-  req: WebhookRequest,
-  channels: ChannelDirectory<ChatwootConfig>,
-  nowMs: number,
-): Promise<WebhookAccepted | WebhookResponse> {
+export async function authenticateChatwootWebhook(req: WebhookRequest, channels: ChannelDirectory<ChatwootConfig>, nowMs: number): Promise<WebhookAccepted | WebhookResponse> {
   if (req.method !== 'POST') return { status: 405, body: { error: 'method not allowed' }, headers: { allow: 'POST' } };
   const signature = req.headers[CHATWOOT_SIGNATURE_HEADER];
   const timestamp = req.headers[CHATWOOT_TIMESTAMP_HEADER]?.trim();
@@ -74,9 +64,7 @@ export async function authenticateChatwootWebhook(
 
   // 1. Authenticate before parsing: some active channel's secret must verify.
   const all = await channels.all();
-  const signedBy = all.filter(
-    (c) => typeof c.config?.webhookSecret === 'string' && verifyChatwootSignature(req.rawBody, signature, timestamp, c.config.webhookSecret),
-  );
+  const signedBy = all.filter((c) => typeof c.config?.webhookSecret === 'string' && verifyChatwootSignature(req.rawBody, signature, timestamp, c.config.webhookSecret));
   if (signedBy.length === 0) return reject(401, 'invalid signature');
 
   // 2. Parse and route by account id.

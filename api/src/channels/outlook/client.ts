@@ -82,7 +82,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-
 function networkError(what: string, err: unknown): GraphApiError {
   const e = err as Error;
   const reason = e?.name === 'TimeoutError' || e?.name === 'AbortError' ? 'timed out' : `failed: ${e?.message ?? String(err)}`;

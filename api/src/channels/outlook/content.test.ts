@@ -10,7 +10,8 @@ describe('stripQuotedText', () => {
   });
 
   it('cuts at an Italian "Il giorno … ha scritto:" header', () => {
-    const text = 'Va bene giovedì mattina.\nGrazie\n\nIl giorno gio 19 nov 2026 alle ore 14:02 ChargeCars Klantenservice <klantenservice@chargecars.nl> ha scritto:\n> Gentile cliente, ...';
+    const text =
+      'Va bene giovedì mattina.\nGrazie\n\nIl giorno gio 19 nov 2026 alle ore 14:02 ChargeCars Klantenservice <klantenservice@chargecars.nl> ha scritto:\n> Gentile cliente, ...';
     expect(stripQuotedText(text)).toBe('Va bene giovedì mattina.\nGrazie');
   });
 
@@ -21,7 +22,8 @@ describe('stripQuotedText', () => {
   });
 
   it('cuts at an Outlook "Van:/From:" header block but keeps a line that merely starts with "Van:"', () => {
-    const block = 'Dinsdag past goed.\n\n________________________________\nVan: ChargeCars Klantenservice <klantenservice@chargecars.nl>\nVerzonden: zondag 22 november 2026 09:30\nAan: Marieke Visser\nOnderwerp: RE: Offerte';
+    const block =
+      'Dinsdag past goed.\n\n________________________________\nVan: ChargeCars Klantenservice <klantenservice@chargecars.nl>\nVerzonden: zondag 22 november 2026 09:30\nAan: Marieke Visser\nOnderwerp: RE: Offerte';
     expect(stripQuotedText(block)).toBe('Dinsdag past goed.');
     const notABlock = 'Route\nVan: Amsterdam naar Utrecht, de laadpaal staat in Utrecht.\nGroet';
     expect(stripQuotedText(notABlock)).toBe(notABlock);
@@ -61,10 +63,7 @@ describe('sanitizeEmailHtml', () => {
 
 describe('emailContent', () => {
   it('uses uniqueBody when present', () => {
-    const r = emailContent(
-      { contentType: 'html', content: '<p>Nieuw</p><div id="appendonsend"></div><p>Oud</p>' },
-      { contentType: 'html', content: '<p>Alleen nieuw</p>' },
-    );
+    const r = emailContent({ contentType: 'html', content: '<p>Nieuw</p><div id="appendonsend"></div><p>Oud</p>' }, { contentType: 'html', content: '<p>Alleen nieuw</p>' });
     expect(r).toEqual({ content: 'Alleen nieuw', contentHtml: '<p>Alleen nieuw</p>' });
   });
 

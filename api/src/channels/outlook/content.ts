@@ -71,7 +71,9 @@ function normalizeText(text: string): string {
  */
 export function quotedHtmlStart(html: string): number {
   const m =
-    /<(?:div|blockquote|hr)\b[^>]*?(?:\bid\s*=\s*["']?(?:appendonsend|divRplyFwdMsg|stopSpelling)\b|\bclass\s*=\s*["'][^"']*\b(?:gmail_quote|moz-cite-prefix|yahoo_quoted)\b|\btype\s*=\s*["']?cite\b)[^>]*>/i.exec(html);
+    /<(?:div|blockquote|hr)\b[^>]*?(?:\bid\s*=\s*["']?(?:appendonsend|divRplyFwdMsg|stopSpelling)\b|\bclass\s*=\s*["'][^"']*\b(?:gmail_quote|moz-cite-prefix|yahoo_quoted)\b|\btype\s*=\s*["']?cite\b)[^>]*>/i.exec(
+      html,
+    );
   return m ? m.index : -1;
 }
 
@@ -85,16 +87,14 @@ const REPLY_HEADER = [
 ];
 /** A line that may start a reply header wrapped over two lines. */
 const REPLY_HEADER_START = /^(?:Op|Il|On|Am|Le)\s/i;
-const ORIGINAL_MESSAGE = /^-{2,}\s*(?:Original Message|Oorspronkelijk bericht|Origineel bericht|Messaggio originale|Ursprüngliche Nachricht|Message d'origine|Forwarded message|Doorgestuurd bericht|Messaggio inoltrato)\s*-{2,}$/i;
+const ORIGINAL_MESSAGE =
+  /^-{2,}\s*(?:Original Message|Oorspronkelijk bericht|Origineel bericht|Messaggio originale|Ursprüngliche Nachricht|Message d'origine|Forwarded message|Doorgestuurd bericht|Messaggio inoltrato)\s*-{2,}$/i;
 /** First line of an Outlook header block ("Van: …", "From: …", "Da: …"). */
 const HEADER_FROM = /^\*?(?:From|Van|Da|Von|De)\s?\*?:\s*\S/i;
 /** A following line of that block. */
 const HEADER_FIELD = /^\*?(?:Sent|Date|To|Cc|Subject|Verzonden|Datum|Aan|Onderwerp|Inviato|Data|A|Oggetto|Gesendet|An|Betreff|Envoyé|À|Objet)\s?\*?:/i;
 /** Signature delimiter (RFC 3676 "-- ") and mobile client footers. */
-const SIGNATURE = [
-  /^--\s?$/,
-  /^(?:Sent from my|Get Outlook for|Verzonden (?:vanaf|met) mijn|Verstuurd vanaf mijn|Inviato da(?:l mio)?|Von meinem)\b/i,
-];
+const SIGNATURE = [/^--\s?$/, /^(?:Sent from my|Get Outlook for|Verzonden (?:vanaf|met) mijn|Verstuurd vanaf mijn|Inviato da(?:l mio)?|Von meinem)\b/i];
 
 /**
  * The new text of a plain-text e-mail: cut at the first reply header,
@@ -126,7 +126,10 @@ export function stripQuotedText(text: string): string {
       break;
     }
     if (HEADER_FROM.test(line)) {
-      const following = lines.slice(i + 1, i + 6).map((l) => l.trim()).filter((l) => l !== '');
+      const following = lines
+        .slice(i + 1, i + 6)
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
       if (following.some((l) => HEADER_FIELD.test(l))) {
         cut = i;
         break;

@@ -71,11 +71,7 @@ export function messagePath(config: Pick<OutlookConfig, 'mailboxUserId'>, messag
  * @returns null when Graph answers 404 (the message was deleted or moved before we read it)
  * @throws GraphApiError for any other failure (the job retries); Error for an unexpected body
  */
-export async function fetchGraphMessage(
-  config: OutlookConfig,
-  io: AdapterIO,
-  messageId: string,
-): Promise<{ message: GraphMessage; attachments: GraphAttachment[] } | null> {
+export async function fetchGraphMessage(config: OutlookConfig, io: AdapterIO, messageId: string): Promise<{ message: GraphMessage; attachments: GraphAttachment[] } | null> {
   let json: unknown;
   try {
     json = await graphJson(config, io, `${messagePath(config, messageId)}?$select=${MESSAGE_SELECT}`);
@@ -88,9 +84,7 @@ export async function fetchGraphMessage(
   let attachments: GraphAttachment[] = [];
   if (parsed.data.hasAttachments) {
     try {
-      const list = attachmentListSchema.safeParse(
-        await graphJson(config, io, `${messagePath(config, messageId)}/attachments?$select=${ATTACHMENT_SELECT}`),
-      );
+      const list = attachmentListSchema.safeParse(await graphJson(config, io, `${messagePath(config, messageId)}/attachments?$select=${ATTACHMENT_SELECT}`));
       if (!list.success) throw new Error(`Graph attachments of ${messageId}: unexpected body`);
       attachments = list.data.value;
     } catch (err) {
@@ -115,13 +109,16 @@ export function messageIdsIn(value: string): string[] {
 
 /** References then In-Reply-To (oldest first, newest last), without duplicates. */
 export function threadReferences(headers: GraphMessage['internetMessageHeaders']): string[] {
-  const header = (name: string) => (headers ?? []).filter((h) => h.name.toLowerCase() === name).map((h) => h.value).join(' ');
+  const header = (name: string) =>
+    (headers ?? [])
+      .filter((h) => h.name.toLowerCase() === name)
+      .map((h) => h.value)
+      .join(' ');
   const ids = [...messageIdsIn(header('references')), ...messageIdsIn(header('in-reply-to'))];
   return [...new Set(ids)];
 }
 
-const DOCUMENT_TYPES =
-  /^(?:application\/(?:pdf|rtf|msword|vnd\.openxmlformats-officedocument\..+|vnd\.ms-.+|vnd\.oasis\.opendocument\..+)|text\/(?:plain|csv|rtf))$/i;
+const DOCUMENT_TYPES = /^(?:application\/(?:pdf|rtf|msword|vnd\.openxmlformats-officedocument\..+|vnd\.ms-.+|vnd\.oasis\.opendocument\..+)|text\/(?:plain|csv|rtf))$/i;
 
 /** NormalizedAttachment.kind of a Graph attachment. */
 export function attachmentKind(a: Pick<GraphAttachment, '@odata.type' | 'contentType'>): string {
@@ -163,12 +160,7 @@ function validDate(v: string | null | undefined): Date | undefined {
  * @returns null for mail sent from the channel's own mailbox (our replies in
  *   the inbox, loops) and for mail without a sender address
  */
-export function graphMessageToInbound(
-  config: Pick<OutlookConfig, 'mailboxAddress'>,
-  message: GraphMessage,
-  attachments: GraphAttachment[],
-  now: Date,
-): NormalizedInbound | null {
+export function graphMessageToInbound(config: Pick<OutlookConfig, 'mailboxAddress'>, message: GraphMessage, attachments: GraphAttachment[], now: Date): NormalizedInbound | null {
   const who = message.from?.emailAddress ?? message.sender?.emailAddress;
   const email = who?.address?.trim().toLowerCase();
   if (!email) return null;
@@ -193,9 +185,7 @@ export function graphMessageToInbound(
     conversationKey: message.conversationId || message.internetMessageId || message.id,
     metadata: {
       ...(message.sentDateTime ? { sentDateTime: message.sentDateTime } : {}),
-      ...(message.toRecipients?.length
-        ? { toRecipients: message.toRecipients.map((r) => r.emailAddress?.address).filter((a): a is string => !!a) }
-        : {}),
+      ...(message.toRecipients?.length ? { toRecipients: message.toRecipients.map((r) => r.emailAddress?.address).filter((a): a is string => !!a) } : {}),
     },
   };
   if (contentHtml) inbound.contentHtml = contentHtml;

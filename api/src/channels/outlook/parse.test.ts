@@ -68,10 +68,7 @@ describe('outlook parse', () => {
     expect(m.externalMessageId).toBe('AAMkAGI2TG94BBB=');
     expect(m.conversationKey).toBe('AAQkAGI2TG93LWNvbnYtMDAx');
     expect(m.internetMessageId).toBe('<AM9PR04MB8201F9E8D7C6B5A4@AM9PR04MB8201.eurprd04.prod.outlook.com>');
-    expect(m.references).toEqual([
-      '<AM9PR04MB8201E3F1A2B4C5D6@AM9PR04MB8201.eurprd04.prod.outlook.com>',
-      '<DB8PR10MB3561AA11BB22CC33@DB8PR10MB3561.eurprd10.prod.outlook.com>',
-    ]);
+    expect(m.references).toEqual(['<AM9PR04MB8201E3F1A2B4C5D6@AM9PR04MB8201.eurprd04.prod.outlook.com>', '<DB8PR10MB3561AA11BB22CC33@DB8PR10MB3561.eurprd10.prod.outlook.com>']);
     expect(m.subject).toBe('RE: Offerte thuislader aangevraagd - nog geen reactie');
     expect(m.content).toBe('Dank voor de snelle reactie. Dinsdagochtend schikt mij goed.\n\nGroet, Marieke');
     expect(m.contentHtml).not.toContain('excuses voor het wachten');
@@ -106,7 +103,14 @@ describe('outlook parse', () => {
     expect(m.content).not.toMatch(/ha scritto|Gentile signora|Via Garibaldi|window\.location/);
 
     expect(m.attachments).toEqual([
-      { kind: 'image', mimeType: 'image/jpeg', providerMediaId: 'AAMkAGI2TG96DDD=/AAMkAGI2TG96DDDBEgAQAKx1', fileName: 'image001.jpg', size: 6144, contentId: 'image001.jpg@01DB3C2A.5F1E2D30' },
+      {
+        kind: 'image',
+        mimeType: 'image/jpeg',
+        providerMediaId: 'AAMkAGI2TG96DDD=/AAMkAGI2TG96DDDBEgAQAKx1',
+        fileName: 'image001.jpg',
+        size: 6144,
+        contentId: 'image001.jpg@01DB3C2A.5F1E2D30',
+      },
       { kind: 'document', mimeType: 'application/pdf', providerMediaId: 'AAMkAGI2TG96DDD=/AAMkAGI2TG96DDDBEgAQAKx2', fileName: 'fattura-installatore-2026-0412.pdf', size: 48213 },
     ]);
     const attCall = sandbox.requests.find((r) => r.path.includes('/attachments'));

@@ -18,11 +18,7 @@ import { clientStateMatches, notificationMessageId, notificationRoutesTo, parseG
  * @throws Error for a body that is not a notification batch; GraphApiError when
  *   Graph cannot be read now (the job retries; messages already stored are deduplicated)
  */
-export async function parseOutlookDelivery(
-  delivery: StoredWebhook,
-  channel: AdapterChannel<OutlookConfig>,
-  io: AdapterIO,
-): Promise<ChannelEvent[]> {
+export async function parseOutlookDelivery(delivery: StoredWebhook, channel: AdapterChannel<OutlookConfig>, io: AdapterIO): Promise<ChannelEvent[]> {
   const notifications = parseGraphNotifications(delivery.rawBody);
   const bodyHash = createHash('sha256').update(delivery.rawBody).digest('hex').slice(0, 32);
   const events: ChannelEvent[] = [];

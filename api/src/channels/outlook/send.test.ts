@@ -139,7 +139,15 @@ describe('outlook send', () => {
 
 describe('outlook recipient', () => {
   it('prefers the EMAIL identity, then the profile e-mail', () => {
-    const customer = { name: 'Marieke', email: 'm@x.nl', phone: null, identities: [{ kind: 'PHONE' as const, value: '+31612345678' }, { kind: 'EMAIL' as const, value: 'marieke.visser@ziggo.nl' }] };
+    const customer = {
+      name: 'Marieke',
+      email: 'm@x.nl',
+      phone: null,
+      identities: [
+        { kind: 'PHONE' as const, value: '+31612345678' },
+        { kind: 'EMAIL' as const, value: 'marieke.visser@ziggo.nl' },
+      ],
+    };
     expect(outlookAdapter.recipient({ conversationKey: 'c', customer })).toBe('marieke.visser@ziggo.nl');
     expect(outlookAdapter.recipient({ conversationKey: 'c', customer: { ...customer, identities: [] } })).toBe('m@x.nl');
     expect(outlookAdapter.recipient({ conversationKey: 'c', customer: { ...customer, identities: [], email: null } })).toBeNull();

@@ -146,7 +146,9 @@ describe('catchUp (delta query)', () => {
     expect(graphCalls()[0]!.path).toContain('$deltatoken=');
 
     // One new mail: only that one.
-    sandbox.addMessage(buildGraphMessage({ id: 'AAMkNEW=', from: { address: 'Pieter.Jansen@KPN.nl', name: 'Pieter Jansen' }, subject: 'Laadpas kwijt', html: '<p>Mijn laadpas is kwijt.</p>' }));
+    sandbox.addMessage(
+      buildGraphMessage({ id: 'AAMkNEW=', from: { address: 'Pieter.Jansen@KPN.nl', name: 'Pieter Jansen' }, subject: 'Laadpas kwijt', html: '<p>Mijn laadpas is kwijt.</p>' }),
+    );
     const third = await hooks.catchUp(demoChannel({ deltaLink: second.patch.deltaLink }), io);
     expect(ids(third.events)).toEqual(['AAMkNEW=']);
     expect((third.events[0] as Extract<ChannelEvent, { kind: 'message' }>).inbound.customer.email).toBe('pieter.jansen@kpn.nl');
@@ -155,7 +157,15 @@ describe('catchUp (delta query)', () => {
   it('follows @odata.nextLink pages', async () => {
     io = makeIO(sandbox, { now: () => now });
     for (let i = 0; i < 55; i++) {
-      sandbox.addMessage(buildGraphMessage({ id: `AAMkP${String(i).padStart(2, '0')}=`, from: { address: `klant${i}@example.nl` }, subject: `Vraag ${i}`, text: `Vraag nummer ${i}`, receivedDateTime: '2026-11-22T12:00:00Z' }));
+      sandbox.addMessage(
+        buildGraphMessage({
+          id: `AAMkP${String(i).padStart(2, '0')}=`,
+          from: { address: `klant${i}@example.nl` },
+          subject: `Vraag ${i}`,
+          text: `Vraag nummer ${i}`,
+          receivedDateTime: '2026-11-22T12:00:00Z',
+        }),
+      );
     }
     const r = await hooks.catchUp(demoChannel(), io);
     expect(r.events).toHaveLength(55);

@@ -132,11 +132,7 @@ export async function deleteSubscription(channel: AdapterChannel<OutlookConfig>,
 
 function firstDeltaPath(config: OutlookConfig, io: AdapterIO): string {
   const since = new Date(io.now().getTime() - INITIAL_SYNC_DAYS * 24 * 60 * 60 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const query = [
-    'changeType=created',
-    '$select=id,from,receivedDateTime',
-    `$filter=${encodeURIComponent(`receivedDateTime ge ${since}`)}`,
-  ].join('&');
+  const query = ['changeType=created', '$select=id,from,receivedDateTime', `$filter=${encodeURIComponent(`receivedDateTime ge ${since}`)}`].join('&');
   return `${userPath(config)}/mailFolders/inbox/messages/delta?${query}`;
 }
 
@@ -155,10 +151,7 @@ function usableDeltaLink(link: string | undefined, io: AdapterIO): string | unde
  * @returns `message` events (mail from the mailbox itself and deleted mail left out) and the new deltaLink
  * @throws GraphApiError when Graph cannot be read now
  */
-export async function catchUpMailbox(
-  channel: AdapterChannel<OutlookConfig>,
-  io: AdapterIO,
-): Promise<{ events: ChannelEvent[]; patch: Partial<OutlookConfig> }> {
+export async function catchUpMailbox(channel: AdapterChannel<OutlookConfig>, io: AdapterIO): Promise<{ events: ChannelEvent[]; patch: Partial<OutlookConfig> }> {
   const config = channel.config;
   const mailbox = config.mailboxAddress.toLowerCase();
   const stored = usableDeltaLink(config.deltaLink, io);

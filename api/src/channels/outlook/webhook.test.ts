@@ -104,7 +104,11 @@ describe('outlook webhook: authenticate', () => {
     const r = (await webhook.authenticate(webhookRequest(JSON.stringify({ value: [a, b] })), directory([channel, second]))) as WebhookAccepted;
     expect([...r.channelIds].sort()).toEqual([channel.id, second.id].sort());
     // Several channels: the edge appends each channel id to this key.
-    expect(r.dedupeKey).toBe(`outlook:${createHash('sha256').update(JSON.stringify({ value: [a, b] })).digest('hex')}`);
+    expect(r.dedupeKey).toBe(
+      `outlook:${createHash('sha256')
+        .update(JSON.stringify({ value: [a, b] }))
+        .digest('hex')}`,
+    );
   });
 
   it('routes unknown subscriptions nowhere (acknowledged, nothing stored), refuses malformed (400) and oversized (413) bodies', async () => {

@@ -150,10 +150,7 @@ export function outlookDeliveryDedupeKey(rawBody: Buffer | string, channelIds: s
  * 413 over {@link OUTLOOK_MAX_BODY_BYTES}, 400 malformed, 401 a clientState
  * mismatch; `channelIds: []` when no notification is for a known channel.
  */
-export async function outlookAuthenticate(
-  req: WebhookRequest,
-  channels: ChannelDirectory<OutlookConfig>,
-): Promise<WebhookAccepted | WebhookResponse> {
+export async function outlookAuthenticate(req: WebhookRequest, channels: ChannelDirectory<OutlookConfig>): Promise<WebhookAccepted | WebhookResponse> {
   if (req.method !== 'POST') return { status: 405, body: { error: 'method not allowed' } };
   if (req.rawBody.length > OUTLOOK_MAX_BODY_BYTES) return { status: 413, body: { error: 'body too large' } };
   let notifications: GraphNotification[];

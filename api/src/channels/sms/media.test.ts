@@ -55,9 +55,7 @@ describe('fetchMedia', () => {
     const otherAccount = sandbox.addMedia('image/jpeg', JPEG).replace(AC, 'AC00000000000000000000000000000001');
     await expect(fetchMedia(otherAccount)).rejects.toBeInstanceOf(ChannelMediaError);
     await expect(fetchMedia(`${sandbox.url}/2010-04-01/Accounts/${AC}/Messages.json`)).rejects.toBeInstanceOf(ChannelMediaError);
-    await expect(fetchMedia(`${sandbox.url}/2010-04-01/Accounts/${AC}/Messages/MM1/Media/ME1/../../../../Messages.json`)).rejects.toBeInstanceOf(
-      ChannelMediaError,
-    );
+    await expect(fetchMedia(`${sandbox.url}/2010-04-01/Accounts/${AC}/Messages/MM1/Media/ME1/../../../../Messages.json`)).rejects.toBeInstanceOf(ChannelMediaError);
     expect(sandbox.requests).toHaveLength(0);
   });
 

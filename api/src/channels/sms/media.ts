@@ -52,11 +52,7 @@ export function isAllowedTwilioMediaUrl(mediaUrl: string, twilioBaseUrl: string,
  *   (Twilio error code in the message when there is one; 404 once the media was deleted), a file over
  *   {@link TWILIO_MEDIA_MAX_BYTES}, or a network failure. The message never contains the auth token.
  */
-export async function fetchTwilioMedia(
-  channel: AdapterChannel<SmsConfig>,
-  mediaUrl: string,
-  io: AdapterIO,
-): Promise<FetchedMedia> {
+export async function fetchTwilioMedia(channel: AdapterChannel<SmsConfig>, mediaUrl: string, io: AdapterIO): Promise<FetchedMedia> {
   const { config } = channel;
   if (!isAllowedTwilioMediaUrl(mediaUrl, io.urls.twilio, config.accountSid)) {
     throw new ChannelMediaError("Twilio media URL is not a media resource of this account on Twilio's API host; not fetched");

@@ -42,9 +42,7 @@ describe('incoming messages', () => {
 
   it('Italian text with accents and an emoji is decoded', async () => {
     const [e] = await parse(stored(loadTwilioFixture('inbound-sms-it.form')));
-    expect(e!.kind === 'message' && e.inbound.content).toBe(
-      "Buongiorno, la wallbox è ancora spenta dopo l'intervento di ieri. Potete richiamarmi? Grazie 🙏",
-    );
+    expect(e!.kind === 'message' && e.inbound.content).toBe("Buongiorno, la wallbox è ancora spenta dopo l'intervento di ieri. Potete richiamarmi? Grazie 🙏");
   });
 
   it('an MMS carries its media URL as providerMediaId', async () => {
@@ -113,13 +111,10 @@ describe('opt-out keywords', () => {
     expect(optOuts(await parse(withBody(body)))).toMatchObject([{ optedOut }]);
   });
 
-  it.each(['stop please', 'STOP!', 'Stop alsjeblieft met die herinneringen, de laadpaal werkt weer', 'S T O P', 'stopp', 'help'])(
-    '%j is not an opt-out',
-    async (body) => {
-      const events = await parse(withBody(body));
-      expect(events.map((e) => e.kind)).toEqual(['message']);
-    },
-  );
+  it.each(['stop please', 'STOP!', 'Stop alsjeblieft met die herinneringen, de laadpaal werkt weer', 'S T O P', 'stopp', 'help'])('%j is not an opt-out', async (body) => {
+    const events = await parse(withBody(body));
+    expect(events.map((e) => e.kind)).toEqual(['message']);
+  });
 
   it('the stop-please fixture is only a message', async () => {
     expect((await parse(stored(loadTwilioFixture('inbound-stop-please.form')))).map((e) => e.kind)).toEqual(['message']);
@@ -161,9 +156,7 @@ describe('status callbacks', () => {
 
   it('the delivered fixture', async () => {
     const events = await parse(stored(twilioFixtureWithSid('status-delivered.form', SID), '/status'));
-    expect(events).toEqual([
-      { kind: 'status', dedupeKey: `sms:status:${SID}:delivered`, status: { externalMessageId: SID, status: 'DELIVERED', occurredAt: receivedAt } },
-    ]);
+    expect(events).toEqual([{ kind: 'status', dedupeKey: `sms:status:${SID}:delivered`, status: { externalMessageId: SID, status: 'DELIVERED', occurredAt: receivedAt } }]);
   });
 
   it('undelivered 30003 carries the error code and title', async () => {

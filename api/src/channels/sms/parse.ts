@@ -214,9 +214,7 @@ export function parseStatusCallback(form: URLSearchParams, receivedAt: Date): Ch
   if (status === DeliveryStatus.FAILED) {
     code = errorCode && /^\d+$/.test(errorCode) ? Number(errorCode) : errorCode || undefined;
     const title =
-      form.get('ErrorMessage') ||
-      (typeof code === 'number' ? TWILIO_ERROR_TITLES[code] : undefined) ||
-      (code !== undefined ? `Twilio error ${code}` : `Message ${raw}`);
+      form.get('ErrorMessage') || (typeof code === 'number' ? TWILIO_ERROR_TITLES[code] : undefined) || (code !== undefined ? `Twilio error ${code}` : `Message ${raw}`);
     update.error = { code: code ?? raw, title };
   }
   const events: ChannelEvent[] = [{ kind: 'status', dedupeKey: `sms:status:${sid}:${raw}`, status: update }];

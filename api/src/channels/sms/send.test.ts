@@ -48,9 +48,7 @@ describe('send', () => {
     const r = sandbox.requests[0]!;
     expect(r.method).toBe('POST');
     expect(r.path).toBe(`/2010-04-01/Accounts/${demoSmsConfig.accountSid}/Messages.json`);
-    expect(r.headers.authorization).toBe(
-      `Basic ${Buffer.from(`${demoSmsConfig.accountSid}:${demoSmsConfig.authToken}`).toString('base64')}`,
-    );
+    expect(r.headers.authorization).toBe(`Basic ${Buffer.from(`${demoSmsConfig.accountSid}:${demoSmsConfig.authToken}`).toString('base64')}`);
     expect(r.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(Object.fromEntries(r.form)).toEqual({
       To: '+31655512345',
@@ -149,7 +147,18 @@ describe('recipient', () => {
     identities,
   });
   it('the PHONE identity, else the profile phone, else an E.164 conversation key', () => {
-    expect(smsRecipient({ conversationKey: null, customer: customer([{ kind: 'EMAIL', value: 'j@x.nl' }, { kind: 'PHONE', value: '+31655512345' }], '+31600000000') })).toBe('+31655512345');
+    expect(
+      smsRecipient({
+        conversationKey: null,
+        customer: customer(
+          [
+            { kind: 'EMAIL', value: 'j@x.nl' },
+            { kind: 'PHONE', value: '+31655512345' },
+          ],
+          '+31600000000',
+        ),
+      }),
+    ).toBe('+31655512345');
     expect(smsRecipient({ conversationKey: null, customer: customer([{ kind: 'EMAIL', value: 'j@x.nl' }], '+31600000000') })).toBe('+31600000000');
     expect(smsRecipient({ conversationKey: '+31611111111', customer: null })).toBe('+31611111111');
     expect(smsRecipient({ conversationKey: 'not-a-number', customer: customer([]) })).toBeNull();

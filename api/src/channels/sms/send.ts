@@ -20,15 +20,7 @@
  * network error can, rarely, send twice.
  */
 import { DeliveryStatus } from '../../generated/prisma/enums.js';
-import {
-  CHANNEL_SEND_FAILED,
-  ChannelSendError,
-  type AdapterChannel,
-  type AdapterIO,
-  type ChannelTestResult,
-  type OutboundRequest,
-  type OutboundResult,
-} from '../types.js';
+import { CHANNEL_SEND_FAILED, ChannelSendError, type AdapterChannel, type AdapterIO, type ChannelTestResult, type OutboundRequest, type OutboundResult } from '../types.js';
 import { retryAfterSeconds } from '../http.js';
 import type { SmsConfig } from './config.js';
 import { mapTwilioStatus, TWILIO_ERROR_UNSUBSCRIBED } from './parse.js';
@@ -90,7 +82,6 @@ function asTwilioError(json: unknown): TwilioApiError | null {
   };
 }
 
-
 /**
  * Sends `request.content` as an SMS from the channel's number to `request.to`.
  *
@@ -101,19 +92,12 @@ function asTwilioError(json: unknown): TwilioApiError | null {
  *   - `CHANNEL_SEND_FAILED` not retryable for every other refusal (4xx, bad recipient, empty or > 1600-character body,
  *     unexpected answer). The message carries Twilio's code and message; `providerError` the error JSON.
  */
-export async function sendTwilioSms(
-  channel: AdapterChannel<SmsConfig>,
-  request: OutboundRequest,
-  io: AdapterIO,
-): Promise<OutboundResult> {
+export async function sendTwilioSms(channel: AdapterChannel<SmsConfig>, request: OutboundRequest, io: AdapterIO): Promise<OutboundResult> {
   const { config } = channel;
   if (!request.to) throw new ChannelSendError(CHANNEL_SEND_FAILED, 'SMS send: recipient (to) is empty');
   if (!request.content.trim()) throw new ChannelSendError(CHANNEL_SEND_FAILED, 'SMS send: message text is empty');
   if (request.content.length > TWILIO_BODY_MAX_LENGTH) {
-    throw new ChannelSendError(
-      CHANNEL_SEND_FAILED,
-      `SMS send: text is ${request.content.length} characters, Twilio accepts at most ${TWILIO_BODY_MAX_LENGTH}`,
-    );
+    throw new ChannelSendError(CHANNEL_SEND_FAILED, `SMS send: text is ${request.content.length} characters, Twilio accepts at most ${TWILIO_BODY_MAX_LENGTH}`);
   }
   const form = new URLSearchParams({
     To: request.to,

@@ -19,9 +19,7 @@ describe("Twilio's documented example (twilio-node validateRequest docs)", () =>
 
   it('computes the published signature', () => {
     expect(computeTwilioSignature('12345', url, params)).toBe('RSOYDt4T1cUTdK1PDd93/VVr8B8=');
-    expect(computeTwilioSignature('12345', url, { ...params, Caller: '+14158675310', From: '+14158675310' })).toBe(
-      'GvWf1cFY/Q7PnoempGyD5oXAezc=',
-    );
+    expect(computeTwilioSignature('12345', url, { ...params, Caller: '+14158675310', From: '+14158675310' })).toBe('GvWf1cFY/Q7PnoempGyD5oXAezc=');
   });
 
   it('verifies it, and refuses a changed value, URL or token', () => {
@@ -74,7 +72,9 @@ describe('fixtures', () => {
     const body = loadTwilioFixture('inbound-sms-it.form').toString('utf8');
     expect(new URLSearchParams(body).get('Body')).toContain('è ancora spenta');
     // Signing the percent-encoded text instead would not verify.
-    const wrong = createHmac('sha1', authToken).update(webhookUrl + body.split('&').sort().join('').replaceAll('=', '')).digest('base64');
+    const wrong = createHmac('sha1', authToken)
+      .update(webhookUrl + body.split('&').sort().join('').replaceAll('=', ''))
+      .digest('base64');
     expect(verifyTwilioSignature(authToken, wrong, webhookUrl, new URLSearchParams(body))).toBe(false);
     expect(verifyTwilioSignature(authToken, reference(authToken, webhookUrl, body), webhookUrl, new URLSearchParams(body))).toBe(true);
   });
@@ -84,7 +84,9 @@ describe('formToParams', () => {
   it('groups repeated names; their distinct values are signed sorted', () => {
     const form = new URLSearchParams('b=2&a=z&a=y&a=z');
     expect(formToParams(form)).toEqual({ b: '2', a: ['z', 'y', 'z'] });
-    const expected = createHmac('sha1', 't').update('https://x.test/hayaz' + 'b2').digest('base64');
+    const expected = createHmac('sha1', 't')
+      .update('https://x.test/hayaz' + 'b2')
+      .digest('base64');
     expect(computeTwilioSignature('t', 'https://x.test/h', form)).toBe(expected);
   });
 });

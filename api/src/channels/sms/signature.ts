@@ -81,7 +81,9 @@ export function twilioSignaturePayload(url: string, params: TwilioParams): strin
  */
 export function computeTwilioSignature(authToken: string, url: string, params: TwilioParams | URLSearchParams): string {
   const p = params instanceof URLSearchParams ? formToParams(params) : params;
-  return createHmac('sha1', authToken).update(Buffer.from(twilioSignaturePayload(url, p), 'utf8')).digest('base64');
+  return createHmac('sha1', authToken)
+    .update(Buffer.from(twilioSignaturePayload(url, p), 'utf8'))
+    .digest('base64');
 }
 
 /** The URL with the scheme's default port written out (twilio-node `addPort`), or unchanged when it has a port. */
@@ -110,12 +112,7 @@ function withoutPort(u: URL): string {
  *   with or without its port);
  *   false for a missing header, an empty token or an unparsable URL. Never throws.
  */
-export function verifyTwilioSignature(
-  authToken: string,
-  header: string | undefined,
-  url: string,
-  params: TwilioParams | URLSearchParams,
-): boolean {
+export function verifyTwilioSignature(authToken: string, header: string | undefined, url: string, params: TwilioParams | URLSearchParams): boolean {
   if (!authToken || typeof header !== 'string' || header === '') return false;
   let u: URL;
   try {

@@ -33,9 +33,7 @@ export function twilioFixtureWithSid(name: string, sid: string): Buffer {
 }
 
 /** The demo SMS channel of channels.json. */
-export const demoSmsConfig: SmsConfig = (
-  JSON.parse(readFileSync(path.join(providersDir, 'channels.json'), 'utf8')) as { sms: SmsConfig }
-).sms;
+export const demoSmsConfig: SmsConfig = (JSON.parse(readFileSync(path.join(providersDir, 'channels.json'), 'utf8')) as { sms: SmsConfig }).sms;
 
 export const demoSmsChannel: AdapterChannel<SmsConfig> = {
   id: 'ch_sms_demo',

@@ -8,7 +8,9 @@ import { demoSmsChannel, demoSmsConfig, directory, loadTwilioFixture, twilioFixt
 /** Independent signer: url + sorted name+value, HMAC-SHA1, base64. */
 function sign(body: Buffer | string, url: string, token = demoSmsConfig.authToken): string {
   const pairs = [...new URLSearchParams(body.toString())].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return createHmac('sha1', token).update(url + pairs.map(([k, v]) => k + v).join('')).digest('base64');
+  return createHmac('sha1', token)
+    .update(url + pairs.map(([k, v]) => k + v).join(''))
+    .digest('base64');
 }
 
 const other: AdapterChannel<SmsConfig> = {
@@ -118,8 +120,7 @@ describe('webhook.authenticate: incoming messages', () => {
 
 describe('webhook.authenticate: status callbacks', () => {
   const SID = 'SMd41c5e2f3a4b5c6d7e8f90a1b2c3d4e5';
-  const statusReq = (raw: Buffer, url: string, token?: string) =>
-    webhookRequest(raw, { subpath: '/status', publicUrl: STATUS_URL, signature: sign(raw, url, token) });
+  const statusReq = (raw: Buffer, url: string, token?: string) => webhookRequest(raw, { subpath: '/status', publicUrl: STATUS_URL, signature: sign(raw, url, token) });
 
   it('routes by From, verifies over the public status URL, dedupes per status', async () => {
     const dir = channels();

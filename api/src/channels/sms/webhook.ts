@@ -42,10 +42,7 @@ const reject = (status: number, message: string): WebhookResponse => ({ status, 
 const KEEP = [TWILIO_SIGNATURE_HEADER, 'i-twilio-idempotency-token', 'content-type', 'user-agent'];
 
 /** `webhook.authenticate` of the SMS adapter (see the module comment). */
-export async function authenticateTwilioWebhook(
-  req: WebhookRequest,
-  channels: ChannelDirectory<SmsConfig>,
-): Promise<WebhookAccepted | WebhookResponse> {
+export async function authenticateTwilioWebhook(req: WebhookRequest, channels: ChannelDirectory<SmsConfig>): Promise<WebhookAccepted | WebhookResponse> {
   if (req.method !== 'POST') return reject(405, 'method not allowed');
   const isStatus = req.subpath === '/status';
   if (!isStatus && req.subpath !== '') return reject(404, 'not found');

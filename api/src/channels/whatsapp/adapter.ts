@@ -57,8 +57,7 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppChannelConfig> = {
   secretKeys: WHATSAPP_SECRET_KEYS,
   routingKey: (config) => config.phoneNumberId,
   errors: {
-    [WHATSAPP_WINDOW_CLOSED]:
-      'The 24-hour WhatsApp customer-service window has closed: only an approved template message can be sent until the customer writes again.',
+    [WHATSAPP_WINDOW_CLOSED]: 'The 24-hour WhatsApp customer-service window has closed: only an approved template message can be sent until the customer writes again.',
   },
   replyWindow: { ms: WHATSAPP_WINDOW_MS, code: WHATSAPP_WINDOW_CLOSED },
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { whatsappDemoChannel } from '../../../test/fakes/fixtures.js';
 import { startFakeWhatsAppCloud, TINY_PDF, TINY_PNG, type FakeWhatsAppCloud } from '../../sandbox/whatsapp.js';
 import { CHANNEL_MEDIA_UNAVAILABLE, ChannelMediaError, type FetchedMedia } from '../types.js';
-import { type WhatsAppChannelConfig } from './adapter.js';
+import type { WhatsAppChannelConfig } from './adapter.js';
 import { fetchWhatsAppMedia, isAllowedMediaUrl } from './media.js';
 
 let fake: FakeWhatsAppCloud;

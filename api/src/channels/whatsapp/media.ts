@@ -109,11 +109,7 @@ export function isAllowedMediaUrl(url: string, graphBaseUrl: string): boolean {
  *   {@link isAllowedMediaUrl}), the download is not 2xx, or a step times out
  *   or fails on the network. The message never contains the token.
  */
-export async function fetchWhatsAppMedia(
-  config: WhatsAppMediaConfig,
-  mediaId: string,
-  options: WhatsAppMediaOptions = {},
-): Promise<FetchedMedia> {
+export async function fetchWhatsAppMedia(config: WhatsAppMediaConfig, mediaId: string, options: WhatsAppMediaOptions = {}): Promise<FetchedMedia> {
   if (!config.accessToken) throw new ChannelMediaError('WhatsApp channel is missing accessToken');
   if (!mediaId) throw new ChannelMediaError('WhatsApp media id is empty');
   const base = (config.graphBaseUrl || DEFAULT_WHATSAPP_GRAPH_BASE_URL).replace(/\/+$/, '');

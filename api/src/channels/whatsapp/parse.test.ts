@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fixtureWithWamid,
-  listWhatsAppFixtures,
-  loadWhatsAppFixture,
-  whatsappDemoChannel,
-} from '../../../test/fakes/fixtures.js';
-import {
-  parseWhatsAppWebhook,
-  parseWhatsAppWebhookRaw,
-  whatsappDedupeKey,
-  WhatsAppPayloadError,
-  type ParsedWhatsAppWebhook,
-  type WhatsAppWebhookEvent,
-} from './parse.js';
+import { fixtureWithWamid, listWhatsAppFixtures, loadWhatsAppFixture, whatsappDemoChannel } from '../../../test/fakes/fixtures.js';
+import { parseWhatsAppWebhook, parseWhatsAppWebhookRaw, whatsappDedupeKey, WhatsAppPayloadError, type ParsedWhatsAppWebhook, type WhatsAppWebhookEvent } from './parse.js';
 
 const PHONE_NUMBER_ID = '106540352242922';
 const WABA_ID = '102290129340398';
@@ -47,8 +35,7 @@ const fixtureExpectations: Record<string, (parsed: ParsedWhatsAppWebhook) => voi
     expect(m).toEqual({
       externalMessageId: 'wamid.HBgLMzE2MTIzNDU2NzgVAgASGBQzQUI3RjlDMEU1RDQ4QTExQjJDOAA=',
       customer: { name: 'Joost de Vries', identities: [{ kind: 'WHATSAPP_ID', value: '31612345678' }], phone: '+31612345678' },
-      content:
-        'Goedemiddag, mijn laadpaal werkt niet sinds de installatie van gisteren. Het lampje knippert rood. Ordernummer CC-2026-10482.',
+      content: 'Goedemiddag, mijn laadpaal werkt niet sinds de installatie van gisteren. Het lampje knippert rood. Ordernummer CC-2026-10482.',
       attachments: [],
       occurredAt: new Date('2026-11-22T09:20:00.000Z'),
       conversationKey: '31612345678',
@@ -158,8 +145,7 @@ const fixtureExpectations: Record<string, (parsed: ParsedWhatsAppWebhook) => voi
       error: {
         code: 131047,
         title: 'Re-engagement message',
-        details:
-          'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+        details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
       },
     });
   },
@@ -189,9 +175,7 @@ const fixtureExpectations: Record<string, (parsed: ParsedWhatsAppWebhook) => voi
     const m = onlyMessage(p);
     expect(m.customer).toEqual({ name: 'Niccolò Ferrari', identities: [{ kind: 'WHATSAPP_ID', value: '393471234567' }], phone: '+393471234567' });
     expect(m.conversationKey).toBe('393471234567');
-    expect(m.content).toBe(
-      'Buongiorno, vorrei la fattura con partita IVA 01114601006 e PEC ferrari.srl@pec.it — è possibile? Sito: https://www.ferrari-impianti.it @ 100%',
-    );
+    expect(m.content).toBe('Buongiorno, vorrei la fattura con partita IVA 01114601006 e PEC ferrari.srl@pec.it — è possibile? Sito: https://www.ferrari-impianti.it @ 100%');
   },
 };
 
@@ -251,8 +235,7 @@ function webhook(value: Record<string, unknown>, field = 'messages') {
 
 const contact = { profile: { name: 'Sanne Bakker' }, wa_id: '31687654321' };
 const base = { from: '31687654321', id: 'wamid.SYNTH1', timestamp: '1795341800' };
-const one = (msg: Record<string, unknown>) =>
-  onlyMessage(parseWhatsAppWebhook(webhook({ contacts: [contact], messages: [{ ...base, ...msg }] })));
+const one = (msg: Record<string, unknown>) => onlyMessage(parseWhatsAppWebhook(webhook({ contacts: [contact], messages: [{ ...base, ...msg }] })));
 
 describe('parseWhatsAppWebhook message types', () => {
   it('list_reply: title as content, row id in metadata', () => {
@@ -282,18 +265,14 @@ describe('parseWhatsAppWebhook message types', () => {
   });
 
   it('video with caption, sticker without', () => {
-    expect(one({ type: 'video', video: { id: '77', mime_type: 'video/mp4', caption: 'Filmpje van de lader' } }).content).toBe(
-      'Filmpje van de lader',
-    );
+    expect(one({ type: 'video', video: { id: '77', mime_type: 'video/mp4', caption: 'Filmpje van de lader' } }).content).toBe('Filmpje van de lader');
     const s = one({ type: 'sticker', sticker: { id: '78', mime_type: 'image/webp', animated: false } });
     expect(s.content).toBe('🏷️ Sticker');
     expect(s.attachments[0]).toEqual({ kind: 'sticker', providerMediaId: '78', mimeType: 'image/webp' });
   });
 
   it('document without caption uses the file name', () => {
-    expect(one({ type: 'document', document: { id: '79', filename: 'offerte.pdf', mime_type: 'application/pdf' } }).content).toBe(
-      '📄 offerte.pdf',
-    );
+    expect(one({ type: 'document', document: { id: '79', filename: 'offerte.pdf', mime_type: 'application/pdf' } }).content).toBe('📄 offerte.pdf');
   });
 
   it('location without name/address', () => {
@@ -316,9 +295,7 @@ describe('parseWhatsAppWebhook message types', () => {
   });
 
   it('unsupported: readable placeholder and the errors in metadata', () => {
-    const errors = [
-      { code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } },
-    ];
+    const errors = [{ code: 131051, title: 'Message type unknown', message: 'Message type unknown', error_data: { details: 'Message type is currently not supported.' } }];
     const m = one({ type: 'unsupported', errors, unsupported: { type: 'poll_creation' } });
     expect(m.content).toBe('⚠️ Unsupported WhatsApp message (poll_creation): Message type unknown');
     expect(m.metadata).toMatchObject({ whatsappType: 'unsupported', unsupportedType: 'poll_creation', errors });
@@ -358,14 +335,19 @@ describe('parseWhatsAppWebhook message types', () => {
         }),
       ),
     );
-    expect(m.customer).toEqual({ name: 'Joost', identities: [{ kind: 'WHATSAPP_ID', value: '31612345678' }, { kind: 'WHATSAPP_BSUID', value: 'NL.123' }], phone: '+31612345678' });
+    expect(m.customer).toEqual({
+      name: 'Joost',
+      identities: [
+        { kind: 'WHATSAPP_ID', value: '31612345678' },
+        { kind: 'WHATSAPP_BSUID', value: 'NL.123' },
+      ],
+      phone: '+31612345678',
+    });
   });
 
   it('a message whose sender has no contacts[] entry has no name', () => {
     const m = onlyMessage(
-      parseWhatsAppWebhook(
-        webhook({ contacts: [contact], messages: [{ from: '31600000000', id: 'wamid.Y', timestamp: '1795341800', type: 'text', text: { body: 'x' } }] }),
-      ),
+      parseWhatsAppWebhook(webhook({ contacts: [contact], messages: [{ from: '31600000000', id: 'wamid.Y', timestamp: '1795341800', type: 'text', text: { body: 'x' } }] })),
     );
     expect(m.customer).toEqual({ identities: [{ kind: 'WHATSAPP_ID', value: '31600000000' }], phone: '+31600000000' });
   });
@@ -394,9 +376,7 @@ describe('parseWhatsAppWebhook message types', () => {
   });
 
   it('a failed status without error details has no error', () => {
-    const s = onlyStatus(
-      parseWhatsAppWebhook(webhook({ statuses: [{ id: 'wamid.F', status: 'failed', timestamp: '1795341900', recipient_id: '316' }] })),
-    );
+    const s = onlyStatus(parseWhatsAppWebhook(webhook({ statuses: [{ id: 'wamid.F', status: 'failed', timestamp: '1795341900', recipient_id: '316' }] })));
     expect(s.status).toBe('FAILED');
     expect(s.error).toBeUndefined();
   });
@@ -415,15 +395,87 @@ describe('parseWhatsAppWebhook rejects malformed bodies', () => {
     ['no entry', () => ({ object: 'whatsapp_business_account' }), /entry/],
     ['empty entry', () => ({ object: 'whatsapp_business_account', entry: [] }), /entry/],
     ['entry without changes', () => ({ object: 'whatsapp_business_account', entry: [{ id: WABA_ID }] }), /entry\[0\]\.changes/],
-    ['change without value', () => { const b = valid(); delete b.entry[0].changes[0].value; return b; }, /entry\[0\]\.changes\[0\]\.value/],
-    ['value without metadata', () => { const b = valid(); delete b.entry[0].changes[0].value.metadata; return b; }, /value\.metadata/],
-    ['metadata without phone_number_id', () => { const b = valid(); delete b.entry[0].changes[0].value.metadata.phone_number_id; return b; }, /metadata\.phone_number_id/],
-    ['wrong messaging_product', () => { const b = valid(); b.entry[0].changes[0].value.messaging_product = 'instagram'; return b; }, /messaging_product/],
-    ['message without id', () => { const b = valid(); delete b.entry[0].changes[0].value.messages[0].id; return b; }, /messages\[0\]\.id/],
-    ['non-numeric timestamp', () => { const b = valid(); b.entry[0].changes[0].value.messages[0].timestamp = 'yesterday'; return b; }, /messages\[0\]\.timestamp: expected unix seconds/],
-    ['text message without text', () => { const b = valid(); delete b.entry[0].changes[0].value.messages[0].text; return b; }, /messages\[0\]\.text: message of type "text" has no "text" object/],
-    ['message without sender', () => { const b = valid(); delete b.entry[0].changes[0].value.messages[0].from; return b; }, /messages\[0\]\.from: message has neither from nor from_user_id/],
-    ['messages not an array', () => { const b = valid(); b.entry[0].changes[0].value.messages = {}; return b; }, /value\.messages/],
+    [
+      'change without value',
+      () => {
+        const b = valid();
+        delete b.entry[0].changes[0].value;
+        return b;
+      },
+      /entry\[0\]\.changes\[0\]\.value/,
+    ],
+    [
+      'value without metadata',
+      () => {
+        const b = valid();
+        delete b.entry[0].changes[0].value.metadata;
+        return b;
+      },
+      /value\.metadata/,
+    ],
+    [
+      'metadata without phone_number_id',
+      () => {
+        const b = valid();
+        delete b.entry[0].changes[0].value.metadata.phone_number_id;
+        return b;
+      },
+      /metadata\.phone_number_id/,
+    ],
+    [
+      'wrong messaging_product',
+      () => {
+        const b = valid();
+        b.entry[0].changes[0].value.messaging_product = 'instagram';
+        return b;
+      },
+      /messaging_product/,
+    ],
+    [
+      'message without id',
+      () => {
+        const b = valid();
+        delete b.entry[0].changes[0].value.messages[0].id;
+        return b;
+      },
+      /messages\[0\]\.id/,
+    ],
+    [
+      'non-numeric timestamp',
+      () => {
+        const b = valid();
+        b.entry[0].changes[0].value.messages[0].timestamp = 'yesterday';
+        return b;
+      },
+      /messages\[0\]\.timestamp: expected unix seconds/,
+    ],
+    [
+      'text message without text',
+      () => {
+        const b = valid();
+        delete b.entry[0].changes[0].value.messages[0].text;
+        return b;
+      },
+      /messages\[0\]\.text: message of type "text" has no "text" object/,
+    ],
+    [
+      'message without sender',
+      () => {
+        const b = valid();
+        delete b.entry[0].changes[0].value.messages[0].from;
+        return b;
+      },
+      /messages\[0\]\.from: message has neither from nor from_user_id/,
+    ],
+    [
+      'messages not an array',
+      () => {
+        const b = valid();
+        b.entry[0].changes[0].value.messages = {};
+        return b;
+      },
+      /value\.messages/,
+    ],
     ['status without id', () => webhook({ statuses: [{ status: 'read', timestamp: '1', recipient_id: '3' }] }), /statuses\[0\]\.id/],
     ['location without latitude', () => webhook({ messages: [{ ...base, type: 'location', location: { longitude: 5 } }] }), /location\.latitude/],
   ];

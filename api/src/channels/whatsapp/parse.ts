@@ -280,10 +280,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 function toError(prefix: readonly PropertyKey[], error: z.ZodError): WhatsAppPayloadError {
   const issues = error.issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
-  return new WhatsAppPayloadError(
-    `Malformed WhatsApp webhook payload:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
-    issues,
-  );
+  return new WhatsAppPayloadError(`Malformed WhatsApp webhook payload:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, issues);
 }
 
 /**
@@ -296,9 +293,7 @@ export function parseWhatsAppWebhookRaw(rawBody: Buffer | string): ParsedWhatsAp
   try {
     body = JSON.parse(typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8'));
   } catch (err) {
-    throw new WhatsAppPayloadError(`WhatsApp webhook body is not valid JSON: ${(err as Error).message}`, [
-      { path: '(root)', message: 'invalid JSON' },
-    ]);
+    throw new WhatsAppPayloadError(`WhatsApp webhook body is not valid JSON: ${(err as Error).message}`, [{ path: '(root)', message: 'invalid JSON' }]);
   }
   return parseWhatsAppWebhook(body);
 }
@@ -341,10 +336,7 @@ export function parseWhatsAppWebhook(body: unknown): ParsedWhatsAppWebhook {
     });
   });
   if (issues.length > 0) {
-    throw new WhatsAppPayloadError(
-      `Malformed WhatsApp webhook payload:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
-      issues,
-    );
+    throw new WhatsAppPayloadError(`Malformed WhatsApp webhook payload:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`, issues);
   }
 
   for (const { path, businessAccountId, value } of values) {
@@ -385,9 +377,7 @@ export function parseWhatsAppWebhook(body: unknown): ParsedWhatsAppWebhook {
  * `whatsapp:msg:<wamid>` or `whatsapp:status:<wamid>:<sent|delivered|read|failed>`.
  */
 export function whatsappDedupeKey(event: WhatsAppWebhookEvent): string {
-  return event.kind === 'message'
-    ? `whatsapp:msg:${event.inbound.externalMessageId}`
-    : `whatsapp:status:${event.status.externalMessageId}:${event.status.status.toLowerCase()}`;
+  return event.kind === 'message' ? `whatsapp:msg:${event.inbound.externalMessageId}` : `whatsapp:status:${event.status.externalMessageId}:${event.status.status.toLowerCase()}`;
 }
 
 const STATUS_MAP: Record<string, DeliveryStatusUpdate['status'] | undefined> = {
@@ -406,9 +396,7 @@ function toStatusError(err: WhatsAppWebhookError): NonNullable<DeliveryStatusUpd
 // ------------------------------------------------------------------ normalization
 
 function normalizeMessage(m: WhatsAppWebhookMessage, value: MessagesValue): NormalizedInbound {
-  const contact = (value.contacts ?? []).find(
-    (c) => (m.from !== undefined && c.wa_id === m.from) || (m.from_user_id !== undefined && c.user_id === m.from_user_id),
-  );
+  const contact = (value.contacts ?? []).find((c) => (m.from !== undefined && c.wa_id === m.from) || (m.from_user_id !== undefined && c.user_id === m.from_user_id));
   const waId = contact?.wa_id ?? m.from;
   const waBsuid = contact?.user_id ?? m.from_user_id;
 

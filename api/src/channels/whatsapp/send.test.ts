@@ -1,11 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { whatsappDemoChannel } from '../../../test/fakes/fixtures.js';
-import {
-  GRAPH_ERROR_RECIPIENT_NOT_ALLOWED,
-  GRAPH_ERROR_REENGAGEMENT,
-  startFakeWhatsAppCloud,
-  type FakeWhatsAppCloud,
-} from '../../sandbox/whatsapp.js';
+import { GRAPH_ERROR_RECIPIENT_NOT_ALLOWED, GRAPH_ERROR_REENGAGEMENT, startFakeWhatsAppCloud, type FakeWhatsAppCloud } from '../../sandbox/whatsapp.js';
 import { ChannelSendError } from '../types.js';
 import { whatsappAdapter, type WhatsAppChannelConfig } from './adapter.js';
 import { sendWhatsAppText } from './send.js';
@@ -132,7 +127,9 @@ describe('whatsappAdapter', () => {
   });
 
   it('an unreachable server fails with CHANNEL_SEND_FAILED', async () => {
-    const err = await sendError(sendWhatsAppText({ ...config, graphBaseUrl: 'http://127.0.0.1:1/v21.0' }, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'x' }));
+    const err = await sendError(
+      sendWhatsAppText({ ...config, graphBaseUrl: 'http://127.0.0.1:1/v21.0' }, { messageId: 'msg-1', conversationKey: null, to: '31612345678', content: 'x' }),
+    );
     expect(err.code).toBe('CHANNEL_SEND_FAILED');
   });
 

@@ -101,21 +101,14 @@ export function buildTextMessageBody(request: OutboundRequest): Record<string, u
  *   an unexpected response. The message contains Meta's error message and
  *   code; `providerError` holds the Graph `error` object when there is one.
  */
-export async function sendWhatsAppText(
-  config: WhatsAppSendConfig,
-  request: OutboundRequest,
-  options: WhatsAppSendOptions = {},
-): Promise<OutboundResult> {
+export async function sendWhatsAppText(config: WhatsAppSendConfig, request: OutboundRequest, options: WhatsAppSendOptions = {}): Promise<OutboundResult> {
   if (!config.phoneNumberId || !config.accessToken) {
     throw new ChannelSendError(CHANNEL_SEND_FAILED, 'WhatsApp channel is missing phoneNumberId or accessToken');
   }
   if (!request.to) throw new ChannelSendError(CHANNEL_SEND_FAILED, 'WhatsApp send: recipient (to) is empty');
   if (!request.content.trim()) throw new ChannelSendError(CHANNEL_SEND_FAILED, 'WhatsApp send: message text is empty');
   if (request.content.length > WHATSAPP_TEXT_MAX_LENGTH) {
-    throw new ChannelSendError(
-      CHANNEL_SEND_FAILED,
-      `WhatsApp send: text is ${request.content.length} characters, the limit is ${WHATSAPP_TEXT_MAX_LENGTH}`,
-    );
+    throw new ChannelSendError(CHANNEL_SEND_FAILED, `WhatsApp send: text is ${request.content.length} characters, the limit is ${WHATSAPP_TEXT_MAX_LENGTH}`);
   }
 
   const base = (config.graphBaseUrl || DEFAULT_WHATSAPP_GRAPH_BASE_URL).replace(/\/+$/, '');
@@ -166,18 +159,12 @@ export async function sendWhatsAppText(
       const details = ge.error_data?.details ? ` – ${ge.error_data.details}` : '';
       throw new ChannelSendError(code, `WhatsApp API error ${ge.code}: ${ge.message}${details}`, ge);
     }
-    throw new ChannelSendError(
-      CHANNEL_SEND_FAILED,
-      `WhatsApp API answered HTTP ${res.status} without a Graph error body: ${text.slice(0, 200)}`,
-    );
+    throw new ChannelSendError(CHANNEL_SEND_FAILED, `WhatsApp API answered HTTP ${res.status} without a Graph error body: ${text.slice(0, 200)}`);
   }
 
   const ok = sendResponseSchema.safeParse(json);
   if (!ok.success) {
-    throw new ChannelSendError(
-      CHANNEL_SEND_FAILED,
-      `WhatsApp API answered HTTP ${res.status} with an unexpected body: ${text.slice(0, 200)}`,
-    );
+    throw new ChannelSendError(CHANNEL_SEND_FAILED, `WhatsApp API answered HTTP ${res.status} with an unexpected body: ${text.slice(0, 200)}`);
   }
   return { externalMessageId: ok.data.messages[0]!.id, raw: ok.data };
 }

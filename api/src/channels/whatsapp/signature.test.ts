@@ -10,9 +10,7 @@ const reference = (body: Buffer | string, key: string) => `sha256=${createHmac('
 
 describe('signWhatsAppBody', () => {
   it('matches the RFC 4231 HMAC-SHA256 test case 2 vector', () => {
-    expect(signWhatsAppBody(Buffer.from('what do ya want for nothing?'), 'Jefe')).toBe(
-      'sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
-    );
+    expect(signWhatsAppBody(Buffer.from('what do ya want for nothing?'), 'Jefe')).toBe('sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
   });
 
   it('signs the raw bytes of a fixture like node:crypto does', () => {

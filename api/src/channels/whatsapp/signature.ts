@@ -54,11 +54,7 @@ export function signWhatsAppBody(rawBody: Buffer | string, appSecret: string): s
  *   for a missing, empty, malformed or wrong signature, or an empty app secret.
  *   Never throws.
  */
-export function verifyWhatsAppSignature(
-  rawBody: Buffer,
-  header: string | undefined,
-  appSecret: string,
-): boolean {
+export function verifyWhatsAppSignature(rawBody: Buffer, header: string | undefined, appSecret: string): boolean {
   if (typeof header !== 'string' || !appSecret) return false;
   const match = SIGNATURE_RE.exec(header.trim());
   if (!match) return false;

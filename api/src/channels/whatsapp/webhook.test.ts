@@ -3,11 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  fixtureWithWamid,
-  loadWhatsAppFixture,
-  whatsappDemoChannel,
-} from '../../../test/fakes/fixtures.js';
+import { fixtureWithWamid, loadWhatsAppFixture, whatsappDemoChannel } from '../../../test/fakes/fixtures.js';
 import { loadConfig } from '../../config.js';
 import { createDatabase, type Database } from '../../db/client.js';
 import { migrate } from '../../db/migrate.js';
@@ -60,10 +56,11 @@ beforeAll(async () => {
       type: 'WHATSAPP_BUSINESS',
       name: 'WhatsApp other',
       externalId: '200000000000001',
-      configuration: secrets.sealKeys(
-        { phoneNumberId: '200000000000001', appSecret: 'other-app-secret', verifyToken: 'other-verify', accessToken: 'other-token' },
-        ['appSecret', 'verifyToken', 'accessToken'],
-      ),
+      configuration: secrets.sealKeys({ phoneNumberId: '200000000000001', appSecret: 'other-app-secret', verifyToken: 'other-verify', accessToken: 'other-token' }, [
+        'appSecret',
+        'verifyToken',
+        'accessToken',
+      ]),
     },
   });
   otherChannelId = ch2.id;

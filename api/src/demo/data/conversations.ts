@@ -84,13 +84,22 @@ const NL: Scenario[] = [
     subject: (x) => `Installatiedatum laadpaal ${x.order}`,
     tags: ['installatie', 'planning'],
     turns: [
-      c((x) => `Goedemiddag, ik heb twee weken geleden een ${x.charger} besteld (${x.order}). Wanneer kan de installatie plaatsvinden? Ik ben meestal thuis op woensdag en vrijdag.`),
-      a((x) => `Hoi ${x.first}, bedankt voor je bericht! Ik kijk even in de planning van onze monteurs voor ${x.city}. Heb je de foto's van de meterkast al ingestuurd via de link in de bevestigingsmail?`),
+      c(
+        (x) =>
+          `Goedemiddag, ik heb twee weken geleden een ${x.charger} besteld (${x.order}). Wanneer kan de installatie plaatsvinden? Ik ben meestal thuis op woensdag en vrijdag.`,
+      ),
+      a(
+        (x) =>
+          `Hoi ${x.first}, bedankt voor je bericht! Ik kijk even in de planning van onze monteurs voor ${x.city}. Heb je de foto's van de meterkast al ingestuurd via de link in de bevestigingsmail?`,
+      ),
       c(() => 'Nee, die mail kan ik niet vinden. Ik stuur ze hierbij.', 'photo'),
       n((x) => `Meterkast ziet er goed uit: 3-fase, ruimte voor extra groep. Geen verzwaring nodig. ${x.installer} heeft ${x.date} nog ruimte in de regio.`),
       a((x) => `Dank je, de foto's zijn helemaal duidelijk. Er is geen uitbreiding van de meterkast nodig. Ik kan je inplannen op ${x.date} tussen ${x.slot}. Past dat?`),
       c(() => 'Ja, dat is prima. Moet ik nog iets voorbereiden?'),
-      a((x) => `Top! Zorg dat de meterkast en de plek waar de laadpaal komt vrij toegankelijk zijn. ${x.installer} belt je een half uur van tevoren. Je ontvangt ook nog een bevestiging per e-mail.`),
+      a(
+        (x) =>
+          `Top! Zorg dat de meterkast en de plek waar de laadpaal komt vrij toegankelijk zijn. ${x.installer} belt je een half uur van tevoren. Je ontvangt ook nog een bevestiging per e-mail.`,
+      ),
       c(() => 'Super, bedankt voor de snelle hulp!'),
     ],
     task: { type: 'SCHEDULE_VISIT', title: (x) => `Installatie ${x.charger} inplannen – ${x.city}` },
@@ -109,9 +118,15 @@ const NL: Scenario[] = [
       a((x) => `Hoi ${x.first}, vervelend! Kun je de groep van de laadpaal in de meterkast 30 seconden uitzetten en weer aanzetten? En staat er in de app een foutmelding?`),
       c((x) => `Gedaan, hij knippert nog steeds. In de app staat ${x.errorCode}. Foto van het display hierbij.`, 'photo'),
       n((x) => `${x.errorCode} wijst op een aardlekfout of een probleem met de PE-aansluiting. Graag remote uitlezen voordat we een monteur sturen.`),
-      a(() => 'Dank je. Ik heb de laadpaal op afstand uitgelezen: hij meldt een aardlekfout. Zit de laadkabel goed in de auto, en heb je recent een ander verlengsnoer of een stekker in hetzelfde circuit gebruikt?'),
+      a(
+        () =>
+          'Dank je. Ik heb de laadpaal op afstand uitgelezen: hij meldt een aardlekfout. Zit de laadkabel goed in de auto, en heb je recent een ander verlengsnoer of een stekker in hetzelfde circuit gebruikt?',
+      ),
       c(() => 'Nee, er is niets veranderd. Wel heeft het gisteren heel hard geregend en de paal hangt buiten.'),
-      a((x) => `Dat kan de oorzaak zijn: vocht in de aansluitkast. Ik plan een monteur in voor ${x.date} tussen ${x.slot}. Tot die tijd kun je de paal beter uit laten staan. Dit valt onder de garantie, je hebt er geen kosten aan.`),
+      a(
+        (x) =>
+          `Dat kan de oorzaak zijn: vocht in de aansluitkast. Ik plan een monteur in voor ${x.date} tussen ${x.slot}. Tot die tijd kun je de paal beter uit laten staan. Dit valt onder de garantie, je hebt er geen kosten aan.`,
+      ),
       c(() => 'Oké, dank je. Dan laad ik morgen wel bij de snellader.'),
       a((x) => `Update: ${x.installer} heeft de aansluitkast gedroogd en de wartel opnieuw afgedicht. De laadpaal werkt weer normaal. Laat je het weten als de fout terugkomt?`),
       c(() => 'Hij laadt weer, top service!'),
@@ -128,10 +143,17 @@ const NL: Scenario[] = [
     subject: (x) => `Vraag over factuur ${x.order}`,
     tags: ['factuur', 'betaling'],
     turns: [
-      c((x) => `Beste ChargeCars, op de factuur van ${x.order} staat een bedrag van ${x.amount}, maar in de offerte stond dat de 10 meter extra kabel inbegrepen was. Kunnen jullie dit nakijken?`, 'invoice'),
+      c(
+        (x) =>
+          `Beste ChargeCars, op de factuur van ${x.order} staat een bedrag van ${x.amount}, maar in de offerte stond dat de 10 meter extra kabel inbegrepen was. Kunnen jullie dit nakijken?`,
+        'invoice',
+      ),
       a((x) => `Hoi ${x.first}, bedankt voor het doorsturen. Ik leg de factuur naast de offerte en kom er vandaag bij je op terug.`),
       n(() => 'Offerte bevat inderdaad 10m extra kabel (actie Q3). Factuur is handmatig aangemaakt zonder de actiecode. Creditnota aangevraagd bij finance.'),
-      a(() => 'Je hebt gelijk: de extra kabel was inbegrepen. Je ontvangt binnen twee werkdagen een creditnota en een gecorrigeerde factuur. Onze excuses voor het ongemak!', 'invoice'),
+      a(
+        () => 'Je hebt gelijk: de extra kabel was inbegrepen. Je ontvangt binnen twee werkdagen een creditnota en een gecorrigeerde factuur. Onze excuses voor het ongemak!',
+        'invoice',
+      ),
       c(() => 'Dank je wel. Ik had de factuur al betaald, krijg ik het verschil teruggestort?'),
       a(() => 'Ja, het verschil storten we binnen vijf werkdagen terug op de rekening waarmee je hebt betaald.'),
       c(() => 'Duidelijk, bedankt!'),
@@ -147,13 +169,21 @@ const NL: Scenario[] = [
     subject: () => 'Hoofdschakelaar slaat af tijdens het laden',
     tags: ['load-balancing', 'meterkast'],
     turns: [
-      c((x) => `Hoi, als ik mijn ${x.car} laad en tegelijk de inductieplaat en de wasmachine aanzet, slaat de hoofdschakelaar af. Ik dacht dat de ${x.charger} load balancing had?`),
+      c(
+        (x) => `Hoi, als ik mijn ${x.car} laad en tegelijk de inductieplaat en de wasmachine aanzet, slaat de hoofdschakelaar af. Ik dacht dat de ${x.charger} load balancing had?`,
+      ),
       a(() => 'Hoi! Dat klopt, maar dan moet de P1-meter of een stroommeter wel gekoppeld zijn. Kun je in de app onder "Installatie" kijken of er een meter verbonden is?'),
       c(() => 'Daar staat "geen meter gevonden".', 'photo'),
       n(() => 'P1-dongle waarschijnlijk niet gekoppeld bij oplevering. Check installatierapport; evt. dongle nasturen.'),
-      a((x) => `Dank je. Bij de installatie is de P1-dongle niet gekoppeld. Ik stuur je vandaag een nieuwe dongle op; ${x.installer} kan hem ook op ${x.date} komen koppelen als je dat prettiger vindt.`),
+      a(
+        (x) =>
+          `Dank je. Bij de installatie is de P1-dongle niet gekoppeld. Ik stuur je vandaag een nieuwe dongle op; ${x.installer} kan hem ook op ${x.date} komen koppelen als je dat prettiger vindt.`,
+      ),
       c(() => 'Stuur maar op, dat lukt me zelf wel. Hoe koppel ik hem?'),
-      a(() => 'Steek de dongle in de P1-poort van je slimme meter, open de app, kies "Meter toevoegen" en volg de stappen. Daarna stel je de maximale aansluitwaarde in op 3x25A. De laadpaal verlaagt dan automatisch het laadvermogen als het huis veel stroom gebruikt.'),
+      a(
+        () =>
+          'Steek de dongle in de P1-poort van je slimme meter, open de app, kies "Meter toevoegen" en volg de stappen. Daarna stel je de maximale aansluitwaarde in op 3x25A. De laadpaal verlaagt dan automatisch het laadvermogen als het huis veel stroom gebruikt.',
+      ),
       c(() => 'Gelukt! Alles draait tegelijk en niets slaat meer af.'),
     ],
     task: { type: 'SEND_EMAIL', title: () => 'P1-dongle versturen en koppelinstructie mailen' },
@@ -170,9 +200,13 @@ const NL: Scenario[] = [
     turns: [
       c(() => 'Goedendag, ik wil een laadpaal laten plaatsen maar ons huis is uit 1974 en heeft nog een oude meterkast met 1-fase. Kan dat wel?'),
       a((x) => `Hoi ${x.first}, dat kan zeker, maar meestal is er dan een uitbreiding nodig. Wil je een foto sturen van de open meterkast en van de kWh-meter?`),
-      c(() => 'Hierbij de foto\'s.', 'photo'),
+      c(() => "Hierbij de foto's.", 'photo'),
       n(() => '1-fase 40A, 4 groepen, geen ruimte. Advies: nieuwe groepenkast + aardlekautomaat, 3-fase verzwaring optioneel via netbeheerder (Liander/Stedin).'),
-      a((x) => `Dank je! Je meterkast heeft geen ruimte meer voor een extra groep. Via Meterkastthuis kunnen we hem vervangen en meteen geschikt maken voor de laadpaal. De offerte is ${x.amount} incl. btw. Een 3-fase aansluiting kun je eventueel bij je netbeheerder aanvragen; dat is niet verplicht voor een ${x.charger}.`, 'quote'),
+      a(
+        (x) =>
+          `Dank je! Je meterkast heeft geen ruimte meer voor een extra groep. Via Meterkastthuis kunnen we hem vervangen en meteen geschikt maken voor de laadpaal. De offerte is ${x.amount} incl. btw. Een 3-fase aansluiting kun je eventueel bij je netbeheerder aanvragen; dat is niet verplicht voor een ${x.charger}.`,
+        'quote',
+      ),
       c(() => 'Hoe lang duurt het voordat dit gedaan kan worden?'),
       a((x) => `We kunnen de meterkast en de laadpaal op één dag installeren. De eerste mogelijkheid is ${x.date}.`),
       c(() => 'Prima, ik ga akkoord met de offerte.'),
@@ -191,8 +225,11 @@ const NL: Scenario[] = [
     tags: ['subsidie', 'zakelijk'],
     business: true,
     turns: [
-      c(() => 'Hallo, is er subsidie voor een laadpaal? Ik ben zzp\'er en rijd een elektrische auto van de zaak.'),
-      a((x) => `Hoi ${x.first}! Voor particulieren is er op dit moment geen landelijke subsidie, maar als ondernemer kun je de laadpaal vaak meenemen in de investeringsaftrek (KIA) en soms de MIA. Je boekhouder kan dat voor je bevestigen.`),
+      c(() => "Hallo, is er subsidie voor een laadpaal? Ik ben zzp'er en rijd een elektrische auto van de zaak."),
+      a(
+        (x) =>
+          `Hoi ${x.first}! Voor particulieren is er op dit moment geen landelijke subsidie, maar als ondernemer kun je de laadpaal vaak meenemen in de investeringsaftrek (KIA) en soms de MIA. Je boekhouder kan dat voor je bevestigen.`,
+      ),
       c(() => 'Interessant. Kunnen jullie de factuur op naam van mijn bedrijf zetten met btw apart vermeld?'),
       a(() => 'Zeker. Geef je bedrijfsnaam, KvK-nummer en btw-nummer door, dan verwerken we dat in de offerte en de factuur.'),
       c((x) => `${x.company}, KvK 81234567, btw NL004512345B01.`),
@@ -214,7 +251,10 @@ const NL: Scenario[] = [
       a((x) => `Beste ${x.first}, dat is ontzettend vervelend en begrijpelijk dat je boos bent. Ik zoek direct uit wat er is misgegaan.`),
       n((x) => `@${x.lead} monteur is ziek uitgevallen, planning heeft klant niet geïnformeerd. Graag compensatie afstemmen.`),
       { who: 's', text: () => 'Gesprek geëscaleerd naar teamleider (prioriteit verhoogd naar HOOG).' },
-      a((x) => `Ik heb het nagevraagd: de monteur is vanochtend ziek uitgevallen en we hebben je helaas niet op tijd gebeld. Mijn excuses. We kunnen ${x.date} tussen ${x.slot} komen en als compensatie crediteren we de voorrijkosten.`),
+      a(
+        (x) =>
+          `Ik heb het nagevraagd: de monteur is vanochtend ziek uitgevallen en we hebben je helaas niet op tijd gebeld. Mijn excuses. We kunnen ${x.date} tussen ${x.slot} komen en als compensatie crediteren we de voorrijkosten.`,
+      ),
       c(() => 'Oké. Zorg dan wel dat er nu echt iemand komt.'),
       a((x) => `Begrepen. ${x.installer} komt persoonlijk en belt je de avond van tevoren ter bevestiging.`),
       c(() => 'De laadpaal is geplaatst en werkt. Jullie monteur was heel netjes, dat wil ik wel zeggen.'),
@@ -232,7 +272,10 @@ const NL: Scenario[] = [
     tags: ['wifi', 'app', 'offline'],
     turns: [
       c((x) => `We hebben een nieuwe router van Ziggo gekregen en sindsdien staat de ${x.charger} offline in de app. Laden kan nog wel, maar ik zie mijn verbruik niet meer.`),
-      a(() => 'Hoi! Dat komt doordat de laadpaal nog met het oude wifi-netwerk probeert te verbinden. In de app kun je onder Instellingen > Netwerk het nieuwe netwerk kiezen. Let op: de laadpaal werkt alleen op 2,4 GHz.'),
+      a(
+        () =>
+          'Hoi! Dat komt doordat de laadpaal nog met het oude wifi-netwerk probeert te verbinden. In de app kun je onder Instellingen > Netwerk het nieuwe netwerk kiezen. Let op: de laadpaal werkt alleen op 2,4 GHz.',
+      ),
       c(() => 'Ik zie mijn netwerk niet in de lijst.'),
       a(() => 'Waarschijnlijk combineert je router 2,4 en 5 GHz onder één naam. Zet in de Ziggo-app de optie "Gescheiden netwerken" aan; dan verschijnt het 2,4 GHz-netwerk wel.'),
       c(() => 'Yes, hij is weer online. Dank!'),
@@ -251,11 +294,20 @@ const NL: Scenario[] = [
     subject: (x) => `Offerte ${x.chargers} laadpunten bedrijfspand ${x.city}`,
     tags: ['zakelijk', 'offerte', 'laadplein'],
     turns: [
-      c((x) => `Goedemorgen, voor ons kantoor in ${x.city} zoeken we ${x.chargers} laadpunten met een verrekensysteem voor medewerkers die thuis en op de zaak laden. Kunnen jullie een offerte maken?`),
-      a((x) => `Goedemorgen ${x.first}, leuk dat jullie aan ons denken! Om een goede offerte te maken wil ik graag weten: hoe groot is de aansluiting van het pand, en hebben jullie parkeerplaatsen op eigen terrein?`),
+      c(
+        (x) =>
+          `Goedemorgen, voor ons kantoor in ${x.city} zoeken we ${x.chargers} laadpunten met een verrekensysteem voor medewerkers die thuis en op de zaak laden. Kunnen jullie een offerte maken?`,
+      ),
+      a(
+        (x) =>
+          `Goedemorgen ${x.first}, leuk dat jullie aan ons denken! Om een goede offerte te maken wil ik graag weten: hoe groot is de aansluiting van het pand, en hebben jullie parkeerplaatsen op eigen terrein?`,
+      ),
       c(() => 'We hebben een 3x80A aansluiting en 24 parkeerplaatsen op eigen terrein.'),
       n(() => 'Advies: Zaptec Pro met dynamische load balancing op 3x80A, verrekening via laadpas. Schouw inplannen.'),
-      a((x) => `Dank je. Met 3x80A kunnen we ${x.chargers} Zaptec Pro-laadpunten met dynamische load balancing plaatsen. Ik plan graag een schouw in op ${x.date}; daarna ontvangen jullie een offerte op maat.`),
+      a(
+        (x) =>
+          `Dank je. Met 3x80A kunnen we ${x.chargers} Zaptec Pro-laadpunten met dynamische load balancing plaatsen. Ik plan graag een schouw in op ${x.date}; daarna ontvangen jullie een offerte op maat.`,
+      ),
       c(() => 'Prima, schouw is akkoord. Kunnen jullie ook het beheer en de verrekening van de laadpassen verzorgen?'),
       a(() => 'Ja, dat nemen we mee als optionele beheerdienst per laadpunt per maand. Thuisladen van medewerkers wordt automatisch verrekend via de MID-gecertificeerde meter.'),
       c(() => 'Mooi, dan wachten we de offerte af.'),
@@ -290,10 +342,14 @@ const NL: Scenario[] = [
     subject: (x) => `Laderthuis: installatie-aanvraag ${x.order} (${x.city})`,
     tags: ['partner', 'laderthuis'],
     turns: [
-      c((x) => `Nieuwe installatie-aanvraag via Laderthuis.nl: ${x.charger} bij klant in ${x.city}, ${x.street}. Klant wil graag binnen drie weken geïnstalleerd hebben. Meterkastfoto's zitten in de bijlage.`, 'document'),
+      c(
+        (x) =>
+          `Nieuwe installatie-aanvraag via Laderthuis.nl: ${x.charger} bij klant in ${x.city}, ${x.street}. Klant wil graag binnen drie weken geïnstalleerd hebben. Meterkastfoto's zitten in de bijlage.`,
+        'document',
+      ),
       a((x) => `Dank jullie wel! We kunnen ${x.date} in ${x.city} installeren. Zullen wij de klant direct benaderen voor de afspraak?`),
       c(() => 'Ja graag, en stuur ons het opleverrapport na installatie.'),
-      n(() => 'Partnerorder; opleverrapport + foto\'s terugsturen naar Laderthuis via API.'),
+      n(() => "Partnerorder; opleverrapport + foto's terugsturen naar Laderthuis via API."),
       a(() => 'Afgesproken. Het opleverrapport sturen we automatisch terug via de partner-API.'),
       c(() => 'Opleverrapport ontvangen, dank!'),
     ],
@@ -330,7 +386,10 @@ const NL: Scenario[] = [
       c((x) => `Hoi, ik heb 14 zonnepanelen en wil mijn ${x.car} vooral laden als de zon schijnt. Kan dat met de ${x.charger}?`),
       a(() => 'Hoi! Ja, dat kan als de laadpaal via de P1-meter ziet hoeveel stroom je teruglevert. In de app kun je dan "Zonneladen" of "Eco-modus" aanzetten.'),
       c(() => 'Ik heb de eco-modus aangezet, maar hij laadt nu helemaal niet meer.'),
-      a(() => 'Dat komt doordat een auto minimaal 6A per fase nodig heeft (ongeveer 1,4 kW op 1 fase). Als je overschot kleiner is, start het laden niet. Stel een minimum laadstroom van 6A in, dan vult de laadpaal aan met net-stroom.'),
+      a(
+        () =>
+          'Dat komt doordat een auto minimaal 6A per fase nodig heeft (ongeveer 1,4 kW op 1 fase). Als je overschot kleiner is, start het laden niet. Stel een minimum laadstroom van 6A in, dan vult de laadpaal aan met net-stroom.',
+      ),
       c(() => 'Ah, dat verklaart het. Het werkt nu.'),
     ],
   },
@@ -345,11 +404,14 @@ const NL: Scenario[] = [
     tags: ['advies', 'product'],
     turns: [
       c((x) => `Wat raden jullie aan: een laadpaal met vaste kabel of met socket? We hebben nu een ${x.car} en mijn partner krijgt volgend jaar een leaseauto.`),
-      a((x) => `Hoi ${x.first}! Met een vaste kabel hoef je nooit een kabel te pakken, dat is het makkelijkst. Een socket is flexibeler als er verschillende auto's gaan laden. Omdat beide auto's Type 2 hebben, adviseren we een vaste kabel van 7,5 meter.`),
+      a(
+        (x) =>
+          `Hoi ${x.first}! Met een vaste kabel hoef je nooit een kabel te pakken, dat is het makkelijkst. Een socket is flexibeler als er verschillende auto's gaan laden. Omdat beide auto's Type 2 hebben, adviseren we een vaste kabel van 7,5 meter.`,
+      ),
       c(() => 'En wat kost dat inclusief installatie?'),
       a((x) => `De ${x.charger} met vaste kabel kost ${x.amount} inclusief standaardinstallatie (tot 10 meter kabel vanaf de meterkast).`),
       c(() => 'Dan bestel ik hem via de website.'),
-      a(() => 'Top! Na je bestelling ontvang je een link om foto\'s van de meterkast te uploaden.'),
+      a(() => "Top! Na je bestelling ontvang je een link om foto's van de meterkast te uploaden."),
     ],
   },
   {
@@ -439,11 +501,14 @@ const EN: Scenario[] = [
     tags: ['relocation', 'installation'],
     turns: [
       c((x) => `We're moving to ${x.city} next month. Can you uninstall the ${x.charger} here and install it at our new home?`),
-      a(() => 'Hi! Yes, we offer a relocation service: uninstalling, capping the old circuit safely and installing at your new address. Could you send photos of the meter cupboard at the new house?'),
+      a(
+        () =>
+          'Hi! Yes, we offer a relocation service: uninstalling, capping the old circuit safely and installing at your new address. Could you send photos of the meter cupboard at the new house?',
+      ),
       c(() => 'Attached.', 'photo'),
       a((x) => `Thanks! The new meter cupboard has space for an extra group. Relocation costs ${x.amount}. We can do both on ${x.date}.`),
       c(() => 'Sounds good, please book it.'),
-      a(() => 'Booked! You\'ll receive a confirmation by e-mail.'),
+      a(() => "Booked! You'll receive a confirmation by e-mail."),
     ],
     task: { type: 'SCHEDULE_VISIT', title: (x) => `Relocation: uninstall + reinstall ${x.charger}` },
   },
@@ -457,10 +522,16 @@ const EN: Scenario[] = [
     subject: (x) => `Complaint: order ${x.order} delayed for weeks`,
     tags: ['complaint', 'delivery'],
     turns: [
-      c((x) => `I paid for my charger six weeks ago (${x.order}) and still have no installation date. Every time I call I get a different answer. I want a date this week or a refund.`),
+      c(
+        (x) =>
+          `I paid for my charger six weeks ago (${x.order}) and still have no installation date. Every time I call I get a different answer. I want a date this week or a refund.`,
+      ),
       a((x) => `Dear ${x.first}, I'm really sorry. That's not the service we want to give. I'm looking into your order personally right now.`),
       n((x) => `@${x.lead} order stuck because grid operator approval for 3-phase upgrade never got logged. Please prioritise.`),
-      a((x) => `I found the problem: the grid operator approval was received but not processed. I've scheduled your installation on ${x.date} and we'll waive the installation fee.`),
+      a(
+        (x) =>
+          `I found the problem: the grid operator approval was received but not processed. I've scheduled your installation on ${x.date} and we'll waive the installation fee.`,
+      ),
       c(() => 'Thank you. I appreciate the honesty.'),
     ],
     task: { type: 'ESCALATE', title: (x) => `Review delayed order ${x.order} with planning` },
@@ -500,10 +571,17 @@ const IT: Scenario[] = [
     subject: (x) => `Fattura elettronica non ricevuta – ordine ${x.order}`,
     tags: ['fattura', 'sdi', 'italia'],
     turns: [
-      c((x) => `Buongiorno, non abbiamo ricevuto la fattura elettronica per l'ordine ${x.order}. Il nostro commercialista ne ha bisogno entro fine mese per la contabilità di ${x.company}.`),
+      c(
+        (x) =>
+          `Buongiorno, non abbiamo ricevuto la fattura elettronica per l'ordine ${x.order}. Il nostro commercialista ne ha bisogno entro fine mese per la contabilità di ${x.company}.`,
+      ),
       a((x) => `Buongiorno ${x.first}, ci scusiamo per il ritardo. Verifico subito lo stato dell'invio allo SdI.`),
       n(() => 'Fattura scartata da SdI (codice destinatario errato in anagrafica). Correggere codice SDI e ritrasmettere.'),
-      a(() => 'Ho verificato: la fattura è stata scartata dallo SdI perché in anagrafica avevamo un codice destinatario errato. L\'ho corretto e ritrasmesso oggi. Le allego anche la copia di cortesia in PDF.', 'invoice'),
+      a(
+        () =>
+          "Ho verificato: la fattura è stata scartata dallo SdI perché in anagrafica avevamo un codice destinatario errato. L'ho corretto e ritrasmesso oggi. Le allego anche la copia di cortesia in PDF.",
+        'invoice',
+      ),
       c(() => 'Ricevuta nel cassetto fiscale, grazie.'),
       a(() => 'Ottimo! Resto a disposizione per qualsiasi altra necessità.'),
     ],
@@ -520,10 +598,16 @@ const IT: Scenario[] = [
     tags: ['guasto', 'italia'],
     turns: [
       c((x) => `Salve, da ieri sera la wallbox lampeggia rossa e la mia ${x.car} non si ricarica. Cosa posso fare?`),
-      a(() => 'Buongiorno, ci dispiace per il problema. Può provare a spegnere l\'interruttore della wallbox nel quadro per 30 secondi e poi riaccenderlo? Nell\'app compare un codice di errore?'),
+      a(
+        () =>
+          "Buongiorno, ci dispiace per il problema. Può provare a spegnere l'interruttore della wallbox nel quadro per 30 secondi e poi riaccenderlo? Nell'app compare un codice di errore?",
+      ),
       c((x) => `Fatto, ma lampeggia ancora. Nell'app c'è ${x.errorCode}.`, 'photo'),
       n((x) => `${x.errorCode}: probabile intervento della protezione differenziale. Richiesta diagnosi remota.`),
-      a((x) => `Grazie. Dalla diagnosi remota risulta un intervento della protezione differenziale. Mandiamo un tecnico il ${x.date} nella fascia ${x.slot}; l'intervento è in garanzia.`),
+      a(
+        (x) =>
+          `Grazie. Dalla diagnosi remota risulta un intervento della protezione differenziale. Mandiamo un tecnico il ${x.date} nella fascia ${x.slot}; l'intervento è in garanzia.`,
+      ),
       c(() => 'Va bene, grazie per la rapidità.'),
       a((x) => `Aggiornamento: ${x.installer} ha sostituito il differenziale difettoso e la wallbox funziona di nuovo regolarmente.`),
     ],
@@ -541,11 +625,17 @@ const IT: Scenario[] = [
     subject: (x) => `Preventivo ${x.chargers} punti di ricarica per hotel`,
     tags: ['preventivo', 'business', 'italia'],
     turns: [
-      c((x) => `Buongiorno, gestiamo un hotel a ${x.city} e vorremmo installare ${x.chargers} punti di ricarica per i nostri ospiti, con pagamento tramite app o carta. Potete inviarci un preventivo?`),
+      c(
+        (x) =>
+          `Buongiorno, gestiamo un hotel a ${x.city} e vorremmo installare ${x.chargers} punti di ricarica per i nostri ospiti, con pagamento tramite app o carta. Potete inviarci un preventivo?`,
+      ),
       a((x) => `Buongiorno ${x.first}, con piacere! Qual è la potenza del contatore della struttura e dove si trovano i posti auto?`),
       c(() => 'Abbiamo un contatore da 50 kW trifase e un parcheggio privato sul retro, a circa 25 metri dal quadro.'),
       n(() => 'Proposta: Zaptec Pro con bilanciamento dinamico, gestione pagamenti via piattaforma roaming. Sopralluogo necessario.'),
-      a((x) => `Perfetto. Proponiamo ${x.chargers} Zaptec Pro con bilanciamento dinamico del carico e pagamento via app. Per il preventivo definitivo serve un sopralluogo: saremmo disponibili il ${x.date}.`),
+      a(
+        (x) =>
+          `Perfetto. Proponiamo ${x.chargers} Zaptec Pro con bilanciamento dinamico del carico e pagamento via app. Per il preventivo definitivo serve un sopralluogo: saremmo disponibili il ${x.date}.`,
+      ),
       c(() => 'Va bene per il sopralluogo. Potete indicare anche gli incentivi disponibili per le imprese?'),
       a((x) => `Certo, nel preventivo indicheremo anche gli incentivi per le imprese attualmente disponibili. Il preventivo indicativo è di ${x.amount} + IVA.`, 'quote'),
     ],
@@ -561,9 +651,12 @@ const IT: Scenario[] = [
     subject: () => 'Il contatore salta durante la ricarica',
     tags: ['contatore', 'bilanciamento', 'italia'],
     turns: [
-      c(() => 'Buonasera, ho un contatore da 3 kW e quando ricarico l\'auto e accendo il forno salta tutto. Si può risolvere senza aumentare la potenza?'),
-      a((x) => `Buongiorno ${x.first}, sì: la ${x.charger} supporta il bilanciamento dinamico del carico con un misuratore sul contatore. La wallbox riduce automaticamente la potenza quando la casa consuma di più.`),
-      c(() => 'E quanto costa il misuratore con l\'installazione?'),
+      c(() => "Buonasera, ho un contatore da 3 kW e quando ricarico l'auto e accendo il forno salta tutto. Si può risolvere senza aumentare la potenza?"),
+      a(
+        (x) =>
+          `Buongiorno ${x.first}, sì: la ${x.charger} supporta il bilanciamento dinamico del carico con un misuratore sul contatore. La wallbox riduce automaticamente la potenza quando la casa consuma di più.`,
+      ),
+      c(() => "E quanto costa il misuratore con l'installazione?"),
       a((x) => `Il kit con misuratore e installazione costa ${x.amount} IVA inclusa. In alternativa può chiedere al suo fornitore un aumento di potenza a 4,5 o 6 kW.`),
       c(() => 'Preferisco il misuratore. Procediamo.'),
       a((x) => `Perfetto, l'installazione del misuratore è fissata per il ${x.date}.`),
@@ -586,7 +679,7 @@ const IT: Scenario[] = [
       { who: 's', text: () => 'Conversazione inoltrata al responsabile (priorità ALTA).' },
       a((x) => `Abbiamo affidato l'installazione a un altro partner: la data confermata è il ${x.date}, fascia ${x.slot}. Come scusa le applicheremo uno sconto del 10%.`),
       c(() => 'Va bene, speriamo che questa volta sia quella giusta.'),
-      a(() => 'L\'installazione è stata completata. Grazie per la pazienza, e ancora scuse per il disagio.'),
+      a(() => "L'installazione è stata completata. Grazie per la pazienza, e ancora scuse per il disagio."),
     ],
     task: { type: 'ESCALATE', title: (x) => `Reclamo ${x.order}: verificare partner installatore` },
   },
@@ -600,9 +693,15 @@ const IT: Scenario[] = [
     tags: ['incentivi', 'italia'],
     turns: [
       c(() => 'Buongiorno, posso usufruire del bonus colonnine domestiche se acquisto la wallbox da voi?'),
-      a((x) => `Buongiorno ${x.first}! Il contributo dipende dai bandi attivi del Ministero: quando il bando è aperto, la domanda si presenta sulla piattaforma dedicata con fattura e pagamento tracciabile. Le nostre fatture riportano già tutti i dati richiesti.`),
+      a(
+        (x) =>
+          `Buongiorno ${x.first}! Il contributo dipende dai bandi attivi del Ministero: quando il bando è aperto, la domanda si presenta sulla piattaforma dedicata con fattura e pagamento tracciabile. Le nostre fatture riportano già tutti i dati richiesti.`,
+      ),
       c(() => 'Quindi devo pagare con bonifico?'),
-      a(() => 'Sì, serve un pagamento tracciabile (bonifico o carta) intestato alla persona che presenta la domanda. Le invio la scheda tecnica della wallbox da allegare.', 'document'),
+      a(
+        () => 'Sì, serve un pagamento tracciabile (bonifico o carta) intestato alla persona che presenta la domanda. Le invio la scheda tecnica della wallbox da allegare.',
+        'document',
+      ),
       c(() => 'Grazie, molto chiaro.'),
     ],
   },
@@ -617,7 +716,10 @@ const IT: Scenario[] = [
     subject: () => 'Richiesta di collaborazione come installatore partner',
     tags: ['partner', 'italia'],
     turns: [
-      c((x) => `Buongiorno, siamo ${x.company}, installatori elettrici certificati a ${x.city}. Saremmo interessati a diventare vostri partner per le installazioni di wallbox in zona.`),
+      c(
+        (x) =>
+          `Buongiorno, siamo ${x.company}, installatori elettrici certificati a ${x.city}. Saremmo interessati a diventare vostri partner per le installazioni di wallbox in zona.`,
+      ),
       a((x) => `Buongiorno ${x.first}, grazie per l'interesse! Può inviarci visura camerale, certificazioni (DM 37/08) e polizza RC?`),
       c(() => 'In allegato i documenti richiesti.', 'document'),
       n(() => 'Documenti completi. Proporre onboarding e formazione Zaptec/Easee.'),
@@ -743,7 +845,7 @@ export const PHRASES: Record<
     closingCustomer: 'Kind regards,',
     closingAgent: 'Kind regards,',
     signatureTeam: 'ChargeCars Customer Service\n+31 20 215 2900 · chargecars.nl',
-    nudge: 'Hi, I haven\'t heard back yet. Could someone take a look?',
+    nudge: "Hi, I haven't heard back yet. Could someone take a look?",
     autoResponse: (org) => `Thanks for contacting ${org}! We reply on weekdays between 08:30 and 17:30 (CET) as soon as possible.`,
     assigned: (agent) => `Conversation assigned to ${agent} (auto-assignment).`,
     queued: (team) => `Conversation queued for ${team}.`,
@@ -766,7 +868,7 @@ export const PHRASES: Record<
     queued: (team) => `Conversazione in coda per il team ${team}.`,
     closed: (agent) => `Conversazione chiusa da ${agent}.`,
     resolved: (agent) => `Conversazione segnata come risolta da ${agent}.`,
-    slaWarning: 'Avviso SLA: è trascorso l\'80% del tempo di risposta.',
+    slaWarning: "Avviso SLA: è trascorso l'80% del tempo di risposta.",
     callIn: (m, s) => `📞 Chiamata in entrata (${m}:${String(s).padStart(2, '0')}) – `,
     callOut: (m, s) => `📞 Richiamato (${m}:${String(s).padStart(2, '0')}) – `,
     reply: 'R: ',
@@ -775,15 +877,31 @@ export const PHRASES: Record<
 
 /** Standalone tasks (not tied to a thread). */
 export const STANDALONE_TASKS: { type: TaskType; title: string; description: string }[] = [
-  { type: 'DOCUMENTATION', title: 'Kennisbankartikel foutcodes Zaptec Go bijwerken', description: 'Nieuwe foutcodes uit firmware 2.4 toevoegen, inclusief foto\'s van de ledstatus.' },
+  {
+    type: 'DOCUMENTATION',
+    title: 'Kennisbankartikel foutcodes Zaptec Go bijwerken',
+    description: "Nieuwe foutcodes uit firmware 2.4 toevoegen, inclusief foto's van de ledstatus.",
+  },
   { type: 'RESEARCH', title: 'Vergelijk laadpas-verrekening leasemaatschappijen', description: 'Welke leasemaatschappijen ondersteunen automatische kWh-verrekening via OCPP?' },
   { type: 'OTHER', title: 'Maandrapportage SLA klantenservice', description: 'Eerste reactietijd per kanaal en percentage binnen SLA, voor het MT-overleg.' },
   { type: 'APPROVAL_REQUEST', title: 'Goedkeuring nieuw standaardantwoord klachten', description: 'Nieuwe klachttemplate NL/EN/IT laten goedkeuren door management.' },
-  { type: 'RESEARCH', title: 'Uitzoeken: netbeheerder-doorlooptijd verzwaring 3x25A', description: 'Gemiddelde doorlooptijd per netbeheerder (Liander, Stedin, Enexis) voor verzwaringen.' },
-  { type: 'FOLLOW_UP', title: 'Feedback partner Laderthuis over opleverrapporten', description: 'Laderthuis wil foto\'s van de kabelroute in het opleverrapport; afstemmen met planning.' },
+  {
+    type: 'RESEARCH',
+    title: 'Uitzoeken: netbeheerder-doorlooptijd verzwaring 3x25A',
+    description: 'Gemiddelde doorlooptijd per netbeheerder (Liander, Stedin, Enexis) voor verzwaringen.',
+  },
+  {
+    type: 'FOLLOW_UP',
+    title: 'Feedback partner Laderthuis over opleverrapporten',
+    description: "Laderthuis wil foto's van de kabelroute in het opleverrapport; afstemmen met planning.",
+  },
   { type: 'DOCUMENTATION', title: 'Handleiding P1-dongle koppelen (NL/EN/IT)', description: 'Stap-voor-stap instructie met screenshots van de app.' },
-  { type: 'OTHER', title: 'Training nieuwe collega\'s WhatsApp-templates', description: 'Uitleg over het 24-uursvenster en goedgekeurde templates.' },
-  { type: 'RESEARCH', title: 'Verifica procedura fatturazione elettronica verso PA', description: 'Clienti pubblici italiani richiedono codice CIG e split payment: verificare con amministrazione.' },
+  { type: 'OTHER', title: "Training nieuwe collega's WhatsApp-templates", description: 'Uitleg over het 24-uursvenster en goedgekeurde templates.' },
+  {
+    type: 'RESEARCH',
+    title: 'Verifica procedura fatturazione elettronica verso PA',
+    description: 'Clienti pubblici italiani richiedono codice CIG e split payment: verificare con amministrazione.',
+  },
   { type: 'SEND_EMAIL', title: 'Nieuwsbrief: zomeractie installatie + meterkast', description: 'Tekst aanleveren bij marketing voor de klantnieuwsbrief.' },
   { type: 'CALLBACK', title: 'Terugbellen groothandel over levertijden Alfen', description: 'Levertijden Alfen Eve Pro-line lopen op; alternatief bespreken.' },
   { type: 'DOCUMENTATION', title: 'Checklist schouw zakelijke laadpleinen', description: 'Standaard checklist voor schouw: aansluitwaarde, graafwerk, parkeerplaatsen, netwerk.' },

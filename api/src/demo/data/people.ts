@@ -20,13 +20,27 @@ export const DEMO_USERS: DemoUserSpec[] = [
   { key: 'sarah', email: 'sarah@chargecars.nl', name: 'Sarah de Jong', role: 'AGENT', skills: ['nl', 'en', 'whatsapp'], teams: ['Customer Service'] },
   { key: 'alex', email: 'alex@chargecars.nl', name: 'Alex van den Berg', role: 'AGENT', skills: ['nl', 'en', 'technical', 'installation'], teams: ['Technical Support'] },
   { key: 'eva', email: 'eva@chargecars.nl', name: 'Eva Bakker', role: 'TEAM_LEAD', skills: ['nl', 'en', 'billing', 'whatsapp'], teams: ['Customer Service', 'Management'] },
-  { key: 'marco', email: 'marco@chargecars.nl', name: 'Marco Rinaldi', role: 'TEAM_LEAD', skills: ['it', 'en', 'nl', 'technical', 'installation'], teams: ['Technical Support', 'Management'] },
+  {
+    key: 'marco',
+    email: 'marco@chargecars.nl',
+    name: 'Marco Rinaldi',
+    role: 'TEAM_LEAD',
+    skills: ['it', 'en', 'nl', 'technical', 'installation'],
+    teams: ['Technical Support', 'Management'],
+  },
   { key: 'giulia', email: 'giulia@chargecars.nl', name: 'Giulia Conti', role: 'AGENT', skills: ['it', 'en', 'billing', 'whatsapp'], teams: ['Customer Service', 'Sales'] },
   { key: 'fatima', email: 'fatima@chargecars.nl', name: 'Fatima El Amrani', role: 'AGENT', skills: ['nl', 'en', 'billing', 'whatsapp'], teams: ['Customer Service'] },
   { key: 'daan', email: 'daan@chargecars.nl', name: 'Daan Mulder', role: 'AGENT', skills: ['nl', 'installation', 'technical'], teams: ['Technical Support'] },
   { key: 'luca', email: 'luca@chargecars.nl', name: 'Luca Ferrari', role: 'AGENT', skills: ['it', 'en', 'technical', 'installation'], teams: ['Technical Support'] },
   { key: 'sanne', email: 'sanne@chargecars.nl', name: 'Sanne Vermeulen', role: 'AGENT', skills: ['nl', 'en', 'sales', 'billing'], teams: ['Sales', 'Customer Service'] },
-  { key: 'thijs', email: 'thijs@chargecars.nl', name: 'Thijs Janssen', role: 'AGENT', skills: ['nl', 'en', 'de', 'technical', 'installation', 'whatsapp'], teams: ['Technical Support', 'Sales'] },
+  {
+    key: 'thijs',
+    email: 'thijs@chargecars.nl',
+    name: 'Thijs Janssen',
+    role: 'AGENT',
+    skills: ['nl', 'en', 'de', 'technical', 'installation', 'whatsapp'],
+    teams: ['Technical Support', 'Sales'],
+  },
 ];
 
 export const DEMO_TEAMS: { name: TeamName; description: string }[] = [

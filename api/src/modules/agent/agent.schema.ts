@@ -7,7 +7,6 @@ import { login } from '../auth/auth.service.js';
 import { can } from '../auth/permissions.js';
 import { updateMyPreferences } from './preferences.service.js';
 
-
 export const UserNode = builder.prismaNode('User', {
   id: { field: 'id' },
   authScopes: can('User'),
@@ -61,18 +60,19 @@ builder.queryFields((t) => ({
     authScopes: can('viewer'),
     resolve: (query, _root, _args, ctx) => ctx.db.user.findUniqueOrThrow({ ...query, where: { id: ctx.viewer!.id } }),
   }),
-  agents: t.prismaConnection({
-    type: 'User',
-    nullable: false,
-    cursor: 'id',
-    description: 'Active agents of the organization, by name.',
-    authScopes: can('agents'),
-    resolve: (query, _root, args, ctx) => {
-      assertPageSize(args);
-      return ctx.db.user.findMany({ ...query, where: { isActive: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+  agents: t.prismaConnection(
+    {
+      type: 'User',
+      nullable: false,
+      cursor: 'id',
+      description: 'Active agents of the organization, by name.',
+      authScopes: can('agents'),
+      resolve: (query, _root, args, ctx) => {
+        assertPageSize(args);
+        return ctx.db.user.findMany({ ...query, where: { isActive: true }, orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+      },
+      totalCount: (_root, _args, ctx) => ctx.db.user.count({ where: { isActive: true } }),
     },
-    totalCount: (_root, _args, ctx) => ctx.db.user.count({ where: { isActive: true } }),
-  },
     { name: 'UserConnection' },
     { name: 'UserEdge' },
   ),
@@ -84,20 +84,18 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const LoginPayload = builder
-  .objectRef<{ token?: string; user?: User; errors: UserErrorShape[] }>('LoginPayload')
-  .implement({
-    fields: (t) => ({
-      token: t.string({
-        nullable: true,
-        description: 'Session JWT for `Authorization: Bearer <token>` and graphql-ws connectionParams.authorization.',
-        resolve: (p) => p.token ?? null,
-      }),
-      // The user who just signed in (the request itself is still anonymous).
-      user: t.field({ type: UserNode, nullable: true, skipTypeScopes: true, resolve: (p) => p.user ?? null }),
-      errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+const LoginPayload = builder.objectRef<{ token?: string; user?: User; errors: UserErrorShape[] }>('LoginPayload').implement({
+  fields: (t) => ({
+    token: t.string({
+      nullable: true,
+      description: 'Session JWT for `Authorization: Bearer <token>` and graphql-ws connectionParams.authorization.',
+      resolve: (p) => p.token ?? null,
     }),
-  });
+    // The user who just signed in (the request itself is still anonymous).
+    user: t.field({ type: UserNode, nullable: true, skipTypeScopes: true, resolve: (p) => p.user ?? null }),
+    errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+  }),
+});
 
 builder.mutationField('login', (t) =>
   t.field({
@@ -119,17 +117,17 @@ builder.mutationField('login', (t) =>
 );
 
 /** The organization as its own users see it (name and defaults); ADMIN settings are in OrganizationSettings. */
-const OrganizationRef = builder
-  .objectRef<{ slug: string; name: string; locale: string; timezone: string }>('Organization')
-  .implement({
-    description: "The user's organization: its name and the defaults users without a preference of their own follow.",
-    fields: (t) => ({
-      slug: t.exposeString('slug'),
-      name: t.exposeString('name'),
-      locale: t.exposeString('locale', { description: 'Default UI language (BCP 47, e.g. "nl") of users whose User.locale is null.' }),
-      timezone: t.exposeString('timezone', { description: 'Default IANA time zone (e.g. "Europe/Amsterdam") of users whose User.timezone is null; also business hours and reports.' }),
+const OrganizationRef = builder.objectRef<{ slug: string; name: string; locale: string; timezone: string }>('Organization').implement({
+  description: "The user's organization: its name and the defaults users without a preference of their own follow.",
+  fields: (t) => ({
+    slug: t.exposeString('slug'),
+    name: t.exposeString('name'),
+    locale: t.exposeString('locale', { description: 'Default UI language (BCP 47, e.g. "nl") of users whose User.locale is null.' }),
+    timezone: t.exposeString('timezone', {
+      description: 'Default IANA time zone (e.g. "Europe/Amsterdam") of users whose User.timezone is null; also business hours and reports.',
     }),
-  });
+  }),
+});
 
 builder.prismaObjectField('User', 'organization', (t) =>
   t.field({
@@ -142,21 +140,19 @@ builder.prismaObjectField('User', 'organization', (t) =>
 );
 
 const UpdateMyPreferencesInputRef = builder.inputType('UpdateMyPreferencesInput', {
-  description: 'Only the fields given change; null clears a preference (back to the organization\'s).',
+  description: "Only the fields given change; null clears a preference (back to the organization's).",
   fields: (t) => ({
     locale: t.string({ description: 'UI language: nl, en or it; null follows the organization.' }),
     timezone: t.string({ description: 'IANA time zone, e.g. Europe/Rome; null follows the organization.' }),
   }),
 });
 
-const MyPreferencesPayload = builder
-  .objectRef<{ user?: User; errors: UserErrorShape[] }>('MyPreferencesPayload')
-  .implement({
-    fields: (t) => ({
-      user: t.field({ type: UserNode, nullable: true, resolve: (p) => p.user ?? null }),
-      errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
-    }),
-  });
+const MyPreferencesPayload = builder.objectRef<{ user?: User; errors: UserErrorShape[] }>('MyPreferencesPayload').implement({
+  fields: (t) => ({
+    user: t.field({ type: UserNode, nullable: true, resolve: (p) => p.user ?? null }),
+    errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+  }),
+});
 
 builder.mutationField('updateMyPreferences', (t) =>
   t.field({

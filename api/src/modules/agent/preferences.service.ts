@@ -28,11 +28,7 @@ export function isIanaTimeZone(zone: string): boolean {
 
 export const PreferencesInput = z.object({
   locale: z.enum(UI_LOCALES, { error: 'Choose nl, en or it.' }).nullish(),
-  timezone: z
-    .string()
-    .trim()
-    .refine(isIanaTimeZone, 'Unknown time zone: use an IANA name such as Europe/Amsterdam.')
-    .nullish(),
+  timezone: z.string().trim().refine(isIanaTimeZone, 'Unknown time zone: use an IANA name such as Europe/Amsterdam.').nullish(),
 });
 
 /**

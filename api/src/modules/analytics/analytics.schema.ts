@@ -16,21 +16,36 @@ import { ThreadConnection } from '../thread/thread.schema.js';
 import { countThreads } from '../thread/thread.service.js';
 import { analyticsQuery, breakdown, drillMatches, series, summary, type AnalyticsFilter, type AnalyticsQuery } from './analytics.service.js';
 import { exportUrl } from './export.js';
-import { ANALYTICS_DIMENSIONS, ANALYTICS_INTERVALS, ANALYTICS_METRICS, ANALYTICS_UNITS, METRICS, statusOf, type AnalyticsDimension, type AnalyticsMetric, type MetricValue } from './metrics.js';
+import {
+  ANALYTICS_DIMENSIONS,
+  ANALYTICS_INTERVALS,
+  ANALYTICS_METRICS,
+  ANALYTICS_UNITS,
+  METRICS,
+  statusOf,
+  type AnalyticsDimension,
+  type AnalyticsMetric,
+  type MetricValue,
+} from './metrics.js';
 
 const AnalyticsMetricEnum = builder.enumType('AnalyticsMetric', {
   description: 'A KPI of docs/analytics.md. Times in seconds, rates in percent (0–100), CSAT 1–5.',
   values: Object.fromEntries(ANALYTICS_METRICS.map((m) => [m, { description: METRICS[m].description }])) as Record<AnalyticsMetric, { description: string }>,
 });
-const AnalyticsIntervalEnum = builder.enumType('AnalyticsInterval', { values: ANALYTICS_INTERVALS, description: 'Bucket length of a series, in the query time zone (WEEK starts on Monday).' });
+const AnalyticsIntervalEnum = builder.enumType('AnalyticsInterval', {
+  values: ANALYTICS_INTERVALS,
+  description: 'Bucket length of a series, in the query time zone (WEEK starts on Monday).',
+});
 const AnalyticsDimensionEnum = builder.enumType('AnalyticsDimension', {
   values: ANALYTICS_DIMENSIONS,
-  description: 'What a breakdown groups by: channel type, team, agent (the replying agent for replies, otherwise the assignee when the fact happened), priority, customer tier, thread type — as they were when the fact happened.',
+  description:
+    'What a breakdown groups by: channel type, team, agent (the replying agent for replies, otherwise the assignee when the fact happened), priority, customer tier, thread type — as they were when the fact happened.',
 });
 const AnalyticsUnitEnum = builder.enumType('AnalyticsUnit', { values: ANALYTICS_UNITS, description: 'SECONDS, PERCENT (0–100), COUNT, SCORE (CSAT 1–5), RATIO.' });
 const KpiStatusEnum = builder.enumType('KpiStatus', {
   values: ['GOOD', 'WARNING', 'BAD', 'NONE'] as const,
-  description: 'Against the target of seed 001: GOOD meets it; WARNING within 5 % below an at-least target or within 25 % above an at-most target; BAD beyond; NONE without target or data.',
+  description:
+    'Against the target of seed 001: GOOD meets it; WARNING within 5 % below an at-least target or within 25 % above an at-most target; BAD beyond; NONE without target or data.',
 });
 const TargetDirectionEnum = builder.enumType('TargetDirection', { values: ['AT_LEAST', 'AT_MOST'] as const });
 const AnalyticsScopeEnum = builder.enumType('AnalyticsScope', {
@@ -63,7 +78,16 @@ const BucketInput = builder.inputType('AnalyticsBucketInput', {
   }),
 });
 
-type FilterArg = { channelTypes?: string[] | null; teamIds?: (string | number)[] | null; assigneeIds?: (string | number)[] | null; priorities?: string[] | null; customerTiers?: string[] | null } | null | undefined;
+type FilterArg =
+  | {
+      channelTypes?: string[] | null;
+      teamIds?: (string | number)[] | null;
+      assigneeIds?: (string | number)[] | null;
+      priorities?: string[] | null;
+      customerTiers?: string[] | null;
+    }
+  | null
+  | undefined;
 
 function decodeFilter(f: FilterArg): AnalyticsFilter {
   if (!f) return {};
@@ -122,7 +146,10 @@ interface ItemShape extends MetricValue {
 const AnalyticsBreakdownItem = builder.objectRef<ItemShape>('AnalyticsBreakdownItem').implement({
   description: 'A KPI for one value of a dimension.',
   fields: (t) => ({
-    key: t.string({ description: 'Enum value (CHANNEL, PRIORITY, TIER, THREAD_TYPE) or global id (TEAM, AGENT); "" = none. Pass it back as bucket.key to drill down.', resolve: (i) => globalKey(i.dimension, i.key) }),
+    key: t.string({
+      description: 'Enum value (CHANNEL, PRIORITY, TIER, THREAD_TYPE) or global id (TEAM, AGENT); "" = none. Pass it back as bucket.key to drill down.',
+      resolve: (i) => globalKey(i.dimension, i.key),
+    }),
     label: t.string({
       description: 'Team or agent name, else the key; "None" for "".',
       resolve: async (i, _a, ctx) => {
@@ -137,8 +164,16 @@ const AnalyticsBreakdownItem = builder.objectRef<ItemShape>('AnalyticsBreakdownI
     count: t.int({ resolve: (i) => i.count }),
     target: t.float({ nullable: true, resolve: (i) => goalFor(i.metric, i.dimension, i.key)?.value ?? null }),
     status: t.field({ type: KpiStatusEnum, resolve: (i) => statusFor(i.metric, i, i.dimension, i.key) }),
-    team: t.prismaField({ type: 'Team', nullable: true, resolve: (q, i, _a, ctx) => (i.dimension === 'TEAM' && i.key ? ctx.db.team.findUnique({ ...q, where: { id: i.key } }) : null) }),
-    agent: t.prismaField({ type: 'User', nullable: true, resolve: (q, i, _a, ctx) => (i.dimension === 'AGENT' && i.key ? ctx.db.user.findUnique({ ...q, where: { id: i.key } }) : null) }),
+    team: t.prismaField({
+      type: 'Team',
+      nullable: true,
+      resolve: (q, i, _a, ctx) => (i.dimension === 'TEAM' && i.key ? ctx.db.team.findUnique({ ...q, where: { id: i.key } }) : null),
+    }),
+    agent: t.prismaField({
+      type: 'User',
+      nullable: true,
+      resolve: (q, i, _a, ctx) => (i.dimension === 'AGENT' && i.key ? ctx.db.user.findUnique({ ...q, where: { id: i.key } }) : null),
+    }),
   }),
 });
 
@@ -184,7 +219,8 @@ const Analytics = builder.objectRef<AnalyticsQuery>('Analytics').implement({
     }),
     series: t.field({
       type: [AnalyticsPoint],
-      description: 'The metric per bucket of the range (every bucket, empty ones with count 0; BACKLOG: open at the end of each bucket). Errors: VALIDATION_FAILED beyond 1,000 points.',
+      description:
+        'The metric per bucket of the range (every bucket, empty ones with count 0; BACKLOG: open at the end of each bucket). Errors: VALIDATION_FAILED beyond 1,000 points.',
       args: { metric: t.arg({ type: AnalyticsMetricEnum, required: true }), interval: t.arg({ type: AnalyticsIntervalEnum, required: true }) },
       resolve: (q, { metric, interval }, ctx) => series(ctx, q, metric, interval),
     }),
@@ -235,7 +271,8 @@ builder.queryField('analytics', (t) =>
   t.field({
     type: Analytics,
     authScopes: can('analytics'),
-    description: "KPIs over [range.from, range.to) in `timezone` (default: the organization's). MANAGER and up and API keys with ANALYTICS see the organization; agents and team leads their own numbers (scope SELF). Errors: VALIDATION_FAILED (range over 400 days or reversed, unknown time zone).",
+    description:
+      "KPIs over [range.from, range.to) in `timezone` (default: the organization's). MANAGER and up and API keys with ANALYTICS see the organization; agents and team leads their own numbers (scope SELF). Errors: VALIDATION_FAILED (range over 400 days or reversed, unknown time zone).",
     args: { range: t.arg({ type: RangeInput, required: true }), filter: t.arg({ type: FilterInput }), timezone: t.arg.string() },
     resolve: (_r, args, ctx) => analyticsQuery(ctx, args.range, decodeFilter(args.filter as FilterArg), args.timezone),
   }),
@@ -254,7 +291,8 @@ builder.queryField('exportThreads', (t) =>
   t.field({
     type: AnalyticsExport,
     authScopes: can('exportThreads'),
-    description: 'One row per thread started in the range (ids, channel, team, assignee, times, first response, resolution, SLA outcome per target, escalations, CSAT) as CSV: returns a signed link to the stream (docs/analytics.md lists the columns). Same scope rules as analytics. Errors: VALIDATION_FAILED.',
+    description:
+      'One row per thread started in the range (ids, channel, team, assignee, times, first response, resolution, SLA outcome per target, escalations, CSAT) as CSV: returns a signed link to the stream (docs/analytics.md lists the columns). Same scope rules as analytics. Errors: VALIDATION_FAILED.',
     args: { range: t.arg({ type: RangeInput, required: true }), filter: t.arg({ type: FilterInput }), timezone: t.arg.string() },
     resolve: async (_r, args, ctx) => exportUrl(ctx, await analyticsQuery(ctx, args.range, decodeFilter(args.filter as FilterArg), args.timezone)),
   }),

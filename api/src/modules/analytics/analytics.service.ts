@@ -63,7 +63,12 @@ function isTimeZone(tz: string): boolean {
  * Errors: VALIDATION_FAILED (from ≥ to, range over 400 days, unknown time
  * zone, a filter list over 100 values).
  */
-export async function analyticsQuery(ctx: HubContext, range: { from: Date; to: Date }, filter: AnalyticsFilter | null | undefined, timezone: string | null | undefined): Promise<AnalyticsQuery> {
+export async function analyticsQuery(
+  ctx: HubContext,
+  range: { from: Date; to: Date },
+  filter: AnalyticsFilter | null | undefined,
+  timezone: string | null | undefined,
+): Promise<AnalyticsQuery> {
   const { from, to } = range;
   if (!(from < to)) throw badInput('range.from must be before range.to.', 'range');
   if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) throw badInput(`A range covers at most ${MAX_RANGE_DAYS} days.`, 'range');
@@ -106,7 +111,7 @@ const col = (src: 'r' | 'e', name: string) => (src === 'r' ? `r."${name}"` : `CO
 function filterColumns(f: AnalyticsFilter): [DimensionColumn, readonly string[]][] {
   const out: [DimensionColumn, readonly string[]][] = [];
   const add = (name: DimensionColumn, values: readonly string[] | null | undefined) => {
-    if (values && values.length) out.push([name, values]);
+    if (values?.length) out.push([name, values]);
   };
   add('channelType', f.channelTypes);
   add('teamId', f.teamIds);
@@ -191,7 +196,12 @@ async function sums(ctx: HubContext, from: Date, to: Date, kinds: readonly Repor
     const d1 = dayCeil(h1);
     const d2 = dayFloor(h2);
     const days = d1 < d2;
-    const around = days ? nonEmpty([[h1, d1], [d2, h2]]) : [[h1, h2] as Span];
+    const around = days
+      ? nonEmpty([
+          [h1, d1],
+          [d2, h2],
+        ])
+      : [[h1, h2] as Span];
     const byTime = !!group && 'time' in group;
     const groupColumn = group && 'column' in group ? group.column : null;
     if (filters.length === 0 && byTime) fromSlices('HOUR', '', [[h1, h2]]);
@@ -204,7 +214,14 @@ async function sums(ctx: HubContext, from: Date, to: Date, kinds: readonly Repor
       fromRollups(around);
     } else fromRollups([[h1, h2]]);
   }
-  const edges = nonEmpty(h1 < h2 ? [[from, h1], [h2, to]] : [[from, to]]);
+  const edges = nonEmpty(
+    h1 < h2
+      ? [
+          [from, h1],
+          [h2, to],
+        ]
+      : [[from, to]],
+  );
   if (edges.length) {
     parts.push(`SELECT ${groupOf('e', 'e."occurredAt"')} AS g, e.kind, COALESCE(e.target::text, '') AS target, 1::bigint AS count, COALESCE(e.seconds, 0) AS seconds, COALESCE(e."businessSeconds", 0) AS bs,
         (CASE WHEN e.met THEN 1 ELSE 0 END)::bigint AS met, COALESCE(e.value, 0)::bigint AS value
@@ -248,9 +265,7 @@ async function valueOver(ctx: HubContext, q: AnalyticsQuery, metric: AnalyticsMe
 export async function summary(ctx: HubContext, q: AnalyticsQuery, metrics: readonly AnalyticsMetric[]) {
   const kinds = [...new Set(metrics.filter((m) => m !== 'BACKLOG').flatMap((m) => METRICS[m].kinds))];
   const [now, prev] = await Promise.all([sums(ctx, q.from, q.to, kinds, q.filter, null), sums(ctx, q.previousFrom, q.previousTo, kinds, q.filter, null)]);
-  const backlog = metrics.includes('BACKLOG')
-    ? await Promise.all([valueOver(ctx, q, 'BACKLOG', q.from, q.to), valueOver(ctx, q, 'BACKLOG', q.previousFrom, q.previousTo)])
-    : null;
+  const backlog = metrics.includes('BACKLOG') ? await Promise.all([valueOver(ctx, q, 'BACKLOG', q.from, q.to), valueOver(ctx, q, 'BACKLOG', q.previousFrom, q.previousTo)]) : null;
   return metrics.map((metric) => {
     const cur = metric === 'BACKLOG' ? backlog![0] : metricValue(metric, now.get('') ?? new Map());
     const before = metric === 'BACKLOG' ? backlog![1] : metricValue(metric, prev.get('') ?? new Map());
@@ -279,7 +294,7 @@ export async function series(ctx: HubContext, q: AnalyticsQuery, metric: Analyti
     return `(date_trunc('${INTERVAL_SQL[interval]}', (${time} AT TIME ZONE 'UTC') AT TIME ZONE ${tz}) AT TIME ZONE ${tz})`;
   };
   const grouped = await sums(ctx, q.from, q.to, def.kinds, q.filter, { time: trunc });
-  let running = metric === 'BACKLOG' ? (await valueOver(ctx, q, 'BACKLOG', EPOCH, q.from)).value ?? 0 : 0;
+  let running = metric === 'BACKLOG' ? ((await valueOver(ctx, q, 'BACKLOG', EPOCH, q.from)).value ?? 0) : 0;
   return starts.map((start, i) => {
     const end = new Date(Math.min((starts[i + 1] ?? q.to).getTime(), q.to.getTime()));
     const v = metricValue(metric, grouped.get(start.toISOString()) ?? new Map());
@@ -296,9 +311,7 @@ export async function breakdown(ctx: HubContext, q: AnalyticsQuery, metric: Anal
   const def = METRICS[metric];
   const column = DIMENSION_COLUMN[by];
   const grouped = await sums(ctx, metric === 'BACKLOG' ? EPOCH : q.from, q.to, def.kinds, q.filter, { column });
-  return [...grouped.entries()]
-    .map(([key, s]) => ({ key, ...metricValue(metric, s) }))
-    .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+  return [...grouped.entries()].map(([key, s]) => ({ key, ...metricValue(metric, s) })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 }
 
 /** The kinds whose events make the threads behind a metric's number. */

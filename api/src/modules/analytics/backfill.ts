@@ -26,7 +26,18 @@ import type { AppDeps } from '../../shared/app.js';
 import { systemContext } from '../../shared/context.js';
 import { dueDateWithPauses, type SlaPause } from '../sla/business-time.js';
 import { calendarOf, matchPolicy } from '../sla/policy.service.js';
-import { dimsOf, eventRow, insertEventRows, isResolvedStatus, reportStateOf, reportSteps, syncTaskReport, type ReportEventDraft, type ReportInput, type ThreadReportState } from './report.js';
+import {
+  dimsOf,
+  eventRow,
+  insertEventRows,
+  isResolvedStatus,
+  reportStateOf,
+  reportSteps,
+  syncTaskReport,
+  type ReportEventDraft,
+  type ReportInput,
+  type ThreadReportState,
+} from './report.js';
 
 const PAGE = 500;
 const ACCEPTED = new Set(['SENT', 'DELIVERED', 'READ']);
@@ -150,7 +161,14 @@ export async function backfillReporting(deps: AppDeps, organizationId: string, o
       if (m.type === 'INCOMING') push(m.threadId, m.createdAt, 1, { kind: 'customerMessage', at: m.createdAt, messageId: m.id });
       else if (ACCEPTED.has(m.deliveryStatus)) {
         const meta = (m.metadata ?? {}) as { templateId?: unknown };
-        push(m.threadId, m.createdAt, 2, { kind: 'replyAccepted', at: m.createdAt, messageId: m.id, writtenAt: m.createdAt, agentId: m.senderUserId, fromTemplate: typeof meta.templateId === 'string' });
+        push(m.threadId, m.createdAt, 2, {
+          kind: 'replyAccepted',
+          at: m.createdAt,
+          messageId: m.id,
+          writtenAt: m.createdAt,
+          agentId: m.senderUserId,
+          fromTemplate: typeof meta.templateId === 'string',
+        });
       }
     }
     const threadById = new Map(page.map((t) => [t.id, t]));
@@ -160,7 +178,15 @@ export async function backfillReporting(deps: AppDeps, organizationId: string, o
       if (!t) continue;
       // Team changes feed the first routed team; a resolution compares it with the thread's current team.
       if (after.teamId) push(a.entityId, a.createdAt, 0, { kind: 'thread', at: a.createdAt, status: null, resolvedAt: null, teamId: after.teamId, startedAt: t.createdAt });
-      if (after.status) push(a.entityId, a.createdAt, 0, { kind: 'thread', at: a.createdAt, status: after.status, resolvedAt: isResolvedStatus(after.status) ? a.createdAt : null, teamId: null, startedAt: t.createdAt });
+      if (after.status)
+        push(a.entityId, a.createdAt, 0, {
+          kind: 'thread',
+          at: a.createdAt,
+          status: after.status,
+          resolvedAt: isResolvedStatus(after.status) ? a.createdAt : null,
+          teamId: null,
+          startedAt: t.createdAt,
+        });
     }
     await deps.db.prisma.$transaction(
       async (tx) => {
@@ -172,12 +198,19 @@ export async function backfillReporting(deps: AppDeps, organizationId: string, o
           const start = t.slaStartedAt ?? firstCustomer ?? t.createdAt;
           // The thread as it is now closes the replay (its resolution instant when resolved).
           timeline.push({ kind: 'thread', at: t.resolvedAt ?? now, status: t.status, resolvedAt: t.resolvedAt, teamId: t.teamId, startedAt: start });
-          const policy = matchPolicy(policies, { channelType: t.channel.type, priority: t.priority, customerTier: t.customer?.tier ?? null, threadType: t.type, teamId: t.teamId }) as PolicyWithCalendar | null;
+          const policy = matchPolicy(policies, {
+            channelType: t.channel.type,
+            priority: t.priority,
+            customerTier: t.customer?.tier ?? null,
+            threadType: t.type,
+            teamId: t.teamId,
+          }) as PolicyWithCalendar | null;
           const calendar = policy ? calendarOf(policy.calendar) : null;
           const withOpen: ReportInput[] = [{ kind: 'thread', at: start, status: 'OPEN', resolvedAt: null, teamId: null, startedAt: start }, ...timeline];
           const result = reportSteps({} as ThreadReportState, withOpen, calendar, start);
           const sla = replaySlaOutcomes(policy, timeline, now);
-          const csat = t.csatScore != null && t.csatAt ? [{ kind: 'CSAT' as ReportingEventKind, occurredAt: t.csatAt, dedupeKey: 'csat', value: t.csatScore, met: t.csatScore >= 4 }] : [];
+          const csat =
+            t.csatScore != null && t.csatAt ? [{ kind: 'CSAT' as ReportingEventKind, occurredAt: t.csatAt, dedupeKey: 'csat', value: t.csatScore, met: t.csatScore >= 4 }] : [];
           for (const d of [...result.events, ...sla, ...csat]) rows.push(eventRow(organizationId, { threadId: t.id }, dimsOf(t), d));
           if (JSON.stringify(result.state) !== JSON.stringify(reportStateOf(t))) states.push({ id: t.id, state: result.state });
         }

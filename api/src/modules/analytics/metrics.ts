@@ -83,15 +83,21 @@ export interface MetricDef {
   description: string;
 }
 
-const avg = (kind: ReportingEventKind): MetricDef['compute'] => (get) => {
-  const s = get(kind);
-  return { value: s.count ? s.seconds / s.count : null, businessValue: s.count ? s.businessSeconds / s.count : null, count: s.count };
-};
-const rate = (kind: ReportingEventKind, target?: SlaTarget): MetricDef['compute'] => (get) => {
-  const s = get(kind, target);
-  return { value: s.count ? (100 * s.met) / s.count : null, businessValue: null, count: s.count };
-};
-const count = (kind: ReportingEventKind): MetricDef['compute'] => (get) => ({ value: get(kind).count, businessValue: null, count: get(kind).count });
+const avg =
+  (kind: ReportingEventKind): MetricDef['compute'] =>
+  (get) => {
+    const s = get(kind);
+    return { value: s.count ? s.seconds / s.count : null, businessValue: s.count ? s.businessSeconds / s.count : null, count: s.count };
+  };
+const rate =
+  (kind: ReportingEventKind, target?: SlaTarget): MetricDef['compute'] =>
+  (get) => {
+    const s = get(kind, target);
+    return { value: s.count ? (100 * s.met) / s.count : null, businessValue: null, count: s.count };
+  };
+const count =
+  (kind: ReportingEventKind): MetricDef['compute'] =>
+  (get) => ({ value: get(kind).count, businessValue: null, count: get(kind).count });
 
 export const METRICS: Record<AnalyticsMetric, MetricDef> = {
   FIRST_RESPONSE_TIME: {
@@ -109,11 +115,44 @@ export const METRICS: Record<AnalyticsMetric, MetricDef> = {
     description: 'Mean wait from a customer message that follows an agent reply to the next accepted agent reply.',
   },
   RESOLUTION_TIME: { unit: 'SECONDS', kinds: ['RESOLVED'], compute: avg('RESOLVED'), description: 'Mean time from thread start to resolution.' },
-  SLA_COMPLIANCE: { unit: 'PERCENT', kinds: ['SLA_TARGET'], compute: rate('SLA_TARGET'), goal: { value: 95, direction: 'AT_LEAST' }, description: 'SLA targets met / targets due (all targets).' },
-  SLA_FIRST_RESPONSE_COMPLIANCE: { unit: 'PERCENT', kinds: ['SLA_TARGET'], target: 'FIRST_RESPONSE', compute: rate('SLA_TARGET', 'FIRST_RESPONSE'), goal: { value: 95, direction: 'AT_LEAST' }, description: 'First-response targets met / due.' },
-  SLA_NEXT_RESPONSE_COMPLIANCE: { unit: 'PERCENT', kinds: ['SLA_TARGET'], target: 'NEXT_RESPONSE', compute: rate('SLA_TARGET', 'NEXT_RESPONSE'), goal: { value: 95, direction: 'AT_LEAST' }, description: 'Next-response targets met / due.' },
-  SLA_RESOLUTION_COMPLIANCE: { unit: 'PERCENT', kinds: ['SLA_TARGET'], target: 'RESOLUTION', compute: rate('SLA_TARGET', 'RESOLUTION'), goal: { value: 95, direction: 'AT_LEAST' }, description: 'Resolution targets met / due.' },
-  FIRST_CONTACT_RESOLUTION: { unit: 'PERCENT', kinds: ['RESOLVED'], compute: rate('RESOLVED'), goal: { value: 80, direction: 'AT_LEAST' }, description: 'Resolutions with exactly one agent reply and no reopen within 7 days / resolutions.' },
+  SLA_COMPLIANCE: {
+    unit: 'PERCENT',
+    kinds: ['SLA_TARGET'],
+    compute: rate('SLA_TARGET'),
+    goal: { value: 95, direction: 'AT_LEAST' },
+    description: 'SLA targets met / targets due (all targets).',
+  },
+  SLA_FIRST_RESPONSE_COMPLIANCE: {
+    unit: 'PERCENT',
+    kinds: ['SLA_TARGET'],
+    target: 'FIRST_RESPONSE',
+    compute: rate('SLA_TARGET', 'FIRST_RESPONSE'),
+    goal: { value: 95, direction: 'AT_LEAST' },
+    description: 'First-response targets met / due.',
+  },
+  SLA_NEXT_RESPONSE_COMPLIANCE: {
+    unit: 'PERCENT',
+    kinds: ['SLA_TARGET'],
+    target: 'NEXT_RESPONSE',
+    compute: rate('SLA_TARGET', 'NEXT_RESPONSE'),
+    goal: { value: 95, direction: 'AT_LEAST' },
+    description: 'Next-response targets met / due.',
+  },
+  SLA_RESOLUTION_COMPLIANCE: {
+    unit: 'PERCENT',
+    kinds: ['SLA_TARGET'],
+    target: 'RESOLUTION',
+    compute: rate('SLA_TARGET', 'RESOLUTION'),
+    goal: { value: 95, direction: 'AT_LEAST' },
+    description: 'Resolution targets met / due.',
+  },
+  FIRST_CONTACT_RESOLUTION: {
+    unit: 'PERCENT',
+    kinds: ['RESOLVED'],
+    compute: rate('RESOLVED'),
+    goal: { value: 80, direction: 'AT_LEAST' },
+    description: 'Resolutions with exactly one agent reply and no reopen within 7 days / resolutions.',
+  },
   ESCALATION_RATE: {
     unit: 'PERCENT',
     kinds: ['ESCALATED', 'THREAD_OPENED'],
@@ -132,9 +171,27 @@ export const METRICS: Record<AnalyticsMetric, MetricDef> = {
     },
     description: 'Customer messages and agent replies of resolved threads / resolutions.',
   },
-  TEMPLATE_USAGE: { unit: 'PERCENT', kinds: ['REPLY'], compute: rate('REPLY'), goal: { value: 60, direction: 'AT_LEAST' }, description: 'Agent replies sent from a template / agent replies.' },
-  ASSIGNMENT_ACCURACY: { unit: 'PERCENT', kinds: ['ROUTED'], compute: rate('ROUTED'), goal: { value: 90, direction: 'AT_LEAST' }, description: 'Resolved threads resolved by the team they were first routed to / resolved threads that were routed.' },
-  TASK_COMPLETION_ON_TIME: { unit: 'PERCENT', kinds: ['TASK_COMPLETED'], compute: rate('TASK_COMPLETED'), goal: { value: 95, direction: 'AT_LEAST' }, description: 'Tasks with a due date completed by it / tasks with a due date completed.' },
+  TEMPLATE_USAGE: {
+    unit: 'PERCENT',
+    kinds: ['REPLY'],
+    compute: rate('REPLY'),
+    goal: { value: 60, direction: 'AT_LEAST' },
+    description: 'Agent replies sent from a template / agent replies.',
+  },
+  ASSIGNMENT_ACCURACY: {
+    unit: 'PERCENT',
+    kinds: ['ROUTED'],
+    compute: rate('ROUTED'),
+    goal: { value: 90, direction: 'AT_LEAST' },
+    description: 'Resolved threads resolved by the team they were first routed to / resolved threads that were routed.',
+  },
+  TASK_COMPLETION_ON_TIME: {
+    unit: 'PERCENT',
+    kinds: ['TASK_COMPLETED'],
+    compute: rate('TASK_COMPLETED'),
+    goal: { value: 95, direction: 'AT_LEAST' },
+    description: 'Tasks with a due date completed by it / tasks with a due date completed.',
+  },
   CSAT: {
     unit: 'SCORE',
     kinds: ['CSAT'],

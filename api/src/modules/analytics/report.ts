@@ -278,14 +278,19 @@ async function applyRollups(tx: Tx, organizationId: string, rows: readonly Event
     const key = [target, ...SLICE_DIMENSIONS.map((c) => (e[c] ?? '') as string)];
     addTo(rollups, [e.kind, hour.toISOString(), ...key].join('|'), () => ({ ...zero(), kind: e.kind, hour, key }), e, sign);
     const slice = (grain: 'HOUR' | 'DAY', bucket: Date, dimension: string, dimValue: string) =>
-      addTo(slices, [e.kind, grain, dimension, bucket.toISOString(), target, dimValue].join('|'), () => ({ ...zero(), kind: e.kind, grain, dimension, bucket, target, dimValue }), e, sign);
+      addTo(
+        slices,
+        [e.kind, grain, dimension, bucket.toISOString(), target, dimValue].join('|'),
+        () => ({ ...zero(), kind: e.kind, grain, dimension, bucket, target, dimValue }),
+        e,
+        sign,
+      );
     slice('HOUR', hour, '', '');
     slice('DAY', day, '', '');
     for (const c of SLICE_DIMENSIONS) slice('DAY', day, c, (e[c] ?? '') as string);
   }
   const sorted = <T>(m: Map<string, T>) => [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
-  const sums = (p: (i: number) => string, at: number) =>
-    `${p(at)}::int, ${p(at + 1)}::float8, ${p(at + 2)}::float8, ${p(at + 3)}::int, ${p(at + 4)}::int`;
+  const sums = (p: (i: number) => string, at: number) => `${p(at)}::int, ${p(at + 1)}::float8, ${p(at + 2)}::float8, ${p(at + 3)}::int, ${p(at + 4)}::int`;
   const pushSums = (params: unknown[], d: Delta) => params.push(d.count, d.seconds, d.businessSeconds, d.met, d.value);
 
   // At most 2,000 rows per statement (PostgreSQL takes 65,535 parameters; a backfill page can produce more rows).
@@ -371,7 +376,11 @@ export async function recordReportingEvents(
   drafts: readonly ReportEventDraft[],
   retract: readonly [ReportingEventKind, string][] = [],
 ): Promise<number> {
-  const inserted = await insertEventRows(ctx, tx, drafts.map((d) => eventRow(ctx.organizationId, ref, dims, d)));
+  const inserted = await insertEventRows(
+    ctx,
+    tx,
+    drafts.map((d) => eventRow(ctx.organizationId, ref, dims, d)),
+  );
   if (retract.length && ref.threadId) {
     const gone = await tx.reportingEvent.findMany({ where: { threadId: ref.threadId, OR: retract.map(([kind, dedupeKey]) => ({ kind, dedupeKey })) } });
     if (gone.length) {
@@ -411,7 +420,15 @@ export async function syncThreadReport(
   // Status first: a customer message that reopens a thread starts the reopen's first-response wait.
   inputs.push({ kind: 'thread', at: hint.customerMessage?.at ?? now, status: thread.status, resolvedAt: thread.resolvedAt, teamId: thread.teamId, startedAt: start });
   if (hint.customerMessage) inputs.push({ kind: 'customerMessage', at: hint.customerMessage.at, messageId: hint.customerMessage.id });
-  if (hint.reply) inputs.push({ kind: 'replyAccepted', at: hint.reply.at, messageId: hint.reply.id, writtenAt: hint.reply.writtenAt, agentId: hint.reply.agentId, fromTemplate: hint.reply.fromTemplate });
+  if (hint.reply)
+    inputs.push({
+      kind: 'replyAccepted',
+      at: hint.reply.at,
+      messageId: hint.reply.id,
+      writtenAt: hint.reply.writtenAt,
+      agentId: hint.reply.agentId,
+      fromTemplate: hint.reply.fromTemplate,
+    });
   const prev = reportStateOf(thread);
   const result = reportSteps(prev, inputs, calendar, start);
   // SLA outcomes (from the engine): each clock's once.

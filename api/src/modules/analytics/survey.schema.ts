@@ -6,14 +6,7 @@
 import { builder } from '../../schema/builder.js';
 import { payloadType, runMutation } from '../../schema/common.js';
 import { can } from '../auth/permissions.js';
-import {
-  SURVEY_COMMENT_MAX,
-  SURVEY_QUESTION_MAX,
-  SURVEY_SCALES,
-  organizationSurveySettings,
-  updateSurveySettings,
-  type SurveySettings,
-} from './survey.js';
+import { SURVEY_COMMENT_MAX, SURVEY_QUESTION_MAX, SURVEY_SCALES, organizationSurveySettings, updateSurveySettings, type SurveySettings } from './survey.js';
 
 const SurveyScaleEnum = builder.enumType('SurveyScale', {
   values: SURVEY_SCALES,

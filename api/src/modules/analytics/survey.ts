@@ -223,7 +223,12 @@ export async function issueSurveyToken(deps: Pick<AppDeps, 'config'>, claims: Su
 export async function verifySurveyToken(deps: Pick<AppDeps, 'config' | 'clock'>, token: string): Promise<SurveyClaims | null> {
   if (!token || token.length > 2048) return null;
   try {
-    const { payload } = await jwtVerify(token, surveyKey(deps.config), { audience: SURVEY_AUDIENCE, algorithms: ['HS256'], currentDate: deps.clock.now(), requiredClaims: ['exp'] });
+    const { payload } = await jwtVerify(token, surveyKey(deps.config), {
+      audience: SURVEY_AUDIENCE,
+      algorithms: ['HS256'],
+      currentDate: deps.clock.now(),
+      requiredClaims: ['exp'],
+    });
     const { org, thread, scale } = payload as { org?: unknown; thread?: unknown; scale?: unknown };
     if (typeof org !== 'string' || typeof thread !== 'string' || !UUID.test(org) || !UUID.test(thread)) return null;
     if (scale !== 'CSAT' && scale !== 'NPS') return null;
@@ -262,7 +267,12 @@ function surveyRecipient(thread: ThreadForSurvey, now: Date): { to: string } | {
   const adapter = adapterFor(channel.type);
   if (!adapter?.send) return { skip: 'channel cannot send' };
   const customer = thread.customer
-    ? { name: thread.customer.name, email: thread.customer.email, phone: thread.customer.phone, identities: thread.customer.identities.map((i) => ({ kind: i.kind, value: i.value })) }
+    ? {
+        name: thread.customer.name,
+        email: thread.customer.email,
+        phone: thread.customer.phone,
+        identities: thread.customer.identities.map((i) => ({ kind: i.kind, value: i.value })),
+      }
     : null;
   const to = adapter.recipient({ conversationKey: thread.conversationKey, customer });
   if (!to) return { skip: 'no recipient' };
@@ -354,7 +364,11 @@ async function queueSurveyMessage(ctx: HubContext, threadId: string): Promise<Su
     // E-mail: the survey answers the customer's last message, so it stays in the conversation.
     const answered =
       thread.channel.type === 'EMAIL_OUTLOOK'
-        ? await tx.message.findFirst({ where: { threadId, type: 'INCOMING', externalMessageId: { not: null } }, orderBy: { createdAt: 'desc' }, select: { externalMessageId: true } })
+        ? await tx.message.findFirst({
+            where: { threadId, type: 'INCOMING', externalMessageId: { not: null } },
+            orderBy: { createdAt: 'desc' },
+            select: { externalMessageId: true },
+          })
         : null;
     const message = await tx.message.create({
       data: {
@@ -406,7 +420,10 @@ export interface SurveyPage {
 
 export async function loadSurveyPage(deps: AppDeps, claims: SurveyClaims): Promise<SurveyPage | null> {
   const ctx = systemContext(deps, claims.organizationId);
-  const thread = await ctx.db.thread.findUnique({ where: { id: claims.threadId }, select: { id: true, csatScore: true, csatComment: true, customer: { select: { language: true } } } });
+  const thread = await ctx.db.thread.findUnique({
+    where: { id: claims.threadId },
+    select: { id: true, csatScore: true, csatComment: true, customer: { select: { language: true } } },
+  });
   if (!thread) return null;
   const org = await deps.db.prisma.organization.findUnique({ where: { id: claims.organizationId }, select: { name: true, locale: true, surveySettings: true } });
   if (!org) return null;
@@ -423,7 +440,10 @@ export async function loadSurveyPage(deps: AppDeps, claims: SurveyClaims): Promi
 
 /** A rating as posted by the page (strings from the form). */
 export const SurveyAnswer = z.object({
-  score: z.string().trim().regex(/^\d{1,2}$/, 'score'),
+  score: z
+    .string()
+    .trim()
+    .regex(/^\d{1,2}$/, 'score'),
   comment: z
     .string()
     .optional()
@@ -468,7 +488,9 @@ export async function submitSurveyRating(deps: AppDeps, claims: SurveyClaims, ra
     const dims = dimsOf(before);
     // Updating the rating: the old event goes (with its rollups) before the new one is recorded, so reporting counts one.
     if (before.csatScore !== null) await recordReportingEvents(ctx, tx, { threadId: thread.id }, dims, [], [['CSAT', 'csat']]);
-    await recordReportingEvents(ctx, tx, { threadId: thread.id }, dims, [{ kind: 'CSAT', occurredAt: now, dedupeKey: 'csat', value: answer.score, met: scoreMet(claims.scale, answer.score) }]);
+    await recordReportingEvents(ctx, tx, { threadId: thread.id }, dims, [
+      { kind: 'CSAT', occurredAt: now, dedupeKey: 'csat', value: answer.score, met: scoreMet(claims.scale, answer.score) },
+    ]);
     await writeAudit(ctx, tx, {
       action: 'thread.rate',
       entityType: 'Thread',
@@ -542,7 +564,13 @@ export async function updateSurveySettings(ctx: HubContext, raw: z.input<typeof 
       linkTtlDays: input.linkTtlDays ?? before.linkTtlDays,
     });
     await tx.organization.update({ where: { id: ctx.organizationId }, data: { surveySettings: after as Prisma.InputJsonValue } });
-    await writeAudit(ctx, tx, { action: 'organization.update', entityType: 'Organization', entityId: ctx.organizationId, before: { surveySettings: before }, after: { surveySettings: after } });
+    await writeAudit(ctx, tx, {
+      action: 'organization.update',
+      entityType: 'Organization',
+      entityId: ctx.organizationId,
+      before: { surveySettings: before },
+      after: { surveySettings: after },
+    });
     return { surveySettings: after };
   });
 }

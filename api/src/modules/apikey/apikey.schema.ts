@@ -80,7 +80,6 @@ builder.mutationFields((t) => ({
     authScopes: can('revokeApiKey'),
     description: 'Revokes an API key at once (ADMIN); revoking twice changes nothing. Errors: NOT_FOUND.',
     args: { input: t.arg({ type: RevokeApiKeyInputRef, required: true }) },
-    resolve: (_r, { input }, ctx) =>
-      runMutation(() => revokeApiKey(ctx, decodeId('ApiKey', String(input.apiKeyId), 'input.apiKeyId'))),
+    resolve: (_r, { input }, ctx) => runMutation(() => revokeApiKey(ctx, decodeId('ApiKey', String(input.apiKeyId), 'input.apiKeyId'))),
   }),
 }));

@@ -118,7 +118,12 @@ export async function authenticateApiKey(deps: AppDeps, secret: string): Promise
       });
       if (firstToday && count === 1) {
         const ctx = { ...systemContext(deps, key.organizationId, 'API_KEY'), actor: { type: 'API_KEY' as const, userId: null, apiKeyId: key.id } };
-        await writeAudit(ctx, ctx.db, { action: API_KEY_USED_ACTION, entityType: 'ApiKey', entityId: key.id, after: { name: key.name, prefix: key.prefix, day: dayStart.toISOString().slice(0, 10) } });
+        await writeAudit(ctx, ctx.db, {
+          action: API_KEY_USED_ACTION,
+          entityType: 'ApiKey',
+          entityId: key.id,
+          after: { name: key.name, prefix: key.prefix, day: dayStart.toISOString().slice(0, 10) },
+        });
       }
     } catch (err) {
       deps.logger.warn({ apiKeyId: key.id, err }, 'api key lastUsedAt not recorded');

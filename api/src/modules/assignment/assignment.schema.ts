@@ -19,7 +19,7 @@ import { conditionsOf, createRoutingRule, deleteRoutingRule, updateRoutingRule, 
 // ---------------------------------------------------------------- output types
 
 const RoutingConditionsRef = builder.objectRef<RoutingConditions>('RoutingConditions').implement({
-  description: 'What a thread must be for a routing rule to match. Every non-empty list must contain the thread\'s value; an empty list matches anything.',
+  description: "What a thread must be for a routing rule to match. Every non-empty list must contain the thread's value; an empty list matches anything.",
   fields: (t) => ({
     channelTypes: t.field({ type: [ChannelTypeEnum], description: "Types of the thread's channel.", resolve: (c) => c.channelTypes }),
     threadTypes: t.field({ type: [ThreadTypeEnum], description: 'Thread types.', resolve: (c) => c.threadTypes }),
@@ -36,12 +36,15 @@ export const RoutingRuleNode = builder.prismaNode('RoutingRule', {
   authScopes: can('RoutingRule'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   findUnique: (id, ctx) => ({ id, organizationId: ctx.organizationId }),
-  description: 'Sends new threads that match its conditions to a team. The active matching rule with the lowest rank wins; a rule without conditions and the highest rank is the fallback.',
+  description:
+    'Sends new threads that match its conditions to a team. The active matching rule with the lowest rank wins; a rule without conditions and the highest rank is the fallback.',
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Unique within the organization, 1–100 characters.' }),
     conditions: t.field({ type: RoutingConditionsRef, description: 'What a thread must be to match.', select: { conditions: true }, resolve: (r) => conditionsOf(r) }),
     team: t.relation('team', { description: 'The team matching threads go to.' }),
-    requiredSkills: t.exposeStringList('requiredSkills', { description: 'Skills an agent needs to be given a routed thread (all of them, case-insensitive), e.g. ["it", "installation"].' }),
+    requiredSkills: t.exposeStringList('requiredSkills', {
+      description: 'Skills an agent needs to be given a routed thread (all of them, case-insensitive), e.g. ["it", "installation"].',
+    }),
     rank: t.exposeInt('rank', { description: 'Matching order: lower first (0–1,000,000).' }),
     isActive: t.exposeBoolean('isActive', { description: 'Inactive rules are skipped.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the rule was created.' }),
@@ -87,7 +90,10 @@ builder.prismaObjectFields('Team', (t) => ({
 }));
 
 builder.prismaObjectField('User', 'availability', (t) =>
-  t.expose('availability', { type: UserAvailabilityEnum, description: 'ONLINE, AWAY or OFFLINE (setAvailability; AWAY after 5 and OFFLINE after 30 minutes without a heartbeat). Automatic assignment takes ONLINE agents only.' }),
+  t.expose('availability', {
+    type: UserAvailabilityEnum,
+    description: 'ONLINE, AWAY or OFFLINE (setAvailability; AWAY after 5 and OFFLINE after 30 minutes without a heartbeat). Automatic assignment takes ONLINE agents only.',
+  }),
 );
 
 builder.prismaObjectFields('Thread', (t) => ({
@@ -204,8 +210,7 @@ builder.mutationFields((t) => ({
     type: RoutingRulePayload,
     description: 'Creates a routing rule (MANAGER and up; audited as routingRule.create). Errors: VALIDATION_FAILED, NOT_FOUND (team), ROUTING_RULE_NAME_TAKEN.',
     args: { input: t.arg({ type: CreateRoutingRuleInputRef, required: true }) },
-    resolve: (_r, { input }, ctx) =>
-      runMutation(() => createRoutingRule(ctx, { ...input, teamId: decodeId('Team', String(input.teamId), 'input.teamId') })),
+    resolve: (_r, { input }, ctx) => runMutation(() => createRoutingRule(ctx, { ...input, teamId: decodeId('Team', String(input.teamId), 'input.teamId') })),
   }),
   updateRoutingRule: t.field({
     authScopes: can('updateRoutingRule'),
@@ -231,7 +236,8 @@ builder.mutationFields((t) => ({
   updateTeam: t.field({
     authScopes: can('updateTeam'),
     type: TeamPayload,
-    description: "Changes a team's assignment settings (MANAGER and up; audited as team.update); the team's queue is then drained under them. Errors: NOT_FOUND, VALIDATION_FAILED.",
+    description:
+      "Changes a team's assignment settings (MANAGER and up; audited as team.update); the team's queue is then drained under them. Errors: NOT_FOUND, VALIDATION_FAILED.",
     args: { input: t.arg({ type: UpdateTeamInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
       runMutation(() => updateTeamAssignment(ctx, decodeId('Team', String(input.teamId), 'input.teamId'), input.assignment ?? {}), 'input.assignment'),

@@ -24,7 +24,7 @@
  */
 import { z } from 'zod';
 import type { Notification, Team, Thread, User } from '../../generated/prisma/client.js';
-import { AssignmentStrategy, UserAvailability } from '../../generated/prisma/enums.js';
+import { AssignmentStrategy, type UserAvailability } from '../../generated/prisma/enums.js';
 import type { Tx } from '../../db/tenant.js';
 import { JOB } from '../../jobs/names.js';
 import type { AppDeps } from '../../shared/app.js';
@@ -200,9 +200,16 @@ async function assignInTx(
     after: { assigneeId: pick.userId, teamId: team.id, assignedAt: now, queuedAt: null, reason },
   });
   const title = extra.reassign ? `Reassigned to you: ${thread.subject}` : `Assigned to you: ${thread.subject}`;
-  after.notifications.push(...(await notify(ctx, tx, [pick.userId], { kind: 'ASSIGNMENT', title, threadId: thread.id, data: { teamId: team.id, strategy: team.assignmentStrategy } })));
+  after.notifications.push(
+    ...(await notify(ctx, tx, [pick.userId], { kind: 'ASSIGNMENT', title, threadId: thread.id, data: { teamId: team.id, strategy: team.assignmentStrategy } })),
+  );
   if (team.reassignAfterSeconds) {
-    await ctx.deps.jobs.add(tx, JOB.assignmentReassign, { threadId: thread.id, assignedAt: now.toISOString() }, { runAt: new Date(now.getTime() + team.reassignAfterSeconds * 1000) });
+    await ctx.deps.jobs.add(
+      tx,
+      JOB.assignmentReassign,
+      { threadId: thread.id, assignedAt: now.toISOString() },
+      { runAt: new Date(now.getTime() + team.reassignAfterSeconds * 1000) },
+    );
   }
   pick.openThreads += 1;
   pick.lastAssignedAt = stamp;
@@ -213,7 +220,14 @@ async function assignInTx(
 }
 
 /** Puts an unassigned thread in its team's queue (queuedAt, audit `thread.queue`); nothing when it already waits. */
-async function queueInTx(ctx: HubContext, tx: Tx, state: TeamState, thread: Pick<Thread, 'id' | 'queuedAt' | 'requiredSkills'>, after: AfterCommit, rule: RuleRef | null): Promise<void> {
+async function queueInTx(
+  ctx: HubContext,
+  tx: Tx,
+  state: TeamState,
+  thread: Pick<Thread, 'id' | 'queuedAt' | 'requiredSkills'>,
+  after: AfterCommit,
+  rule: RuleRef | null,
+): Promise<void> {
   if (thread.queuedAt) return;
   const now = ctx.deps.clock.now();
   const updated = await tx.thread.updateMany({ where: { id: thread.id, assigneeId: null, queuedAt: null }, data: { queuedAt: now } });
@@ -227,7 +241,13 @@ async function queueInTx(ctx: HubContext, tx: Tx, state: TeamState, thread: Pick
         ? 'the team assigns manually'
         : `no active ONLINE member below ${state.team.maxOpenPerAgent ?? 'no'} open threads with skills [${thread.requiredSkills.join(', ')}]`,
   };
-  await writeAudit(ctx, tx, { action: 'thread.queue', entityType: 'Thread', entityId: thread.id, before: { queuedAt: null }, after: { teamId: state.team.id, queuedAt: now, reason } });
+  await writeAudit(ctx, tx, {
+    action: 'thread.queue',
+    entityType: 'Thread',
+    entityId: thread.id,
+    before: { queuedAt: null },
+    after: { teamId: state.team.id, queuedAt: now, reason },
+  });
   after.changed(thread.id, 'queuedAt');
 }
 
@@ -384,7 +404,12 @@ export const TeamAssignmentInput = z.object({
   /** null clears (no limit); undefined leaves it. */
   maxOpenPerAgent: z.number().int().min(1).max(1000).nullish(),
   /** Seconds; null clears (never reassign); undefined leaves it. */
-  reassignAfterSeconds: z.number().int().min(10).max(7 * 86_400).nullish(),
+  reassignAfterSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 86_400)
+    .nullish(),
 });
 
 /**

@@ -39,7 +39,10 @@ export interface RoutingFacts {
 /** A skill name: 1–50 characters. */
 export const SkillSchema = z.string().trim().min(1, 'A skill must not be empty.').max(50);
 /** At most 50 skills, deduplicated. */
-export const SkillsSchema = z.array(SkillSchema).max(50).transform((s) => [...new Set(s)]);
+export const SkillsSchema = z
+  .array(SkillSchema)
+  .max(50)
+  .transform((s) => [...new Set(s)]);
 const LanguageSchema = z
   .string()
   .trim()

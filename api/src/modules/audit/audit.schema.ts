@@ -11,7 +11,9 @@ builder.prismaNode('AuditLog', {
   fields: (t) => ({
     actorType: t.expose('actorType', { type: ActorTypeEnum }),
     actor: t.relation('actor', { nullable: true }),
-    action: t.exposeString('action', { description: '`<entity>.<verb>` in the present tense, e.g. "thread.update", "user.refuseLogin"; the full list with meanings is in api/src/modules/audit/actions.ts.' }),
+    action: t.exposeString('action', {
+      description: '`<entity>.<verb>` in the present tense, e.g. "thread.update", "user.refuseLogin"; the full list with meanings is in api/src/modules/audit/actions.ts.',
+    }),
     entityType: t.exposeString('entityType'),
     entityId: t.exposeString('entityId', { description: 'Database id (uuid) of the changed record.' }),
     changes: t.expose('changes', { type: 'JSON', description: '{ before, after } with only the changed fields.' }),
@@ -28,22 +30,25 @@ function auditWhere(args: { entityType?: string | null; entityId?: string | numb
 }
 
 builder.queryField('auditLogs', (t) =>
-  t.prismaConnection({
-    type: 'AuditLog',
-    nullable: false,
-    cursor: 'id',
-    description: 'The audit trail, newest first. Managers and admins only.',
-    authScopes: can('auditLogs'),
-    args: {
-      entityType: t.arg.string({ description: 'e.g. "Thread"' }),
-      entityId: t.arg.id({ description: 'Database id (uuid) or global id (e.g. a Thread id as the API returns it) of the record; a global id also sets entityType unless given.' }),
+  t.prismaConnection(
+    {
+      type: 'AuditLog',
+      nullable: false,
+      cursor: 'id',
+      description: 'The audit trail, newest first. Managers and admins only.',
+      authScopes: can('auditLogs'),
+      args: {
+        entityType: t.arg.string({ description: 'e.g. "Thread"' }),
+        entityId: t.arg.id({
+          description: 'Database id (uuid) or global id (e.g. a Thread id as the API returns it) of the record; a global id also sets entityType unless given.',
+        }),
+      },
+      resolve: (query, _root, args, ctx) => {
+        assertPageSize(args);
+        return ctx.db.auditLog.findMany({ ...query, where: auditWhere(args), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+      },
+      totalCount: (_root, args, ctx) => ctx.db.auditLog.count({ where: auditWhere(args) }),
     },
-    resolve: (query, _root, args, ctx) => {
-      assertPageSize(args);
-      return ctx.db.auditLog.findMany({ ...query, where: auditWhere(args), orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
-    },
-    totalCount: (_root, args, ctx) => ctx.db.auditLog.count({ where: auditWhere(args) }),
-  },
     { name: 'AuditLogConnection' },
     { name: 'AuditLogEdge' },
   ),

@@ -52,4 +52,3 @@ export function diff<T extends Record<string, unknown>>(before: T, after: T): { 
   }
   return { before: b, after: a };
 }
-

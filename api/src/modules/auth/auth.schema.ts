@@ -18,8 +18,7 @@ builder.mutationFields((t) => ({
   logout: t.field({
     type: LogoutPayload,
     authScopes: can('logout'),
-    description:
-      'Ends the session of the token used (and every other session of the same user: sessions are versioned per user). Its open graphql-ws sockets close with 4401.',
+    description: 'Ends the session of the token used (and every other session of the same user: sessions are versioned per user). Its open graphql-ws sockets close with 4401.',
     resolve: (_r, _a, ctx) => runMutation(() => logout(ctx), ''),
   }),
   revokeSessions: t.field({
@@ -33,7 +32,7 @@ builder.mutationFields((t) => ({
     type: UserPayload,
     authScopes: can('deactivateUser'),
     description:
-      "Deactivates the user (ADMIN): no more logins, every session ends, open graphql-ws sockets close within a second (4401). Errors: NOT_FOUND, VALIDATION_FAILED (yourself).",
+      'Deactivates the user (ADMIN): no more logins, every session ends, open graphql-ws sockets close within a second (4401). Errors: NOT_FOUND, VALIDATION_FAILED (yourself).',
     args: { userId: t.arg.id({ required: true }) },
     resolve: (_r, { userId }, ctx) => runMutation(() => deactivateUser(ctx, decodeId('User', String(userId), 'userId')), ''),
   }),

@@ -48,8 +48,7 @@ function key(deps: AppDeps) {
 /** Issues a session token for `user` (its current tokenVersion, read from the database when not given). */
 export async function issueToken(deps: AppDeps, user: Pick<User, 'id' | 'organizationId'> & { tokenVersion?: number }): Promise<string> {
   const iat = Math.floor(deps.clock.now().getTime() / 1000);
-  const ver =
-    user.tokenVersion ?? (await deps.db.prisma.user.findUnique({ where: { id: user.id }, select: { tokenVersion: true } }))?.tokenVersion ?? 0;
+  const ver = user.tokenVersion ?? (await deps.db.prisma.user.findUnique({ where: { id: user.id }, select: { tokenVersion: true } }))?.tokenVersion ?? 0;
   return new SignJWT({ org: user.organizationId, ver })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(user.id)

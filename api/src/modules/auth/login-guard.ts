@@ -101,12 +101,13 @@ export class LoginGuard {
 
   constructor(config: Pick<Config, 'REDIS_URL' | 'DATABASE_URL' | 'DATA_DIR'>, limits: { email: LockPolicy; ip: LockPolicy; lockoutMemorySeconds: number } = LOGIN_LIMITS) {
     this.redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : null;
-    const namespace = createHash('sha256').update(config.DATABASE_URL ?? config.DATA_DIR).digest('hex').slice(0, 12);
+    const namespace = createHash('sha256')
+      .update(config.DATABASE_URL ?? config.DATA_DIR)
+      .digest('hex')
+      .slice(0, 12);
     const redis = this.redis;
     const make = (opts: { keyPrefix: string; points: number; duration: number }): RateLimiterAbstract =>
-      redis
-        ? new RateLimiterRedis({ ...opts, storeClient: redis, insuranceLimiter: new RateLimiterMemory(opts) })
-        : new RateLimiterMemory(opts);
+      redis ? new RateLimiterRedis({ ...opts, storeClient: redis, insuranceLimiter: new RateLimiterMemory(opts) }) : new RateLimiterMemory(opts);
     this.email = new KeyGuard(limits.email, make, `hub:login:${namespace}:email`, limits.lockoutMemorySeconds);
     this.ip = new KeyGuard(limits.ip, make, `hub:login:${namespace}:ip`, limits.lockoutMemorySeconds);
   }

@@ -54,11 +54,12 @@ const ANY_VIEWER = rule('AGENT', KEY_SCOPES);
 /** No rule of the type's own: the field that returns it decides (User: `login` answers the anonymous caller with their user). */
 const OPEN = rule('AGENT', KEY_SCOPES, { anonymous: true });
 /** Reports and figures: MANAGER and up and API keys with ANALYTICS see the organization; agents and team leads their own numbers. */
-export const ANALYTICS_SELF = 'AGENT and TEAM_LEAD see only their own numbers (scope SELF: facts where they were the agent); MANAGER, ADMIN and API keys with ANALYTICS see the organization.';
+export const ANALYTICS_SELF =
+  'AGENT and TEAM_LEAD see only their own numbers (scope SELF: facts where they were the agent); MANAGER, ADMIN and API keys with ANALYTICS see the organization.';
 export const ANALYTICS = rule('AGENT', ['ANALYTICS'], { condition: ANALYTICS_SELF });
 
 export const TASK_OWNERSHIP = 'An AGENT (and an API key, which acts as one) changes only tasks they created or are assigned to; TEAM_LEAD and up change every task.';
-export const SLA_ALERT_AUDIENCE = 'A user receives the alerts they are a recipient of; MANAGER and ADMIN receive all of their organization\'s, as does an API key with READ.';
+export const SLA_ALERT_AUDIENCE = "A user receives the alerts they are a recipient of; MANAGER and ADMIN receive all of their organization's, as does an API key with READ.";
 
 /** Root fields of Query. */
 export const QUERY_RULES = {
@@ -165,7 +166,7 @@ export const TYPE_RULES = {
   Customer: ANY_VIEWER,
   InboundEvent: ADMIN,
   Message: ANY_VIEWER,
-  Notification: rule('AGENT', [], { condition: 'Only the notification\'s recipient reads it (node and notifications).' }),
+  Notification: rule('AGENT', [], { condition: "Only the notification's recipient reads it (node and notifications)." }),
   RoutingRule: MANAGER,
   SlaEvent: ANY_VIEWER,
   SlaPolicy: ANY_VIEWER,

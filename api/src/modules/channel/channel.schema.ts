@@ -35,8 +35,7 @@ export const ChannelNode = builder.prismaNode('Channel', {
   id: { field: 'id' },
   authScopes: can('Channel'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
-  description:
-    'A way customers reach the organization (a WhatsApp number, a mailbox, ...). Provider secrets are write-only: administrators read them masked.',
+  description: 'A way customers reach the organization (a WhatsApp number, a mailbox, ...). Provider secrets are write-only: administrators read them masked.',
   fields: (t) => ({
     type: t.expose('type', { type: ChannelTypeEnum }),
     name: t.exposeString('name'),

@@ -18,7 +18,7 @@ import { DomainError, isUniqueViolation, notFound } from '../../shared/errors.js
 import { diff, writeAudit } from '../audit/audit.service.js';
 import { CHANNEL_ERRORS } from './channel.errors.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: one list of adapters with different config types
 type AnyAdapter = ChannelAdapter<any>;
 type Config = Record<string, unknown>;
 
@@ -145,7 +145,11 @@ function auditSnapshot(deps: AppDeps, channel: Channel) {
 // ------------------------------------------------------------------ writing
 
 const name = z.string().trim().min(1, 'Name is required.').max(100, 'Name is at most 100 characters.');
-const responseSlaHours = z.number().int().min(1, 'The response target is at least 1 hour.').max(24 * 365);
+const responseSlaHours = z
+  .number()
+  .int()
+  .min(1, 'The response target is at least 1 hour.')
+  .max(24 * 365);
 const configuration = z.record(z.string(), z.unknown(), { error: 'The configuration is a JSON object.' });
 
 export const CreateChannelInput = z.object({
@@ -196,8 +200,7 @@ async function routingKeyFor(ctx: HubContext, adapter: AnyAdapter, type: Channel
   return key;
 }
 
-const routingConflict = () =>
-  new DomainError('CONFLICT', 'Another channel is already connected to this provider account (same routing key).', 'input.configuration');
+const routingConflict = () => new DomainError('CONFLICT', 'Another channel is already connected to this provider account (same routing key).', 'input.configuration');
 
 /**
  * Queues the provider subscription job (Graph change notifications) of a
@@ -281,8 +284,6 @@ export async function updateChannel(ctx: HubContext, id: string, raw: z.input<ty
         delete merged[k];
         removed.add(k);
       } else if (secretKeys.has(k) && typeof v === 'string' && v.startsWith(SECRET_MASK)) {
-        // A masked value read back: the secret is write-only, keep the stored one.
-        continue;
       } else {
         if (secretKeys.has(k) && current[k] !== v) secretsChanged.push(k);
         merged[k] = v;

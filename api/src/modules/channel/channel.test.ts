@@ -10,7 +10,16 @@ import type { ChannelAdapter } from '../../channels/types.js';
 import { SecretBox } from '../../shared/crypto.js';
 import { startFakeWhatsAppCloud, type FakeWhatsAppCloud } from '../../sandbox/whatsapp.js';
 import { auditIds, gid, newAuditRows } from '../../../test/graphql/helpers.js';
-import { createChannel as createRawChannel, createOrganization, createTestApp, createTestServer, createUser, tokenFor, type TestApp, type TestServer } from '../../../test/harness.js';
+import {
+  createChannel as createRawChannel,
+  createOrganization,
+  createTestApp,
+  createTestServer,
+  createUser,
+  tokenFor,
+  type TestApp,
+  type TestServer,
+} from '../../../test/harness.js';
 import { openChannelConfig } from './channel.service.js';
 
 const PHONE = '106540352200001';

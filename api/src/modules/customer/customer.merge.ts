@@ -25,7 +25,10 @@ const FILLABLE = ['email', 'phone', 'companyName', 'codiceFiscale', 'partitaIva'
  * (a wa_id is the phone number in digits).
  */
 async function contactPoints(db: TenantDb | Tx, customer: Customer): Promise<{ emails: string[]; phones: string[] }> {
-  const identities = await db.customerIdentity.findMany({ where: { customerId: customer.id, kind: { in: ['EMAIL', 'PHONE', 'WHATSAPP_ID'] } }, select: { kind: true, value: true } });
+  const identities = await db.customerIdentity.findMany({
+    where: { customerId: customer.id, kind: { in: ['EMAIL', 'PHONE', 'WHATSAPP_ID'] } },
+    select: { kind: true, value: true },
+  });
   const emails = new Set<string>();
   const phones = new Set<string>();
   if (customer.email) emails.add(customer.email.toLowerCase());
@@ -147,9 +150,18 @@ export async function mergeCustomers(ctx: HubContext, primaryId: string, duplica
       filled,
       primaryCustomAttributesBefore: primary.customAttributes,
     };
-    const before = { primary: { ...Object.fromEntries(Object.keys(filled).map((k) => [k, null])), customAttributes: primary.customAttributes }, duplicate: { deletedAt: null, mergedIntoId: null } };
+    const before = {
+      primary: { ...Object.fromEntries(Object.keys(filled).map((k) => [k, null])), customAttributes: primary.customAttributes },
+      duplicate: { deletedAt: null, mergedIntoId: null },
+    };
     await writeAudit(ctx, tx, { action: 'customer.merge', entityType: 'Customer', entityId: primary.id, before, after: { role: 'primary', ...merge, customAttributes } });
-    await writeAudit(ctx, tx, { action: 'customer.merge', entityType: 'Customer', entityId: duplicate.id, before, after: { role: 'duplicate', ...merge, deletedAt: now, mergedIntoId: primary.id } });
+    await writeAudit(ctx, tx, {
+      action: 'customer.merge',
+      entityType: 'Customer',
+      entityId: duplicate.id,
+      before,
+      after: { role: 'duplicate', ...merge, deletedAt: now, mergedIntoId: primary.id },
+    });
     return { customer, primary, merge };
   });
   await scheduleContactSync(ctx, result.primary, result.customer);

@@ -7,7 +7,6 @@ import { createCustomer, updateCustomer } from './customer.service.js';
 import { duplicateSuggestions, mergeCustomers } from './customer.merge.js';
 import { can } from '../auth/permissions.js';
 
-
 export const CustomerNode = builder.prismaNode('Customer', {
   id: { field: 'id' },
   authScopes: can('Customer'),
@@ -64,19 +63,20 @@ builder.prismaObject('CustomerIdentity', {
 });
 
 builder.queryField('customers', (t) =>
-  t.prismaConnection({
-    authScopes: can('customers'),
-    type: 'Customer',
-    nullable: false,
-    cursor: 'id',
-    description: 'Customers by name. `search` matches name, e-mail, phone, company, partita IVA (case-insensitive substring).',
-    args: { search: t.arg.string() },
-    resolve: (query, _root, args, ctx) => {
-      assertPageSize(args);
-      return ctx.db.customer.findMany({ ...query, where: customerSearch(args.search), orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+  t.prismaConnection(
+    {
+      authScopes: can('customers'),
+      type: 'Customer',
+      nullable: false,
+      cursor: 'id',
+      description: 'Customers by name. `search` matches name, e-mail, phone, company, partita IVA (case-insensitive substring).',
+      args: { search: t.arg.string() },
+      resolve: (query, _root, args, ctx) => {
+        assertPageSize(args);
+        return ctx.db.customer.findMany({ ...query, where: customerSearch(args.search), orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+      },
+      totalCount: (_root, args, ctx) => ctx.db.customer.count({ where: customerSearch(args.search) }),
     },
-    totalCount: (_root, args, ctx) => ctx.db.customer.count({ where: customerSearch(args.search) }),
-  },
     { name: 'CustomerConnection' },
     { name: 'CustomerEdge' },
   ),
@@ -88,7 +88,6 @@ function customerSearch(search?: string | null) {
   const contains = { contains: q, mode: 'insensitive' as const };
   return { OR: [{ name: contains }, { email: contains }, { phone: contains }, { companyName: contains }, { partitaIva: contains }] };
 }
-
 
 /** The optional customer fields, shared by CreateCustomerInput and UpdateCustomerInput. */
 const optionalCustomerFields = (t: PothosSchemaTypes.InputFieldBuilder<HubTypes, 'InputObject'>) => ({
@@ -121,7 +120,7 @@ const CustomerPayload = builder.objectRef<CustomerPayloadShape>('CustomerPayload
     existingCustomerId: t.id({
       nullable: true,
       description:
-        "With a CONFLICT error: the global id of the customer that already has the e-mail address or phone number (open it, or merge with mergeCustomers). Null otherwise.",
+        'With a CONFLICT error: the global id of the customer that already has the e-mail address or phone number (open it, or merge with mergeCustomers). Null otherwise.',
       resolve: (p) => (p.existingCustomerId ? encodeGlobalID('Customer', p.existingCustomerId) : null),
     }),
     existingCustomer: t.field({
@@ -164,9 +163,6 @@ builder.mutationFields((t) => ({
       duplicateId: t.arg.id({ required: true, description: 'The customer folded into the primary and deleted.' }),
     },
     resolve: (_r, args, ctx) =>
-      runMutation(
-        () => mergeCustomers(ctx, decodeId('Customer', String(args.primaryId), 'primaryId'), decodeId('Customer', String(args.duplicateId), 'duplicateId')),
-        '',
-      ),
+      runMutation(() => mergeCustomers(ctx, decodeId('Customer', String(args.primaryId), 'primaryId'), decodeId('Customer', String(args.duplicateId), 'duplicateId')), ''),
   }),
 }));

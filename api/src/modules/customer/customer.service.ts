@@ -146,12 +146,18 @@ export async function updateCustomer(ctx: HubContext, id: string, raw: z.input<t
     if (input.name === null) throw new DomainError('VALIDATION_FAILED', 'Name is required.', 'input.name');
     if (input.tier === null) throw new DomainError('VALIDATION_FAILED', 'Tier cannot be cleared.', 'input.tier');
     if (input.customAttributes !== undefined) data.customAttributes = mergeCustomAttributes(before.customAttributes, input.customAttributes) as Prisma.InputJsonValue;
-    const added = profileIdentities({ email: input.email && input.email !== before.email ? input.email : null, phone: input.phone && input.phone !== before.phone ? input.phone : null });
+    const added = profileIdentities({
+      email: input.email && input.email !== before.email ? input.email : null,
+      phone: input.phone && input.phone !== before.phone ? input.phone : null,
+    });
     await assertIdentitiesFree(tx, added, id);
     const customer = await tx.customer.update({ where: { id }, data });
     const fresh = await adoptOrphanedIdentities(tx, added, id);
     if (fresh.length) {
-      await tx.customerIdentity.createMany({ data: fresh.map((r) => ({ organizationId: ctx.organizationId, customerId: id, kind: r.kind, value: r.value })), skipDuplicates: true });
+      await tx.customerIdentity.createMany({
+        data: fresh.map((r) => ({ organizationId: ctx.organizationId, customerId: id, kind: r.kind, value: r.value })),
+        skipDuplicates: true,
+      });
     }
     await writeAudit(ctx, tx, { action: 'customer.update', entityType: 'Customer', entityId: id, ...diff(before, customer) });
     return { customer, before };
@@ -238,7 +244,12 @@ export async function matchOrCreateCustomer(ctx: HubContext, tx: Tx, inbound: In
   // loser's transaction fails on the unique identity and ingestion retries it (matching this time).
   const fresh = identityRows(customer.id).filter((r) => !orphaned.some((o) => o.kind === r.kind && o.value === r.value && o.scope === r.scope));
   if (fresh.length) await tx.customerIdentity.createMany({ data: fresh });
-  await writeAudit(ctx, tx, { action: 'customer.create', entityType: 'Customer', entityId: customer.id, after: { name: customer.name, email, phone, identities: keyed.map((r) => r.kind), channelId } });
+  await writeAudit(ctx, tx, {
+    action: 'customer.create',
+    entityType: 'Customer',
+    entityId: customer.id,
+    after: { name: customer.name, email, phone, identities: keyed.map((r) => r.kind), channelId },
+  });
   return customer;
 }
 
@@ -255,7 +266,14 @@ export async function updateCustomerFromProvider(deps: AppDeps, channel: Channel
   if (!match) return { updated: false };
   await ctx.db.$transaction(async (tx) => {
     const before = await tx.customer.findUniqueOrThrow({ where: { id: match.customerId } });
-    const rows = refs.map((r) => ({ organizationId: ctx.organizationId, customerId: before.id, kind: r.kind, value: r.value, scope: identityScope(r.kind, channel.id), channelId: identityScope(r.kind, channel.id) ? channel.id : null }));
+    const rows = refs.map((r) => ({
+      organizationId: ctx.organizationId,
+      customerId: before.id,
+      kind: r.kind,
+      value: r.value,
+      scope: identityScope(r.kind, channel.id),
+      channelId: identityScope(r.kind, channel.id) ? channel.id : null,
+    }));
     await tx.customerIdentity.createMany({ data: rows, skipDuplicates: true });
     const data: Prisma.CustomerUncheckedUpdateInput = {};
     if (inbound.name?.trim() && inbound.name.trim() !== before.name) data.name = inbound.name.trim();

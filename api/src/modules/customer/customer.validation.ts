@@ -41,12 +41,7 @@ export const customerFields = {
     })
     .nullish(),
   companyName: optionalText,
-  codiceFiscale: z
-    .string()
-    .trim()
-    .toUpperCase()
-    .refine(isValidCodiceFiscale, 'Not a valid codice fiscale.')
-    .nullish(),
+  codiceFiscale: z.string().trim().toUpperCase().refine(isValidCodiceFiscale, 'Not a valid codice fiscale.').nullish(),
   partitaIva: z
     .string()
     .trim()
@@ -54,7 +49,12 @@ export const customerFields = {
     .refine(isValidPartitaIva, 'Not a valid partita IVA (11 digits with a valid check digit).')
     .nullish(),
   pec: z.string().trim().toLowerCase().pipe(z.email('Enter a valid PEC address.')).nullish(),
-  sdi: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{7}$/, 'An SDI code has 7 letters or digits.').nullish(),
+  sdi: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9]{7}$/, 'An SDI code has 7 letters or digits.')
+    .nullish(),
   tier: z.enum(['STANDARD', 'PREMIUM', 'BUSINESS', 'PARTNER']).nullish(),
   customAttributes: z.record(z.string(), z.unknown()).nullish(),
 };

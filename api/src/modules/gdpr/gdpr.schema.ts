@@ -83,7 +83,7 @@ builder.mutationFields((t) => ({
     type: CustomerGdprPayload,
     authScopes: can('anonymizeCustomer'),
     description:
-      'Irreversibly erases the customer\'s personal data everywhere it was copied (profile, identities, message senders, recipients, bodies and attachments, thread subjects, task texts, audit changes, raw webhook bodies), keeping counts, timestamps and statuses (ADMIN; audited as customer.anonymize without the erased values). Errors: NOT_FOUND.',
+      "Irreversibly erases the customer's personal data everywhere it was copied (profile, identities, message senders, recipients, bodies and attachments, thread subjects, task texts, audit changes, raw webhook bodies), keeping counts, timestamps and statuses (ADMIN; audited as customer.anonymize without the erased values). Errors: NOT_FOUND.",
     args: { customerId: t.arg.id({ required: true }) },
     resolve: (_r, args, ctx) => runMutation(() => anonymizeCustomer(ctx, decodeId('Customer', String(args.customerId), 'customerId')), ''),
   }),

@@ -67,7 +67,11 @@ function encodedForms(v: string): string[] {
   forms.add(url);
   forms.add(url.replace(/%20/g, '+'));
   forms.add(JSON.stringify(v).slice(1, -1));
-  forms.add(JSON.stringify(v).slice(1, -1).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  forms.add(
+    JSON.stringify(v)
+      .slice(1, -1)
+      .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  );
   return [...forms];
 }
 
@@ -105,8 +109,28 @@ export function rewriteJson(pv: PersonalValues, v: unknown): unknown {
 
 /** Keys whose string values an audit row about the customer's records loses entirely (free text about them). */
 const AUDIT_TEXT_KEYS = new Set([
-  'name', 'email', 'phone', 'companyName', 'codiceFiscale', 'partitaIva', 'pec', 'sdi', 'customAttributes', 'value', 'address',
-  'subject', 'content', 'contentHtml', 'notes', 'senderExternal', 'recipient', 'attachments', 'conversationKey', 'title', 'description', 'completionNotes',
+  'name',
+  'email',
+  'phone',
+  'companyName',
+  'codiceFiscale',
+  'partitaIva',
+  'pec',
+  'sdi',
+  'customAttributes',
+  'value',
+  'address',
+  'subject',
+  'content',
+  'contentHtml',
+  'notes',
+  'senderExternal',
+  'recipient',
+  'attachments',
+  'conversationKey',
+  'title',
+  'description',
+  'completionNotes',
 ]);
 
 function redactAuditChanges(v: unknown, underTextKey = false): unknown {
@@ -167,7 +191,15 @@ async function idsMentioning(tx: Tx, pv: PersonalValues, organizationId: string,
 }
 
 /** Runs `fn` over every page of ids `idsMentioning` finds; returns how many rows it saw. */
-async function eachMentioning(tx: Tx, pv: PersonalValues, organizationId: string, table: string, columns: string[], fn: (ids: string[]) => Promise<void>, extra = ''): Promise<number> {
+async function eachMentioning(
+  tx: Tx,
+  pv: PersonalValues,
+  organizationId: string,
+  table: string,
+  columns: string[],
+  fn: (ids: string[]) => Promise<void>,
+  extra = '',
+): Promise<number> {
   let cursor = ZERO_UUID;
   let n = 0;
   for (;;) {
@@ -256,7 +288,9 @@ export async function exportCustomerData(ctx: HubContext, customerId: string): P
       if (m.truncated && !truncated.includes('messages')) truncated.push('messages');
     } else if (!truncated.includes('messages')) truncated.push('messages');
     if (tasks.length < EXPORT_LIMITS.tasks) {
-      const t = await collect(EXPORT_LIMITS.tasks - tasks.length, (cursor, take) => db.task.findMany({ where: { threadId: { in: chunk }, id: { gt: cursor } }, orderBy: { id: 'asc' }, take }));
+      const t = await collect(EXPORT_LIMITS.tasks - tasks.length, (cursor, take) =>
+        db.task.findMany({ where: { threadId: { in: chunk }, id: { gt: cursor } }, orderBy: { id: 'asc' }, take }),
+      );
       tasks.push(...t.rows);
       if (t.truncated && !truncated.includes('tasks')) truncated.push('tasks');
     }
@@ -338,7 +372,22 @@ const anonymousAttachment = (a: unknown) => {
 };
 
 /** Message metadata keys kept as they are (provider bookkeeping, no personal data). */
-const METADATA_KEEP = new Set(['whatsappType', 'numSegments', 'numMedia', 'voice', 'animated', 'forwarded', 'frequentlyForwarded', 'templateId', 'replyToExternalId', 'inReplyToExternalId', 'sentDateTime', 'messagingServiceSid', 'chatwootInboxId', 'chatwootChannel']);
+const METADATA_KEEP = new Set([
+  'whatsappType',
+  'numSegments',
+  'numMedia',
+  'voice',
+  'animated',
+  'forwarded',
+  'frequentlyForwarded',
+  'templateId',
+  'replyToExternalId',
+  'inReplyToExternalId',
+  'sentDateTime',
+  'messagingServiceSid',
+  'chatwootInboxId',
+  'chatwootChannel',
+]);
 
 function anonymousMetadata(pv: PersonalValues, m: unknown): Prisma.InputJsonValue {
   const out: Record<string, unknown> = {};
@@ -363,7 +412,16 @@ async function anonymizeInTx(ctx: HubContext, tx: Tx, customer: Customer): Promi
   const threads = await tx.thread.findMany({ where: { customerId: customer.id, deletedAt: undefined }, select: { id: true }, orderBy: { id: 'asc' } });
   const threadIds = threads.map((t) => t.id);
   const pv = await personalValues(tx, customer, threadIds);
-  const stats: AnonymizeStats = { threads: threadIds.length, messages: 0, identitiesDeleted: 0, otherMessagesRewritten: 0, tasksRewritten: 0, auditRowsRewritten: 0, inboundEventsRedacted: 0, deliveriesRewritten: 0 };
+  const stats: AnonymizeStats = {
+    threads: threadIds.length,
+    messages: 0,
+    identitiesDeleted: 0,
+    otherMessagesRewritten: 0,
+    tasksRewritten: 0,
+    auditRowsRewritten: 0,
+    inboundEventsRedacted: 0,
+    deliveriesRewritten: 0,
+  };
   const redactedEntities = new Set<string>([customer.id, ...threadIds]);
 
   // Their threads and every message on them.
@@ -410,22 +468,29 @@ async function anonymizeInTx(ctx: HubContext, tx: Tx, customer: Customer): Promi
   }
 
   // Copies elsewhere in the organization: values rewritten, the rest kept.
-  stats.otherMessagesRewritten = await eachMentioning(tx, pv, org, 'Message', ['senderExternal', 'recipient', 'subject', 'content', 'contentHtml', 'attachments', 'metadata'], async (ids) => {
-    for (const m of await tx.message.findMany({ where: { id: { in: ids } } })) {
-      await tx.message.update({
-        where: { id: m.id },
-        data: {
-          senderExternal: m.senderExternal === null ? undefined : (rewriteJson(pv, m.senderExternal) as Prisma.InputJsonValue),
-          recipient: m.recipient === null ? undefined : (rewriteJson(pv, m.recipient) as Prisma.InputJsonValue),
-          subject: rewriteText(pv, m.subject),
-          content: rewriteText(pv, m.content),
-          contentHtml: rewriteText(pv, m.contentHtml),
-          attachments: rewriteJson(pv, m.attachments) as Prisma.InputJsonValue,
-          metadata: rewriteJson(pv, m.metadata) as Prisma.InputJsonValue,
-        },
-      });
-    }
-  });
+  stats.otherMessagesRewritten = await eachMentioning(
+    tx,
+    pv,
+    org,
+    'Message',
+    ['senderExternal', 'recipient', 'subject', 'content', 'contentHtml', 'attachments', 'metadata'],
+    async (ids) => {
+      for (const m of await tx.message.findMany({ where: { id: { in: ids } } })) {
+        await tx.message.update({
+          where: { id: m.id },
+          data: {
+            senderExternal: m.senderExternal === null ? undefined : (rewriteJson(pv, m.senderExternal) as Prisma.InputJsonValue),
+            recipient: m.recipient === null ? undefined : (rewriteJson(pv, m.recipient) as Prisma.InputJsonValue),
+            subject: rewriteText(pv, m.subject),
+            content: rewriteText(pv, m.content),
+            contentHtml: rewriteText(pv, m.contentHtml),
+            attachments: rewriteJson(pv, m.attachments) as Prisma.InputJsonValue,
+            metadata: rewriteJson(pv, m.metadata) as Prisma.InputJsonValue,
+          },
+        });
+      }
+    },
+  );
   await eachMentioning(tx, pv, org, 'Thread', ['subject', 'conversationKey', 'orderReference', 'tags', 'externalReferences'], async (ids) => {
     for (const t of await tx.thread.findMany({ where: { id: { in: ids }, deletedAt: undefined } })) {
       await tx.thread.update({
@@ -444,7 +509,12 @@ async function anonymizeInTx(ctx: HubContext, tx: Tx, customer: Customer): Promi
     for (const t of await tx.task.findMany({ where: { id: { in: ids } } })) {
       await tx.task.update({
         where: { id: t.id },
-        data: { title: rewriteText(pv, t.title), description: rewriteText(pv, t.description), completionNotes: rewriteText(pv, t.completionNotes), orderReference: rewriteText(pv, t.orderReference) },
+        data: {
+          title: rewriteText(pv, t.title),
+          description: rewriteText(pv, t.description),
+          completionNotes: rewriteText(pv, t.completionNotes),
+          orderReference: rewriteText(pv, t.orderReference),
+        },
       });
     }
   });
@@ -482,7 +552,13 @@ async function anonymizeInTx(ctx: HubContext, tx: Tx, customer: Customer): Promi
     for (const e of await tx.inboundEvent.findMany({ where: { id: { in: ids } }, select: { id: true, error: true, result: true } })) {
       await tx.inboundEvent.update({
         where: { id: e.id },
-        data: { rawBody: REDACTED_RAW_BODY, headers: {}, query: {}, error: rewriteText(pv, e.error), result: e.result === null ? undefined : (rewriteJson(pv, e.result) as Prisma.InputJsonValue) },
+        data: {
+          rawBody: REDACTED_RAW_BODY,
+          headers: {},
+          query: {},
+          error: rewriteText(pv, e.error),
+          result: e.result === null ? undefined : (rewriteJson(pv, e.result) as Prisma.InputJsonValue),
+        },
       });
     }
   });
@@ -519,7 +595,12 @@ async function rewriteJobs(tx: Tx, pv: PersonalValues, org: string): Promise<voi
     ...pv.patterns,
   );
   for (const j of rows) {
-    await tx.$executeRawUnsafe(`UPDATE "Job" SET payload = $2::jsonb, "lastError" = $3 WHERE id = $1::uuid`, j.id, JSON.stringify(rewriteJson(pv, j.payload)), rewriteText(pv, j.lastError));
+    await tx.$executeRawUnsafe(
+      `UPDATE "Job" SET payload = $2::jsonb, "lastError" = $3 WHERE id = $1::uuid`,
+      j.id,
+      JSON.stringify(rewriteJson(pv, j.payload)),
+      rewriteText(pv, j.lastError),
+    );
   }
 }
 
@@ -527,7 +608,8 @@ function assertAdmin(ctx: HubContext): void {
   if (ctx.viewer && !(ctx.viewer.kind === 'USER' && ctx.viewer.role === 'ADMIN')) throw new DomainError('FORBIDDEN', 'Only an admin may do this.');
 }
 function assertManager(ctx: HubContext): void {
-  if (ctx.viewer && !(ctx.viewer.kind === 'USER' && (ctx.viewer.role === 'ADMIN' || ctx.viewer.role === 'MANAGER'))) throw new DomainError('FORBIDDEN', 'Only a manager or admin may do this.');
+  if (ctx.viewer && !(ctx.viewer.kind === 'USER' && (ctx.viewer.role === 'ADMIN' || ctx.viewer.role === 'MANAGER')))
+    throw new DomainError('FORBIDDEN', 'Only a manager or admin may do this.');
 }
 
 /**
@@ -619,7 +701,14 @@ export interface OrganizationSettings {
   retentionDays: number | null;
 }
 
-const settingsOf = (o: OrganizationSettings): OrganizationSettings => ({ id: o.id, slug: o.slug, name: o.name, timezone: o.timezone, locale: o.locale, retentionDays: o.retentionDays });
+const settingsOf = (o: OrganizationSettings): OrganizationSettings => ({
+  id: o.id,
+  slug: o.slug,
+  name: o.name,
+  timezone: o.timezone,
+  locale: o.locale,
+  retentionDays: o.retentionDays,
+});
 
 export async function organizationSettings(ctx: HubContext): Promise<OrganizationSettings> {
   const org = await ctx.deps.db.prisma.organization.findUnique({ where: { id: ctx.organizationId } });
@@ -636,7 +725,13 @@ export async function updateOrganizationSettings(ctx: HubContext, raw: z.input<t
     const data: Prisma.OrganizationUpdateInput = {};
     if (input.retentionDays !== undefined) data.retentionDays = input.retentionDays;
     const after = await tx.organization.update({ where: { id: ctx.organizationId }, data });
-    await writeAudit(ctx, tx, { action: 'organization.update', entityType: 'Organization', entityId: ctx.organizationId, before: { retentionDays: before.retentionDays }, after: { retentionDays: after.retentionDays } });
+    await writeAudit(ctx, tx, {
+      action: 'organization.update',
+      entityType: 'Organization',
+      entityId: ctx.organizationId,
+      before: { retentionDays: before.retentionDays },
+      after: { retentionDays: after.retentionDays },
+    });
     return { organization: settingsOf(after) };
   });
 }

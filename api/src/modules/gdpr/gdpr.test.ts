@@ -160,7 +160,11 @@ describe('GDPR export and anonymisation', () => {
 
     // Tasks: one on their thread, one elsewhere that names them.
     const TASK = `mutation($i: CreateTaskInput!){ createTask(input:$i){ task { id } errors { code field message } } }`;
-    const t1 = await server.gql(TASK, { i: { title: `Richiamare ${NAME}`, description: `Tel ${PHONE}, e-mail ${EMAIL}, CF ${CF}`, threadId: gid('Thread', waThreadId) } }, await tok(agent));
+    const t1 = await server.gql(
+      TASK,
+      { i: { title: `Richiamare ${NAME}`, description: `Tel ${PHONE}, e-mail ${EMAIL}, CF ${CF}`, threadId: gid('Thread', waThreadId) } },
+      await tok(agent),
+    );
     expect(t1.data.createTask.errors).toEqual([]);
     const t2 = await server.gql(TASK, { i: { title: `Preventivo per ${NAME} preparare` } }, await tok(agent));
     expect(t2.data.createTask.errors).toEqual([]);
@@ -179,8 +183,25 @@ describe('GDPR export and anonymisation', () => {
 
     // The scan sees the copies before anonymisation (so it would see them after).
     const before = await findEverywhere(NEEDLES);
-    for (const where of ['Customer.name', 'Customer.codiceFiscale', 'CustomerIdentity.value', 'Message.content', 'Message.senderExternal', 'Message.recipient', 'Message.attachments', 'Thread.subject', 'Thread.conversationKey', 'Task.title', 'Task.description', 'AuditLog.changes', 'InboundEvent.rawBody']) {
-      expect(before.some((h) => h.startsWith(`${where} `)), where).toBe(true);
+    for (const where of [
+      'Customer.name',
+      'Customer.codiceFiscale',
+      'CustomerIdentity.value',
+      'Message.content',
+      'Message.senderExternal',
+      'Message.recipient',
+      'Message.attachments',
+      'Thread.subject',
+      'Thread.conversationKey',
+      'Task.title',
+      'Task.description',
+      'AuditLog.changes',
+      'InboundEvent.rawBody',
+    ]) {
+      expect(
+        before.some((h) => h.startsWith(`${where} `)),
+        where,
+      ).toBe(true);
     }
   });
 
@@ -242,7 +263,15 @@ describe('GDPR export and anonymisation', () => {
     const r = await server.gql(M, { id: gid('Customer', customerId) }, await tok(admin));
     expect(r.errors).toBeUndefined();
     expect(r.data.anonymizeCustomer.errors).toEqual([]);
-    expect(r.data.anonymizeCustomer.customer).toEqual({ id: gid('Customer', customerId), name: ANONYMISED_NAME, email: null, phone: null, codiceFiscale: null, companyName: null, identities: [] });
+    expect(r.data.anonymizeCustomer.customer).toEqual({
+      id: gid('Customer', customerId),
+      name: ANONYMISED_NAME,
+      email: null,
+      phone: null,
+      codiceFiscale: null,
+      companyName: null,
+      identities: [],
+    });
 
     // Nothing anywhere: every text/json column of every table.
     expect(await findEverywhere(NEEDLES)).toEqual([]);
@@ -299,7 +328,10 @@ describe('soft delete and restore', () => {
     const r = await server.gql(R, { id }, await tok(admin));
     expect(r.data.restoreThread.errors).toEqual([]);
     expect((await server.gql(NODE, { id }, await tok(agent))).data.node).toEqual({ id });
-    const actions = await app.deps.db.prisma.auditLog.findMany({ where: { organizationId: orgId, entityId: mailThreadId, action: { in: ['thread.delete', 'thread.restore'] } }, orderBy: { createdAt: 'asc' } });
+    const actions = await app.deps.db.prisma.auditLog.findMany({
+      where: { organizationId: orgId, entityId: mailThreadId, action: { in: ['thread.delete', 'thread.restore'] } },
+      orderBy: { createdAt: 'asc' },
+    });
     expect(actions.map((a) => [a.action, a.actorUserId])).toEqual([
       ['thread.delete', manager.id],
       ['thread.restore', admin.id],
@@ -318,7 +350,9 @@ describe('soft delete and restore', () => {
     const r = await server.gql(R, { id }, await tok(admin));
     expect(r.data.restoreCustomer).toEqual({ customer: { id, name: 'Marco Bianchini' }, errors: [] });
     expect((await server.gql(NODE, { id }, await tok(agent))).data.node).toEqual({ id });
-    const actions = await app.deps.db.prisma.auditLog.findMany({ where: { organizationId: orgId, entityId: controlCustomerId, action: { in: ['customer.delete', 'customer.restore'] } } });
+    const actions = await app.deps.db.prisma.auditLog.findMany({
+      where: { organizationId: orgId, entityId: controlCustomerId, action: { in: ['customer.delete', 'customer.restore'] } },
+    });
     expect(actions.map((a) => a.action).sort()).toEqual(['customer.delete', 'customer.restore']);
   });
 });
@@ -327,7 +361,9 @@ describe('retention', () => {
   it('updateOrganizationSettings (ADMIN) validates and sets retentionDays', async () => {
     const M = `mutation($i: UpdateOrganizationSettingsInput!){ updateOrganizationSettings(input:$i){ organization { retentionDays } errors { code field } } }`;
     expect((await server.gql(M, { i: { retentionDays: 30 } }, await tok(manager))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect((await server.gql(M, { i: { retentionDays: 0 } }, await tok(admin))).data.updateOrganizationSettings.errors).toEqual([{ code: 'VALIDATION_FAILED', field: 'input.retentionDays' }]);
+    expect((await server.gql(M, { i: { retentionDays: 0 } }, await tok(admin))).data.updateOrganizationSettings.errors).toEqual([
+      { code: 'VALIDATION_FAILED', field: 'input.retentionDays' },
+    ]);
     const ok = await server.gql(M, { i: { retentionDays: 30 } }, await tok(admin));
     expect(ok.data.updateOrganizationSettings).toEqual({ organization: { retentionDays: 30 }, errors: [] });
     expect((await server.gql(`{ organizationSettings { retentionDays } }`, {}, await tok(admin))).data.organizationSettings.retentionDays).toBe(30);
@@ -345,11 +381,27 @@ describe('retention', () => {
 
     let n = 0;
     const event = (status: 'PROCESSED' | 'FAILED' | 'RECEIVED' | 'IGNORED') =>
-      p.inboundEvent.create({ data: { organizationId: org.id, channelId: mailbox.id, provider: 'outlook', dedupeKey: `gdpr-retention-${org.id}-${n++}`, rawBody: `{"from":"old${n}@example.it"}`, headers: { 'user-agent': 'x' }, status, receivedAt: app.clock.now(), processedAt: status === 'PROCESSED' || status === 'IGNORED' ? app.clock.now() : null } });
+      p.inboundEvent.create({
+        data: {
+          organizationId: org.id,
+          channelId: mailbox.id,
+          provider: 'outlook',
+          dedupeKey: `gdpr-retention-${org.id}-${n++}`,
+          rawBody: `{"from":"old${n}@example.it"}`,
+          headers: { 'user-agent': 'x' },
+          status,
+          receivedAt: app.clock.now(),
+          processedAt: status === 'PROCESSED' || status === 'IGNORED' ? app.clock.now() : null,
+        },
+      });
     const mail = (who: string) =>
       ingestInbound(app.deps, mailbox, {
         externalMessageId: `ret-${org.id}-${n++}`,
-        customer: { name: who, email: `${who.toLowerCase().replace(/ /g, '.')}@example.it`, identities: [{ kind: 'EMAIL', value: `${who.toLowerCase().replace(/ /g, '.')}@example.it` }] },
+        customer: {
+          name: who,
+          email: `${who.toLowerCase().replace(/ /g, '.')}@example.it`,
+          identities: [{ kind: 'EMAIL', value: `${who.toLowerCase().replace(/ /g, '.')}@example.it` }],
+        },
         conversationKey: `conv-${who}`,
         subject: `Question from ${who}`,
         content: `Hello, ${who} here.`,

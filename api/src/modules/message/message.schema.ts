@@ -90,9 +90,7 @@ export const MessageNode = builder.prismaNode('Message', {
       type: [Attachment],
       select: { id: true, attachments: true },
       resolve: (m) =>
-        (Array.isArray(m.attachments) ? (m.attachments as unknown as NormalizedAttachment[]) : []).map(
-          (a, i): AttachmentShape => ({ ...a, __messageId: m.id, __index: i }),
-        ),
+        (Array.isArray(m.attachments) ? (m.attachments as unknown as NormalizedAttachment[]) : []).map((a, i): AttachmentShape => ({ ...a, __messageId: m.id, __index: i })),
     }),
     sender: t.field({
       type: MessageSender,
@@ -145,7 +143,10 @@ const PostMessageInputRef = builder.inputType('PostMessageInput', {
     content: t.string({ required: true }),
     contentHtml: t.string(),
     subject: t.string(),
-    templateId: t.id({ description: 'The template this text came from (counts its usage). The text is the final one the agent edited: it is refused while the template is inactive (TEMPLATE_INACTIVE) or while content or subject still hold a placeholder {{path}} of one of its variables that renderTemplate left unfilled (TEMPLATE_VARIABLES_MISSING).' }),
+    templateId: t.id({
+      description:
+        'The template this text came from (counts its usage). The text is the final one the agent edited: it is refused while the template is inactive (TEMPLATE_INACTIVE) or while content or subject still hold a placeholder {{path}} of one of its variables that renderTemplate left unfilled (TEMPLATE_VARIABLES_MISSING).',
+    }),
     replyToMessageId: t.id({
       description:
         "REPLY only: the message of this thread being answered. The reply goes out on that message's channel (a merged thread spans channels). Without it: the channel of the customer's latest message, else the thread's channel.",
@@ -156,7 +157,12 @@ const PostMessageInputRef = builder.inputType('PostMessageInput', {
 type MessagePayloadShape = { message?: Message; thread?: Thread; errors: UserErrorShape[] };
 const PostMessagePayload = builder.objectRef<MessagePayloadShape>('PostMessagePayload').implement({
   fields: (t) => ({
-    message: t.field({ type: MessageNode, nullable: true, description: 'Also set when the provider refused the reply (deliveryStatus FAILED).', resolve: (p) => p.message ?? null }),
+    message: t.field({
+      type: MessageNode,
+      nullable: true,
+      description: 'Also set when the provider refused the reply (deliveryStatus FAILED).',
+      resolve: (p) => p.message ?? null,
+    }),
     thread: t.field({ type: ThreadNode, nullable: true, resolve: (p) => p.thread ?? null }),
     errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
   }),
@@ -164,7 +170,12 @@ const PostMessagePayload = builder.objectRef<MessagePayloadShape>('PostMessagePa
 
 const CustomerIdentityInput = builder.inputType('CustomerIdentityInput', {
   description: "How the partner identifies the customer; at least one of email, phone, partnerId (the partner system's own customer id).",
-  fields: (t) => ({ name: t.string({ description: 'At most 200 characters.' }), email: t.string(), phone: t.string({ description: 'E.164 or a common national format.' }), partnerId: t.string({ description: 'At most 200 characters.' }) }),
+  fields: (t) => ({
+    name: t.string({ description: 'At most 200 characters.' }),
+    email: t.string(),
+    phone: t.string({ description: 'E.164 or a common national format.' }),
+    partnerId: t.string({ description: 'At most 200 characters.' }),
+  }),
 });
 
 const AttachmentInput = builder.inputType('AttachmentInput', {
@@ -191,16 +202,14 @@ const IngestMessageInputRef = builder.inputType('IngestMessageInput', {
   }),
 });
 
-const IngestMessagePayload = builder
-  .objectRef<MessagePayloadShape & { created?: boolean }>('IngestMessagePayload')
-  .implement({
-    fields: (t) => ({
-      message: t.field({ type: MessageNode, nullable: true, resolve: (p) => p.message ?? null }),
-      thread: t.field({ type: ThreadNode, nullable: true, resolve: (p) => p.thread ?? null }),
-      created: t.boolean({ description: 'false when this externalMessageId was already stored (a redelivery).', resolve: (p) => p.created ?? false }),
-      errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
-    }),
-  });
+const IngestMessagePayload = builder.objectRef<MessagePayloadShape & { created?: boolean }>('IngestMessagePayload').implement({
+  fields: (t) => ({
+    message: t.field({ type: MessageNode, nullable: true, resolve: (p) => p.message ?? null }),
+    thread: t.field({ type: ThreadNode, nullable: true, resolve: (p) => p.thread ?? null }),
+    created: t.boolean({ description: 'false when this externalMessageId was already stored (a redelivery).', resolve: (p) => p.created ?? false }),
+    errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+  }),
+});
 
 const CallDirection = builder.enumType('CallDirection', { values: ['INBOUND', 'OUTBOUND'] as const });
 
@@ -227,7 +236,7 @@ builder.mutationFields((t) => ({
     authScopes: can('postMessage'),
     type: PostMessagePayload,
     description:
-      'Replies to the customer through the thread channel (REPLY; on a merged thread the channel of the message replied to, see replyToMessageId) or adds an internal note (NOTE). The reply is PENDING until the provider accepts it (SENT); only then does it count as a response. Errors: NOT_FOUND, VALIDATION_FAILED, CHANNEL_INACTIVE, CHANNEL_NOT_SUPPORTED (no provider on this channel), the provider\'s window or opt-out code (WHATSAPP_WINDOW_CLOSED, SMS_OPTED_OUT; nothing stored), CHANNEL_SEND_FAILED (message kept as FAILED, retryable); with templateId: TEMPLATE_INACTIVE, TEMPLATE_VARIABLES_MISSING (nothing stored).',
+      "Replies to the customer through the thread channel (REPLY; on a merged thread the channel of the message replied to, see replyToMessageId) or adds an internal note (NOTE). The reply is PENDING until the provider accepts it (SENT); only then does it count as a response. Errors: NOT_FOUND, VALIDATION_FAILED, CHANNEL_INACTIVE, CHANNEL_NOT_SUPPORTED (no provider on this channel), the provider's window or opt-out code (WHATSAPP_WINDOW_CLOSED, SMS_OPTED_OUT; nothing stored), CHANNEL_SEND_FAILED (message kept as FAILED, retryable); with templateId: TEMPLATE_INACTIVE, TEMPLATE_VARIABLES_MISSING (nothing stored).",
     args: { input: t.arg({ type: PostMessageInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
       runMutation(() =>
@@ -242,7 +251,7 @@ builder.mutationFields((t) => ({
   ingestMessage: t.field({
     type: IngestMessagePayload,
     description:
-      'Stores an inbound customer message sent by a partner system: requires an API key with the INGEST scope and an API channel (the key\'s own channel when it has one); idempotent on (channel, externalMessageId). Refused with FORBIDDEN for user sessions and keys without INGEST. Errors: FORBIDDEN (a provider channel, or another channel than the key\'s), NOT_FOUND (channel), CHANNEL_INACTIVE, VALIDATION_FAILED (e-mail, phone, occurredAt more than 5 minutes ahead, content over 10,000 characters).',
+      "Stores an inbound customer message sent by a partner system: requires an API key with the INGEST scope and an API channel (the key's own channel when it has one); idempotent on (channel, externalMessageId). Refused with FORBIDDEN for user sessions and keys without INGEST. Errors: FORBIDDEN (a provider channel, or another channel than the key's), NOT_FOUND (channel), CHANNEL_INACTIVE, VALIDATION_FAILED (e-mail, phone, occurredAt more than 5 minutes ahead, content over 10,000 characters).",
     authScopes: can('ingestMessage'),
     args: { input: t.arg({ type: IngestMessageInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
@@ -258,7 +267,8 @@ builder.mutationFields((t) => ({
   retryMessage: t.field({
     authScopes: can('retryMessage'),
     type: PostMessagePayload,
-    description: 'Sends a reply that failed (canRetry) again through its channel. Errors: NOT_FOUND, MESSAGE_NOT_RETRYABLE, the channel checks of postMessage, and the provider refusal (message kept FAILED).',
+    description:
+      'Sends a reply that failed (canRetry) again through its channel. Errors: NOT_FOUND, MESSAGE_NOT_RETRYABLE, the channel checks of postMessage, and the provider refusal (message kept FAILED).',
     args: { messageId: t.arg.id({ required: true }) },
     resolve: (_r, args, ctx) => runMutation(() => retryMessage(ctx, decodeId('Message', String(args.messageId), 'messageId')), ''),
   }),
@@ -288,7 +298,12 @@ builder.mutationFields((t) => ({
     },
     resolve: (_r, args, ctx) =>
       runMutation(
-        () => updateDeliveryStatusFromPartner(ctx, { channelId: decodeId('Channel', String(args.channelId), 'channelId'), externalMessageId: args.externalMessageId, status: args.status }),
+        () =>
+          updateDeliveryStatusFromPartner(ctx, {
+            channelId: decodeId('Channel', String(args.channelId), 'channelId'),
+            externalMessageId: args.externalMessageId,
+            status: args.status,
+          }),
         '',
       ),
   }),
@@ -316,8 +331,7 @@ builder.subscriptionFields((t) => ({
     description: "New messages of the viewer's organization; only one thread's when threadId is given.",
     args: { threadId: t.arg.id() },
     subscribe: (_root, args, ctx) => threadEvents(ctx, 'messageAdded', args.threadId),
-    resolve: (query, event, _args, ctx) =>
-      ctx.db.message.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { messageId: string }).messageId } }),
+    resolve: (query, event, _args, ctx) => ctx.db.message.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { messageId: string }).messageId } }),
   }),
   messageUpdated: t.prismaField({
     authScopes: can('messageUpdated'),
@@ -325,8 +339,7 @@ builder.subscriptionFields((t) => ({
     description: 'Messages whose delivery status changed (for delivery ticks).',
     args: { threadId: t.arg.id() },
     subscribe: (_root, args, ctx) => threadEvents(ctx, 'messageUpdated', args.threadId),
-    resolve: (query, event, _args, ctx) =>
-      ctx.db.message.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { messageId: string }).messageId } }),
+    resolve: (query, event, _args, ctx) => ctx.db.message.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { messageId: string }).messageId } }),
   }),
   threadUpdated: t.prismaField({
     authScopes: can('threadUpdated'),
@@ -334,8 +347,6 @@ builder.subscriptionFields((t) => ({
     description: "Threads of the viewer's organization that changed (new message, status, assignment, ...).",
     args: { threadId: t.arg.id() },
     subscribe: (_root, args, ctx) => threadEvents(ctx, 'threadUpdated', args.threadId),
-    resolve: (query, event, _args, ctx) =>
-      ctx.db.thread.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { threadId: string }).threadId } }),
+    resolve: (query, event, _args, ctx) => ctx.db.thread.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { threadId: string }).threadId } }),
   }),
 }));
-

@@ -78,7 +78,10 @@ export interface PostMessageResult {
   thread: Thread;
 }
 
-type ThreadForReply = Thread & { channel: Channel; customer: ({ name: string; email: string | null; phone: string | null } & { identities: { kind: string; value: string; optedOutAt: Date | null }[] }) | null };
+type ThreadForReply = Thread & {
+  channel: Channel;
+  customer: ({ name: string; email: string | null; phone: string | null } & { identities: { kind: string; value: string; optedOutAt: Date | null }[] }) | null;
+};
 
 /** Checks a reply can go out on the thread's channel and returns its recipient address. */
 function replyRecipient(thread: ThreadForReply, now: Date): string {
@@ -90,9 +93,7 @@ function replyRecipient(thread: ThreadForReply, now: Date): string {
   if (window && (!thread.lastInboundAt || now.getTime() - thread.lastInboundAt.getTime() > window.ms)) {
     throw new DomainError(window.code, adapter.errors[window.code] ?? window.code, 'input.content');
   }
-  const customer = thread.customer
-    ? { ...thread.customer, identities: thread.customer.identities.map((i) => ({ kind: i.kind as never, value: i.value })) }
-    : null;
+  const customer = thread.customer ? { ...thread.customer, identities: thread.customer.identities.map((i) => ({ kind: i.kind as never, value: i.value })) } : null;
   const to = adapter.recipient({ conversationKey: thread.conversationKey, customer });
   if (!to) throw new DomainError('VALIDATION_FAILED', 'This thread has no customer address to reply to.', 'input.threadId');
   if (adapter.optOut) {
@@ -111,17 +112,34 @@ function replyRecipient(thread: ThreadForReply, now: Date): string {
  * channel merged into this one) and the last customer message on it (the
  * reply window counts from there).
  */
-async function threadOnChannel(ctx: HubContext, thread: ThreadForReply, channelId: string, hint: { conversationKey?: string | null; mergedFromThreadId?: string | null } = {}): Promise<ThreadForReply> {
+async function threadOnChannel(
+  ctx: HubContext,
+  thread: ThreadForReply,
+  channelId: string,
+  hint: { conversationKey?: string | null; mergedFromThreadId?: string | null } = {},
+): Promise<ThreadForReply> {
   if (channelId === thread.channelId) return thread;
   const channel = await ctx.db.channel.findUniqueOrThrow({ where: { id: channelId } });
   let conversationKey = hint.conversationKey ?? null;
   if (!conversationKey && hint.mergedFromThreadId) {
-    conversationKey = (await ctx.db.thread.findFirst({ where: { id: hint.mergedFromThreadId, channelId, deletedAt: undefined }, select: { conversationKey: true } }))?.conversationKey ?? null;
+    conversationKey =
+      (await ctx.db.thread.findFirst({ where: { id: hint.mergedFromThreadId, channelId, deletedAt: undefined }, select: { conversationKey: true } }))?.conversationKey ?? null;
   }
   if (!conversationKey) {
-    conversationKey = (await ctx.db.thread.findFirst({ where: { mergedIntoId: thread.id, channelId, deletedAt: undefined }, orderBy: { lastMessageAt: 'desc' }, select: { conversationKey: true } }))?.conversationKey ?? null;
+    conversationKey =
+      (
+        await ctx.db.thread.findFirst({
+          where: { mergedIntoId: thread.id, channelId, deletedAt: undefined },
+          orderBy: { lastMessageAt: 'desc' },
+          select: { conversationKey: true },
+        })
+      )?.conversationKey ?? null;
   }
-  const lastInbound = await ctx.db.message.findFirst({ where: { threadId: thread.id, channelId, type: 'INCOMING' }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { createdAt: true } });
+  const lastInbound = await ctx.db.message.findFirst({
+    where: { threadId: thread.id, channelId, type: 'INCOMING' },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { createdAt: true },
+  });
   return { ...thread, channel, channelId, conversationKey, lastInboundAt: lastInbound?.createdAt ?? null };
 }
 
@@ -135,7 +153,11 @@ async function threadOnChannel(ctx: HubContext, thread: ThreadForReply, channelI
  * customer message the reply answers (quoted or threaded by the provider).
  * Errors: NOT_FOUND (replyToMessageId is not a message of this thread).
  */
-async function replyRoute(ctx: HubContext, thread: ThreadForReply, replyToMessageId: string | null | undefined): Promise<{ view: ThreadForReply; answeredExternalId: string | null }> {
+async function replyRoute(
+  ctx: HubContext,
+  thread: ThreadForReply,
+  replyToMessageId: string | null | undefined,
+): Promise<{ view: ThreadForReply; answeredExternalId: string | null }> {
   const select = { id: true, channelId: true, type: true, externalMessageId: true, metadata: true } as const;
   const anchor = replyToMessageId
     ? await ctx.db.message.findFirst({ where: { id: replyToMessageId, threadId: thread.id }, select })
@@ -207,7 +229,8 @@ export async function postMessage(ctx: HubContext, raw: z.input<typeof PostMessa
     const thread = await tx.thread.update({ where: { id: existing.id }, data: { lastMessageId: message.id, lastMessageAt: now } });
     if (input.templateId) {
       const used = await tx.template.updateMany({ where: { id: input.templateId }, data: { usageCount: { increment: 1 } } });
-      if (used.count) await writeAudit(ctx, tx, { action: 'template.use', entityType: 'Template', entityId: input.templateId, after: { messageId: message.id, threadId: existing.id } });
+      if (used.count)
+        await writeAudit(ctx, tx, { action: 'template.use', entityType: 'Template', entityId: input.templateId, after: { messageId: message.id, threadId: existing.id } });
     }
     if (isReply) await enqueueDelivery(ctx.deps, tx, message.id, new Date(now.getTime() + SAFETY_NET_DELAY_MS));
     await writeAudit(ctx, tx, {
@@ -271,7 +294,10 @@ export interface DeliveryOutcome {
  * PENDING, or with an attempt in flight, are left alone.
  */
 export async function deliverMessage(deps: AppDeps, messageId: string, opts: { finalAttempt?: boolean } = {}): Promise<DeliveryOutcome> {
-  const row = await deps.db.prisma.message.findUnique({ where: { id: messageId }, include: { channel: true, thread: true, deliveries: { orderBy: { attempt: 'desc' }, take: 1 } } });
+  const row = await deps.db.prisma.message.findUnique({
+    where: { id: messageId },
+    include: { channel: true, thread: true, deliveries: { orderBy: { attempt: 'desc' }, take: 1 } },
+  });
   if (!row) throw new Error(`message ${messageId} not found`);
   const { channel, thread, deliveries, ...message } = row;
   const now = deps.clock.now();
@@ -329,7 +355,12 @@ export async function deliverMessage(deps: AppDeps, messageId: string, opts: { f
         },
       });
       await tx.channel.update({ where: { id: channel.id }, data: { lastSendAt: acceptedAt } });
-      await writeAudit(ctx, tx as unknown as Tx, { action: 'message.deliver', entityType: 'Message', entityId: messageId, after: { attempt, status: updated.deliveryStatus, externalMessageId: out.externalMessageId } });
+      await writeAudit(ctx, tx as unknown as Tx, {
+        action: 'message.deliver',
+        entityType: 'Message',
+        entityId: messageId,
+        after: { attempt, status: updated.deliveryStatus, externalMessageId: out.externalMessageId },
+      });
       // Only an agent's reply is a response; a bot message changes nothing on the thread.
       const t = updated.type === 'OUTGOING' && updated.deliveryStatus !== 'PENDING' ? await markAccepted(ctx, tx as unknown as Tx, updated, acceptedAt) : null;
       return { message: updated, thread: t };
@@ -343,7 +374,14 @@ export async function deliverMessage(deps: AppDeps, messageId: string, opts: { f
     const httpStatus = (error.providerError as { status?: number } | undefined)?.status;
     await deps.db.prisma.messageDelivery.update({
       where: { messageId_attempt: { messageId, attempt } },
-      data: { status: 'FAILED', finishedAt: deps.clock.now(), durationMs: Date.now() - started, errorCode: error.code, error: error.message.slice(0, 2000), httpStatus: typeof httpStatus === 'number' ? httpStatus : null },
+      data: {
+        status: 'FAILED',
+        finishedAt: deps.clock.now(),
+        durationMs: Date.now() - started,
+        errorCode: error.code,
+        error: error.message.slice(0, 2000),
+        httpStatus: typeof httpStatus === 'number' ? httpStatus : null,
+      },
     });
     await deps.db.prisma.channel.update({ where: { id: channel.id }, data: { lastError: `${error.code}: ${error.message}`.slice(0, 500), lastErrorAt: deps.clock.now() } });
     if (adapter.optOut && error.code === adapter.optOut.code) {
@@ -408,7 +446,13 @@ async function markAccepted(ctx: HubContext, tx: Tx, message: Message, acceptedA
     entityType: 'Thread',
     entityId: thread.id,
     before: { status: thread.status, firstResponseAt: thread.firstResponseAt, responseDueAt: thread.responseDueAt },
-    after: { status: updated.status, firstResponseAt: updated.firstResponseAt, responseDueAt: updated.responseDueAt, reason: 'reply accepted by the provider', messageId: message.id },
+    after: {
+      status: updated.status,
+      firstResponseAt: updated.firstResponseAt,
+      responseDueAt: updated.responseDueAt,
+      reason: 'reply accepted by the provider',
+      messageId: message.id,
+    },
   });
   return updated;
 }

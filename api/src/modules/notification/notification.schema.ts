@@ -58,9 +58,15 @@ builder.queryField('notifications', (t) =>
       },
       totalCount: (_root, args, ctx) => ctx.db.notification.count({ where: { userId: ownUserId(ctx), ...(args.unreadOnly ? { readAt: null } : {}) } }),
     },
-    { name: 'NotificationConnection', fields: (t) => ({
-      unreadCount: t.int({ description: "The viewer's unread notifications.", resolve: (_c, _a, ctx) => ctx.db.notification.count({ where: { userId: ownUserId(ctx), readAt: null } }) }),
-    }) },
+    {
+      name: 'NotificationConnection',
+      fields: (t) => ({
+        unreadCount: t.int({
+          description: "The viewer's unread notifications.",
+          resolve: (_c, _a, ctx) => ctx.db.notification.count({ where: { userId: ownUserId(ctx), readAt: null } }),
+        }),
+      }),
+    },
     { name: 'NotificationEdge' },
   ),
 );
@@ -94,9 +100,11 @@ builder.subscriptionField('notificationAdded', (t) =>
     description: "The viewer's new notifications as they are created (SLA alerts, assignments, task reminders, mentions).",
     subscribe: (_root, _args, ctx) => {
       const userId = ownUserId(ctx);
-      return pipe(ctx.deps.pubsub.subscribe('notificationAdded', ctx.organizationId), filter((e) => e.userId === userId)) as never;
+      return pipe(
+        ctx.deps.pubsub.subscribe('notificationAdded', ctx.organizationId),
+        filter((e) => e.userId === userId),
+      ) as never;
     },
-    resolve: (query, event, _args, ctx) =>
-      ctx.db.notification.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { notificationId: string }).notificationId } }),
+    resolve: (query, event, _args, ctx) => ctx.db.notification.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { notificationId: string }).notificationId } }),
   }),
 );

@@ -299,12 +299,7 @@ export function nextOpening(calendar: BusinessCalendar | null | undefined, at: D
  * @throws TypeError if a date is invalid; RangeError if a pause ends before it starts;
  *   ZodError if the calendar is invalid.
  */
-export function businessSecondsElapsed(
-  calendar: BusinessCalendar | null | undefined,
-  start: Date,
-  now: Date,
-  pauses: readonly SlaPause[],
-): number {
+export function businessSecondsElapsed(calendar: BusinessCalendar | null | undefined, start: Date, now: Date, pauses: readonly SlaPause[]): number {
   const startMs = instantOf(start, 'start');
   const nowMs = instantOf(now, 'now');
   if (nowMs <= startMs) return 0;
@@ -333,12 +328,7 @@ export function businessSecondsElapsed(
  * @throws TypeError if a date is invalid; RangeError if the target is negative or not finite, or a pause
  *   ends before it starts; ZodError if the calendar is invalid; NoBusinessTimeError as `addBusinessSeconds`.
  */
-export function dueDateWithPauses(
-  calendar: BusinessCalendar | null | undefined,
-  start: Date,
-  targetSeconds: number,
-  pauses: readonly SlaPause[],
-): Date | null {
+export function dueDateWithPauses(calendar: BusinessCalendar | null | undefined, start: Date, targetSeconds: number, pauses: readonly SlaPause[]): Date | null {
   const startMs = instantOf(start, 'start');
   const ms = durationMs(targetSeconds, 'targetSeconds');
   if (pauses.some((p) => p.to === null)) {

@@ -135,9 +135,7 @@ export function validateCalendarInput(raw: {
   return {
     name: name.data,
     timezone: cal.timezone,
-    hours: [...cal.hours]
-      .sort((a, b) => a.weekday - b.weekday || minutesOf(a.opens) - minutesOf(b.opens))
-      .map((h) => ({ weekday: h.weekday, opens: h.opens, closes: h.closes })),
+    hours: [...cal.hours].sort((a, b) => a.weekday - b.weekday || minutesOf(a.opens) - minutesOf(b.opens)).map((h) => ({ weekday: h.weekday, opens: h.opens, closes: h.closes })),
     holidays: [...new Set(cal.holidays)].sort(),
     holidayCountry: cal.holidayCountry ?? null,
   };
@@ -151,8 +149,7 @@ async function assertCalendarNameFree(ctx: HubContext, tx: Tx | TenantDb, name: 
   if (taken) throw nameTaken(name);
 }
 
-const nameTaken = (name: string) =>
-  new DomainError('BUSINESS_CALENDAR_NAME_TAKEN', `Another business calendar is already called "${name}".`, 'input.name');
+const nameTaken = (name: string) => new DomainError('BUSINESS_CALENDAR_NAME_TAKEN', `Another business calendar is already called "${name}".`, 'input.name');
 
 // ---------------------------------------------------------------------------
 // Mutations
@@ -199,11 +196,7 @@ export async function createBusinessCalendar(ctx: HubContext, raw: CreateBusines
  * @returns `{ businessCalendar }`, the updated row.
  * @throws DomainError NOT_FOUND (field "input.calendarId"), BUSINESS_CALENDAR_NAME_TAKEN; ZodError (→ VALIDATION_FAILED).
  */
-export async function updateBusinessCalendar(
-  ctx: HubContext,
-  id: string,
-  raw: UpdateBusinessCalendarInput,
-): Promise<{ businessCalendar: BusinessCalendarRow }> {
+export async function updateBusinessCalendar(ctx: HubContext, id: string, raw: UpdateBusinessCalendarInput): Promise<{ businessCalendar: BusinessCalendarRow }> {
   let name: string | undefined;
   try {
     const businessCalendar = await ctx.db.$transaction(async (tx) => {

@@ -165,9 +165,7 @@ export const businessCalendarSchema = z
       .nullish(),
   })
   .superRefine((cal, ctx) => {
-    const valid = cal.hours
-      .map((h, index) => ({ ...h, index }))
-      .filter((h) => OPENS_RE.test(h.opens) && CLOSES_RE.test(h.closes) && minutesOf(h.opens) < minutesOf(h.closes));
+    const valid = cal.hours.map((h, index) => ({ ...h, index })).filter((h) => OPENS_RE.test(h.opens) && CLOSES_RE.test(h.closes) && minutesOf(h.opens) < minutesOf(h.closes));
     for (let weekday = 1; weekday <= 7; weekday++) {
       const day = valid.filter((h) => h.weekday === weekday).sort((a, b) => minutesOf(a.opens) - minutesOf(b.opens));
       for (let k = 1; k < day.length; k++) {

@@ -216,7 +216,11 @@ export async function syncThreadSla(ctx: HubContext, tx: Tx, threadId: string, h
   const due = (t: SlaTarget) => running.find((c) => c.target === t)?.dueAt ?? null;
   if (policy) {
     // Due dates of clocks that stopped (met, paused) keep their last value, for history and `breached`.
-    for (const [t, field] of [['FIRST_RESPONSE', 'firstResponseDueAt'], ['NEXT_RESPONSE', 'nextResponseDueAt'], ['RESOLUTION', 'resolutionDueAt']] as const) {
+    for (const [t, field] of [
+      ['FIRST_RESPONSE', 'firstResponseDueAt'],
+      ['NEXT_RESPONSE', 'nextResponseDueAt'],
+      ['RESOLUTION', 'resolutionDueAt'],
+    ] as const) {
       const d = due(t);
       if (d) set(field, d);
     }
@@ -264,11 +268,12 @@ async function planSteps(ctx: HubContext, tx: Tx, thread: Thread, policy: Policy
       // its most advanced due step (and any due ESCALATE, which acts), not with every reminder below it at once.
       const latestDue = steps.filter((x) => x.runAt.getTime() <= now).reduce((a, x) => Math.max(a, x.runAt.getTime()), -Infinity);
       // The breach itself is a reporting fact (SLA_TARGET not met), recorded at the due date whether or not a step fires then.
-      if (!recorded.has(`${clock.target}:${clock.start.toISOString()}`)) wanted.set(breachKey(thread.id, clock.target, clock.dueAt), {
-        // One second of grace: a reply in the due second still meets the target.
-        runAt: new Date(clock.dueAt.getTime() + BREACH_GRACE_MS),
-        payload: { organizationId: thread.organizationId, threadId: thread.id, target: clock.target, step: -1, dueAt: clock.dueAt.toISOString(), breach: true },
-      });
+      if (!recorded.has(`${clock.target}:${clock.start.toISOString()}`))
+        wanted.set(breachKey(thread.id, clock.target, clock.dueAt), {
+          // One second of grace: a reply in the due second still meets the target.
+          runAt: new Date(clock.dueAt.getTime() + BREACH_GRACE_MS),
+          payload: { organizationId: thread.organizationId, threadId: thread.id, target: clock.target, step: -1, dueAt: clock.dueAt.toISOString(), breach: true },
+        });
       for (const x of steps) {
         if (done.has(x.key) || (x.runAt.getTime() < latestDue && x.action !== 'ESCALATE')) continue;
         wanted.set(x.key, {
@@ -285,7 +290,8 @@ async function planSteps(ctx: HubContext, tx: Tx, thread: Thread, policy: Policy
     thread.id,
     [...wanted.keys()],
   );
-  for (const [key, job] of wanted) await ctx.deps.jobs.add(tx, job.payload.breach ? JOB.slaBreach : JOB.slaStep, job.payload, { runAt: job.runAt, singletonKey: key, maxAttempts: 20 });
+  for (const [key, job] of wanted)
+    await ctx.deps.jobs.add(tx, job.payload.breach ? JOB.slaBreach : JOB.slaStep, job.payload, { runAt: job.runAt, singletonKey: key, maxAttempts: 20 });
 }
 
 /** The users a step notifies: the assignee, the team leads of the thread's team (all team leads without a team), managers, admins. */
@@ -357,19 +363,21 @@ export async function fireSlaStep(deps: AppDeps, payload: SlaStepPayload): Promi
     const pct = percentUsed(thread, policy, clock, now);
     const recipientIds = await recipientsOf(tx, thread, step.notify);
     const [event] = await tx.slaEvent.createManyAndReturn({
-      data: [{
-        organizationId: thread.organizationId,
-        threadId: thread.id,
-        policyId: policy.id,
-        target: clock.target,
-        action: step.action,
-        step: payload.step,
-        dueAt,
-        scheduledAt: stepFireAt(thread, policy, clock, step),
-        firedAt: now,
-        percentUsed: pct,
-        recipientIds,
-      }],
+      data: [
+        {
+          organizationId: thread.organizationId,
+          threadId: thread.id,
+          policyId: policy.id,
+          target: clock.target,
+          action: step.action,
+          step: payload.step,
+          dueAt,
+          scheduledAt: stepFireAt(thread, policy, clock, step),
+          firedAt: now,
+          percentUsed: pct,
+          recipientIds,
+        },
+      ],
       skipDuplicates: true,
     });
     if (!event) return null; // fired already (another worker, or before a crash)
@@ -402,7 +410,12 @@ export async function fireSlaStep(deps: AppDeps, payload: SlaStepPayload): Promi
           dueAt: new Date(now.getTime() + 3_600_000),
         },
       });
-      await writeAudit(ctx, tx, { action: 'task.create', entityType: 'Task', entityId: task.id, after: { type: task.type, threadId: thread.id, assigneeId: lead, reason: 'SLA escalation' } });
+      await writeAudit(ctx, tx, {
+        action: 'task.create',
+        entityType: 'Task',
+        entityId: task.id,
+        after: { type: task.type, threadId: thread.id, assigneeId: lead, reason: 'SLA escalation' },
+      });
       await planTaskReminders(ctx, tx, task);
       escalated = true;
       // A new priority may match another policy; due dates are recomputed from the original start.

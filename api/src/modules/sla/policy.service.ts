@@ -235,8 +235,7 @@ const targetSeconds = z
   .min(1, 'a target must be at least 1 second')
   .max(MAX_TARGET_SECONDS, `a target must be at most ${MAX_TARGET_SECONDS} seconds (365 days)`);
 
-const conditionList = <T extends z.ZodType>(item: T) =>
-  z.array(item).max(MAX_CONDITION_ENTRIES, `at most ${MAX_CONDITION_ENTRIES} entries`).nullish();
+const conditionList = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_CONDITION_ENTRIES, `at most ${MAX_CONDITION_ENTRIES} entries`).nullish();
 
 const conditionsSchema = z.object({
   channelTypes: conditionList(z.enum(ChannelType)),
@@ -247,12 +246,7 @@ const conditionsSchema = z.object({
 });
 
 const stepSchema = z.object({
-  atPercent: z
-    .number()
-    .int('atPercent must be a whole number')
-    .min(1, 'atPercent must be from 1 to 1000')
-    .max(MAX_AT_PERCENT, 'atPercent must be from 1 to 1000')
-    .nullish(),
+  atPercent: z.number().int('atPercent must be a whole number').min(1, 'atPercent must be from 1 to 1000').max(MAX_AT_PERCENT, 'atPercent must be from 1 to 1000').nullish(),
   afterBreachSeconds: z
     .number()
     .int('afterBreachSeconds must be a whole number of seconds')
@@ -312,11 +306,7 @@ function normalizeLadder(steps: z.output<typeof stepSchema>[]): Prisma.InputJson
     const hasPct = s.atPercent != null;
     const hasAfter = s.afterBreachSeconds != null;
     if (hasPct === hasAfter) {
-      throw new DomainError(
-        'SLA_ESCALATION_INVALID',
-        `Escalation step ${i + 1} must have exactly one of atPercent and afterBreachSeconds${hasPct ? ', not both' : ''}.`,
-        field,
-      );
+      throw new DomainError('SLA_ESCALATION_INVALID', `Escalation step ${i + 1} must have exactly one of atPercent and afterBreachSeconds${hasPct ? ', not both' : ''}.`, field);
     }
     const key = `${hasPct ? `p${s.atPercent}` : `b${s.afterBreachSeconds}`}:${s.action}`;
     if (seen.has(key)) throw new DomainError('SLA_ESCALATION_INVALID', `Escalation step ${i + 1} repeats an earlier step (same trigger and action).`, field);
@@ -328,7 +318,9 @@ function normalizeLadder(steps: z.output<typeof stepSchema>[]): Prisma.InputJson
 
 const storedLadder = (steps: readonly SlaEscalationStep[]): Prisma.InputJsonValue =>
   steps.map((s) =>
-    s.atPercent !== null ? { atPercent: s.atPercent, action: s.action, notify: [...s.notify] } : { afterBreachSeconds: s.afterBreachSeconds, action: s.action, notify: [...s.notify] },
+    s.atPercent !== null
+      ? { atPercent: s.atPercent, action: s.action, notify: [...s.notify] }
+      : { afterBreachSeconds: s.afterBreachSeconds, action: s.action, notify: [...s.notify] },
   );
 
 /** NOT_FOUND unless the calendar is one of the organization's. */

@@ -33,7 +33,7 @@ import {
 // ---------------------------------------------------------------------------
 
 const BusinessHoursIntervalRef = builder.objectRef<BusinessHoursInterval>('BusinessHoursInterval').implement({
-  description: 'One opening interval of a weekday, in the calendar\'s local wall-clock time.',
+  description: "One opening interval of a weekday, in the calendar's local wall-clock time.",
   fields: (t) => ({
     weekday: t.exposeInt('weekday', { description: 'ISO weekday: 1 = Monday … 7 = Sunday.' }),
     opens: t.exposeString('opens', { description: 'Local time "HH:MM" (00:00–23:59) at which the interval opens.' }),
@@ -46,7 +46,7 @@ export const BusinessCalendarNode = builder.prismaNode('BusinessCalendar', {
   authScopes: can('BusinessCalendar'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   findUnique: (id, ctx) => ({ id, organizationId: ctx.organizationId }),
-  description: 'When a team is open, for SLA due dates: weekly opening hours in a time zone, closed dates and a country\'s public holidays. A policy without calendar counts 24/7.',
+  description: "When a team is open, for SLA due dates: weekly opening hours in a time zone, closed dates and a country's public holidays. A policy without calendar counts 24/7.",
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Unique within the organization, at most 100 characters.' }),
     timezone: t.exposeString('timezone', { description: 'IANA time zone, e.g. "Europe/Amsterdam"; hours and holidays are read in it.' }),
@@ -71,7 +71,11 @@ const SlaConditionsRef = builder.objectRef<SlaConditions>('SlaConditions').imple
   fields: (t) => ({
     channelTypes: t.field({ type: [ChannelTypeEnum], description: "The thread's channel type is one of these.", resolve: (c) => c.channelTypes }),
     priorities: t.field({ type: [PriorityEnum], description: "The thread's priority is one of these.", resolve: (c) => c.priorities }),
-    customerTiers: t.field({ type: [CustomerTierEnum], description: "The thread's customer has one of these tiers (a thread without customer matches only an empty list).", resolve: (c) => c.customerTiers }),
+    customerTiers: t.field({
+      type: [CustomerTierEnum],
+      description: "The thread's customer has one of these tiers (a thread without customer matches only an empty list).",
+      resolve: (c) => c.customerTiers,
+    }),
     threadTypes: t.field({ type: [ThreadTypeEnum], description: "The thread's type is one of these.", resolve: (c) => c.threadTypes }),
     teamIds: t.idList({
       description: "Global ids of teams: the thread's team is one of these (a thread without team matches only an empty list).",
@@ -81,7 +85,8 @@ const SlaConditionsRef = builder.objectRef<SlaConditions>('SlaConditions').imple
 });
 
 const SlaEscalationStepRef = builder.objectRef<SlaEscalationStep>('SlaEscalationStep').implement({
-  description: 'One step of an escalation ladder; exactly one of atPercent and afterBreachSeconds is set. Each running target (first response, next response, resolution) fires each step once per due date.',
+  description:
+    'One step of an escalation ladder; exactly one of atPercent and afterBreachSeconds is set. Each running target (first response, next response, resolution) fires each step once per due date.',
   fields: (t) => ({
     atPercent: t.int({
       nullable: true,
@@ -103,7 +108,8 @@ export const SlaPolicyNode = builder.prismaNode('SlaPolicy', {
   authScopes: can('SlaPolicy'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   findUnique: (id, ctx) => ({ id, organizationId: ctx.organizationId }),
-  description: 'Response and resolution targets, in business seconds of a calendar, for the threads its conditions match, with an escalation ladder. Of the active policies that match a thread, the lowest rank applies (ties: the oldest).',
+  description:
+    'Response and resolution targets, in business seconds of a calendar, for the threads its conditions match, with an escalation ladder. Of the active policies that match a thread, the lowest rank applies (ties: the oldest).',
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Unique within the organization, at most 100 characters.' }),
     firstResponseSeconds: t.exposeInt('firstResponseSeconds', {
@@ -202,7 +208,7 @@ builder.queryField('slaPreview', (t) =>
     authScopes: can('slaPreview'),
     type: SlaPreviewRef,
     description:
-      "The due dates a policy (active or not) gives for a customer message arriving at `at`, counted in business time of its calendar (24/7 without one). Changes nothing. Errors: NOT_FOUND (policyId), BUSINESS_CALENDAR_NEVER_OPEN.",
+      'The due dates a policy (active or not) gives for a customer message arriving at `at`, counted in business time of its calendar (24/7 without one). Changes nothing. Errors: NOT_FOUND (policyId), BUSINESS_CALENDAR_NEVER_OPEN.',
     args: {
       policyId: t.arg.id({ required: true, description: 'Global id of the SlaPolicy.' }),
       at: t.arg({ type: 'DateTime', required: true, description: 'When the customer message arrives.' }),
@@ -384,8 +390,7 @@ builder.mutationFields((t) => ({
   deleteSlaPolicy: t.field({
     authScopes: can('deleteSlaPolicy'),
     type: DeleteSlaPolicyPayload,
-    description:
-      'Deletes an SLA policy for good; threads that used it keep their due dates (MANAGER and up; audited as slaPolicy.delete). Errors: NOT_FOUND.',
+    description: 'Deletes an SLA policy for good; threads that used it keep their due dates (MANAGER and up; audited as slaPolicy.delete). Errors: NOT_FOUND.',
     args: { policyId: t.arg.id({ required: true, description: 'Global id of the SlaPolicy.' }) },
     resolve: (_r, args, ctx) => runMutation(() => deleteSlaPolicy(ctx, decodeId('SlaPolicy', String(args.policyId), 'policyId')), ''),
   }),

@@ -57,16 +57,32 @@ const ThreadSla = builder.objectRef<SlaThread>('ThreadSla').implement({
       description: 'The policy whose targets apply.',
       resolve: async (query, th, _a, ctx) => ctx.db.slaPolicy.findUniqueOrThrow({ ...query, where: { id: th.slaPolicyId! } }),
     }),
-    firstResponseDueAt: t.field({ type: 'DateTime', nullable: true, description: 'When the first reply is (or was) due; null without a first-response target or while paused.', resolve: (th) => th.firstResponseDueAt }),
-    nextResponseDueAt: t.field({ type: 'DateTime', nullable: true, description: 'When the reply to the latest customer message is due (after a first reply); null when none is owed.', resolve: (th) => (th.nextResponseStartedAt ? th.nextResponseDueAt : null) }),
-    resolutionDueAt: t.field({ type: 'DateTime', nullable: true, description: 'When the thread is due to be resolved; null without a resolution target or while paused.', resolve: (th) => th.resolutionDueAt }),
+    firstResponseDueAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the first reply is (or was) due; null without a first-response target or while paused.',
+      resolve: (th) => th.firstResponseDueAt,
+    }),
+    nextResponseDueAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the reply to the latest customer message is due (after a first reply); null when none is owed.',
+      resolve: (th) => (th.nextResponseStartedAt ? th.nextResponseDueAt : null),
+    }),
+    resolutionDueAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the thread is due to be resolved; null without a resolution target or while paused.',
+      resolve: (th) => th.resolutionDueAt,
+    }),
     paused: t.boolean({ description: 'true while the clocks wait on the customer (WAITING_CUSTOMER).', resolve: (th) => th.status === 'WAITING_CUSTOMER' && !!th.slaPausedAt }),
     breached: t.boolean({
       description: 'true when a target was missed: a running clock is past due, the first response came late, or the thread was resolved late.',
       resolve: async (th, _a, ctx) => {
         const now = ctx.deps.clock.now();
         const late = (done: Date | null, due: Date | null) => !!due && (done ?? now) > due;
-        if (th.firstResponseDueAt && th.lastInboundAt && late(th.firstResponseAt, th.firstResponseDueAt) && (th.firstResponseAt || (th.slaDueAt && th.slaDueAt <= now))) return true;
+        if (th.firstResponseDueAt && th.lastInboundAt && late(th.firstResponseAt, th.firstResponseDueAt) && (th.firstResponseAt || (th.slaDueAt && th.slaDueAt <= now)))
+          return true;
         if (th.slaDueAt && th.slaDueAt <= now && !th.slaPausedAt) return true;
         return !!th.resolvedAt && late(th.resolvedAt, th.resolutionDueAt);
       },
@@ -94,9 +110,21 @@ builder.prismaObjectField('Thread', 'sla', (t) =>
     nullable: true,
     description: 'The SLA clocks of the thread; null when no SLA policy applies.',
     select: {
-      id: true, status: true, slaPolicyId: true, slaStartedAt: true, firstResponseAt: true, firstResponseDueAt: true, lastInboundAt: true,
-      nextResponseStartedAt: true, nextResponseDueAt: true, resolutionDueAt: true, resolvedAt: true, slaPausedAt: true, slaPauses: true,
-      slaDueAt: true, deletedAt: true,
+      id: true,
+      status: true,
+      slaPolicyId: true,
+      slaStartedAt: true,
+      firstResponseAt: true,
+      firstResponseDueAt: true,
+      lastInboundAt: true,
+      nextResponseStartedAt: true,
+      nextResponseDueAt: true,
+      resolutionDueAt: true,
+      resolvedAt: true,
+      slaPausedAt: true,
+      slaPauses: true,
+      slaDueAt: true,
+      deletedAt: true,
     },
     resolve: (th) => (th.slaPolicyId ? (th as Thread) : null),
   }),
@@ -106,7 +134,11 @@ builder.prismaObjectField('Thread', 'sla', (t) =>
 const SlaAlert = builder.objectRef<SlaEvent>('SlaAlert').implement({
   description: 'An SLA escalation step that fired just now (subscription slaAlert).',
   fields: (t) => ({
-    event: t.prismaField({ type: 'SlaEvent', description: 'The recorded step.', resolve: (query, e, _a, ctx) => ctx.db.slaEvent.findUniqueOrThrow({ ...query, where: { id: e.id } }) }),
+    event: t.prismaField({
+      type: 'SlaEvent',
+      description: 'The recorded step.',
+      resolve: (query, e, _a, ctx) => ctx.db.slaEvent.findUniqueOrThrow({ ...query, where: { id: e.id } }),
+    }),
     thread: t.prismaField({ type: 'Thread', resolve: (query, e, _a, ctx) => ctx.db.thread.findUniqueOrThrow({ ...query, where: { id: e.threadId } }) }),
     action: t.field({ type: SlaActionEnum, resolve: (e) => e.action }),
     target: t.field({ type: SlaTargetEnum, resolve: (e) => e.target }),
@@ -131,7 +163,8 @@ builder.subscriptionField('slaAlert', (t) =>
   t.field({
     type: SlaAlert,
     authScopes: can('slaAlert'),
-    description: "SLA escalation steps as they fire. A user receives the alerts they are a recipient of; managers and admins all of their organization's; an API key with READ all.",
+    description:
+      "SLA escalation steps as they fire. A user receives the alerts they are a recipient of; managers and admins all of their organization's; an API key with READ all.",
     subscribe: (_root, _args, ctx) => {
       const all = seesAllAlerts(ctx);
       const me = ctx.viewer?.id;

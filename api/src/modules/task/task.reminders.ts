@@ -34,7 +34,16 @@ export interface TaskReminderSettings {
 /** Validation of reminder settings given by a client. */
 export const taskReminderSettingsSchema = z
   .object({
-    remindBeforeSeconds: z.array(z.number().int().min(0).max(30 * 86_400)).max(10).nullish(),
+    remindBeforeSeconds: z
+      .array(
+        z
+          .number()
+          .int()
+          .min(0)
+          .max(30 * 86_400),
+      )
+      .max(10)
+      .nullish(),
     notify: z.array(z.enum(TASK_REMINDER_TARGETS)).max(2).nullish(),
   })
   .strict();
@@ -74,8 +83,7 @@ export interface TaskReminderPayload {
   dueAt: string;
 }
 
-const reminderKey = (p: Pick<TaskReminderPayload, 'taskId' | 'kind' | 'seconds' | 'dueAt'>) =>
-  `task:${p.taskId}:${p.kind}:${new Date(p.dueAt).getTime()}:${p.seconds ?? 0}`;
+const reminderKey = (p: Pick<TaskReminderPayload, 'taskId' | 'kind' | 'seconds' | 'dueAt'>) => `task:${p.taskId}:${p.kind}:${new Date(p.dueAt).getTime()}:${p.seconds ?? 0}`;
 
 /** Makes the queued reminder jobs of `task` exactly those still ahead of now (call in the task change's transaction). */
 export async function planTaskReminders(ctx: HubContext, tx: Tx, task: Task): Promise<void> {
@@ -85,7 +93,13 @@ export async function planTaskReminders(ctx: HubContext, tx: Tx, task: Task): Pr
     const due = task.dueAt.getTime();
     const plan = (kind: ReminderKind, at: number, seconds?: number) => {
       if (at < now - 60_000) return; // long past: no late reminder storm
-      const payload: TaskReminderPayload = { organizationId: task.organizationId, taskId: task.id, kind, dueAt: task.dueAt!.toISOString(), ...(seconds !== undefined ? { seconds } : {}) };
+      const payload: TaskReminderPayload = {
+        organizationId: task.organizationId,
+        taskId: task.id,
+        kind,
+        dueAt: task.dueAt!.toISOString(),
+        ...(seconds !== undefined ? { seconds } : {}),
+      };
       wanted.set(reminderKey(payload), { runAt: new Date(Math.max(at, now)), payload });
     };
     for (const s of reminderSettingsOf(task.reminderSettings).remindBeforeSeconds) if (s > 0) plan('BEFORE', due - s * 1000, s);
@@ -126,8 +140,19 @@ export async function fireTaskReminder(deps: AppDeps, payload: TaskReminderPaylo
       users = await teamLeadIds(tx, { memberId: task.assigneeId });
       title = `Task overdue for a day: ${task.title}`;
     }
-    const rows = await notify(ctx, tx, users, { kind: 'TASK_REMINDER', title, taskId: task.id, threadId: task.threadId, data: { reminderKey: key, kind: payload.kind, dueAt: payload.dueAt, ...(payload.seconds !== undefined ? { remindBeforeSeconds: payload.seconds } : {}) } });
-    await writeAudit(ctx, tx, { action: 'task.remind', entityType: 'Task', entityId: task.id, after: { kind: payload.kind, remindBeforeSeconds: payload.seconds ?? null, dueAt: payload.dueAt, recipientIds: [...new Set(users)] } });
+    const rows = await notify(ctx, tx, users, {
+      kind: 'TASK_REMINDER',
+      title,
+      taskId: task.id,
+      threadId: task.threadId,
+      data: { reminderKey: key, kind: payload.kind, dueAt: payload.dueAt, ...(payload.seconds !== undefined ? { remindBeforeSeconds: payload.seconds } : {}) },
+    });
+    await writeAudit(ctx, tx, {
+      action: 'task.remind',
+      entityType: 'Task',
+      entityId: task.id,
+      after: { kind: payload.kind, remindBeforeSeconds: payload.seconds ?? null, dueAt: payload.dueAt, recipientIds: [...new Set(users)] },
+    });
     return rows;
   });
   if (!result) return [];

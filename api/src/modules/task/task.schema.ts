@@ -1,4 +1,3 @@
-import type { Task } from '../../generated/prisma/client.js';
 import { builder, assertPageSize } from '../../schema/builder.js';
 import { payloadType, decodeFilterId, decodeId, decodeOptionalId, runMutation } from '../../schema/common.js';
 import { PriorityEnum, TaskStatusEnum, TaskTypeEnum } from '../../schema/enums.js';
@@ -74,23 +73,24 @@ function decodeTaskFilter(f: typeof TaskFilterRef.$inferInput | null | undefined
 }
 
 builder.queryField('tasks', (t) =>
-  t.prismaConnection({
-    authScopes: can('tasks'),
-    type: 'Task',
-    nullable: false,
-    cursor: 'id',
-    description: 'Tasks by due date (undated last).',
-    args: { filter: t.arg({ type: TaskFilterRef }) },
-    resolve: (query, _root, args, ctx) => {
-      assertPageSize(args);
-      return ctx.db.task.findMany({
-        ...query,
-        where: taskWhere(ctx, decodeTaskFilter(args.filter)),
-        orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
-      });
+  t.prismaConnection(
+    {
+      authScopes: can('tasks'),
+      type: 'Task',
+      nullable: false,
+      cursor: 'id',
+      description: 'Tasks by due date (undated last).',
+      args: { filter: t.arg({ type: TaskFilterRef }) },
+      resolve: (query, _root, args, ctx) => {
+        assertPageSize(args);
+        return ctx.db.task.findMany({
+          ...query,
+          where: taskWhere(ctx, decodeTaskFilter(args.filter)),
+          orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
+        });
+      },
+      totalCount: (_root, args, ctx) => ctx.db.task.count({ where: taskWhere(ctx, decodeTaskFilter(args.filter)) }),
     },
-    totalCount: (_root, args, ctx) => ctx.db.task.count({ where: taskWhere(ctx, decodeTaskFilter(args.filter)) }),
-  },
     { name: 'TaskConnection' },
     { name: 'TaskEdge' },
   ),
@@ -167,7 +167,6 @@ builder.mutationFields((t) => ({
     type: TaskPayload,
     description: 'Completes a task; an AGENT only a task they created or are assigned to. Errors: NOT_FOUND, FORBIDDEN, CONFLICT (already completed or cancelled).',
     args: { input: t.arg({ type: CompleteTaskInputRef, required: true }) },
-    resolve: (_r, { input }, ctx) =>
-      runMutation(() => completeTask(ctx, decodeId('Task', String(input.taskId), 'input.taskId'), input.completionNotes)),
+    resolve: (_r, { input }, ctx) => runMutation(() => completeTask(ctx, decodeId('Task', String(input.taskId), 'input.taskId'), input.completionNotes)),
   }),
 }));

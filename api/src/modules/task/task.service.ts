@@ -11,12 +11,10 @@ import { withoutUndefined } from '../../shared/objects.js';
 import { assertReferences } from '../../shared/references.js';
 import { writeAudit, diff } from '../audit/audit.service.js';
 import { mayEditTask } from '../auth/permissions.js';
-import type { Tx } from '../../db/tenant.js';
 import { publishThreadUpdated } from '../thread/thread.service.js';
 import { planTaskReminders, storedReminderSettings, taskReminderSettingsSchema } from './task.reminders.js';
 
 const OPEN_STATUSES = ['OPEN', 'IN_PROGRESS', 'WAITING'] as const;
-
 
 const fields = {
   title: z.string().trim().min(1, 'Title is required.').max(200),

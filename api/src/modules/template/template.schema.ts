@@ -10,7 +10,8 @@ export const TemplateNode = builder.prismaNode('Template', {
   id: { field: 'id' },
   authScopes: can('Template'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
-  description: 'A reusable message in one language, with Handlebars variables such as {{customer.name}} (see templateVariables). The variants of one template in other languages share its name.',
+  description:
+    'A reusable message in one language, with Handlebars variables such as {{customer.name}} (see templateVariables). The variants of one template in other languages share its name.',
   fields: (t) => ({
     name: t.exposeString('name', { description: 'Shared by the language variants of one template.' }),
     category: t.expose('category', { type: TemplateCategoryEnum }),
@@ -42,7 +43,8 @@ const TemplateVariableRef = builder.objectRef<TemplateVariableSpec>('TemplateVar
 });
 
 const RenderedTemplateRef = builder.objectRef<RenderedTemplate>('RenderedTemplate').implement({
-  description: 'A template rendered for a thread. Printed variables without a value stay in the text as their placeholder, e.g. {{customer.pec}}: postMessage refuses the text until the agent replaced them.',
+  description:
+    'A template rendered for a thread. Printed variables without a value stay in the text as their placeholder, e.g. {{customer.pec}}: postMessage refuses the text until the agent replaced them.',
   fields: (t) => ({
     template: t.field({ type: TemplateNode, description: 'The variant rendered (the one asked for, or its sibling in the requested language).', resolve: (r) => r.template }),
     language: t.string({ description: 'BCP 47 language of the rendered variant.', resolve: (r) => r.template.locale }),
@@ -60,10 +62,16 @@ const TemplateFamilyRef = builder.objectRef<TemplateFamily>('TemplateFamily').im
     name: t.exposeString('name'),
     category: t.field({ type: TemplateCategoryEnum, resolve: (f) => f.defaultTemplate.category }),
     channelType: t.field({ type: ChannelTypeEnum, nullable: true, description: 'Of the default variant; null: every channel.', resolve: (f) => f.defaultTemplate.channelType }),
-    shortcuts: t.stringList({ description: 'Shortcuts of the variants, unique, e.g. ["factuur", "fattura", "invoice"].', resolve: (f) => [...new Set(f.variants.flatMap((v) => (v.shortcut ? [v.shortcut] : [])))].sort() }),
+    shortcuts: t.stringList({
+      description: 'Shortcuts of the variants, unique, e.g. ["factuur", "fattura", "invoice"].',
+      resolve: (f) => [...new Set(f.variants.flatMap((v) => (v.shortcut ? [v.shortcut] : [])))].sort(),
+    }),
     languages: t.stringList({ description: 'Languages of the variants (BCP 47), sorted.', resolve: (f) => f.variants.map((v) => v.locale) }),
     variants: t.field({ type: [TemplateNode], nullable: { list: false, items: false }, description: 'The active variants, by language.', resolve: (f) => f.variants }),
-    defaultLanguage: t.string({ description: "The language to offer first: the thread's suggested language when the template has it, else the organization's locale, else English, else the first.", resolve: (f) => f.defaultTemplate.locale }),
+    defaultLanguage: t.string({
+      description: "The language to offer first: the thread's suggested language when the template has it, else the organization's locale, else English, else the first.",
+      resolve: (f) => f.defaultTemplate.locale,
+    }),
     defaultTemplate: t.field({ type: TemplateNode, nullable: false, description: 'The variant in defaultLanguage.', resolve: (f) => f.defaultTemplate }),
   }),
 });
@@ -78,19 +86,20 @@ builder.prismaObjectField('Thread', 'suggestedTemplateLanguage', (t) =>
 );
 
 builder.queryFields((t) => ({
-  templates: t.prismaConnection({
-    authScopes: can('templates'),
-    type: 'Template',
-    nullable: false,
-    cursor: 'id',
-    description: 'Active templates by name, one row per language. channelType also includes templates for every channel. templateFamilies groups the languages.',
-    args: { channelType: t.arg({ type: ChannelTypeEnum }), category: t.arg({ type: TemplateCategoryEnum }), locale: t.arg.string() },
-    resolve: (query, _root, args, ctx) => {
-      assertPageSize(args);
-      return ctx.db.template.findMany({ ...query, where: templateWhere(args), orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+  templates: t.prismaConnection(
+    {
+      authScopes: can('templates'),
+      type: 'Template',
+      nullable: false,
+      cursor: 'id',
+      description: 'Active templates by name, one row per language. channelType also includes templates for every channel. templateFamilies groups the languages.',
+      args: { channelType: t.arg({ type: ChannelTypeEnum }), category: t.arg({ type: TemplateCategoryEnum }), locale: t.arg.string() },
+      resolve: (query, _root, args, ctx) => {
+        assertPageSize(args);
+        return ctx.db.template.findMany({ ...query, where: templateWhere(args), orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+      },
+      totalCount: (_root, args, ctx) => ctx.db.template.count({ where: templateWhere(args) }),
     },
-    totalCount: (_root, args, ctx) => ctx.db.template.count({ where: templateWhere(args) }),
-  },
     { name: 'TemplateConnection' },
     { name: 'TemplateEdge' },
   ),
@@ -112,7 +121,8 @@ builder.queryFields((t) => ({
   templateVariables: t.field({
     authScopes: can('templateVariables'),
     type: [TemplateVariableRef],
-    description: 'The variables templates may use (the only ones createTemplate and updateTemplate accept), in table order: customer (Italian fields, custom attributes), thread, SLA due times, agent, organization, agent input.',
+    description:
+      'The variables templates may use (the only ones createTemplate and updateTemplate accept), in table order: customer (Italian fields, custom attributes), thread, SLA due times, agent, organization, agent input.',
     resolve: () => [...TEMPLATE_VARIABLES],
   }),
   renderTemplate: t.field({
@@ -123,7 +133,7 @@ builder.queryFields((t) => ({
     args: {
       templateId: t.arg.id({ required: true }),
       threadId: t.arg.id({ required: true }),
-      language: t.arg.string({ description: 'BCP 47 language of the variant to render; default: the template\'s own.' }),
+      language: t.arg.string({ description: "BCP 47 language of the variant to render; default: the template's own." }),
     },
     resolve: (_root, args, ctx) =>
       renderTemplateForThread(
@@ -144,8 +154,10 @@ function templateWhere(args: { channelType?: string | null; category?: string | 
   };
 }
 
-const VARIABLES_HELP = 'Declared variables: every one must be in templateVariables (TEMPLATE_VARIABLE_UNKNOWN), and the sources may use only declared ones (TEMPLATE_VARIABLE_UNDECLARED). Omitted: the variables the sources use. Template.variables always lists the used ones.';
-const SHORTCUT_HELP = 'Found by typing "/" and it in the composer: 2–32 lower-case letters, digits or "-" (a leading "/" is dropped). Variants of one template may share it; another template may not (CONFLICT).';
+const VARIABLES_HELP =
+  'Declared variables: every one must be in templateVariables (TEMPLATE_VARIABLE_UNKNOWN), and the sources may use only declared ones (TEMPLATE_VARIABLE_UNDECLARED). Omitted: the variables the sources use. Template.variables always lists the used ones.';
+const SHORTCUT_HELP =
+  'Found by typing "/" and it in the composer: 2–32 lower-case letters, digits or "-" (a leading "/" is dropped). Variants of one template may share it; another template may not (CONFLICT).';
 
 const CreateTemplateInputRef = builder.inputType('CreateTemplateInput', {
   description: 'A new template in one language. Sources are Handlebars with the variables of templateVariables and {{#if}} / {{#unless}} blocks only.',

@@ -30,7 +30,11 @@ const fields = {
   variables: z.array(z.string().trim().min(1).max(120)).max(50).nullish(),
   businessEntity: z.enum(BusinessEntity).nullish(),
   isActive: z.boolean().nullish(),
-  locale: z.string().trim().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'A BCP 47 language tag, e.g. "nl" or "it".').nullish(),
+  locale: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'A BCP 47 language tag, e.g. "nl" or "it".')
+    .nullish(),
   shortcut: z
     .string()
     .trim()
@@ -53,17 +57,22 @@ type Sources = { subjectTemplate?: string | null; bodyTemplate: string; htmlTemp
  */
 export function checkTemplate(sources: Sources, declared?: readonly string[] | null): string[] {
   const used = new Set<string>();
-  const each: [keyof Sources, string | null | undefined][] = [['subjectTemplate', sources.subjectTemplate], ['bodyTemplate', sources.bodyTemplate], ['htmlTemplate', sources.htmlTemplate]];
+  const each: [keyof Sources, string | null | undefined][] = [
+    ['subjectTemplate', sources.subjectTemplate],
+    ['bodyTemplate', sources.bodyTemplate],
+    ['htmlTemplate', sources.htmlTemplate],
+  ];
   const perSource: [keyof Sources, string[]][] = [];
   for (const [key, src] of each) {
     if (!src) continue;
     const paths = checkTemplateSource(src, `input.${key}`).map((u) => u.path);
     perSource.push([key, paths]);
-    paths.forEach((p) => used.add(p));
+    for (const p of paths) used.add(p);
   }
   if (declared) {
     declared.forEach((p, i) => {
-      if (!isKnownVariable(p)) throw new DomainError('TEMPLATE_VARIABLE_UNKNOWN', `${p} is not a template variable (see templateVariables for the ones that exist).`, `input.variables.${i}`);
+      if (!isKnownVariable(p))
+        throw new DomainError('TEMPLATE_VARIABLE_UNKNOWN', `${p} is not a template variable (see templateVariables for the ones that exist).`, `input.variables.${i}`);
     });
     for (const [key, paths] of perSource) {
       const undeclared = paths.find((p) => !declared.includes(p));
@@ -256,10 +265,10 @@ export async function renderTemplateForThread(ctx: HubContext, templateId: strin
     language: template.locale,
   };
   const missing = new Set<string>();
-  const render = (src: string | null, escape: boolean) => {
+  const render = (src: string | null, escapeHtml: boolean) => {
     if (!src) return null;
-    const out = renderSource(src, data, escape);
-    out.missing.forEach((m) => missing.add(m));
+    const out = renderSource(src, data, escapeHtml);
+    for (const m of out.missing) missing.add(m);
     return out.text;
   };
   const subject = render(template.subjectTemplate, false);
@@ -286,8 +295,12 @@ export async function assertTemplateSendable(ctx: HubContext, templateId: string
   if (!template) return;
   if (!template.isActive) throw new DomainError('TEMPLATE_INACTIVE', TEMPLATE_ERRORS.TEMPLATE_INACTIVE, 'input.templateId');
   const paths = new Set([...template.variables, ...variablesOf(template.subjectTemplate, template.bodyTemplate, template.htmlTemplate)]);
-  const left = (s: string | null | undefined) => [...paths].filter((p) => s && new RegExp(`\\{\\{\\{?\\s*${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}?\\}\\}`).test(s)).sort();
-  for (const [field, s] of [['input.content', text.content], ['input.subject', text.subject]] as const) {
+  const left = (s: string | null | undefined) =>
+    [...paths].filter((p) => s && new RegExp(`\\{\\{\\{?\\s*${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}?\\}\\}`).test(s)).sort();
+  for (const [field, s] of [
+    ['input.content', text.content],
+    ['input.subject', text.subject],
+  ] as const) {
     const gaps = left(s);
     if (gaps.length) throw new DomainError('TEMPLATE_VARIABLES_MISSING', `Fill in ${gaps.map((g) => `{{${g}}}`).join(', ')} before sending.`, field);
   }

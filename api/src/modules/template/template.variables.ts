@@ -14,7 +14,7 @@
  */
 import Handlebars from 'handlebars';
 import { DomainError } from '../../shared/errors.js';
-import { TEMPLATE_ERRORS } from './template.errors.js';
+import type { TEMPLATE_ERRORS } from './template.errors.js';
 
 /** What the values of one render are taken from. */
 export interface TemplateData {
@@ -104,24 +104,64 @@ export const TEMPLATE_VARIABLES: readonly TemplateVariableSpec[] = [
   { path: 'customer.companyName', description: "The customer's company.", example: 'Bianchi Impianti S.r.l.', value: (d) => d.customer?.companyName ?? null },
   { path: 'customer.language', description: 'The language the customer writes in (BCP 47).', example: 'it', value: (d) => d.customer?.language ?? null },
   { path: 'customer.tier', description: 'The customer tier: STANDARD, PREMIUM, BUSINESS or PARTNER.', example: 'BUSINESS', value: (d) => d.customer?.tier ?? null },
-  { path: 'customer.codiceFiscale', description: 'Italian tax code (16 characters, or 11 digits for companies).', example: 'BNCGLI85M41F205X', value: (d) => d.customer?.codiceFiscale ?? null },
+  {
+    path: 'customer.codiceFiscale',
+    description: 'Italian tax code (16 characters, or 11 digits for companies).',
+    example: 'BNCGLI85M41F205X',
+    value: (d) => d.customer?.codiceFiscale ?? null,
+  },
   { path: 'customer.partitaIva', description: 'Italian VAT number (partita IVA, 11 digits).', example: '01234567897', value: (d) => d.customer?.partitaIva ?? null },
   { path: 'customer.pec', description: 'Italian certified e-mail address (PEC).', example: 'bianchi.impianti@pec.it', value: (d) => d.customer?.pec ?? null },
   { path: 'customer.sdi', description: 'Italian e-invoicing recipient code (codice destinatario SDI, 7 characters).', example: 'M5UXCR1', value: (d) => d.customer?.sdi ?? null },
-  { path: 'customer.attributes.<key>', description: "A custom attribute of the customer, e.g. customer.attributes.chargerModel; nested keys with dots (customer.attributes.installationAddress.city). Lists are joined with commas; an object is no value.", example: 'Zaptec Go' },
+  {
+    path: 'customer.attributes.<key>',
+    description:
+      'A custom attribute of the customer, e.g. customer.attributes.chargerModel; nested keys with dots (customer.attributes.installationAddress.city). Lists are joined with commas; an object is no value.',
+    example: 'Zaptec Go',
+  },
   { path: 'thread.id', description: 'The thread id (the hub has no separate thread number).', example: '0193a0c4-5b1e-7c2d-9e8f-1a2b3c4d5e6f', value: (d) => d.thread.id },
   { path: 'thread.subject', description: 'The subject of the thread.', example: 'Laadpaal knippert rood', value: (d) => d.thread.subject || null },
   { path: 'thread.orderReference', description: 'The order the thread is about.', example: 'CC-2026-10452', value: (d) => d.thread.orderReference },
   { path: 'thread.channel', description: "The name of the thread's channel.", example: 'WhatsApp ChargeCars', value: (d) => d.thread.channel.name },
-  { path: 'thread.priority', description: "The thread's priority in the template's language.", example: 'hoog', value: (d) => PRIORITY_WORDS[primary(d.language)]?.[d.thread.priority] ?? d.thread.priority.toLowerCase() },
-  { path: 'sla.dueAt', description: "When the customer gets an answer at the latest: the earliest running SLA target (else the thread's response due time), in the organization's time zone and the template's language.", example: 'dinsdag 1 december om 14:30 CET', value: due((t) => t.slaDueAt ?? t.responseDueAt) },
-  { path: 'sla.firstResponseDueAt', description: 'The first-response target, formatted like sla.dueAt.', example: 'dinsdag 1 december om 10:30 CET', value: due((t) => t.firstResponseDueAt) },
-  { path: 'sla.resolutionDueAt', description: 'The resolution target, formatted like sla.dueAt.', example: 'vrijdag 4 december om 17:30 CET', value: due((t) => t.resolutionDueAt) },
-  { path: 'agent.name', description: "The agent's name: the signed-in agent who inserts the template, else the thread's assignee.", example: 'Sarah de Vries', value: (d) => d.agent?.name ?? null },
+  {
+    path: 'thread.priority',
+    description: "The thread's priority in the template's language.",
+    example: 'hoog',
+    value: (d) => PRIORITY_WORDS[primary(d.language)]?.[d.thread.priority] ?? d.thread.priority.toLowerCase(),
+  },
+  {
+    path: 'sla.dueAt',
+    description:
+      "When the customer gets an answer at the latest: the earliest running SLA target (else the thread's response due time), in the organization's time zone and the template's language.",
+    example: 'dinsdag 1 december om 14:30 CET',
+    value: due((t) => t.slaDueAt ?? t.responseDueAt),
+  },
+  {
+    path: 'sla.firstResponseDueAt',
+    description: 'The first-response target, formatted like sla.dueAt.',
+    example: 'dinsdag 1 december om 10:30 CET',
+    value: due((t) => t.firstResponseDueAt),
+  },
+  {
+    path: 'sla.resolutionDueAt',
+    description: 'The resolution target, formatted like sla.dueAt.',
+    example: 'vrijdag 4 december om 17:30 CET',
+    value: due((t) => t.resolutionDueAt),
+  },
+  {
+    path: 'agent.name',
+    description: "The agent's name: the signed-in agent who inserts the template, else the thread's assignee.",
+    example: 'Sarah de Vries',
+    value: (d) => d.agent?.name ?? null,
+  },
   { path: 'agent.firstName', description: "The first word of the agent's name.", example: 'Sarah', value: (d) => d.agent?.name.trim().split(/\s+/)[0] ?? null },
   { path: 'agent.email', description: "The agent's e-mail address.", example: 'sarah@chargecars.nl', value: (d) => d.agent?.email ?? null },
   { path: 'organization.name', description: 'The name of the organization.', example: 'ChargeCars', value: (d) => d.organization.name || null },
-  { path: 'input.<key>', description: 'A value the agent types when inserting the template, e.g. input.appointmentDate: it has no data source, so it is always missing until the agent fills it in.', example: 'maandag 7 december' },
+  {
+    path: 'input.<key>',
+    description: 'A value the agent types when inserting the template, e.g. input.appointmentDate: it has no data source, so it is always missing until the agent fills it in.',
+    example: 'maandag 7 december',
+  },
 ];
 
 const EXACT = new Map(TEMPLATE_VARIABLES.filter((v) => v.value).map((v) => [v.path, v]));
@@ -132,7 +172,11 @@ const INPUT = 'input.';
 /** True when `path` is a variable of the table (an exact entry, a custom attribute or an agent input). */
 export function isKnownVariable(path: string): boolean {
   if (EXACT.has(path)) return true;
-  if (path.startsWith(ATTRIBUTES)) return path.slice(ATTRIBUTES.length).split('.').every((k) => KEY.test(k));
+  if (path.startsWith(ATTRIBUTES))
+    return path
+      .slice(ATTRIBUTES.length)
+      .split('.')
+      .every((k) => KEY.test(k));
   if (path.startsWith(INPUT)) return /^[A-Za-z][A-Za-z0-9_]*$/.test(path.slice(INPUT.length));
   return false;
 }
@@ -240,9 +284,13 @@ export function checkTemplateSource(source: string, field: string): VariableUse[
     throw new DomainError('TEMPLATE_SYNTAX_ERROR', `Template syntax error: ${firstLines(err)}`, field);
   }
   const uses = new Map<string, VariableUse>();
-  walk(program, (code, message) => {
-    throw new DomainError(code, message, field);
-  }, uses);
+  walk(
+    program,
+    (code, message) => {
+      throw new DomainError(code, message, field);
+    },
+    uses,
+  );
   for (const u of uses.values()) {
     if (!isKnownVariable(u.path)) {
       throw new DomainError('TEMPLATE_VARIABLE_UNKNOWN', `{{${u.path}}} is not a template variable (see templateVariables for the ones that exist).`, field);
@@ -277,7 +325,7 @@ export function variablesOf(...sources: (string | null | undefined)[]): string[]
  * real value. `escape`: HTML-escape printed values (the HTML part).
  * Returns the text and the placeholders left in it.
  */
-export function renderSource(source: string, data: TemplateData, escape: boolean): { text: string; missing: string[] } {
+export function renderSource(source: string, data: TemplateData, escapeHtml: boolean): { text: string; missing: string[] } {
   const program = Handlebars.parse(source);
   const uses = new Map<string, VariableUse>();
   walk(program, () => undefined as never, uses);
@@ -314,7 +362,7 @@ export function renderSource(source: string, data: TemplateData, escape: boolean
     });
   };
   placeholders(program);
-  const text = Handlebars.compile(program, { noEscape: !escape, strict: false })(context);
+  const text = Handlebars.compile(program, { noEscape: !escapeHtml, strict: false })(context);
   // Only the placeholders that made it into the output (not those of a branch not taken).
   return { text, missing: [...missing].filter((p) => text.includes(`{{${p}}}`)) };
 }

@@ -123,7 +123,12 @@ export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: No
       await tx.thread.update({ where: { id: thread.id }, data });
       thread = await syncThreadSla(c, tx, thread.id, { customerMessageAt: inbound.occurredAt, report: { customerMessage: { id: message.id, at: inbound.occurredAt } } });
       if (created) {
-        await writeAudit(c, tx, { action: 'thread.create', entityType: 'Thread', entityId: thread.id, after: { channelId: channel.id, customerId: customer.id, subject: thread.subject } });
+        await writeAudit(c, tx, {
+          action: 'thread.create',
+          entityType: 'Thread',
+          entityId: thread.id,
+          after: { channelId: channel.id, customerId: customer.id, subject: thread.subject },
+        });
         await enqueueRouting(deps, tx, thread.id);
       } else if (before.status !== thread.status || before.responseDueAt?.getTime() !== thread.responseDueAt?.getTime()) {
         await writeAudit(c, tx, {
@@ -191,7 +196,11 @@ export const PartnerIngestInput = z.object({
       z.object({
         kind: z.string().trim().min(1).max(30),
         mimeType: z.string().max(200).nullish(),
-        url: z.string().max(2000).regex(/^https?:\/\//i, 'Attachment urls must be http(s).').nullish(),
+        url: z
+          .string()
+          .max(2000)
+          .regex(/^https?:\/\//i, 'Attachment urls must be http(s).')
+          .nullish(),
         fileName: z.string().max(300).nullish(),
         caption: z.string().max(2000).nullish(),
       }),
@@ -217,7 +226,7 @@ export async function ingestFromPartner(ctx: HubContext, raw: z.input<typeof Par
   const channel = await ctx.db.channel.findUnique({ where: { id: input.channelId } });
   if (!channel) throw notFound('Channel', 'input.channelId');
   if (v.channelId ? v.channelId !== channel.id : channel.type !== 'API') {
-    throw new DomainError('FORBIDDEN', 'Messages can only be ingested into an API channel (the key\'s own channel when it has one).', 'input.channelId');
+    throw new DomainError('FORBIDDEN', "Messages can only be ingested into an API channel (the key's own channel when it has one).", 'input.channelId');
   }
   if (!channel.isActive) throw new DomainError('CHANNEL_INACTIVE', MESSAGE_ERRORS.CHANNEL_INACTIVE, 'input.channelId');
   if (input.occurredAt.getTime() > ctx.deps.clock.now().getTime() + FIVE_MINUTES_MS) {

@@ -21,8 +21,17 @@ type MergeThreadsShape = { thread?: Thread; sources?: Thread[]; errors: UserErro
 const MergeThreadsPayload = builder.objectRef<MergeThreadsShape>('MergeThreadsPayload').implement({
   description: 'The result of mergeThreads.',
   fields: (t) => ({
-    thread: t.field({ type: ThreadNode, nullable: true, description: 'The target, with every message of the sources in its timeline. Null when errors is not empty.', resolve: (p) => p.thread ?? null }),
-    sources: t.field({ type: [ThreadNode], description: 'The source threads, now CLOSED with mergedInto = the target. Empty when errors is not empty.', resolve: (p) => p.sources ?? [] }),
+    thread: t.field({
+      type: ThreadNode,
+      nullable: true,
+      description: 'The target, with every message of the sources in its timeline. Null when errors is not empty.',
+      resolve: (p) => p.thread ?? null,
+    }),
+    sources: t.field({
+      type: [ThreadNode],
+      description: 'The source threads, now CLOSED with mergedInto = the target. Empty when errors is not empty.',
+      resolve: (p) => p.sources ?? [],
+    }),
     errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
   }),
 });
@@ -31,8 +40,7 @@ builder.mutationField('mergeThreads', (t) =>
   t.field({
     authScopes: can('mergeThreads'),
     type: MergeThreadsPayload,
-    description:
-      `Merges threads of one customer into one timeline: the messages (each keeps its channel and time) and tasks of the sources move to the target, ordered by time across channels; the sources are CLOSED with mergedInto = the target; new customer messages of a source's conversation go to the target while it is open; a reply in the target goes out on the channel of the message replied to (postMessage replyToMessageId, else the channel of the customer's latest message). One transaction, audited (thread.merge, with every moved id). Errors: VALIDATION_FAILED (no source, more than ${MAX_MERGE_SOURCES}), MERGE_SAME_RECORD (the target among the sources), NOT_FOUND (a thread unknown, deleted or of another organization), MERGE_ALREADY_MERGED, MERGE_CUSTOMER_MISMATCH (threads of different customers: merge the customers first).`,
+    description: `Merges threads of one customer into one timeline: the messages (each keeps its channel and time) and tasks of the sources move to the target, ordered by time across channels; the sources are CLOSED with mergedInto = the target; new customer messages of a source's conversation go to the target while it is open; a reply in the target goes out on the channel of the message replied to (postMessage replyToMessageId, else the channel of the customer's latest message). One transaction, audited (thread.merge, with every moved id). Errors: VALIDATION_FAILED (no source, more than ${MAX_MERGE_SOURCES}), MERGE_SAME_RECORD (the target among the sources), NOT_FOUND (a thread unknown, deleted or of another organization), MERGE_ALREADY_MERGED, MERGE_CUSTOMER_MISMATCH (threads of different customers: merge the customers first).`,
     args: {
       targetId: t.arg.id({ required: true, description: 'The thread that stays open and receives the messages.' }),
       sourceIds: t.arg.idList({ required: true, description: `The threads merged into the target (1–${MAX_MERGE_SOURCES}).` }),

@@ -130,14 +130,24 @@ export async function mergeThreads(ctx: HubContext, targetId: string, rawSourceI
       if (freesAgent(s, after)) await enqueueDrain(ctx.deps, tx, s.teamId, s.assigneeId);
       closed.push(after);
       // A customer message the source still owed an answer to.
-      const owed = ACTIVE_STATUSES.includes(s.status) && s.status !== 'WAITING_CUSTOMER' && s.lastInboundAt && (!s.firstResponseAt || s.responseDueAt !== null || s.nextResponseStartedAt !== null);
+      const owed =
+        ACTIVE_STATUSES.includes(s.status) &&
+        s.status !== 'WAITING_CUSTOMER' &&
+        s.lastInboundAt &&
+        (!s.firstResponseAt || s.responseDueAt !== null || s.nextResponseStartedAt !== null);
       if (owed && (!owedSince || s.lastInboundAt! > owedSince)) owedSince = s.lastInboundAt;
-      record.sources.push({ threadId: s.id, messageIds, taskIds, before: { status: s.status, resolvedAt: s.resolvedAt, lastMessageId: s.lastMessageId, assigneeId: s.assigneeId } });
+      record.sources.push({
+        threadId: s.id,
+        messageIds,
+        taskIds,
+        before: { status: s.status, resolvedAt: s.resolvedAt, lastMessageId: s.lastMessageId, assigneeId: s.assigneeId },
+      });
     }
 
     const newest = await tx.message.findFirst({ where: { threadId: target.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { id: true, createdAt: true } });
     const lastInboundAt = [target.lastInboundAt, ...sources.map((s) => s.lastInboundAt)].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
-    const reopen = owedSince !== null && (!target.lastInboundAt || owedSince > target.lastInboundAt) && !(ACTIVE_STATUSES.includes(target.status) && target.status !== 'WAITING_CUSTOMER');
+    const reopen =
+      owedSince !== null && (!target.lastInboundAt || owedSince > target.lastInboundAt) && !(ACTIVE_STATUSES.includes(target.status) && target.status !== 'WAITING_CUSTOMER');
     const dues = [target.responseDueAt, ...sources.filter((s) => ACTIVE_STATUSES.includes(s.status)).map((s) => s.responseDueAt)].filter((d): d is Date => !!d);
     await tx.thread.update({
       where: { id: target.id },

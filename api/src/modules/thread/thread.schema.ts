@@ -1,9 +1,8 @@
-import type { Thread } from '../../generated/prisma/client.js';
 import { builder, assertPageSize } from '../../schema/builder.js';
 import { payloadType, decodeFilterId, decodeId, decodeOptionalId, runMutation } from '../../schema/common.js';
 import { ChannelTypeEnum, PriorityEnum, ThreadStatusEnum, ThreadTypeEnum } from '../../schema/enums.js';
 import { adapterFor } from '../../channels/registry.js';
-import { ACTIVE_STATUSES, SLA_RUNNING_STATUSES, assignThread, countThreads, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
+import { SLA_RUNNING_STATUSES, assignThread, countThreads, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
 import { can } from '../auth/permissions.js';
 
 export const ThreadNode = builder.prismaNode('Thread', {
@@ -61,16 +60,21 @@ export const ThreadNode = builder.prismaNode('Thread', {
     externalReferences: t.expose('externalReferences', { type: 'JSON' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    messages: t.relatedConnection('messages', {
-      nullable: false,
-      cursor: 'id',
-      totalCount: true,
-      description: 'Messages oldest first; use `last` for the newest page.',
-      query: (args) => {
-        assertPageSize(args);
-        return { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] };
+    messages: t.relatedConnection(
+      'messages',
+      {
+        nullable: false,
+        cursor: 'id',
+        totalCount: true,
+        description: 'Messages oldest first; use `last` for the newest page.',
+        query: (args) => {
+          assertPageSize(args);
+          return { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] };
+        },
       },
-    }, { name: 'MessageConnection' }, { name: 'MessageEdge' }),
+      { name: 'MessageConnection' },
+      { name: 'MessageEdge' },
+    ),
     tasks: t.relatedConnection('tasks', {
       nullable: false,
       cursor: 'id',
@@ -112,7 +116,7 @@ const ThreadFilterRef = builder.inputType('ThreadFilter', {
     channelType: t.field({ type: [ChannelTypeEnum] }),
     assigneeId: t.id(),
     teamId: t.id(),
-    mine: t.boolean({ description: "Only threads assigned to the viewer." }),
+    mine: t.boolean({ description: 'Only threads assigned to the viewer.' }),
     unassigned: t.boolean(),
     overdue: t.boolean({ description: 'true: only threads with a breached running SLA clock (as sla: BREACHED); false: all others.' }),
     sla: t.field({
@@ -176,23 +180,24 @@ export const ThreadConnection = builder.connectionObject(
 );
 
 builder.queryField('threads', (t) =>
-  t.prismaConnection({
-    authScopes: can('threads'),
-    type: 'Thread',
-    nullable: false,
-    cursor: 'id',
-    description: 'The inbox: threads of the organization, filtered and ordered. Page size at most 100.',
-    args: {
-      filter: t.arg({ type: ThreadFilterRef }),
-      orderBy: t.arg({ type: ThreadOrderEnum, defaultValue: 'LAST_MESSAGE_AT_DESC' }),
+  t.prismaConnection(
+    {
+      authScopes: can('threads'),
+      type: 'Thread',
+      nullable: false,
+      cursor: 'id',
+      description: 'The inbox: threads of the organization, filtered and ordered. Page size at most 100.',
+      args: {
+        filter: t.arg({ type: ThreadFilterRef }),
+        orderBy: t.arg({ type: ThreadOrderEnum, defaultValue: 'LAST_MESSAGE_AT_DESC' }),
+      },
+      resolve: (query, _root, args, ctx) => {
+        assertPageSize(args);
+        return ctx.db.thread.findMany({ ...query, where: threadWhere(ctx, decodeFilter(args.filter)), orderBy: threadOrderBy(args.orderBy ?? undefined) });
+      },
+      // countThreads: exact to 10,000, estimated beyond (ThreadConnection reads the pair).
+      totalCount: (_root, args, ctx) => countThreads(ctx, threadWhere(ctx, decodeFilter(args.filter))) as unknown as Promise<number>,
     },
-    resolve: (query, _root, args, ctx) => {
-      assertPageSize(args);
-      return ctx.db.thread.findMany({ ...query, where: threadWhere(ctx, decodeFilter(args.filter)), orderBy: threadOrderBy(args.orderBy ?? undefined) });
-    },
-    // countThreads: exact to 10,000, estimated beyond (ThreadConnection reads the pair).
-    totalCount: (_root, args, ctx) => countThreads(ctx, threadWhere(ctx, decodeFilter(args.filter))) as unknown as Promise<number>,
-  },
     ThreadConnection,
   ),
 );

@@ -14,7 +14,6 @@ import { assertReferences } from '../../shared/references.js';
 import { writeAudit, diff } from '../audit/audit.service.js';
 import { enqueueDrain, enqueueRouting, freesAgent, manualAssignmentData } from '../assignment/enqueue.js';
 import { SLA_RUNNING_STATUSES, syncThreadSla } from '../sla/engine.js';
-import type { Tx } from '../../db/tenant.js';
 import { MESSAGE_ERRORS } from '../message/message.errors.js';
 import { planSurvey } from '../analytics/survey.js';
 
@@ -52,10 +51,7 @@ export function notBreachedWhere(now: Date): Prisma.ThreadWhereInput {
 /** No running clock past its due date (threads without a due date included). */
 function dueNotPassed(now: Date): Prisma.ThreadWhereInput {
   return {
-    AND: [
-      { OR: [{ slaDueAt: null }, { slaDueAt: { gt: now } }] },
-      { OR: [{ slaPolicyId: { not: null } }, { responseDueAt: null }, { responseDueAt: { gte: now } }] },
-    ],
+    AND: [{ OR: [{ slaDueAt: null }, { slaDueAt: { gt: now } }] }, { OR: [{ slaPolicyId: { not: null } }, { responseDueAt: null }, { responseDueAt: { gte: now } }] }],
   };
 }
 
@@ -96,12 +92,7 @@ export function threadWhere(ctx: HubContext, f: ThreadFilter = {}): Prisma.Threa
   if (q) {
     const contains = { contains: q, mode: 'insensitive' as const };
     and.push({
-      OR: [
-        { subject: contains },
-        { orderReference: contains },
-        { customer: { name: contains } },
-        { messages: { some: { content: contains } } },
-      ],
+      OR: [{ subject: contains }, { orderReference: contains }, { customer: { name: contains } }, { messages: { some: { content: contains } } }],
     });
   }
   return and.length ? { AND: and } : {};
