@@ -395,7 +395,9 @@ export async function drillMatches(
   const def = METRICS[metric];
   const cond = [
     `e."organizationId" = ${sql.p(ctx.organizationId, '::uuid')}`,
-    `e.kind = ANY(${sql.p(drillKinds(metric), '::text[]::"ReportingEventKind"[]')})`,
+    // Literal enum values (from the metric table, never input): with a parameter array the planner cannot
+    // estimate the kinds and walked the whole (threadId, kind) index instead of (organizationId, kind, occurredAt).
+    `e.kind IN (${drillKinds(metric).map((k) => `'${k}'`).join(', ')})`,
     `e."occurredAt" >= ${utc(sql, from)}`,
     `e."occurredAt" < ${utc(sql, to)}`,
   ];
@@ -404,10 +406,9 @@ export async function drillMatches(
   if (bucket?.met != null) cond.push(`e.met = ${sql.p(bucket.met)}`);
   if (bucket?.dimension) cond.push(`${col('e', DIMENSION_COLUMN[bucket.dimension])} = ${sql.p(bucket.key ?? '')}`);
   const rows = await ctx.deps.db.prisma.$queryRawUnsafe<{ id: string; total: bigint | number }[]>(
-    `SELECT x.id::text AS id, count(*) OVER () AS total FROM (
-       SELECT DISTINCT e."threadId" AS id FROM "ReportingEvent" e JOIN "Thread" t ON t.id = e."threadId" AND t."deletedAt" IS NULL
-        WHERE ${cond.join(' AND ')}${cols}
-     ) x LIMIT ${idLimit + 1}`,
+    `WITH ev AS MATERIALIZED (SELECT DISTINCT e."threadId" AS id FROM "ReportingEvent" e WHERE ${cond.join(' AND ')}${cols})
+     SELECT ev.id::text AS id, count(*) OVER () AS total FROM ev JOIN "Thread" t ON t.id = ev.id AND t."deletedAt" IS NULL
+      LIMIT ${idLimit + 1}`,
     ...sql.params,
   );
   const count = rows.length ? Number(rows[0]!.total) : 0;
