@@ -48,7 +48,10 @@ function ensureChromium(): string {
   log('Chromium not found at /usr/bin/chromium: installing it with apt-get (fresh machine)…');
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  for (const args of [['apt-get', 'update'], ['apt-get', 'install', '-y', 'chromium']]) {
+  for (const args of [
+    ['apt-get', 'update'],
+    ['apt-get', 'install', '-y', 'chromium'],
+  ]) {
     const cmd = [...sudo, ...args];
     const r = spawnSync(cmd[0]!, cmd.slice(1), { stdio: 'inherit', env });
     if (r.status !== 0) throw new Error(`"${cmd.join(' ')}" failed (exit ${r.status}${r.error ? `, ${r.error.message}` : ''})`);
@@ -99,8 +102,7 @@ function startDemo(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: 
       child.stderr!.on('data', (c: Buffer) => process.stderr.write(`[demo] ${c.toString('utf8')}`));
       resolve({ child, url: m[1]!, output: () => out });
     };
-    const onExit = (code: number | null, signal: string | null) =>
-      fail(new Error(`demo server exited before it was ready (code ${code}, signal ${signal})`));
+    const onExit = (code: number | null, signal: string | null) => fail(new Error(`demo server exited before it was ready (code ${code}, signal ${signal})`));
     child.stdout!.on('data', onData);
     child.on('exit', onExit);
     child.on('error', (e) => fail(e));

@@ -49,10 +49,7 @@ describe(`inbox (demo server, ${databaseKind})`, () => {
     // The UI total agrees with the API, queried with the browser's own session token.
     const token = await page.evaluate(() => localStorage.getItem('hub.token'));
     expect(token).toBeTruthy();
-    const data = await graphqlAs<{ threads: { totalCount: number } }>(
-      token!,
-      'query { threads(first: 1) { totalCount } }',
-    );
+    const data = await graphqlAs<{ threads: { totalCount: number } }>(token!, 'query { threads(first: 1) { totalCount } }');
     expect(data.threads.totalCount).toBe(total);
 
     // The newest threads are the replayed WhatsApp fixtures (seed history ends 2 h ago).

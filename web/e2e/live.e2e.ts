@@ -4,18 +4,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  databaseKind,
-  launchBrowser,
-  loginAsSarah,
-  newPage,
-  newWaId,
-  postWhatsAppWebhook,
-  screenshot,
-  signWhatsApp,
-  tag,
-  whatsappTextWebhook,
-} from './helpers';
+import { databaseKind, launchBrowser, loginAsSarah, newPage, newWaId, postWhatsAppWebhook, screenshot, signWhatsApp, tag, whatsappTextWebhook } from './helpers';
 
 describe(`live updates (demo server, ${databaseKind})`, () => {
   let browser: Browser;

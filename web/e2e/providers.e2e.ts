@@ -49,7 +49,9 @@ describe(`provider fixtures and replies through the sandbox (demo server, ${data
 
   const rows = (): Locator => page.locator('[data-testid="thread-row"]');
   const rowOf = (customer: string, text: string): Locator =>
-    rows().filter({ has: page.locator('[data-testid="thread-customer"]', { hasText: customer }) }).filter({ hasText: text });
+    rows()
+      .filter({ has: page.locator('[data-testid="thread-customer"]', { hasText: customer }) })
+      .filter({ hasText: text });
   const channelIcon = (scope: Locator, label: string): Locator => scope.locator(`svg[role="img"][aria-label="${label}"]`);
   const messages = (): Locator => page.locator('[data-testid="message"]');
   // exact: a plain getByLabel('Message') also matches the "Message kind" radiogroup.
@@ -103,7 +105,20 @@ describe(`provider fixtures and replies through the sandbox (demo server, ${data
   async function storedMessage(threadId: string, text: string) {
     const token = await page.evaluate(() => localStorage.getItem('hub.token'));
     const data = await graphqlAs<{
-      node: { messages: { edges: { node: { content: string; type: string; subject: string | null; externalMessageId: string | null; deliveryStatus: string; deliveries: { status: string; error: string | null }[] } }[] } };
+      node: {
+        messages: {
+          edges: {
+            node: {
+              content: string;
+              type: string;
+              subject: string | null;
+              externalMessageId: string | null;
+              deliveryStatus: string;
+              deliveries: { status: string; error: string | null }[];
+            };
+          }[];
+        };
+      };
     }>(
       token!,
       `query($id: ID!) { node(id: $id) { ... on Thread { messages(last: 20) { edges { node {

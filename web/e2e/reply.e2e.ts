@@ -3,17 +3,7 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  WHATSAPP,
-  databaseKind,
-  fakeCloudSends,
-  launchBrowser,
-  loginAsSarah,
-  newPage,
-  screenshot,
-  tag,
-  waitForCloudRequest,
-} from './helpers';
+import { WHATSAPP, databaseKind, fakeCloudSends, launchBrowser, loginAsSarah, newPage, screenshot, tag, waitForCloudRequest } from './helpers';
 
 const CUSTOMER = 'Joost de Vries';
 const CUSTOMER_WA_ID = '31612345678'; // text-nl.json
@@ -61,9 +51,7 @@ describe(`reply and internal note (demo server, ${databaseKind})`, () => {
     // The bubble can arrive (live subscription) before the mutation resolves and the composer resets.
     await expect.poll(() => composerInput().inputValue(), { timeout: 5_000 }).toBe('');
 
-    const sent = await waitForCloudRequest(
-      (r) => (r.body as { text?: { body?: string } } | undefined)?.text?.body === reply,
-    );
+    const sent = await waitForCloudRequest((r) => (r.body as { text?: { body?: string } } | undefined)?.text?.body === reply);
     expect(sent.method).toBe('POST');
     expect(sent.path).toBe(`/v21.0/${WHATSAPP.phoneNumberId}/messages`);
     expect(sent.body).toMatchObject({ messaging_product: 'whatsapp', to: CUSTOMER_WA_ID, type: 'text', text: { body: reply } });

@@ -81,8 +81,7 @@ describe(`admin settings: channels and API keys (demo server, ${databaseKind})`,
   let apiChannelId = '';
   let ingestedThreadId = '';
 
-  const card = (name: string): Locator =>
-    page.locator('[data-testid="channel-card"]').filter({ has: page.getByText(name, { exact: true }) });
+  const card = (name: string): Locator => page.locator('[data-testid="channel-card"]').filter({ has: page.getByText(name, { exact: true }) });
   const keyRow = (): Locator => page.locator('[data-testid="api-key-row"]').filter({ hasText: keyName });
 
   const ingestInput = (n: number) => ({
@@ -137,7 +136,9 @@ describe(`admin settings: channels and API keys (demo server, ${databaseKind})`,
 
   it('shows stored secrets only masked (••••) in the channel forms', async () => {
     for (const c of PROVIDER_CHANNELS) {
-      await card(c.name).getByRole('button', { name: `Edit ${c.name}` }).click();
+      await card(c.name)
+        .getByRole('button', { name: `Edit ${c.name}` })
+        .click();
       const dialog = page.getByRole('dialog', { name: `Edit ${c.name}` });
       await dialog.waitFor();
       for (const key of c.secretKeys) {
@@ -228,19 +229,20 @@ describe(`admin settings: channels and API keys (demo server, ${databaseKind})`,
     await keyRow().waitFor();
     // The key's use is recorded.
     await expect.poll(async () => (await keyRow().locator('td').nth(4).textContent())?.trim()).not.toBe('never');
-    await keyRow().getByRole('button', { name: `Revoke ${keyName}` }).click();
+    await keyRow()
+      .getByRole('button', { name: `Revoke ${keyName}` })
+      .click();
     const confirm = page.getByRole('dialog', { name: 'Revoke API key?' });
     await confirm.waitFor();
     await confirm.getByRole('button', { name: 'Revoke key' }).click();
     await confirm.waitFor({ state: 'detached' });
     await page.locator('[data-testid="api-key-row"][data-revoked="true"]').filter({ hasText: keyName }).waitFor();
-    await keyRow().getByText(/^Revoked/).waitFor();
+    await keyRow()
+      .getByText(/^Revoked/)
+      .waitFor();
 
     const refused = await graphqlWithKey<IngestData>(secret, INGEST, { input: ingestInput(2) });
-    const codes = [
-      ...(refused.errors ?? []).map((e) => e.extensions?.code),
-      ...(refused.data?.ingestMessage?.errors ?? []).map((e) => e.code),
-    ];
+    const codes = [...(refused.errors ?? []).map((e) => e.extensions?.code), ...(refused.data?.ingestMessage?.errors ?? []).map((e) => e.code)];
     expect(refused.status === 401 || codes.some((c) => c === 'UNAUTHENTICATED' || c === 'FORBIDDEN'), `status ${refused.status}, codes ${codes}`).toBe(true);
     expect(refused.data?.ingestMessage?.created ?? false).toBe(false);
 

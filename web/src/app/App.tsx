@@ -8,12 +8,17 @@ import { theme } from './theme';
 import { getToken, onTokenChange } from './auth';
 import { AppLayout } from './AppLayout';
 import { LoginPage } from '../features/auth/LoginPage';
-import { InboxPage } from '../features/inbox/InboxPage';
-import { NoThreadSelected, ThreadView } from '../features/thread/ThreadView';
-import { SettingsPage } from '../features/settings/SettingsPage';
 
-// Its own chunk: the charts (recharts) load only when the dashboard is opened.
+// Route-level code splitting: the login page loads only the shell; each area is its own chunk,
+// fetched when its route is first opened (the charts of the dashboard, recharts, only there).
+const InboxPage = lazy(() => import('../features/inbox/InboxPage').then((m) => ({ default: m.InboxPage })));
+const ThreadView = lazy(() => import('../features/thread/ThreadView').then((m) => ({ default: m.ThreadView })));
+const NoThreadSelected = lazy(() => import('../features/thread/ThreadView').then((m) => ({ default: m.NoThreadSelected })));
+const SettingsPage = lazy(() => import('../features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const AnalyticsPage = lazy(() => import('../features/analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })));
+
+/** A lazily loaded route: nothing while its chunk arrives (a few ms from the hub's own port, cached for a year). */
+const Lazy = ({ children }: { children: ReactNode }) => <Suspense fallback={null}>{children}</Suspense>;
 
 function useToken() {
   const [token, set] = useState(getToken);
@@ -39,17 +44,44 @@ export function AppRoutes() {
           </RequireAuth>
         }
       >
-        <Route element={<InboxPage />}>
-          <Route index element={<NoThreadSelected />} />
-          <Route path="threads/:id" element={<ThreadView />} />
+        <Route
+          element={
+            <Lazy>
+              <InboxPage />
+            </Lazy>
+          }
+        >
+          <Route
+            index
+            element={
+              <Lazy>
+                <NoThreadSelected />
+              </Lazy>
+            }
+          />
+          <Route
+            path="threads/:id"
+            element={
+              <Lazy>
+                <ThreadView />
+              </Lazy>
+            }
+          />
         </Route>
-        <Route path="settings" element={<SettingsPage />} />
+        <Route
+          path="settings"
+          element={
+            <Lazy>
+              <SettingsPage />
+            </Lazy>
+          }
+        />
         <Route
           path="analytics"
           element={
-            <Suspense fallback={null}>
+            <Lazy>
               <AnalyticsPage />
-            </Suspense>
+            </Lazy>
           }
         />
       </Route>

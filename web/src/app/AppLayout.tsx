@@ -122,28 +122,12 @@ export function AppLayout() {
                 {t('app.inbox')}
               </Button>
               {viewer && (
-                <Button
-                  component={NavLink}
-                  to="/analytics"
-                  variant="subtle"
-                  color="gray"
-                  size="compact-sm"
-                  leftSection={<IconChartBar size={14} />}
-                  data-testid="nav-analytics"
-                >
+                <Button component={NavLink} to="/analytics" variant="subtle" color="gray" size="compact-sm" leftSection={<IconChartBar size={14} />} data-testid="nav-analytics">
                   {isManager ? t('app.analytics') : t('app.myPerformance')}
                 </Button>
               )}
               {isManager && (
-                <Button
-                  component={NavLink}
-                  to="/settings"
-                  variant="subtle"
-                  color="gray"
-                  size="compact-sm"
-                  leftSection={<IconSettings size={14} />}
-                  data-testid="nav-settings"
-                >
+                <Button component={NavLink} to="/settings" variant="subtle" color="gray" size="compact-sm" leftSection={<IconSettings size={14} />} data-testid="nav-settings">
                   {t('app.settings')}
                 </Button>
               )}

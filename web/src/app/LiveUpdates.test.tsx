@@ -11,7 +11,7 @@ import type { ResultOf } from '@graphql-typed-document-node/core';
 import { makeFragmentData } from '../gql';
 import { createCache } from './apollo';
 import { theme } from './theme';
-import { LiveMessageAddedSubscription, LiveUpdates } from './LiveUpdates';
+import { type LiveMessageAddedSubscription, LiveUpdates } from './LiveUpdates';
 import { InboxPage } from '../features/inbox/InboxPage';
 import { InboxThreadsQuery, inboxVariables } from '../features/inbox/ThreadList';
 import { ThreadRow_thread } from '../features/inbox/ThreadRow';
@@ -92,7 +92,12 @@ function messageAdded(thread: RowData, msg: MessageData): MessageAddedData {
         id: thread.id,
         ...mergeFragmentData(
           makeFragmentData(
-            { __typename: 'Thread', id: thread.id, lastInboundAt: null, channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', provider: 'whatsapp', replyWindowSeconds: 86400 } },
+            {
+              __typename: 'Thread',
+              id: thread.id,
+              lastInboundAt: null,
+              channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', provider: 'whatsapp', replyWindowSeconds: 86400 },
+            },
             ReplyWindow_thread,
           ),
           makeFragmentData(thread, ThreadRow_thread),
@@ -172,7 +177,11 @@ describe('LiveUpdates (messageAdded)', () => {
     expect(timelineIds()).toEqual(['m1']);
 
     const msg = message('m2', 'Is my charger shipped?', 40);
-    const updated: RowData = { ...t2, lastMessageAt: msg.createdAt!, lastMessage: { __typename: 'Message', id: 'm2', type: 'INCOMING', content: msg.content, metadata: {}, attachments: [] } };
+    const updated: RowData = {
+      ...t2,
+      lastMessageAt: msg.createdAt!,
+      lastMessage: { __typename: 'Message', id: 'm2', type: 'INCOMING', content: msg.content, metadata: {}, attachments: [] },
+    };
     emit(messageAdded(updated, msg));
 
     await waitFor(() => expect(customers()).toEqual(['Bruno Second', 'Anna First']));

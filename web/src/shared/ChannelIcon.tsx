@@ -55,23 +55,11 @@ export function channelLabel(type: ChannelType | string): string {
  * The channel type's icon as an image with an accessible name ("WhatsApp", "Outlook e-mail", …).
  * `withTooltip` shows the same name on hover.
  */
-export function ChannelIcon({
-  type,
-  size = 16,
-  colored = true,
-  withTooltip = false,
-}: {
-  type: ChannelType;
-  size?: number;
-  colored?: boolean;
-  withTooltip?: boolean;
-}) {
+export function ChannelIcon({ type, size = 16, colored = true, withTooltip = false }: { type: ChannelType; size?: number; colored?: boolean; withTooltip?: boolean }) {
   const Icon = CHANNEL_ICON[type] ?? IconMessage;
   const label = channelLabel(type);
   const color = colored ? `var(--mantine-color-${CHANNEL_COLOR[type] ?? 'gray'}-7)` : undefined;
-  const icon = (
-    <Icon size={size} stroke={1.6} aria-label={label} role="img" color={color} data-channel-type={type} style={{ flexShrink: 0 }} />
-  );
+  const icon = <Icon size={size} stroke={1.6} aria-label={label} role="img" color={color} data-channel-type={type} style={{ flexShrink: 0 }} />;
   if (!withTooltip) return icon;
   return (
     <Tooltip label={label} withArrow openDelay={300}>

@@ -11,9 +11,7 @@ describe('e-mail HTML', () => {
   });
 
   it('splits Outlook history (#divRplyFwdMsg and everything after it)', () => {
-    const { body, quoted } = splitEmailHtml(
-      '<div><p>New text</p><hr><div id="divRplyFwdMsg"><b>From:</b> Mario</div><div>Old text</div></div>',
-    );
+    const { body, quoted } = splitEmailHtml('<div><p>New text</p><hr><div id="divRplyFwdMsg"><b>From:</b> Mario</div><div>Old text</div></div>');
     expect(body).toContain('New text');
     expect(body).not.toContain('Old text');
     expect(body).not.toContain('divRplyFwdMsg');

@@ -78,9 +78,7 @@ export function splitEmailHtml(html: string): SplitEmailHtml {
   }
 
   // Outermost quote blocks still in the body (those before an Outlook header, or Gmail/other clients).
-  const blocks = Array.from(root.querySelectorAll(QUOTE_BLOCKS)).filter(
-    (el) => !el.parentElement?.closest(QUOTE_BLOCKS),
-  );
+  const blocks = Array.from(root.querySelectorAll(QUOTE_BLOCKS)).filter((el) => !el.parentElement?.closest(QUOTE_BLOCKS));
   if (blocks.length > 0) {
     const parts = blocks.map((el) => {
       const s = serialize(el);

@@ -10,9 +10,7 @@ describe('messagePreview', () => {
   });
 
   it('describes reactions from metadata.reaction', () => {
-    expect(messagePreview({ type: 'INCOMING', content: '👍', metadata: { whatsappType: 'reaction', reaction: { messageId: 'w1', emoji: '👍' } } })).toBe(
-      'Reacted 👍',
-    );
+    expect(messagePreview({ type: 'INCOMING', content: '👍', metadata: { whatsappType: 'reaction', reaction: { messageId: 'w1', emoji: '👍' } } })).toBe('Reacted 👍');
     expect(messagePreview({ type: 'INCOMING', content: '', metadata: { reaction: { messageId: 'w1', emoji: '' } } })).toBe('Removed a reaction');
   });
 
@@ -24,9 +22,7 @@ describe('messagePreview', () => {
     expect(messagePreview(att('location'))).toBe('📍 Location');
     expect(messagePreview(att('video'))).toBe('🎥 Video');
     expect(messagePreview(att('audio'))).toBe('🎵 Audio');
-    expect(
-      messagePreview({ type: 'OUTGOING', content: '  ', attachments: [{ kind: 'image' }, { kind: 'image' }, { kind: 'file', fileName: 'a.zip' }] }),
-    ).toBe('You: 📷 Photo +2');
+    expect(messagePreview({ type: 'OUTGOING', content: '  ', attachments: [{ kind: 'image' }, { kind: 'image' }, { kind: 'file', fileName: 'a.zip' }] })).toBe('You: 📷 Photo +2');
   });
 
   it('prefers the text (e.g. a caption) over the attachment stand-in', () => {

@@ -9,7 +9,15 @@ const at = (minutesFromNow: number) => new Date(NOW.getTime() + minutesFromNow *
 function sla(over: Partial<ThreadSlaClocks> = {}): ThreadSlaClocks {
   return { paused: false, percentUsed: 10, firstResponseDueAt: null, nextResponseDueAt: null, resolutionDueAt: null, ...over };
 }
-const thread = (over: Partial<SlaCountdownInput>): SlaCountdownInput => ({ status: 'OPEN', responseDueAt: null, overdue: false, firstResponseAt: null, resolvedAt: null, sla: null, ...over });
+const thread = (over: Partial<SlaCountdownInput>): SlaCountdownInput => ({
+  status: 'OPEN',
+  responseDueAt: null,
+  overdue: false,
+  firstResponseAt: null,
+  resolvedAt: null,
+  sla: null,
+  ...over,
+});
 
 describe('slaColor', () => {
   it.each([
@@ -77,7 +85,11 @@ describe('slaCountdown', () => {
   });
 
   it('keeps the server percentUsed above 100 when breached', () => {
-    expect(slaCountdown(thread({ sla: sla({ percentUsed: 180, resolutionDueAt: at(-65) }) }), NOW)).toMatchObject({ label: 'resolution overdue 1h 5m', percentUsed: 180, color: 'red' });
+    expect(slaCountdown(thread({ sla: sla({ percentUsed: 180, resolutionDueAt: at(-65) }) }), NOW)).toMatchObject({
+      label: 'resolution overdue 1h 5m',
+      percentUsed: 180,
+      color: 'red',
+    });
   });
 
   it('shows "paused" in gray while the clocks wait on the customer, whatever the due dates say', () => {

@@ -26,11 +26,7 @@ export function mockOp<TDoc extends TypedDocumentNode<any, any>>(
 
 export function renderWithProviders(
   ui: ReactElement,
-  {
-    mocks = [],
-    route = '/',
-    cache = createCache(),
-  }: { mocks?: ReadonlyArray<MockLink.MockedResponse<any, any>>; route?: string; cache?: InMemoryCache } = {},
+  { mocks = [], route = '/', cache = createCache() }: { mocks?: ReadonlyArray<MockLink.MockedResponse<any, any>>; route?: string; cache?: InMemoryCache } = {},
 ) {
   const utils = render(
     <MockedProvider mocks={mocks} cache={cache}>

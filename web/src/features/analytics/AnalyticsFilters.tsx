@@ -16,9 +16,7 @@ export const AnalyticsTeamsQuery = graphql(`
 `);
 
 /** Customer-facing channel types (internal comments, tasks and tickets carry no conversations). */
-const CHANNEL_OPTIONS = (Object.keys(CHANNEL_LABEL) as ChannelType[])
-  .filter((t) => !t.startsWith('INTERNAL_'))
-  .map((t) => ({ value: t, label: CHANNEL_LABEL[t] }));
+const CHANNEL_OPTIONS = (Object.keys(CHANNEL_LABEL) as ChannelType[]).filter((t) => !t.startsWith('INTERNAL_')).map((t) => ({ value: t, label: CHANNEL_LABEL[t] }));
 
 /** Channel type and team filters of the dashboard (empty: all). */
 export function AnalyticsFilters(props: { value: AnalyticsFilterState; onChange: (value: AnalyticsFilterState) => void }) {

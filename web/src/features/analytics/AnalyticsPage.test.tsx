@@ -161,7 +161,11 @@ describe('AnalyticsPage', () => {
     const drawer = await screen.findByRole('dialog');
     expect(within(drawer).getByText('Conversations')).toBeInTheDocument();
     expect(await within(drawer).findByTestId('drilldown-total')).toHaveTextContent('3 threads');
-    expect(within(drawer).getAllByTestId('drilldown-row').map((r) => r.getAttribute('data-thread-id'))).toEqual(['t1', 't2']);
+    expect(
+      within(drawer)
+        .getAllByTestId('drilldown-row')
+        .map((r) => r.getAttribute('data-thread-id')),
+    ).toEqual(['t1', 't2']);
 
     await userEvent.click(within(drawer).getByTestId('drilldown-more'));
     await waitFor(() => expect(within(drawer).getAllByTestId('drilldown-row')).toHaveLength(3));
@@ -188,7 +192,11 @@ describe('AnalyticsPage', () => {
     expect(await within(drawer).findByTestId('drilldown-total')).toHaveTextContent('2 threads');
     await userEvent.click(within(drawer).getByText('Missed'));
     await waitFor(() => expect(within(drawer).getByTestId('drilldown-total')).toHaveTextContent('1 thread'));
-    expect(within(drawer).getAllByTestId('drilldown-row').map((r) => r.getAttribute('data-thread-id'))).toEqual(['t2']);
+    expect(
+      within(drawer)
+        .getAllByTestId('drilldown-row')
+        .map((r) => r.getAttribute('data-thread-id')),
+    ).toEqual(['t2']);
   });
 
   it('refetches the dashboard when analyticsUpdated arrives', async () => {
@@ -210,7 +218,11 @@ describe('AnalyticsPage', () => {
 
   it('switching to the last 7 days asks again for that range', async () => {
     const week = dashboardVariables(presetRange(7), NO_FILTER);
-    setup([...dashboardMocks(vars, answer), ...dashboardMocks(week, dashboard({ from: week.range.from, to: week.range.to, values: { CONVERSATIONS: { value: 7, count: 7 } } })), teams]);
+    setup([
+      ...dashboardMocks(vars, answer),
+      ...dashboardMocks(week, dashboard({ from: week.range.from, to: week.range.to, values: { CONVERSATIONS: { value: 7, count: 7 } } })),
+      teams,
+    ]);
     await screen.findByTestId('kpi-grid');
     await userEvent.click(screen.getByText('Last 7 days'));
     await waitFor(() => expect(within(tile('CONVERSATIONS')).getByTestId('kpi-value')).toHaveTextContent('7'));

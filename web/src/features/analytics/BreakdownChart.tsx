@@ -42,7 +42,10 @@ export function BreakdownChart(props: {
     const row = rows[i]!;
     props.onDrill({ title: `${props.title}: ${row.label}`, metrics: series.map((s) => s.metric), bucket: itemBucket(props.dimension, row) });
   };
-  const referenceLines = props.target != null ? [{ ...(props.vertical ? { x: props.target } : { y: props.target }), label: `Target ${formatValue(props.unit, props.target)}`, color: 'red.6' }] : undefined;
+  const referenceLines =
+    props.target != null
+      ? [{ ...(props.vertical ? { x: props.target } : { y: props.target }), label: `Target ${formatValue(props.unit, props.target)}`, color: 'red.6' }]
+      : undefined;
   return (
     <ChartCard title={props.title} description={props.description} testId={props.testId} empty={rows.length === 0}>
       <BarChart

@@ -209,12 +209,7 @@ function DrillDownBody({ target, scope, onClose }: { target: DrillTarget; scope:
   return (
     <Stack gap="sm" data-testid="drilldown-body" data-metric={metric}>
       {target.metrics.length > 1 && (
-        <SegmentedControl
-          size="xs"
-          value={metric}
-          onChange={(v) => setMetric(v as AnalyticsMetric)}
-          data={target.metrics.map((m) => ({ value: m, label: METRIC_LABEL[m] }))}
-        />
+        <SegmentedControl size="xs" value={metric} onChange={(v) => setMetric(v as AnalyticsMetric)} data={target.metrics.map((m) => ({ value: m, label: METRIC_LABEL[m] }))} />
       )}
       {isRate && (
         <SegmentedControl

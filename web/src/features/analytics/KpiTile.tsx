@@ -43,11 +43,7 @@ function ChannelTargets({ items }: { items: readonly AnalyticsChart_ItemFragment
  * show business time; response times carry their per-channel targets (`channels`).
  * A click opens the threads behind the number (`onOpen`).
  */
-export function KpiTile(props: {
-  value: FragmentType<typeof KpiTile_value>;
-  channels?: readonly FragmentType<typeof AnalyticsChart_item>[];
-  onOpen: () => void;
-}) {
+export function KpiTile(props: { value: FragmentType<typeof KpiTile_value>; channels?: readonly FragmentType<typeof AnalyticsChart_item>[]; onOpen: () => void }) {
   const v = getFragmentData(KpiTile_value, props.value);
   const channels = getFragmentData(AnalyticsChart_item, props.channels ?? []).filter((c) => c.count > 0 || c.target != null);
   // Response times: the organization-wide value has no single target; the channels' statuses decide.
@@ -59,7 +55,8 @@ export function KpiTile(props: {
   const label = METRIC_LABEL[v.metric];
   const target = formatTarget(v.unit, v.target, v.direction);
   const change = formatChange(v.unit, shown, previous);
-  const betterWhen = v.direction === 'AT_LEAST' ? 'HIGHER' : v.direction === 'AT_MOST' ? 'LOWER' : HIGHER_IS_BETTER.has(v.metric) ? 'HIGHER' : LOWER_IS_BETTER.has(v.metric) ? 'LOWER' : null;
+  const betterWhen =
+    v.direction === 'AT_LEAST' ? 'HIGHER' : v.direction === 'AT_MOST' ? 'LOWER' : HIGHER_IS_BETTER.has(v.metric) ? 'HIGHER' : LOWER_IS_BETTER.has(v.metric) ? 'LOWER' : null;
   const tone = changeTone(shown, previous, betterWhen);
   const color = KPI_STATUS_COLOR[status];
 

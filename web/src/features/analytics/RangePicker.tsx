@@ -5,10 +5,30 @@ import { i18n } from '../../i18n';
 
 const PRESETS: { value: RangePreset; label: string }[] = [
   // Getters: read in the current UI language.
-  { value: '7d', get label() { return i18n.t('analytics.range.7d'); } },
-  { value: '30d', get label() { return i18n.t('analytics.range.30d'); } },
-  { value: '90d', get label() { return i18n.t('analytics.range.90d'); } },
-  { value: 'custom', get label() { return i18n.t('analytics.range.custom'); } },
+  {
+    value: '7d',
+    get label() {
+      return i18n.t('analytics.range.7d');
+    },
+  },
+  {
+    value: '30d',
+    get label() {
+      return i18n.t('analytics.range.30d');
+    },
+  },
+  {
+    value: '90d',
+    get label() {
+      return i18n.t('analytics.range.90d');
+    },
+  },
+  {
+    value: 'custom',
+    get label() {
+      return i18n.t('analytics.range.custom');
+    },
+  },
 ];
 
 const dayValue = (d: Date) => format(d, 'yyyy-MM-dd');

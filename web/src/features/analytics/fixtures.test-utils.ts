@@ -4,16 +4,9 @@
  */
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import { makeFragmentData } from '../../gql';
-import type {
-  AnalyticsChart_ItemFragment,
-  AnalyticsChart_PointFragment,
-  AnalyticsMetric,
-  AnalyticsScope,
-  AnalyticsUnit,
-  KpiTile_ValueFragment,
-} from '../../gql/graphql';
-import { AnalyticsChart_item, AnalyticsChart_point, AnalyticsDashboardQuery, AnalyticsSeriesQuery, KpiTile_value } from './useAnalyticsDashboard';
-import { AnalyticsDrillDownQuery } from './DrillDownDrawer';
+import type { AnalyticsChart_ItemFragment, AnalyticsChart_PointFragment, AnalyticsMetric, AnalyticsScope, AnalyticsUnit, KpiTile_ValueFragment } from '../../gql/graphql';
+import { AnalyticsChart_item, AnalyticsChart_point, type AnalyticsDashboardQuery, type AnalyticsSeriesQuery, KpiTile_value } from './useAnalyticsDashboard';
+import type { AnalyticsDrillDownQuery } from './DrillDownDrawer';
 
 /** Every metric in AnalyticsMetric enum order, with its unit (api/src/modules/analytics/metrics.ts). */
 export const METRIC_UNITS: [AnalyticsMetric, AnalyticsUnit][] = [
@@ -42,7 +35,17 @@ export const METRIC_UNITS: [AnalyticsMetric, AnalyticsUnit][] = [
 
 type Value = Omit<KpiTile_ValueFragment, '__typename' | ' $fragmentName' | 'metric' | 'unit'>;
 
-const EMPTY: Value = { value: null, businessValue: null, count: 0, previousValue: null, previousBusinessValue: null, previousCount: 0, target: null, direction: null, status: 'NONE' };
+const EMPTY: Value = {
+  value: null,
+  businessValue: null,
+  count: 0,
+  previousValue: null,
+  previousBusinessValue: null,
+  previousCount: 0,
+  target: null,
+  direction: null,
+  status: 'NONE',
+};
 
 export function item(over: Partial<AnalyticsChart_ItemFragment> & { key: string }): AnalyticsChart_ItemFragment {
   return { __typename: 'AnalyticsBreakdownItem', label: over.key, value: null, businessValue: null, count: 0, target: null, status: 'NONE', ...over };

@@ -89,11 +89,7 @@ export function formatTarget(unit: AnalyticsUnit, target: number | null | undefi
 }
 
 /** Whether a change is an improvement, a deterioration or neither ('up' = better). */
-export function changeTone(
-  value: number | null | undefined,
-  previous: number | null | undefined,
-  betterWhen: 'HIGHER' | 'LOWER' | null,
-): 'better' | 'worse' | 'neutral' {
+export function changeTone(value: number | null | undefined, previous: number | null | undefined, betterWhen: 'HIGHER' | 'LOWER' | null): 'better' | 'worse' | 'neutral' {
   if (value == null || previous == null || value === previous || !betterWhen) return 'neutral';
-  return (value > previous) === (betterWhen === 'HIGHER') ? 'better' : 'worse';
+  return value > previous === (betterWhen === 'HIGHER') ? 'better' : 'worse';
 }

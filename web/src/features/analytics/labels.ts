@@ -3,7 +3,29 @@ import { translated } from '../../i18n';
 
 /** Human names of the analytics metrics (every value of the AnalyticsMetric enum), in the UI language. */
 export const METRIC_LABEL: Record<AnalyticsMetric, string> = translated<AnalyticsMetric>(
-  ['FIRST_RESPONSE_TIME', 'REPLY_TIME', 'RESOLUTION_TIME', 'SLA_COMPLIANCE', 'SLA_FIRST_RESPONSE_COMPLIANCE', 'SLA_NEXT_RESPONSE_COMPLIANCE', 'SLA_RESOLUTION_COMPLIANCE', 'FIRST_CONTACT_RESOLUTION', 'ESCALATION_RATE', 'MESSAGES_PER_RESOLUTION', 'TEMPLATE_USAGE', 'ASSIGNMENT_ACCURACY', 'TASK_COMPLETION_ON_TIME', 'CSAT', 'CONVERSATIONS', 'CUSTOMER_MESSAGES', 'REPLIES', 'RESOLUTIONS', 'ESCALATIONS', 'REOPENS', 'BACKLOG'],
+  [
+    'FIRST_RESPONSE_TIME',
+    'REPLY_TIME',
+    'RESOLUTION_TIME',
+    'SLA_COMPLIANCE',
+    'SLA_FIRST_RESPONSE_COMPLIANCE',
+    'SLA_NEXT_RESPONSE_COMPLIANCE',
+    'SLA_RESOLUTION_COMPLIANCE',
+    'FIRST_CONTACT_RESOLUTION',
+    'ESCALATION_RATE',
+    'MESSAGES_PER_RESOLUTION',
+    'TEMPLATE_USAGE',
+    'ASSIGNMENT_ACCURACY',
+    'TASK_COMPLETION_ON_TIME',
+    'CSAT',
+    'CONVERSATIONS',
+    'CUSTOMER_MESSAGES',
+    'REPLIES',
+    'RESOLUTIONS',
+    'ESCALATIONS',
+    'REOPENS',
+    'BACKLOG',
+  ],
   'analytics.metric',
 );
 
@@ -68,7 +90,10 @@ export const KPI_STATUS_COLOR: Record<KpiStatus, string> = {
 export const KPI_STATUS_LABEL: Record<KpiStatus, string> = translated<KpiStatus>(['GOOD', 'WARNING', 'BAD', 'NONE'], 'analytics.status');
 
 /** Breakdown dimensions in running text, in the UI language. */
-export const DIMENSION_LABEL: Record<AnalyticsDimension, string> = translated<AnalyticsDimension>(['CHANNEL', 'TEAM', 'AGENT', 'PRIORITY', 'TIER', 'THREAD_TYPE'], 'analytics.dimension');
+export const DIMENSION_LABEL: Record<AnalyticsDimension, string> = translated<AnalyticsDimension>(
+  ['CHANNEL', 'TEAM', 'AGENT', 'PRIORITY', 'TIER', 'THREAD_TYPE'],
+  'analytics.dimension',
+);
 
 const STATUS_SEVERITY: Record<KpiStatus, number> = { NONE: 0, GOOD: 1, WARNING: 2, BAD: 3 };
 

@@ -99,35 +99,35 @@ function successPayload(content: string, type: 'OUTGOING' | 'INTERNAL_NOTE' = 'O
         __typename: 'Thread',
         id: THREAD_ID,
         ...mergeFragmentData(
-        makeFragmentData(
-          {
-            __typename: 'Thread',
-            id: THREAD_ID,
-            lastInboundAt: null,
-            channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', provider: 'whatsapp', replyWindowSeconds: 86400 },
-          },
-          ReplyWindow_thread,
-        ),
-        makeFragmentData(
-          {
-            __typename: 'Thread',
-            id: THREAD_ID,
-            subject: 'Wallbox',
-            priority: 'NORMAL',
-            status: 'WAITING_CUSTOMER',
-            overdue: false,
-            responseDueAt: null,
-            firstResponseAt: null,
-            resolvedAt: null,
-            sla: null,
-            lastMessageAt: NOW,
-            channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', name: 'WhatsApp' },
-            customer: { __typename: 'Customer', id: 'c1', name: 'Mario Rossi' },
-            assignee: null,
-            lastMessage: { __typename: 'Message', id: 'msg-new', type, content, metadata: {}, attachments: [] },
-          },
-          ThreadRow_thread,
-        ),
+          makeFragmentData(
+            {
+              __typename: 'Thread',
+              id: THREAD_ID,
+              lastInboundAt: null,
+              channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', provider: 'whatsapp', replyWindowSeconds: 86400 },
+            },
+            ReplyWindow_thread,
+          ),
+          makeFragmentData(
+            {
+              __typename: 'Thread',
+              id: THREAD_ID,
+              subject: 'Wallbox',
+              priority: 'NORMAL',
+              status: 'WAITING_CUSTOMER',
+              overdue: false,
+              responseDueAt: null,
+              firstResponseAt: null,
+              resolvedAt: null,
+              sla: null,
+              lastMessageAt: NOW,
+              channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', name: 'WhatsApp' },
+              customer: { __typename: 'Customer', id: 'c1', name: 'Mario Rossi' },
+              assignee: null,
+              lastMessage: { __typename: 'Message', id: 'msg-new', type, content, metadata: {}, attachments: [] },
+            },
+            ThreadRow_thread,
+          ),
         ),
       },
     },
@@ -149,10 +149,7 @@ const pickerOpen = () => {
 
 describe('Composer', () => {
   it('sends a reply with postMessage and clears the textarea', async () => {
-    const post = postMock(
-      { input: { threadId: THREAD_ID, kind: 'REPLY', content: 'We will come on Monday' } },
-      successPayload('We will come on Monday'),
-    );
+    const post = postMock({ input: { threadId: THREAD_ID, kind: 'REPLY', content: 'We will come on Monday' } }, successPayload('We will come on Monday'));
     renderWithProviders(<Composer thread={composerThread} />, { mocks: [templatesMock, post.mock] });
 
     expect(sendButton()).toBeDisabled();
@@ -165,10 +162,7 @@ describe('Composer', () => {
   });
 
   it('posts an internal note with kind NOTE via Ctrl+Enter', async () => {
-    const post = postMock(
-      { input: { threadId: THREAD_ID, kind: 'NOTE', content: 'Customer is a VIP' } },
-      successPayload('Customer is a VIP', 'INTERNAL_NOTE'),
-    );
+    const post = postMock({ input: { threadId: THREAD_ID, kind: 'NOTE', content: 'Customer is a VIP' } }, successPayload('Customer is a VIP', 'INTERNAL_NOTE'));
     renderWithProviders(<Composer thread={composerThread} />, { mocks: [templatesMock, post.mock] });
 
     await userEvent.click(screen.getByText('Internal note'));

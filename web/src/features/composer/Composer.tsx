@@ -44,10 +44,20 @@ export function unresolvedPlaceholders(...texts: (string | null | undefined)[]):
   return [...out];
 }
 
-
 /** Alert titles per error code, in the UI language. */
 const ERROR_TITLE: Record<string, string> = translated(
-  ['WHATSAPP_WINDOW_CLOSED', 'CHANNEL_INACTIVE', 'CHANNEL_SEND_FAILED', 'VALIDATION_FAILED', 'TEMPLATE_VARIABLES_MISSING', 'TEMPLATE_INACTIVE', 'FORBIDDEN', 'SMS_OPTED_OUT', 'CHANNEL_NOT_SUPPORTED', 'MESSAGE_NOT_RETRYABLE'],
+  [
+    'WHATSAPP_WINDOW_CLOSED',
+    'CHANNEL_INACTIVE',
+    'CHANNEL_SEND_FAILED',
+    'VALIDATION_FAILED',
+    'TEMPLATE_VARIABLES_MISSING',
+    'TEMPLATE_INACTIVE',
+    'FORBIDDEN',
+    'SMS_OPTED_OUT',
+    'CHANNEL_NOT_SUPPORTED',
+    'MESSAGE_NOT_RETRYABLE',
+  ],
   'composer.errorTitle',
 );
 
@@ -154,7 +164,13 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
     }
   };
 
-  const picker = useTemplatePicker({ threadId: t.id, enabled: channelCanSend && mode !== 'CALL' && !rendering, text: content, caret, onPick: (id, token) => void pickTemplate(id, token) });
+  const picker = useTemplatePicker({
+    threadId: t.id,
+    enabled: channelCanSend && mode !== 'CALL' && !rendering,
+    text: content,
+    caret,
+    onPick: (id, token) => void pickTemplate(id, token),
+  });
 
   /** The "Templates" button: types "/" at the caret (after a space when needed), which opens the picker. */
   const openTemplates = () => {
@@ -219,7 +235,16 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
               </Text>
             )}
             {isRetryableError(err.code) && (
-              <Button size="compact-xs" variant="light" color="red" mt={6} leftSection={<IconRefresh size={12} />} onClick={() => void send()} disabled={!canSend} data-testid="composer-retry">
+              <Button
+                size="compact-xs"
+                variant="light"
+                color="red"
+                mt={6}
+                leftSection={<IconRefresh size={12} />}
+                onClick={() => void send()}
+                disabled={!canSend}
+                data-testid="composer-retry"
+              >
                 {i18n.t('thread.message.retry')}
               </Button>
             )}

@@ -112,6 +112,7 @@ export function useTemplatePicker(opts: {
   const opened = token !== null && token.start !== dismissedAt;
 
   // A new search starts at the best match; a "/" typed elsewhere opens again after Esc.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the query text and its position are the triggers, not read in the effect
   useEffect(() => setActive(0), [token?.query, token?.start]);
   useEffect(() => {
     if (!token) setDismissedAt(null);
@@ -163,7 +164,18 @@ export function useTemplatePicker(opts: {
     return true;
   };
 
-  return { opened, loading, token, matches, active: Math.min(active, Math.max(matches.length - 1, 0)), setActive, languageOf, pick, dismiss: () => token && setDismissedAt(token.start), onKeyDown };
+  return {
+    opened,
+    loading,
+    token,
+    matches,
+    active: Math.min(active, Math.max(matches.length - 1, 0)),
+    setActive,
+    languageOf,
+    pick,
+    dismiss: () => token && setDismissedAt(token.start),
+    onKeyDown,
+  };
 }
 
 /**
@@ -175,10 +187,17 @@ export function useTemplatePicker(opts: {
 export function TemplatePicker({ picker, children }: { picker: TemplatePickerState; children: ReactElement }) {
   const combobox = useCombobox({ opened: picker.opened, onDropdownClose: () => picker.dismiss() });
   return (
-    <Combobox store={combobox} onOptionSubmit={(value) => {
-      const f = picker.matches.find((m) => m.name === value);
-      if (f) picker.pick(f);
-    }} position="top-start" width="target" withinPortal={false} shadow="md">
+    <Combobox
+      store={combobox}
+      onOptionSubmit={(value) => {
+        const f = picker.matches.find((m) => m.name === value);
+        if (f) picker.pick(f);
+      }}
+      position="top-start"
+      width="target"
+      withinPortal={false}
+      shadow="md"
+    >
       <Combobox.Target withKeyboardNavigation={false}>{children}</Combobox.Target>
       <Combobox.Dropdown data-testid="template-picker" aria-label={i18n.t('composer.picker.templates')}>
         <Combobox.Options aria-label={i18n.t('composer.picker.templates')} mah={280} style={{ overflowY: 'auto' }}>

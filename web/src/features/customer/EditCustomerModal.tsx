@@ -154,14 +154,7 @@ function EditCustomerForm({ customer, onDone }: { customer: Customer; onDone: ()
     <form onSubmit={onSubmit} noValidate aria-label={i18n.t('customer.edit')}>
       <Stack gap="sm">
         {formErrors.map((err) => (
-          <Alert
-            key={err.code + err.message}
-            color="red"
-            variant="light"
-            icon={<IconAlertCircle size={18} />}
-            data-testid="customer-form-error"
-            data-error-code={err.code}
-          >
+          <Alert key={err.code + err.message} color="red" variant="light" icon={<IconAlertCircle size={18} />} data-testid="customer-form-error" data-error-code={err.code}>
             {err.message}
           </Alert>
         ))}
@@ -201,11 +194,7 @@ function EditCustomerForm({ customer, onDone }: { customer: Customer; onDone: ()
 }
 
 /** Modal form editing a customer's contact, tier and Italian invoicing data (updateCustomer), with the customer's probable duplicates to merge. */
-export function EditCustomerModal(props: {
-  customer: FragmentType<typeof EditCustomerModal_customer>;
-  opened: boolean;
-  onClose: () => void;
-}) {
+export function EditCustomerModal(props: { customer: FragmentType<typeof EditCustomerModal_customer>; opened: boolean; onClose: () => void }) {
   const customer = getFragmentData(EditCustomerModal_customer, props.customer);
   return (
     <Modal opened={props.opened} onClose={props.onClose} title={i18n.t('customer.edit')} size="lg">

@@ -41,7 +41,15 @@ describe('merge UI', () => {
         request: { query: MergeCustomersMutation, variables: { primaryId: 'c-primary', duplicateId: 'c-dup' } },
         result: () => {
           merged = true;
-          return { data: { mergeCustomers: { __typename: 'CustomerPayload', customer: { __typename: 'Customer', ...makeFragmentData(giulia, EditCustomerModal_customer), id: 'c-primary' }, errors: [] } } };
+          return {
+            data: {
+              mergeCustomers: {
+                __typename: 'CustomerPayload',
+                customer: { __typename: 'Customer', ...makeFragmentData(giulia, EditCustomerModal_customer), id: 'c-primary' },
+                errors: [],
+              },
+            },
+          };
         },
       },
       mockOp(CustomerDuplicatesQuery, { id: 'c-primary' }, duplicates([])),
@@ -65,9 +73,17 @@ describe('merge UI', () => {
   it('shows the API error of a refused merge and keeps the dialog open', async () => {
     const mocks = [
       mockOp(CustomerDuplicatesQuery, { id: 'c-primary' }, duplicates([{ id: 'c-gone', name: 'Gone', phone: null }])),
-      mockOp(MergeCustomersMutation, { primaryId: 'c-primary', duplicateId: 'c-gone' }, {
-        mergeCustomers: { __typename: 'CustomerPayload', customer: null, errors: [{ __typename: 'UserError', code: 'NOT_FOUND', message: 'Customer not found.', field: 'duplicateId' }] },
-      }),
+      mockOp(
+        MergeCustomersMutation,
+        { primaryId: 'c-primary', duplicateId: 'c-gone' },
+        {
+          mergeCustomers: {
+            __typename: 'CustomerPayload',
+            customer: null,
+            errors: [{ __typename: 'UserError', code: 'NOT_FOUND', message: 'Customer not found.', field: 'duplicateId' }],
+          },
+        },
+      ),
     ];
     renderWithProviders(<DuplicateSuggestions customerId="c-primary" customerName="Giulia Romano" />, { mocks });
     await userEvent.click(await screen.findByRole('button', { name: 'Merge Gone' }));
@@ -88,16 +104,20 @@ describe('merge UI', () => {
     });
     let mergedVars: unknown = null;
     const mocks = [
-      mockOp(CustomerThreadsForMergeQuery, { customerId: 'c-primary' }, {
-        threads: {
-          __typename: 'ThreadConnection',
-          edges: [
-            { __typename: 'ThreadEdge', node: thread('t-mail', 'Laadpaal defect', 'EMAIL_OUTLOOK') },
-            { __typename: 'ThreadEdge', node: thread('t-wa', 'Foto via WhatsApp', 'WHATSAPP_BUSINESS') },
-            { __typename: 'ThreadEdge', node: thread('t-old', 'Older, merged', 'WHATSAPP_BUSINESS', 't-mail') },
-          ],
+      mockOp(
+        CustomerThreadsForMergeQuery,
+        { customerId: 'c-primary' },
+        {
+          threads: {
+            __typename: 'ThreadConnection',
+            edges: [
+              { __typename: 'ThreadEdge', node: thread('t-mail', 'Laadpaal defect', 'EMAIL_OUTLOOK') },
+              { __typename: 'ThreadEdge', node: thread('t-wa', 'Foto via WhatsApp', 'WHATSAPP_BUSINESS') },
+              { __typename: 'ThreadEdge', node: thread('t-old', 'Older, merged', 'WHATSAPP_BUSINESS', 't-mail') },
+            ],
+          },
         },
-      }),
+      ),
       {
         request: { query: MergeThreadsMutation, variables: { targetId: 't-wa', sourceIds: ['t-mail'] } },
         result: (vars: unknown) => {

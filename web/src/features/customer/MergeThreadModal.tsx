@@ -61,9 +61,7 @@ function MergeThreadForm({ threadId, customerId, onClose }: { threadId: string; 
 
   return (
     <Stack gap="sm">
-      <Text size="sm">
-        {t('customer.mergeThreadExplain')}
-      </Text>
+      <Text size="sm">{t('customer.mergeThreadExplain')}</Text>
       {!loadingThreads && options.length === 0 ? (
         <Text size="sm" c="dimmed" data-testid="merge-no-threads">
           {t('customer.noOtherConversation')}

@@ -63,9 +63,7 @@ export function InboxPage() {
             leftSection={<IconSearch size={16} />}
             value={searchInput}
             onChange={(e) => setSearchInput(e.currentTarget.value)}
-            rightSection={
-              searchInput ? <CloseButton size="sm" aria-label={t('inbox.clearSearch')} onClick={() => setSearchInput('')} /> : null
-            }
+            rightSection={searchInput ? <CloseButton size="sm" aria-label={t('inbox.clearSearch')} onClick={() => setSearchInput('')} /> : null}
           />
         </Box>
         <Tabs value={isQueue ? QUEUE_VIEW : view} onChange={setView} variant="default" mt="xs">
@@ -84,14 +82,7 @@ export function InboxPage() {
         </Tabs>
         <ScrollArea className={classes.scroll} type="auto">
           {isQueue ? (
-            <QueueList
-              teamIds={queueTeamIds}
-              teamId={params.get('team')}
-              onTeamChange={setQueueTeam}
-              search={search}
-              selectedId={selectedId}
-              onOpen={openThread}
-            />
+            <QueueList teamIds={queueTeamIds} teamId={params.get('team')} onTeamChange={setQueueTeam} search={search} selectedId={selectedId} onOpen={openThread} />
           ) : (
             <ThreadList view={view} search={search} selectedId={selectedId} onOpen={openThread} />
           )}

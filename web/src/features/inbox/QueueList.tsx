@@ -145,9 +145,7 @@ export function QueueList({ teamIds, teamId, onTeamChange, search, selectedId, o
           <Text size="sm">{t('inbox.queue.empty')}</Text>
         </Stack>
       ) : (
-        edges.map((edge) => (
-          <ThreadRow key={edge.node.id} thread={edge.node} selected={edge.node.id === selectedId} now={now} onOpen={onOpen} />
-        ))
+        edges.map((edge) => <ThreadRow key={edge.node.id} thread={edge.node} selected={edge.node.id === selectedId} now={now} onOpen={onOpen} />)
       )}
       {connection.pageInfo.hasPreviousPage && (
         <Center py="md">

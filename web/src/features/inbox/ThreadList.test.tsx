@@ -111,18 +111,13 @@ describe('Inbox thread list', () => {
     ['Tasks', 'tasks', { hasOpenTasks: true }],
     ['Mine', 'mine', { mine: true }],
   ] as const)('clicking the %s tab (view "%s") queries threads with its ThreadFilter', async (label, view, expectedFilter) => {
-    const filtered = connection([
-      rowData({ id: `only-${view}`, customer: { __typename: 'Customer', id: 'c9', name: `Customer for ${label}` } }),
-    ]);
+    const filtered = connection([rowData({ id: `only-${view}`, customer: { __typename: 'Customer', id: 'c9', name: `Customer for ${label}` } })]);
     const filteredResult = vi.fn(() => ({ data: filtered }));
     const variables = inboxVariables(view, '');
     expect(variables.filter).toEqual(expectedFilter);
 
     renderWithProviders(<InboxPage />, {
-      mocks: [
-        mockOp(InboxThreadsQuery, inboxVariables('all', ''), allThreads),
-        { request: { query: InboxThreadsQuery, variables }, result: filteredResult },
-      ],
+      mocks: [mockOp(InboxThreadsQuery, inboxVariables('all', ''), allThreads), { request: { query: InboxThreadsQuery, variables }, result: filteredResult }],
     });
     expect(await screen.findAllByTestId('thread-row')).toHaveLength(2);
     expect(filteredResult).not.toHaveBeenCalled();
@@ -180,12 +175,7 @@ describe('Inbox thread list', () => {
       ],
     });
     const rows = await screen.findAllByTestId('thread-row');
-    expect(rows.map((r) => within(r).getByTestId('thread-preview').textContent)).toEqual([
-      'Reacted 👍',
-      '📷 Photo',
-      'You: 📄 document.pdf',
-      '📍 Location',
-    ]);
+    expect(rows.map((r) => within(r).getByTestId('thread-preview').textContent)).toEqual(['Reacted 👍', '📷 Photo', 'You: 📄 document.pdf', '📍 Location']);
   });
 });
 
@@ -259,7 +249,7 @@ describe('Team queue', () => {
     expect(screen.queryByRole('tab', { name: 'Queue' })).not.toBeInTheDocument();
   });
 
-  it("shows a team lead the unassigned open threads of their team, oldest first", async () => {
+  it('shows a team lead the unassigned open threads of their team, oldest first', async () => {
     const queued = connection([
       // The API answers CREATED_AT_DESC (newest first): the queue asks for the last page and reverses it.
       rowData({ id: 'q3', customer: { __typename: 'Customer', id: 'c-q3', name: 'Newest' } }),
@@ -286,7 +276,16 @@ describe('Team queue', () => {
       cache: withViewer('TEAM_LEAD'),
       mocks: [
         mockOp(InboxThreadsQuery, inboxVariables('all', ''), allThreads),
-        mockOp(QueueTeamsQuery, {}, { teams: [{ __typename: 'Team', id: 'team1', name: 'Support NL', queueLength: 3 }, { __typename: 'Team', id: 'team2', name: 'Not mine', queueLength: 9 }] }),
+        mockOp(
+          QueueTeamsQuery,
+          {},
+          {
+            teams: [
+              { __typename: 'Team', id: 'team1', name: 'Support NL', queueLength: 3 },
+              { __typename: 'Team', id: 'team2', name: 'Not mine', queueLength: 9 },
+            ],
+          },
+        ),
         { request: { query: TeamQueueThreadsQuery, variables }, result: queueResult },
       ],
     });

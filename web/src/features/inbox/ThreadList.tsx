@@ -101,13 +101,7 @@ export function ThreadList({ view, search, selectedId, onOpen }: Props) {
         {t('inbox.count', { count: connection.totalCount, formatted: formatNumber(connection.totalCount) })}
       </Text>
       {connection.edges.map((edge) => (
-        <ThreadRow
-          key={edge.node.id}
-          thread={edge.node}
-          selected={edge.node.id === selectedId}
-          now={now}
-          onOpen={onOpen}
-        />
+        <ThreadRow key={edge.node.id} thread={edge.node} selected={edge.node.id === selectedId} now={now} onOpen={onOpen} />
       ))}
       {connection.pageInfo.hasNextPage && (
         <Center py="md" ref={sentinelRef}>

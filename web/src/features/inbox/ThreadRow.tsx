@@ -1,13 +1,7 @@
 import { memo } from 'react';
 import { Avatar, Badge, Group, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
-import {
-  ChannelIcon,
-  PRIORITY_COLOR,
-  PRIORITY_LABEL,
-  STATUS_COLOR,
-  STATUS_LABEL,
-} from '../../shared/labels';
+import { ChannelIcon, PRIORITY_COLOR, PRIORITY_LABEL, STATUS_COLOR, STATUS_LABEL } from '../../shared/labels';
 import { formatDateTime, initials, listTime } from '../../shared/time';
 import { useTranslation } from 'react-i18next';
 import { SlaBadge } from '../sla/SlaBadge';

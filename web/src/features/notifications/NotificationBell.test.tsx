@@ -14,7 +14,7 @@ import { createCache } from '../../app/apollo';
 import { theme } from '../../app/theme';
 import {
   BELL_PAGE_SIZE,
-  BellNotificationAddedSubscription,
+  type BellNotificationAddedSubscription,
   BellNotificationsQuery,
   MarkNotificationsReadMutation,
   NotificationBell,
@@ -47,7 +47,11 @@ function page(items: Item[], unreadCount: number): ResultOf<typeof BellNotificat
       __typename: 'NotificationConnection',
       unreadCount,
       pageInfo: { __typename: 'PageInfo', hasNextPage: false, endCursor: items.length ? `c${items.length}` : null },
-      edges: items.map((n, i) => ({ __typename: 'NotificationEdge', cursor: `c${i + 1}`, node: { __typename: 'Notification', id: n.id, ...makeFragmentData(n, NotificationItem_notification) } })),
+      edges: items.map((n, i) => ({
+        __typename: 'NotificationEdge',
+        cursor: `c${i + 1}`,
+        node: { __typename: 'Notification', id: n.id, ...makeFragmentData(n, NotificationItem_notification) },
+      })),
     },
   };
 }
@@ -93,7 +97,9 @@ function setup(mocks: ConstructorParameters<typeof MockLink>[0]) {
   const emit = (n: Item) =>
     act(() =>
       subject.next({
-        data: { notificationAdded: { __typename: 'Notification', id: n.id, ...makeFragmentData(n, NotificationItem_notification) } } satisfies ResultOf<typeof BellNotificationAddedSubscription>,
+        data: { notificationAdded: { __typename: 'Notification', id: n.id, ...makeFragmentData(n, NotificationItem_notification) } } satisfies ResultOf<
+          typeof BellNotificationAddedSubscription
+        >,
       }),
     );
   return { emit };

@@ -196,16 +196,14 @@ export function NotificationBell() {
       <Popover.Dropdown p={0} data-testid="notification-dropdown">
         <Group justify="space-between" px="sm" py={8}>
           <Text fw={600} size="sm">
-            {t('notifications.title')} {unread > 0 && <Text span c="dimmed" size="xs">{t('notifications.unread', { count: unread })}</Text>}
+            {t('notifications.title')}{' '}
+            {unread > 0 && (
+              <Text span c="dimmed" size="xs">
+                {t('notifications.unread', { count: unread })}
+              </Text>
+            )}
           </Text>
-          <Button
-            size="compact-xs"
-            variant="subtle"
-            leftSection={<IconChecks size={14} />}
-            disabled={unread === 0}
-            loading={marking}
-            onClick={() => void mark([])}
-          >
+          <Button size="compact-xs" variant="subtle" leftSection={<IconChecks size={14} />} disabled={unread === 0} loading={marking} onClick={() => void mark([])}>
             {t('notifications.markAllRead')}
           </Button>
         </Group>

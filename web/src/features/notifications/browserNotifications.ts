@@ -35,6 +35,7 @@ function asked(): boolean {
  */
 export function askPermissionOnce(): boolean {
   const api = browserNotificationApi();
+  // biome-ignore lint/complexity/useOptionalChain: `!api` narrows `api` for the code below
   if (!api || api.permission !== 'default' || asked()) return false;
   try {
     localStorage.setItem(PERMISSION_ASKED_KEY, new Date().toISOString());
@@ -55,6 +56,7 @@ export function wantsBrowserNotification(n: NotificationLike): boolean {
 /** Shows `n` as an OS notification when it qualifies and permission was granted; returns it (or null). */
 export function showBrowserNotification(n: NotificationLike, onClick: () => void): Notification | null {
   const api = browserNotificationApi();
+  // biome-ignore lint/complexity/useOptionalChain: `!api` narrows `api` for the code below
   if (!api || api.permission !== 'granted' || !wantsBrowserNotification(n)) return null;
   try {
     const shown = new api(n.title, { body: n.body ?? undefined, tag: n.id });

@@ -63,7 +63,14 @@ export function ApiKeyRow(props: { apiKey: FragmentType<typeof ApiKeyRow_apiKey>
             {i18n.t('settings.apiKeys.revokedAgo', { when: relativeTime(k.revokedAt!) })}
           </Badge>
         ) : (
-          <Button size="compact-xs" variant="subtle" color="red" leftSection={<IconBan size={12} />} onClick={() => props.onRevoke({ id: k.id, name: k.name })} aria-label={i18n.t('settings.apiKeys.revokeNamed', { name: k.name })}>
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            color="red"
+            leftSection={<IconBan size={12} />}
+            onClick={() => props.onRevoke({ id: k.id, name: k.name })}
+            aria-label={i18n.t('settings.apiKeys.revokeNamed', { name: k.name })}
+          >
             {i18n.t('settings.apiKeys.revoke')}
           </Button>
         )}

@@ -6,17 +6,7 @@ import { IconPencil, IconPlus, IconX } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { CalendarForm_CalendarFragment } from '../../gql/graphql';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
-import {
-  defaultCalendarDraft,
-  draftFromCalendar,
-  formKeyOfServerPath,
-  hoursInput,
-  hoursSummary,
-  intervalKey,
-  newKey,
-  validateCalendar,
-  type CalendarDraft,
-} from './calendarForm';
+import { defaultCalendarDraft, draftFromCalendar, formKeyOfServerPath, hoursInput, hoursSummary, intervalKey, newKey, validateCalendar, type CalendarDraft } from './calendarForm';
 import { errorProps } from './fieldErrors';
 import { FormActions, FormErrors } from './FormParts';
 import { HOLIDAY_COUNTRY_OPTIONS, timezoneOptions, WEEKDAYS } from './settingsOptions';
@@ -300,7 +290,13 @@ function CalendarFormBody({ calendar, onDone }: { calendar: CalendarForm_Calenda
                       </Stack>
                     </Table.Td>
                     <Table.Td w={130} style={{ verticalAlign: 'top' }}>
-                      <Button size="compact-xs" variant="subtle" leftSection={<IconPlus size={12} />} onClick={() => addInterval(day.value)} aria-label={i18n.t('settings.calendars.addIntervalNamed', { day: day.label })}>
+                      <Button
+                        size="compact-xs"
+                        variant="subtle"
+                        leftSection={<IconPlus size={12} />}
+                        onClick={() => addInterval(day.value)}
+                        aria-label={i18n.t('settings.calendars.addIntervalNamed', { day: day.label })}
+                      >
                         {i18n.t('settings.calendars.addInterval')}
                       </Button>
                     </Table.Td>

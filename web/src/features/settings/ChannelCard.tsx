@@ -31,7 +31,12 @@ export const ChannelCard_channel = graphql(`
 `);
 
 function When({ iso, empty = i18n.t('settings.common.never') }: { iso: string | null | undefined; empty?: string }) {
-  if (!iso) return <Text size="sm" c="dimmed">{empty}</Text>;
+  if (!iso)
+    return (
+      <Text size="sm" c="dimmed">
+        {empty}
+      </Text>
+    );
   return (
     <Text size="sm" title={formatDateTime(iso)} component="time" dateTime={iso}>
       {relativeTime(iso)}
@@ -59,7 +64,8 @@ export function ChannelCard(props: { channel: FragmentType<typeof ChannelCard_ch
   const h = c.health;
   const subscriptionExpired = h.subscriptionExpiresAt ? new Date(h.subscriptionExpiresAt).getTime() < Date.now() : false;
 
-  const toggle = (isActive: boolean) => mutateOrNotify(i18n.t('settings.channels.updateFailed'), async () => (await update({ channelId: c.id, isActive })).data?.updateChannel?.errors);
+  const toggle = (isActive: boolean) =>
+    mutateOrNotify(i18n.t('settings.channels.updateFailed'), async () => (await update({ channelId: c.id, isActive })).data?.updateChannel?.errors);
 
   const runTest = async () => {
     setResult(null);

@@ -280,11 +280,7 @@ function ChannelFormBody({ channel, onDone }: { channel: ChannelForm_ChannelFrag
 }
 
 /** Modal around the channel form: `channel` null creates a channel, otherwise edits it. */
-export function ChannelFormModal(props: {
-  channel: FragmentType<typeof ChannelForm_channel> | null;
-  opened: boolean;
-  onClose: () => void;
-}) {
+export function ChannelFormModal(props: { channel: FragmentType<typeof ChannelForm_channel> | null; opened: boolean; onClose: () => void }) {
   const channel = props.channel ? getFragmentData(ChannelForm_channel, props.channel) : null;
   return (
     <Modal opened={props.opened} onClose={props.onClose} title={channel ? i18n.t('settings.common.editNamed', { name: channel.name }) : i18n.t('settings.channels.new')} size="lg">

@@ -22,10 +22,42 @@ export const ApiKeyChannelsQuery = graphql(`
 
 export const API_KEY_SCOPES: readonly { value: ApiKeyScope; label: string; description: string }[] = [
   // Getters: read in the current UI language.
-  { value: 'INGEST', get label() { return i18n.t('settings.apiKeys.scope.INGEST'); }, get description() { return i18n.t('settings.apiKeys.scope.INGEST_text'); } },
-  { value: 'READ', get label() { return i18n.t('settings.apiKeys.scope.READ'); }, get description() { return i18n.t('settings.apiKeys.scope.READ_text'); } },
-  { value: 'WRITE', get label() { return i18n.t('settings.apiKeys.scope.WRITE'); }, get description() { return i18n.t('settings.apiKeys.scope.WRITE_text'); } },
-  { value: 'ANALYTICS', get label() { return i18n.t('settings.apiKeys.scope.ANALYTICS'); }, get description() { return i18n.t('settings.apiKeys.scope.ANALYTICS_text'); } },
+  {
+    value: 'INGEST',
+    get label() {
+      return i18n.t('settings.apiKeys.scope.INGEST');
+    },
+    get description() {
+      return i18n.t('settings.apiKeys.scope.INGEST_text');
+    },
+  },
+  {
+    value: 'READ',
+    get label() {
+      return i18n.t('settings.apiKeys.scope.READ');
+    },
+    get description() {
+      return i18n.t('settings.apiKeys.scope.READ_text');
+    },
+  },
+  {
+    value: 'WRITE',
+    get label() {
+      return i18n.t('settings.apiKeys.scope.WRITE');
+    },
+    get description() {
+      return i18n.t('settings.apiKeys.scope.WRITE_text');
+    },
+  },
+  {
+    value: 'ANALYTICS',
+    get label() {
+      return i18n.t('settings.apiKeys.scope.ANALYTICS');
+    },
+    get description() {
+      return i18n.t('settings.apiKeys.scope.ANALYTICS_text');
+    },
+  },
 ];
 
 /** The new key's secret, shown once: copy it now, it cannot be retrieved later. */
@@ -101,7 +133,15 @@ function CreateApiKeyForm({ onCreated, onCancel }: { onCreated: (secret: string,
     <form onSubmit={onSubmit} noValidate aria-label={i18n.t('settings.apiKeys.new')}>
       <Stack gap="sm">
         <FormErrors errors={formErrors} testId="api-key-form-error" />
-        <TextInput label={i18n.t('settings.common.name')} withAsterisk value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldErrors.name} data-autofocus autoComplete="off" />
+        <TextInput
+          label={i18n.t('settings.common.name')}
+          withAsterisk
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+          error={fieldErrors.name}
+          data-autofocus
+          autoComplete="off"
+        />
         <Checkbox.Group label={i18n.t('settings.apiKeys.scopes')} withAsterisk value={scopes} onChange={(v) => setScopes(v as ApiKeyScope[])} error={fieldErrors.scopes}>
           <Stack gap={6} mt={6}>
             {API_KEY_SCOPES.map((s) => (
@@ -135,13 +175,7 @@ export function CreateApiKeyModal({ opened, onClose }: { opened: boolean; onClos
     onClose();
   };
   return (
-    <Modal
-      opened={opened}
-      onClose={close}
-      title={created ? i18n.t('settings.apiKeys.created') : i18n.t('settings.apiKeys.new')}
-      size="lg"
-      closeOnClickOutside={!created}
-    >
+    <Modal opened={opened} onClose={close} title={created ? i18n.t('settings.apiKeys.created') : i18n.t('settings.apiKeys.new')} size="lg" closeOnClickOutside={!created}>
       {opened &&
         (created ? (
           <SecretOnce secret={created.secret} name={created.name} onDone={close} />

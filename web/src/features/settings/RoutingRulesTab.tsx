@@ -112,7 +112,18 @@ interface RuleDraft {
   requiredSkills: string[];
 }
 
-const FIELD_KEYS = ['name', 'teamId', 'rank', 'isActive', 'requiredSkills', 'conditions.channelTypes', 'conditions.customerTiers', 'conditions.threadTypes', 'conditions.languages', 'conditions'];
+const FIELD_KEYS = [
+  'name',
+  'teamId',
+  'rank',
+  'isActive',
+  'requiredSkills',
+  'conditions.channelTypes',
+  'conditions.customerTiers',
+  'conditions.threadTypes',
+  'conditions.languages',
+  'conditions',
+];
 
 function draftOf(rule: RoutingRuleForm_RuleFragment | null): RuleDraft {
   if (!rule) return { name: '', teamId: null, rank: 100, isActive: true, channelTypes: [], customerTiers: [], threadTypes: [], languages: [], requiredSkills: [] };
@@ -219,7 +230,13 @@ function RuleFormBody(props: { rule: RoutingRuleForm_RuleFragment | null; teams:
       <Stack gap="sm">
         <FormErrors errors={general} testId="rule-form-error" />
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-          <TextInput label={i18n.t('settings.common.name')} withAsterisk value={draft.name} onChange={(e) => set('name', e.currentTarget.value, 'name')} {...errorProps(errors.name)} />
+          <TextInput
+            label={i18n.t('settings.common.name')}
+            withAsterisk
+            value={draft.name}
+            onChange={(e) => set('name', e.currentTarget.value, 'name')}
+            {...errorProps(errors.name)}
+          />
           <Select
             label={i18n.t('settings.routing.team')}
             withAsterisk
@@ -247,9 +264,36 @@ function RuleFormBody(props: { rule: RoutingRuleForm_RuleFragment | null; teams:
           {i18n.t('settings.routing.conditionsHint')}
         </Text>
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          <MultiSelect label={i18n.t('settings.routing.channelTypes')} placeholder={i18n.t('settings.common.any')} data={CHANNEL_TYPE_OPTIONS} value={draft.channelTypes} onChange={(v) => set('channelTypes', v, 'conditions.channelTypes')} clearable comboboxProps={{ withinPortal: true }} {...errorProps(errors['conditions.channelTypes'])} />
-          <MultiSelect label={i18n.t('settings.routing.customerTiers')} placeholder={i18n.t('settings.common.any')} data={CUSTOMER_TIER_OPTIONS} value={draft.customerTiers} onChange={(v) => set('customerTiers', v, 'conditions.customerTiers')} clearable comboboxProps={{ withinPortal: true }} {...errorProps(errors['conditions.customerTiers'])} />
-          <MultiSelect label={i18n.t('settings.routing.threadTypes')} placeholder={i18n.t('settings.common.any')} data={THREAD_TYPE_OPTIONS} value={draft.threadTypes} onChange={(v) => set('threadTypes', v, 'conditions.threadTypes')} clearable comboboxProps={{ withinPortal: true }} {...errorProps(errors['conditions.threadTypes'])} />
+          <MultiSelect
+            label={i18n.t('settings.routing.channelTypes')}
+            placeholder={i18n.t('settings.common.any')}
+            data={CHANNEL_TYPE_OPTIONS}
+            value={draft.channelTypes}
+            onChange={(v) => set('channelTypes', v, 'conditions.channelTypes')}
+            clearable
+            comboboxProps={{ withinPortal: true }}
+            {...errorProps(errors['conditions.channelTypes'])}
+          />
+          <MultiSelect
+            label={i18n.t('settings.routing.customerTiers')}
+            placeholder={i18n.t('settings.common.any')}
+            data={CUSTOMER_TIER_OPTIONS}
+            value={draft.customerTiers}
+            onChange={(v) => set('customerTiers', v, 'conditions.customerTiers')}
+            clearable
+            comboboxProps={{ withinPortal: true }}
+            {...errorProps(errors['conditions.customerTiers'])}
+          />
+          <MultiSelect
+            label={i18n.t('settings.routing.threadTypes')}
+            placeholder={i18n.t('settings.common.any')}
+            data={THREAD_TYPE_OPTIONS}
+            value={draft.threadTypes}
+            onChange={(v) => set('threadTypes', v, 'conditions.threadTypes')}
+            clearable
+            comboboxProps={{ withinPortal: true }}
+            {...errorProps(errors['conditions.threadTypes'])}
+          />
           <TagsInput
             label={i18n.t('settings.routing.languages')}
             description="BCP 47 tags, e.g. it, nl (matches it-CH too)"
@@ -287,7 +331,12 @@ function RuleRow(props: {
   const [update, { loading }] = useMutation(UpdateRoutingRuleMutation);
   const c = r.conditions;
   const conditions =
-    [c.channelTypes.map((v) => channelLabel(v)).join(', '), c.customerTiers.map((v) => i18n.t(`tier.${v}`, { defaultValue: humanize(v) })).join(', '), c.threadTypes.map(threadTypeLabel).join(', '), c.languages.join(', ')]
+    [
+      c.channelTypes.map((v) => channelLabel(v)).join(', '),
+      c.customerTiers.map((v) => i18n.t(`tier.${v}`, { defaultValue: humanize(v) })).join(', '),
+      c.threadTypes.map(threadTypeLabel).join(', '),
+      c.languages.join(', '),
+    ]
       .filter(Boolean)
       .join(' · ') || i18n.t('settings.routing.fallback');
   const toggle = (isActive: boolean) =>
@@ -364,7 +413,12 @@ export function RoutingRulesTab() {
           </Table>
         </Table.ScrollContainer>
       </SettingsListSection>
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing?.rule ? i18n.t('settings.common.editNamed', { name: editing.rule.name }) : i18n.t('settings.routing.newTitle')} size="xl">
+      <Modal
+        opened={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing?.rule ? i18n.t('settings.common.editNamed', { name: editing.rule.name }) : i18n.t('settings.routing.newTitle')}
+        size="xl"
+      >
         {editing && <RuleFormBody rule={editing.rule} teams={teams} onDone={() => setEditing(null)} />}
       </Modal>
       <ConfirmModal {...deletion.modal} title={i18n.t('settings.routing.deleteTitle')} confirmLabel={i18n.t('common.delete')} size="sm">

@@ -7,7 +7,12 @@ import { mockOp, renderWithProviders } from '../../test/render';
 
 const viewer = (role: 'AGENT' | 'TEAM_LEAD' | 'MANAGER') =>
   mockOp(AppViewerQuery, {}, { viewer: { __typename: 'User', id: 'u1', name: 'Max', email: 'max@example.nl', role, availability: 'OFFLINE', teams: [] } });
-const policies = mockOp(SettingsSlaPoliciesQuery, {}, { slaPolicies: { __typename: 'SlaPolicyConnection', totalCount: 0, edges: [] } }, { maxUsageCount: Number.POSITIVE_INFINITY });
+const policies = mockOp(
+  SettingsSlaPoliciesQuery,
+  {},
+  { slaPolicies: { __typename: 'SlaPolicyConnection', totalCount: 0, edges: [] } },
+  { maxUsageCount: Number.POSITIVE_INFINITY },
+);
 
 describe('Settings by role', () => {
   it('gives a manager the SLA, business hours, routing and team tabs, without the admin-only ones', async () => {

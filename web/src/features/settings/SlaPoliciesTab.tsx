@@ -38,7 +38,11 @@ export function conditionsSummary(c: SlaPolicyForm_PolicyFragment['conditions'])
   return parts.join(' · ') || i18n.t('settings.sla.everyThread');
 }
 
-function PolicyRow(props: { policy: FragmentType<typeof SlaPolicyForm_policy>; onEdit: (p: SlaPolicyForm_PolicyFragment) => void; onDelete: (p: SlaPolicyForm_PolicyFragment) => void }) {
+function PolicyRow(props: {
+  policy: FragmentType<typeof SlaPolicyForm_policy>;
+  onEdit: (p: SlaPolicyForm_PolicyFragment) => void;
+  onDelete: (p: SlaPolicyForm_PolicyFragment) => void;
+}) {
   const p = getFragmentData(SlaPolicyForm_policy, props.policy);
   return (
     <Table.Tr data-testid="sla-policy-row" data-policy-id={p.id}>

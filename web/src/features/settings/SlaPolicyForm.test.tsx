@@ -12,7 +12,10 @@ const optionsMock = mockOp(
   SlaPolicyFormOptionsQuery,
   {},
   {
-    businessCalendars: { __typename: 'BusinessCalendarConnection', edges: [{ __typename: 'BusinessCalendarEdge', node: { __typename: 'BusinessCalendar', id: 'cal1', name: 'Office NL', timezone: 'Europe/Amsterdam' } }] },
+    businessCalendars: {
+      __typename: 'BusinessCalendarConnection',
+      edges: [{ __typename: 'BusinessCalendarEdge', node: { __typename: 'BusinessCalendar', id: 'cal1', name: 'Office NL', timezone: 'Europe/Amsterdam' } }],
+    },
     teams: [{ __typename: 'Team', id: 'team1', name: 'Support NL' }],
   },
   { maxUsageCount: Number.POSITIVE_INFINITY },
@@ -40,7 +43,9 @@ function created(name: string): ResultOf<typeof CreateSlaPolicyMutation> {
     escalation: [],
     updatedAt: new Date().toISOString(),
   };
-  return { createSlaPolicy: { __typename: 'SlaPolicyPayload', slaPolicy: { __typename: 'SlaPolicy', id: 'p-new', ...makeFragmentData(policy, SlaPolicyForm_policy) }, errors: [] } };
+  return {
+    createSlaPolicy: { __typename: 'SlaPolicyPayload', slaPolicy: { __typename: 'SlaPolicy', id: 'p-new', ...makeFragmentData(policy, SlaPolicyForm_policy) }, errors: [] },
+  };
 }
 
 const dialog = () => screen.getByRole('dialog', { name: 'New SLA policy' });
@@ -71,7 +76,12 @@ describe('SLA policy form', () => {
     setNumber('First response hours', '1');
     setNumber('First response minutes', '30');
     setNumber('Resolution hours', '48');
-    expect(within(dialog()).getAllByTestId('duration-hint').slice(0, 3).map((h) => h.textContent)).toEqual(['1h 30m', 'none', '2d']);
+    expect(
+      within(dialog())
+        .getAllByTestId('duration-hint')
+        .slice(0, 3)
+        .map((h) => h.textContent),
+    ).toEqual(['1h 30m', 'none', '2d']);
     await userEvent.click(within(dialog()).getByRole('button', { name: 'Create policy' }));
 
     await waitFor(() => expect(result).toHaveBeenCalledTimes(1));

@@ -1,22 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
-import {
-  ActionIcon,
-  Button,
-  Group,
-  Input,
-  Modal,
-  MultiSelect,
-  NumberInput,
-  Paper,
-  Select,
-  SimpleGrid,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { ActionIcon, Button, Group, Input, Modal, MultiSelect, NumberInput, Paper, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconArrowDown, IconArrowUp, IconPlus, IconRestore, IconX } from '@tabler/icons-react';
 import { graphql } from '../../gql';
@@ -43,15 +27,7 @@ import {
   type StepDraft,
   type TargetKey,
 } from './slaPolicyForm';
-import {
-  CHANNEL_TYPE_OPTIONS,
-  CUSTOMER_TIER_OPTIONS,
-  formatSeconds,
-  PRIORITY_OPTIONS,
-  SLA_ACTION_OPTIONS,
-  SLA_NOTIFY_OPTIONS,
-  THREAD_TYPE_OPTIONS,
-} from './settingsOptions';
+import { CHANNEL_TYPE_OPTIONS, CUSTOMER_TIER_OPTIONS, formatSeconds, PRIORITY_OPTIONS, SLA_ACTION_OPTIONS, SLA_NOTIFY_OPTIONS, THREAD_TYPE_OPTIONS } from './settingsOptions';
 import { i18n, translated } from '../../i18n';
 
 /** The targets' names in the UI language. */
@@ -162,7 +138,22 @@ export const UpdateSlaPolicyMutation = graphql(`
 `);
 
 const CALENDAR_24_7 = '__24_7__';
-const FIELD_KEYS = ['name', 'rank', 'isActive', 'calendarId', 'firstResponseSeconds', 'nextResponseSeconds', 'resolutionSeconds', 'conditions.channelTypes', 'conditions.priorities', 'conditions.customerTiers', 'conditions.threadTypes', 'conditions.teamIds', 'conditions', 'escalation'];
+const FIELD_KEYS = [
+  'name',
+  'rank',
+  'isActive',
+  'calendarId',
+  'firstResponseSeconds',
+  'nextResponseSeconds',
+  'resolutionSeconds',
+  'conditions.channelTypes',
+  'conditions.priorities',
+  'conditions.customerTiers',
+  'conditions.threadTypes',
+  'conditions.teamIds',
+  'conditions',
+  'escalation',
+];
 
 /** The minute `now` falls in, as ISO (stable variables: one preview request per minute). */
 function minuteOf(now: Date): string {
@@ -214,11 +205,24 @@ export function SlaPreviewBox({ policyId, dirty }: { policyId: string; dirty: bo
   );
 }
 
-function DurationInputs(props: { label: string; hideLabel?: boolean; value: DurationDraft; onChange: (v: DurationDraft) => void; error?: string; errorCode?: string; size?: 'xs' | 'sm' }) {
+function DurationInputs(props: {
+  label: string;
+  hideLabel?: boolean;
+  value: DurationDraft;
+  onChange: (v: DurationDraft) => void;
+  error?: string;
+  errorCode?: string;
+  size?: 'xs' | 'sm';
+}) {
   const secs = durationToSeconds(props.value);
   const size = props.size ?? 'sm';
   return (
-    <Input.Wrapper label={props.hideLabel ? undefined : props.label} error={props.error} errorProps={props.errorCode ? { 'data-error-code': props.errorCode } : undefined} size={size}>
+    <Input.Wrapper
+      label={props.hideLabel ? undefined : props.label}
+      error={props.error}
+      errorProps={props.errorCode ? { 'data-error-code': props.errorCode } : undefined}
+      size={size}
+    >
       <Group gap={6} wrap="nowrap" align="center">
         <NumberInput
           size={size}
@@ -319,7 +323,14 @@ function LadderEditor(props: { steps: StepDraft[]; onChange: (steps: StepDraft[]
                         error={e.atPercent}
                       />
                     ) : (
-                      <DurationInputs size="xs" hideLabel label={i18n.t('settings.slaForm.stepAfterBreach', { n })} value={s.afterBreach} onChange={(v) => set(i, { afterBreach: v })} error={e.afterBreach} />
+                      <DurationInputs
+                        size="xs"
+                        hideLabel
+                        label={i18n.t('settings.slaForm.stepAfterBreach', { n })}
+                        value={s.afterBreach}
+                        onChange={(v) => set(i, { afterBreach: v })}
+                        error={e.afterBreach}
+                      />
                     )}
                   </Table.Td>
                   <Table.Td>
@@ -350,7 +361,14 @@ function LadderEditor(props: { steps: StepDraft[]; onChange: (steps: StepDraft[]
                       <ActionIcon variant="subtle" color="gray" size="sm" aria-label={i18n.t('settings.slaForm.stepUp', { n })} disabled={i === 0} onClick={() => move(i, -1)}>
                         <IconArrowUp size={14} />
                       </ActionIcon>
-                      <ActionIcon variant="subtle" color="gray" size="sm" aria-label={i18n.t('settings.slaForm.stepDown', { n })} disabled={i === props.steps.length - 1} onClick={() => move(i, 1)}>
+                      <ActionIcon
+                        variant="subtle"
+                        color="gray"
+                        size="sm"
+                        aria-label={i18n.t('settings.slaForm.stepDown', { n })}
+                        disabled={i === props.steps.length - 1}
+                        onClick={() => move(i, 1)}
+                      >
                         <IconArrowDown size={14} />
                       </ActionIcon>
                       <ActionIcon variant="subtle" color="red" size="sm" aria-label={`Remove step ${n}`} onClick={() => props.onChange(props.steps.filter((_, j) => j !== i))}>
@@ -532,11 +550,57 @@ export function SlaPolicyFormBody({ policy, onDone, onCreated }: { policy: SlaPo
             A thread matches when every non-empty list contains its value; empty lists match anything.
           </Text>
           <SimpleGrid cols={{ base: 1, sm: 2, md: 3 }} spacing="sm">
-            <MultiSelect label={i18n.t('settings.routing.channelTypes')} placeholder={i18n.t('settings.common.any')} data={CHANNEL_TYPE_OPTIONS} value={draft.channelTypes} onChange={(v) => set('channelTypes', v, 'conditions.channelTypes')} clearable comboboxProps={{ withinPortal: true }} {...err('conditions.channelTypes')} />
-            <MultiSelect label={i18n.t('settings.slaForm.priorities')} placeholder={i18n.t('settings.common.any')} data={PRIORITY_OPTIONS} value={draft.priorities} onChange={(v) => set('priorities', v, 'conditions.priorities')} clearable comboboxProps={{ withinPortal: true }} {...err('conditions.priorities')} />
-            <MultiSelect label={i18n.t('settings.routing.customerTiers')} placeholder={i18n.t('settings.common.any')} data={CUSTOMER_TIER_OPTIONS} value={draft.customerTiers} onChange={(v) => set('customerTiers', v, 'conditions.customerTiers')} clearable comboboxProps={{ withinPortal: true }} {...err('conditions.customerTiers')} />
-            <MultiSelect label={i18n.t('settings.routing.threadTypes')} placeholder={i18n.t('settings.common.any')} data={THREAD_TYPE_OPTIONS} value={draft.threadTypes} onChange={(v) => set('threadTypes', v, 'conditions.threadTypes')} clearable comboboxProps={{ withinPortal: true }} {...err('conditions.threadTypes')} />
-            <MultiSelect label={i18n.t('settings.slaForm.teams')} placeholder={i18n.t('settings.common.any')} data={teamOptions} value={draft.teamIds} onChange={(v) => set('teamIds', v, 'conditions.teamIds')} clearable searchable comboboxProps={{ withinPortal: true }} {...err('conditions.teamIds')} />
+            <MultiSelect
+              label={i18n.t('settings.routing.channelTypes')}
+              placeholder={i18n.t('settings.common.any')}
+              data={CHANNEL_TYPE_OPTIONS}
+              value={draft.channelTypes}
+              onChange={(v) => set('channelTypes', v, 'conditions.channelTypes')}
+              clearable
+              comboboxProps={{ withinPortal: true }}
+              {...err('conditions.channelTypes')}
+            />
+            <MultiSelect
+              label={i18n.t('settings.slaForm.priorities')}
+              placeholder={i18n.t('settings.common.any')}
+              data={PRIORITY_OPTIONS}
+              value={draft.priorities}
+              onChange={(v) => set('priorities', v, 'conditions.priorities')}
+              clearable
+              comboboxProps={{ withinPortal: true }}
+              {...err('conditions.priorities')}
+            />
+            <MultiSelect
+              label={i18n.t('settings.routing.customerTiers')}
+              placeholder={i18n.t('settings.common.any')}
+              data={CUSTOMER_TIER_OPTIONS}
+              value={draft.customerTiers}
+              onChange={(v) => set('customerTiers', v, 'conditions.customerTiers')}
+              clearable
+              comboboxProps={{ withinPortal: true }}
+              {...err('conditions.customerTiers')}
+            />
+            <MultiSelect
+              label={i18n.t('settings.routing.threadTypes')}
+              placeholder={i18n.t('settings.common.any')}
+              data={THREAD_TYPE_OPTIONS}
+              value={draft.threadTypes}
+              onChange={(v) => set('threadTypes', v, 'conditions.threadTypes')}
+              clearable
+              comboboxProps={{ withinPortal: true }}
+              {...err('conditions.threadTypes')}
+            />
+            <MultiSelect
+              label={i18n.t('settings.slaForm.teams')}
+              placeholder={i18n.t('settings.common.any')}
+              data={teamOptions}
+              value={draft.teamIds}
+              onChange={(v) => set('teamIds', v, 'conditions.teamIds')}
+              clearable
+              searchable
+              comboboxProps={{ withinPortal: true }}
+              {...err('conditions.teamIds')}
+            />
           </SimpleGrid>
           {errors.conditions && (
             <Text size="xs" c="red">
@@ -583,9 +647,13 @@ export function SlaPolicyFormBody({ policy, onDone, onCreated }: { policy: SlaPo
 
 export function SlaPolicyFormModal(props: { policy: SlaPolicyForm_PolicyFragment | null; opened: boolean; onClose: () => void; onCreated?: () => void }) {
   return (
-    <Modal opened={props.opened} onClose={props.onClose} title={props.policy ? i18n.t('settings.common.editNamed', { name: props.policy.name }) : i18n.t('settings.slaForm.newTitle')} size="80rem">
+    <Modal
+      opened={props.opened}
+      onClose={props.onClose}
+      title={props.policy ? i18n.t('settings.common.editNamed', { name: props.policy.name }) : i18n.t('settings.slaForm.newTitle')}
+      size="80rem"
+    >
       {props.opened && <SlaPolicyFormBody policy={props.policy} onDone={props.onClose} onCreated={props.onCreated} />}
     </Modal>
   );
 }
-

@@ -9,7 +9,17 @@ const draft = (hours: Record<number, [string, string][]>, extra: Partial<Calenda
 
 describe('calendar form', () => {
   it('accepts several intervals per weekday (lunch break) and 24:00 as closing time', () => {
-    expect(validateCalendar(draft({ 1: [['09:00', '12:30'], ['13:30', '17:00']], 6: [['20:00', '24:00']] }))).toEqual({});
+    expect(
+      validateCalendar(
+        draft({
+          1: [
+            ['09:00', '12:30'],
+            ['13:30', '17:00'],
+          ],
+          6: [['20:00', '24:00']],
+        }),
+      ),
+    ).toEqual({});
   });
 
   it.each([
@@ -23,8 +33,26 @@ describe('calendar form', () => {
   });
 
   it('flags overlapping intervals of one day (touching is fine)', () => {
-    expect(validateCalendar(draft({ 2: [['09:00', '13:00'], ['12:00', '17:00']] }))).toEqual({ 'day.2.1.opens': 'Overlaps another interval of this day.' });
-    expect(validateCalendar(draft({ 2: [['09:00', '13:00'], ['13:00', '17:00']] }))).toEqual({});
+    expect(
+      validateCalendar(
+        draft({
+          2: [
+            ['09:00', '13:00'],
+            ['12:00', '17:00'],
+          ],
+        }),
+      ),
+    ).toEqual({ 'day.2.1.opens': 'Overlaps another interval of this day.' });
+    expect(
+      validateCalendar(
+        draft({
+          2: [
+            ['09:00', '13:00'],
+            ['13:00', '17:00'],
+          ],
+        }),
+      ),
+    ).toEqual({});
   });
 
   it('needs a name and at least one interval', () => {
@@ -32,7 +60,13 @@ describe('calendar form', () => {
   });
 
   it('flattens hours in weekday order and maps server error paths back to the inputs', () => {
-    const d = draft({ 3: [['08:00', '12:00']], 1: [['09:00', '12:00'], ['13:00', '17:00']] });
+    const d = draft({
+      3: [['08:00', '12:00']],
+      1: [
+        ['09:00', '12:00'],
+        ['13:00', '17:00'],
+      ],
+    });
     const { input, origin } = hoursInput(d);
     expect(input.map((h) => `${h.weekday} ${h.opens}`)).toEqual(['1 09:00', '1 13:00', '3 08:00']);
     expect(formKeyOfServerPath('hours.1.closes', origin)).toBe('day.1.1.closes');
@@ -44,9 +78,23 @@ describe('calendar form', () => {
 
   it('summarises the week', () => {
     expect(hoursSummary(hoursInput(defaultCalendarDraft()).input)).toBe('Mon–Fri 09:00–17:00');
-    expect(hoursSummary(hoursInput(draft({ 1: [['09:00', '12:00'], ['13:00', '17:00']], 2: [['09:00', '12:00'], ['13:00', '17:00']], 6: [['10:00', '14:00']] })).input)).toBe(
-      'Mon–Tue 09:00–12:00, 13:00–17:00; Sat 10:00–14:00',
-    );
+    expect(
+      hoursSummary(
+        hoursInput(
+          draft({
+            1: [
+              ['09:00', '12:00'],
+              ['13:00', '17:00'],
+            ],
+            2: [
+              ['09:00', '12:00'],
+              ['13:00', '17:00'],
+            ],
+            6: [['10:00', '14:00']],
+          }),
+        ).input,
+      ),
+    ).toBe('Mon–Tue 09:00–12:00, 13:00–17:00; Sat 10:00–14:00');
     expect(hoursSummary([])).toBe('Never open');
   });
 });

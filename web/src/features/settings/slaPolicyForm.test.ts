@@ -79,11 +79,7 @@ describe('ladder validation', () => {
   });
 
   it('refuses a step that repeats an earlier trigger and action, not one with another action', () => {
-    const errors = validateLadder([
-      newStep({ atPercent: 90, action: 'ALERT' }),
-      newStep({ atPercent: 90, action: 'REMIND' }),
-      newStep({ atPercent: 90, action: 'ALERT' }),
-    ]);
+    const errors = validateLadder([newStep({ atPercent: 90, action: 'ALERT' }), newStep({ atPercent: 90, action: 'REMIND' }), newStep({ atPercent: 90, action: 'ALERT' })]);
     expect(errors.steps).toEqual({ 2: { step: 'Repeats step 1 (same trigger and action).' } });
   });
 
@@ -96,7 +92,15 @@ describe('ladder validation', () => {
 
 describe('policy inputs', () => {
   it('create: targets in seconds, empty targets and 24/7 left out', () => {
-    const draft = { ...newPolicyDraft(), name: ' VIP ', rank: 5, firstResponse: { hours: 1, minutes: 30 }, resolution: { hours: 48, minutes: '' as const }, priorities: ['URGENT'], steps: [] };
+    const draft = {
+      ...newPolicyDraft(),
+      name: ' VIP ',
+      rank: 5,
+      firstResponse: { hours: 1, minutes: 30 },
+      resolution: { hours: 48, minutes: '' as const },
+      priorities: ['URGENT'],
+      steps: [],
+    };
     expect(createInput(draft)).toEqual({
       name: 'VIP',
       isActive: true,

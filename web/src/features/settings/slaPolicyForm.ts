@@ -221,13 +221,14 @@ export function validatePolicy(d: PolicyDraft): Record<string, string> {
   return errors;
 }
 
-const conditionsOf = (d: PolicyDraft) => ({
-  channelTypes: d.channelTypes,
-  priorities: d.priorities,
-  customerTiers: d.customerTiers,
-  threadTypes: d.threadTypes,
-  teamIds: d.teamIds,
-}) as CreateSlaPolicyInput['conditions'];
+const conditionsOf = (d: PolicyDraft) =>
+  ({
+    channelTypes: d.channelTypes,
+    priorities: d.priorities,
+    customerTiers: d.customerTiers,
+    threadTypes: d.threadTypes,
+    teamIds: d.teamIds,
+  }) as CreateSlaPolicyInput['conditions'];
 
 /** createSlaPolicy input: empty targets and 24/7 (no calendar) are left out. */
 export function createInput(d: PolicyDraft): CreateSlaPolicyInput {

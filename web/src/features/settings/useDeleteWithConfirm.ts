@@ -9,12 +9,7 @@ import { mutateOrNotify, type PayloadErrors } from './notifyErrors';
  * afterwards; with `keepOpenOnError` it stays open when the mutation failed.
  * Spread `modal` onto a `ConfirmModal`.
  */
-export function useDeleteWithConfirm<T>(options: {
-  mutate: (item: T) => Promise<PayloadErrors>;
-  failTitle: string;
-  doneMessage: (item: T) => string;
-  keepOpenOnError?: boolean;
-}) {
+export function useDeleteWithConfirm<T>(options: { mutate: (item: T) => Promise<PayloadErrors>; failTitle: string; doneMessage: (item: T) => string; keepOpenOnError?: boolean }) {
   const [target, setTarget] = useState<T | null>(null);
   const [loading, setLoading] = useState(false);
   const onConfirm = async () => {

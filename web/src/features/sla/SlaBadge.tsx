@@ -18,7 +18,12 @@ function tooltipOf(c: SlaCountdown): string {
  * nearest running target with time left, "paused", or the plain due date without policy;
  * the tooltip gives the due date and time with its zone.
  */
-export function SlaBadge(props: { thread: SlaCountdownInput; now: Date; size?: BadgeProps['size']; /** Also the due time with its zone ("· 14:30 CET"). */ withDueTime?: boolean }) {
+export function SlaBadge(props: {
+  thread: SlaCountdownInput;
+  now: Date;
+  size?: BadgeProps['size'] /** Also the due time with its zone ("· 14:30 CET"). */;
+  withDueTime?: boolean;
+}) {
   const c = slaCountdown(props.thread, props.now);
   if (!c) return null;
   const Icon = c.state === 'paused' ? IconPlayerPause : c.state === 'overdue' ? IconClockExclamation : IconClock;

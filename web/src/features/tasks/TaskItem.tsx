@@ -47,14 +47,7 @@ export function TaskItem(props: { task: FragmentType<typeof TaskItem_task> }) {
   return (
     <Group gap="xs" wrap="nowrap" align="flex-start" data-testid="task" data-task-status={t.status}>
       <Tooltip label={done ? tr('tasks.completed') : tr('tasks.markComplete')} withArrow>
-        <Checkbox
-          mt={2}
-          size="xs"
-          checked={done}
-          disabled={done || loading}
-          onChange={onComplete}
-          aria-label={tr('tasks.complete', { title })}
-        />
+        <Checkbox mt={2} size="xs" checked={done} disabled={done || loading} onChange={onComplete} aria-label={tr('tasks.complete', { title })} />
       </Tooltip>
       <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
         <Text size="sm" td={done ? 'line-through' : undefined} c={done ? 'dimmed' : undefined} lineClamp={2}>

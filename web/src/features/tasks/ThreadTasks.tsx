@@ -80,14 +80,7 @@ function CreateTaskForm({ threadId }: { threadId: string }) {
             onChange={(v) => v && setPriority(v as Priority)}
             style={{ flex: 1 }}
           />
-          <Select
-            size="xs"
-            aria-label={t('tasks.dueLabel')}
-            data={dueOptions()}
-            value={dueHours}
-            onChange={(v) => setDueHours(v ?? '')}
-            style={{ flex: 1 }}
-          />
+          <Select size="xs" aria-label={t('tasks.dueLabel')} data={dueOptions()} value={dueHours} onChange={(v) => setDueHours(v ?? '')} style={{ flex: 1 }} />
         </Group>
         <Button type="submit" size="xs" variant="light" leftSection={<IconPlus size={14} />} loading={loading} disabled={!title.trim()}>
           {t('tasks.add')}

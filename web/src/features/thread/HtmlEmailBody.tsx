@@ -18,15 +18,7 @@ export function HtmlEmailBody({ html }: { html: string }) {
       <div dangerouslySetInnerHTML={{ __html: body }} />
       {quoted && (
         <>
-          <Button
-            variant="subtle"
-            color="gray"
-            size="compact-xs"
-            mt={4}
-            leftSection={<IconDots size={12} />}
-            aria-expanded={showQuoted}
-            onClick={() => setShowQuoted((v) => !v)}
-          >
+          <Button variant="subtle" color="gray" size="compact-xs" mt={4} leftSection={<IconDots size={12} />} aria-expanded={showQuoted} onClick={() => setShowQuoted((v) => !v)}>
             {showQuoted ? i18n.t('thread.hideQuoted') : i18n.t('thread.showQuoted')}
           </Button>
           {showQuoted && (

@@ -57,8 +57,7 @@ describe('MessageItem HTML e-mail', () => {
   it('collapses quoted history behind "Show quoted text"', async () => {
     render(
       message({
-        contentHtml:
-          '<div>Sure, Monday works.</div><hr><div id="divRplyFwdMsg"><b>From:</b> Hub Support<br><b>Sent:</b> Friday</div><div>Can we come on Monday?</div>',
+        contentHtml: '<div>Sure, Monday works.</div><hr><div id="divRplyFwdMsg"><b>From:</b> Hub Support<br><b>Sent:</b> Friday</div><div>Can we come on Monday?</div>',
       }),
     );
     expect(screen.getByText('Sure, Monday works.')).toBeInTheDocument();
@@ -97,7 +96,15 @@ describe('MessageItem delivery', () => {
         { __typename: 'MessageDelivery', attempt: 2, status: 'FAILED', httpStatus: 400, errorCode: 'SMS_OPTED_OUT', error: 'The number opted out', finishedAt: null },
       ],
     });
-    const sent: MessageData = { ...failed, deliveryStatus: 'SENT', canRetry: false, deliveries: [...failed.deliveries, { __typename: 'MessageDelivery', attempt: 3, status: 'SUCCEEDED', httpStatus: 201, errorCode: null, error: null, finishedAt: new Date().toISOString() }] };
+    const sent: MessageData = {
+      ...failed,
+      deliveryStatus: 'SENT',
+      canRetry: false,
+      deliveries: [
+        ...failed.deliveries,
+        { __typename: 'MessageDelivery', attempt: 3, status: 'SUCCEEDED', httpStatus: 201, errorCode: null, error: null, finishedAt: new Date().toISOString() },
+      ],
+    };
     const result = vi.fn(() => ({
       data: {
         retryMessage: {

@@ -1,19 +1,7 @@
 import { memo, useState } from 'react';
 import { Anchor, Badge, Box, Button, Group, Image, Modal, Paper, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import {
-  IconAlertTriangle,
-  IconFile,
-  IconMapPin,
-  IconMusic,
-  IconNote,
-  IconPhoneCall,
-  IconPhoto,
-  IconRefresh,
-  IconUser,
-  IconVideo,
-  type TablerIcon,
-} from '@tabler/icons-react';
+import { IconAlertTriangle, IconFile, IconMapPin, IconMusic, IconNote, IconPhoneCall, IconPhoto, IconRefresh, IconUser, IconVideo, type TablerIcon } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { MessageItem_MessageFragment } from '../../gql/graphql';
 import { formatDateTime, messageTime } from '../../shared/time';
@@ -294,6 +282,7 @@ function MessageItemImpl(props: {
         {attachments.length > 0 && (
           <Stack gap={6} mt="xs">
             {attachments.map((a, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a message's attachments never change order; the index is their identity (media URLs are signed per request)
               <AttachmentPreview key={i} a={a} content={m.content} />
             ))}
           </Stack>

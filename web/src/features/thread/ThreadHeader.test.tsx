@@ -59,12 +59,7 @@ function headerData(customer: CustomerData | null): HeaderData {
   };
 }
 
-const agentsMock = mockOp(
-  ThreadHeaderAgentsQuery,
-  {},
-  { agents: { __typename: 'UserConnection', edges: [] } },
-  { maxUsageCount: Number.POSITIVE_INFINITY },
-);
+const agentsMock = mockOp(ThreadHeaderAgentsQuery, {}, { agents: { __typename: 'UserConnection', edges: [] } }, { maxUsageCount: Number.POSITIVE_INFINITY });
 
 function updateMock(variables: UpdateVars, data: UpdateData) {
   const result = vi.fn(() => ({ data }));

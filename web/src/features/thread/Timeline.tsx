@@ -73,7 +73,9 @@ export const ThreadLanguageQuery = graphql(`
 `);
 
 type SlaEventView = NonNullable<TimelineSlaEvents_ThreadFragment['sla']>['events'][number];
-type Entry = { kind: 'message'; at: string; id: string; message: Timeline_ThreadFragment['messages']['edges'][number]['node'] } | { kind: 'sla'; at: string; id: string; event: SlaEventView };
+type Entry =
+  | { kind: 'message'; at: string; id: string; message: Timeline_ThreadFragment['messages']['edges'][number]['node'] }
+  | { kind: 'sla'; at: string; id: string; event: SlaEventView };
 
 /** A fired SLA ladder step as a system line of the timeline. */
 function SlaEventItem({ event }: { event: SlaEventView }) {
@@ -155,13 +157,7 @@ export function Timeline(props: { thread: FragmentType<typeof Timeline_thread>; 
       <Stack gap={4} px="lg" py="md" data-testid="timeline">
         {hasPreviousPage && startCursor && (
           <Stack gap={4} align="center" pb="xs">
-            <Button
-              variant="light"
-              size="compact-xs"
-              leftSection={<IconArrowUp size={12} />}
-              loading={loadingEarlier}
-              onClick={() => void onLoadEarlier()}
-            >
+            <Button variant="light" size="compact-xs" leftSection={<IconArrowUp size={12} />} loading={loadingEarlier} onClick={() => void onLoadEarlier()}>
               {tr('timeline.loadEarlier')}
             </Button>
             <Text size="xs" c="dimmed" data-testid="timeline-count">

@@ -28,7 +28,6 @@ export const AssignThreadMutation = graphql(`
 /** Assignment changes are picked up by normalisation (Thread:id.assignee). */
 export function useAssignThread() {
   const [mutate, state] = useMutation(AssignThreadMutation);
-  const assign = (threadId: string, assigneeId: string | null) =>
-    mutate({ variables: { input: { threadId, assigneeId } } });
+  const assign = (threadId: string, assigneeId: string | null) => mutate({ variables: { input: { threadId, assigneeId } } });
   return [assign, state] as const;
 }

@@ -27,10 +27,7 @@ export const UpdateThreadMutation = graphql(`
  */
 export function useUpdateThread() {
   const [mutate, state] = useMutation(UpdateThreadMutation);
-  const update = (
-    current: { id: string; status: ThreadStatus; priority: Priority; subject: string },
-    input: Omit<UpdateThreadInput, 'threadId'>,
-  ) =>
+  const update = (current: { id: string; status: ThreadStatus; priority: Priority; subject: string }, input: Omit<UpdateThreadInput, 'threadId'>) =>
     mutate({
       variables: { input: { threadId: current.id, ...input } },
       optimisticResponse: {
