@@ -397,7 +397,9 @@ export async function drillMatches(
     `e."organizationId" = ${sql.p(ctx.organizationId, '::uuid')}`,
     // Literal enum values (from the metric table, never input): with a parameter array the planner cannot
     // estimate the kinds and walked the whole (threadId, kind) index instead of (organizationId, kind, occurredAt).
-    `e.kind IN (${drillKinds(metric).map((k) => `'${k}'`).join(', ')})`,
+    `e.kind IN (${drillKinds(metric)
+      .map((k) => `'${k}'`)
+      .join(', ')})`,
     `e."occurredAt" >= ${utc(sql, from)}`,
     `e."occurredAt" < ${utc(sql, to)}`,
   ];
