@@ -1,9 +1,10 @@
 import { CombinedGraphQLErrors, ServerError, ServerParseError } from '@apollo/client/errors';
 import { currentLanguage, i18n } from '../i18n';
+import { en } from '../i18n/en';
 
 /**
  * Every error the agent can see, as a human sentence keyed by a stable code, in the user's
- * language: the sentences below are the English ones, each code's text is i18n `errors.<CODE>`
+ * language: each code's text is i18n `errors.<CODE>`
  * (web/src/i18n/{en,nl,it}.ts, issue 10 §2). Two kinds of codes:
  *
  * - client codes for failures that never reached the API or came back unreadable
@@ -14,33 +15,36 @@ import { currentLanguage, i18n } from '../i18n';
  * Raw transport texts such as "Failed to fetch" or "NetworkError when attempting to fetch
  * resource" are never shown: `describeError` maps them to `NETWORK` / `OFFLINE`.
  */
-export const ERROR_MESSAGES = {
-  NETWORK: 'The hub could not be reached. Check your connection; nothing was lost, you can try again.',
-  OFFLINE: 'You are offline. Your text is kept: send it again when the connection is back.',
-  SERVER_ERROR: 'The hub had a problem handling this. Please try again in a moment.',
-  BAD_RESPONSE: 'The hub sent an answer that could not be read. Please try again.',
-  RATE_LIMITED: 'Too many requests in a short time. Wait a few seconds and try again.',
-  UNKNOWN: 'Something went wrong. Please try again.',
-  // API codes (schema.graphql `enum ErrorCode` and top-level `extensions.code`).
-  UNAUTHENTICATED: 'Your session has ended. Please sign in again.',
-  INVALID_CREDENTIALS: 'That e-mail address and password do not match.',
-  FORBIDDEN: 'You are not allowed to do this.',
-  NOT_FOUND: 'This item no longer exists; it may have been deleted.',
-  CONFLICT: 'Someone else changed this at the same time. Reload and try again.',
-  VALIDATION_FAILED: 'Some of the input is not valid. Check the highlighted fields.',
-  BAD_USER_INPUT: 'Some of the input is not valid.',
-  THROTTLED: 'Too many requests in a short time. Wait a few seconds and try again.',
-  MAX_COST_EXCEEDED: 'This request asks for too much at once. Narrow it down and try again.',
-  INTERNAL_SERVER_ERROR: 'The hub had a problem handling this. Please try again in a moment.',
-  CHANNEL_INACTIVE: 'This channel is switched off, so nothing can be sent on it.',
-  CHANNEL_NOT_SUPPORTED: 'Replies cannot be sent on this channel.',
-  CHANNEL_SEND_FAILED: 'The provider did not accept the message. Try again, or check the channel settings.',
-  WHATSAPP_WINDOW_CLOSED: 'The customer has not written in the last 24 hours. Pick an approved template to re-open the conversation.',
-  SMS_OPTED_OUT: 'The customer has opted out of SMS messages.',
-  MESSAGE_NOT_RETRYABLE: 'This message cannot be sent again.',
-  OUTBOX_GAVE_UP: 'Sending was given up after several attempts.',
-  NOT_TEAM_MEMBER: 'This agent is not a member of that team.',
-} as const satisfies Record<string, string>;
+/** The codes with a sentence of their own in every language (their texts: i18n `errors.<CODE>`). */
+const KNOWN_CODES = [
+  'NETWORK',
+  'OFFLINE',
+  'SERVER_ERROR',
+  'BAD_RESPONSE',
+  'RATE_LIMITED',
+  'UNKNOWN',
+  'UNAUTHENTICATED',
+  'INVALID_CREDENTIALS',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'CONFLICT',
+  'VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'THROTTLED',
+  'MAX_COST_EXCEEDED',
+  'INTERNAL_SERVER_ERROR',
+  'CHANNEL_INACTIVE',
+  'CHANNEL_NOT_SUPPORTED',
+  'CHANNEL_SEND_FAILED',
+  'WHATSAPP_WINDOW_CLOSED',
+  'SMS_OPTED_OUT',
+  'MESSAGE_NOT_RETRYABLE',
+  'OUTBOX_GAVE_UP',
+  'NOT_TEAM_MEMBER',
+] as const;
+
+/** The English sentence of each known code, from the English UI texts (`en.errors`; one source of truth). */
+export const ERROR_MESSAGES = Object.fromEntries(KNOWN_CODES.map((c) => [c, en.errors[c]])) as Record<(typeof KNOWN_CODES)[number], string>;
 
 /** A code with a sentence in `ERROR_MESSAGES`. */
 export type KnownErrorCode = keyof typeof ERROR_MESSAGES;
