@@ -74,6 +74,7 @@ function message(id: string, content: string, minutes: number): MessageData {
     readAt: null,
     contentHtml: null,
     canRetry: false,
+    channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS' },
     deliveries: [],
     sender: { __typename: 'MessageSender', kind: 'CUSTOMER', name: 'Customer' },
     attachments: [],

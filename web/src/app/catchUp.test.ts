@@ -28,6 +28,7 @@ function message(n: number) {
     readAt: null,
     contentHtml: null,
     canRetry: false,
+    channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS' },
     deliveries: [],
     sender: { __typename: 'MessageSender', kind: 'CUSTOMER', name: 'C' },
     attachments: [],

@@ -121,6 +121,7 @@ describe('lang on messages in another language than the UI', () => {
     readAt: null,
     contentHtml: null,
     canRetry: false,
+    channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS' },
     deliveries: [],
     sender: { __typename: 'MessageSender', kind: type === 'INCOMING' ? 'CUSTOMER' : 'USER', name: type === 'INCOMING' ? '' : 'Sarah' },
     attachments: [],

@@ -22,6 +22,7 @@ function thread(type: ChannelType, subject = 'Wallbox offline'): ThreadData {
     id: 't1',
     subject,
     channel: { __typename: 'Channel', id: `ch-${type}`, type, isActive: true, canSend, provider: PROVIDER[type] ?? null },
+    messages: { __typename: 'MessageConnection', edges: [] },
   };
 }
 

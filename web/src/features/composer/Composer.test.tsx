@@ -20,6 +20,7 @@ const composerThread = makeFragmentData(
     id: THREAD_ID,
     subject: 'Wallbox',
     channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', isActive: true, canSend: true, provider: 'whatsapp' },
+    messages: { __typename: 'MessageConnection', edges: [] },
   },
   Composer_thread,
 );
@@ -88,6 +89,7 @@ function successPayload(content: string, type: 'OUTGOING' | 'INTERNAL_NOTE' = 'O
             readAt: null,
             contentHtml: null,
             canRetry: false,
+            channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS' },
             deliveries: [],
             sender: { __typename: 'MessageSender', kind: 'USER', name: 'Anna Verdi' },
             attachments: [],

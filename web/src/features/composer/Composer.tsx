@@ -3,7 +3,7 @@ import { Alert, Badge, Button, Group, Paper, SegmentedControl, Stack, Text, Text
 import { useLazyQuery } from '@apollo/client/react';
 import { IconAlertCircle, IconAlertTriangle, IconLock, IconSend, IconNote, IconRefresh, IconTemplate } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
-import type { PostMessageKind } from '../../gql/graphql';
+import type { Composer_ThreadFragment, PostMessageKind } from '../../gql/graphql';
 import { usePostMessage } from './usePostMessage';
 import { TemplatePicker, useTemplatePicker, type SlashToken } from './TemplatePicker';
 import { SmsCounter } from './SmsCounter';
@@ -11,6 +11,7 @@ import { LogCallForm } from './LogCallForm';
 import { toUserErrors, type UserErrorView } from '../../shared/userErrors';
 import { describeError, isRetryableError } from '../../shared/errorMessages';
 import { i18n, translated } from '../../i18n';
+import { channelLabel } from '../../shared/ChannelIcon';
 
 export const Composer_thread = graphql(`
   fragment Composer_thread on Thread {
@@ -22,6 +23,19 @@ export const Composer_thread = graphql(`
       isActive
       canSend
       provider
+    }
+    messages(last: 50) {
+      edges {
+        node {
+          id
+          type
+          createdAt
+          channel {
+            id
+            type
+          }
+        }
+      }
     }
   }
 `);
@@ -70,13 +84,38 @@ export function replySubject(subject: string | null | undefined): string {
 
 type ComposerMode = PostMessageKind | 'CALL';
 
+/** One channel a reply can go out on in a merged thread, with the customer's latest message on it. */
+export type ReplyChannelOption = { channelId: string; type: Composer_ThreadFragment['channel']['type']; latestMessageId: string; latestAt: string };
+
+/**
+ * The channels the customer wrote on in this thread (INCOMING messages, loaded ones), each with
+ * its latest customer message, the channel of the customer's latest message first. More than one
+ * entry means a merged thread spanning channels: the composer offers "Reply via".
+ */
+export function replyChannelOptions(messages: Composer_ThreadFragment['messages'] | null | undefined): ReplyChannelOption[] {
+  const byChannel = new Map<string, ReplyChannelOption>();
+  for (const { node } of messages?.edges ?? []) {
+    if (node.type !== 'INCOMING' || !node.channel) continue;
+    const at = node.createdAt ?? '';
+    const known = byChannel.get(node.channel.id);
+    if (!known || at.localeCompare(known.latestAt) >= 0)
+      byChannel.set(node.channel.id, { channelId: node.channel.id, type: node.channel.type, latestMessageId: node.id, latestAt: at });
+  }
+  return [...byChannel.values()].sort((a, b) => b.latestAt.localeCompare(a.latestAt));
+}
+
 export function Composer(props: { thread: FragmentType<typeof Composer_thread> }) {
   const t = getFragmentData(Composer_thread, props.thread);
   // PHONE_CALL and internal channels have no adapter that sends: internal notes only (+ "Log call" for phone).
   const channelCanSend = t.channel?.canSend ?? false;
   const isPhone = t.channel?.type === 'PHONE_CALL';
-  const isEmail = t.channel?.type === 'EMAIL_OUTLOOK' || t.channel?.provider === 'outlook';
-  const isSms = t.channel?.type === 'SMS' || t.channel?.provider === 'sms';
+  // A merged thread whose customer wrote on several channels: the agent picks the reply's channel
+  // (default: that of the customer's latest message); the reply answers the latest message on it.
+  const replyOptions = replyChannelOptions(t.messages);
+  const [replyChannelId, setReplyChannelId] = useState<string | null>(null);
+  const replyVia = replyOptions.length > 1 ? (replyOptions.find((o) => o.channelId === replyChannelId) ?? replyOptions[0]!) : null;
+  const isEmail = replyVia ? replyVia.type === 'EMAIL_OUTLOOK' : t.channel?.type === 'EMAIL_OUTLOOK' || t.channel?.provider === 'outlook';
+  const isSms = replyVia ? replyVia.type === 'SMS' : t.channel?.type === 'SMS' || t.channel?.provider === 'sms';
   const initialSubject = isEmail ? replySubject(t.subject) : null;
   const [mode, setMode] = useState<ComposerMode>(channelCanSend ? 'REPLY' : 'NOTE');
   const kind: PostMessageKind = mode === 'CALL' ? 'NOTE' : !channelCanSend ? 'NOTE' : mode;
@@ -118,13 +157,17 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
     };
     reset();
     try {
-      const { data } = await post({
-        threadId: t.id,
-        kind,
-        content: content.trim(),
-        ...(subject?.trim() && !isNote ? { subject: subject.trim() } : {}),
-        ...(templateId && !isNote ? { templateId } : {}),
-      });
+      const { data } = await post(
+        {
+          threadId: t.id,
+          kind,
+          content: content.trim(),
+          ...(subject?.trim() && !isNote ? { subject: subject.trim() } : {}),
+          ...(templateId && !isNote ? { templateId } : {}),
+          ...(replyVia && !isNote ? { replyToMessageId: replyVia.latestMessageId } : {}),
+        },
+        replyVia && !isNote ? { id: replyVia.channelId, type: replyVia.type } : t.channel ? { id: t.channel.id, type: t.channel.type } : null,
+      );
       const payloadErrors = toUserErrors(data?.postMessage?.errors);
       if (payloadErrors.length > 0) {
         restore();
@@ -300,6 +343,25 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
             <Group gap={4} c="dimmed" data-testid="composer-notes-only">
               <IconLock size={14} />
               <Text size="xs">{i18n.t('composer.notesOnly')}</Text>
+            </Group>
+          )}
+          {replyVia && !isNote && mode !== 'CALL' && (
+            <Group gap={6} wrap="nowrap">
+              <Text size="xs" c="dimmed" id="composer-reply-via-label">
+                {i18n.t('composer.replyVia')}
+              </Text>
+              <SegmentedControl
+                size="xs"
+                value={replyVia.channelId}
+                onChange={(id) => {
+                  setReplyChannelId(id);
+                  // Switching to e-mail needs a subject line: prefill "Re: <subject>" when none was typed.
+                  if (replyOptions.find((o) => o.channelId === id)?.type === 'EMAIL_OUTLOOK' && !subject?.trim()) setSubject(replySubject(t.subject));
+                }}
+                aria-labelledby="composer-reply-via-label"
+                data-testid="composer-reply-via"
+                data={replyOptions.map((o) => ({ value: o.channelId, label: channelLabel(o.type) }))}
+              />
             </Group>
           )}
           {channelCanSend && mode !== 'CALL' && (

@@ -23,6 +23,7 @@ const composerThread = makeFragmentData(
     id: THREAD_ID,
     subject: 'Wallbox',
     channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', isActive: true, canSend: true, provider: 'whatsapp' },
+    messages: { __typename: 'MessageConnection', edges: [] },
   },
   Composer_thread,
 );
@@ -43,6 +44,7 @@ function message(id: string, content: string, type: MessageData['type'], created
     readAt: null,
     contentHtml: null,
     canRetry: false,
+    channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS' },
     deliveries: [],
     sender: { __typename: 'MessageSender', kind: type === 'INCOMING' ? 'CUSTOMER' : 'USER', name: type === 'INCOMING' ? 'Mario Rossi' : 'Anna Verdi' },
     attachments: [],

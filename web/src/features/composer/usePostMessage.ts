@@ -1,6 +1,6 @@
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { graphql } from '../../gql';
-import type { PostMessageInput, PostMessageMutation as PostMessageResult } from '../../gql/graphql';
+import type { ChannelType, PostMessageInput, PostMessageMutation as PostMessageResult } from '../../gql/graphql';
 import { appendMessageToThread, bumpThreadInLists } from '../../app/cacheUpdates';
 import { AppViewerQuery } from '../../app/viewer';
 
@@ -36,12 +36,16 @@ export function isPendingMessageId(id: string | null | undefined): boolean {
 
 let pendingSeq = 0;
 
+/** The channel a message goes out on, as the timeline shows it (`Message.channel`). */
+export type PostChannel = { id: string; type: ChannelType };
+
 /**
  * The optimistic answer to `postMessage(input)`: the message as it will look (OUTGOING or
- * INTERNAL_NOTE, delivery PENDING, sent by `senderName`, stamped `now`) under a `pending:` id.
+ * INTERNAL_NOTE, delivery PENDING, sent by `senderName`, stamped `now`, on `channel` — null when
+ * the caller does not know it) under a `pending:` id.
  * Apollo shows it at once and drops it when the server answers (or the request fails).
  */
-export function optimisticPostMessage(input: PostMessageInput, senderName: string | null, now: Date = new Date()): PostMessageResult {
+export function optimisticPostMessage(input: PostMessageInput, senderName: string | null, now: Date = new Date(), channel: PostChannel | null = null): PostMessageResult {
   const id = `${PENDING_MESSAGE_PREFIX}${now.getTime()}-${++pendingSeq}`;
   const createdAt = now.toISOString();
   const message = {
@@ -55,6 +59,7 @@ export function optimisticPostMessage(input: PostMessageInput, senderName: strin
     deliveryStatus: 'PENDING' as const,
     readAt: null,
     canRetry: false,
+    channel: channel ? { __typename: 'Channel' as const, id: channel.id, type: channel.type } : null,
     deliveries: [],
     sender: { __typename: 'MessageSender' as const, kind: 'USER' as const, name: senderName },
     attachments: [],
@@ -71,12 +76,14 @@ export function optimisticPostMessage(input: PostMessageInput, senderName: strin
  * keeps the text and offers Retry). Cache update: the message entity is normalised by id; we
  * append it to the thread's cached timeline and move the thread to the top of cached inbox lists.
  * The `messageAdded` subscription echo for the same message is deduplicated by id.
+ * `input.replyToMessageId` (a merged thread: the message answered, whose channel the reply goes
+ * out on) is passed through as is; `channel` is only the optimistic bubble's channel.
  * The returned `post` throws what Apollo throws (network and top-level GraphQL errors).
  */
 export function usePostMessage() {
   const client = useApolloClient();
   const [mutate, state] = useMutation(PostMessageMutation);
-  const post = (input: PostMessageInput) => {
+  const post = (input: PostMessageInput, channel: PostChannel | null = null) => {
     let senderName: string | null = null;
     try {
       const viewer = client.cache.readQuery({ query: AppViewerQuery })?.viewer;
@@ -86,7 +93,7 @@ export function usePostMessage() {
     }
     return mutate({
       variables: { input },
-      optimisticResponse: optimisticPostMessage(input, senderName),
+      optimisticResponse: optimisticPostMessage(input, senderName, new Date(), channel),
       update(cache, { data }) {
         const message = data?.postMessage?.message;
         if (!message) return;

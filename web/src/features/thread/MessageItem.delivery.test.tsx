@@ -22,6 +22,7 @@ function message(m: Partial<MessageData>): MessageData {
     deliveryStatus: 'DELIVERED',
     readAt: null,
     canRetry: false,
+    channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS' },
     deliveries: [],
     sender: { __typename: 'MessageSender', kind: 'CUSTOMER', name: 'Mario Rossi' },
     attachments: [],

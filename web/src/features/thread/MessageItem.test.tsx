@@ -36,6 +36,7 @@ function renderMessage(attachments: AttachmentData[], content = '') {
     readAt: null,
     contentHtml: null,
     canRetry: false,
+    channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS' },
     deliveries: [],
     sender: { __typename: 'MessageSender', kind: 'CUSTOMER', name: 'Mario Rossi' },
     attachments,

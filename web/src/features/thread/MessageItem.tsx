@@ -14,6 +14,7 @@ import { isPendingMessageId } from '../composer/usePostMessage';
 import { attachmentPreview } from '../../shared/messagePreview';
 import classes from './MessageItem.module.css';
 import { currentLanguage, i18n } from '../../i18n';
+import { ChannelIcon, channelLabel } from '../../shared/ChannelIcon';
 
 export const MessageItem_message = graphql(`
   fragment MessageItem_message on Message {
@@ -26,6 +27,10 @@ export const MessageItem_message = graphql(`
     deliveryStatus
     readAt
     canRetry
+    channel {
+      id
+      type
+    }
     deliveries {
       attempt
       status
@@ -196,6 +201,8 @@ function MessageItemImpl(props: {
   message: FragmentType<typeof MessageItem_message>;
   /** BCP 47 language of the conversation (the customer's); set on customer and reply bodies as `lang` when it is not the UI language, so screen readers pronounce them right. */
   lang?: string | null;
+  /** Show the channel of customer messages and replies ("via WhatsApp"): set when the thread's messages span several channels (a merged thread). */
+  showChannel?: boolean;
 }) {
   const m = getFragmentData(MessageItem_message, props.message);
   const createdAt = m.createdAt ?? new Date(0).toISOString();
@@ -254,6 +261,19 @@ function MessageItemImpl(props: {
           <Text size="xs" fw={600}>
             {m.sender?.name ?? (outgoing || note || callLog ? i18n.t('thread.message.agent') : i18n.t('thread.message.customer'))}
           </Text>
+          {props.showChannel && (m.type === 'INCOMING' || outgoing) && m.channel && (
+            <Tooltip label={i18n.t('thread.message.via', { channel: channelLabel(m.channel.type) })} withArrow openDelay={300}>
+              <span
+                role="img"
+                aria-label={i18n.t('thread.message.via', { channel: channelLabel(m.channel.type) })}
+                data-testid="message-channel"
+                data-channel-type={m.channel.type}
+                style={{ display: 'inline-flex', marginLeft: 'auto' }}
+              >
+                <ChannelIcon type={m.channel.type} size={14} />
+              </span>
+            </Tooltip>
+          )}
           {callLog && (
             <Badge size="xs" color="orange" variant="light" leftSection={<IconPhoneCall size={10} />}>
               {i18n.t('thread.message.callLog')}

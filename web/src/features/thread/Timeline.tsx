@@ -7,7 +7,7 @@ import { slaEventText } from '../../shared/sla';
 import { formatNumber, messageTime } from '../../shared/time';
 import { describeError } from '../../shared/errorMessages';
 import classes from './MessageItem.module.css';
-import { MessageItem } from './MessageItem';
+import { MessageItem, MessageItem_message } from './MessageItem';
 import { useEarlierMessages } from './useEarlierMessages';
 import { useTranslation } from 'react-i18next';
 import { useQuery } from '@apollo/client/react';
@@ -93,6 +93,16 @@ function SlaEventItem({ event }: { event: SlaEventView }) {
 }
 
 /**
+ * Whether customer messages and replies (INCOMING / OUTGOING) of a thread came over more than one
+ * channel (a merged thread): then each shows its channel. Messages without a channel do not count.
+ */
+export function spansSeveralChannels(messages: readonly { type: string; channel?: { id: string } | null }[]): boolean {
+  const ids = new Set<string>();
+  for (const m of messages) if ((m.type === 'INCOMING' || m.type === 'OUTGOING') && m.channel) ids.add(m.channel.id);
+  return ids.size > 1;
+}
+
+/**
  * Messages oldest first; new messages (mutation or live) are appended by cache updates and
  * "Load earlier messages" prepends the previous page (merged in the cache, without duplicates).
  */
@@ -119,6 +129,7 @@ export function Timeline(props: { thread: FragmentType<typeof Timeline_thread>; 
     ...slaEvents.map((e): Entry => ({ kind: 'sla', at: e.firedAt, id: e.id, event: e })),
   ].sort((a, b) => (Date.parse(a.at) || 0) - (Date.parse(b.at) || 0));
   const lastEntryId = entries[entries.length - 1]?.id;
+  const showChannel = spansSeveralChannels(edges.map((e) => getFragmentData(MessageItem_message, e.node)));
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: scroll to the bottom when a new last entry arrives or another thread opens
   useEffect(() => {
@@ -177,7 +188,9 @@ export function Timeline(props: { thread: FragmentType<typeof Timeline_thread>; 
             </Text>
           </Center>
         ) : (
-          entries.map((e) => (e.kind === 'message' ? <MessageItem key={e.id} message={e.message} lang={threadLang} /> : <SlaEventItem key={e.id} event={e.event} />))
+          entries.map((e) =>
+            e.kind === 'message' ? <MessageItem key={e.id} message={e.message} lang={threadLang} showChannel={showChannel} /> : <SlaEventItem key={e.id} event={e.event} />,
+          )
         )}
       </Stack>
     </ScrollArea>
