@@ -30,6 +30,7 @@ const TENANT_MODELS = new Set([
   'ReportingEvent',
   'ReportingRollup',
   'ReportingSlice',
+  'ThreadRead',
 ]);
 const SOFT_DELETE_MODELS = new Set(['Thread', 'Customer']);
 const READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'count', 'aggregate', 'groupBy']);

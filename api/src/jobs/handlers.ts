@@ -11,6 +11,7 @@ import { assignmentJobHandlers, assignmentSchedules } from '../modules/assignmen
 import { fireSlaStep, recordSlaBreach, type SlaStepPayload } from '../modules/sla/engine.js';
 import { fireTaskReminder, type TaskReminderPayload } from '../modules/task/task.reminders.js';
 import { applyChannelEvents, processInboundEvent } from '../modules/thread/inbound.service.js';
+import { endSnooze, type UnsnoozePayload } from '../modules/thread/triage.service.js';
 import type { AppDeps } from '../shared/app.js';
 import { JOB } from './names.js';
 import { runOutboxDelivery, runOutboxSweep } from './outbox.js';
@@ -133,6 +134,9 @@ export const jobHandlers: Record<string, JobHandler> = {
   },
   [JOB.slaBreach]: async (deps, payload) => {
     await recordSlaBreach(deps, payload as unknown as SlaStepPayload);
+  },
+  [JOB.threadUnsnooze]: async (deps, payload) => {
+    await endSnooze(deps, payload as unknown as UnsnoozePayload);
   },
   [JOB.taskReminder]: async (deps, payload) => {
     await fireTaskReminder(deps, payload as unknown as TaskReminderPayload);

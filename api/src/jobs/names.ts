@@ -32,6 +32,8 @@ export const JOB = {
   taskReminder: 'task.reminder',
   /** Write the satisfaction survey of a resolved thread and hand it to the outbox. Payload { organizationId, threadId } (analytics/survey.ts). */
   surveySend: 'survey.send',
+  /** End a thread's snooze at its time. Payload { organizationId, threadId, until } (thread/triage.service.ts endSnooze). */
+  threadUnsnooze: 'thread.unsnooze',
   /** Delete finished jobs older than 7 days (cron). */
   cleanup: 'jobs.cleanup',
 } as const;

@@ -143,3 +143,15 @@ export async function runMutation<T extends object>(
     throw err;
   }
 }
+
+/**
+ * `compute()` once per key object, cached in `cache` (a module-level WeakMap):
+ * per-request memos keyed by an object that lives as long as the request (a
+ * connection, a field's args, the context), e.g. a count two fields share.
+ */
+export function memoOn<K extends object, V>(cache: WeakMap<K, V>, key: K, compute: () => V): V {
+  if (cache.has(key)) return cache.get(key) as V;
+  const value = compute();
+  cache.set(key, value);
+  return value;
+}

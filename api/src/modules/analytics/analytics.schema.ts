@@ -8,7 +8,7 @@
  */
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder, assertPageSize } from '../../schema/builder.js';
-import { decodeFilterId } from '../../schema/common.js';
+import { decodeFilterId, memoOn } from '../../schema/common.js';
 import { ChannelTypeEnum, CustomerTierEnum, PriorityEnum } from '../../schema/enums.js';
 import type { HubContext } from '../../shared/context.js';
 import { can } from '../auth/permissions.js';
@@ -254,9 +254,7 @@ const Analytics = builder.objectRef<AnalyticsQuery>('Analytics').implement({
 const drills = new WeakMap<object, ReturnType<typeof drillMatches>>();
 /** The drill-down's matches, once per field (the page and totalCount share them). */
 function drilled(ctx: HubContext, q: AnalyticsQuery, args: { metric: AnalyticsMetric; bucket?: BucketArg }) {
-  let p = drills.get(args);
-  if (!p) drills.set(args, (p = drillMatches(ctx, q, args.metric, decodeBucket(args.bucket))));
-  return p;
+  return memoOn(drills, args, () => drillMatches(ctx, q, args.metric, decodeBucket(args.bucket)));
 }
 
 type BucketArg = { from?: Date | null; to?: Date | null; dimension?: AnalyticsDimension | null; key?: string | null; met?: boolean | null } | null | undefined;

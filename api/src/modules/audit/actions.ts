@@ -45,6 +45,8 @@ export const AUDIT_ACTIONS = {
   'thread.rate': 'the customer rated the thread through the survey link, or changed the rating (scores; whether there is a comment, never its text)',
   'thread.delete': 'soft-deleted',
   'thread.restore': 'soft delete undone',
+  'thread.snooze': 'snoozeThread (or bulkUpdateThreads) hid the thread until a time (snoozedUntil before and after)',
+  'thread.unsnooze': "a snooze ended: unsnoozeThread, its time came (reason 'snooze ended') or the customer wrote (reason 'customer message')",
   'thread.merge': "mergeThreads moved the messages and tasks of source threads into a target and closed the sources (ids moved, sources' state before, enough to reverse it)",
   // Messages (Message)
   'message.ingest': 'an inbound message was stored',

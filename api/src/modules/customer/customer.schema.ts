@@ -39,6 +39,17 @@ export const CustomerNode = builder.prismaNode('Customer', {
       nullable: true,
       description: 'The customer this one was merged into (mergeCustomers); a merged customer is deleted, so this is mostly seen in the audit trail and exports.',
     }),
+    openTasks: t.prismaField({
+      type: ['Task'],
+      description: "OPEN, IN_PROGRESS and WAITING tasks of the customer's threads, due soonest first (no due date last), at most 50 (the inbox's customer sidebar).",
+      resolve: (query, customer, _args, ctx) =>
+        ctx.db.task.findMany({
+          ...query,
+          where: { status: { in: ['OPEN', 'IN_PROGRESS', 'WAITING'] }, thread: { customerId: customer.id, deletedAt: null } },
+          orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }],
+          take: 50,
+        }),
+    }),
     threads: t.relatedConnection('threads', {
       nullable: false,
       cursor: 'id',

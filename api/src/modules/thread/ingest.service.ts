@@ -28,6 +28,7 @@ import { customerFields } from '../customer/customer.validation.js';
 import { MESSAGE_ERRORS } from '../message/message.errors.js';
 import { ACTIVE_STATUSES, publishThreadUpdated, responseDueFrom } from './thread.service.js';
 import { mergedTargetOf } from './merge.service.js';
+import { clearReadMarks, endSnoozeOnInbound } from './triage.service.js';
 
 export interface IngestResult {
   message: Message;
@@ -121,6 +122,11 @@ export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: No
       if (!thread.responseDueAt) data.responseDueAt = responseDueFrom(inbound.occurredAt, channel.responseSlaHours);
       const before = thread;
       await tx.thread.update({ where: { id: thread.id }, data });
+      if (!created) {
+        // The customer wrote: unread again for every agent, and a snooze ends.
+        await clearReadMarks(tx, thread.id);
+        await endSnoozeOnInbound(c, tx, thread);
+      }
       thread = await syncThreadSla(c, tx, thread.id, { customerMessageAt: inbound.occurredAt, report: { customerMessage: { id: message.id, at: inbound.occurredAt } } });
       if (created) {
         await writeAudit(c, tx, {

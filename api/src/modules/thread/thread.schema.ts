@@ -1,9 +1,27 @@
 import { builder, assertPageSize } from '../../schema/builder.js';
-import { payloadType, decodeFilterId, decodeId, decodeOptionalId, runMutation } from '../../schema/common.js';
+import DataLoader from 'dataloader';
+import { UserError, type UserErrorShape, payloadType, decodeFilterId, decodeId, decodeOptionalId, memoOn, runMutation } from '../../schema/common.js';
 import { ChannelTypeEnum, PriorityEnum, ThreadStatusEnum, ThreadTypeEnum } from '../../schema/enums.js';
 import { adapterFor } from '../../channels/registry.js';
 import { SLA_RUNNING_STATUSES, assignThread, countThreads, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
 import { can } from '../auth/permissions.js';
+import type { HubContext } from '../../shared/context.js';
+import { type BulkUpdateThreadsInput, bulkUpdateThreads, markThreadRead, markThreadUnread, readMarks, snoozeThread, unreadWhere, unsnoozeThread } from './triage.service.js';
+
+const readLoaders = new WeakMap<HubContext, DataLoader<string, Date | null>>();
+/** The viewer's read mark per thread id, batched per request (one query per page). */
+function readMarkOf(ctx: HubContext, threadId: string): Promise<Date | null> {
+  const loader = memoOn(
+    readLoaders,
+    ctx,
+    () =>
+      new DataLoader<string, Date | null>(async (ids) => {
+        const marks = await readMarks(ctx, ids);
+        return ids.map((id) => marks.get(id) ?? null);
+      }),
+  );
+  return loader.load(threadId);
+}
 
 export const ThreadNode = builder.prismaNode('Thread', {
   id: { field: 'id' },
@@ -57,6 +75,25 @@ export const ThreadNode = builder.prismaNode('Thread', {
       resolve: (th) => replyWindowEnd(th),
     }),
     tags: t.exposeStringList('tags'),
+    unread: t.boolean({
+      description:
+        'true when the customer wrote (lastInboundAt) and the viewer has not opened the thread since (markThreadRead): a new customer message or the end of a snooze makes it unread again for everyone. Always false for API keys (no read state).',
+      select: { lastInboundAt: true },
+      resolve: async (th, _a, ctx) => !!th.lastInboundAt && !!ctx.actor.userId && (await readMarkOf(ctx, th.id)) === null,
+    }),
+    lastReadAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the viewer last marked the thread read (opened it); null when never or since a new customer message.',
+      resolve: (th, _a, ctx) => readMarkOf(ctx, th.id),
+    }),
+    snoozedUntil: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Snoozed until this instant (snoozeThread); null when not snoozed. Views asking snoozed: false hide the thread meanwhile.',
+      select: { snoozedUntil: true },
+      resolve: (th, _a, ctx) => (th.snoozedUntil && th.snoozedUntil > ctx.deps.clock.now() ? th.snoozedUntil : null),
+    }),
     externalReferences: t.expose('externalReferences', { type: 'JSON' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -126,11 +163,21 @@ const ThreadFilterRef = builder.inputType('ThreadFilter', {
     hasOpenTasks: t.boolean(),
     search: t.string({ description: 'Case-insensitive substring of subject, order reference, customer name or any message content.' }),
     customerId: t.id(),
+    unread: t.boolean({ description: 'true: only threads unread for the viewer (see Thread.unread); false: only read ones. API keys: true matches nothing.' }),
+    snoozed: t.boolean({ description: 'true: only threads snoozed now; false: only threads not snoozed (the inbox views); omitted: both.' }),
+    myTeams: t.boolean({ description: 'Only threads of a team the viewer belongs to (the Team view).' }),
   }),
 });
 
 const ThreadOrderEnum = builder.enumType('ThreadOrder', {
-  values: ['LAST_MESSAGE_AT_DESC', 'RESPONSE_DUE_AT_ASC', 'PRIORITY_DESC', 'CREATED_AT_DESC'] as const,
+  description: 'Inbox orderings; ties are broken by id so cursors stay stable.',
+  values: {
+    LAST_MESSAGE_AT_DESC: { description: 'Newest activity first (the default).' },
+    RESPONSE_DUE_AT_ASC: { description: 'Reply due soonest first; threads owing no reply last.' },
+    PRIORITY_DESC: { description: 'Highest priority first, then newest activity.' },
+    CREATED_AT_DESC: { description: 'Newest threads first.' },
+    WAITING_LONGEST: { description: 'The customer who wrote longest ago first (lastInboundAt ascending); threads where the customer never wrote last.' },
+  } as const,
 });
 
 type FilterArg = typeof ThreadFilterRef.$inferInput | null | undefined;
@@ -146,16 +193,34 @@ function decodeFilter(f: FilterArg): ThreadFilter {
 }
 
 type CountResult = { count: number; exact: boolean };
-const counted = new WeakMap<object, Promise<CountResult>>();
-/** The connection's count, computed once per connection (totalCount and totalCountIsExact share it). */
+/**
+ * What a ThreadConnection's `totalCount` option returns: the counts as thunks,
+ * computed only when asked (`threads(first: 0) { unreadCount }` counts no totals).
+ * A connection whose option returns a number or a CountResult (the analytics
+ * drill-down) has no read state: unreadCount 0.
+ */
+interface ThreadConnectionCounts {
+  count: () => Promise<CountResult>;
+  unread: () => Promise<number>;
+}
+function isCounts(v: unknown): v is ThreadConnectionCounts {
+  return typeof v === 'object' && v !== null && typeof (v as ThreadConnectionCounts).count === 'function';
+}
+const countMemos = new WeakMap<object, { source: ThreadConnectionCounts; count?: Promise<CountResult>; unread?: Promise<number> }>();
+/** The connection's counts, each computed at most once per connection (totalCount and totalCountIsExact share one). */
+function connectionCounts(connection: object) {
+  return memoOn(countMemos, connection, (): { source: ThreadConnectionCounts; count?: Promise<CountResult>; unread?: Promise<number> } => {
+    const { totalCount } = connection as { totalCount?: number | (() => unknown) };
+    const v = typeof totalCount === 'function' ? totalCount() : (totalCount ?? 0);
+    if (isCounts(v)) return { source: v };
+    const count = () => Promise.resolve(v as number | CountResult | Promise<number | CountResult>).then((c) => (typeof c === 'number' ? { count: c, exact: true } : c));
+    return { source: { count, unread: async () => 0 } };
+  });
+}
 function connectionCount(connection: object): Promise<CountResult> {
-  let p = counted.get(connection);
-  if (!p) {
-    const { totalCount } = connection as { totalCount?: number | (() => number | CountResult | Promise<number | CountResult>) };
-    p = Promise.resolve(typeof totalCount === 'function' ? totalCount() : (totalCount ?? 0)).then((v) => (typeof v === 'number' ? { count: v, exact: true } : v));
-    counted.set(connection, p);
-  }
-  return p;
+  const m = connectionCounts(connection);
+  m.count ??= m.source.count();
+  return m.count;
 }
 
 /** The inbox's connection of threads, shared by `threads` and the analytics drill-down (`Analytics.threads`). */
@@ -173,6 +238,16 @@ export const ThreadConnection = builder.connectionObject(
         nullable: false,
         description: 'false when more than 10,000 threads match and `totalCount` is an estimate (from how the matches spread over time).',
         resolve: async (connection) => (await connectionCount(connection)).exact,
+      }),
+      unreadCount: t.int({
+        nullable: false,
+        description:
+          'Threads matching that are unread for the viewer (Thread.unread): exact up to 10,000, estimated beyond like totalCount. 0 for API keys and in the analytics drill-down. Ask with first: 0 for tab badges.',
+        resolve: (connection) => {
+          const m = connectionCounts(connection);
+          m.unread ??= m.source.unread();
+          return m.unread;
+        },
       }),
     }),
   },
@@ -195,8 +270,15 @@ builder.queryField('threads', (t) =>
         assertPageSize(args);
         return ctx.db.thread.findMany({ ...query, where: threadWhere(ctx, decodeFilter(args.filter)), orderBy: threadOrderBy(args.orderBy ?? undefined) });
       },
-      // countThreads: exact to 10,000, estimated beyond (ThreadConnection reads the pair).
-      totalCount: (_root, args, ctx) => countThreads(ctx, threadWhere(ctx, decodeFilter(args.filter))) as unknown as Promise<number>,
+      // Lazy counts (ThreadConnectionCounts): countThreads is exact to 10,000, estimated beyond.
+      totalCount: (_root, args, ctx) => {
+        const where = threadWhere(ctx, decodeFilter(args.filter));
+        const counts: ThreadConnectionCounts = {
+          count: () => countThreads(ctx, where),
+          unread: async () => (ctx.actor.userId ? (await countThreads(ctx, { AND: [where, unreadWhere(ctx, true)] })).count : 0),
+        };
+        return counts as unknown as number;
+      },
     },
     ThreadConnection,
   ),
@@ -281,6 +363,92 @@ builder.mutationFields((t) => ({
           teamId: decodeOptionalId('Team', input.teamId as string, 'input.teamId'),
         }),
       ),
+  }),
+}));
+
+const SnoozeThreadInputRef = builder.inputType('SnoozeThreadInput', {
+  fields: (t) => ({
+    threadId: t.id({ required: true }),
+    until: t.field({ type: 'DateTime', required: true, description: 'When the snooze ends: in the future, at most 365 days away.' }),
+  }),
+});
+
+const BulkUpdateThreadsInputRef = builder.inputType('BulkUpdateThreadsInput', {
+  description: 'One change for up to 100 threads; omitted fields stay as they are.',
+  fields: (t) => ({
+    threadIds: t.idList({ required: true, description: '1 to 100 thread ids.' }),
+    assigneeId: t.id({ description: 'Assign to this agent; null unassigns.' }),
+    teamId: t.id({ description: 'Move to this team; null clears.' }),
+    status: t.field({ type: ThreadStatusEnum }),
+    priority: t.field({ type: PriorityEnum }),
+    addTags: t.stringList({ description: 'Tags to add (each 1–50 characters; a thread keeps at most 20).' }),
+    removeTags: t.stringList(),
+    snoozeUntil: t.field({ type: 'DateTime', description: 'Snooze every thread until then (as snoozeThread).' }),
+  }),
+});
+
+const BulkUpdateThreadsPayload = builder
+  .objectRef<{ threads: import('../../generated/prisma/client.js').Thread[]; errors: UserErrorShape[] }>('BulkUpdateThreadsPayload')
+  .implement({
+    description: 'The threads changed, and one error per thread that could not be (field "threadIds.<index>"), or errors of the whole input (nothing changed).',
+    fields: (t) => ({
+      threads: t.field({ type: [ThreadNode], nullable: { list: false, items: true }, resolve: (p) => p.threads }),
+      errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
+    }),
+  });
+
+builder.mutationFields((t) => ({
+  markThreadRead: t.field({
+    authScopes: can('markThreadRead'),
+    type: ThreadPayload,
+    description:
+      "Marks the thread read for the viewer (the inbox calls it when a thread is opened, and again when a customer message arrives while it is open). The viewer's own state: not audited, not published. Errors: NOT_FOUND.",
+    args: { threadId: t.arg.id({ required: true }) },
+    resolve: (_r, { threadId }, ctx) => runMutation(() => markThreadRead(ctx, decodeId('Thread', String(threadId), 'threadId')), ''),
+  }),
+  markThreadUnread: t.field({
+    authScopes: can('markThreadUnread'),
+    type: ThreadPayload,
+    description: "Removes the viewer's read mark: unread again for the viewer when the customer has written. Errors: NOT_FOUND.",
+    args: { threadId: t.arg.id({ required: true }) },
+    resolve: (_r, { threadId }, ctx) => runMutation(() => markThreadUnread(ctx, decodeId('Thread', String(threadId), 'threadId')), ''),
+  }),
+  snoozeThread: t.field({
+    authScopes: can('snoozeThread'),
+    type: ThreadPayload,
+    description:
+      'Hides the thread from views asking snoozed: false until `until`; then (or when the customer writes first) the snooze ends, the thread is unread again for everyone and its assignee gets a SNOOZE_ENDED notification. Audited (thread.snooze). Errors: NOT_FOUND, VALIDATION_FAILED (until not in the future or more than 365 days away).',
+    args: { input: t.arg({ type: SnoozeThreadInputRef, required: true }) },
+    resolve: (_r, { input }, ctx) => runMutation(() => snoozeThread(ctx, decodeId('Thread', String(input.threadId), 'input.threadId'), { until: input.until as Date })),
+  }),
+  unsnoozeThread: t.field({
+    authScopes: can('unsnoozeThread'),
+    type: ThreadPayload,
+    description: 'Ends a snooze now (no change when not snoozed). Audited (thread.unsnooze). Errors: NOT_FOUND.',
+    args: { threadId: t.arg.id({ required: true }) },
+    resolve: (_r, { threadId }, ctx) => runMutation(() => unsnoozeThread(ctx, decodeId('Thread', String(threadId), 'threadId')), ''),
+  }),
+  bulkUpdateThreads: t.field({
+    authScopes: can('bulkUpdateThreads'),
+    type: BulkUpdateThreadsPayload,
+    description:
+      'Assigns, moves, sets status or priority, adds or removes tags, or snoozes up to 100 threads. Each thread changes in its own transaction through the single mutations (audited and published as they are); a thread that fails does not stop the others. Errors: VALIDATION_FAILED (no ids, more than 100, nothing to change), and per thread NOT_FOUND and the errors of updateThread/assignThread/snoozeThread with field "threadIds.<index>".',
+    args: { input: t.arg({ type: BulkUpdateThreadsInputRef, required: true }) },
+    resolve: async (_r, { input }, ctx) => {
+      const result = await runMutation(() =>
+        bulkUpdateThreads(ctx, {
+          threadIds: input.threadIds.map((id, i) => decodeId('Thread', String(id), `input.threadIds.${i}`)),
+          assigneeId: input.assigneeId === undefined ? undefined : decodeOptionalId('User', input.assigneeId as string, 'input.assigneeId'),
+          teamId: input.teamId === undefined ? undefined : decodeOptionalId('Team', input.teamId as string, 'input.teamId'),
+          status: input.status ?? undefined,
+          priority: input.priority ?? undefined,
+          addTags: input.addTags ?? undefined,
+          removeTags: input.removeTags ?? undefined,
+          snoozeUntil: (input.snoozeUntil as Date | null) ?? undefined,
+        } satisfies import('zod').input<typeof BulkUpdateThreadsInput>),
+      );
+      return { threads: result.threads ?? [], errors: [...result.errors, ...(result.failures ?? [])] };
+    },
   }),
 }));
 

@@ -16,6 +16,7 @@ import { enqueueDrain, enqueueRouting, freesAgent, manualAssignmentData } from '
 import { SLA_RUNNING_STATUSES, syncThreadSla } from '../sla/engine.js';
 import { MESSAGE_ERRORS } from '../message/message.errors.js';
 import { planSurvey } from '../analytics/survey.js';
+import { snoozedWhere, unreadWhere } from './triage.service.js';
 
 /** Statuses in which a thread still needs the team's attention. */
 export const ACTIVE_STATUSES: ThreadStatus[] = ['OPEN', 'IN_PROGRESS', 'WAITING_CUSTOMER', 'WAITING_INTERNAL', 'ESCALATED'];
@@ -69,9 +70,15 @@ export interface ThreadFilter {
   hasOpenTasks?: boolean | null;
   search?: string | null;
   customerId?: string | null;
+  /** Unread (true) or read (false) for the viewer (triage.service.ts unreadWhere). */
+  unread?: boolean | null;
+  /** Snoozed now (true) or not (false). */
+  snoozed?: boolean | null;
+  /** Threads of any team the viewer belongs to. */
+  myTeams?: boolean | null;
 }
 
-export type ThreadOrder = 'LAST_MESSAGE_AT_DESC' | 'RESPONSE_DUE_AT_ASC' | 'PRIORITY_DESC' | 'CREATED_AT_DESC';
+export type ThreadOrder = 'LAST_MESSAGE_AT_DESC' | 'RESPONSE_DUE_AT_ASC' | 'PRIORITY_DESC' | 'CREATED_AT_DESC' | 'WAITING_LONGEST';
 
 /** Prisma `where` for the inbox filter (ids already decoded). */
 export function threadWhere(ctx: HubContext, f: ThreadFilter = {}): Prisma.ThreadWhereInput {
@@ -87,6 +94,9 @@ export function threadWhere(ctx: HubContext, f: ThreadFilter = {}): Prisma.Threa
   if (f.overdue === true) and.push(slaStateWhere('BREACHED', ctx.deps.clock.now()));
   if (f.overdue === false) and.push(notBreachedWhere(ctx.deps.clock.now()));
   if (f.sla?.length) and.push({ OR: f.sla.map((s) => slaStateWhere(s, ctx.deps.clock.now())) });
+  if (f.unread != null) and.push(unreadWhere(ctx, f.unread));
+  if (f.snoozed != null) and.push(snoozedWhere(f.snoozed, ctx.deps.clock.now()));
+  if (f.myTeams) and.push({ team: { members: { some: { userId: ctx.actor.userId ?? NO_MATCH_ID } } } });
   if (f.hasOpenTasks) and.push({ tasks: { some: { status: { in: [...OPEN_TASK_STATUSES] } } } });
   const q = f.search?.trim();
   if (q) {
@@ -136,6 +146,9 @@ export function threadOrderBy(order: ThreadOrder = 'LAST_MESSAGE_AT_DESC'): Pris
       return [{ priority: 'desc' }, { lastMessageAt: 'desc' }, { id: 'desc' }];
     case 'CREATED_AT_DESC':
       return [{ createdAt: 'desc' }, { id: 'desc' }];
+    case 'WAITING_LONGEST':
+      // The customer who wrote longest ago first; threads where the customer never wrote last.
+      return [{ lastInboundAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }];
     default:
       return [{ lastMessageAt: 'desc' }, { id: 'desc' }];
   }
