@@ -320,6 +320,8 @@ describe('mergeThreads: WhatsApp and e-mail of one customer', () => {
       expect.objectContaining({ threadId: mailThreadId, messageIds: [m1.message.id, m3.message.id], before: expect.objectContaining({ status: 'OPEN' }) }),
     ]);
     expect(await app.deps.db.prisma.auditLog.count({ where: { action: 'thread.merge', entityId: mailThreadId } })).toBe(1);
+    // Closed by the merge, not resolved: its conversation goes on in the target (no resolution, no FCR fact).
+    expect(await app.deps.db.prisma.reportingEvent.count({ where: { threadId: mailThreadId, kind: { in: ['RESOLVED', 'ROUTED'] } } })).toBe(0);
 
     const again = await gql(MERGE_THREADS, { t: gid('Thread', waThreadId), s: [gid('Thread', mailThreadId)] });
     expect(again.data.mergeThreads.errors).toEqual([expect.objectContaining({ code: 'MERGE_ALREADY_MERGED', field: 'sourceIds.0' })]);

@@ -197,7 +197,7 @@ export async function backfillReporting(deps: AppDeps, organizationId: string, o
           const firstCustomer = timeline.find((i) => i.kind === 'customerMessage')?.at ?? null;
           const start = t.slaStartedAt ?? firstCustomer ?? t.createdAt;
           // The thread as it is now closes the replay (its resolution instant when resolved).
-          timeline.push({ kind: 'thread', at: t.resolvedAt ?? now, status: t.status, resolvedAt: t.resolvedAt, teamId: t.teamId, startedAt: start });
+          timeline.push({ kind: 'thread', at: t.resolvedAt ?? now, status: t.status, resolvedAt: t.resolvedAt, teamId: t.teamId, startedAt: start, merged: !!t.mergedIntoId });
           const policy = matchPolicy(policies, {
             channelType: t.channel.type,
             priority: t.priority,

@@ -83,8 +83,11 @@ export interface ReportEventDraft {
 export type ReportInput =
   | { kind: 'customerMessage'; at: Date; messageId: string }
   | { kind: 'replyAccepted'; at: Date; messageId: string; writtenAt: Date; agentId: string | null; fromTemplate: boolean }
-  /** The thread as it is now: status (resolvedAt when resolved) and team. Drives open, resolve, reopen, escalate and routing. */
-  | { kind: 'thread'; at: Date; status: ThreadStatus | null; resolvedAt: Date | null; teamId: string | null; startedAt: Date };
+  /**
+   * The thread as it is now: status (resolvedAt when resolved) and team. Drives open, resolve, reopen, escalate and routing.
+   * `merged`: closed by mergeThreads (mergedIntoId set): its conversation goes on in the target, so the close is no resolution (no RESOLVED/ROUTED fact).
+   */
+  | { kind: 'thread'; at: Date; status: ThreadStatus | null; resolvedAt: Date | null; teamId: string | null; startedAt: Date; merged?: boolean };
 
 export interface ReportStepResult {
   state: ThreadReportState;
@@ -146,8 +149,10 @@ export function reportStep(prev: ThreadReportState, input: ReportInput, calendar
           s.resolvedAt = iso(at);
           const key = iso(at);
           const start = threadStart <= at ? threadStart : at;
-          events.push({ kind: 'RESOLVED', occurredAt: at, dedupeKey: key, ...both(start, at), met: (s.contactReplies ?? 0) === 1 && !s.fcrLost, value: s.messages ?? 0 });
-          if (s.firstTeamId) events.push({ kind: 'ROUTED', occurredAt: at, dedupeKey: key, met: (input.teamId ?? s.teamId) === s.firstTeamId });
+          if (!input.merged) {
+            events.push({ kind: 'RESOLVED', occurredAt: at, dedupeKey: key, ...both(start, at), met: (s.contactReplies ?? 0) === 1 && !s.fcrLost, value: s.messages ?? 0 });
+            if (s.firstTeamId) events.push({ kind: 'ROUTED', occurredAt: at, dedupeKey: key, met: (input.teamId ?? s.teamId) === s.firstTeamId });
+          }
           s.waitingSince = null;
         } else if (!isResolvedStatus(input.status) && s.resolvedAt) {
           const resolvedAt = new Date(s.resolvedAt);
@@ -409,7 +414,7 @@ export interface ReportHint {
 export async function syncThreadReport(
   ctx: HubContext,
   tx: Tx,
-  thread: ReportThread & { status: ThreadStatus; resolvedAt: Date | null; slaStartedAt: Date | null; createdAt: Date; reportState: unknown },
+  thread: ReportThread & { status: ThreadStatus; resolvedAt: Date | null; slaStartedAt: Date | null; createdAt: Date; reportState: unknown; mergedIntoId?: string | null },
   hint: ReportHint,
   calendar: BusinessCalendar | null,
   slaOutcomes: readonly ReportEventDraft[] = [],
@@ -418,7 +423,15 @@ export async function syncThreadReport(
   const start = thread.slaStartedAt ?? hint.customerMessage?.at ?? thread.createdAt;
   const inputs: ReportInput[] = [];
   // Status first: a customer message that reopens a thread starts the reopen's first-response wait.
-  inputs.push({ kind: 'thread', at: hint.customerMessage?.at ?? now, status: thread.status, resolvedAt: thread.resolvedAt, teamId: thread.teamId, startedAt: start });
+  inputs.push({
+    kind: 'thread',
+    at: hint.customerMessage?.at ?? now,
+    status: thread.status,
+    resolvedAt: thread.resolvedAt,
+    teamId: thread.teamId,
+    startedAt: start,
+    merged: !!thread.mergedIntoId,
+  });
   if (hint.customerMessage) inputs.push({ kind: 'customerMessage', at: hint.customerMessage.at, messageId: hint.customerMessage.id });
   if (hint.reply)
     inputs.push({

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { ActionIcon, Box, Button, Center, Divider, Group, Indicator, Loader, Popover, ScrollArea, Stack, Text, Tooltip, UnstyledButton } from '@mantine/core';
-import { IconAlarm, IconBell, IconChecks, IconClipboardCheck, IconUserPlus, IconAt, IconMoodSmile } from '@tabler/icons-react';
+import { IconAlarm, IconBell, IconChecks, IconClipboardCheck, IconUserPlus, IconAt, IconMoodSmile, IconBellRinging } from '@tabler/icons-react';
 import { graphql, getFragmentData, type FragmentType } from '../../gql';
 import type { NotificationItem_NotificationFragment } from '../../gql/graphql';
 import { formatDateTime, relativeTime } from '../../shared/time';
@@ -75,6 +75,7 @@ const KIND_ICON = {
   TASK_REMINDER: IconClipboardCheck,
   MENTION: IconAt,
   CSAT_RECEIVED: IconMoodSmile,
+  SNOOZE_ENDED: IconBellRinging,
 } as const;
 
 function slaActionOf(n: NotificationItem_NotificationFragment): string | null {
