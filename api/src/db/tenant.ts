@@ -7,6 +7,7 @@
  * passed this filter, so they stay inside the tenant.
  */
 import type { PrismaClient } from '../generated/prisma/client.js';
+import { retryOnConflict } from './retry.js';
 
 const TENANT_MODELS = new Set([
   'User',
@@ -38,6 +39,28 @@ const READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirs
 type Args = { where?: Record<string, unknown>; data?: unknown; create?: Record<string, unknown> };
 
 export function tenantClient(prisma: PrismaClient, organizationId: string) {
+  return withTransactionRetry(scopedClient(prisma, organizationId));
+}
+
+/**
+ * Every interactive transaction of a tenant client (`ctx.db.$transaction(async (tx) => …)`,
+ * so every mutation and job that goes through one) runs again when PostgreSQL
+ * aborted it for a deadlock or a write conflict (P2034; `retryOnConflict`: 3
+ * attempts, 20–100 ms apart). The aborted attempt rolled back as a whole; a
+ * callback must therefore keep its side effects inside `tx` (publish after the
+ * commit, as the services do). Batch transactions (an array) are passed through.
+ */
+function withTransactionRetry<C extends object>(client: C): C {
+  return new Proxy(client, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop);
+      if (prop !== '$transaction' || typeof value !== 'function') return value;
+      return (arg: unknown, opts?: unknown) => (typeof arg === 'function' ? retryOnConflict(() => value.call(target, arg, opts)) : value.call(target, arg, opts));
+    },
+  });
+}
+
+function scopedClient(prisma: PrismaClient, organizationId: string) {
   return prisma.$extends({
     name: 'tenant',
     query: {

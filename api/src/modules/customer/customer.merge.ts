@@ -3,7 +3,6 @@
  * the customers' own fields and their identities on every channel) and
  * `mergeCustomers`, which folds a duplicate into a primary customer.
  */
-import { retryOnConflict } from '../../db/retry.js';
 import type { Customer, Prisma } from '../../generated/prisma/client.js';
 import type { HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
@@ -104,70 +103,68 @@ export interface CustomerMergeRecord {
 export async function mergeCustomers(ctx: HubContext, primaryId: string, duplicateId: string): Promise<{ customer: Customer; merge: CustomerMergeRecord }> {
   if (primaryId === duplicateId) throw new DomainError('MERGE_SAME_RECORD', MERGE_ERRORS.MERGE_SAME_RECORD, 'duplicateId');
   const now = ctx.deps.clock.now();
-  // A deadlock with a concurrent ingestion or SLA job aborts the whole transaction: run it again (db/retry.ts).
-  const result = await retryOnConflict(() =>
-    ctx.db.$transaction(async (tx) => {
-      // Two merges of the same customers run one after the other (the second then finds the duplicate deleted).
-      await tx.$queryRawUnsafe(
-        `SELECT id FROM "Customer" WHERE id = ANY($1::uuid[]) AND "organizationId" = $2::uuid ORDER BY id FOR UPDATE`,
-        [primaryId, duplicateId],
-        ctx.organizationId,
-      );
-      const primary = await tx.customer.findUnique({ where: { id: primaryId } });
-      if (!primary) throw notFound('Customer', 'primaryId');
-      const duplicate = await tx.customer.findUnique({ where: { id: duplicateId } });
-      if (!duplicate) throw notFound('Customer', 'duplicateId');
+  // A deadlock with a concurrent ingestion or SLA job aborts the whole transaction: the tenant client runs it again (db/tenant.ts, db/retry.ts).
+  const result = await ctx.db.$transaction(async (tx) => {
+    // Two merges of the same customers run one after the other (the second then finds the duplicate deleted).
+    await tx.$queryRawUnsafe(
+      `SELECT id FROM "Customer" WHERE id = ANY($1::uuid[]) AND "organizationId" = $2::uuid ORDER BY id FOR UPDATE`,
+      [primaryId, duplicateId],
+      ctx.organizationId,
+    );
+    const primary = await tx.customer.findUnique({ where: { id: primaryId } });
+    if (!primary) throw notFound('Customer', 'primaryId');
+    const duplicate = await tx.customer.findUnique({ where: { id: duplicateId } });
+    if (!duplicate) throw notFound('Customer', 'duplicateId');
 
-      const identities = await tx.customerIdentity.findMany({ where: { customerId: duplicate.id }, select: { id: true } });
-      const threads = await tx.thread.findMany({ where: { customerId: duplicate.id, deletedAt: undefined }, select: { id: true, status: true } });
-      const threadIds = threads.map((t) => t.id);
-      const [tasks, notes] = threadIds.length
-        ? await Promise.all([
-            tx.task.findMany({ where: { threadId: { in: threadIds } }, select: { id: true } }),
-            tx.message.findMany({ where: { threadId: { in: threadIds }, type: 'INTERNAL_NOTE' }, select: { id: true } }),
-          ])
-        : [[], []];
+    const identities = await tx.customerIdentity.findMany({ where: { customerId: duplicate.id }, select: { id: true } });
+    const threads = await tx.thread.findMany({ where: { customerId: duplicate.id, deletedAt: undefined }, select: { id: true, status: true } });
+    const threadIds = threads.map((t) => t.id);
+    const [tasks, notes] = threadIds.length
+      ? await Promise.all([
+          tx.task.findMany({ where: { threadId: { in: threadIds } }, select: { id: true } }),
+          tx.message.findMany({ where: { threadId: { in: threadIds }, type: 'INTERNAL_NOTE' }, select: { id: true } }),
+        ])
+      : [[], []];
 
-      if (identities.length) await tx.customerIdentity.updateMany({ where: { id: { in: identities.map((i) => i.id) } }, data: { customerId: primary.id } });
-      if (threadIds.length) await tx.thread.updateMany({ where: { id: { in: threadIds }, deletedAt: undefined }, data: { customerId: primary.id } });
+    if (identities.length) await tx.customerIdentity.updateMany({ where: { id: { in: identities.map((i) => i.id) } }, data: { customerId: primary.id } });
+    if (threadIds.length) await tx.thread.updateMany({ where: { id: { in: threadIds }, deletedAt: undefined }, data: { customerId: primary.id } });
 
-      const filled: CustomerMergeRecord['filled'] = {};
-      for (const k of FILLABLE) if (!primary[k] && duplicate[k]) filled[k] = duplicate[k];
-      const customAttributes = mergeCustomAttributes(duplicate.customAttributes, primary.customAttributes as Record<string, unknown>);
-      // The duplicate leaves first: it stops counting as a holder of its e-mail and phone.
-      await tx.customer.update({ where: { id: duplicate.id }, data: { deletedAt: now, mergedIntoId: primary.id } });
-      const customer = await tx.customer.update({
-        where: { id: primary.id },
-        data: { ...(filled as Prisma.CustomerUncheckedUpdateInput), customAttributes: customAttributes as Prisma.InputJsonValue },
-      });
+    const filled: CustomerMergeRecord['filled'] = {};
+    for (const k of FILLABLE) if (!primary[k] && duplicate[k]) filled[k] = duplicate[k];
+    const customAttributes = mergeCustomAttributes(duplicate.customAttributes, primary.customAttributes as Record<string, unknown>);
+    // The duplicate leaves first: it stops counting as a holder of its e-mail and phone.
+    await tx.customer.update({ where: { id: duplicate.id }, data: { deletedAt: now, mergedIntoId: primary.id } });
+    const customer = await tx.customer.update({
+      where: { id: primary.id },
+      data: { ...(filled as Prisma.CustomerUncheckedUpdateInput), customAttributes: customAttributes as Prisma.InputJsonValue },
+    });
 
-      for (const t of threads) if (SLA_RUNNING_STATUSES.includes(t.status)) await syncThreadSla(ctx, tx, t.id);
+    for (const t of threads) if (SLA_RUNNING_STATUSES.includes(t.status)) await syncThreadSla(ctx, tx, t.id);
 
-      const merge: CustomerMergeRecord = {
-        primaryId: primary.id,
-        duplicateId: duplicate.id,
-        identityIds: identities.map((i) => i.id),
-        threadIds,
-        taskIds: tasks.map((t) => t.id),
-        noteIds: notes.map((n) => n.id),
-        filled,
-        primaryCustomAttributesBefore: primary.customAttributes,
-      };
-      const before = {
-        primary: { ...Object.fromEntries(Object.keys(filled).map((k) => [k, null])), customAttributes: primary.customAttributes },
-        duplicate: { deletedAt: null, mergedIntoId: null },
-      };
-      await writeAudit(ctx, tx, { action: 'customer.merge', entityType: 'Customer', entityId: primary.id, before, after: { role: 'primary', ...merge, customAttributes } });
-      await writeAudit(ctx, tx, {
-        action: 'customer.merge',
-        entityType: 'Customer',
-        entityId: duplicate.id,
-        before,
-        after: { role: 'duplicate', ...merge, deletedAt: now, mergedIntoId: primary.id },
-      });
-      return { customer, primary, merge };
-    }),
-  );
+    const merge: CustomerMergeRecord = {
+      primaryId: primary.id,
+      duplicateId: duplicate.id,
+      identityIds: identities.map((i) => i.id),
+      threadIds,
+      taskIds: tasks.map((t) => t.id),
+      noteIds: notes.map((n) => n.id),
+      filled,
+      primaryCustomAttributesBefore: primary.customAttributes,
+    };
+    const before = {
+      primary: { ...Object.fromEntries(Object.keys(filled).map((k) => [k, null])), customAttributes: primary.customAttributes },
+      duplicate: { deletedAt: null, mergedIntoId: null },
+    };
+    await writeAudit(ctx, tx, { action: 'customer.merge', entityType: 'Customer', entityId: primary.id, before, after: { role: 'primary', ...merge, customAttributes } });
+    await writeAudit(ctx, tx, {
+      action: 'customer.merge',
+      entityType: 'Customer',
+      entityId: duplicate.id,
+      before,
+      after: { role: 'duplicate', ...merge, deletedAt: now, mergedIntoId: primary.id },
+    });
+    return { customer, primary, merge };
+  });
   await scheduleContactSync(ctx, result.primary, result.customer);
   for (const id of result.merge.threadIds) await publishThreadUpdated(ctx, id, ['customer']);
   return { customer: result.customer, merge: result.merge };

@@ -28,7 +28,6 @@
  * - One transaction, `thread.merge` audit rows on the target and each source
  *   with every moved id and the sources' state before: enough to reverse it.
  */
-import { retryOnConflict } from '../../db/retry.js';
 import type { Thread } from '../../generated/prisma/client.js';
 import type { HubContext } from '../../shared/context.js';
 import { DomainError, notFound } from '../../shared/errors.js';
@@ -77,111 +76,109 @@ export async function mergeThreads(ctx: HubContext, targetId: string, rawSourceI
   if (self >= 0) throw new DomainError('MERGE_SAME_RECORD', MERGE_ERRORS.MERGE_SAME_RECORD, `sourceIds.${self}`);
   const now = ctx.deps.clock.now();
 
-  // A deadlock with a concurrent ingestion or SLA job aborts the whole transaction: run it again (db/retry.ts).
-  const result = await retryOnConflict(() =>
-    ctx.db.$transaction(async (tx) => {
-      // Two merges touching the same threads run one after the other.
-      await tx.$queryRawUnsafe(
-        `SELECT id FROM "Thread" WHERE id = ANY($1::uuid[]) AND "organizationId" = $2::uuid ORDER BY id FOR UPDATE`,
-        [targetId, ...sourceIds],
-        ctx.organizationId,
-      );
-      const target = await tx.thread.findUnique({ where: { id: targetId } });
-      if (!target) throw notFound('Thread', 'targetId');
-      if (target.mergedIntoId) throw new DomainError('MERGE_ALREADY_MERGED', MERGE_ERRORS.MERGE_ALREADY_MERGED, 'targetId');
-      const sources: Thread[] = [];
-      for (const [i, id] of sourceIds.entries()) {
-        const s = await tx.thread.findUnique({ where: { id } });
-        if (!s) throw notFound('Thread', `sourceIds.${i}`);
-        if (s.mergedIntoId) throw new DomainError('MERGE_ALREADY_MERGED', MERGE_ERRORS.MERGE_ALREADY_MERGED, `sourceIds.${i}`);
-        if (s.customerId !== target.customerId) throw new DomainError('MERGE_CUSTOMER_MISMATCH', MERGE_ERRORS.MERGE_CUSTOMER_MISMATCH, `sourceIds.${i}`);
-        sources.push(s);
-      }
+  // A deadlock with a concurrent ingestion or SLA job aborts the whole transaction: the tenant client runs it again (db/tenant.ts, db/retry.ts).
+  const result = await ctx.db.$transaction(async (tx) => {
+    // Two merges touching the same threads run one after the other.
+    await tx.$queryRawUnsafe(
+      `SELECT id FROM "Thread" WHERE id = ANY($1::uuid[]) AND "organizationId" = $2::uuid ORDER BY id FOR UPDATE`,
+      [targetId, ...sourceIds],
+      ctx.organizationId,
+    );
+    const target = await tx.thread.findUnique({ where: { id: targetId } });
+    if (!target) throw notFound('Thread', 'targetId');
+    if (target.mergedIntoId) throw new DomainError('MERGE_ALREADY_MERGED', MERGE_ERRORS.MERGE_ALREADY_MERGED, 'targetId');
+    const sources: Thread[] = [];
+    for (const [i, id] of sourceIds.entries()) {
+      const s = await tx.thread.findUnique({ where: { id } });
+      if (!s) throw notFound('Thread', `sourceIds.${i}`);
+      if (s.mergedIntoId) throw new DomainError('MERGE_ALREADY_MERGED', MERGE_ERRORS.MERGE_ALREADY_MERGED, `sourceIds.${i}`);
+      if (s.customerId !== target.customerId) throw new DomainError('MERGE_CUSTOMER_MISMATCH', MERGE_ERRORS.MERGE_CUSTOMER_MISMATCH, `sourceIds.${i}`);
+      sources.push(s);
+    }
 
-      const record: ThreadMergeRecord = {
-        targetId,
-        sources: [],
-        targetBefore: {
-          status: target.status,
-          resolvedAt: target.resolvedAt,
-          lastMessageId: target.lastMessageId,
-          lastMessageAt: target.lastMessageAt,
-          lastInboundAt: target.lastInboundAt,
-          responseDueAt: target.responseDueAt,
-        },
-      };
-      const closed: Thread[] = [];
-      let owedSince: Date | null = null;
-      for (const s of sources) {
-        const messageIds = (await tx.message.findMany({ where: { threadId: s.id }, select: { id: true }, orderBy: { createdAt: 'asc' } })).map((m) => m.id);
-        const taskIds = (await tx.task.findMany({ where: { threadId: s.id }, select: { id: true } })).map((t) => t.id);
-        // The source lets go of its last message first (Thread.lastMessageId is unique).
-        await tx.thread.update({
-          where: { id: s.id },
-          data: { status: 'CLOSED', resolvedAt: s.resolvedAt ?? now, lastMessageId: null, mergedIntoId: target.id },
-        });
-        await tx.$executeRawUnsafe(
-          `UPDATE "Message" SET "threadId" = $1::uuid,
+    const record: ThreadMergeRecord = {
+      targetId,
+      sources: [],
+      targetBefore: {
+        status: target.status,
+        resolvedAt: target.resolvedAt,
+        lastMessageId: target.lastMessageId,
+        lastMessageAt: target.lastMessageAt,
+        lastInboundAt: target.lastInboundAt,
+        responseDueAt: target.responseDueAt,
+      },
+    };
+    const closed: Thread[] = [];
+    let owedSince: Date | null = null;
+    for (const s of sources) {
+      const messageIds = (await tx.message.findMany({ where: { threadId: s.id }, select: { id: true }, orderBy: { createdAt: 'asc' } })).map((m) => m.id);
+      const taskIds = (await tx.task.findMany({ where: { threadId: s.id }, select: { id: true } })).map((t) => t.id);
+      // The source lets go of its last message first (Thread.lastMessageId is unique).
+      await tx.thread.update({
+        where: { id: s.id },
+        data: { status: 'CLOSED', resolvedAt: s.resolvedAt ?? now, lastMessageId: null, mergedIntoId: target.id },
+      });
+      await tx.$executeRawUnsafe(
+        `UPDATE "Message" SET "threadId" = $1::uuid,
            metadata = CASE WHEN metadata ? 'mergedFromThreadId' THEN metadata ELSE metadata || jsonb_build_object('mergedFromThreadId', $2::text) END
          WHERE "threadId" = $2::uuid AND "organizationId" = $3::uuid`,
-          target.id,
-          s.id,
-          ctx.organizationId,
-        );
-        if (taskIds.length) await tx.task.updateMany({ where: { id: { in: taskIds } }, data: { threadId: target.id } });
-        const after = await syncThreadSla(ctx, tx, s.id);
-        if (freesAgent(s, after)) await enqueueDrain(ctx.deps, tx, s.teamId, s.assigneeId);
-        closed.push(after);
-        // A customer message the source still owed an answer to.
-        const owed =
-          ACTIVE_STATUSES.includes(s.status) &&
-          s.status !== 'WAITING_CUSTOMER' &&
-          s.lastInboundAt &&
-          (!s.firstResponseAt || s.responseDueAt !== null || s.nextResponseStartedAt !== null);
-        if (owed && (!owedSince || s.lastInboundAt! > owedSince)) owedSince = s.lastInboundAt;
-        record.sources.push({
-          threadId: s.id,
-          messageIds,
-          taskIds,
-          before: { status: s.status, resolvedAt: s.resolvedAt, lastMessageId: s.lastMessageId, assigneeId: s.assigneeId },
-        });
-      }
-
-      const newest = await tx.message.findFirst({ where: { threadId: target.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { id: true, createdAt: true } });
-      const lastInboundAt = [target.lastInboundAt, ...sources.map((s) => s.lastInboundAt)].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
-      const reopen =
-        owedSince !== null && (!target.lastInboundAt || owedSince > target.lastInboundAt) && !(ACTIVE_STATUSES.includes(target.status) && target.status !== 'WAITING_CUSTOMER');
-      const dues = [target.responseDueAt, ...sources.filter((s) => ACTIVE_STATUSES.includes(s.status)).map((s) => s.responseDueAt)].filter((d): d is Date => !!d);
-      await tx.thread.update({
-        where: { id: target.id },
-        data: {
-          ...(newest ? { lastMessageId: newest.id, lastMessageAt: newest.createdAt > target.lastMessageAt ? newest.createdAt : target.lastMessageAt } : {}),
-          lastInboundAt,
-          ...(owedSince && dues.length ? { responseDueAt: new Date(Math.min(...dues.map((d) => d.getTime()))) } : {}),
-          ...(reopen ? { status: 'OPEN' as const, resolvedAt: null } : {}),
-        },
+        target.id,
+        s.id,
+        ctx.organizationId,
+      );
+      if (taskIds.length) await tx.task.updateMany({ where: { id: { in: taskIds } }, data: { threadId: target.id } });
+      const after = await syncThreadSla(ctx, tx, s.id);
+      if (freesAgent(s, after)) await enqueueDrain(ctx.deps, tx, s.teamId, s.assigneeId);
+      closed.push(after);
+      // A customer message the source still owed an answer to.
+      const owed =
+        ACTIVE_STATUSES.includes(s.status) &&
+        s.status !== 'WAITING_CUSTOMER' &&
+        s.lastInboundAt &&
+        (!s.firstResponseAt || s.responseDueAt !== null || s.nextResponseStartedAt !== null);
+      if (owed && (!owedSince || s.lastInboundAt! > owedSince)) owedSince = s.lastInboundAt;
+      record.sources.push({
+        threadId: s.id,
+        messageIds,
+        taskIds,
+        before: { status: s.status, resolvedAt: s.resolvedAt, lastMessageId: s.lastMessageId, assigneeId: s.assigneeId },
       });
-      const thread = await syncThreadSla(ctx, tx, target.id, owedSince && (!target.lastInboundAt || owedSince > target.lastInboundAt) ? { customerMessageAt: owedSince } : {});
+    }
 
+    const newest = await tx.message.findFirst({ where: { threadId: target.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { id: true, createdAt: true } });
+    const lastInboundAt = [target.lastInboundAt, ...sources.map((s) => s.lastInboundAt)].filter((d): d is Date => !!d).sort((a, b) => b.getTime() - a.getTime())[0] ?? null;
+    const reopen =
+      owedSince !== null && (!target.lastInboundAt || owedSince > target.lastInboundAt) && !(ACTIVE_STATUSES.includes(target.status) && target.status !== 'WAITING_CUSTOMER');
+    const dues = [target.responseDueAt, ...sources.filter((s) => ACTIVE_STATUSES.includes(s.status)).map((s) => s.responseDueAt)].filter((d): d is Date => !!d);
+    await tx.thread.update({
+      where: { id: target.id },
+      data: {
+        ...(newest ? { lastMessageId: newest.id, lastMessageAt: newest.createdAt > target.lastMessageAt ? newest.createdAt : target.lastMessageAt } : {}),
+        lastInboundAt,
+        ...(owedSince && dues.length ? { responseDueAt: new Date(Math.min(...dues.map((d) => d.getTime()))) } : {}),
+        ...(reopen ? { status: 'OPEN' as const, resolvedAt: null } : {}),
+      },
+    });
+    const thread = await syncThreadSla(ctx, tx, target.id, owedSince && (!target.lastInboundAt || owedSince > target.lastInboundAt) ? { customerMessageAt: owedSince } : {});
+
+    await writeAudit(ctx, tx, {
+      action: 'thread.merge',
+      entityType: 'Thread',
+      entityId: target.id,
+      before: record.targetBefore,
+      after: { role: 'target', ...record, status: thread.status, lastMessageId: thread.lastMessageId, lastInboundAt: thread.lastInboundAt },
+    });
+    for (const src of record.sources) {
       await writeAudit(ctx, tx, {
         action: 'thread.merge',
         entityType: 'Thread',
-        entityId: target.id,
-        before: record.targetBefore,
-        after: { role: 'target', ...record, status: thread.status, lastMessageId: thread.lastMessageId, lastInboundAt: thread.lastInboundAt },
+        entityId: src.threadId,
+        before: { ...src.before, mergedIntoId: null },
+        after: { role: 'source', mergedIntoId: target.id, status: 'CLOSED', messageIds: src.messageIds, taskIds: src.taskIds },
       });
-      for (const src of record.sources) {
-        await writeAudit(ctx, tx, {
-          action: 'thread.merge',
-          entityType: 'Thread',
-          entityId: src.threadId,
-          before: { ...src.before, mergedIntoId: null },
-          after: { role: 'source', mergedIntoId: target.id, status: 'CLOSED', messageIds: src.messageIds, taskIds: src.taskIds },
-        });
-      }
-      return { thread, sources: closed, merge: record };
-    }),
-  );
+    }
+    return { thread, sources: closed, merge: record };
+  });
   await publishThreadUpdated(ctx, result.thread.id, ['messages', 'lastMessage', 'status']);
   for (const s of result.sources) await publishThreadUpdated(ctx, s.id, ['status', 'mergedInto']);
   return result;
