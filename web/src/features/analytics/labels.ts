@@ -1,33 +1,8 @@
-import type { AnalyticsDimension, AnalyticsMetric, KpiStatus } from '../../gql/graphql';
+import { AnalyticsMetric as AnalyticsMetricValues, type AnalyticsDimension, type AnalyticsMetric, type KpiStatus } from '../../gql/graphql';
 import { translated } from '../../i18n';
 
 /** Human names of the analytics metrics (every value of the AnalyticsMetric enum), in the UI language. */
-export const METRIC_LABEL: Record<AnalyticsMetric, string> = translated<AnalyticsMetric>(
-  [
-    'FIRST_RESPONSE_TIME',
-    'REPLY_TIME',
-    'RESOLUTION_TIME',
-    'SLA_COMPLIANCE',
-    'SLA_FIRST_RESPONSE_COMPLIANCE',
-    'SLA_NEXT_RESPONSE_COMPLIANCE',
-    'SLA_RESOLUTION_COMPLIANCE',
-    'FIRST_CONTACT_RESOLUTION',
-    'ESCALATION_RATE',
-    'MESSAGES_PER_RESOLUTION',
-    'TEMPLATE_USAGE',
-    'ASSIGNMENT_ACCURACY',
-    'TASK_COMPLETION_ON_TIME',
-    'CSAT',
-    'CONVERSATIONS',
-    'CUSTOMER_MESSAGES',
-    'REPLIES',
-    'RESOLUTIONS',
-    'ESCALATIONS',
-    'REOPENS',
-    'BACKLOG',
-  ],
-  'analytics.metric',
-);
+export const METRIC_LABEL: Record<AnalyticsMetric, string> = translated<AnalyticsMetric>(Object.values(AnalyticsMetricValues), 'analytics.metric');
 
 /**
  * The KPI tiles of the dashboard, in display order: seed 001's KPIs with a target first,
