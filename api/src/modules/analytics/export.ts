@@ -184,9 +184,6 @@ export function localTimeFormatter(tz: string): (d: Date | null) => string {
   };
 }
 
-/** A timestamp column as the driver returns it: a Date (pg) or, for `timestamp without time zone` on some drivers, a UTC string. */
-const asDate = (v: Date | string | null): Date | null => (v == null ? null : v instanceof Date ? v : new Date(`${v.replace(' ', 'T')}${/Z|[+-]\d\d:?\d\d$/.test(v) ? '' : 'Z'}`));
-
 /** Text a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV injection). */
 const safeText = (s: string | null) => (s && /^[=+\-@\t\r]/.test(s) ? `'${s}` : (s ?? ''));
 
@@ -282,11 +279,11 @@ export async function streamThreadsCsv(deps: AppDeps, claims: ExportClaims, out:
         t.priority,
         safeText(t.customer),
         t.tier ?? '',
-        local(asDate(t.createdAt)),
-        local(asDate(t.firstResponseAt)),
+        local(t.createdAt),
+        local(t.firstResponseAt),
         n(t.frSeconds),
         n(t.frBusiness),
-        local(asDate(t.resolvedAt)),
+        local(t.resolvedAt),
         n(t.resSeconds),
         n(t.resBusiness),
         t.replies,
