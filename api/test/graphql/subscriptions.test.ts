@@ -78,6 +78,37 @@ describe('subscriptions', () => {
     }
   });
 
+  it('fan-out: a message delivered to 12 subscriptions (3 sockets) costs the same SELECTs on Message as for 1 subscription', async () => {
+    const DOC = `subscription { messageAdded { id content thread { id subject } sender { kind name } } }`;
+    /** SELECTs on "Message" while `n` subscriptions receive one ingested message. */
+    async function messageSelectsFor(n: number, sockets: number): Promise<number> {
+      const tracker = trackPubSubListeners(app.deps);
+      const clients = Array.from({ length: sockets }, () => wsClient(server.port, tokenA));
+      const statements: string[] = [];
+      const listener = (sql: string) => statements.push(sql);
+      try {
+        const subs = Array.from({ length: n }, (_, i) => collect(clients[i % sockets]!, DOC));
+        await tracker.waitFor(n);
+        app.deps.db.onQuery.add(listener);
+        const { message } = await ingest(tokenA, channelA, `Fan-out ${n}`);
+        for (const sub of subs) {
+          const ev = (await sub.next((e) => (e.data as any)?.messageAdded?.id === message.id)) as any;
+          expect(ev.data.messageAdded.content).toBe(`Fan-out ${n}`);
+        }
+        await settle();
+        return statements.filter((q) => /^SELECT/i.test(q.trim()) && /FROM "[a-z]+"\."Message"/i.test(q)).length;
+      } finally {
+        app.deps.db.onQuery.delete(listener);
+        tracker.restore();
+        await Promise.all(clients.map((c) => c.dispose()));
+      }
+    }
+    const one = await messageSelectsFor(1, 1);
+    const twelve = await messageSelectsFor(12, 3);
+    expect(one).toBeGreaterThan(0);
+    expect(twelve).toBe(one);
+  });
+
   it("messageAdded(threadId) does not receive other threads' messages", async () => {
     const first = await ingest(tokenA, channelA, 'Thread een', 'een@example.test');
     const second = await ingest(tokenA, channelA, 'Thread twee', 'twee@example.test');

@@ -2,7 +2,7 @@ import { filter, pipe } from '@graphql-yoga/subscription';
 import type { Message, Thread } from '../../generated/prisma/client.js';
 import type { NormalizedAttachment } from '../../channels/types.js';
 import { builder } from '../../schema/builder.js';
-import { UserError, decodeId, decodeOptionalId, runMutation, type UserErrorShape } from '../../schema/common.js';
+import { UserError, decodeId, decodeOptionalId, memoOn, runMutation, type UserErrorShape } from '../../schema/common.js';
 import { DeliveryAttemptStatusEnum, DeliveryStatusEnum, MessageTypeEnum } from '../../schema/enums.js';
 import type { HubContext } from '../../shared/context.js';
 import { UserNode } from '../agent/agent.schema.js';
@@ -324,6 +324,29 @@ function threadEvents(ctx: HubContext, topic: 'messageAdded' | 'messageUpdated' 
   );
 }
 
+const eventLoads = new WeakMap<object, Map<string, Promise<unknown>>>();
+/**
+ * Loads an event's record once for every subscriber with the same selection
+ * (issue 8 §2: one message fanned out to 1,000 open subscriptions is one query,
+ * not 1,000). The pub/sub hands every subscriber of an organization the same
+ * event object (in process and from Redis alike), so the memo lives as long as
+ * the event; `query` is Pothos' Prisma selection for the subscriber's document:
+ * subscribers with other documents load their own shape. Safe to share: every
+ * subscriber of the topic is of the event's organization, and field-level
+ * rules (authScopes, per-viewer fields such as Thread.unread) still resolve
+ * per subscriber on the shared row.
+ */
+export function loadForEvent<T>(event: object, query: object, load: () => Promise<T>): Promise<T> {
+  const byShape = memoOn(eventLoads, event, () => new Map<string, Promise<unknown>>());
+  const key = JSON.stringify(query);
+  let loaded = byShape.get(key);
+  if (!loaded) {
+    loaded = load();
+    byShape.set(key, loaded);
+  }
+  return loaded as Promise<T>;
+}
+
 builder.subscriptionFields((t) => ({
   messageAdded: t.prismaField({
     authScopes: can('messageAdded'),
@@ -331,7 +354,8 @@ builder.subscriptionFields((t) => ({
     description: "New messages of the viewer's organization; only one thread's when threadId is given.",
     args: { threadId: t.arg.id() },
     subscribe: (_root, args, ctx) => threadEvents(ctx, 'messageAdded', args.threadId),
-    resolve: (query, event, _args, ctx) => ctx.db.message.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { messageId: string }).messageId } }),
+    resolve: (query, event, _args, ctx) =>
+      loadForEvent(event as object, query, () => ctx.db.message.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { messageId: string }).messageId } })),
   }),
   messageUpdated: t.prismaField({
     authScopes: can('messageUpdated'),
@@ -339,7 +363,8 @@ builder.subscriptionFields((t) => ({
     description: 'Messages whose delivery status changed (for delivery ticks).',
     args: { threadId: t.arg.id() },
     subscribe: (_root, args, ctx) => threadEvents(ctx, 'messageUpdated', args.threadId),
-    resolve: (query, event, _args, ctx) => ctx.db.message.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { messageId: string }).messageId } }),
+    resolve: (query, event, _args, ctx) =>
+      loadForEvent(event as object, query, () => ctx.db.message.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { messageId: string }).messageId } })),
   }),
   threadUpdated: t.prismaField({
     authScopes: can('threadUpdated'),
@@ -347,6 +372,7 @@ builder.subscriptionFields((t) => ({
     description: "Threads of the viewer's organization that changed (new message, status, assignment, ...).",
     args: { threadId: t.arg.id() },
     subscribe: (_root, args, ctx) => threadEvents(ctx, 'threadUpdated', args.threadId),
-    resolve: (query, event, _args, ctx) => ctx.db.thread.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { threadId: string }).threadId } }),
+    resolve: (query, event, _args, ctx) =>
+      loadForEvent(event as object, query, () => ctx.db.thread.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { threadId: string }).threadId } })),
   }),
 }));
