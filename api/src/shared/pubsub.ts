@@ -4,6 +4,7 @@
  * instances must all see every event. Topics are keyed by organization id, so a
  * subscriber can only ever be handed its own organization's events.
  */
+import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
 import { Redis } from 'ioredis';
@@ -74,7 +75,13 @@ export type HubPubSub = PubSub<HubTopics> & {
  * outage); the event is lost for other instances, never the request's work.
  */
 export function createHubPubSub(redisUrl?: string, onPublishError: (err: unknown) => void = () => {}): HubPubSub {
-  if (!redisUrl) return Object.assign(createPubSub<HubTopics>(), { close: async () => {}, ping: async () => null });
+  if (!redisUrl) {
+    // One listener per open subscription of an organization's topic: Node's EventTarget would warn
+    // (MaxListenersExceededWarning) from the 11th open inbox on; 0 lifts that warning's limit.
+    const eventTarget = new EventTarget();
+    setMaxListeners(0, eventTarget);
+    return Object.assign(createPubSub<HubTopics>({ eventTarget }), { close: async () => {}, ping: async () => null });
+  }
   const publishClient = new Redis(redisUrl);
   const subscribeClient = new Redis(redisUrl);
   // redis-event-target drops the promise of `publish`: a rejection would be unhandled (and end the process).

@@ -20,6 +20,27 @@ async function take<T>(it: AsyncIterableIterator<T> | AsyncIterable<T>, n: numbe
 const redisUrl = process.env.TEST_REDIS_URL;
 
 describe('pub/sub', () => {
+  it('in-process: 1,000 subscribers of one topic each get the event, the same object, and Node warns of no listener leak', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    const ps = createHubPubSub();
+    try {
+      const all = Array.from({ length: 1000 }, () => take(ps.subscribe('messageAdded', 'org-a'), 1));
+      await new Promise((r) => setTimeout(r, 10));
+      ps.publish('messageAdded', 'org-a', { messageId: 'm-1', threadId: 't-1' });
+      const received = (await Promise.all(all)).map((r) => r[0]);
+      expect(received).toHaveLength(1000);
+      // One object for all: subscription resolvers share its load (message.schema.ts loadForEvent).
+      expect(new Set(received).size).toBe(1);
+      await new Promise((r) => setTimeout(r, 10));
+      expect(warnings.filter((w) => w === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await ps.close();
+    }
+  });
+
   it("in-process: a subscriber of one organization gets its events and not another organization's", async () => {
     const ps = createHubPubSub();
     const received = take(ps.subscribe('messageAdded', 'org-a'), 1);

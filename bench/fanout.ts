@@ -1,0 +1,180 @@
+/**
+ * Benchmark (issue 8 §2, §5): one inbound WhatsApp message fanned out to
+ * 1,000 open `messageAdded` subscriptions (one graphql-ws socket each, as
+ * 1,000 open inboxes), through the real server started in-process (createApp +
+ * startServer + jobs.start()). The subscribers live in a child process
+ * (bench/fanout-clients.ts) so the memory figures are the server's own.
+ *
+ *   cd api && node --expose-gc --import tsx ../bench/fanout.ts                       (PGlite, one instance)
+ *   cd api && BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test node --expose-gc --import tsx ../bench/fanout.ts
+ *   cd api && BENCH_DATABASE_URL=… BENCH_REDIS_URL=redis://127.0.0.1:6379 BENCH_INSTANCES=2 node --expose-gc --import tsx ../bench/fanout.ts
+ *
+ * Environment: BENCH_SUBSCRIBERS (default 1000), BENCH_SAMPLES (messages, default 20),
+ * BENCH_INSTANCES (1 or 2; 2 needs PostgreSQL and Redis: the webhook goes to the first
+ * instance, which runs the job queue; the subscribers are spread over both).
+ *
+ * Measures: latency from the webhook's acknowledgement (the 200 arrives at the
+ * poster) to each subscriber's receipt, p50/p99 over all receipts and the p99
+ * of each message's last receipt; server RSS and heap (after a GC) before the
+ * sockets open and with them open, per subscription. Percentiles are nearest-rank.
+ */
+import { fork } from 'node:child_process';
+import http from 'node:http';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createApp } from '../api/src/app.js';
+import { signWhatsAppBody } from '../api/src/channels/whatsapp/signature.js';
+import { loadConfig } from '../api/src/config.js';
+import { startServer } from '../api/src/server.js';
+import { whatsappDemoChannel as wa } from '../api/test/fakes/fixtures.js';
+import { createOrganization, createUser, createWhatsAppChannel, tokenFor } from '../api/test/harness.js';
+import { createScratchDatabase } from '../api/test/scratch-database.js';
+
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 20);
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
+const AGENTS = 50;
+const DEADLINE_MS = 120_000;
+
+const pct = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(sorted.length * p) - 1)]!;
+const wall = () => performance.timeOrigin + performance.now();
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+
+const base = process.env.BENCH_DATABASE_URL;
+const redis = process.env.BENCH_REDIS_URL;
+if (INSTANCES > 1 && (!base || !redis)) throw new Error('BENCH_INSTANCES=2 needs BENCH_DATABASE_URL and BENCH_REDIS_URL');
+const scratch = base ? await createScratchDatabase(base, 'bench_fanout') : null;
+const env = { LOG_LEVEL: 'silent', ...(scratch ? { DATABASE_URL: scratch.url } : {}), ...(redis ? { REDIS_URL: redis } : {}) };
+const apps: Awaited<ReturnType<typeof createApp>>[] = [];
+for (let i = 0; i < INSTANCES; i++) apps.push(await createApp({ config: loadConfig(env), inMemory: true }));
+const servers: Awaited<ReturnType<typeof startServer>>[] = [];
+for (const app of apps) servers.push(await startServer(app, { port: 0, host: '127.0.0.1' }));
+const app = apps[0]!;
+
+let seq = 0;
+const runId = Date.now().toString(36);
+/** A signed Cloud API `messages` webhook with one text message "Fan-out <k>" from one contact. */
+function webhook(k: number): Buffer {
+  const ts = String(Math.floor(Date.now() / 1000));
+  const value = {
+    messaging_product: 'whatsapp',
+    metadata: { display_phone_number: wa.displayPhoneNumber, phone_number_id: wa.phoneNumberId },
+    contacts: [{ profile: { name: 'Fan-out Klant' }, wa_id: '31699990000' }],
+    messages: [{ from: '31699990000', id: `wamid.FANOUT${runId}${seq++}`, timestamp: ts, text: { body: `Fan-out ${k}` }, type: 'text' }],
+  };
+  return Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: wa.businessAccountId, changes: [{ value, field: 'messages' }] }] }), 'utf8');
+}
+
+/** POSTs a signed webhook to the first instance; resolves with the wall time the 200 arrived. */
+function post(body: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `http://127.0.0.1:${servers[0]!.port}/webhooks/whatsapp`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-hub-signature-256': signWhatsAppBody(body, wa.appSecret) },
+      },
+      (res) => {
+        const at = wall();
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve(at) : reject(new Error(`webhook answered ${res.statusCode}`))));
+      },
+    );
+    req.setTimeout(DEADLINE_MS, () => req.destroy(new Error('webhook timed out')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const rows: string[] = [];
+try {
+  const org = await createOrganization(app);
+  await createWhatsAppChannel(app, org.id);
+  const tokens: string[] = [];
+  for (let i = 0; i < AGENTS; i++) tokens.push(await tokenFor(app, await createUser(app, org.id, { name: `Agent ${i}` })));
+  await app.jobs.start();
+
+  // Warm the server (first webhook, first query plans) before measuring its memory.
+  await post(webhook(-1));
+  await new Promise((r) => setTimeout(r, 1000));
+  gc();
+  const before = process.memoryUsage();
+
+  const child = fork(fileURLToPath(new URL('./fanout-clients.ts', import.meta.url)), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const receipts = new Map<number, number[]>();
+  const errors: string[] = [];
+  let wake: (() => void) | null = null;
+  child.on('message', (m: { type: string; k?: number; at?: number; message?: string }) => {
+    if (m.type === 'receipt') {
+      let list = receipts.get(m.k!);
+      if (!list) receipts.set(m.k!, (list = []));
+      list.push(m.at!);
+      wake?.();
+    } else if (m.type === 'error') errors.push(m.message!);
+  });
+  child.send({ ports: servers.map((s) => s.port), tokens, subscribers: SUBSCRIBERS });
+  const allReceived = async (k: number) => {
+    const until = Date.now() + DEADLINE_MS;
+    while ((receipts.get(k)?.length ?? 0) < SUBSCRIBERS) {
+      if (errors.length) throw new Error(`subscriber error: ${errors[0]}`);
+      if (Date.now() > until) throw new Error(`message ${k}: ${receipts.get(k)?.length ?? 0} of ${SUBSCRIBERS} receipts`);
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, 100);
+      });
+    }
+  };
+  // Sockets connect lazily: post until one message reaches every subscriber.
+  let k = 0;
+  for (;;) {
+    await post(webhook(k));
+    try {
+      await Promise.race([allReceived(k), new Promise((_, reject) => setTimeout(() => reject(new Error('not yet')), 15_000))]);
+      break;
+    } catch (err) {
+      if (k++ > 10) throw err;
+    }
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  gc();
+  const open = process.memoryUsage();
+
+  const all: number[] = [];
+  const lasts: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    const key = 1000 + i;
+    const ackAt = await post(webhook(key));
+    await allReceived(key);
+    const lat = receipts.get(key)!.map((at) => at - ackAt);
+    all.push(...lat);
+    lasts.push(Math.max(...lat));
+  }
+  child.send({ type: 'stop' });
+  await new Promise((r) => child.once('exit', r));
+
+  const s = [...all].sort((a, b) => a - b);
+  const l = [...lasts].sort((a, b) => a - b);
+  const where = `${scratch ? 'PostgreSQL' : 'PGlite'}${redis ? ' + Redis' : ''}, ${INSTANCES} instance${INSTANCES > 1 ? 's' : ''}`;
+  rows.push(`Fan-out ${new Date().toISOString().slice(0, 16)}Z, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}, Node ${process.version}, ${where}`);
+  rows.push('');
+  rows.push('| measurement | value |');
+  rows.push('| --- | --- |');
+  rows.push(`| subscribers (one socket each, ${AGENTS} agents) | ${SUBSCRIBERS} |`);
+  rows.push(`| messages | ${SAMPLES} (${all.length} receipts) |`);
+  rows.push(`| ack → receipt, all receipts p50 / p99 | ${s.length ? `${pct(s, 0.5).toFixed(1)} / ${pct(s, 0.99).toFixed(1)} ms` : '-'} |`);
+  rows.push(`| ack → last subscriber's receipt per message p50 / p99 | ${pct(l, 0.5).toFixed(1)} / ${pct(l, 0.99).toFixed(1)} ms |`);
+  rows.push(
+    `| server RSS before / with the sockets open | ${mb(before.rss)} / ${mb(open.rss)} (+${mb(open.rss - before.rss)}, ${((open.rss - before.rss) / SUBSCRIBERS / 1024).toFixed(1)} kB per subscription) |`,
+  );
+  rows.push(
+    `| server heap after GC before / with the sockets open | ${mb(before.heapUsed)} / ${mb(open.heapUsed)} (${((open.heapUsed - before.heapUsed) / SUBSCRIBERS / 1024).toFixed(1)} kB per subscription) |`,
+  );
+  console.log(rows.join('\n'));
+} finally {
+  for (const a of apps) await a.jobs.stop();
+  for (const s of servers) await s.close();
+  for (const a of apps) await a.close();
+  await scratch?.drop();
+}
