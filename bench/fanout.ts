@@ -15,7 +15,9 @@
  *
  * Measures: latency from the webhook's acknowledgement (the 200 arrives at the
  * poster) to each subscriber's receipt, p50/p99 over all receipts and the p99
- * of each message's last receipt; server RSS and heap (after a GC) before the
+ * of each message's last receipt (negative: delivered before the 200 reached
+ * the poster — on PGlite the job runs at once and holds the event loop); from
+ * the webhook request's start to each message's last receipt (never negative); server RSS and heap (after a GC) before the
  * sockets open and with them open, per subscription. Percentiles are nearest-rank.
  */
 import { fork } from 'node:child_process';
@@ -53,6 +55,8 @@ for (const app of apps) servers.push(await startServer(app, { port: 0, host: '12
 const app = apps[0]!;
 
 let seq = 0;
+/** Wall time the last webhook request started. */
+let sentAt = 0;
 const runId = Date.now().toString(36);
 /** A signed Cloud API `messages` webhook with one text message "Fan-out <k>" from one contact. */
 function webhook(k: number): Buffer {
@@ -69,6 +73,7 @@ function webhook(k: number): Buffer {
 /** POSTs a signed webhook to the first instance; resolves with the wall time the 200 arrived. */
 function post(body: Buffer): Promise<number> {
   return new Promise((resolve, reject) => {
+    sentAt = wall();
     const req = http.request(
       `http://127.0.0.1:${servers[0]!.port}/webhooks/whatsapp`,
       {
@@ -143,6 +148,7 @@ try {
 
   const all: number[] = [];
   const lasts: number[] = [];
+  const fromSend: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
     const key = 1000 + i;
     const ackAt = await post(webhook(key));
@@ -150,6 +156,7 @@ try {
     const lat = receipts.get(key)!.map((at) => at - ackAt);
     all.push(...lat);
     lasts.push(Math.max(...lat));
+    fromSend.push(Math.max(...receipts.get(key)!) - sentAt);
   }
   child.send({ type: 'stop' });
   await new Promise((r) => child.once('exit', r));
@@ -165,6 +172,8 @@ try {
   rows.push(`| messages | ${SAMPLES} (${all.length} receipts) |`);
   rows.push(`| ack → receipt, all receipts p50 / p99 | ${s.length ? `${pct(s, 0.5).toFixed(1)} / ${pct(s, 0.99).toFixed(1)} ms` : '-'} |`);
   rows.push(`| ack → last subscriber's receipt per message p50 / p99 | ${pct(l, 0.5).toFixed(1)} / ${pct(l, 0.99).toFixed(1)} ms |`);
+  const f = [...fromSend].sort((a, b) => a - b);
+  rows.push(`| webhook request start → last subscriber's receipt per message p50 / p99 | ${pct(f, 0.5).toFixed(1)} / ${pct(f, 0.99).toFixed(1)} ms |`);
   rows.push(
     `| server RSS before / with the sockets open | ${mb(before.rss)} / ${mb(open.rss)} (+${mb(open.rss - before.rss)}, ${((open.rss - before.rss) / SUBSCRIBERS / 1024).toFixed(1)} kB per subscription) |`,
   );
