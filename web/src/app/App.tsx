@@ -1,21 +1,25 @@
-import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import type { ApolloClient } from '@apollo/client';
 import { ApolloProvider } from '@apollo/client/react';
-import { MantineProvider } from '@mantine/core';
+import { CloseButton, type CloseButtonProps, MantineProvider, mergeThemeOverrides } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 import { getToken, onTokenChange } from './auth';
-import { AppLayout } from './AppLayout';
 import { LoginPage } from '../features/auth/LoginPage';
+import { loadAnalyticsPage, loadAppLayout, loadInboxPage, loadNoThreadSelected, loadSettingsPage, loadThreadView } from './chunks';
 
-// Route-level code splitting: the login page loads only the shell; each area is its own chunk,
-// fetched when its route is first opened (the charts of the dashboard, recharts, only there).
-const InboxPage = lazy(() => import('../features/inbox/InboxPage').then((m) => ({ default: m.InboxPage })));
-const ThreadView = lazy(() => import('../features/thread/ThreadView').then((m) => ({ default: m.ThreadView })));
-const NoThreadSelected = lazy(() => import('../features/thread/ThreadView').then((m) => ({ default: m.NoThreadSelected })));
-const SettingsPage = lazy(() => import('../features/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
-const AnalyticsPage = lazy(() => import('../features/analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })));
+// Route-level code splitting: the login page loads only itself, Apollo, Mantine's core and one
+// language (issue 10 §6: ≤ 250 kB gzip); the signed-in shell (navigation, live updates,
+// notifications) and each area are their own chunks, fetched when first opened (the charts of
+// the dashboard, recharts, only there).
+const AppLayout = lazy(() => loadAppLayout().then((m) => ({ default: m.AppLayout })));
+const InboxPage = lazy(() => loadInboxPage().then((m) => ({ default: m.InboxPage })));
+const ThreadView = lazy(() => loadThreadView().then((m) => ({ default: m.ThreadView })));
+const NoThreadSelected = lazy(() => loadNoThreadSelected().then((m) => ({ default: m.NoThreadSelected })));
+const SettingsPage = lazy(() => loadSettingsPage().then((m) => ({ default: m.SettingsPage })));
+const AnalyticsPage = lazy(() => loadAnalyticsPage().then((m) => ({ default: m.AnalyticsPage })));
 
 /** A lazily loaded route: nothing while its chunk arrives (a few ms from the hub's own port, cached for a year). */
 const Lazy = ({ children }: { children: ReactNode }) => <Suspense fallback={null}>{children}</Suspense>;
@@ -40,7 +44,9 @@ export function AppRoutes() {
       <Route
         element={
           <RequireAuth>
-            <AppLayout />
+            <Lazy>
+              <AppLayout />
+            </Lazy>
           </RequireAuth>
         }
       >
@@ -90,15 +96,33 @@ export function AppRoutes() {
   );
 }
 
+/**
+ * MantineProvider with the app theme plus texts Mantine needs in the UI language: every
+ * CloseButton (modals, drawers, notifications, alerts) is named "Close" unless it says otherwise.
+ */
+function ThemeProvider({ children }: { children: ReactNode }) {
+  const { t } = useTranslation();
+  const close = t('common.close');
+  const localized = useMemo(
+    () => mergeThemeOverrides(theme, { components: { CloseButton: CloseButton.extend({ defaultProps: { 'aria-label': close } as Partial<CloseButtonProps> }) } }),
+    [close],
+  );
+  return (
+    <MantineProvider theme={localized} cssVariablesResolver={cssVariablesResolver}>
+      {children}
+    </MantineProvider>
+  );
+}
+
 export function App({ client }: { client: ApolloClient }) {
   return (
     <ApolloProvider client={client}>
-      <MantineProvider theme={theme}>
+      <ThemeProvider>
         <Notifications position="top-right" />
         <BrowserRouter>
           <AppRoutes />
         </BrowserRouter>
-      </MantineProvider>
+      </ThemeProvider>
     </ApolloProvider>
   );
 }

@@ -1,7 +1,12 @@
 /**
- * The web app's languages (issue 10 §2): i18next with react-i18next, resources
- * bundled (./en.ts is the source of the keys; ./nl.ts and ./it.ts must have the
- * same keys, checked by the compiler through `Messages` and by i18n.test.ts).
+ * The web app's languages (issue 10 §2): i18next with react-i18next (./en.ts is
+ * the source of the keys; ./nl.ts and ./it.ts must have the same keys, checked by
+ * the compiler through `Messages` and by i18n.test.ts).
+ *
+ * Each language is its own chunk, loaded when it is first used (issue 10 §6
+ * weight: a page carries one language, not three): `i18nReady` resolves once
+ * the first one is in; `changeLanguage` loads the next before it switches. No
+ * fallback language: every key exists in all three (the compiler checks).
  *
  * Language: the user's setting (User.locale), else the organization's
  * (Organization.locale), else the browser's, else nl. Until the viewer is
@@ -11,10 +16,9 @@
  */
 import i18n from 'i18next';
 import { useSyncExternalStore } from 'react';
+import resourcesToBackend from 'i18next-resources-to-backend';
 import { initReactI18next } from 'react-i18next';
-import { en } from './en';
-import { it } from './it';
-import { nl } from './nl';
+import type { Messages } from './en';
 
 export type { Messages } from './en';
 
@@ -57,15 +61,27 @@ function storedLanguage(): string | null {
   }
 }
 
-void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, nl: { translation: nl }, it: { translation: it } },
-  lng: pickLanguage({ user: storedLanguage(), browser: browserLanguages() }),
-  fallbackLng: 'en',
-  supportedLngs: [...UI_LANGUAGES],
-  interpolation: { escapeValue: false },
-  returnNull: false,
-  initAsync: false,
-});
+/** The texts of each language, a chunk apiece. */
+const LOADERS: Record<UiLanguage, () => Promise<Messages>> = {
+  en: () => import('./en').then((m) => m.en),
+  nl: () => import('./nl').then((m) => m.nl),
+  it: () => import('./it').then((m) => m.it),
+};
+
+/** Resolves when the first language's texts are loaded (render after it: no flash of keys). */
+export const i18nReady: Promise<unknown> = i18n
+  .use(resourcesToBackend((lng: string) => LOADERS[asUiLanguage(lng) ?? DEFAULT_LANGUAGE]()))
+  .use(initReactI18next)
+  .init({
+    partialBundledLanguages: true,
+    resources: {},
+    lng: pickLanguage({ user: storedLanguage(), browser: browserLanguages() }),
+    fallbackLng: false,
+    supportedLngs: [...UI_LANGUAGES],
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    initAsync: false,
+  });
 
 let timeZone: string | undefined;
 const listeners = new Set<() => void>();

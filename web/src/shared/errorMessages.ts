@@ -1,6 +1,5 @@
 import { CombinedGraphQLErrors, ServerError, ServerParseError } from '@apollo/client/errors';
 import { currentLanguage, i18n } from '../i18n';
-import { en } from '../i18n/en';
 
 /**
  * Every error the agent can see, as a human sentence keyed by a stable code, in the user's
@@ -43,8 +42,15 @@ const KNOWN_CODES = [
   'NOT_TEAM_MEMBER',
 ] as const;
 
-/** The English sentence of each known code, from the English UI texts (`en.errors`; one source of truth). */
-export const ERROR_MESSAGES = Object.fromEntries(KNOWN_CODES.map((c) => [c, en.errors[c]])) as Record<(typeof KNOWN_CODES)[number], string>;
+const KNOWN = new Set<string>(KNOWN_CODES);
+
+/**
+ * The English sentence of each known code, read from the English UI texts (`en.errors`; one
+ * source of truth) when a property is read. The languages are lazily loaded chunks: this needs
+ * the English texts loaded (tests load all three); the UI itself uses `errorMessage`.
+ */
+export const ERROR_MESSAGES = {} as Record<(typeof KNOWN_CODES)[number], string>;
+for (const c of KNOWN_CODES) Object.defineProperty(ERROR_MESSAGES, c, { enumerable: true, get: () => i18n.getResource('en', 'translation', `errors.${c}`) as string });
 
 /** A code with a sentence in `ERROR_MESSAGES`. */
 export type KnownErrorCode = keyof typeof ERROR_MESSAGES;
@@ -66,7 +72,7 @@ const RETRYABLE = new Set<string>(['NETWORK', 'OFFLINE', 'SERVER_ERROR', 'BAD_RE
  */
 export function errorMessage(code: string, fallback?: string): string {
   const key = `errors.${code}`;
-  if (code in ERROR_MESSAGES || (currentLanguage() !== 'en' && i18n.exists(key))) return i18n.t(key);
+  if (KNOWN.has(code) || (currentLanguage() !== 'en' && i18n.exists(key))) return i18n.t(key);
   return fallback ?? i18n.t('errors.UNKNOWN');
 }
 

@@ -1,11 +1,16 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
-import { i18n, setTimeZone } from '../i18n';
+import { i18n, i18nReady, setTimeZone, UI_LANGUAGES } from '../i18n';
+
+// Each language is a lazily loaded chunk in the app; the tests have all three in before they start,
+// so switching is synchronous in them.
+await i18nReady;
+await i18n.loadLanguages([...UI_LANGUAGES]);
 
 // Existing tests assert English texts: every test starts in English and the process's time zone
 // (tests about nl/it switch with i18n.changeLanguage and restore it).
-void i18n.changeLanguage('en');
+await i18n.changeLanguage('en');
 afterEach(() => {
   if (i18n.language !== 'en') void i18n.changeLanguage('en');
   setTimeZone(undefined);

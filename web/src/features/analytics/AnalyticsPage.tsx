@@ -32,7 +32,9 @@ export function AnalyticsPage() {
       <Group justify="space-between" align="flex-end" mb="md" gap="sm">
         <Stack gap={2}>
           <Group gap="xs">
-            <Title order={3}>{self ? i18n.t('app.myPerformance') : i18n.t('app.analytics')}</Title>
+            <Title order={1} size="h3">
+              {self ? i18n.t('app.myPerformance') : i18n.t('app.analytics')}
+            </Title>
             {a?.scope === 'SELF' && (
               <Badge variant="light" size="sm">
                 {i18n.t('analytics.ownNumbers')}

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useLogin } from './useLogin';
 import { describeError } from '../../shared/errorMessages';
 import { getToken } from '../../app/auth';
+import { preloadSignedInChunks } from '../../app/chunks';
 
 export function LoginPage() {
   const navigate = useNavigate();
@@ -19,6 +20,7 @@ export function LoginPage() {
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
+    preloadSignedInChunks();
     setErrors([]);
     try {
       const result = await login(email, password);
@@ -30,15 +32,18 @@ export function LoginPage() {
   };
 
   return (
-    <Center mih="100vh" bg="gray.0">
+    <Center component="main" mih="100vh" bg="gray.0">
       <Paper withBorder shadow="sm" p="xl" radius="md" w={380}>
-        <form onSubmit={onSubmit}>
+        {/* Typing (or a password manager filling in) starts the signed-in app's chunks: ready when the login answers. */}
+        <form onSubmit={onSubmit} onInput={preloadSignedInChunks} onFocus={preloadSignedInChunks}>
           <Stack>
             <Stack gap={4} align="center">
               <ThemeIcon size={44} radius="xl" variant="light">
                 <IconHeadset size={26} />
               </ThemeIcon>
-              <Title order={3}>{t('login.title')}</Title>
+              <Title order={1} size="h3">
+                {t('login.title')}
+              </Title>
               <Text size="sm" c="dimmed">
                 {t('login.subtitle')}
               </Text>

@@ -1,4 +1,4 @@
-import { Alert, Center, Container, Loader, Tabs, Title } from '@mantine/core';
+import { Alert, Center, Container, Loader, Tabs, Title, VisuallyHidden } from '@mantine/core';
 import { IconAlarm, IconCalendarTime, IconKey, IconPlugConnected, IconRoute, IconUsersGroup } from '@tabler/icons-react';
 import { useSearchParams } from 'react-router';
 import { useViewer } from '../../app/viewer';
@@ -30,9 +30,14 @@ export function SettingsPage() {
   }
   if (!isManager) {
     return (
-      <Alert color="orange" m="md" title={i18n.t('settings.page.managersOnly')}>
-        {i18n.t('settings.page.managersOnlyText')}
-      </Alert>
+      <>
+        <VisuallyHidden>
+          <h1>{i18n.t('settings.page.title')}</h1>
+        </VisuallyHidden>
+        <Alert color="orange" m="md" title={i18n.t('settings.page.managersOnly')}>
+          {i18n.t('settings.page.managersOnlyText')}
+        </Alert>
+      </>
     );
   }
   const tabs: readonly string[] = isAdmin ? [...ADMIN_TABS, ...MANAGER_TABS] : MANAGER_TABS;
@@ -41,7 +46,7 @@ export function SettingsPage() {
   const tab = requested && tabs.includes(requested) ? requested : fallback;
   return (
     <Container size="xl" py="md" h="100%" style={{ overflowY: 'auto' }} data-testid="settings-page">
-      <Title order={3} mb="md">
+      <Title order={1} size="h3" mb="md">
         {i18n.t('settings.page.title')}
       </Title>
       <Tabs value={tab} onChange={(v) => setParams(v && v !== fallback ? { tab: v } : {}, { replace: true })} keepMounted={false}>
