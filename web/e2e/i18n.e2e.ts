@@ -61,6 +61,9 @@ afterAll(async () => {
   await browser?.close();
 });
 
+/** A tab by its label; the name may go on with its unread count ("Alle", "3", ", 3 ongelezen"): no letter may follow the label. */
+const tabNamed = (page: Page, label: string) => page.getByRole('tab', { name: new RegExp(`^${label}(?!\\p{L})`, 'u') });
+
 describe('nl, en, it from the account menu', () => {
   it('Sarah sees Dutch, switches to Italian and English at once, and each choice survives a reload', async () => {
     const { page, consoleErrors } = await newPage(browser);
@@ -68,35 +71,35 @@ describe('nl, en, it from the account menu', () => {
 
     // Dutch: the organization's language.
     const tabs = page.getByRole('tab');
-    await page.getByRole('tab', { name: 'Alle', exact: true }).waitFor();
+    await tabNamed(page, 'Alle').waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('nl');
-    await page.getByRole('tab', { name: 'Te laat', exact: true }).waitFor();
+    await tabNamed(page, 'Te laat').waitFor();
     await page.getByPlaceholder('Zoek op klant, onderwerp, bericht…').waitFor();
     expect(await page.getByTestId('thread-total-count').textContent()).toMatch(/gesprek/);
-    expect(await page.getByRole('button', { name: 'Accountmenu', exact: true }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: /Accountmenu/ }).count()).toBe(1);
     await screenshot(page, 'i18n-nl');
 
     // Italian, at once (no reload), and saved.
     await chooseLanguage(page, 'Italiano');
-    await page.getByRole('tab', { name: 'Tutte', exact: true }).waitFor();
-    await page.getByRole('tab', { name: 'In ritardo', exact: true }).waitFor();
+    await tabNamed(page, 'Tutte').waitFor();
+    await tabNamed(page, 'In ritardo').waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('it');
     expect(await page.getByTestId('thread-total-count').textContent()).toMatch(/conversazion/);
     await expect.poll(savedLocale, { timeout: 5_000 }).toBe('it');
     await page.reload();
-    await page.getByRole('tab', { name: 'Tutte', exact: true }).waitFor({ timeout: 15_000 });
+    await tabNamed(page, 'Tutte').waitFor({ timeout: 15_000 });
     expect(await tabs.allInnerTexts()).not.toContain('Alle');
     await screenshot(page, 'i18n-it');
 
     // English, at once, and after a reload.
     await chooseLanguage(page, 'English');
-    await page.getByRole('tab', { name: 'All', exact: true }).waitFor();
-    await page.getByRole('tab', { name: 'Overdue', exact: true }).waitFor();
+    await tabNamed(page, 'All').waitFor();
+    await tabNamed(page, 'Overdue').waitFor();
     await expect.poll(savedLocale, { timeout: 5_000 }).toBe('en');
     await page.reload();
-    await page.getByRole('tab', { name: 'All', exact: true }).waitFor({ timeout: 15_000 });
+    await tabNamed(page, 'All').waitFor({ timeout: 15_000 });
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
-    expect(await page.getByRole('button', { name: 'Account menu', exact: true }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: /Account menu/ }).count()).toBe(1);
 
     expect(consoleErrors).toEqual([]);
     await page.context().close();

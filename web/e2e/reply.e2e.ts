@@ -29,10 +29,13 @@ describe(`reply and internal note (demo server, ${databaseKind})`, () => {
   });
 
   it(`opens ${CUSTOMER}'s WhatsApp thread with the 24h window open`, async () => {
+    // The list is virtualised (only the rows in view are in the DOM): find the thread with the search.
+    await page.getByRole('textbox', { name: 'Search conversations' }).fill(CUSTOMER);
+    await page.waitForURL((u) => u.searchParams.get('q') === CUSTOMER);
     const row = page.locator('[data-testid="thread-row"]', { hasText: CUSTOMER }).first();
     threadId = (await row.getAttribute('data-thread-id'))!;
     await row.click();
-    await page.waitForURL(new RegExp(`/threads/${encodeURIComponent(threadId)}$`));
+    await page.waitForURL(new RegExp(`/threads/${encodeURIComponent(threadId)}(\\?.*)?$`));
     await page.locator(`[data-testid="thread-view"][data-thread-id="${threadId}"]`).waitFor();
     await page.locator('[data-testid="reply-window"][data-open="true"]').waitFor();
     await messages().filter({ hasText: 'Ordernummer CC-2026-10482' }).first().waitFor();

@@ -35,6 +35,7 @@ function row(id: string, name: string, content: string, minutes: number): RowDat
     priority: 'NORMAL',
     status: 'OPEN',
     overdue: false,
+    unread: false,
     responseDueAt: null,
     firstResponseAt: null,
     resolvedAt: null,

@@ -5,6 +5,7 @@ import { graphql } from '../gql';
 import { appendMessageToThread, bumpThreadInLists } from './cacheUpdates';
 import { InboxThreadsQuery } from '../features/inbox/ThreadList';
 import { TeamQueueThreadsQuery } from '../features/inbox/QueueList';
+import { InboxUnreadCountsQuery } from '../features/inbox/unreadCounts';
 
 export const LiveMessageAddedSubscription = graphql(`
   subscription LiveMessageAdded {
@@ -52,8 +53,12 @@ export const LiveThreadUpdatedSubscription = graphql(`
 `);
 
 const LIST_QUERIES = [InboxThreadsQuery, TeamQueueThreadsQuery];
+/** The inbox tabs' unread counts: any message or thread change may change them. */
+const COUNT_QUERIES = [InboxUnreadCountsQuery];
+/** Unread tab counts refresh at most this often on live events (ms). */
+export const COUNTS_REFRESH_MS = 2_000;
 
-function operationName(doc: (typeof LIST_QUERIES)[number]): string | undefined {
+function operationName(doc: (typeof LIST_QUERIES)[number] | (typeof COUNT_QUERIES)[number]): string | undefined {
   const def = doc.definitions.find((d) => d.kind === 'OperationDefinition');
   return def && 'name' in def ? def.name?.value : undefined;
 }
@@ -78,13 +83,13 @@ export const LiveSlaAlertSubscription = graphql(`
 `);
 
 /** Refetch the active inbox list(s) at most once per `ms` (coalesces bursts of events). */
-function makeListRefetcher(client: ApolloClient, ms = 300) {
+function makeListRefetcher(client: ApolloClient, ms = 300, queries: ReadonlyArray<(typeof LIST_QUERIES)[number] | (typeof COUNT_QUERIES)[number]> = LIST_QUERIES) {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const run = () => {
     timer = null;
     // Only lists that are on screen (naming an inactive query in `include` warns).
     const active = [...client.getObservableQueries('active')].map((q) => q.queryName);
-    const include = LIST_QUERIES.filter((q) => active.includes(operationName(q)));
+    const include = queries.filter((q) => active.includes(operationName(q)));
     if (include.length > 0) void client.refetchQueries({ include });
   };
   return {
@@ -106,12 +111,17 @@ function makeListRefetcher(client: ApolloClient, ms = 300) {
  * - messageAdded: append to Thread.messages windows, move the thread to the top of cached
  *   inbox lists; if the thread is in no cached list, refetch the visible list.
  * - threadUpdated: a thread we have never listed (e.g. just created) triggers a list refetch.
+ * - both: the inbox tabs' unread counts (InboxUnreadCounts) are refetched when on screen.
  * - slaAlert: only normalised (fresh SLA clocks and fired steps of the thread).
  */
 export function LiveUpdates() {
   const client = useApolloClient();
   const refetcher = useMemo(() => makeListRefetcher(client), [client]);
   useEffect(() => () => refetcher.cancel(), [refetcher]);
+  // Counts are nine COUNTs on the server: at most one refresh per 2 s per open inbox (a busy
+  // organization's every event would otherwise cost each open inbox nine counts).
+  const countsRefetcher = useMemo(() => makeListRefetcher(client, COUNTS_REFRESH_MS, COUNT_QUERIES), [client]);
+  useEffect(() => () => countsRefetcher.cancel(), [countsRefetcher]);
 
   useSubscription(LiveMessageAddedSubscription, {
     onData: ({ client: c, data }) => {
@@ -120,6 +130,7 @@ export function LiveUpdates() {
       const ref = c.cache.identify(message);
       if (ref) appendMessageToThread(c.cache, message.thread.id, { __ref: ref });
       if (!bumpThreadInLists(c.cache, message.thread.id)) refetcher.schedule();
+      countsRefetcher.schedule();
     },
   });
 
@@ -132,6 +143,7 @@ export function LiveUpdates() {
       const thread = data.data?.threadUpdated;
       if (!thread) return;
       if (!isThreadListed(c, thread.id)) refetcher.schedule();
+      countsRefetcher.schedule();
     },
   });
 

@@ -23,6 +23,7 @@ function rowData(overrides: Partial<ThreadRowData> & { id: string }): ThreadRowD
     priority: 'NORMAL',
     status: 'OPEN',
     overdue: false,
+    unread: false,
     responseDueAt: null,
     firstResponseAt: null,
     resolvedAt: null,
@@ -105,11 +106,14 @@ describe('Inbox thread list', () => {
   });
 
   it.each([
-    ['Overdue', 'overdue', { sla: ['AT_RISK', 'BREACHED'] }],
-    ['WhatsApp', 'whatsapp', { channelType: ['WHATSAPP_BUSINESS'] }],
-    ['Email', 'email', { channelType: ['EMAIL_OUTLOOK'] }],
-    ['Tasks', 'tasks', { hasOpenTasks: true }],
-    ['Mine', 'mine', { mine: true }],
+    ['Overdue', 'overdue', { sla: ['AT_RISK', 'BREACHED'], snoozed: false }],
+    ['WhatsApp', 'whatsapp', { channelType: ['WHATSAPP_BUSINESS'], snoozed: false }],
+    ['Email', 'email', { channelType: ['EMAIL_OUTLOOK'], snoozed: false }],
+    ['Tasks', 'tasks', { hasOpenTasks: true, snoozed: false }],
+    ['Mine', 'mine', { mine: true, snoozed: false }],
+    ['Unassigned', 'unassigned', { unassigned: true, snoozed: false }],
+    ['Team', 'team', { myTeams: true, snoozed: false }],
+    ['Snoozed', 'snoozed', { snoozed: true }],
   ] as const)('clicking the %s tab (view "%s") queries threads with its ThreadFilter', async (label, view, expectedFilter) => {
     const filtered = connection([rowData({ id: `only-${view}`, customer: { __typename: 'Customer', id: 'c9', name: `Customer for ${label}` } })]);
     const filteredResult = vi.fn(() => ({ data: filtered }));
@@ -138,7 +142,7 @@ describe('Inbox thread list', () => {
       mocks: [
         mockOp(InboxThreadsQuery, inboxVariables('all', ''), allThreads),
         {
-          request: { query: InboxThreadsQuery, variables: { ...inboxVariables('all', ''), filter: { search: 'wallbox' } } },
+          request: { query: InboxThreadsQuery, variables: { ...inboxVariables('all', ''), filter: { snoozed: false, search: 'wallbox' } } },
           result: searchResult,
         },
       ],

@@ -1,14 +1,21 @@
-import type { ThreadFilter } from '../../gql/graphql';
+import type { ThreadFilter, ThreadOrder, ThreadStatus } from '../../gql/graphql';
 
+/**
+ * The inbox's views (tabs). Every view but Snoozed hides snoozed threads (`snoozed: false`);
+ * the tab shows i18n `inbox.views.<value>`.
+ */
 export const INBOX_VIEWS = [
   // label: the English name; the tab shows i18n `inbox.views.<value>`.
-  { value: 'all', label: 'All', filter: {} },
-  { value: 'email', label: 'Email', filter: { channelType: ['EMAIL_OUTLOOK'] } },
-  { value: 'whatsapp', label: 'WhatsApp', filter: { channelType: ['WHATSAPP_BUSINESS'] } },
-  { value: 'tasks', label: 'Tasks', filter: { hasOpenTasks: true } },
+  { value: 'all', label: 'All', filter: { snoozed: false } },
+  { value: 'mine', label: 'Mine', filter: { mine: true, snoozed: false } },
+  { value: 'unassigned', label: 'Unassigned', filter: { unassigned: true, snoozed: false } },
+  { value: 'team', label: 'Team', filter: { myTeams: true, snoozed: false } },
+  { value: 'email', label: 'Email', filter: { channelType: ['EMAIL_OUTLOOK'], snoozed: false } },
+  { value: 'whatsapp', label: 'WhatsApp', filter: { channelType: ['WHATSAPP_BUSINESS'], snoozed: false } },
+  { value: 'tasks', label: 'Tasks', filter: { hasOpenTasks: true, snoozed: false } },
   // At risk (≥ 75 % of a running SLA clock used) or breached.
-  { value: 'overdue', label: 'Overdue', filter: { sla: ['AT_RISK', 'BREACHED'] } },
-  { value: 'mine', label: 'Mine', filter: { mine: true } },
+  { value: 'overdue', label: 'Overdue', filter: { sla: ['AT_RISK', 'BREACHED'], snoozed: false } },
+  { value: 'snoozed', label: 'Snoozed', filter: { snoozed: true } },
 ] as const satisfies ReadonlyArray<{ value: string; label: string; filter: ThreadFilter }>;
 
 export type InboxView = (typeof INBOX_VIEWS)[number]['value'];
@@ -18,6 +25,114 @@ export const QUEUE_VIEW = 'queue';
 
 export function isInboxView(v: string | null): v is InboxView {
   return INBOX_VIEWS.some((x) => x.value === v);
+}
+
+/**
+ * The status filter's choices (URL value → statuses). "waiting" covers both waiting statuses.
+ * Order: as shown in the multi-select.
+ */
+export const STATUS_CHOICES = [
+  { value: 'open', statuses: ['OPEN'] },
+  { value: 'in_progress', statuses: ['IN_PROGRESS'] },
+  { value: 'waiting', statuses: ['WAITING_CUSTOMER', 'WAITING_INTERNAL'] },
+  { value: 'escalated', statuses: ['ESCALATED'] },
+  { value: 'resolved', statuses: ['RESOLVED'] },
+  { value: 'closed', statuses: ['CLOSED'] },
+] as const satisfies ReadonlyArray<{ value: string; statuses: readonly ThreadStatus[] }>;
+
+export type StatusChoice = (typeof STATUS_CHOICES)[number]['value'];
+
+/** The sort menu (URL value → ThreadOrder); the first is the default. */
+export const SORT_CHOICES = [
+  { value: 'newest', order: 'LAST_MESSAGE_AT_DESC' },
+  { value: 'waiting', order: 'WAITING_LONGEST' },
+  { value: 'due', order: 'RESPONSE_DUE_AT_ASC' },
+  { value: 'priority', order: 'PRIORITY_DESC' },
+] as const satisfies ReadonlyArray<{ value: string; order: ThreadOrder }>;
+
+export type SortChoice = (typeof SORT_CHOICES)[number]['value'];
+export const DEFAULT_SORT: SortChoice = 'newest';
+
+/** Row densities: compact fits ≥ 15 rows on a 900 px-high window. */
+export const DENSITIES = ['comfortable', 'compact'] as const;
+export type Density = (typeof DENSITIES)[number];
+/** localStorage key of the last density chosen (the URL's `density` wins). */
+export const DENSITY_STORAGE_KEY = 'hub.inbox.density';
+
+/** Everything that decides which threads the list shows, as kept in the URL search params. */
+export interface InboxParams {
+  /** `view`: a tab (default all) or the team queue. */
+  view: InboxView | typeof QUEUE_VIEW;
+  /** `status`: comma-separated StatusChoice values; [] = any status. */
+  status: StatusChoice[];
+  /** `sort` (default newest). */
+  sort: SortChoice;
+  /** `q`: the search box text. */
+  q: string;
+  /** `density`, else the stored one, else comfortable. */
+  density: Density;
+}
+
+function storedDensity(): Density | null {
+  try {
+    const v = typeof localStorage === 'undefined' ? null : localStorage.getItem(DENSITY_STORAGE_KEY);
+    return (DENSITIES as readonly string[]).includes(v ?? '') ? (v as Density) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Remembers the density for the next visit without a `density` param. */
+export function storeDensity(d: Density): void {
+  try {
+    localStorage.setItem(DENSITY_STORAGE_KEY, d);
+  } catch {
+    // private mode: the URL still carries it
+  }
+}
+
+/** Reads the inbox filter from URL search params (unknown values fall back to the defaults). */
+export function readInboxParams(params: URLSearchParams): InboxParams {
+  const v = params.get('view');
+  const view = v === QUEUE_VIEW ? QUEUE_VIEW : isInboxView(v) ? v : 'all';
+  const status = (params.get('status') ?? '')
+    .split(',')
+    .filter((s): s is StatusChoice => STATUS_CHOICES.some((c) => c.value === s))
+    .filter((s, i, all) => all.indexOf(s) === i);
+  const s = params.get('sort');
+  const sort = SORT_CHOICES.some((c) => c.value === s) ? (s as SortChoice) : DEFAULT_SORT;
+  const d = params.get('density');
+  const density = (DENSITIES as readonly string[]).includes(d ?? '') ? (d as Density) : (storedDensity() ?? 'comfortable');
+  return { view, status, sort, q: params.get('q') ?? '', density };
+}
+
+/**
+ * A copy of `params` with `patch` applied; defaults are left out of the URL (view all, sort
+ * newest, no status, empty q) so a plain inbox stays `/`. Other params (e.g. `team`) are kept.
+ */
+export function writeInboxParams(params: URLSearchParams, patch: Partial<InboxParams>): URLSearchParams {
+  const next = new URLSearchParams(params);
+  const set = (key: string, value: string | null) => {
+    if (value) next.set(key, value);
+    else next.delete(key);
+  };
+  if (patch.view !== undefined) set('view', patch.view === 'all' ? null : patch.view);
+  if (patch.status !== undefined) set('status', patch.status.join(','));
+  if (patch.sort !== undefined) set('sort', patch.sort === DEFAULT_SORT ? null : patch.sort);
+  if (patch.q !== undefined) set('q', patch.q.trim());
+  if (patch.density !== undefined) set('density', patch.density);
+  return next;
+}
+
+/** The ThreadStatus values of the chosen status filter ([] → undefined: any status). */
+export function statusesFor(choices: readonly StatusChoice[]): ThreadStatus[] | undefined {
+  if (choices.length === 0) return undefined;
+  return STATUS_CHOICES.filter((c) => choices.includes(c.value)).flatMap((c) => [...c.statuses]);
+}
+
+/** The ThreadOrder of a sort choice. */
+export function orderFor(sort: SortChoice): ThreadOrder {
+  return SORT_CHOICES.find((c) => c.value === sort)?.order ?? 'LAST_MESSAGE_AT_DESC';
 }
 
 /** Thread statuses that still wait for someone (a resolved or closed unassigned thread is not queued). */
@@ -31,10 +146,12 @@ export function queueFilterFor(teamId: string, search: string): ThreadFilter {
   return filter;
 }
 
-/** Builds the `ThreadFilter` variable for a tab + search box. */
-export function threadFilterFor(view: InboxView, search: string): ThreadFilter {
+/** Builds the `ThreadFilter` variable for a tab + search box + status filter (StatusChoice values). */
+export function threadFilterFor(view: InboxView, search: string, status: readonly StatusChoice[] = []): ThreadFilter {
   const base = INBOX_VIEWS.find((v) => v.value === view)?.filter ?? {};
   const filter: ThreadFilter = { ...base } as ThreadFilter;
+  const statuses = statusesFor(status);
+  if (statuses) filter.status = statuses;
   const q = search.trim();
   if (q) filter.search = q;
   return filter;
