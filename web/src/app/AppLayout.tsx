@@ -1,10 +1,10 @@
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
-import { Fragment, useLayoutEffect, useState } from 'react';
+import { Fragment, lazy, Suspense, useLayoutEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AppShell, Avatar, Button, Group, Menu, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
+import { ActionIcon, AppShell, Avatar, Box, Button, Group, Menu, Text, ThemeIcon, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconChartBar, IconCheck, IconChevronDown, IconHeadset, IconInbox, IconLanguage, IconLogout, IconSettings } from '@tabler/icons-react';
+import { IconChartBar, IconCheck, IconChevronDown, IconHeadset, IconInbox, IconLanguage, IconLogout, IconMessagePlus, IconSettings } from '@tabler/icons-react';
 import { setToken } from './auth';
 import { graphql } from '../gql';
 import { LiveUpdates } from './LiveUpdates';
@@ -14,9 +14,14 @@ import { initials } from '../shared/time';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 import { AvailabilitySwitch } from '../features/availability/AvailabilitySwitch';
 import { AnalyticsLanding } from '../features/analytics/AnalyticsLanding';
+import { GlobalShortcuts } from '../features/shortcuts/GlobalShortcuts';
+import { ariaKeyShortcuts } from '../features/shortcuts/shortcuts';
 import { applyPreferences, currentLanguage, LANGUAGE_NAMES, UI_LANGUAGES, usePreferencesKey, type UiLanguage } from '../i18n';
 
 export { AppViewerQuery } from './viewer';
+
+// Loaded when first opened (it brings the template rendering of the composer along).
+const NewConversationModal = lazy(() => import('../features/conversation/NewConversationModal').then((m) => ({ default: m.NewConversationModal })));
 
 /** Ends the session server-side: the token is void at once, even if a copy of it leaked. */
 export const LogoutMutation = graphql(`
@@ -78,6 +83,8 @@ export function AppLayout() {
   // The pages wait for the language and time zone (one small query), so they do not render once in
   // the browser's and again in the user's; an error shows them in the browser's.
   const [prefsApplied, setPrefsApplied] = useState(false);
+  const [newConversation, setNewConversation] = useState<'closed' | 'open' | 'loaded'>('closed');
+  const openNewConversation = () => setNewConversation('open');
   const prefsKnown = prefsApplied || prefsQuery.error !== undefined;
 
   // The viewer's language and time zone (else the organization's, else the browser's). A layout
@@ -111,47 +118,93 @@ export function AppLayout() {
   return (
     <AppShell header={{ height: 56 }} padding={0}>
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Group gap="xs">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="xs" wrap="nowrap">
             <ThemeIcon variant="light" radius="md">
               <IconHeadset size={18} />
             </ThemeIcon>
-            <Text fw={700}>{t('app.name')}</Text>
-            <Group gap={4} component="nav" aria-label={t('app.mainNav')} ml="sm">
-              <Button component={NavLink} to="/" end variant="subtle" color="gray" size="compact-sm" leftSection={<IconInbox size={14} />}>
-                {t('app.inbox')}
+            <Text fw={700} visibleFrom="sm">
+              {t('app.name')}
+            </Text>
+            {/* On phones the navigation shows its icons only (named by aria-label). */}
+            <Group gap={4} component="nav" aria-label={t('app.mainNav')} ml="sm" wrap="nowrap">
+              <Button component={NavLink} to="/" end variant="subtle" color="gray" size="compact-sm" leftSection={<IconInbox size={14} />} aria-label={t('app.inbox')}>
+                <Box component="span" visibleFrom="sm">
+                  {t('app.inbox')}
+                </Box>
               </Button>
               {viewer && (
-                <Button component={NavLink} to="/analytics" variant="subtle" color="gray" size="compact-sm" leftSection={<IconChartBar size={14} />} data-testid="nav-analytics">
-                  {isManager ? t('app.analytics') : t('app.myPerformance')}
+                <Button
+                  component={NavLink}
+                  to="/analytics"
+                  variant="subtle"
+                  color="gray"
+                  size="compact-sm"
+                  leftSection={<IconChartBar size={14} />}
+                  data-testid="nav-analytics"
+                  aria-label={isManager ? t('app.analytics') : t('app.myPerformance')}
+                >
+                  <Box component="span" visibleFrom="sm">
+                    {isManager ? t('app.analytics') : t('app.myPerformance')}
+                  </Box>
                 </Button>
               )}
               {isManager && (
-                <Button component={NavLink} to="/settings" variant="subtle" color="gray" size="compact-sm" leftSection={<IconSettings size={14} />} data-testid="nav-settings">
-                  {t('app.settings')}
+                <Button
+                  component={NavLink}
+                  to="/settings"
+                  variant="subtle"
+                  color="gray"
+                  size="compact-sm"
+                  leftSection={<IconSettings size={14} />}
+                  data-testid="nav-settings"
+                  aria-label={t('app.settings')}
+                >
+                  <Box component="span" visibleFrom="sm">
+                    {t('app.settings')}
+                  </Box>
                 </Button>
               )}
             </Group>
           </Group>
           {viewer && (
             <Group gap="sm" wrap="nowrap">
-              {viewer.availability && <AvailabilitySwitch availability={viewer.availability} />}
+              <Button
+                size="compact-sm"
+                leftSection={<IconMessagePlus size={14} />}
+                onClick={openNewConversation}
+                aria-keyshortcuts={ariaKeyShortcuts('newConversation')}
+                data-testid="new-conversation"
+                visibleFrom="sm"
+              >
+                {t('newConversation.button')}
+              </Button>
+              <ActionIcon size="lg" variant="filled" aria-label={t('newConversation.button')} onClick={openNewConversation} hiddenFrom="sm">
+                <IconMessagePlus size={18} />
+              </ActionIcon>
+              {viewer.availability && (
+                <Box visibleFrom="sm">
+                  <AvailabilitySwitch availability={viewer.availability} />
+                </Box>
+              )}
               <NotificationBell />
               <Menu position="bottom-end" withArrow>
                 <Menu.Target>
-                  <UnstyledButton aria-label={t('app.accountMenu')}>
+                  <UnstyledButton>
                     <Group gap={8}>
+                      {/* Named by its visible text (name, role) plus this (axe label-content-name-mismatch). */}
+                      <VisuallyHidden>{t('app.accountMenu')}</VisuallyHidden>
                       <Avatar size={28} radius="xl" color="indigo">
                         {initials(viewer.name ?? viewer.email ?? '?')}
                       </Avatar>
-                      <div>
+                      <Box visibleFrom="sm">
                         <Text size="sm" fw={500} lh={1.1} data-testid="viewer-name">
                           {viewer.name ?? viewer.email}
                         </Text>
                         <Text size="xs" c="dimmed" lh={1.1}>
                           {viewer.role ? t(`app.roles.${viewer.role}`) : ''}
                         </Text>
-                      </div>
+                      </Box>
                       <IconChevronDown size={14} />
                     </Group>
                   </UnstyledButton>
@@ -194,6 +247,12 @@ export function AppLayout() {
       </AppShell.Header>
       <AppShell.Main>
         <LiveUpdates />
+        {viewer && <GlobalShortcuts onNewConversation={openNewConversation} />}
+        {newConversation !== 'closed' && (
+          <Suspense fallback={null}>
+            <NewConversationModal opened={newConversation === 'open'} onClose={() => setNewConversation('loaded')} />
+          </Suspense>
+        )}
         <ConnectionBanner />
         <AnalyticsLanding />
         {prefsKnown && (

@@ -24,6 +24,7 @@ function inbox(): ResultOf<typeof InboxThreadsQuery> {
     priority: 'URGENT',
     status: 'RESOLVED',
     overdue: true,
+    unread: false,
     responseDueAt: new Date(Date.now() - 3 * HOUR).toISOString(),
     firstResponseAt: null,
     resolvedAt: null,

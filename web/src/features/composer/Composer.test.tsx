@@ -118,6 +118,7 @@ function successPayload(content: string, type: 'OUTGOING' | 'INTERNAL_NOTE' = 'O
               priority: 'NORMAL',
               status: 'WAITING_CUSTOMER',
               overdue: false,
+              unread: false,
               responseDueAt: null,
               firstResponseAt: null,
               resolvedAt: null,

@@ -1,4 +1,4 @@
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
 import { Alert, Badge, Button, Group, Paper, SegmentedControl, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useLazyQuery } from '@apollo/client/react';
 import { IconAlertCircle, IconAlertTriangle, IconLock, IconSend, IconNote, IconRefresh, IconTemplate } from '@tabler/icons-react';
@@ -104,7 +104,21 @@ export function replyChannelOptions(messages: Composer_ThreadFragment['messages'
   return [...byChannel.values()].sort((a, b) => b.latestAt.localeCompare(a.latestAt));
 }
 
-export function Composer(props: { thread: FragmentType<typeof Composer_thread> }) {
+/** What the thread view's shortcuts do with the composer (r, n, /, Esc). */
+export interface ComposerHandle {
+  /** Focuses the message box, switching to Reply or Note first when given (and allowed on the channel). */
+  focus(mode?: 'REPLY' | 'NOTE'): void;
+  /** Focuses the message box and opens the template picker (as typing "/"). */
+  openTemplates(): void;
+  /** Whether the message box holds no text. */
+  isEmpty(): boolean;
+}
+
+/**
+ * The reply / internal note / call log box under a thread. `controller` receives a ComposerHandle
+ * for keyboard shortcuts; Ctrl/⌘+Enter sends.
+ */
+export function Composer(props: { thread: FragmentType<typeof Composer_thread>; controller?: Ref<ComposerHandle> }) {
   const t = getFragmentData(Composer_thread, props.thread);
   // PHONE_CALL and internal channels have no adapter that sends: internal notes only (+ "Log call" for phone).
   const channelCanSend = t.channel?.canSend ?? false;
@@ -228,6 +242,32 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
     });
   };
 
+  const focusMessage = (at?: number) => {
+    requestAnimationFrame(() => {
+      const el = messageRef.current;
+      if (!el) return;
+      el.focus();
+      const pos = at ?? el.value.length;
+      el.setSelectionRange(pos, pos);
+    });
+  };
+
+  useImperativeHandle(props.controller, () => ({
+    focus(next) {
+      if (next === 'REPLY' && channelCanSend) setMode('REPLY');
+      else if (next === 'NOTE') setMode('NOTE');
+      else if (mode === 'CALL') setMode(channelCanSend ? 'REPLY' : 'NOTE');
+      focusMessage();
+    },
+    openTemplates() {
+      if (!channelCanSend) return focusMessage();
+      if (mode !== 'REPLY') setMode('REPLY');
+      // The textarea exists in Reply mode only after the re-render: type the "/" on the next frame.
+      requestAnimationFrame(() => openTemplates());
+    },
+    isEmpty: () => content.trim() === '',
+  }));
+
   /** Selects a placeholder in the message (else in the subject) so the agent types its value over it. */
   const selectPlaceholder = (path: string) => {
     const pattern = new RegExp(`\\{\\{\\{?\\s*${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}?\\}\\}`);
@@ -307,12 +347,12 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
                   onClick={() => selectPlaceholder(path)}
                   data-testid="template-missing-variable"
                 >
-                  {path} missing
+                  {i18n.t('composer.missingVariable', { path })}
                 </Badge>
               ))}
             </Group>
             <Text size="xs" mt={4}>
-              Replace each {'{{…}}'} placeholder in the message with its value; Send waits until none is left.
+              {i18n.t('composer.fillTemplateHint', { placeholder: '{{…}}' })}
             </Text>
           </Alert>
         )}
@@ -408,6 +448,8 @@ export function Composer(props: { thread: FragmentType<typeof Composer_thread> }
                 }}
                 onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
                 onKeyDown={onKeyDown}
+                data-composer-input
+                aria-keyshortcuts="r n"
               />
             </TemplatePicker>
             <Group justify="space-between">

@@ -79,6 +79,7 @@ function success(content: string): ResultOf<typeof PostMessageMutation> {
               priority: 'NORMAL',
               status: 'WAITING_CUSTOMER',
               overdue: false,
+              unread: false,
               responseDueAt: null,
               firstResponseAt: null,
               resolvedAt: null,

@@ -177,9 +177,10 @@ export function NotificationBell() {
 
   return (
     <Popover opened={opened} onChange={setOpened} position="bottom-end" width={380} shadow="md" withArrow>
-      <Popover.Target>
-        <Indicator label={unread > 99 ? '99+' : unread} size={16} disabled={unread === 0} color="red" offset={4} data-testid="bell-indicator">
-          <Tooltip label={t('notifications.title')} withArrow openDelay={400} disabled={opened}>
+      {/* The target is the button itself: aria-expanded is not allowed on the Indicator's div (axe). */}
+      <Indicator label={unread > 99 ? '99+' : unread} size={16} disabled={unread === 0} color="red" offset={4} data-testid="bell-indicator">
+        <Tooltip label={t('notifications.title')} withArrow openDelay={400} disabled={opened}>
+          <Popover.Target>
             <ActionIcon
               variant="subtle"
               color="gray"
@@ -191,9 +192,9 @@ export function NotificationBell() {
             >
               <IconBell size={20} />
             </ActionIcon>
-          </Tooltip>
-        </Indicator>
-      </Popover.Target>
+          </Popover.Target>
+        </Tooltip>
+      </Indicator>
       <Popover.Dropdown p={0} data-testid="notification-dropdown">
         <Group justify="space-between" px="sm" py={8}>
           <Text fw={600} size="sm">

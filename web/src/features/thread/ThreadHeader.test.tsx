@@ -43,6 +43,8 @@ function headerData(customer: CustomerData | null): HeaderData {
     overdue: false,
     firstResponseAt: null,
     resolvedAt: null,
+    unread: false,
+    snoozedUntil: null,
     sla: null,
     channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS', name: 'WhatsApp' },
     customer: customer && {

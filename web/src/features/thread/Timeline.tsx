@@ -164,7 +164,7 @@ export function Timeline(props: { thread: FragmentType<typeof Timeline_thread>; 
   };
 
   return (
-    <ScrollArea viewportRef={viewport} style={{ flex: 1, minHeight: 0 }} type="auto">
+    <ScrollArea viewportRef={viewport} style={{ flex: 1, minHeight: 0 }} type="auto" viewportProps={{ tabIndex: 0, role: 'region', 'aria-label': tr('inbox.conversation') }}>
       <Stack gap={4} px="lg" py="md" data-testid="timeline">
         {hasPreviousPage && startCursor && (
           <Stack gap={4} align="center" pb="xs">
