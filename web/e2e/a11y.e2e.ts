@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { baseUrl, databaseKind, launchBrowser, loginAsSarah } from './helpers';
+import { ADMIN, baseUrl, databaseKind, launchBrowser, loginAs, loginAsSarah } from './helpers';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -160,5 +160,34 @@ describe(`accessibility, axe-core (demo server, ${databaseKind})`, () => {
     await page.waitForLoadState('networkidle');
     await expectAccessible(page, 'analytics');
     expect((await structure(page)).h1).toHaveLength(1);
+  });
+
+  it("the admin's settings, every tab, and the manager dashboard: no serious violation, one h1", async () => {
+    // A fresh context: the admin's own session (lands on the analytics dashboard).
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: baseUrl, bypassCSP: true });
+    context.setDefaultTimeout(10_000);
+    const admin = await context.newPage();
+    try {
+      await loginAs(admin, ADMIN);
+      await admin.locator('nav[aria-label="Main"]').getByTestId('nav-analytics').click();
+      await admin.waitForURL('**/analytics');
+      await admin.waitForLoadState('networkidle');
+      await expectAccessible(admin, 'analytics (manager dashboard)');
+      expect((await structure(admin)).h1).toHaveLength(1);
+      await admin.goto('/settings');
+      const tabs = admin.getByRole('tab');
+      await tabs.first().waitFor();
+      const count = await tabs.count();
+      expect(count).toBeGreaterThanOrEqual(6);
+      for (let i = 0; i < count; i++) {
+        const tab = tabs.nth(i);
+        await tab.click();
+        await admin.waitForLoadState('networkidle');
+        await expectAccessible(admin, `settings: ${await tab.innerText()}`);
+      }
+      expect((await structure(admin)).h1).toHaveLength(1);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -748,7 +748,7 @@ export const en = {
       custom: 'Custom',
     },
     kpi: {
-      aria: '{{label}}: {{value}}, {{status}}. Show the threads',
+      showThreads: 'Show the threads',
       target: 'target {{target}}',
       businessTime: 'business time · calendar {{calendar}}',
       previous: 'Previous: {{value}}',

@@ -755,7 +755,7 @@ export const it: Messages = {
       custom: 'Personalizzato',
     },
     kpi: {
-      aria: '{{label}}: {{value}}, {{status}}. Mostra le conversazioni',
+      showThreads: 'Mostra le conversazioni',
       target: 'obiettivo {{target}}',
       businessTime: 'orario lavorativo · calendario {{calendar}}',
       previous: 'Precedente: {{value}}',

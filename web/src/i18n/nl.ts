@@ -754,7 +754,7 @@ export const nl: Messages = {
       custom: 'Aangepast',
     },
     kpi: {
-      aria: '{{label}}: {{value}}, {{status}}. Toon de gesprekken',
+      showThreads: 'Toon de gesprekken',
       target: 'doel {{target}}',
       businessTime: 'werktijd · kalendertijd {{calendar}}',
       previous: 'Vorige: {{value}}',
