@@ -188,8 +188,9 @@ export function localTimeFormatter(tz: string): (d: Date | null) => string {
 const safeText = (s: string | null) => (s && /^[=+\-@\t\r]/.test(s) ? `'${s}` : (s ?? ''));
 
 /**
- * Writes the CSV (UTF-8 with BOM, header row) of the threads started in
- * [from, to) that match the filter (the threads' current channel, team,
+ * Writes the CSV (UTF-8 with BOM, header row) of the threads whose
+ * conversation started in [from, to) (their THREAD_OPENED fact, what the
+ * CONVERSATIONS metric counts: one row per conversation counted) that match the filter (the threads' current channel, team,
  * assignee, priority and customer tier) to `out`. Returns the rows written.
  */
 export async function streamThreadsCsv(deps: AppDeps, claims: ExportClaims, out: Writable, pageSize = PAGE): Promise<number> {
@@ -235,7 +236,12 @@ export async function streamThreadsCsv(deps: AppDeps, claims: ExportClaims, out:
         LEFT JOIN "User" u ON u.id = t."assigneeId"
         LEFT JOIN "Customer" cu ON cu.id = t."customerId"
        WHERE t."organizationId" = $1::uuid AND t."deletedAt" IS NULL
-         AND t."createdAt" >= ($2::timestamptz AT TIME ZONE 'UTC') AND t."createdAt" < ($3::timestamptz AT TIME ZONE 'UTC')
+         -- Started in the range as the CONVERSATIONS metric counts it: the thread's THREAD_OPENED fact
+         -- (its first customer message, else its creation), not createdAt (an agent's quote created
+         -- before the range that the customer answered inside it is a conversation of the range).
+         AND EXISTS (SELECT 1 FROM "ReportingEvent" o
+                      WHERE o."threadId" = t.id AND o."organizationId" = $1::uuid AND o.kind = 'THREAD_OPENED'
+                        AND o."occurredAt" >= ($2::timestamptz AT TIME ZONE 'UTC') AND o."occurredAt" < ($3::timestamptz AT TIME ZONE 'UTC'))
          AND t.id > $${params.length + 1}::uuid ${cond.length ? `AND ${cond.join(' AND ')}` : ''}
        ORDER BY t.id LIMIT ${pageSize})
     SELECT page.*, page.id::text AS id, f.*
