@@ -65,7 +65,7 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
 /** The page's h1 texts and landmarks. */
 async function structure(page: Page) {
   return page.evaluate(() => ({
-    h1: [...document.querySelectorAll('h1')].map((h) => h.textContent?.trim() ?? ''),
+    h1: Array.from(document.querySelectorAll('h1')).map((h) => h.textContent?.trim() ?? ''),
     main: document.querySelectorAll('main, [role="main"]').length,
     nav: document.querySelectorAll('nav, [role="navigation"]').length,
     header: document.querySelectorAll('header, [role="banner"]').length,

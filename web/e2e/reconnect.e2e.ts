@@ -211,7 +211,7 @@ describe(`a real network cut loses nothing (demo server, ${databaseKind})`, () =
     // Retry sends the kept reply, once, to the customer's WhatsApp.
     await sendError.getByTestId('composer-retry').click();
     await view.locator('[data-testid="message"]', { hasText: reply }).waitFor({ timeout: 5_000 });
-    await waitForCloudRequest((r) => JSON.stringify(r.body).includes(reply));
+    await waitForCloudRequest((r) => (JSON.stringify(r.body) ?? '').includes(reply));
     expect(await textbox.inputValue()).toBe('');
     expect(await view.locator('[data-testid="message"]', { hasText: reply }).count()).toBe(1);
     expect((await fakeCloudSends()).filter((r) => JSON.stringify(r.body).includes(reply))).toHaveLength(1);
