@@ -28,7 +28,8 @@ export function ApiKeyRow(props: { apiKey: FragmentType<typeof ApiKeyRow_apiKey>
   const k = getFragmentData(ApiKeyRow_apiKey, props.apiKey);
   const revoked = !!k.revokedAt;
   return (
-    <Table.Tr data-testid="api-key-row" data-api-key-id={k.id} data-revoked={revoked} style={revoked ? { opacity: 0.6 } : undefined}>
+    // A revoked key keeps full contrast (WCAG AA: an opacity of 0.6 put its text below 4.5:1); its red "Revoked" badge and the row's gray background tell it apart.
+    <Table.Tr data-testid="api-key-row" data-api-key-id={k.id} data-revoked={revoked} bg={revoked ? 'gray.0' : undefined}>
       <Table.Td>
         <Text size="sm" fw={500}>
           {k.name}
