@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultOf } from '@graphql-typed-document-node/core';
-import { makeFragmentData } from '../gql';
 import { createCache } from './apollo';
 import { appendMessageToThread } from './cacheUpdates';
 import { Timeline_thread } from '../features/thread/Timeline';
 import { MessageItem_message } from '../features/thread/MessageItem';
 import { TimelineEarlierMessagesQuery } from '../features/thread/useEarlierMessages';
 import { CatchUpMessagesQuery } from './catchUp';
+import { messageEdge } from '../test/messageFixtures';
 
 type Conn = ResultOf<typeof Timeline_thread>['messages'];
 
@@ -15,37 +15,7 @@ function conn(ns: number[], hasPreviousPage: boolean): Conn {
     __typename: 'MessageConnection',
     totalCount: 10,
     pageInfo: { __typename: 'PageInfo', hasPreviousPage, startCursor: `cur-m${ns[0]}` },
-    edges: ns.map((n) => {
-      const createdAt = new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString();
-      return {
-        __typename: 'MessageEdge',
-        cursor: `cur-m${n}`,
-        node: {
-          __typename: 'Message',
-          id: `m${n}`,
-          createdAt,
-          ...makeFragmentData(
-            {
-              __typename: 'Message',
-              id: `m${n}`,
-              type: 'INCOMING',
-              content: `#${n}`,
-              subject: null,
-              createdAt,
-              deliveryStatus: 'DELIVERED',
-              readAt: null,
-              contentHtml: null,
-              canRetry: false,
-              channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS' },
-              deliveries: [],
-              sender: { __typename: 'MessageSender', kind: 'CUSTOMER', name: 'C' },
-              attachments: [],
-            },
-            MessageItem_message,
-          ),
-        },
-      };
-    }),
+    edges: ns.map((n) => messageEdge(n, { content: `#${n}`, createdAt: new Date(Date.UTC(2026, 0, 1, 0, n)).toISOString(), senderName: 'C' })),
   };
 }
 

@@ -4,48 +4,16 @@ import type { ResultOf } from '@graphql-typed-document-node/core';
 import { makeFragmentData } from '../../gql';
 import type { ChannelType, MessageType } from '../../gql/graphql';
 import { ThreadLanguageQuery, Timeline, Timeline_thread, spansSeveralChannels } from './Timeline';
-import { MessageItem_message } from './MessageItem';
 import { mockOp, renderWithProviders } from '../../test/render';
+import { messageEdge } from '../../test/messageFixtures';
 
 type TimelineData = ResultOf<typeof Timeline_thread>;
 type EdgeData = TimelineData['messages']['edges'][number];
 
-const T0 = Date.parse('2026-03-02T09:00:00Z');
 const WA = { id: 'ch-wa', type: 'WHATSAPP_BUSINESS' as ChannelType };
 const MAIL = { id: 'ch-mail', type: 'EMAIL_OUTLOOK' as ChannelType };
 
-function edge(n: number, type: MessageType, channel: { id: string; type: ChannelType }): EdgeData {
-  const id = `m${n}`;
-  const createdAt = new Date(T0 + n * 60_000).toISOString();
-  return {
-    __typename: 'MessageEdge',
-    cursor: `cur-${id}`,
-    node: {
-      __typename: 'Message',
-      id,
-      createdAt,
-      ...makeFragmentData(
-        {
-          __typename: 'Message',
-          id,
-          type,
-          content: `Message number ${n}`,
-          subject: null,
-          createdAt,
-          deliveryStatus: 'DELIVERED',
-          readAt: null,
-          contentHtml: null,
-          canRetry: false,
-          channel: { __typename: 'Channel', ...channel },
-          deliveries: [],
-          sender: type === 'INCOMING' ? { __typename: 'MessageSender', kind: 'CUSTOMER', name: 'Mario Rossi' } : { __typename: 'MessageSender', kind: 'USER', name: 'Sarah' },
-          attachments: [],
-        },
-        MessageItem_message,
-      ),
-    },
-  };
-}
+const edge = (n: number, type: MessageType, channel: { id: string; type: ChannelType }): EdgeData => messageEdge(n, { type, channel });
 
 function renderTimeline(edges: EdgeData[]) {
   const thread: TimelineData = {

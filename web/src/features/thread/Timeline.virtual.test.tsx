@@ -3,51 +3,18 @@ import { fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { ResultOf } from '@graphql-typed-document-node/core';
 import type { MockLink } from '@apollo/client/testing';
-import { makeFragmentData } from '../../gql';
 import { createCache } from '../../app/apollo';
 import { Timeline, Timeline_thread, VIRTUALIZE_AFTER } from './Timeline';
-import { MessageItem_message } from './MessageItem';
 import { TimelineEarlierMessagesQuery } from './useEarlierMessages';
 import { FromCache, renderWithProviders } from '../../test/render';
+import { messageEdge } from '../../test/messageFixtures';
 
 type TimelineData = ResultOf<typeof Timeline_thread>;
 type EdgeData = TimelineData['messages']['edges'][number];
 
-const T0 = Date.parse('2026-03-02T09:00:00Z');
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-function edge(n: number): EdgeData {
-  const id = `m${n}`;
-  const createdAt = new Date(T0 + n * 60_000).toISOString();
-  return {
-    __typename: 'MessageEdge',
-    cursor: `cur-${id}`,
-    node: {
-      __typename: 'Message',
-      id,
-      createdAt,
-      ...makeFragmentData(
-        {
-          __typename: 'Message',
-          id,
-          type: 'INCOMING',
-          content: `Message number ${n}`,
-          subject: null,
-          createdAt,
-          deliveryStatus: 'DELIVERED',
-          readAt: null,
-          contentHtml: null,
-          canRetry: false,
-          channel: { __typename: 'Channel', id: 'ch-wa', type: 'WHATSAPP_BUSINESS' },
-          deliveries: [],
-          sender: { __typename: 'MessageSender', kind: 'CUSTOMER', name: 'Mario Rossi' },
-          attachments: [],
-        },
-        MessageItem_message,
-      ),
-    },
-  };
-}
+const edge = (n: number): EdgeData => messageEdge(n);
 
 function connection(ns: number[], hasPreviousPage: boolean, totalCount = ns.length): TimelineData['messages'] {
   return {
