@@ -12,7 +12,6 @@ import { messageEdge } from '../../test/messageFixtures';
 type TimelineData = ResultOf<typeof Timeline_thread>;
 type EdgeData = TimelineData['messages']['edges'][number];
 
-
 const edge = (n: number): EdgeData => messageEdge(n);
 
 function connection(ns: number[], hasPreviousPage: boolean, totalCount = 4): TimelineData['messages'] {
