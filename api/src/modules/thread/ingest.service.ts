@@ -74,6 +74,13 @@ export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: No
         }
       }
       const created = !thread;
+      if (thread) {
+        // Two messages of one conversation processed at once (the job queue runs several): the
+        // second waits here for the first's commit and then reads its preview, clocks and status,
+        // so the newest message is the preview whatever order the transactions commit in.
+        await tx.$queryRawUnsafe(`SELECT id FROM "Thread" WHERE id = $1::uuid FOR UPDATE`, thread.id);
+        thread = await tx.thread.findUniqueOrThrow({ where: { id: thread.id } });
+      }
       if (!thread) {
         thread = await tx.thread.create({
           data: {
