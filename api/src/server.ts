@@ -11,6 +11,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import { subscribeShared } from './http/shared-subscriptions.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createGraphQLLimits } from './http/graphql-limits.js';
 import { createHealthRouter } from './http/health.js';
@@ -76,6 +77,8 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
         return true;
       },
       context: (ctx) => ctx.extra.hub! as never,
+      // One execution per event and audience, not per subscriber (issue 8 §2).
+      subscribe: subscribeShared,
       onSubscribe: async (ctx, _id, payload) => {
         const checked = await limits.checkSocketOperation(ctx.extra.hub!, schema, payload);
         if (Array.isArray(checked)) return checked;

@@ -105,6 +105,16 @@ export const metrics = {
     labelNames: ['queue'] as const,
     registers: [registry],
   }),
+  subscriptionExecutions: new Counter({
+    name: 'hub_subscription_executions_total',
+    help: 'Subscription events executed (graphql-js execute), once per event and audience: subscribers with the same document, variables and role share one (http/shared-subscriptions.ts).',
+    registers: [registry],
+  }),
+  subscriptionDeliveries: new Counter({
+    name: 'hub_subscription_deliveries_total',
+    help: 'Subscription results handed to subscribers (one per subscriber and event); deliveries / executions is the sharing factor.',
+    registers: [registry],
+  }),
   websockets: new Gauge({
     name: 'hub_websocket_connections',
     help: 'Open WebSocket connections on /graphql (graphql-ws).',

@@ -155,3 +155,11 @@ export function memoOn<K extends object, V>(cache: WeakMap<K, V>, key: K, comput
   cache.set(key, value);
   return value;
 }
+
+/**
+ * `extensions` key marking a field, object type or input type whose value depends on who asks,
+ * not only on their role (Thread.unread, ThreadFilter's mine, Notification): subscribers share
+ * an event's execution per role unless their document selects one of these, then per user
+ * (http/shared-subscriptions.ts).
+ */
+export const PER_VIEWER = 'perViewer';

@@ -4,6 +4,7 @@
  * only ever reads their own (node lookups included).
  */
 import { filter, pipe } from '@graphql-yoga/subscription';
+import { PER_VIEWER } from '../../schema/common.js';
 import { builder, assertPageSize } from '../../schema/builder.js';
 import { decodeId, runMutation, UserError, type UserErrorShape } from '../../schema/common.js';
 import { DomainError } from '../../shared/errors.js';
@@ -16,6 +17,8 @@ const ownUserId = (ctx: HubContext) => (ctx.viewer?.kind === 'USER' ? ctx.viewer
 
 builder.prismaNode('Notification', {
   id: { field: 'id' },
+  // One user's (http/shared-subscriptions.ts).
+  extensions: { [PER_VIEWER]: true },
   authScopes: can('Notification'),
   nullable: true, // another user's notification loads as null
   // A user finds only their own; other viewers load the row and are refused by the type's rule (FORBIDDEN).

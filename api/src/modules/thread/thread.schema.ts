@@ -1,3 +1,4 @@
+import { PER_VIEWER } from '../../schema/common.js';
 import { builder, assertPageSize } from '../../schema/builder.js';
 import DataLoader from 'dataloader';
 import { UserError, type UserErrorShape, payloadType, decodeFilterId, decodeId, decodeOptionalId, memoOn, runMutation } from '../../schema/common.js';
@@ -76,6 +77,7 @@ export const ThreadNode = builder.prismaNode('Thread', {
     }),
     tags: t.exposeStringList('tags'),
     unread: t.boolean({
+      extensions: { [PER_VIEWER]: true },
       description:
         'true when the customer wrote (lastInboundAt) and the viewer has not opened the thread since (markThreadRead): a new customer message or the end of a snooze makes it unread again for everyone. Always false for API keys (no read state).',
       select: { lastInboundAt: true },
@@ -84,6 +86,7 @@ export const ThreadNode = builder.prismaNode('Thread', {
     lastReadAt: t.field({
       type: 'DateTime',
       nullable: true,
+      extensions: { [PER_VIEWER]: true },
       description: 'When the viewer last marked the thread read (opened it); null when never or since a new customer message.',
       resolve: (th, _a, ctx) => readMarkOf(ctx, th.id),
     }),
@@ -146,6 +149,8 @@ const SlaStateEnum = builder.enumType('SlaState', {
 });
 
 const ThreadFilterRef = builder.inputType('ThreadFilter', {
+  // mine, myTeams and unread are the viewer's (http/shared-subscriptions.ts).
+  extensions: { [PER_VIEWER]: true },
   description: 'Inbox filter; all given conditions must hold.',
   fields: (t) => ({
     status: t.field({ type: [ThreadStatusEnum] }),
@@ -241,6 +246,7 @@ export const ThreadConnection = builder.connectionObject(
       }),
       unreadCount: t.int({
         nullable: false,
+        extensions: { [PER_VIEWER]: true },
         description:
           'Threads matching that are unread for the viewer (Thread.unread): exact up to 10,000, estimated beyond like totalCount. 0 for API keys and in the analytics drill-down. Ask with first: 0 for tab badges.',
         resolve: (connection) => {

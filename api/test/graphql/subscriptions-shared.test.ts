@@ -1,0 +1,182 @@
+/**
+ * Subscription events executed once per audience (issue 8 §2, http/shared-subscriptions.ts):
+ * subscribers with the same document, variables and role share one execution per event; a
+ * document selecting a per-viewer field (Thread.unread) is executed per user, and each user
+ * gets their own answer; per-request caches live for one event, not for the socket's lifetime.
+ * Executions and deliveries are read from the /metrics counters they feed.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metrics } from '../../src/http/metrics.js';
+import {
+  createApiKeyFor,
+  createChannel,
+  createOrganization,
+  createTestApp,
+  createTestServer,
+  createUser,
+  testDatabaseKind,
+  tokenFor,
+  type TestApp,
+  type TestServer,
+} from '../harness.js';
+import { collect, gid, settle, trackPubSubListeners, wsClient } from './helpers.js';
+
+let app: TestApp;
+let server: TestServer;
+let channelId: string;
+let ingestKey: string;
+const tokens: Record<'anna' | 'bert' | 'admin', string> = { anna: '', bert: '', admin: '' };
+
+beforeAll(async () => {
+  app = await createTestApp();
+  server = await createTestServer(app.deps);
+  const org = await createOrganization(app.deps);
+  tokens.anna = await tokenFor(app.deps, await createUser(app.deps, org.id, { name: 'Anna' }));
+  tokens.bert = await tokenFor(app.deps, await createUser(app.deps, org.id, { name: 'Bert' }));
+  tokens.admin = await tokenFor(app.deps, await createUser(app.deps, org.id, { name: 'Ada', role: 'ADMIN' }));
+  channelId = gid('Channel', (await createChannel(app.deps, org.id, { type: 'API' })).id);
+  ingestKey = await createApiKeyFor(app.deps, org.id, ['INGEST']);
+});
+afterAll(async () => {
+  await server?.close();
+  await app?.close();
+});
+
+let seq = 0;
+async function ingest(content: string, email = `gedeeld-${++seq}@example.test`) {
+  const res = await server.gql(
+    `mutation($i: IngestMessageInput!){ ingestMessage(input:$i){ message { id } thread { id } errors { code } } }`,
+    { i: { channelId, externalMessageId: `shared-${++seq}-${Date.now()}`, customer: { email, name: 'Klant' }, content, occurredAt: app.clock.now().toISOString() } },
+    ingestKey,
+  );
+  expect(res.data.ingestMessage.errors).toEqual([]);
+  return res.data.ingestMessage as { message: { id: string }; thread: { id: string } };
+}
+
+const counter = async (c: { get(): Promise<{ values: { value: number }[] }> }) => (await c.get()).values[0]?.value ?? 0;
+const counts = async () => ({ executions: await counter(metrics.subscriptionExecutions), deliveries: await counter(metrics.subscriptionDeliveries) });
+
+/** Opens `who.length` subscriptions of `doc` (one socket per user), runs `act`, waits for every subscriber's event matching `until`. */
+async function around(who: (keyof typeof tokens)[], doc: string, act: () => Promise<unknown>, until: (e: any) => boolean) {
+  const tracker = trackPubSubListeners(app.deps);
+  const clients = new Map(who.map((w) => [w, wsClient(server.port, tokens[w])]));
+  try {
+    const subs = who.map((w) => ({ who: w, sub: collect(clients.get(w)!, doc) }));
+    await tracker.waitFor(who.length);
+    const before = await counts();
+    await act();
+    const events = await Promise.all(subs.map(async ({ who: w, sub }) => ({ who: w, event: (await sub.next(until)) as any })));
+    await settle();
+    const after = await counts();
+    return { events, executions: after.executions - before.executions, deliveries: after.deliveries - before.deliveries };
+  } finally {
+    tracker.restore();
+    await Promise.all([...clients.values()].map((c) => c.dispose()));
+  }
+}
+
+describe(`subscription events shared per audience (${testDatabaseKind})`, () => {
+  const DOC = `subscription { messageAdded { id content thread { id subject } sender { kind name } } }`;
+
+  it('12 subscribers of one role and document: one execution, 12 deliveries, the same answer', async () => {
+    let id = '';
+    const who = Array.from({ length: 12 }, (_, i) => (i % 2 ? 'anna' : 'bert') as const);
+    const r = await around(
+      who,
+      DOC,
+      async () => (id = (await ingest('Gedeeld bericht')).message.id),
+      (e) => e.data?.messageAdded?.id === id,
+    );
+    expect(r.events.map((e) => e.event.data.messageAdded.content)).toEqual(who.map(() => 'Gedeeld bericht'));
+    expect(r.deliveries).toBe(12);
+    expect(r.executions).toBe(1);
+  });
+
+  it('two roles: one execution each', async () => {
+    let id = '';
+    const r = await around(
+      ['anna', 'bert', 'admin', 'admin'],
+      DOC,
+      async () => (id = (await ingest('Twee rollen')).message.id),
+      (e) => e.data?.messageAdded?.id === id,
+    );
+    expect(r.events.every((e) => e.event.data.messageAdded.content === 'Twee rollen')).toBe(true);
+    expect(r.deliveries).toBe(4);
+    expect(r.executions).toBe(2);
+  });
+
+  it('Thread.unread is per user: executed per user, each their own answer, fresh on every event', async () => {
+    const DOC_UNREAD = `subscription { threadUpdated { id priority unread } }`;
+    const { thread } = await ingest('Wie heeft dit gelezen?');
+    // A first event: unread for both.
+    const first = await around(
+      ['anna', 'anna', 'bert'],
+      DOC_UNREAD,
+      () => server.gql(`mutation($i: UpdateThreadInput!){ updateThread(input:$i){ errors { code } } }`, { i: { threadId: thread.id, priority: 'HIGH' } }, tokens.admin),
+      (e) => e.data?.threadUpdated?.id === thread.id && e.data.threadUpdated.priority === 'HIGH',
+    );
+    expect(first.events.map((e) => [e.who, e.event.data.threadUpdated.unread])).toEqual([
+      ['anna', true],
+      ['anna', true],
+      ['bert', true],
+    ]);
+    expect(first.executions).toBe(2);
+    // Anna reads it; the next event says so to Anna, not to Bert.
+    const read = await server.gql(`mutation($t: ID!){ markThreadRead(threadId: $t){ errors { code } } }`, { t: thread.id }, tokens.anna);
+    expect(read.data.markThreadRead.errors).toEqual([]);
+    const tracker = trackPubSubListeners(app.deps);
+    const anna = wsClient(server.port, tokens.anna);
+    const bert = wsClient(server.port, tokens.bert);
+    try {
+      const subs = { anna: collect(anna, DOC_UNREAD), bert: collect(bert, DOC_UNREAD) };
+      await tracker.waitFor(2);
+      // Two events on the same sockets: the second must not reuse the first's read marks.
+      for (const [priority, annaUnread] of [
+        ['LOW', false],
+        ['URGENT', true],
+      ] as const) {
+        if (priority === 'URGENT') {
+          const unread = await server.gql(`mutation($t: ID!){ markThreadUnread(threadId: $t){ errors { code } } }`, { t: thread.id }, tokens.anna);
+          expect(unread.data.markThreadUnread.errors).toEqual([]);
+        }
+        await server.gql(`mutation($i: UpdateThreadInput!){ updateThread(input:$i){ errors { code } } }`, { i: { threadId: thread.id, priority } }, tokens.admin);
+        const match = (e: any) => e.data?.threadUpdated?.priority === priority;
+        expect(((await subs.anna.next(match)) as any).data.threadUpdated.unread, `Anna after ${priority}`).toBe(annaUnread);
+        expect(((await subs.bert.next(match)) as any).data.threadUpdated.unread, `Bert after ${priority}`).toBe(true);
+      }
+    } finally {
+      tracker.restore();
+      await Promise.all([anna.dispose(), bert.dispose()]);
+    }
+  });
+
+  it('an unsubscribed subscriber lets go of its pub/sub listener at once (no event needed)', async () => {
+    const pubsub = app.deps.pubsub as unknown as { subscribe: (...args: unknown[]) => AsyncIterator<unknown> };
+    const original = pubsub.subscribe;
+    let attached = 0;
+    let released = 0;
+    pubsub.subscribe = (...args: unknown[]) => {
+      const it = original.apply(app.deps.pubsub, args);
+      attached++;
+      const release = it.return?.bind(it);
+      it.return = (value?: unknown) => {
+        released++;
+        return release ? release(value) : Promise.resolve({ done: true, value: undefined });
+      };
+      return it;
+    };
+    const client = wsClient(server.port, tokens.anna);
+    try {
+      const sub = collect(client, DOC);
+      for (let i = 0; i < 100 && attached === 0; i++) await settle(20);
+      expect(attached).toBe(1);
+      sub.unsubscribe();
+      for (let i = 0; i < 100 && released === 0; i++) await settle(20);
+      expect(released).toBe(1);
+      expect(sub.events).toEqual([]);
+    } finally {
+      pubsub.subscribe = original;
+      await client.dispose();
+    }
+  });
+});
