@@ -10,6 +10,7 @@
  *   cd api && BENCH_DATABASE_URL=… BENCH_REDIS_URL=redis://127.0.0.1:6379 BENCH_INSTANCES=2 node --expose-gc --import tsx ../bench/fanout.ts
  *
  * Environment: BENCH_SUBSCRIBERS (default 1000), BENCH_SAMPLES (messages, default 20),
+ * BENCH_CPU_PROFILE (a .cpuprofile file: the server process's profile of the measured messages),
  * BENCH_INSTANCES (1 or 2; 2 needs PostgreSQL and Redis: the webhook goes to the first
  * instance, which runs the job queue; the subscribers are spread over both).
  *
@@ -17,10 +18,17 @@
  * poster) to each subscriber's receipt, p50/p99 over all receipts and the p99
  * of each message's last receipt (negative: delivered before the 200 reached
  * the poster — on PGlite the job runs at once and holds the event loop); from
- * the webhook request's start to each message's last receipt (never negative); server RSS and heap (after a GC) before the
- * sockets open and with them open, per subscription. Percentiles are nearest-rank.
+ * the webhook request's start to each message's last receipt (never negative); split into inbound
+ * processing (ack → the messageAdded event is published), the server's share of the fan-out
+ * (published → its last frame handed to the socket, `ws` WebSocket#send) and the whole fan-out
+ * (published → last receipt, which includes the one client process decoding 1,000 frames on the
+ * same 2 cores); server RSS and heap (after a GC) before the sockets open and with them open,
+ * per subscription. Percentiles are nearest-rank.
  */
 import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { createRequire } from 'node:module';
 import http from 'node:http';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -111,11 +119,9 @@ try {
   const receipts = new Map<number, number[]>();
   const errors: string[] = [];
   let wake: (() => void) | null = null;
-  child.on('message', (m: { type: string; k?: number; at?: number; message?: string }) => {
-    if (m.type === 'receipt') {
-      let list = receipts.get(m.k!);
-      if (!list) receipts.set(m.k!, (list = []));
-      list.push(m.at!);
+  child.on('message', (m: { type: string; k?: number; ats?: number[]; message?: string }) => {
+    if (m.type === 'receipts') {
+      receipts.set(m.k!, m.ats!);
       wake?.();
     } else if (m.type === 'error') errors.push(m.message!);
   });
@@ -146,17 +152,54 @@ try {
   gc();
   const open = process.memoryUsage();
 
+  // The server's last frame of each message (the server's `ws`, the one its WebSocketServer uses).
+  const lastFrame = new Map<number, number>();
+  const WebSocket = createRequire(new URL('../api/package.json', import.meta.url))('ws') as { prototype: { send(data: unknown, ...rest: unknown[]): void } };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (this: unknown, data: unknown, ...rest: unknown[]) {
+    const m = typeof data === 'string' ? /Fan-out (\d+)/.exec(data) : null;
+    if (m) lastFrame.set(Number(m[1]), wall());
+    return send.call(this, data, ...rest);
+  };
+  // When each messageAdded event leaves the server (the end of inbound processing), to split
+  // ack → receipt into processing (ack → publish) and fan-out (publish → last receipt).
+  const published: number[] = [];
+  const publish = app.pubsub.publish.bind(app.pubsub);
+  app.pubsub.publish = ((topic: string, ...rest: unknown[]) => {
+    if (topic === 'messageAdded') published.push(wall());
+    return (publish as (...a: unknown[]) => unknown)(topic, ...rest);
+  }) as typeof app.pubsub.publish;
+  const serverFanout: number[] = [];
   const all: number[] = [];
   const lasts: number[] = [];
   const fromSend: number[] = [];
+  const processing: number[] = [];
+  const fanout: number[] = [];
+  // BENCH_CPU_PROFILE=<file.cpuprofile>: the server process's CPU profile of the measured messages only.
+  const profiler = process.env.BENCH_CPU_PROFILE ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   for (let i = 0; i < SAMPLES; i++) {
     const key = 1000 + i;
+    published.length = 0;
     const ackAt = await post(webhook(key));
     await allReceived(key);
+    const publishedAt = published[0]!;
+    processing.push(publishedAt - ackAt);
+    fanout.push(Math.max(...receipts.get(key)!) - publishedAt);
+    serverFanout.push(lastFrame.get(key)! - publishedAt);
     const lat = receipts.get(key)!.map((at) => at - ackAt);
     all.push(...lat);
     lasts.push(Math.max(...lat));
     fromSend.push(Math.max(...receipts.get(key)!) - sentAt);
+  }
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(profile));
+    profiler.disconnect();
   }
   child.send({ type: 'stop' });
   await new Promise((r) => child.once('exit', r));
@@ -174,6 +217,12 @@ try {
   rows.push(`| ack → last subscriber's receipt per message p50 / p99 | ${pct(l, 0.5).toFixed(1)} / ${pct(l, 0.99).toFixed(1)} ms |`);
   const f = [...fromSend].sort((a, b) => a - b);
   rows.push(`| webhook request start → last subscriber's receipt per message p50 / p99 | ${pct(f, 0.5).toFixed(1)} / ${pct(f, 0.99).toFixed(1)} ms |`);
+  const pr = [...processing].sort((a, b) => a - b);
+  const fo = [...fanout].sort((a, b) => a - b);
+  const sf = [...serverFanout].sort((a, b) => a - b);
+  rows.push(`| of which ack → messageAdded published (inbound processing) p50 / p99 | ${pct(pr, 0.5).toFixed(1)} / ${pct(pr, 0.99).toFixed(1)} ms |`);
+  rows.push(`| of which published → last subscriber's receipt (fan-out) p50 / p99 | ${pct(fo, 0.5).toFixed(1)} / ${pct(fo, 0.99).toFixed(1)} ms |`);
+  rows.push(`| published → the server's last frame sent (the server's share of the fan-out) p50 / p99 | ${pct(sf, 0.5).toFixed(1)} / ${pct(sf, 0.99).toFixed(1)} ms |`);
   rows.push(
     `| server RSS before / with the sockets open | ${mb(before.rss)} / ${mb(open.rss)} (+${mb(open.rss - before.rss)}, ${((open.rss - before.rss) / SUBSCRIBERS / 1024).toFixed(1)} kB per subscription) |`,
   );
