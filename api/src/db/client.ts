@@ -3,11 +3,8 @@
  * PostgreSQL through @prisma/adapter-pg when a URL is given.
  */
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.js';
 
 /** Runs raw, multi-statement SQL outside Prisma (migrations, test resets). */
@@ -87,6 +84,12 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
   // pg_trgm: the migrations create it for the inbox search's trigram indexes (PostgreSQL ships it as contrib).
   // (Options as the only argument: `new PGlite(undefined, options)` ignores them.)
+  // Loaded only here: a PostgreSQL deployment never loads PGlite (about 45 MB of RSS, issue 8 §5).
+  const [{ PGlite }, { pg_trgm }, { PrismaPGlite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('pglite-prisma-adapter'),
+  ]);
   const pglite = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm } });
   await pglite.waitReady;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), log: [...log] });

@@ -80,7 +80,7 @@ describe(`subscription events shared per audience (${testDatabaseKind})`, () => 
 
   it('12 subscribers of one role and document: one execution, 12 deliveries, the same answer', async () => {
     let id = '';
-    const who = Array.from({ length: 12 }, (_, i) => (i % 2 ? 'anna' : 'bert') as const);
+    const who = Array.from({ length: 12 }, (_, i) => (i % 2 ? 'anna' : 'bert') as 'anna' | 'bert');
     const r = await around(
       who,
       DOC,
