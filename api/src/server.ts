@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -120,6 +121,9 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
     // handler would re-raise the signal after its stop and kill the process half-way.
     stopOnTerminationSignals: false,
     plugins: [
+      // The hub sets no cache hints; Apollo's default cache-control plugin wrapped every field
+      // resolver to compute them (issue 8 §1 profile).
+      ApolloServerPluginCacheControlDisabled(),
       // On shutdown, running requests get SHUTDOWN_TIMEOUT_MS before their connections are cut.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: deps.config.SHUTDOWN_TIMEOUT_MS }),
       // Before the limits: a refused introspection is not priced.

@@ -1,0 +1,210 @@
+/**
+ * `pnpm bench` (issue 8 §1): the hub against a hand-written server (baseline.ts: node:http + pg,
+ * the same SQL shape, the same JSON) on the same PostgreSQL database with the demo data, side by
+ * side in one run. Each server runs alone in a child process (server-child.ts); autocannon
+ * (https://github.com/mcollina/autocannon) loads it from this process with 10 connections.
+ * Before measuring, both answers to each document are compared (deep-equal JSON): a baseline
+ * that answers something else would make the ratio meaningless, so the run fails instead.
+ *
+ *   pnpm bench                                  # PostgreSQL at postgresql://postgres@127.0.0.1:5432/test (a scratch database)
+ *   BENCH_DATABASE_URL=… BENCH_SECONDS=10 BENCH_ROUNDS=3 pnpm bench
+ *   BENCH_PGLITE=1 pnpm bench                   # also the hub on PGlite, for reference (no baseline there)
+ *
+ * Per scenario and server: requests/s, latency p50 / p99 (autocannon's, ms) and server CPU per
+ * request (the child's process.cpuUsage over the round / requests), the median of the rounds
+ * (BENCH_ROUNDS, default 3; hub and baseline alternate within each round), and the ratios hub /
+ * baseline. BENCH_OUT=<file> also writes the Markdown table there; BENCH_CPU_PROF_DIR=<dir> has
+ * each server child write its V8 CPU profiles there (CPU.*.cpuprofile, the largest is the main thread).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
+import autocannon from 'autocannon';
+import { createApp } from '../../api/src/app.js';
+import { loadConfig } from '../../api/src/config.js';
+import { createScratchDatabase } from '../../api/test/scratch-database.js';
+import { prepareBenchData } from './data.js';
+import { INBOX, THREAD } from './documents.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const base = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
+// Real-looking secrets (the hub's production rules); both servers verify with the same JWT secret.
+const secrets = { JWT_SECRET: 'bench-jwt-secret-0123456789abcdefghijklmnopqrstuvwxyz', APP_SECRET_KEY: 'bench-app-secret-0123456789abcdefghijklmnopqrstuvwxyz' };
+
+interface Child {
+  url: string;
+  prepared?: { token: string; threadId: string };
+  proc: ChildProcess;
+  cpu(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function startChild(kind: 'hub' | 'hub-pglite' | 'baseline', env: Record<string, string>): Promise<Child> {
+  // BENCH_CPU_PROF_DIR: each server child writes a V8 CPU profile there when it stops.
+  const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const proc = fork(new URL('./server-child.ts', import.meta.url), [kind], { execArgv: ['--import', 'tsx', ...prof], env: { ...process.env, ...env }, stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    proc.once('error', reject);
+    proc.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));
+    proc.once('message', (m: { type: string; url: string; prepared?: Child['prepared'] }) => {
+      resolve({
+        url: m.url,
+        prepared: m.prepared,
+        proc,
+        cpu: () =>
+          new Promise((res) => {
+            proc.once('message', (r: { micros: number }) => res(r.micros));
+            proc.send({ type: 'cpu' });
+          }),
+        stop: async () => {
+          proc.removeAllListeners('exit');
+          const exited = new Promise((r) => proc.once('exit', r));
+          proc.send({ type: 'stop' });
+          await exited;
+        },
+      });
+    });
+  });
+}
+
+interface Scenario {
+  name: string;
+  body: string;
+}
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuMs: number;
+}
+
+/** The first path where two JSON values differ, or null. */
+function firstDifference(a: unknown, b: unknown, path = '$'): string | null {
+  if (isDeepStrictEqual(a, b)) return null;
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
+      if (d) return d;
+    }
+  }
+  return `${path}: hub ${JSON.stringify(a)?.slice(0, 300)} ≠ baseline ${JSON.stringify(b)?.slice(0, 300)}`;
+}
+
+async function post(url: string, token: string, body: string): Promise<unknown> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
+  return res.json();
+}
+
+async function load(child: Child, token: string, s: Scenario): Promise<Figures> {
+  const before = await child.cpu();
+  const r = await autocannon({
+    url: `${child.url}/graphql`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: s.body,
+  });
+  const cpu = (await child.cpu()) - before;
+  if (r.errors || r.non2xx) throw new Error(`${s.name}: ${r.errors} errors, ${r.non2xx} non-2xx responses`);
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuMs: cpu / 1000 / r.requests.total };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const med = (fs: Figures[]): Figures => ({
+  rps: median(fs.map((f) => f.rps)),
+  p50: median(fs.map((f) => f.p50)),
+  p99: median(fs.map((f) => f.p99)),
+  cpuMs: median(fs.map((f) => f.cpuMs)),
+});
+const fmt = (f: Figures) => `${f.rps.toFixed(0)} req/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.cpuMs.toFixed(2)} ms CPU/req`;
+
+const scratch = await createScratchDatabase(base, 'bench_compare');
+const children: Child[] = [];
+const rows: string[] = [];
+try {
+  const env = { ...secrets, DATABASE_URL: scratch.url };
+  const seeding = await createApp({ config: loadConfig({ LOG_LEVEL: 'silent', ...env }), inMemory: true });
+  const { token, threadId } = await prepareBenchData(seeding);
+  await seeding.close();
+  const scenarios = (id: string): Scenario[] => [
+    { name: 'inbox first page (50 threads)', body: JSON.stringify({ operationName: 'Inbox', query: INBOX }) },
+    { name: 'thread view (64 messages)', body: JSON.stringify({ operationName: 'Thread', query: THREAD, variables: { id } }) },
+  ];
+  // One agent sends every request: the per-user cost bucket (1,000 points, 50/s) would answer 429
+  // after a few pages. The bucket is made large; pricing each operation still runs.
+  const unthrottled = { RATE_LIMIT_BUCKET_POINTS: '100000000', RATE_LIMIT_RESTORE_RATE: '10000000' };
+  // As `pnpm start` runs it (main.ts): NODE_ENV=production.
+  const hub = await startChild('hub', { ...env, ...unthrottled, NODE_ENV: 'production' });
+  children.push(hub);
+  const baseline = await startChild('baseline', env);
+  children.push(baseline);
+  // Same answers, or no comparison.
+  for (const s of scenarios(threadId)) {
+    // `data` only: the hub adds extensions.cost (its rate limit), the baseline has none.
+    const [hubAnswer, baseAnswer] = [(await post(hub.url, token, s.body)) as { data?: unknown; errors?: unknown }, (await post(baseline.url, token, s.body)) as { data?: unknown }];
+    if (hubAnswer.errors) throw new Error(`${s.name}: the hub answered errors ${JSON.stringify(hubAnswer.errors)}`);
+    const [a, b] = [hubAnswer.data, baseAnswer.data];
+    if (!isDeepStrictEqual(a, b)) {
+      console.error(`${s.name}: the baseline's answer differs from the hub's at ${firstDifference(a, b)}`);
+      process.exitCode = 1;
+      throw new Error('answers differ');
+    }
+  }
+  // Warm-up (JIT, plan caches, pools), then the rounds.
+  for (const s of scenarios(threadId))
+    for (const c of [hub, baseline])
+      await autocannon({
+        url: `${c.url}/graphql`,
+        method: 'POST',
+        connections: CONNECTIONS,
+        duration: 2,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: s.body,
+      });
+  const results = new Map<string, { hub: Figures[]; baseline: Figures[] }>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const s of scenarios(threadId)) {
+      const r = results.get(s.name) ?? { hub: [], baseline: [] };
+      results.set(s.name, r);
+      r.hub.push(await load(hub, token, s));
+      r.baseline.push(await load(baseline, token, s));
+      console.error(`round ${round + 1} ${s.name}: hub ${fmt(r.hub.at(-1)!)} | baseline ${fmt(r.baseline.at(-1)!)}`);
+    }
+  }
+  let pglite: Map<string, Figures> | null = null;
+  if (process.env.BENCH_PGLITE) {
+    await hub.stop();
+    await baseline.stop();
+    children.length = 0;
+    const lite = await startChild('hub-pglite', { ...secrets, ...unthrottled, NODE_ENV: 'production' });
+    children.push(lite);
+    pglite = new Map();
+    for (const s of scenarios(lite.prepared!.threadId)) {
+      await load(lite, lite.prepared!.token, s);
+      const fs: Figures[] = [];
+      for (let round = 0; round < ROUNDS; round++) fs.push(await load(lite, lite.prepared!.token, s));
+      pglite.set(s.name, med(fs));
+    }
+  }
+  rows.push(
+    `Hub vs hand-written baseline, ${new Date().toISOString().slice(0, 16)}Z, ${os.cpus().length} cores, load ${os.loadavg()[0]!.toFixed(1)}, Node ${process.version}, PostgreSQL, ${CONNECTIONS} connections, ${ROUNDS} × ${SECONDS} s rounds (medians)`,
+    '',
+    '| scenario | hub | baseline | throughput hub / baseline (target ≥ 0.5) | p99 hub / baseline (target ≤ 2) |' + (pglite ? ' hub on PGlite (reference) |' : ''),
+    '| --- | --- | --- | --- | --- |' + (pglite ? ' --- |' : ''),
+  );
+  for (const [name, r] of results) {
+    const h = med(r.hub);
+    const b = med(r.baseline);
+    const lite = pglite?.get(name);
+    rows.push(`| ${name} | ${fmt(h)} | ${fmt(b)} | ${(h.rps / b.rps).toFixed(2)}× | ${(h.p99 / b.p99).toFixed(2)}× |${lite ? ` ${fmt(lite)} |` : ''}`);
+  }
+  console.log(rows.join('\n'));
+  if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, `${rows.join('\n')}\n`);
+} finally {
+  for (const c of children) await c.stop().catch(() => undefined);
+  await scratch.drop();
+}
