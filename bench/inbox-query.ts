@@ -5,8 +5,8 @@
  * BENCH_DATABASE_URL is set, on PostgreSQL (a scratch database is created and
  * dropped). Prints p50/p95/mean in ms and SQL statements per page.
  *
- *   pnpm bench                      # PGlite
- *   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test pnpm bench
+ *   pnpm --filter @hub/api run bench:inbox                      # PGlite
+ *   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test pnpm --filter @hub/api run bench:inbox
  */
 import { execute, parse } from 'graphql';
 import { createApp } from '../api/src/app.js';

@@ -63,9 +63,11 @@ export interface Baseline {
   close(): Promise<void>;
 }
 
-/** Starts the baseline on 127.0.0.1 (a free port) over `databaseUrl`, verifying tokens signed with `jwtSecret`. */
-export async function startBaseline(opts: { databaseUrl: string; jwtSecret: string; poolSize?: number }): Promise<Baseline> {
-  const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+/** Starts the baseline on 127.0.0.1 (a free port) over `databaseUrl`, verifying tokens signed with `jwtSecret`; `onQuery` is called per SQL statement. */
+export async function startBaseline(opts: { databaseUrl: string; jwtSecret: string; poolSize?: number; onQuery?: () => void }): Promise<Baseline> {
+  const pg_ = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+  // Counts statements (run.ts prints statements per request).
+  const pool = { query: (text: string, values?: unknown[]) => (opts.onQuery?.(), pg_.query(text, values)), end: () => pg_.end() };
   const key = new TextEncoder().encode(opts.jwtSecret);
 
   async function viewerOf(authorization: string | undefined) {

@@ -9,6 +9,7 @@
  *   pnpm bench                                  # PostgreSQL at postgresql://postgres@127.0.0.1:5432/test (a scratch database)
  *   BENCH_DATABASE_URL=… BENCH_SECONDS=10 BENCH_ROUNDS=3 pnpm bench
  *   BENCH_PGLITE=1 pnpm bench                   # also the hub on PGlite, for reference (no baseline there)
+ *   BENCH_SMOKE=1 BENCH_SECONDS=2 BENCH_ROUNDS=1 pnpm bench   # .ci/run: fails on more SQL statements per request, or 100× slower
  *
  * Per scenario and server: requests/s, latency p50 / p99 (autocannon's, ms) and server CPU per
  * request (the child's process.cpuUsage over the round / requests), the median of the rounds
@@ -38,7 +39,8 @@ interface Child {
   url: string;
   prepared?: { token: string; threadId: string };
   proc: ChildProcess;
-  cpu(): Promise<number>;
+  /** CPU time (µs) and SQL statements so far. */
+  usage(): Promise<{ micros: number; statements: number }>;
   stop(): Promise<void>;
 }
 
@@ -54,9 +56,9 @@ function startChild(kind: 'hub' | 'hub-pglite' | 'baseline', env: Record<string,
         url: m.url,
         prepared: m.prepared,
         proc,
-        cpu: () =>
+        usage: () =>
           new Promise((res) => {
-            proc.once('message', (r: { micros: number }) => res(r.micros));
+            proc.once('message', (r: { micros: number; statements: number }) => res(r));
             proc.send({ type: 'cpu' });
           }),
         stop: async () => {
@@ -73,12 +75,15 @@ function startChild(kind: 'hub' | 'hub-pglite' | 'baseline', env: Record<string,
 interface Scenario {
   name: string;
   body: string;
+  /** The hub's SQL statements per request today (BENCH_SMOKE fails above it): the viewer, then the data. */
+  maxStatements: number;
 }
 interface Figures {
   rps: number;
   p50: number;
   p99: number;
   cpuMs: number;
+  statements: number;
 }
 
 /** The first path where two JSON values differ, or null. */
@@ -99,7 +104,7 @@ async function post(url: string, token: string, body: string): Promise<unknown> 
 }
 
 async function load(child: Child, token: string, s: Scenario): Promise<Figures> {
-  const before = await child.cpu();
+  const before = await child.usage();
   const r = await autocannon({
     url: `${child.url}/graphql`,
     method: 'POST',
@@ -108,9 +113,18 @@ async function load(child: Child, token: string, s: Scenario): Promise<Figures> 
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: s.body,
   });
-  const cpu = (await child.cpu()) - before;
+  const after = await child.usage();
   if (r.errors || r.non2xx) throw new Error(`${s.name}: ${r.errors} errors, ${r.non2xx} non-2xx responses`);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuMs: cpu / 1000 / r.requests.total };
+  // Per request sent: requests still in flight when the round ends ran (some of) their SQL and
+  // used CPU but are not among the completed ones.
+  const n = r.requests.sent;
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    cpuMs: (after.micros - before.micros) / 1000 / n,
+    statements: (after.statements - before.statements) / n,
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -119,8 +133,10 @@ const med = (fs: Figures[]): Figures => ({
   p50: median(fs.map((f) => f.p50)),
   p99: median(fs.map((f) => f.p99)),
   cpuMs: median(fs.map((f) => f.cpuMs)),
+  statements: median(fs.map((f) => f.statements)),
 });
-const fmt = (f: Figures) => `${f.rps.toFixed(0)} req/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.cpuMs.toFixed(2)} ms CPU/req`;
+const fmt = (f: Figures) =>
+  `${f.rps.toFixed(0)} req/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.cpuMs.toFixed(2)} ms CPU and ${f.statements.toFixed(1)} SQL statements per request`;
 
 const scratch = await createScratchDatabase(base, 'bench_compare');
 const children: Child[] = [];
@@ -131,8 +147,8 @@ try {
   const { token, threadId } = await prepareBenchData(seeding);
   await seeding.close();
   const scenarios = (id: string): Scenario[] => [
-    { name: 'inbox first page (50 threads)', body: JSON.stringify({ operationName: 'Inbox', query: INBOX }) },
-    { name: 'thread view (64 messages)', body: JSON.stringify({ operationName: 'Thread', query: THREAD, variables: { id } }) },
+    { name: 'inbox first page (50 threads)', body: JSON.stringify({ operationName: 'Inbox', query: INBOX }), maxStatements: 3 },
+    { name: 'thread view (64 messages)', body: JSON.stringify({ operationName: 'Thread', query: THREAD, variables: { id } }), maxStatements: 2 },
   ];
   // One agent sends every request: the per-user cost bucket (1,000 points, 50/s) would answer 429
   // after a few pages. The bucket is made large; pricing each operation still runs.
@@ -203,6 +219,16 @@ try {
     rows.push(`| ${name} | ${fmt(h)} | ${fmt(b)} | ${(h.rps / b.rps).toFixed(2)}× | ${(h.p99 / b.p99).toFixed(2)}× |${lite ? ` ${fmt(lite)} |` : ''}`);
   }
   console.log(rows.join('\n'));
+  // BENCH_SMOKE (.ci/run): regressions the table would only show, as failures: more SQL statements
+  // per request than today, or the hub slower than the baseline by two orders of magnitude.
+  if (process.env.BENCH_SMOKE) {
+    for (const s of scenarios(threadId)) {
+      const r = results.get(s.name)!;
+      const h = med(r.hub);
+      if (h.statements > s.maxStatements) throw new Error(`${s.name}: ${h.statements} SQL statements per request, more than ${s.maxStatements}`);
+      if (h.rps < med(r.baseline).rps / 100) throw new Error(`${s.name}: the hub is over 100× slower than the baseline`);
+    }
+  }
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, `${rows.join('\n')}\n`);
 } finally {
   for (const c of children) await c.stop().catch(() => undefined);

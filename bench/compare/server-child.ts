@@ -3,8 +3,8 @@
  * own. argv[2]: `hub` (the real hub: createApp + startServer over DATABASE_URL, jobs stopped:
  * the load is read-only), `hub-pglite` (the same on an in-memory PGlite it seeds itself with the
  * demo data, for reference) or `baseline` (baseline.ts over DATABASE_URL). Sends
- * { type: 'ready', url, prepared? } once listening (prepared: hub-pglite's token and thread id), answers { type: 'cpu' } with { type: 'cpu', micros }
- * (process.cpuUsage user + system), exits on { type: 'stop' }.
+ * { type: 'ready', url, prepared? } once listening (prepared: hub-pglite's token and thread id), answers { type: 'cpu' } with { type: 'cpu', micros, statements }
+ * (process.cpuUsage user + system; SQL statements sent so far), exits on { type: 'stop' }.
  */
 import { startBaseline } from './baseline.js';
 
@@ -12,8 +12,10 @@ const kind = process.argv[2];
 let url: string;
 let prepared: { token: string; threadId: string } | undefined;
 let close: () => Promise<void>;
+/** SQL statements the hub sent (the baseline: every pool query), for statements per request. */
+let statements = 0;
 if (kind === 'baseline') {
-  const b = await startBaseline({ databaseUrl: process.env.DATABASE_URL!, jwtSecret: process.env.JWT_SECRET! });
+  const b = await startBaseline({ databaseUrl: process.env.DATABASE_URL!, jwtSecret: process.env.JWT_SECRET!, onQuery: () => statements++ });
   url = b.url;
   close = b.close;
 } else {
@@ -27,6 +29,7 @@ if (kind === 'baseline') {
     const { prepareBenchData } = await import('./data.js');
     prepared = await prepareBenchData(app);
   }
+  app.db.onQuery.add(() => statements++);
   const server = await startServer(app, { port: 0, host: '127.0.0.1' });
   url = `http://127.0.0.1:${server.port}`;
   close = async () => {
@@ -37,7 +40,7 @@ if (kind === 'baseline') {
 process.on('message', async (m: { type: string }) => {
   if (m.type === 'cpu') {
     const u = process.cpuUsage();
-    process.send!({ type: 'cpu', micros: u.user + u.system });
+    process.send!({ type: 'cpu', micros: u.user + u.system, statements });
   } else if (m.type === 'stop') {
     await close();
     process.exit(0);

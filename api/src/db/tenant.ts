@@ -38,8 +38,25 @@ const READS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirs
 
 type Args = { where?: Record<string, unknown>; data?: unknown; create?: Record<string, unknown> };
 
+const clients = new WeakMap<PrismaClient, Map<string, ReturnType<typeof scopedClient>>>();
+/** At most this many organizations' clients are kept per PrismaClient (then the cache starts over). */
+const CLIENTS_PER_PRISMA = 1000;
+
+/**
+ * The Prisma client of one organization (see the module comment). One per organization and
+ * PrismaClient, built once: a `$extends` client builds its model proxies on first use, work
+ * every request repeated when each context extended the client anew (issue 8 §1).
+ */
 export function tenantClient(prisma: PrismaClient, organizationId: string) {
-  return withTransactionRetry(scopedClient(prisma, organizationId));
+  let byOrg = clients.get(prisma);
+  if (!byOrg) clients.set(prisma, (byOrg = new Map()));
+  let client = byOrg.get(organizationId);
+  if (!client) {
+    if (byOrg.size >= CLIENTS_PER_PRISMA) byOrg.clear();
+    client = withTransactionRetry(scopedClient(prisma, organizationId));
+    byOrg.set(organizationId, client);
+  }
+  return client;
 }
 
 /**
