@@ -30,7 +30,6 @@
 import {
   createSourceEventStream,
   execute,
-  Kind,
   TypeInfo,
   getNamedType,
   print,
@@ -87,13 +86,13 @@ function describeDocument(schema: GraphQLSchema, document: DocumentNode) {
 
 /**
  * The audience of one subscriber: subscribers with the same key receive the same result for the
- * same event. null: not shared (no viewer, a document that is not one operation).
+ * same event. null: not shared (no viewer). Called after createSourceEventStream accepted the
+ * document, so it names exactly one operation.
  */
 export function shareKey(args: ExecutionArgs): string | null {
   const ctx = args.contextValue as HubContext | undefined;
   const viewer = ctx?.viewer;
   if (!ctx || !viewer) return null;
-  if (args.document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length !== 1 && !args.operationName) return null;
   const doc = describeDocument(args.schema, args.document);
   const who = viewer.kind === 'API_KEY' ? `key:${viewer.id}` : doc.perViewer ? `user:${viewer.id}` : `role:${viewer.role}`;
   return JSON.stringify([ctx.organizationId, who, args.operationName ?? null, args.variableValues ?? {}, doc.text]);

@@ -4,9 +4,8 @@
  * only ever reads their own (node lookups included).
  */
 import { filter, pipe } from '@graphql-yoga/subscription';
-import { PER_VIEWER } from '../../schema/common.js';
 import { builder, assertPageSize } from '../../schema/builder.js';
-import { decodeId, runMutation, UserError, type UserErrorShape } from '../../schema/common.js';
+import { decodeId, PER_VIEWER, runMutation, UserError, type UserErrorShape } from '../../schema/common.js';
 import { DomainError } from '../../shared/errors.js';
 import { NotificationKindEnum } from '../../schema/enums.js';
 import { NO_MATCH_ID, type HubContext } from '../../shared/context.js';

@@ -1,7 +1,6 @@
-import { PER_VIEWER } from '../../schema/common.js';
 import { builder, assertPageSize } from '../../schema/builder.js';
 import DataLoader from 'dataloader';
-import { UserError, type UserErrorShape, payloadType, decodeFilterId, decodeId, decodeOptionalId, memoOn, runMutation } from '../../schema/common.js';
+import { UserError, type UserErrorShape, payloadType, decodeFilterId, decodeId, decodeOptionalId, memoOn, PER_VIEWER, runMutation } from '../../schema/common.js';
 import { ChannelTypeEnum, PriorityEnum, ThreadStatusEnum, ThreadTypeEnum } from '../../schema/enums.js';
 import { adapterFor } from '../../channels/registry.js';
 import { SLA_RUNNING_STATUSES, assignThread, countThreads, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
