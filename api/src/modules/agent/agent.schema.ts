@@ -9,6 +9,9 @@ import { updateMyPreferences } from './preferences.service.js';
 
 export const UserNode = builder.prismaNode('User', {
   id: { field: 'id' },
+  // Select mode (issue 8 §1): a query loads only the columns its fields need. Rows a service returns
+  // are re-read by id with those columns (Pothos' fallback, batched per tick).
+  select: { id: true },
   authScopes: can('User'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'An agent of the organization.',
@@ -91,8 +94,14 @@ const LoginPayload = builder.objectRef<{ token?: string; user?: User; errors: Us
       description: 'Session JWT for `Authorization: Bearer <token>` and graphql-ws connectionParams.authorization.',
       resolve: (p) => p.token ?? null,
     }),
-    // The user who just signed in (the request itself is still anonymous).
-    user: t.field({ type: UserNode, nullable: true, skipTypeScopes: true, resolve: (p) => p.user ?? null }),
+    // The user who just signed in (the request itself is still anonymous, so its tenant client reads
+    // nothing): read with the fields the operation selects (User is in select mode), by id only.
+    user: t.prismaField({
+      type: 'User',
+      nullable: true,
+      skipTypeScopes: true,
+      resolve: (query, p, _args, ctx) => (p.user ? ctx.deps.db.prisma.user.findUnique({ ...query, where: { id: p.user.id } }) : null),
+    }),
     errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
   }),
 });

@@ -100,7 +100,7 @@ export interface ChannelHealth {
 }
 
 /** Health of a channel: the health columns, and the provider subscription's expiry when the configuration has one. */
-export function channelHealth(deps: AppDeps, channel: Channel): ChannelHealth {
+export function channelHealth(deps: AppDeps, channel: Pick<Channel, 'configuration' | 'lastInboundAt' | 'lastSendAt' | 'lastError' | 'lastErrorAt'>): ChannelHealth {
   const raw = (channel.configuration ?? {}) as Config;
   let expires: unknown = raw.subscriptionExpiresAt;
   if (SecretBox.isSealed(expires)) expires = openSafely(deps, raw).config.subscriptionExpiresAt;

@@ -24,7 +24,7 @@ const FILLABLE = ['email', 'phone', 'companyName', 'codiceFiscale', 'partitaIva'
  * known by: its own fields and its EMAIL, PHONE and WHATSAPP_ID identities
  * (a wa_id is the phone number in digits).
  */
-async function contactPoints(db: TenantDb | Tx, customer: Customer): Promise<{ emails: string[]; phones: string[] }> {
+async function contactPoints(db: TenantDb | Tx, customer: Pick<Customer, 'id' | 'email' | 'phone'>): Promise<{ emails: string[]; phones: string[] }> {
   const identities = await db.customerIdentity.findMany({
     where: { customerId: customer.id, kind: { in: ['EMAIL', 'PHONE', 'WHATSAPP_ID'] } },
     select: { kind: true, value: true },
@@ -48,7 +48,7 @@ async function contactPoints(db: TenantDb | Tx, customer: Customer): Promise<{ e
  * digits); oldest first, at most {@link MAX_DUPLICATE_SUGGESTIONS}.
  * Tenant-scoped through `ctx.db`. `query` is Pothos' Prisma selection.
  */
-export async function duplicateSuggestions(ctx: HubContext, customer: Customer, query: object = {}): Promise<Customer[]> {
+export async function duplicateSuggestions(ctx: HubContext, customer: Pick<Customer, 'id' | 'email' | 'phone'>, query: object = {}): Promise<Customer[]> {
   const { emails, phones } = await contactPoints(ctx.db, customer);
   if (emails.length === 0 && phones.length === 0) return [];
   const or: Prisma.CustomerWhereInput[] = [];

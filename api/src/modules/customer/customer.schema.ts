@@ -9,6 +9,9 @@ import { can } from '../auth/permissions.js';
 
 export const CustomerNode = builder.prismaNode('Customer', {
   id: { field: 'id' },
+  // Select mode (issue 8 §1): a query loads only the columns its fields need. Rows a service returns
+  // are re-read by id with those columns (Pothos' fallback, batched per tick).
+  select: { id: true },
   authScopes: can('Customer'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A person or business the organization serves.',
@@ -33,6 +36,7 @@ export const CustomerNode = builder.prismaNode('Customer', {
       type: ['Customer'],
       description:
         'Probable duplicates: other customers of the organization sharing an e-mail address or a phone number with this one, in their own fields or as an identity on any channel (EMAIL, PHONE, WhatsApp id). Oldest first, at most 10. mergeCustomers folds one into this customer.',
+      select: { email: true, phone: true },
       resolve: (query, customer, _args, ctx) => duplicateSuggestions(ctx, customer, query),
     }),
     mergedInto: t.relation('mergedInto', {

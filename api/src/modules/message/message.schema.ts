@@ -71,6 +71,9 @@ const MessageSender = builder.objectRef<SenderShape>('MessageSender').implement(
 
 export const MessageNode = builder.prismaNode('Message', {
   id: { field: 'id' },
+  // Select mode (issue 8 §1): a query loads only the columns its fields need. Rows a service returns
+  // are re-read by id with those columns (Pothos' fallback, batched per tick).
+  select: { id: true },
   authScopes: can('Message'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'One message of a thread: from the customer, to the customer, an internal note or a system notice.',

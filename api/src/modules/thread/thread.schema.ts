@@ -25,6 +25,9 @@ function readMarkOf(ctx: HubContext, threadId: string): Promise<Date | null> {
 
 export const ThreadNode = builder.prismaNode('Thread', {
   id: { field: 'id' },
+  // Select mode (issue 8 §1): a query loads only the columns its fields need. Rows a service returns
+  // are re-read by id with those columns (Pothos' fallback, batched per tick).
+  select: { id: true },
   authScopes: can('Thread'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A conversation with a customer (or an internal one), on one channel.',
