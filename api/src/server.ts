@@ -31,6 +31,7 @@ import { schema } from './schema/index.js';
 import type { AppDeps } from './shared/app.js';
 import { viewerContext, type HubContext, type Viewer } from './shared/context.js';
 import { DomainError } from './shared/errors.js';
+import { forgetSessionUser } from './modules/auth/viewer-cache.js';
 
 export interface RunningServer {
   url: string;
@@ -99,6 +100,7 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   void (async () => {
     try {
       for await (const event of revocations) {
+        forgetSessionUser(deps, event.userId);
         for (const [socket, viewer] of sockets) {
           if (viewer.kind === 'USER' && viewer.id === event.userId && viewer.organizationId === event.organizationId) {
             sockets.delete(socket);

@@ -28,6 +28,7 @@ import { AUTH_ERRORS } from './auth.errors.js';
 import { authenticateApiKey } from '../apikey/apikey.service.js';
 import { writeAudit } from '../audit/audit.service.js';
 import type { AuditAction } from '../audit/actions.js';
+import { forgetSessionUser, sessionUser } from './viewer-cache.js';
 
 const ISSUER = 'hub';
 
@@ -157,6 +158,8 @@ async function bumpSessions(ctx: HubContext, userId: string, data: { isActive?: 
     });
     return user;
   });
+  // This instance forgets the cached session row now; the others when the event reaches them (server.ts).
+  forgetSessionUser(ctx.deps, user.id);
   ctx.deps.pubsub.publish('sessionsRevoked', { organizationId: user.organizationId, userId: user.id, tokenVersion: user.tokenVersion });
   return user;
 }
@@ -201,9 +204,10 @@ export async function authenticate(deps: AppDeps, authorization: string | undefi
     if (typeof payload.sub !== 'string' || typeof payload.org !== 'string') return null;
     const ver = payload.ver ?? 0;
     if (typeof ver !== 'number') return null;
-    const user = await deps.db.prisma.user.findFirst({ where: { id: payload.sub, organizationId: payload.org, isActive: true } });
+    // Cached for VIEWER_CACHE_TTL_MS; revocations drop the entry at once (viewer-cache.ts).
+    const user = await sessionUser(deps, payload.sub);
     // A session issued before logout / revokeSessions / deactivateUser is void.
-    if (!user || user.tokenVersion !== ver) return null;
+    if (!user || user.organizationId !== payload.org || !user.isActive || user.tokenVersion !== ver) return null;
     return { kind: 'USER', id: user.id, organizationId: user.organizationId, role: user.role, name: user.name, email: user.email };
   } catch (err) {
     if (err instanceof joseErrors.JOSEError) return null;
