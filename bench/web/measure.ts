@@ -13,10 +13,18 @@
  *
  *   cd api && node --import tsx ../bench/web/measure.ts
  *
+ * With (b) it prints the median run's timeline, ms after submit: each GraphQL request (operation,
+ * start → end of its body), each file fetched after submit, the page's long tasks (≥ 50 ms of
+ * main thread) and the first row. Options: RUNS (default 5), EXTRA_THREADS (default 1000; 0 skips
+ * (c)), TIMELINES=1 (every run's timeline), PROFILE=<file> (a .cpuprofile of the page from submit
+ * to the first row, last run), TRACE=<file> (a Chromium performance trace of the same span),
+ * HUB_URL=<url> (measure a hub already running instead of starting one: quick comparisons only;
+ * the figures in docs/web.md come from a fresh demo).
+ *
  * Prints a JSON summary; docs/web.md keeps the figures with date, machine and command.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
@@ -120,6 +128,24 @@ async function countedPage(browser: Browser, url: string) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, baseURL: url });
   // tsx (esbuild keepNames) wraps named functions in evaluate() bodies with __name(): give the page one.
   await context.addInitScript({ content: 'window.__name = (f) => f;' });
+  // Timeline of the GraphQL requests (operation name, start and end in performance.now() ms), for the breakdown.
+  await context.addInitScript({
+    content: `(() => {
+      const log = (window.__gql = []);
+      const tasks = (window.__longtasks = []);
+      try { new PerformanceObserver((l) => tasks.push(...l.getEntries().map((e) => [e.startTime, e.duration]))).observe({ type: 'longtask', buffered: true }); } catch {}
+      const orig = window.fetch.bind(window);
+      window.fetch = (input, init) => {
+        let op = '?';
+        try { op = JSON.parse(init && typeof init.body === 'string' ? init.body : '{}').operationName || '?'; } catch {}
+        const e = { op, start: performance.now(), end: -1 };
+        log.push(e);
+        const p = orig(input, init);
+        p.then((r) => r.clone().text()).then(() => (e.end = performance.now()), () => (e.end = performance.now()));
+        return p;
+      };
+    })();`,
+  });
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
@@ -137,7 +163,12 @@ async function countedPage(browser: Browser, url: string) {
 }
 
 /** Submits the login form (by input type: the UI language does not matter) and waits for the first thread row. */
-async function login(page: Page): Promise<number> {
+interface Breakdown {
+  ms: number;
+  /** ms after submit: each GraphQL request and each JS/CSS/other file fetched after submit. */
+  events: string[];
+}
+async function login(page: Page): Promise<Breakdown> {
   if (!page.url().endsWith('/login')) await page.goto('/login');
   await page.locator('input[type="email"]').fill(SARAH.email);
   await page.locator('input[type="password"]').fill(SARAH.password);
@@ -157,10 +188,38 @@ async function login(page: Page): Promise<number> {
       obs.observe(document.documentElement, { childList: true, subtree: true });
     });
   });
+  // PROFILE=<file>: a CPU profile of the page from submit to the first row (DevTools' .cpuprofile).
+  const cdp = process.env.PROFILE ? await page.context().newCDPSession(page) : null;
+  // TRACE=<file>: a Chromium performance trace (DevTools' Performance panel) of the same span.
+  const browser = page.context().browser();
+  if (process.env.TRACE && browser) await browser.startTracing(page, { path: process.env.TRACE, screenshots: false });
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   await page.locator('input[type="password"]').press('Enter');
   const t1 = await page.evaluate(() => (window as unknown as { __t1: Promise<number> }).__t1);
   const t0 = await page.evaluate(() => (window as unknown as { __t0: number }).__t0);
-  return t1 - t0;
+  if (process.env.TRACE && browser) await browser.stopTracing();
+  if (cdp) writeFileSync(process.env.PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+  const events = await page.evaluate(
+    ({ t0, t1 }) => {
+      const f = (x: number) => Math.round(x - t0);
+      const gqlLog = (window as unknown as { __gql: { op: string; start: number; end: number }[] }).__gql.filter((e) => e.start >= t0 - 1);
+      const out: [number, string][] = gqlLog.map((e) => [e.start, `gql ${e.op} ${f(e.start)}→${e.end < 0 ? '…' : f(e.end)}`]);
+      for (const r of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
+        if (r.responseEnd < t0 || r.name.includes('/graphql')) continue;
+        out.push([r.startTime, `file ${r.name.split('/').pop()} ${f(r.startTime)}→${f(r.responseEnd)}${r.transferSize === 0 ? ' (cache)' : ''}`]);
+      }
+      for (const [start, dur] of (window as unknown as { __longtasks: [number, number][] }).__longtasks)
+        if (start + dur >= t0 && start <= t1) out.push([start, `long task ${f(start)}→${f(start + dur)}`]);
+      out.push([t1, `first row ${f(t1)}`]);
+      return out.sort((a, b) => a[0] - b[0]).map((x) => x[1]);
+    },
+    { t0, t1 },
+  );
+  return { ms: t1 - t0, events };
 }
 
 /** Scrolls the inbox list until `target` threads have been loaded (highest aria-posinset, else row count); returns the DOM figures. */
@@ -195,7 +254,8 @@ async function scrollThrough(page: Page, target: number) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const demo = await startDemo();
+// HUB_URL: measure an already running hub instead (quick iterations; the figures in docs/web.md use a fresh demo).
+const demo = process.env.HUB_URL ? { url: process.env.HUB_URL, stop: async () => undefined } : await startDemo();
 let browser: Browser | undefined;
 try {
   browser = await chromium.launch({
@@ -205,6 +265,7 @@ try {
 
   // (a) + (b): cold loads.
   const times: number[] = [];
+  const breakdowns: Breakdown[] = [];
   let weight: Record<string, unknown> = {};
   for (let i = 0; i < RUNS; i++) {
     const { context, page, bytes } = await countedPage(browser, demo.url);
@@ -213,7 +274,9 @@ try {
     await page.waitForLoadState('networkidle');
     const loginJs = bytes.script;
     const loginFiles = bytes.scripts.length;
-    times.push(await login(page));
+    const b = await login(page);
+    times.push(b.ms);
+    breakdowns.push(b);
     await page.waitForLoadState('networkidle');
     if (i === 0)
       weight = {
@@ -243,6 +306,9 @@ try {
         machine: `${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${await browser.version()}`,
         ...weight,
         loginToFirstRowMs: { median: Math.round(median(times)), runs: times.map(Math.round) },
+        // The median run's timeline, ms after submit.
+        medianRunTimeline: breakdowns.find((b) => b.ms === median(times))?.events,
+        ...(process.env.TIMELINES ? { timelines: breakdowns.map((b) => b.events) } : {}),
         extraThreads: EXTRA_THREADS,
         addThreadsSeconds: addSeconds,
         ...dom,

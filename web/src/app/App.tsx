@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { type ComponentType, lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import type { ApolloClient } from '@apollo/client';
@@ -8,18 +8,32 @@ import { Notifications } from '@mantine/notifications';
 import { cssVariablesResolver, theme } from './theme';
 import { getToken, onTokenChange } from './auth';
 import { LoginPage } from '../features/auth/LoginPage';
-import { loadAnalyticsPage, loadAppLayout, loadInboxPage, loadNoThreadSelected, loadSettingsPage, loadThreadView } from './chunks';
+import { analyticsPageChunk, appLayoutChunk, type Chunk, inboxPageChunk, noThreadSelectedChunk, settingsPageChunk, threadViewChunk } from './chunks';
+
+/**
+ * A route component from its chunk: rendered at once when the chunk is already in (preloaded on
+ * the login page, or opened before), else React.lazy (suspends until the chunk arrives). Decided
+ * once per mount, so a chunk arriving later does not swap the component under a mounted route.
+ */
+function fromChunk<M>(c: Chunk<M>, pick: (m: M) => ComponentType) {
+  const Lazy = lazy(() => c.load().then((m) => ({ default: pick(m) })));
+  // biome-ignore lint/correctness/noComponentHookFactories: called once per route at module level (like lazy()); each route needs a component type of its own, or React would keep one route's state for the next at the same place
+  return function ChunkRoute() {
+    const [Component] = useState<ComponentType>(() => (c.loaded ? pick(c.loaded) : Lazy));
+    return <Component />;
+  };
+}
 
 // Route-level code splitting: the login page loads only itself, Apollo, Mantine's core and one
 // language (issue 10 §6: ≤ 250 kB gzip); the signed-in shell (navigation, live updates,
 // notifications) and each area are their own chunks, fetched when first opened (the charts of
 // the dashboard, recharts, only there).
-const AppLayout = lazy(() => loadAppLayout().then((m) => ({ default: m.AppLayout })));
-const InboxPage = lazy(() => loadInboxPage().then((m) => ({ default: m.InboxPage })));
-const ThreadView = lazy(() => loadThreadView().then((m) => ({ default: m.ThreadView })));
-const NoThreadSelected = lazy(() => loadNoThreadSelected().then((m) => ({ default: m.NoThreadSelected })));
-const SettingsPage = lazy(() => loadSettingsPage().then((m) => ({ default: m.SettingsPage })));
-const AnalyticsPage = lazy(() => loadAnalyticsPage().then((m) => ({ default: m.AnalyticsPage })));
+const AppLayout = fromChunk(appLayoutChunk, (m) => m.AppLayout);
+const InboxPage = fromChunk(inboxPageChunk, (m) => m.InboxPage);
+const ThreadView = fromChunk(threadViewChunk, (m) => m.ThreadView);
+const NoThreadSelected = fromChunk(noThreadSelectedChunk, (m) => m.NoThreadSelected);
+const SettingsPage = fromChunk(settingsPageChunk, (m) => m.SettingsPage);
+const AnalyticsPage = fromChunk(analyticsPageChunk, (m) => m.AnalyticsPage);
 
 /** A lazily loaded route: nothing while its chunk arrives (a few ms from the hub's own port, cached for a year). */
 const Lazy = ({ children }: { children: ReactNode }) => <Suspense fallback={null}>{children}</Suspense>;

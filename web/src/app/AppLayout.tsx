@@ -1,4 +1,5 @@
 import { NavLink, Outlet, useNavigate } from 'react-router';
+import type { ApolloClient } from '@apollo/client';
 import { useApolloClient, useMutation, useQuery } from '@apollo/client/react';
 import { Fragment, lazy, Suspense, useLayoutEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -9,14 +10,14 @@ import { setToken } from './auth';
 import { graphql } from '../gql';
 import { LiveUpdates } from './LiveUpdates';
 import { ConnectionBanner } from './ConnectionBanner';
-import { useViewer } from './viewer';
+import { AppViewerQuery, useViewer } from './viewer';
 import { initials } from '../shared/time';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 import { AvailabilitySwitch } from '../features/availability/AvailabilitySwitch';
 import { AnalyticsLanding } from '../features/analytics/AnalyticsLanding';
 import { GlobalShortcuts } from '../features/shortcuts/GlobalShortcuts';
 import { ariaKeyShortcuts } from '../features/shortcuts/shortcuts';
-import { applyPreferences, currentLanguage, LANGUAGE_NAMES, UI_LANGUAGES, usePreferencesKey, type UiLanguage } from '../i18n';
+import { applyPreferences, currentLanguage, LANGUAGE_NAMES, preloadLanguageFor, UI_LANGUAGES, usePreferencesKey, type UiLanguage } from '../i18n';
 
 export { AppViewerQuery } from './viewer';
 
@@ -49,6 +50,21 @@ export const ViewerPreferencesQuery = graphql(`
     }
   }
 `);
+
+/**
+ * Right after a sign-in (chunks.ts `prefetchSignedIn`): the shell's two queries start before the
+ * shell mounts (its useQuery calls then join them), and the viewer's language starts loading as
+ * soon as the preferences are in, while the inbox's first page is still on its way.
+ */
+export function prefetchShell(client: ApolloClient): void {
+  void client.query({ query: AppViewerQuery }).catch(() => undefined);
+  void client
+    .query({ query: ViewerPreferencesQuery })
+    .then(({ data }) => {
+      if (data?.viewer) preloadLanguageFor(data.viewer);
+    })
+    .catch(() => undefined);
+}
 
 /** Saves the signed-in user's own UI language and/or time zone (null: follow the organization). */
 export const UpdateMyPreferencesMutation = graphql(`
@@ -87,17 +103,23 @@ export function AppLayout() {
   const openNewConversation = () => setNewConversation('open');
   const prefsKnown = prefsApplied || prefsQuery.error !== undefined;
 
-  // The viewer's language and time zone (else the organization's, else the browser's). A layout
-  // effect: applied before the browser paints, so the pages' first frame is in the right language.
+  // The viewer's language and time zone (else the organization's, else the browser's). The pages
+  // render once the language is switched (its texts are usually in already: prefetchShell), so
+  // they render once, in the right language, not first in the browser's and then again.
   useLayoutEffect(() => {
     if (!prefs) return;
-    applyPreferences({ locale: prefs.locale, timezone: prefs.timezone, organization: prefs.organization });
-    setPrefsApplied(true);
+    let current = true;
+    void applyPreferences({ locale: prefs.locale, timezone: prefs.timezone, organization: prefs.organization }).then(() => {
+      if (current) setPrefsApplied(true);
+    });
+    return () => {
+      current = false;
+    };
   }, [prefs]);
 
   const switchLanguage = async (locale: UiLanguage) => {
     // At once, before the server answers; the saved value comes back into the cache (viewer.locale).
-    applyPreferences({ locale, timezone: prefs?.timezone, organization: prefs?.organization });
+    void applyPreferences({ locale, timezone: prefs?.timezone, organization: prefs?.organization });
     try {
       const { data } = await savePreferences({ variables: { input: { locale } } });
       const error = data?.updateMyPreferences.errors[0];

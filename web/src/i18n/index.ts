@@ -68,6 +68,15 @@ const LOADERS: Record<UiLanguage, () => Promise<Messages>> = {
   it: () => import('./it').then((m) => m.it),
 };
 
+/**
+ * Fetches every language's texts without switching or registering them (the login page, while
+ * the form is filled: the viewer's language is known only after the login, and then its texts
+ * are in the browser already, instead of one more request before the inbox renders).
+ */
+export function preloadLanguages(): void {
+  for (const lng of UI_LANGUAGES) LOADERS[lng]().catch(() => undefined);
+}
+
 /** Resolves when the first language's texts are loaded (render after it: no flash of keys). */
 export const i18nReady: Promise<unknown> = i18n
   .use(resourcesToBackend((lng: string) => LOADERS[asUiLanguage(lng) ?? DEFAULT_LANGUAGE]()))
@@ -118,9 +127,14 @@ function knownZone(zone: string | null | undefined): string | undefined {
 /**
  * Applies the viewer's preferences: language (user, else organization, else
  * browser, else nl) and time zone (user, else organization, else browser).
- * Remembers the language for the next page load.
+ * Remembers the language for the next page load. Resolves once the language
+ * is switched (its texts may have to load first).
  */
-export function applyPreferences(p: { locale?: string | null; timezone?: string | null; organization?: { locale?: string | null; timezone?: string | null } | null }): void {
+export function applyPreferences(p: {
+  locale?: string | null;
+  timezone?: string | null;
+  organization?: { locale?: string | null; timezone?: string | null } | null;
+}): Promise<void> {
   const lng = pickLanguage({ user: p.locale, organization: p.organization?.locale, browser: browserLanguages() });
   const zone = knownZone(p.timezone) ?? knownZone(p.organization?.timezone);
   try {
@@ -132,7 +146,20 @@ export function applyPreferences(p: { locale?: string | null; timezone?: string 
     timeZone = zone;
     if (lng === i18n.language) emit();
   }
-  if (lng !== i18n.language) void i18n.changeLanguage(lng);
+  if (lng === i18n.language) return Promise.resolve();
+  return i18n.changeLanguage(lng).then(
+    () => undefined,
+    () => undefined,
+  );
+}
+
+/**
+ * Loads the texts of the language `applyPreferences(p)` will switch to, without switching (the
+ * sign-in starts it as soon as the viewer's preferences are in, beside the inbox's first page).
+ */
+export function preloadLanguageFor(p: { locale?: string | null; organization?: { locale?: string | null } | null }): void {
+  const lng = pickLanguage({ user: p.locale, organization: p.organization?.locale, browser: browserLanguages() });
+  if (lng !== i18n.language) void i18n.loadLanguages(lng);
 }
 
 /** Sets the time zone alone (tests). */

@@ -1,6 +1,7 @@
 import { useMutation } from '@apollo/client/react';
 import { graphql } from '../../gql';
 import { setToken } from '../../app/auth';
+import { prefetchSignedIn } from '../../app/chunks';
 import { toUserErrors } from '../../shared/userErrors';
 
 export const LoginMutation = graphql(`
@@ -22,7 +23,10 @@ export const LoginMutation = graphql(`
   }
 `);
 
-/** Logs in, stores the bearer token and resets the cache (a new viewer sees different data). */
+/**
+ * Logs in, stores the bearer token, resets the cache (a new viewer sees different data) and
+ * starts the first screen's requests (viewer, first inbox page) before the caller navigates.
+ */
 export function useLogin() {
   const [mutate, state] = useMutation(LoginMutation);
   const login = async (email: string, password: string) => {
@@ -32,6 +36,7 @@ export function useLogin() {
     if (token) {
       setToken(token);
       await state.client.clearStore();
+      prefetchSignedIn(state.client, data?.login?.user?.role);
     }
     return { token, errors };
   };

@@ -4,13 +4,24 @@ import { ActionIcon, Box, Button, Checkbox, CloseButton, Group, Indicator, Popov
 import { useDebouncedValue } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { IconFilter, IconLayoutList, IconList, IconSearch } from '@tabler/icons-react';
-import { ThreadList, type OpenOptions } from './ThreadList';
+import type { ApolloClient } from '@apollo/client';
+import { InboxThreadsQuery, inboxVariables, ThreadList, type OpenOptions } from './ThreadList';
 import { QueueList } from './QueueList';
 import { INBOX_VIEWS, QUEUE_VIEW, readInboxParams, SORT_CHOICES, STATUS_CHOICES, storeDensity, writeInboxParams, type SortChoice, type StatusChoice } from './filters';
 import { useUnreadCounts } from './unreadCounts';
 import { useViewer } from '../../app/viewer';
 import { formatNumber } from '../../shared/time';
 import classes from './InboxPage.module.css';
+
+/**
+ * Right after a sign-in (chunks.ts `prefetchSignedIn`; the login lands on `/`): the first page of
+ * the plain inbox's list starts beside the shell's queries; the list's own query joins it.
+ */
+export function prefetchInbox(client: ApolloClient): void {
+  const inbox = readInboxParams(new URLSearchParams());
+  if (inbox.view === QUEUE_VIEW) return;
+  void client.query({ query: InboxThreadsQuery, variables: inboxVariables(inbox.view, inbox.q, { status: inbox.status, sort: inbox.sort }) }).catch(() => undefined);
+}
 
 /**
  * Two-pane inbox: conversation list on the left, the routed thread view on the right. The whole

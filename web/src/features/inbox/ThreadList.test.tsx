@@ -213,7 +213,9 @@ describe('SLA countdown on rows', () => {
         ),
       ],
     });
-    const rows = await screen.findAllByTestId('thread-row');
+    // The first frame renders the visible rows (jsdom: rows without height), the overscan follows.
+    await waitFor(() => expect(screen.getAllByTestId('thread-row')).toHaveLength(6));
+    const rows = screen.getAllByTestId('thread-row');
     const labels = rows.map((r) => within(r).getByTestId('due-label'));
     expect(labels.map((l) => l.textContent)).toEqual([
       'first response 50m left',

@@ -12,11 +12,15 @@ import { orderFor, threadFilterFor, type Density, type InboxView, type SortChoic
 import { formatNumber, useNow } from '../../shared/time';
 import { describeError } from '../../shared/errorMessages';
 import { useTranslation } from 'react-i18next';
+import { firstRowsShown } from '../../app/firstScreen';
 import classes from './ThreadList.module.css';
 
 export const INBOX_PAGE_SIZE = 50;
 /** Load the next page when the last rendered row is this close to the end of the loaded rows. */
 const LOAD_AHEAD_ROWS = 10;
+/** Rows rendered beyond the visible ones (above and below); the first page's first frame renders only FIRST_FRAME_OVERSCAN. */
+const OVERSCAN = 8;
+const FIRST_FRAME_OVERSCAN = 1;
 /** Estimated row heights (px) before a row is measured. */
 const ESTIMATED_ROW_HEIGHT: Record<Density, number> = { comfortable: 104, compact: 46 };
 /**
@@ -92,6 +96,11 @@ export function ThreadList({ view, search, status = [], sort = 'newest', density
   });
   const connection = data?.threads;
   const edges = connection?.edges ?? [];
+  const answered = connection !== undefined || error !== undefined;
+  // After a sign-in the unread counts and the bell wait for this (app/firstScreen.ts).
+  useEffect(() => {
+    if (answered) firstRowsShown();
+  }, [answered]);
   const fetchingMore = networkStatus === NetworkStatus.fetchMore;
 
   const loadMore = useCallback(() => {
@@ -117,12 +126,26 @@ export function ThreadList({ view, search, status = [], sort = 'newest', density
 
   // ---- virtualisation
   const scrollRef = useRef<HTMLDivElement>(null);
+  // The first rows on screen sooner: the first frame with rows renders the visible ones (plus
+  // one), the overscan follows once that frame is painted.
+  const [overscan, setOverscan] = useState(FIRST_FRAME_OVERSCAN);
+  useEffect(() => {
+    if (!answered || overscan === OVERSCAN) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => setOverscan(OVERSCAN), 0);
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [answered, overscan]);
   const virtualizer = useVirtualizer({
     count: edges.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ESTIMATED_ROW_HEIGHT[density],
     getItemKey: (i) => edges[i]?.node.id ?? i,
-    overscan: 8,
+    overscan,
     initialRect: FALLBACK_RECT,
     observeElementRect: observeRectOrFallback,
   });

@@ -1,6 +1,7 @@
 import { useQuery } from '@apollo/client/react';
 import { graphql } from '../../gql';
 import type { InboxUnreadCountsQueryVariables } from '../../gql/graphql';
+import { useFirstRowsShown } from '../../app/firstScreen';
 import { threadFilterFor, type InboxView, type StatusChoice } from './filters';
 
 /**
@@ -66,9 +67,10 @@ export function unreadCountsVariables(status: readonly StatusChoice[]): InboxUnr
   };
 }
 
-/** Unread count per view (undefined until loaded, or when the request failed). */
+/** Unread count per view (undefined until loaded, or when the request failed; after a sign-in, asked once the first rows are shown). */
 export function useUnreadCounts(status: readonly StatusChoice[]): Partial<Record<InboxView, number>> {
-  const { data } = useQuery(InboxUnreadCountsQuery, { variables: unreadCountsVariables(status), fetchPolicy: 'cache-and-network' });
+  const firstRowsShown = useFirstRowsShown();
+  const { data } = useQuery(InboxUnreadCountsQuery, { variables: unreadCountsVariables(status), fetchPolicy: 'cache-and-network', skip: !firstRowsShown });
   if (!data) return {};
   const out: Partial<Record<InboxView, number>> = {};
   for (const v of Object.keys(data) as (keyof typeof data)[]) {

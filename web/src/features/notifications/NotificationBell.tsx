@@ -10,6 +10,7 @@ import { askPermissionOnce, showBrowserNotification } from './browserNotificatio
 import { markNotificationsReadInCache, prependNotification } from './notificationCache';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../shared/errorMessages';
+import { useFirstRowsShown } from '../../app/firstScreen';
 
 export const BELL_PAGE_SIZE = 20;
 
@@ -130,9 +131,12 @@ export function NotificationBell() {
   const navigate = useNavigate();
   const { t } = useTranslation();
   const [opened, setOpened] = useState(false);
+  // After a sign-in, asked once the inbox shows its first rows (app/firstScreen.ts).
+  const firstRowsShown = useFirstRowsShown();
   const { data, loading, error, fetchMore } = useQuery(BellNotificationsQuery, {
     variables: { first: BELL_PAGE_SIZE },
     fetchPolicy: 'cache-and-network',
+    skip: !firstRowsShown,
   });
   const [markRead, { loading: marking }] = useMutation(MarkNotificationsReadMutation);
   const connection = data?.notifications;
