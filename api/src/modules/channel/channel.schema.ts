@@ -34,8 +34,9 @@ const ChannelHealthRef = builder.objectRef<ChannelHealth>('ChannelHealth').imple
 export const ChannelNode = builder.prismaNode('Channel', {
   id: { field: 'id' },
   // Select mode (issue 8 §1): a query loads only the columns its fields need. Rows a service returns
-  // are re-read by id with those columns (Pothos' fallback, batched per tick).
-  select: { id: true },
+  // are re-read by id with those columns (Pothos' fallback, batched per tick). `type` is always
+  // loaded: most fields derive from it (capabilities, secret keys, webhook URL).
+  select: { id: true, type: true },
   authScopes: can('Channel'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A way customers reach the organization (a WhatsApp number, a mailbox, ...). Provider secrets are write-only: administrators read them masked.',
@@ -45,37 +46,32 @@ export const ChannelNode = builder.prismaNode('Channel', {
     isActive: t.exposeBoolean('isActive'),
     responseSlaHours: t.exposeInt('responseSlaHours', { nullable: true, description: 'Response target in hours; null: no SLA.' }),
     canSend: t.boolean({
-      select: { type: true },
       description: 'The channel type has a provider that can send replies.',
       resolve: (c) => channelCapabilities(c.type).canSend,
     }),
     replyWindowSeconds: t.int({
-      select: { type: true },
       nullable: true,
       description: 'Free-form reply window after the customer’s last message (WhatsApp 86400); null: none.',
       resolve: (c) => channelCapabilities(c.type).replyWindowSeconds,
     }),
     provider: t.string({
-      select: { type: true },
       nullable: true,
       description: 'Provider adapter name: whatsapp | outlook | sms | chatwoot | api; null for types without provider (PHONE_CALL, internal).',
       resolve: (c) => channelCapabilities(c.type).provider,
     }),
     configuration: t.field({
-      select: { type: true, configuration: true },
+      select: { configuration: true },
       type: 'JSON',
       authScopes: can('Channel.configuration'),
       description: 'Provider settings (ADMIN). Secrets are masked: "••••" + their last 4 characters.',
       resolve: (c, _a, ctx) => maskedChannelConfig(ctx.deps, c),
     }),
     secretKeys: t.stringList({
-      select: { type: true },
       authScopes: can('Channel.secretKeys'),
       description: 'Configuration keys that are secrets: write-only, read masked (ADMIN).',
       resolve: (c) => [...channelSecretKeys(c.type)],
     }),
     webhookUrl: t.string({
-      select: { type: true },
       nullable: true,
       authScopes: can('Channel.webhookUrl'),
       description: 'The URL to give the provider (PUBLIC_URL/webhooks/<provider>); null when the provider calls no webhook (ADMIN).',
