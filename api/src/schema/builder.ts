@@ -7,6 +7,7 @@ import DataloaderPlugin from '@pothos/plugin-dataloader';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ColumnFieldsPlugin from './column-fields.js';
 import { GraphQLError } from 'graphql';
 import type { PrismaClient } from '../generated/prisma/client.js';
 import type PrismaTypes from '../generated/pothos-types.js';
@@ -38,7 +39,9 @@ type HubSchemaTypes = {
 
 export const builder = new SchemaBuilder<HubSchemaTypes>({
   defaultFieldNullability: false,
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  // ColumnFieldsPlugin first: plugins see field configs last to first, and it must see the select
+  // the Prisma plugin puts on a field (it wraps no resolver, so its place changes nothing else).
+  plugins: [ColumnFieldsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
   scopeAuth: {
     authScopes: (ctx) => authScopesOf(ctx.viewer),
     // Type scopes are checked once per object (isTypeOf), so a row of a type the

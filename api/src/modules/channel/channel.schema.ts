@@ -33,10 +33,12 @@ const ChannelHealthRef = builder.objectRef<ChannelHealth>('ChannelHealth').imple
 
 export const ChannelNode = builder.prismaNode('Channel', {
   id: { field: 'id' },
-  // Select mode (issue 8 §1): a query loads only the columns its fields need. Rows a service returns
-  // are re-read by id with those columns (Pothos' fallback, batched per tick). `type` is always
-  // loaded: most fields derive from it (capabilities, secret keys, webhook URL).
-  select: { id: true, type: true },
+  // Select mode (issue 8 §1): a query loads the columns below and those its other fields ask for.
+  // The columns below are the ones the inbox and thread view nearly always ask for: fields reading
+  // only them resolve straight from the row (schema/column-fields.ts). Rows a service returns
+  // carry every column.
+  // `type` is one of them: most fields derive from it (capabilities, secret keys, webhook URL).
+  select: { id: true, type: true, name: true },
   authScopes: can('Channel'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A way customers reach the organization (a WhatsApp number, a mailbox, ...). Provider secrets are write-only: administrators read them masked.',

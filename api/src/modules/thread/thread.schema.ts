@@ -25,9 +25,23 @@ function readMarkOf(ctx: HubContext, threadId: string): Promise<Date | null> {
 
 export const ThreadNode = builder.prismaNode('Thread', {
   id: { field: 'id' },
-  // Select mode (issue 8 §1): a query loads only the columns its fields need. Rows a service returns
-  // are re-read by id with those columns (Pothos' fallback, batched per tick).
-  select: { id: true },
+  // Select mode (issue 8 §1): a query loads the columns below and those its other fields ask for.
+  // The columns below are the ones the inbox and thread view nearly always ask for: fields reading
+  // only them resolve straight from the row (schema/column-fields.ts). Rows a service returns
+  // carry every column.
+  select: {
+    id: true,
+    subject: true,
+    priority: true,
+    status: true,
+    lastMessageAt: true,
+    lastInboundAt: true,
+    responseDueAt: true,
+    firstResponseAt: true,
+    resolvedAt: true,
+    slaDueAt: true,
+    slaPolicyId: true,
+  },
   authScopes: can('Thread'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'A conversation with a customer (or an internal one), on one channel.',
