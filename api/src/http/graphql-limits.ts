@@ -36,17 +36,24 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import {
   GraphQLError,
+  Kind,
   getNamedType,
+  getOperationAST,
   isCompositeType,
+  isInterfaceType,
   isObjectType,
   parse,
   specifiedRules,
   validate,
   type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLSchema,
   type ParseOptions,
+  type SelectionNode,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
@@ -159,6 +166,77 @@ export function requestedQueryCost(schema: GraphQLSchema, document: DocumentNode
   return getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operationName ?? undefined, estimators: est });
 }
 
+/** Fields of one selection set on one object, merged by response key as graphql-js' CollectFields merges them. */
+function collectFields(
+  schema: GraphQLSchema,
+  parent: GraphQLCompositeType,
+  selections: readonly SelectionNode[],
+  fragments: Map<string, FragmentDefinitionNode>,
+  into = new Map<string, { parent: GraphQLCompositeType; nodes: FieldNode[] }>(),
+  seen = new Set<string>(),
+) {
+  for (const sel of selections) {
+    if (sel.kind === Kind.FIELD) {
+      const key = sel.alias?.value ?? sel.name.value;
+      const entry = into.get(key);
+      if (entry) entry.nodes.push(sel);
+      else into.set(key, { parent, nodes: [sel] });
+      continue;
+    }
+    const fragment = sel.kind === Kind.INLINE_FRAGMENT ? sel : fragments.get(sel.name.value);
+    if (!fragment) continue;
+    if (sel.kind === Kind.FRAGMENT_SPREAD) {
+      if (seen.has(sel.name.value)) continue;
+      seen.add(sel.name.value);
+    }
+    const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : parent;
+    collectFields(schema, condition && isCompositeType(condition) ? condition : parent, fragment.selectionSet.selections, fragments, into, seen);
+  }
+  return into;
+}
+
+/**
+ * The actual cost of an executed operation, Shopify's way: what really resolved. Walks the
+ * result (`data`) along the document: a connection or mutation field that resolved costs its own
+ * points, an object field 1 when it is not null, `nodes` 1 per non-null item; scalars nothing.
+ * A field absent from the result (under a null parent, skipped, or of a fragment that did not
+ * apply) and introspection cost nothing. Computed once after execution instead of from a hook on every resolver
+ * (that hook made Apollo Server wrap every field's resolver: issue 8 §1).
+ */
+export function actualQueryCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, data: unknown): number {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  const root = operation && schema.getRootType(operation.operation);
+  if (!operation || !root || !data || typeof data !== 'object') return 0;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  let total = 0;
+  const visit = (parent: GraphQLCompositeType, selections: readonly SelectionNode[], value: Record<string, unknown>) => {
+    for (const [key, { parent: owner, nodes }] of collectFields(schema, parent, selections, fragments)) {
+      if (!(key in value)) continue;
+      const name = nodes[0]!.name.value;
+      // Introspection (`__schema`, `__type`, `__typename`) is free, as its resolvers are graphql-js' own.
+      if (name.startsWith('__')) continue;
+      const field = isObjectType(owner) || isInterfaceType(owner) ? owner.getFields()[name] : undefined;
+      if (!field) continue;
+      const result = value[key];
+      const own = ownCost(owner, field, schema);
+      if (own === COST.object) {
+        if (result != null) total += name === 'nodes' && Array.isArray(result) ? result.filter((r) => r != null).length : own;
+      } else total += own;
+      const named = getNamedType(field.type);
+      if (result == null || !isCompositeType(named)) continue;
+      const sub = nodes.flatMap((n) => n.selectionSet?.selections ?? []);
+      const each = (v: unknown): void => {
+        if (Array.isArray(v)) v.forEach(each);
+        else if (v && typeof v === 'object') visit(named, sub, v as Record<string, unknown>);
+      };
+      each(result);
+    }
+  };
+  visit(root, operation.selectionSet.selections, data as Record<string, unknown>);
+  return total;
+}
+
 function maxCostError(cost: number): GraphQLError {
   return new GraphQLError(`Query cost is ${cost}, which exceeds the maximum cost of ${GRAPHQL_LIMITS.maxQueryCost} per request.`, {
     extensions: { code: 'MAX_COST_EXCEEDED', cost: { requestedQueryCost: cost, maximumCost: GRAPHQL_LIMITS.maxQueryCost }, http: { status: 400 } },
@@ -241,7 +319,6 @@ function throttledError(cost: number, spend: Extract<Spend, { ok: false }>): Gra
 
 interface RequestPrice {
   requested?: number;
-  actual: number;
   status?: ThrottleStatus;
   key?: string;
   charged: boolean;
@@ -305,29 +382,11 @@ export function createGraphQLLimits(deps: Pick<AppDeps, 'config' | 'logger'>): G
       };
     },
     async requestDidStart() {
-      const price: RequestPrice = { actual: 0, charged: false };
+      const price: RequestPrice = { charged: false };
       return {
         async didResolveOperation(rc) {
           const refusal = await priceAndCharge(rc.schema, rc.document!, rc.request.variables, rc.operationName, bucketKey(rc.contextValue), price);
           if (refusal) throw refusal;
-        },
-        async executionDidStart() {
-          return {
-            // The actual cost: what really resolved (objects that were not null, edges that exist).
-            willResolveField({ info }) {
-              const field = info.parentType.getFields()[info.fieldName];
-              const own = field ? ownCost(info.parentType, field, info.schema) : 0;
-              if (own === 0) return;
-              if (own !== COST.object) {
-                price.actual += own;
-                return;
-              }
-              return (error, result) => {
-                if (error || result == null) return;
-                price.actual += info.fieldName === 'nodes' && Array.isArray(result) ? result.filter((r) => r != null).length : own;
-              };
-            },
-          };
         },
         async willSendResponse(rc) {
           const body = rc.response.body;
@@ -345,7 +404,7 @@ export function createGraphQLLimits(deps: Pick<AppDeps, 'config' | 'logger'>): G
           let actual: number | null = 0;
           let status = price.status;
           if (price.charged && price.key) {
-            actual = Math.min(price.actual, requested);
+            actual = Math.min(rc.document ? actualQueryCost(rc.schema, rc.document, rc.operationName, body.singleResult.data) : 0, requested);
             try {
               if (requested > actual) status = await buckets.refund(price.key, requested - actual);
             } catch (e) {
@@ -373,7 +432,7 @@ export function createGraphQLLimits(deps: Pick<AppDeps, 'config' | 'logger'>): G
       }
       const errors = validate(schema, document, [...specifiedRules, ...limitValidationRules]);
       if (errors.length > 0) return [...errors];
-      const price: RequestPrice = { actual: 0, charged: false };
+      const price: RequestPrice = { charged: false };
       const refusal = await priceAndCharge(schema, document, payload.variables, payload.operationName, bucketKey(hub), price);
       if (refusal) {
         const { http: _http, ...extensions } = refusal.extensions as Record<string, unknown>;

@@ -206,6 +206,24 @@ describe(`GraphQL request limits (${testDatabaseKind})`, () => {
     });
   });
 
+  it('the actual cost follows fragments as graphql-js merges them: a field selected twice costs once, a fragment on another type nothing, a null object nothing', async () => {
+    const token = await freshToken();
+    const page = await post(server, app, `{ threads(first: 1) { edges { node { id } } } }`, token);
+    const threadId = page.body.data.threads.edges[0].node.id as string;
+    const DOC = `query($id: ID!) {
+      node(id: $id) { id ...A ... on Thread { customer { id } } ... on Customer { threads(first: 5) { totalCount } } }
+      missing: node(id: "VGhyZWFkOjAwMDAwMDAwLTAwMDAtMDAwMC0wMDAwLTAwMDAwMDAwMDAwMA==") { id }
+    }
+    fragment A on Thread { customer { name } channel { id } }`;
+    const res = await post(server, app, DOC, token, { id: threadId });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.node.customer).not.toBeNull();
+    expect(res.body.data.missing).toBeNull();
+    // node (1) + customer once although selected in two fragments (1) + channel (1); the Customer
+    // fragment's connection did not apply and the missing node is null: nothing for them.
+    expect(res.body.extensions?.cost.actualQueryCost).toBe(3);
+  });
+
   it('a mutation costs 10 (anonymous login, bucketed per IP)', async () => {
     const user = await createUser(app.deps, orgId);
     const res = await post(server, app, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token errors { code } } }`, undefined, {
