@@ -12,7 +12,8 @@
  *   BENCH_SMOKE=1 BENCH_SECONDS=2 BENCH_ROUNDS=1 pnpm bench   # .ci/run: fails on more SQL statements per request, or 100× slower
  *
  * Per scenario and server: requests/s, latency p50 / p99 (autocannon's, ms) and server CPU per
- * request (the child's process.cpuUsage over the round / requests), the median of the rounds
+ * request (the child's process.cpuUsage over the round / requests), the server's peak RSS
+ * (sampled every 50 ms; the highest of the rounds), the median of the rounds
  * (BENCH_ROUNDS, default 3; hub and baseline alternate within each round), and the ratios hub /
  * baseline. BENCH_OUT=<file> also writes the Markdown table there; BENCH_CPU_PROF_DIR=<dir> has
  * each server child write its V8 CPU profiles there (CPU.*.cpuprofile, the largest is the main thread).
@@ -39,8 +40,8 @@ interface Child {
   url: string;
   prepared?: { token: string; threadId: string };
   proc: ChildProcess;
-  /** CPU time (µs) and SQL statements so far. */
-  usage(): Promise<{ micros: number; statements: number }>;
+  /** CPU time (µs) and SQL statements so far; the highest RSS (bytes) since the previous call. */
+  usage(): Promise<{ micros: number; statements: number; peakRss: number }>;
   stop(): Promise<void>;
 }
 
@@ -58,7 +59,7 @@ function startChild(kind: 'hub' | 'hub-pglite' | 'baseline', env: Record<string,
         proc,
         usage: () =>
           new Promise((res) => {
-            proc.once('message', (r: { micros: number; statements: number }) => res(r));
+            proc.once('message', (r: { micros: number; statements: number; peakRss: number }) => res(r));
             proc.send({ type: 'cpu' });
           }),
         stop: async () => {
@@ -87,6 +88,8 @@ interface Figures {
   p99: number;
   cpuMs: number;
   statements: number;
+  /** The server's highest RSS during the round, MB. */
+  rssMb: number;
 }
 
 /** The first path where two JSON values differ, or null. */
@@ -127,6 +130,7 @@ async function load(child: Child, token: string, s: Scenario): Promise<Figures> 
     p99: r.latency.p99,
     cpuMs: (after.micros - before.micros) / 1000 / n,
     statements: (after.statements - before.statements) / n,
+    rssMb: after.peakRss / 1024 / 1024,
   };
 }
 
@@ -137,9 +141,10 @@ const med = (fs: Figures[]): Figures => ({
   p99: median(fs.map((f) => f.p99)),
   cpuMs: median(fs.map((f) => f.cpuMs)),
   statements: median(fs.map((f) => f.statements)),
+  rssMb: Math.max(...fs.map((f) => f.rssMb)),
 });
 const fmt = (f: Figures) =>
-  `${f.rps.toFixed(0)} req/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.cpuMs.toFixed(2)} ms CPU and ${f.statements.toFixed(1)} SQL statements per request`;
+  `${f.rps.toFixed(0)} req/s, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.cpuMs.toFixed(2)} ms CPU and ${f.statements.toFixed(1)} SQL statements per request, peak RSS ${f.rssMb.toFixed(0)} MB`;
 
 const scratch = await createScratchDatabase(base, 'bench_compare');
 const children: Child[] = [];
@@ -221,6 +226,14 @@ try {
     const lite = pglite?.get(name);
     rows.push(`| ${name} | ${fmt(h)} | ${fmt(b)} | ${(h.rps / b.rps).toFixed(2)}× | ${(h.p99 / b.p99).toFixed(2)}× |${lite ? ` ${fmt(lite)} |` : ''}`);
   }
+  // Issue 8 §5: the server's RSS under the inbox load (peak of every round), target ≤ 300 MB.
+  const inboxName = scenarios(threadId)[0]!.name;
+  const inboxRss = med(results.get(inboxName)!.hub).rssMb;
+  const baseRss = med(results.get(inboxName)!.baseline).rssMb;
+  rows.push(
+    '',
+    `Memory (target ≤ 300 MB): the hub's peak RSS under the ${inboxName} load ${inboxRss.toFixed(0)} MB (${inboxRss <= 300 ? 'met' : 'missed'}; the baseline ${baseRss.toFixed(0)} MB${pglite?.get(inboxName) ? `; the hub on PGlite ${pglite.get(inboxName)!.rssMb.toFixed(0)} MB` : ''}).`,
+  );
   console.log(rows.join('\n'));
   // BENCH_SMOKE (.ci/run): regressions the table would only show, as failures: more SQL statements
   // per request than today, or the hub slower than the baseline by two orders of magnitude.

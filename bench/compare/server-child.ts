@@ -3,8 +3,8 @@
  * own. argv[2]: `hub` (the real hub: createApp + startServer over DATABASE_URL, jobs stopped:
  * the load is read-only), `hub-pglite` (the same on an in-memory PGlite it seeds itself with the
  * demo data, for reference) or `baseline` (baseline.ts over DATABASE_URL). Sends
- * { type: 'ready', url, prepared? } once listening (prepared: hub-pglite's token and thread id), answers { type: 'cpu' } with { type: 'cpu', micros, statements }
- * (process.cpuUsage user + system; SQL statements sent so far), exits on { type: 'stop' }.
+ * { type: 'ready', url, prepared? } once listening (prepared: hub-pglite's token and thread id), answers { type: 'cpu' } with { type: 'cpu', micros, statements, peakRss }
+ * (process.cpuUsage user + system; SQL statements sent so far; the highest RSS in bytes since the previous answer), exits on { type: 'stop' }.
  */
 import { startBaseline } from './baseline.js';
 
@@ -37,10 +37,17 @@ if (kind === 'baseline') {
     await app.close();
   };
 }
+/** The highest RSS (bytes) sampled every 50 ms since the last `cpu` message: the memory under the load of a round. */
+let peakRss = process.memoryUsage.rss();
+setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+}, 50).unref();
 process.on('message', async (m: { type: string }) => {
   if (m.type === 'cpu') {
     const u = process.cpuUsage();
-    process.send!({ type: 'cpu', micros: u.user + u.system, statements });
+    const rss = Math.max(peakRss, process.memoryUsage.rss());
+    peakRss = process.memoryUsage.rss();
+    process.send!({ type: 'cpu', micros: u.user + u.system, statements, peakRss: rss });
   } else if (m.type === 'stop') {
     await close();
     process.exit(0);
