@@ -17,6 +17,9 @@
  * (BENCH_ROUNDS, default 3; hub and baseline alternate within each round), and the ratios hub /
  * baseline. BENCH_OUT=<file> also writes the Markdown table there; BENCH_CPU_PROF_DIR=<dir> has
  * each server child write its V8 CPU profiles there (CPU.*.cpuprofile, the largest is the main thread).
+ * BENCH_NODE_FLAGS='<flags>' starts the server children with those Node/V8 flags (e.g. --heap-growing-percent=30);
+ * BENCH_MEMDEBUG=1 has each child print process.memoryUsage() (MB) before and after a forced GC at each
+ * round's end (the forced GC lowers the next round's peak RSS: not for the table).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -48,7 +51,17 @@ interface Child {
 function startChild(kind: 'hub' | 'hub-pglite' | 'baseline', env: Record<string, string>): Promise<Child> {
   // BENCH_CPU_PROF_DIR: each server child writes a V8 CPU profile there when it stops.
   const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const proc = fork(new URL('./server-child.ts', import.meta.url), [kind], { execArgv: ['--import', 'tsx', ...prof], env: { ...process.env, ...env }, stdio: 'inherit' });
+  const proc = fork(new URL('./server-child.ts', import.meta.url), [kind], {
+    execArgv: [
+      '--import',
+      'tsx',
+      ...prof,
+      ...(process.env.BENCH_MEMDEBUG ? ['--expose-gc'] : []),
+      ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
+    ],
+    env: { ...process.env, ...env },
+    stdio: 'inherit',
+  });
   return new Promise((resolve, reject) => {
     proc.once('error', reject);
     proc.once('exit', (code) => reject(new Error(`${kind} exited with ${code}`)));

@@ -47,6 +47,10 @@ process.on('message', async (m: { type: string }) => {
     const u = process.cpuUsage();
     const rss = Math.max(peakRss, process.memoryUsage.rss());
     peakRss = process.memoryUsage.rss();
+    if (process.env.BENCH_MEMDEBUG)
+      console.error(kind, 'before gc', JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1048576)]))));
+    if (process.env.BENCH_MEMDEBUG) (globalThis as { gc?: () => void }).gc?.();
+    if (process.env.BENCH_MEMDEBUG) console.error(kind, JSON.stringify(Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Math.round(v / 1048576)]))));
     process.send!({ type: 'cpu', micros: u.user + u.system, statements, peakRss: rss });
   } else if (m.type === 'stop') {
     await close();

@@ -17,7 +17,7 @@ import { finished } from 'node:stream/promises';
 import { TZDate } from '@date-fns/tz';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { stringify } from 'csv-stringify/sync';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format'; // not the index: it loads all of date-fns (analytics.service.ts)
 import { SignJWT, jwtVerify } from 'jose';
 import type { AppDeps } from '../../shared/app.js';
 import { deriveKey } from '../../shared/crypto.js';
