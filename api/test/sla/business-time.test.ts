@@ -309,6 +309,22 @@ describe('efficiency and the search horizon', () => {
   });
 });
 
+describe('cached day intervals (compiled calendars are kept by content across requests)', () => {
+  it('an equal calendar loaded again answers the same; a calendar edited (a holiday added, other hours) answers from its new content', () => {
+    const from = at('2026-05-04T00:00:00+02:00'); // a Monday
+    const to = at('2026-05-09T00:00:00+02:00'); // Saturday
+    // Warm the cache with one object, then ask with fresh objects of the same content (as each request loads its rows).
+    expect(businessSecondsBetween(office('Europe/Amsterdam'), from, to)).toBe(5 * 8 * H);
+    expect(businessSecondsBetween(office('Europe/Amsterdam'), from, to)).toBe(5 * 8 * H);
+    expect(businessSecondsBetween(office('Europe/Amsterdam', { holidays: ['2026-05-06'] }), from, to)).toBe(4 * 8 * H);
+    const shorter = { ...office('Europe/Amsterdam'), hours: WEEKDAYS.map((weekday) => ({ weekday, opens: '09:00', closes: '12:00' })) };
+    expect(businessSecondsBetween(shorter, from, to)).toBe(5 * 3 * H);
+    // The same hours in another zone are another calendar: London's Monday 08:30 is 09:30 in Amsterdam.
+    expect(businessSecondsBetween(office('Europe/London'), at('2026-05-04T09:00:00+02:00'), at('2026-05-04T10:00:00+02:00'))).toBe(0.5 * H);
+    expect(businessSecondsBetween(office('Europe/London'), at('2026-05-04T01:00:00+02:00'), at('2026-05-09T01:00:00+02:00'))).toBe(5 * 8 * H);
+  });
+});
+
 describe('pauses', () => {
   const cal = office('Europe/Amsterdam');
   const start = at('2026-01-05T09:00:00+01:00'); // Monday

@@ -22,7 +22,7 @@
  * minute; a closed day (weekend, holiday) costs one set lookup.
  */
 import { TZDate, tzOffset } from '@date-fns/tz';
-import { compileCalendar, isHoliday, type BusinessCalendar, type CompiledCalendar } from './calendar.js';
+import { DAY_CACHE_MAX, compileCalendar, isHoliday, type BusinessCalendar, type CompiledCalendar } from './calendar.js';
 
 export {
   businessCalendarSchema,
@@ -107,16 +107,21 @@ function isoWeekday(day: number): number {
   return ((((day + 3) % 7) + 7) % 7) + 1;
 }
 
-/** The open intervals of one local day, as [start, end) instants in ms, in order; empty on a closed day. */
-function dayIntervals(cal: CompiledCalendar, day: number): Array<[number, number]> {
+/** The open intervals of one local day, as [start, end) instants in ms, in order; empty on a closed day. Cached on the calendar. */
+function dayIntervals(cal: CompiledCalendar, day: number): ReadonlyArray<readonly [number, number]> {
+  const known = cal.dayIntervals.get(day);
+  if (known) return known;
   const spans = cal.days[isoWeekday(day)]!;
-  if (spans.length === 0 || isHoliday(cal, day)) return [];
   const out: Array<[number, number]> = [];
-  for (const [opens, closes] of spans) {
-    const s = wallToInstant(cal.timezone, day * DAY_MS + opens * MINUTE_MS);
-    const e = wallToInstant(cal.timezone, day * DAY_MS + closes * MINUTE_MS);
-    if (e > s) out.push([s, e]);
+  if (spans.length > 0 && !isHoliday(cal, day)) {
+    for (const [opens, closes] of spans) {
+      const s = wallToInstant(cal.timezone, day * DAY_MS + opens * MINUTE_MS);
+      const e = wallToInstant(cal.timezone, day * DAY_MS + closes * MINUTE_MS);
+      if (e > s) out.push([s, e]);
+    }
   }
+  if (cal.dayIntervals.size >= DAY_CACHE_MAX) cal.dayIntervals.clear();
+  cal.dayIntervals.set(day, out);
   return out;
 }
 
@@ -125,7 +130,7 @@ function dayIntervals(cal: CompiledCalendar, day: number): Array<[number, number
  * `untilMs` it stops once the days start after it; with none it goes on,
  * throwing NoBusinessTimeError past the search horizon.
  */
-function* openIntervals(cal: CompiledCalendar, fromMs: number, untilMs = Infinity): Generator<[number, number]> {
+function* openIntervals(cal: CompiledCalendar, fromMs: number, untilMs = Infinity): Generator<readonly [number, number]> {
   const bounded = untilMs !== Infinity;
   if (!cal.hasHours) {
     if (bounded) return;

@@ -8,6 +8,7 @@
  * explicit closed dates, and optionally a country whose public holidays are
  * closed days. No calendar at all (null/undefined) means open 24/7.
  */
+import { LRUCache } from 'lru-cache';
 import Holidays from 'date-holidays';
 import { z } from 'zod';
 
@@ -198,18 +199,39 @@ export interface CompiledCalendar {
   readonly hasHours: boolean;
   readonly holidays: ReadonlySet<string>;
   readonly holidayCountry: string | null;
+  /**
+   * Open intervals per local civil day, filled by business-time.ts as it computes them (their time
+   * zone arithmetic is the cost of SLA maths: an inbox page's percentUsed walks every day since each
+   * clock started). Emptied when it holds DAY_CACHE_MAX days.
+   */
+  readonly dayIntervals: Map<number, ReadonlyArray<readonly [number, number]>>;
 }
 
+/** Days of open intervals kept per compiled calendar (about 27 years). */
+export const DAY_CACHE_MAX = 10_000;
+
 const compiledCache = new WeakMap<object, CompiledCalendar>();
+/**
+ * Compiled calendars by content, across requests: each request loads its calendar rows anew, and
+ * their day intervals are worth keeping. A changed calendar has another key.
+ */
+const compiledByContent = new LRUCache<string, CompiledCalendar>({ max: 500 });
 
 /**
  * Validates and compiles a calendar; memoised per calendar object (so treat
- * a calendar as immutable once used).
+ * a calendar as immutable once used) and per content (timezone, hours,
+ * holidays, holiday country).
  * @throws ZodError if the calendar is not valid (see `businessCalendarSchema`).
  */
 export function compileCalendar(calendar: BusinessCalendar): CompiledCalendar {
   const cached = compiledCache.get(calendar);
   if (cached) return cached;
+  const contentKey = JSON.stringify([calendar.timezone, calendar.hours, calendar.holidays, calendar.holidayCountry ?? null]);
+  const known = compiledByContent.get(contentKey);
+  if (known) {
+    compiledCache.set(calendar, known);
+    return known;
+  }
   const cal = businessCalendarSchema.parse(calendar);
   const days: Array<Array<[number, number]>> = Array.from({ length: 8 }, () => []);
   for (const h of cal.hours) days[h.weekday]!.push([minutesOf(h.opens), minutesOf(h.closes)]);
@@ -229,8 +251,10 @@ export function compileCalendar(calendar: BusinessCalendar): CompiledCalendar {
     hasHours: days.some((d) => d.length > 0),
     holidays: new Set(cal.holidays),
     holidayCountry: cal.holidayCountry ?? null,
+    dayIntervals: new Map(),
   };
   compiledCache.set(calendar, compiled);
+  compiledByContent.set(contentKey, compiled);
   return compiled;
 }
 
