@@ -59,6 +59,35 @@ describe('thread counts', () => {
     expect(Math.abs(high.count - real) / real).toBeLessThan(0.05);
   });
 
+  it('an estimate of at least twice the limit is reused for the same filter (no SQL); smaller ones and exact counts are not', async () => {
+    const ctx = orgContext(app.deps, orgId);
+    let statements = 0;
+    const count = () => statements++;
+    app.deps.db.onQuery.add(count);
+    try {
+      const where = threadWhere(ctx, { status: ['OPEN'] }); // all 600 threads, a filter of its own (the cache is per where)
+      const first = await countThreads(ctx, where, 100);
+      expect(first).toEqual({ count: 600, exact: false });
+      statements = 0;
+      expect(await countThreads(ctx, where, 100)).toEqual(first);
+      expect(statements).toBe(0);
+      // Another filter, and another limit, are other entries.
+      expect(await countThreads(ctx, threadWhere(ctx, { status: ['OPEN'], priority: ['NORMAL', 'HIGH', 'URGENT'] }), 100)).toMatchObject({ exact: false });
+      expect(statements).toBeGreaterThan(0);
+      // ~186 HIGH threads with a limit of 100: an estimate under 200 is computed each time.
+      await countThreads(ctx, threadWhere(ctx, { priority: ['HIGH'] }), 100);
+      statements = 0;
+      await countThreads(ctx, threadWhere(ctx, { priority: ['HIGH'] }), 100);
+      expect(statements).toBeGreaterThan(0);
+      // Exact counts are never kept.
+      statements = 0;
+      expect(await countThreads(ctx, threadWhere(ctx, { priority: ['URGENT'] }), 100)).toEqual({ count: 40, exact: true });
+      expect(statements).toBeGreaterThan(0);
+    } finally {
+      app.deps.db.onQuery.delete(count);
+    }
+  });
+
   it('GraphQL: totalCount with totalCountIsExact, also on a page of a filtered inbox', async () => {
     const res = await server.gql(
       `{ all: threads(first: 5) { totalCount totalCountIsExact edges { node { id } } }
