@@ -195,46 +195,99 @@ function collectFields(
   return into;
 }
 
+/** One field of an operation as the actual cost sees it: its response key, own cost and the fields beneath. */
+interface CostField {
+  key: string;
+  own: number;
+  /** `nodes` of object cost: 1 per non-null item. */
+  perItem: boolean;
+  /** The fields selected beneath (a composite type), or null. */
+  children: CostField[] | null;
+}
+
+/** The cost plan of a selection set on `parent`; introspection fields are free and left out. */
+function costPlan(schema: GraphQLSchema, parent: GraphQLCompositeType, selections: readonly SelectionNode[], fragments: Map<string, FragmentDefinitionNode>): CostField[] {
+  const plan: CostField[] = [];
+  for (const [key, { parent: owner, nodes }] of collectFields(schema, parent, selections, fragments)) {
+    const name = nodes[0]!.name.value;
+    // Introspection (`__schema`, `__type`, `__typename`) is free, as its resolvers are graphql-js' own.
+    if (name.startsWith('__')) continue;
+    const field = isObjectType(owner) || isInterfaceType(owner) ? owner.getFields()[name] : undefined;
+    if (!field) continue;
+    const own = ownCost(owner, field, schema);
+    const named = getNamedType(field.type);
+    const children = isCompositeType(named)
+      ? costPlan(
+          schema,
+          named,
+          nodes.flatMap((n) => n.selectionSet?.selections ?? []),
+          fragments,
+        )
+      : null;
+    plan.push({ key, own, perItem: own === COST.object && name === 'nodes', children });
+  }
+  return plan;
+}
+
+/** Cost plans per parsed document and operation name (Apollo Server hands repeated queries the same DocumentNode). */
+const costPlans = new WeakMap<DocumentNode, Map<string, CostField[] | null>>();
+
+function planOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): CostField[] | null {
+  let byOperation = costPlans.get(document);
+  if (!byOperation) costPlans.set(document, (byOperation = new Map()));
+  const name = operationName ?? '';
+  let plan = byOperation.get(name);
+  if (plan === undefined) {
+    const operation = getOperationAST(document, operationName ?? undefined);
+    const root = operation && schema.getRootType(operation.operation);
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+    plan = operation && root ? costPlan(schema, root, operation.selectionSet.selections, fragments) : null;
+    byOperation.set(name, plan);
+  }
+  return plan;
+}
+
+function costOfObject(plan: CostField[], value: Record<string, unknown>): number {
+  let total = 0;
+  for (const f of plan) {
+    if (!(f.key in value)) continue;
+    const result = value[f.key];
+    if (f.own === COST.object) {
+      if (result != null) total += f.perItem && Array.isArray(result) ? nonNullItems(result) : f.own;
+    } else total += f.own;
+    if (result != null && f.children) total += costOfValue(f.children, result);
+  }
+  return total;
+}
+
+function costOfValue(plan: CostField[], value: unknown): number {
+  if (Array.isArray(value)) {
+    let total = 0;
+    for (const item of value) if (item != null) total += costOfValue(plan, item);
+    return total;
+  }
+  return typeof value === 'object' && value !== null ? costOfObject(plan, value as Record<string, unknown>) : 0;
+}
+
+function nonNullItems(list: unknown[]): number {
+  let n = 0;
+  for (const item of list) if (item != null) n++;
+  return n;
+}
+
 /**
  * The actual cost of an executed operation, Shopify's way: what really resolved. Walks the
  * result (`data`) along the document: a connection or mutation field that resolved costs its own
  * points, an object field 1 when it is not null, `nodes` 1 per non-null item; scalars nothing.
  * A field absent from the result (under a null parent, skipped, or of a fragment that did not
- * apply) and introspection cost nothing. Computed once after execution instead of from a hook on every resolver
- * (that hook made Apollo Server wrap every field's resolver: issue 8 §1).
+ * apply) and introspection cost nothing. The document's plan (keys, own costs) is computed once
+ * per parsed document. Computed after execution instead of from a hook on every resolver (that
+ * hook made Apollo Server wrap every field's resolver: issue 8 §1).
  */
 export function actualQueryCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, data: unknown): number {
-  const operation = getOperationAST(document, operationName ?? undefined);
-  const root = operation && schema.getRootType(operation.operation);
-  if (!operation || !root || !data || typeof data !== 'object') return 0;
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  let total = 0;
-  const visit = (parent: GraphQLCompositeType, selections: readonly SelectionNode[], value: Record<string, unknown>) => {
-    for (const [key, { parent: owner, nodes }] of collectFields(schema, parent, selections, fragments)) {
-      if (!(key in value)) continue;
-      const name = nodes[0]!.name.value;
-      // Introspection (`__schema`, `__type`, `__typename`) is free, as its resolvers are graphql-js' own.
-      if (name.startsWith('__')) continue;
-      const field = isObjectType(owner) || isInterfaceType(owner) ? owner.getFields()[name] : undefined;
-      if (!field) continue;
-      const result = value[key];
-      const own = ownCost(owner, field, schema);
-      if (own === COST.object) {
-        if (result != null) total += name === 'nodes' && Array.isArray(result) ? result.filter((r) => r != null).length : own;
-      } else total += own;
-      const named = getNamedType(field.type);
-      if (result == null || !isCompositeType(named)) continue;
-      const sub = nodes.flatMap((n) => n.selectionSet?.selections ?? []);
-      const each = (v: unknown): void => {
-        if (Array.isArray(v)) v.forEach(each);
-        else if (v && typeof v === 'object') visit(named, sub, v as Record<string, unknown>);
-      };
-      each(result);
-    }
-  };
-  visit(root, operation.selectionSet.selections, data as Record<string, unknown>);
-  return total;
+  const plan = planOf(schema, document, operationName);
+  return plan && data && typeof data === 'object' ? costOfObject(plan, data as Record<string, unknown>) : 0;
 }
 
 function maxCostError(cost: number): GraphQLError {
