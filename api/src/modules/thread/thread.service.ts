@@ -80,8 +80,13 @@ export interface ThreadFilter {
 
 export type ThreadOrder = 'LAST_MESSAGE_AT_DESC' | 'RESPONSE_DUE_AT_ASC' | 'PRIORITY_DESC' | 'CREATED_AT_DESC' | 'WAITING_LONGEST';
 
-/** Prisma `where` for the inbox filter (ids already decoded). */
+/**
+ * Prisma `where` for the inbox filter (ids already decoded), except `search`:
+ * the search needs a raw statement first (`resolveThreadFilter`), so a filter
+ * with a non-blank search throws here (a programming error, not user input).
+ */
 export function threadWhere(ctx: HubContext, f: ThreadFilter = {}): Prisma.ThreadWhereInput {
+  if (f.search?.trim()) throw new Error('threadWhere: resolve ThreadFilter.search with resolveThreadFilter (thread.service.ts).');
   const and: Prisma.ThreadWhereInput[] = [];
   if (f.status?.length) and.push({ status: { in: f.status } });
   if (f.priority?.length) and.push({ priority: { in: f.priority } });
@@ -98,14 +103,95 @@ export function threadWhere(ctx: HubContext, f: ThreadFilter = {}): Prisma.Threa
   if (f.snoozed != null) and.push(snoozedWhere(f.snoozed, ctx.deps.clock.now()));
   if (f.myTeams) and.push({ team: { members: { some: { userId: ctx.actor.userId ?? NO_MATCH_ID } } } });
   if (f.hasOpenTasks) and.push({ tasks: { some: { status: { in: [...OPEN_TASK_STATUSES] } } } });
-  const q = f.search?.trim();
-  if (q) {
-    const contains = { contains: q, mode: 'insensitive' as const };
-    and.push({
-      OR: [{ subject: contains }, { orderReference: contains }, { customer: { name: contains } }, { messages: { some: { content: contains } } }],
-    });
-  }
   return and.length ? { AND: and } : {};
+}
+
+/** The longest `ThreadFilter.search` accepted, in characters after trimming. */
+export const SEARCH_MAX_LENGTH = 200;
+/** The most words a `ThreadFilter.search` may have (each is one more index lookup). */
+export const SEARCH_MAX_WORDS = 12;
+
+/** The threads a search matched: their ids (newest activity first, at most the limit) and how many matched in all. */
+export interface ThreadSearchResult {
+  /** Ids of the matching threads, newest `lastMessageAt` first, at most `limit` (10,000). */
+  ids: string[];
+  /** How many of the organization's (not deleted) threads match, counted beyond the limit. */
+  total: number;
+  /** `total > ids.length`: only the newest `limit` matches are in `ids`. */
+  capped: boolean;
+}
+
+/**
+ * The words of a search as the index stores them (migration
+ * 20261202090000_thread_search `hub_search_words`: unaccented, lower case,
+ * `- + / _ . @ :` read as spaces), turned into a tsquery where every word must
+ * match as a prefix: "Meterk CC-2024" → `'meterk':* & 'cc':* & '2024':*`. Each
+ * lexeme is quoted and escaped, so no tsquery syntax from the input survives
+ * ('&|!():*' are separators to the parser). Null when the text has no words.
+ * Errors: VALIDATION_FAILED (field `filter.search`) over SEARCH_MAX_LENGTH
+ * characters or SEARCH_MAX_WORDS words.
+ */
+export async function searchTsquery(ctx: HubContext, search: string): Promise<string | null> {
+  const q = search.trim();
+  if (q.length > SEARCH_MAX_LENGTH) throw new DomainError('VALIDATION_FAILED', `Search at most ${SEARCH_MAX_LENGTH} characters.`, 'filter.search');
+  const rows = await ctx.db.$queryRaw<{ lexeme: string }[]>`SELECT lexeme FROM unnest(hub_search_words(${q}))`;
+  if (rows.length > SEARCH_MAX_WORDS) throw new DomainError('VALIDATION_FAILED', `Search at most ${SEARCH_MAX_WORDS} different words.`, 'filter.search');
+  if (!rows.length) return null;
+  return rows.map((r) => `'${r.lexeme.replaceAll('\\', '\\\\').replaceAll("'", "''")}':*`).join(' & ');
+}
+
+/**
+ * Resolves `ThreadFilter.search` with the word index (Thread.searchDocument,
+ * GIN): the organization's not-deleted threads whose subject, order reference,
+ * customer name or any message has every word of the search as a word prefix
+ * ("meter" finds "meterkast"; "kast" does not). One raw statement, scoped to
+ * `ctx.organizationId` explicitly (raw SQL bypasses the tenant Proxy): the ids
+ * of the newest `limit` matches by `lastMessageAt` and the number of all
+ * matches. A search without words (only punctuation) matches nothing.
+ * Errors: as `searchTsquery`.
+ */
+export async function searchThreads(ctx: HubContext, search: string, limit = EXACT_COUNT_LIMIT): Promise<ThreadSearchResult> {
+  const query = await searchTsquery(ctx, search);
+  if (query === null) return { ids: [], total: 0, capped: false };
+  const rows = await ctx.db.$queryRaw<{ id: string; total: bigint }[]>`
+    SELECT t.id, count(*) OVER () AS total FROM "Thread" t
+    WHERE t."organizationId" = ${ctx.organizationId}::uuid AND t."deletedAt" IS NULL AND t."searchDocument" @@ ${query}::tsquery
+    ORDER BY t."lastMessageAt" DESC, t.id DESC LIMIT ${limit}`;
+  const total = rows.length ? Number(rows[0]!.total) : 0;
+  return { ids: rows.map((r) => r.id), total, capped: total > rows.length };
+}
+
+/** An inbox filter made into a Prisma `where`, with the search's result when the filter has one. */
+export interface ResolvedThreadFilter {
+  where: Prisma.ThreadWhereInput;
+  /** Null without a (non-blank) search. */
+  search: ThreadSearchResult | null;
+}
+
+/**
+ * The Prisma `where` of a whole inbox filter, search included: `threadWhere`
+ * for the plain conditions and, for `search`, `id IN (the ids of
+ * searchThreads)` — so with more than 10,000 matches only the newest 10,000
+ * can be listed. Count with `countThreadFilter`. Errors: as `searchTsquery`.
+ */
+export async function resolveThreadFilter(ctx: HubContext, f: ThreadFilter = {}): Promise<ResolvedThreadFilter> {
+  const q = f.search?.trim();
+  const where = threadWhere(ctx, { ...f, search: null });
+  if (!q) return { where, search: null };
+  const search = await searchThreads(ctx, q);
+  return { where: { AND: [where, { id: { in: search.ids } }] }, search };
+}
+
+/**
+ * `countThreads` of a resolved filter (`extra` ANDed, e.g. unread). When the
+ * search was capped, the threads counted are among the newest 10,000 matches
+ * only: the count is scaled by all matches / 10,000 and marked inexact.
+ */
+export async function countThreadFilter(ctx: HubContext, resolved: ResolvedThreadFilter, extra?: Prisma.ThreadWhereInput): Promise<{ count: number; exact: boolean }> {
+  const counted = await countThreads(ctx, extra ? { AND: [resolved.where, extra] } : resolved.where);
+  const search = resolved.search;
+  if (!search?.capped || !search.ids.length) return counted;
+  return { count: Math.max(counted.count, Math.round((counted.count * search.total) / search.ids.length)), exact: false };
 }
 
 /** Counts up to this many matching threads exactly; beyond it `countThreads` estimates. */
