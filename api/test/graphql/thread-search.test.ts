@@ -13,7 +13,7 @@ import { updateCustomer } from '../../src/modules/customer/customer.service.js';
 import { postMessage } from '../../src/modules/message/message.service.js';
 import { ingestInbound } from '../../src/modules/thread/ingest.service.js';
 import { mergeThreads } from '../../src/modules/thread/merge.service.js';
-import { countThreadFilter, createThread, resolveThreadFilter, searchThreads, searchTsquery } from '../../src/modules/thread/thread.service.js';
+import { countThreadFilter, createThread, resolveThreadFilter, searchThreads } from '../../src/modules/thread/thread.service.js';
 import { viewerContext, type HubContext } from '../../src/shared/context.js';
 import { createChannel, createOrganization, createTestApp, createTestServer, createUser, orgContext, tokenFor, type TestApp, type TestServer } from '../harness.js';
 import { decodeGlobalID } from '@pothos/plugin-relay';
@@ -248,8 +248,9 @@ describe('input', () => {
     expect(await found("'&|!():*")).toEqual([]);
     expect(await found('(laadpaal) & !storing')).toEqual([t.threadId]);
     expect(await found("l'installatore")).toEqual([t.threadId]);
-    expect(await searchTsquery(ctx, "'&|!():*")).toBeNull();
-    expect(await searchTsquery(ctx, "Laadpaal:* | l'x")).toBe("'l':* & 'laadpaal':* & 'x':*");
+    const tsquery = async (s: string) => (await app.deps.db.prisma.$queryRaw<{ q: string | null }[]>`SELECT hub_search_query(${s})::text AS q`)[0]!.q;
+    expect(await tsquery("'&|!():*")).toBeNull();
+    expect(await tsquery("Laadpaal:* | l'x \\ CC-2024")).toBe("'2024':* & 'cc':* & 'l':* & 'laadpaal':* & 'x':*");
   });
 
   it('a blank search filters nothing, as before', async () => {
@@ -280,12 +281,37 @@ describe('the cap: only the newest matches are listed, the count is scaled', () 
     expect(await found('capwoord')).toEqual([c.threadId, b.threadId, a.threadId]);
   });
 
+  it('pages through the matches with cursors (the page sends only its slice of the ids), alone and with another condition', async () => {
+    const all = await found('capwoord');
+    for (const f of [{ search: 'capwoord' }, { search: 'capwoord', status: ['OPEN'] }]) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 4; i++) {
+        const res = await server.gql(
+          `query($f: ThreadFilter, $after: String){ threads(first: 1, after: $after, filter: $f) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+          { f, after },
+          token,
+        );
+        expect(res.errors).toBeUndefined();
+        expect(res.data.threads.totalCount).toBe(3);
+        seen.push(...res.data.threads.edges.map((e: { node: { id: string } }) => decodeGlobalID(e.node.id).id));
+        if (!res.data.threads.pageInfo.hasNextPage) break;
+        after = res.data.threads.pageInfo.endCursor;
+      }
+      expect(seen, JSON.stringify(f)).toEqual(all);
+    }
+  });
+
   it('countThreadFilter: exact without a cap; scaled and inexact with one', async () => {
     const resolved = await resolveThreadFilter(ctx, { search: 'capwoord' });
     expect(await countThreadFilter(ctx, resolved)).toEqual({ count: 3, exact: true });
-    const capped = { ...resolved, search: { ids: resolved.search!.ids.slice(0, 2), total: 3, capped: true } };
-    const where = { AND: [resolved.where, { id: { in: capped.search.ids } }] };
-    expect(await countThreadFilter(ctx, { ...capped, where })).toEqual({ count: 3, exact: false });
-    expect(await countThreadFilter(ctx, { ...capped, where }, { status: 'CLOSED' })).toEqual({ count: 0, exact: false });
+    // Capped to 2 of 3: the search alone counts all matches, inexact; with another condition the count within the 2 is scaled by 3/2.
+    const ids = resolved.search!.ids.slice(0, 2);
+    const capped = { where: { AND: [resolved.rest, { id: { in: ids } }] }, rest: resolved.rest, search: { ids, total: 3, capped: true } };
+    expect(await countThreadFilter(ctx, capped)).toEqual({ count: 3, exact: false });
+    expect(await countThreadFilter(ctx, capped, { status: 'OPEN' })).toEqual({ count: 3, exact: false });
+    expect(await countThreadFilter(ctx, capped, { status: 'CLOSED' })).toEqual({ count: 0, exact: false });
+    const open = { ...capped, rest: { status: 'OPEN' as const }, where: { AND: [{ status: 'OPEN' as const }, { id: { in: ids } }] } };
+    expect(await countThreadFilter(ctx, open)).toEqual({ count: 3, exact: false });
   });
 });

@@ -152,5 +152,42 @@ CREATE TRIGGER "Customer_search_update" AFTER UPDATE OF name ON "Customer"
   FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name)
   EXECUTE FUNCTION hub_customer_search_update();
 
+-- The search side (thread.service.ts searchThreads). The words of a search
+-- as a tsquery where every word must match as a word prefix: "Meterk CC-2024"
+-- gives 'meterk':* & 'cc':* & '2024':*. Each lexeme is quoted and escaped, so
+-- no tsquery syntax from the input survives. NULL when the text has no words.
+CREATE FUNCTION hub_search_query(search text) RETURNS tsquery
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT string_agg('''' || replace(replace(w.lexeme, '\', '\\'), '''', '''''') || ''':*', ' & ')::tsquery
+  FROM unnest(hub_search_words(search)) AS w
+$$;
+
+-- The ids of an organization's not-deleted threads matching a search, newest
+-- lastMessageAt first, at most max_ids, each row with the number of all
+-- matches. Always through the GIN index (a bitmap scan): the planner cannot
+-- price the tsvector detoasting a sequential scan or a walk along
+-- lastMessageAt does per thread, and picked those for frequent words (280 ms
+-- instead of 30 ms for a word in 35 % of 100,000 threads). Without parallel
+-- workers: on 2 cores they doubled the time of the same plan (70 vs 32 ms).
+CREATE FUNCTION hub_search_thread_ids(organization_id uuid, search text, max_ids integer)
+RETURNS TABLE (id uuid, total bigint)
+LANGUAGE plpgsql STABLE
+SET enable_seqscan = off
+SET enable_indexscan = off
+SET max_parallel_workers_per_gather = 0
+AS $$
+#variable_conflict use_column
+DECLARE
+  q tsquery := hub_search_query(search);
+BEGIN
+  IF q IS NULL THEN RETURN; END IF;
+  RETURN QUERY
+    SELECT t.id, count(*) OVER () FROM "Thread" t
+    WHERE t."organizationId" = organization_id AND t."deletedAt" IS NULL AND t."searchDocument" @@ q
+    ORDER BY t."lastMessageAt" DESC, t.id DESC
+    LIMIT max_ids;
+END;
+$$;
+
 -- Backfill.
 UPDATE "Thread" t SET "searchDocument" = hub_thread_search_document(t.id, t.subject, t."orderReference", t."customerId");

@@ -8,6 +8,7 @@ import {
   assignThread,
   countThreadFilter,
   createThread,
+  pageWhere,
   resolveThreadFilter,
   threadOrderBy,
   updateThread,
@@ -298,7 +299,9 @@ builder.queryField('threads', (t) =>
       },
       resolve: async (query, _root, args, ctx) => {
         assertPageSize(args);
-        const { where } = await resolvedFilter(ctx, args);
+        const resolved = await resolvedFilter(ctx, args);
+        const page = query as { take?: number; cursor?: { id?: string } };
+        const where = pageWhere(resolved, args.orderBy ?? 'LAST_MESSAGE_AT_DESC', { take: page.take, cursorId: page.cursor?.id });
         return ctx.db.thread.findMany({ ...query, where, orderBy: threadOrderBy(args.orderBy ?? undefined) });
       },
       // Lazy counts (ThreadConnectionCounts): countThreads is exact to 10,000, estimated beyond (and when the search was capped).
