@@ -13,7 +13,7 @@ import { updateCustomer } from '../../src/modules/customer/customer.service.js';
 import { postMessage } from '../../src/modules/message/message.service.js';
 import { ingestInbound } from '../../src/modules/thread/ingest.service.js';
 import { mergeThreads } from '../../src/modules/thread/merge.service.js';
-import { countThreadFilter, createThread, resolveThreadFilter, searchThreads } from '../../src/modules/thread/thread.service.js';
+import { countSearch, countThreadFilter, createThread, resolveThreadFilter, searchOnly, searchPageIds, searchThreads } from '../../src/modules/thread/thread.service.js';
 import { viewerContext, type HubContext } from '../../src/shared/context.js';
 import { createChannel, createOrganization, createTestApp, createTestServer, createUser, orgContext, tokenFor, type TestApp, type TestServer } from '../harness.js';
 import { decodeGlobalID } from '@pothos/plugin-relay';
@@ -287,7 +287,7 @@ describe('the cap: only the newest matches are listed, the count is scaled', () 
       const seen: string[] = [];
       let after: string | null = null;
       for (let i = 0; i < 4; i++) {
-        const res = await server.gql(
+        const res: any = await server.gql(
           `query($f: ThreadFilter, $after: String){ threads(first: 1, after: $after, filter: $f) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
           { f, after },
           token,
@@ -300,6 +300,22 @@ describe('the cap: only the newest matches are listed, the count is scaled', () 
       }
       expect(seen, JSON.stringify(f)).toEqual(all);
     }
+  });
+
+  it('a search alone: pages of ids after a cursor, and its own count (exact to the limit, estimated beyond)', async () => {
+    const all = (await searchThreads(ctx, 'capwoord')).ids;
+    expect(await searchPageIds(ctx, 'capwoord', null, 2)).toEqual(all.slice(0, 2));
+    expect(await searchPageIds(ctx, 'capwoord', all[0]!, 5)).toEqual(all.slice(1));
+    expect(await searchPageIds(ctx, 'capwoord', all[2]!, 5)).toEqual([]);
+    expect(await searchPageIds(ctx, "'&|!():*", null, 5)).toEqual([]);
+    expect(await countSearch(ctx, 'capwoord')).toEqual({ count: 3, exact: true });
+    const estimated = await countSearch(ctx, 'capwoord', 2);
+    expect(estimated.exact).toBe(false);
+    expect(estimated.count).toBeGreaterThanOrEqual(3);
+    expect(await countSearch(ctx, "'&|!():*")).toEqual({ count: 0, exact: true });
+    expect(searchOnly(ctx, { search: ' capwoord ', status: [] })).toBe('capwoord');
+    expect(searchOnly(ctx, { search: 'capwoord', status: ['OPEN'] })).toBeNull();
+    expect(searchOnly(ctx, { search: '  ' })).toBeNull();
   });
 
   it('countThreadFilter: exact without a cap; scaled and inexact with one', async () => {

@@ -189,5 +189,58 @@ BEGIN
 END;
 $$;
 
+-- One page of a search that is the whole inbox filter, in the default order
+-- (newest lastMessageAt first): the ids of at most max_ids matching threads
+-- after the thread after_id (null: from the newest). Planned with the query's
+-- value (EXECUTE), so the planner walks lastMessageAt for a frequent word
+-- (stopping after max_ids matches) and takes the GIN index for a rare one.
+CREATE FUNCTION hub_search_thread_page(organization_id uuid, search text, after_id uuid, max_ids integer)
+RETURNS SETOF uuid
+LANGUAGE plpgsql STABLE
+AS $$
+DECLARE
+  q tsquery := hub_search_query(search);
+BEGIN
+  IF q IS NULL THEN RETURN; END IF;
+  RETURN QUERY EXECUTE
+    'SELECT t.id FROM "Thread" t
+      WHERE t."organizationId" = $1 AND t."deletedAt" IS NULL AND t."searchDocument" @@ $2
+        AND ($3::uuid IS NULL OR (t."lastMessageAt", t.id) < (SELECT c."lastMessageAt", c.id FROM "Thread" c WHERE c.id = $3::uuid))
+      ORDER BY t."lastMessageAt" DESC, t.id DESC
+      LIMIT $4'
+    USING organization_id, q, after_id, max_ids;
+END;
+$$;
+
+-- How many of an organization's not-deleted threads match a search: exact up
+-- to max_exact, counted through the GIN index (the OFFSET 0 fence keeps the
+-- planner from filtering a scan of organizationId with the tsvector instead)
+-- and stopping at the (max_exact + 1)th match; beyond it, the planner's
+-- estimate of the whole count (the column's statistics), at least max_exact + 1.
+CREATE FUNCTION hub_search_thread_count(organization_id uuid, search text, max_exact integer)
+RETURNS TABLE (total bigint, exact boolean)
+LANGUAGE plpgsql VOLATILE -- EXPLAIN is not allowed in a STABLE function
+SET enable_seqscan = off
+SET enable_indexscan = off
+SET max_parallel_workers_per_gather = 0
+AS $$
+#variable_conflict use_column
+DECLARE
+  q tsquery := hub_search_query(search);
+  n bigint;
+  plan json;
+BEGIN
+  IF q IS NULL THEN RETURN QUERY SELECT 0::bigint, true; RETURN; END IF;
+  SELECT count(*) INTO n FROM (
+    SELECT 1 FROM (SELECT t."organizationId", t."deletedAt" FROM "Thread" t WHERE t."searchDocument" @@ q OFFSET 0) m
+    WHERE m."organizationId" = organization_id AND m."deletedAt" IS NULL
+    LIMIT max_exact + 1) c;
+  IF n <= max_exact THEN RETURN QUERY SELECT n, true; RETURN; END IF;
+  EXECUTE 'EXPLAIN (FORMAT JSON) SELECT 1 FROM "Thread" t WHERE t."organizationId" = $1 AND t."deletedAt" IS NULL AND t."searchDocument" @@ $2'
+    INTO plan USING organization_id, q;
+  RETURN QUERY SELECT greatest(n, (plan -> 0 -> 'Plan' ->> 'Plan Rows')::bigint), false;
+END;
+$$;
+
 -- Backfill.
 UPDATE "Thread" t SET "searchDocument" = hub_thread_search_document(t.id, t.subject, t."orderReference", t."customerId");

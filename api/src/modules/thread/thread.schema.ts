@@ -7,9 +7,11 @@ import {
   SLA_RUNNING_STATUSES,
   assignThread,
   countThreadFilter,
+  countSearch,
   createThread,
-  pageWhere,
   resolveThreadFilter,
+  searchOnly,
+  searchPageIds,
   threadOrderBy,
   updateThread,
   type ResolvedThreadFilter,
@@ -181,7 +183,7 @@ const ThreadFilterRef = builder.inputType('ThreadFilter', {
     hasOpenTasks: t.boolean(),
     search: t.string({
       description:
-        'Words of the subject, order reference, customer name or any message content: every word must match the start of a word there, case- and accent-insensitive ("meter" finds "Meterkast", "kast" does not; "perche" finds "perché"; "CC-2024-0113" finds the order reference; - + / _ . @ : separate words). At most 200 characters and 12 words (VALIDATION_FAILED); a search without letters or digits matches nothing. With more than 10,000 matches only the 10,000 with the newest activity are listed, and totalCount is an estimate (totalCountIsExact false).',
+        'Words of the subject, order reference, customer name or any message content: every word must match the start of a word there, case- and accent-insensitive ("meter" finds "Meterkast", "kast" does not; "perche" finds "perché"; "CC-2024-0113" finds the order reference; - + / _ . @ : separate words). At most 200 characters and 12 words (VALIDATION_FAILED); a search without letters or digits matches nothing. With more than 10,000 matches totalCount is an estimate (totalCountIsExact false), and combined with other conditions, another order or backward paging only the 10,000 matches with the newest activity are considered (a search alone in the default order pages through all).',
     }),
     customerId: t.id(),
     unread: t.boolean({ description: 'true: only threads unread for the viewer (see Thread.unread); false: only read ones. API keys: true matches nothing.' }),
@@ -299,15 +301,24 @@ builder.queryField('threads', (t) =>
       },
       resolve: async (query, _root, args, ctx) => {
         assertPageSize(args);
-        const resolved = await resolvedFilter(ctx, args);
+        const order = args.orderBy ?? 'LAST_MESSAGE_AT_DESC';
         const page = query as { take?: number; cursor?: { id?: string } };
-        const where = pageWhere(resolved, args.orderBy ?? 'LAST_MESSAGE_AT_DESC', { take: page.take, cursorId: page.cursor?.id });
-        return ctx.db.thread.findMany({ ...query, where, orderBy: threadOrderBy(args.orderBy ?? undefined) });
+        const search = searchOnly(ctx, decodeFilter(args.filter));
+        if (search && order === 'LAST_MESSAGE_AT_DESC' && (page.take ?? 0) > 0) {
+          // A search alone, forward, in the default order: the statement returns exactly this page's ids (after the cursor).
+          const ids = await searchPageIds(ctx, search, page.cursor?.id ?? null, page.take!);
+          return ctx.db.thread.findMany({ ...query, cursor: undefined, skip: undefined, where: { id: { in: ids } }, orderBy: threadOrderBy(order) });
+        }
+        const { where } = await resolvedFilter(ctx, args);
+        return ctx.db.thread.findMany({ ...query, where, orderBy: threadOrderBy(order) });
       },
-      // Lazy counts (ThreadConnectionCounts): countThreads is exact to 10,000, estimated beyond (and when the search was capped).
+      // Lazy counts (ThreadConnectionCounts): countThreads is exact to 10,000, estimated beyond; a search alone counts itself (countSearch).
       totalCount: (_root, args, ctx) => {
         const counts: ThreadConnectionCounts = {
-          count: async () => countThreadFilter(ctx, await resolvedFilter(ctx, args)),
+          count: async () => {
+            const search = searchOnly(ctx, decodeFilter(args.filter));
+            return search ? countSearch(ctx, search) : countThreadFilter(ctx, await resolvedFilter(ctx, args));
+          },
           unread: async () => (ctx.actor.userId ? (await countThreadFilter(ctx, await resolvedFilter(ctx, args), unreadWhere(ctx, true))).count : 0),
         };
         return counts as unknown as number;

@@ -160,6 +160,47 @@ export async function searchThreads(ctx: HubContext, search: string, limit = EXA
   return { ids: rows.map((r) => r.id), total, capped: total > rows.length };
 }
 
+/**
+ * The search when it is the whole filter (every other condition absent or
+ * empty), trimmed; null otherwise. Such a filter takes the fast path: one
+ * page at a time (`searchPageIds`) and its own count (`countSearch`).
+ */
+export function searchOnly(ctx: HubContext, f: ThreadFilter = {}): string | null {
+  const q = f.search?.trim();
+  if (!q) return null;
+  return Object.keys(threadWhere(ctx, { ...f, search: null })).length === 0 ? q : null;
+}
+
+/**
+ * One page of a search-only filter in the default order (newest
+ * `lastMessageAt` first): the ids of at most `take` matching threads after the
+ * thread `afterId` (null: from the newest). One raw statement
+ * (`hub_search_thread_page`, planned with the query's value: a frequent word
+ * walks `lastMessageAt` and stops after `take` matches, a rare one takes the
+ * GIN index), tenant-scoped explicitly. Semantics as `searchThreads`.
+ * Errors: as `assertSearchSize`.
+ */
+export async function searchPageIds(ctx: HubContext, search: string, afterId: string | null, take: number): Promise<string[]> {
+  assertSearchSize(search);
+  const rows = await ctx.db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM hub_search_thread_page(${ctx.organizationId}::uuid, ${search.trim()}, ${afterId}::uuid, ${take}::int) AS id`;
+  return rows.map((r) => r.id);
+}
+
+/**
+ * How many of the organization's not-deleted threads match a search:
+ * exact up to `limit` (10,000), counted through the GIN index and stopping
+ * at the next match; beyond, PostgreSQL's estimate from the column's
+ * statistics (`exact` false). One raw statement (`hub_search_thread_count`).
+ * Errors: as `assertSearchSize`.
+ */
+export async function countSearch(ctx: HubContext, search: string, limit = EXACT_COUNT_LIMIT): Promise<{ count: number; exact: boolean }> {
+  assertSearchSize(search);
+  const rows = await ctx.db.$queryRaw<{ total: bigint; exact: boolean }[]>`
+    SELECT total, exact FROM hub_search_thread_count(${ctx.organizationId}::uuid, ${search.trim()}, ${limit}::int)`;
+  return { count: Number(rows[0]!.total), exact: rows[0]!.exact };
+}
+
 /** An inbox filter made into a Prisma `where`, with the search's result when the filter has one. */
 export interface ResolvedThreadFilter {
   where: Prisma.ThreadWhereInput;
@@ -181,27 +222,6 @@ export async function resolveThreadFilter(ctx: HubContext, f: ThreadFilter = {})
   if (!q) return { where, rest: where, search: null };
   const search = await searchThreads(ctx, q);
   return { where: { AND: [where, { id: { in: search.ids } }] }, rest: where, search };
-}
-
-/** Extra ids `pageWhere` sends beyond a page, for threads whose order changed between the two statements. */
-const PAGE_SLICE_MARGIN = 10;
-
-/**
- * The `where` of one forward page of `take` rows (after the thread `cursorId`,
- * if any) of a resolved filter. When the search is the whole filter and the
- * order is LAST_MESSAGE_AT_DESC (the inbox default), the search's ids are
- * already in the page's order: only the page's slice of them (the cursor, the
- * page and a margin of 10) is sent instead of up to 10,000 ids (which cost
- * ~40 ms of Prisma query building and PostgreSQL parse/bind). Any other case,
- * or a cursor not among the ids: `resolved.where` unchanged.
- */
-export function pageWhere(resolved: ResolvedThreadFilter, order: ThreadOrder, page: { take?: number; cursorId?: string | null }): Prisma.ThreadWhereInput {
-  const search = resolved.search;
-  const take = page.take ?? 0;
-  if (!search || order !== 'LAST_MESSAGE_AT_DESC' || take <= 0 || Object.keys(resolved.rest).length > 0) return resolved.where;
-  const from = page.cursorId ? search.ids.indexOf(page.cursorId) : 0;
-  if (from < 0) return resolved.where;
-  return { id: { in: search.ids.slice(from, from + (page.cursorId ? 1 : 0) + take + PAGE_SLICE_MARGIN) } };
 }
 
 /**
