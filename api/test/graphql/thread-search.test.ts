@@ -308,6 +308,15 @@ describe('the cap: only the newest matches are listed, the count is scaled', () 
     expect(await searchPageIds(ctx, 'capwoord', all[0]!, 5)).toEqual(all.slice(1));
     expect(await searchPageIds(ctx, 'capwoord', all[2]!, 5)).toEqual([]);
     expect(await searchPageIds(ctx, "'&|!():*", null, 5)).toEqual([]);
+    // Both plans of hub_search_thread_page give the same pages: few matches (bitmap and sort) and many (walking lastMessageAt).
+    for (const few of [1000, 0]) {
+      const page = async (after: string | null, take: number) =>
+        (
+          await app.deps.db.prisma.$queryRaw<{ id: string }[]>`SELECT id FROM hub_search_thread_page(${orgId}::uuid, 'capwoord', ${after}::uuid, ${take}::int, ${few}::int) AS id`
+        ).map((r) => r.id);
+      expect(await page(null, 10), `few ${few}`).toEqual(all);
+      expect(await page(all[0]!, 1), `few ${few}`).toEqual([all[1]]);
+    }
     expect(await countSearch(ctx, 'capwoord')).toEqual({ count: 3, exact: true });
     const estimated = await countSearch(ctx, 'capwoord', 2);
     expect(estimated.exact).toBe(false);

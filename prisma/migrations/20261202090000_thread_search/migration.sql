@@ -189,29 +189,6 @@ BEGIN
 END;
 $$;
 
--- One page of a search that is the whole inbox filter, in the default order
--- (newest lastMessageAt first): the ids of at most max_ids matching threads
--- after the thread after_id (null: from the newest). Planned with the query's
--- value (EXECUTE), so the planner walks lastMessageAt for a frequent word
--- (stopping after max_ids matches) and takes the GIN index for a rare one.
-CREATE FUNCTION hub_search_thread_page(organization_id uuid, search text, after_id uuid, max_ids integer)
-RETURNS SETOF uuid
-LANGUAGE plpgsql STABLE
-AS $$
-DECLARE
-  q tsquery := hub_search_query(search);
-BEGIN
-  IF q IS NULL THEN RETURN; END IF;
-  RETURN QUERY EXECUTE
-    'SELECT t.id FROM "Thread" t
-      WHERE t."organizationId" = $1 AND t."deletedAt" IS NULL AND t."searchDocument" @@ $2
-        AND ($3::uuid IS NULL OR (t."lastMessageAt", t.id) < (SELECT c."lastMessageAt", c.id FROM "Thread" c WHERE c.id = $3::uuid))
-      ORDER BY t."lastMessageAt" DESC, t.id DESC
-      LIMIT $4'
-    USING organization_id, q, after_id, max_ids;
-END;
-$$;
-
 -- How many of an organization's not-deleted threads match a search: exact up
 -- to max_exact, counted through the GIN index (the OFFSET 0 fence keeps the
 -- planner from filtering a scan of organizationId with the tsvector instead)
@@ -240,6 +217,54 @@ BEGIN
     INTO plan USING organization_id, q;
   RETURN QUERY SELECT greatest(n, (plan -> 0 -> 'Plan' ->> 'Plan Rows')::bigint), false;
 END;
+$$;
+
+-- One page of a search that is the whole inbox filter, in the default order
+-- (newest lastMessageAt first): the ids of at most max_ids matching threads
+-- after the thread after_id (null: from the newest). A probe counts the
+-- matches through GIN up to few + 1 (1,001) first: up to few, the page comes from
+-- them (a bitmap scan and a sort, hub_search_thread_page_bitmap); more, and
+-- the words are frequent enough that walking lastMessageAt and testing each
+-- thread's document stops early (planned with the query's value, EXECUTE).
+-- Left to itself the planner walked lastMessageAt also for words that are
+-- each frequent but rarely together (0 matches: every thread detoasted).
+CREATE FUNCTION hub_search_thread_page(organization_id uuid, search text, after_id uuid, max_ids integer, few integer DEFAULT 1000)
+RETURNS SETOF uuid
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+  q tsquery := hub_search_query(search);
+  n bigint;
+BEGIN
+  IF q IS NULL THEN RETURN; END IF;
+  SELECT c.total INTO n FROM hub_search_thread_count(organization_id, search, few) c;
+  IF n <= few THEN
+    RETURN QUERY SELECT * FROM hub_search_thread_page_bitmap(organization_id, q, after_id, max_ids);
+    RETURN;
+  END IF;
+  RETURN QUERY EXECUTE
+    'SELECT t.id FROM "Thread" t
+      WHERE t."organizationId" = $1 AND t."deletedAt" IS NULL AND t."searchDocument" @@ $2
+        AND ($3::uuid IS NULL OR (t."lastMessageAt", t.id) < (SELECT c."lastMessageAt", c.id FROM "Thread" c WHERE c.id = $3::uuid))
+      ORDER BY t."lastMessageAt" DESC, t.id DESC
+      LIMIT $4'
+    USING organization_id, q, after_id, max_ids;
+END;
+$$;
+
+-- hub_search_thread_page for few matches: through the GIN index, sorted.
+CREATE FUNCTION hub_search_thread_page_bitmap(organization_id uuid, q tsquery, after_id uuid, max_ids integer)
+RETURNS SETOF uuid
+LANGUAGE sql STABLE
+SET enable_seqscan = off
+SET enable_indexscan = off
+SET max_parallel_workers_per_gather = 0
+AS $$
+  SELECT t.id FROM "Thread" t
+  WHERE t."organizationId" = organization_id AND t."deletedAt" IS NULL AND t."searchDocument" @@ q
+    AND (after_id IS NULL OR (t."lastMessageAt", t.id) < (SELECT c."lastMessageAt", c.id FROM "Thread" c WHERE c.id = after_id))
+  ORDER BY t."lastMessageAt" DESC, t.id DESC
+  LIMIT max_ids
 $$;
 
 -- Backfill.
