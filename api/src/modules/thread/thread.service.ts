@@ -175,9 +175,10 @@ export function searchOnly(ctx: HubContext, f: ThreadFilter = {}): string | null
  * One page of a search-only filter in the default order (newest
  * `lastMessageAt` first): the ids of at most `take` matching threads after the
  * thread `afterId` (null: from the newest). One raw statement
- * (`hub_search_thread_page`, planned with the query's value: a frequent word
- * walks `lastMessageAt` and stops after `take` matches, a rare one takes the
- * GIN index), tenant-scoped explicitly. Semantics as `searchThreads`.
+ * (`hub_search_thread_page`: it counts the matches through the GIN index up
+ * to 1,001; up to 1,000 the page is sorted from them, more and it walks
+ * `lastMessageAt` testing each thread's document until `take` match),
+ * tenant-scoped explicitly. Semantics as `searchThreads`.
  * Errors: as `assertSearchSize`.
  */
 export async function searchPageIds(ctx: HubContext, search: string, afterId: string | null, take: number): Promise<string[]> {
@@ -214,7 +215,7 @@ export interface ResolvedThreadFilter {
  * The Prisma `where` of a whole inbox filter, search included: `threadWhere`
  * for the plain conditions and, for `search`, `id IN (the ids of
  * searchThreads)` — so with more than 10,000 matches only the newest 10,000
- * can be listed. Count with `countThreadFilter`. Errors: as `searchTsquery`.
+ * can be listed. Count with `countThreadFilter`. Errors: as `assertSearchSize`.
  */
 export async function resolveThreadFilter(ctx: HubContext, f: ThreadFilter = {}): Promise<ResolvedThreadFilter> {
   const q = f.search?.trim();
