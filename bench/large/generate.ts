@@ -19,7 +19,11 @@
  *      with one multi-row INSERT … SELECT FROM unnest(…) per table and chunk
  *      (foreign-key triggers off for the loading session, the secondary
  *      indexes of Thread, Message and AuditLog dropped before and rebuilt after).
- *   6. ANALYZE, then the reporting tables (api/src/modules/analytics/backfill.ts
+ *   6. Thread.searchDocument (the inbox search's word index, migration
+ *      20261202090000_thread_search) in one set-based UPDATE: its triggers were
+ *      off for the load. Then the secondary indexes are rebuilt (the GIN index
+ *      of searchDocument among them).
+ *   7. ANALYZE, then the reporting tables (api/src/modules/analytics/backfill.ts
  *      `backfillReporting`), then VACUUM ANALYZE.
  *
  * Distributions: threads over the last --days days (more recent ones more
@@ -1215,6 +1219,19 @@ await load.query(`SET session_replication_role = DEFAULT`);
 await timed('template usage counts', () =>
   load.query(
     `UPDATE "Template" t SET "usageCount" = t."usageCount" + u.n FROM (SELECT (metadata->>'templateId')::uuid AS id, count(*)::int AS n FROM "Message" WHERE metadata ? 'templateId' GROUP BY 1) u WHERE t.id = u.id`,
+  ),
+);
+
+// The search document the triggers would have kept (they were off): one pass over the messages, grouped by thread,
+// while the Message indexes are dropped (a per-thread lookup would have none to use).
+await timed('Thread.searchDocument (words of subject, order reference, customer name, messages)', () =>
+  load.query(
+    `UPDATE "Thread" t
+        SET "searchDocument" = hub_search_concat(hub_search_words(concat_ws(' ', x.subject, x."orderReference", c.name)), coalesce(m.words, ''::tsvector))
+       FROM "Thread" x
+       LEFT JOIN "Customer" c ON c.id = x."customerId"
+       LEFT JOIN (SELECT "threadId", hub_search_words(string_agg(left(content, 100000), ' ')) AS words FROM "Message" GROUP BY "threadId") m ON m."threadId" = x.id
+      WHERE x.id = t.id`,
   ),
 );
 

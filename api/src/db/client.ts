@@ -82,15 +82,17 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     };
   }
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  // pg_trgm: the migrations create it for the inbox search's trigram indexes (PostgreSQL ships it as contrib).
+  // pg_trgm and unaccent: the migrations create them (trigram indexes; the inbox search's words, Thread.searchDocument).
+  // PostgreSQL ships both as contrib.
   // (Options as the only argument: `new PGlite(undefined, options)` ignores them.)
   // Loaded only here: a PostgreSQL deployment never loads PGlite (about 45 MB of RSS, issue 8 §5).
-  const [{ PGlite }, { pg_trgm }, { PrismaPGlite }] = await Promise.all([
+  const [{ PGlite }, { pg_trgm }, { unaccent }, { PrismaPGlite }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/unaccent'),
     import('pglite-prisma-adapter'),
   ]);
-  const pglite = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm } });
+  const pglite = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm, unaccent } });
   await pglite.waitReady;
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), log: [...log] });
   prisma.$on('query', (e) => {

@@ -2,7 +2,16 @@
  * Applies pending prisma/migrations/<name>/migration.sql files in name order and
  * records them in `_prisma_migrations` with the same columns and checksum
  * (SHA-256 hex of the file) that `prisma migrate deploy` writes, so the Prisma CLI
- * sees the same history. Runs under a PostgreSQL advisory lock so concurrent
+ * sees the same history.
+ *
+ * A migration folder may also hold `routines.sql`: hand-written SQL that
+ * prisma/schema.prisma cannot describe (functions, triggers, a backfill that
+ * uses them). It runs right after that folder's migration.sql, in the same
+ * transaction, once. It is kept apart so that `prisma-drift-check` (which
+ * rebuilds the database from the migration.sql files and compares it with the
+ * schema) sees only what the schema describes; the checksum stays that of
+ * migration.sql, as Prisma computes it. Change a routine with a new folder
+ * (CREATE OR REPLACE), never by editing an applied one. Runs under a PostgreSQL advisory lock so concurrent
  * instances never apply the same migration twice.
  *
  * Throws when a recorded migration's checksum differs from the file on disk, or
@@ -69,6 +78,8 @@ async function migrateOn(sql: SqlRunner, dir: string): Promise<MigrationResult> 
       await sql.exec('BEGIN');
       try {
         await sql.exec(body);
+        const routines = path.join(dir, name, 'routines.sql');
+        if (existsSync(routines)) await sql.exec(readFileSync(routines, 'utf8'));
         await sql.query(
           `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
            VALUES ($1, $2, $3, now(), now(), 1)`,

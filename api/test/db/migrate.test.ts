@@ -87,6 +87,37 @@ describe(`migrate() on ${BASE_URL ? 'postgres' : 'pglite'}`, () => {
     expect(await db.sql.query('SELECT * FROM "MigrateTestExtra"')).toEqual([]);
   });
 
+  it("runs a folder's routines.sql right after its migration.sql in the same transaction: a failing routine rolls the migration back", async () => {
+    const db = await open(await freshDatabaseUrl());
+    await migrate(db.sql);
+    const dir = mkdtempSync(path.join(tmpdir(), 'hub-migrations-'));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    cpSync(migrationsDir, dir, { recursive: true });
+    const bad = '99991231000001_test_routines';
+    mkdirSync(path.join(dir, bad));
+    writeFileSync(path.join(dir, bad, 'migration.sql'), 'CREATE TABLE "MigrateTestRoutine" ("id" INTEGER PRIMARY KEY, "twice" INTEGER);\n');
+    writeFileSync(path.join(dir, bad, 'routines.sql'), 'CREATE FUNCTION broken( RETURNS trigger;\n');
+    await expect(migrate(db.sql, dir)).rejects.toThrow(/99991231000001_test_routines failed/);
+    expect(await db.sql.query(`SELECT to_regclass('"MigrateTestRoutine"')::text AS t`)).toEqual([{ t: null }]);
+    expect((await history(db)).some((r) => r.migration_name === bad)).toBe(false);
+    // Repaired: the table, then the trigger that uses it.
+    writeFileSync(
+      path.join(dir, bad, 'routines.sql'),
+      `CREATE FUNCTION migrate_test_twice() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW."twice" := NEW."id" * 2; RETURN NEW; END $$;
+       CREATE TRIGGER "MigrateTestRoutine_twice" BEFORE INSERT ON "MigrateTestRoutine" FOR EACH ROW EXECUTE FUNCTION migrate_test_twice();\n`,
+    );
+    expect((await migrate(db.sql, dir)).applied).toEqual([bad]);
+    await db.sql.query('INSERT INTO "MigrateTestRoutine" (id) VALUES (21)');
+    expect(await db.sql.query('SELECT "twice" FROM "MigrateTestRoutine"')).toEqual([{ twice: 42 }]);
+    // The checksum is migration.sql's alone, as Prisma computes it.
+    const row = (await history(db)).find((r) => r.migration_name === bad);
+    expect(row?.checksum).toBe(
+      createHash('sha256')
+        .update(readFileSync(path.join(dir, bad, 'migration.sql')))
+        .digest('hex'),
+    );
+  });
+
   it('throws when a recorded checksum does not match the file', async () => {
     const db = await open(await freshDatabaseUrl());
     await migrate(db.sql);

@@ -3,7 +3,20 @@ import DataLoader from 'dataloader';
 import { UserError, type UserErrorShape, payloadType, decodeFilterId, decodeId, decodeOptionalId, memoOn, PER_VIEWER, runMutation } from '../../schema/common.js';
 import { ChannelTypeEnum, PriorityEnum, ThreadStatusEnum, ThreadTypeEnum } from '../../schema/enums.js';
 import { adapterFor } from '../../channels/registry.js';
-import { SLA_RUNNING_STATUSES, assignThread, countThreads, createThread, threadOrderBy, threadWhere, updateThread, type ThreadFilter } from './thread.service.js';
+import {
+  SLA_RUNNING_STATUSES,
+  assignThread,
+  countThreadFilter,
+  countSearch,
+  createThread,
+  resolveThreadFilter,
+  searchOnly,
+  searchPageIds,
+  threadOrderBy,
+  updateThread,
+  type ResolvedThreadFilter,
+  type ThreadFilter,
+} from './thread.service.js';
 import { can } from '../auth/permissions.js';
 import type { HubContext } from '../../shared/context.js';
 import { type BulkUpdateThreadsInput, bulkUpdateThreads, markThreadRead, markThreadUnread, readMarks, snoozeThread, unreadWhere, unsnoozeThread } from './triage.service.js';
@@ -182,7 +195,10 @@ const ThreadFilterRef = builder.inputType('ThreadFilter', {
       description: 'Only threads in any of these SLA states (a single value works too: sla: AT_RISK). The Overdue tab asks for [AT_RISK, BREACHED].',
     }),
     hasOpenTasks: t.boolean(),
-    search: t.string({ description: 'Case-insensitive substring of subject, order reference, customer name or any message content.' }),
+    search: t.string({
+      description:
+        'Words of the subject, order reference, customer name or any message content: every word must match the start of a word there, case- and accent-insensitive ("meter" finds "Meterkast", "kast" does not; "perche" finds "perché"; "CC-2024-0113" finds the order reference; - + / _ . @ : separate words). At most 200 characters and 12 words (VALIDATION_FAILED); a search without letters or digits matches nothing. With more than 10,000 matches totalCount is an estimate (totalCountIsExact false), and combined with other conditions, another order or backward paging only the 10,000 matches with the newest activity are considered (a search alone in the default order pages through all).',
+    }),
     customerId: t.id(),
     unread: t.boolean({ description: 'true: only threads unread for the viewer (see Thread.unread); false: only read ones. API keys: true matches nothing.' }),
     snoozed: t.boolean({ description: 'true: only threads snoozed now; false: only threads not snoozed (the inbox views); omitted: both.' }),
@@ -211,6 +227,15 @@ function decodeFilter(f: FilterArg): ThreadFilter {
     teamId: decodeFilterId('Team', f.teamId, 'filter.teamId'),
     customerId: decodeFilterId('Customer', f.customerId, 'filter.customerId'),
   };
+}
+
+const filterMemos = new WeakMap<object, Promise<ResolvedThreadFilter>>();
+/**
+ * The connection's filter resolved once per field execution: Pothos hands the page resolver and
+ * the counts the same `args` object, so they share one search statement.
+ */
+function resolvedFilter(ctx: HubContext, args: { filter?: FilterArg }): Promise<ResolvedThreadFilter> {
+  return memoOn(filterMemos, args, () => resolveThreadFilter(ctx, decodeFilter(args.filter)));
 }
 
 type CountResult = { count: number; exact: boolean };
@@ -288,16 +313,27 @@ builder.queryField('threads', (t) =>
         filter: t.arg({ type: ThreadFilterRef }),
         orderBy: t.arg({ type: ThreadOrderEnum, defaultValue: 'LAST_MESSAGE_AT_DESC' }),
       },
-      resolve: (query, _root, args, ctx) => {
+      resolve: async (query, _root, args, ctx) => {
         assertPageSize(args);
-        return ctx.db.thread.findMany({ ...query, where: threadWhere(ctx, decodeFilter(args.filter)), orderBy: threadOrderBy(args.orderBy ?? undefined) });
+        const order = args.orderBy ?? 'LAST_MESSAGE_AT_DESC';
+        const page = query as { take?: number; cursor?: { id?: string } };
+        const search = searchOnly(ctx, decodeFilter(args.filter));
+        if (search && order === 'LAST_MESSAGE_AT_DESC' && (page.take ?? 0) > 0) {
+          // A search alone, forward, in the default order: the statement returns exactly this page's ids (after the cursor).
+          const ids = await searchPageIds(ctx, search, page.cursor?.id ?? null, page.take!);
+          return ctx.db.thread.findMany({ ...query, cursor: undefined, skip: undefined, where: { id: { in: ids } }, orderBy: threadOrderBy(order) });
+        }
+        const { where } = await resolvedFilter(ctx, args);
+        return ctx.db.thread.findMany({ ...query, where, orderBy: threadOrderBy(order) });
       },
-      // Lazy counts (ThreadConnectionCounts): countThreads is exact to 10,000, estimated beyond.
+      // Lazy counts (ThreadConnectionCounts): countThreads is exact to 10,000, estimated beyond; a search alone counts itself (countSearch).
       totalCount: (_root, args, ctx) => {
-        const where = threadWhere(ctx, decodeFilter(args.filter));
         const counts: ThreadConnectionCounts = {
-          count: () => countThreads(ctx, where),
-          unread: async () => (ctx.actor.userId ? (await countThreads(ctx, { AND: [where, unreadWhere(ctx, true)] })).count : 0),
+          count: async () => {
+            const search = searchOnly(ctx, decodeFilter(args.filter));
+            return search ? countSearch(ctx, search) : countThreadFilter(ctx, await resolvedFilter(ctx, args));
+          },
+          unread: async () => (ctx.actor.userId ? (await countThreadFilter(ctx, await resolvedFilter(ctx, args), unreadWhere(ctx, true))).count : 0),
         };
         return counts as unknown as number;
       },

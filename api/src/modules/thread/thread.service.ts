@@ -81,8 +81,13 @@ export interface ThreadFilter {
 
 export type ThreadOrder = 'LAST_MESSAGE_AT_DESC' | 'RESPONSE_DUE_AT_ASC' | 'PRIORITY_DESC' | 'CREATED_AT_DESC' | 'WAITING_LONGEST';
 
-/** Prisma `where` for the inbox filter (ids already decoded). */
+/**
+ * Prisma `where` for the inbox filter (ids already decoded), except `search`:
+ * the search needs a raw statement first (`resolveThreadFilter`), so a filter
+ * with a non-blank search throws here (a programming error, not user input).
+ */
 export function threadWhere(ctx: HubContext, f: ThreadFilter = {}): Prisma.ThreadWhereInput {
+  if (f.search?.trim()) throw new Error('threadWhere: resolve ThreadFilter.search with resolveThreadFilter (thread.service.ts).');
   const and: Prisma.ThreadWhereInput[] = [];
   if (f.status?.length) and.push({ status: { in: f.status } });
   if (f.priority?.length) and.push({ priority: { in: f.priority } });
@@ -99,14 +104,141 @@ export function threadWhere(ctx: HubContext, f: ThreadFilter = {}): Prisma.Threa
   if (f.snoozed != null) and.push(snoozedWhere(f.snoozed, ctx.deps.clock.now()));
   if (f.myTeams) and.push({ team: { members: { some: { userId: ctx.actor.userId ?? NO_MATCH_ID } } } });
   if (f.hasOpenTasks) and.push({ tasks: { some: { status: { in: [...OPEN_TASK_STATUSES] } } } });
-  const q = f.search?.trim();
-  if (q) {
-    const contains = { contains: q, mode: 'insensitive' as const };
-    and.push({
-      OR: [{ subject: contains }, { orderReference: contains }, { customer: { name: contains } }, { messages: { some: { content: contains } } }],
-    });
-  }
   return and.length ? { AND: and } : {};
+}
+
+/** The longest `ThreadFilter.search` accepted, in characters after trimming. */
+export const SEARCH_MAX_LENGTH = 200;
+/** The most words a `ThreadFilter.search` may have (each is one more index lookup). */
+export const SEARCH_MAX_WORDS = 12;
+
+/** The threads a search matched: their ids (newest activity first, at most the limit) and how many matched in all. */
+export interface ThreadSearchResult {
+  /** Ids of the matching threads, newest `lastMessageAt` first, at most `limit` (10,000). */
+  ids: string[];
+  /** How many of the organization's (not deleted) threads match, counted beyond the limit. */
+  total: number;
+  /** `total > ids.length`: only the newest `limit` matches are in `ids`. */
+  capped: boolean;
+}
+
+/**
+ * Checks a search's size: at most SEARCH_MAX_LENGTH characters (after
+ * trimming) and SEARCH_MAX_WORDS different words (runs of letters and digits;
+ * the index splits the same way, and also at - + / _ . @ :).
+ * Errors: VALIDATION_FAILED, field `filter.search`.
+ */
+export function assertSearchSize(search: string): void {
+  const q = search.trim();
+  if (q.length > SEARCH_MAX_LENGTH) throw new DomainError('VALIDATION_FAILED', `Search at most ${SEARCH_MAX_LENGTH} characters.`, 'filter.search');
+  const words = new Set(
+    q
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean),
+  );
+  if (words.size > SEARCH_MAX_WORDS) throw new DomainError('VALIDATION_FAILED', `Search at most ${SEARCH_MAX_WORDS} different words.`, 'filter.search');
+}
+
+/**
+ * Resolves `ThreadFilter.search` with the word index (Thread.searchDocument,
+ * GIN; migration 20261202090000_thread_search): the organization's
+ * not-deleted threads whose subject, order reference, customer name or any
+ * message has every word of the search as a word prefix ("meter" finds
+ * "meterkast"; "kast" does not), case and accents ignored. One raw statement
+ * (`hub_search_thread_ids`: the words become a prefix tsquery in SQL, each
+ * quoted, so tsquery syntax in the input is only text), scoped to
+ * `ctx.organizationId` explicitly (raw SQL bypasses the tenant Proxy): the
+ * ids of the newest `limit` matches by `lastMessageAt` and the number of all
+ * matches. A search without words (only punctuation) matches nothing.
+ * Errors: as `assertSearchSize`.
+ */
+export async function searchThreads(ctx: HubContext, search: string, limit = EXACT_COUNT_LIMIT): Promise<ThreadSearchResult> {
+  assertSearchSize(search);
+  const rows = await ctx.db.$queryRaw<{ id: string; total: bigint }[]>`
+    SELECT id, total FROM hub_search_thread_ids(${ctx.organizationId}::uuid, ${search.trim()}, ${limit}::int)`;
+  const total = rows.length ? Number(rows[0]!.total) : 0;
+  return { ids: rows.map((r) => r.id), total, capped: total > rows.length };
+}
+
+/**
+ * The search when it is the whole filter (every other condition absent or
+ * empty), trimmed; null otherwise. Such a filter takes the fast path: one
+ * page at a time (`searchPageIds`) and its own count (`countSearch`).
+ */
+export function searchOnly(ctx: HubContext, f: ThreadFilter = {}): string | null {
+  const q = f.search?.trim();
+  if (!q) return null;
+  return Object.keys(threadWhere(ctx, { ...f, search: null })).length === 0 ? q : null;
+}
+
+/**
+ * One page of a search-only filter in the default order (newest
+ * `lastMessageAt` first): the ids of at most `take` matching threads after the
+ * thread `afterId` (null: from the newest). One raw statement
+ * (`hub_search_thread_page`: it counts the matches through the GIN index up
+ * to 1,001; up to 1,000 the page is sorted from them, more and it walks
+ * `lastMessageAt` testing each thread's document until `take` match),
+ * tenant-scoped explicitly. Semantics as `searchThreads`.
+ * Errors: as `assertSearchSize`.
+ */
+export async function searchPageIds(ctx: HubContext, search: string, afterId: string | null, take: number): Promise<string[]> {
+  assertSearchSize(search);
+  const rows = await ctx.db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM hub_search_thread_page(${ctx.organizationId}::uuid, ${search.trim()}, ${afterId}::uuid, ${take}::int) AS id`;
+  return rows.map((r) => r.id);
+}
+
+/**
+ * How many of the organization's not-deleted threads match a search:
+ * exact up to `limit` (10,000), counted through the GIN index and stopping
+ * at the next match; beyond, PostgreSQL's estimate from the column's
+ * statistics (`exact` false). One raw statement (`hub_search_thread_count`).
+ * Errors: as `assertSearchSize`.
+ */
+export async function countSearch(ctx: HubContext, search: string, limit = EXACT_COUNT_LIMIT): Promise<{ count: number; exact: boolean }> {
+  assertSearchSize(search);
+  const rows = await ctx.db.$queryRaw<{ total: bigint; exact: boolean }[]>`
+    SELECT total, exact FROM hub_search_thread_count(${ctx.organizationId}::uuid, ${search.trim()}, ${limit}::int)`;
+  return { count: Number(rows[0]!.total), exact: rows[0]!.exact };
+}
+
+/** An inbox filter made into a Prisma `where`, with the search's result when the filter has one. */
+export interface ResolvedThreadFilter {
+  where: Prisma.ThreadWhereInput;
+  /** The conditions other than the search (`threadWhere`): `{}` when the search is the whole filter. */
+  rest: Prisma.ThreadWhereInput;
+  /** Null without a (non-blank) search. */
+  search: ThreadSearchResult | null;
+}
+
+/**
+ * The Prisma `where` of a whole inbox filter, search included: `threadWhere`
+ * for the plain conditions and, for `search`, `id IN (the ids of
+ * searchThreads)` — so with more than 10,000 matches only the newest 10,000
+ * can be listed. Count with `countThreadFilter`. Errors: as `assertSearchSize`.
+ */
+export async function resolveThreadFilter(ctx: HubContext, f: ThreadFilter = {}): Promise<ResolvedThreadFilter> {
+  const q = f.search?.trim();
+  const where = threadWhere(ctx, { ...f, search: null });
+  if (!q) return { where, rest: where, search: null };
+  const search = await searchThreads(ctx, q);
+  return { where: { AND: [where, { id: { in: search.ids } }] }, rest: where, search };
+}
+
+/**
+ * `countThreads` of a resolved filter (`extra` ANDed, e.g. unread). A search
+ * alone is counted by its own statement (`ThreadSearchResult.total`, no
+ * second query). With other conditions and a capped search, the threads
+ * counted are among the newest 10,000 matches only: the count is scaled by
+ * all matches / 10,000. Either way a capped search's count is marked inexact.
+ */
+export async function countThreadFilter(ctx: HubContext, resolved: ResolvedThreadFilter, extra?: Prisma.ThreadWhereInput): Promise<{ count: number; exact: boolean }> {
+  if (resolved.search && !extra && Object.keys(resolved.rest).length === 0) return { count: resolved.search.total, exact: !resolved.search.capped };
+  const counted = await countThreads(ctx, extra ? { AND: [resolved.where, extra] } : resolved.where);
+  const search = resolved.search;
+  if (!search?.capped || !search.ids.length) return counted;
+  return { count: Math.max(counted.count, Math.round((counted.count * search.total) / search.ids.length)), exact: false };
 }
 
 /** Counts up to this many matching threads exactly; beyond it `countThreads` estimates. */

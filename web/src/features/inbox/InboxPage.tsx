@@ -171,6 +171,8 @@ export function InboxPage() {
             placeholder={t('inbox.searchPlaceholder')}
             leftSection={<IconSearch size={16} />}
             value={searchInput}
+            // ThreadFilter.search accepts at most 200 characters (VALIDATION_FAILED beyond).
+            maxLength={200}
             onChange={(e) => setSearchInput(e.currentTarget.value)}
             rightSection={searchInput ? <CloseButton size="sm" aria-label={t('inbox.clearSearch')} onClick={() => setSearchInput('')} /> : null}
           />
