@@ -249,8 +249,8 @@ const orgCounts = new Map<string, { count: number; at: number }>();
  * Estimates reused for ESTIMATE_TTL_MS per organization and filter (the `where`'s JSON, the viewer's
  * id included where the filter depends on it), only when they are at least twice the exact limit:
  * such a count cannot fall to the limit within the minute, so an exact count is never replaced by a
- * stale estimate. Computing one walks 10,001 matches and counts the threads up to the last of them
- * (the WhatsApp tab at 100,000 threads: ~200 ms of the request).
+ * stale estimate. Computing one counts 10,001 matches, finds the 10,001st and counts the threads up
+ * to it (the WhatsApp tab at 100,000 threads: ~200 ms of the request).
  */
 const ESTIMATE_TTL_MS = 60_000;
 const estimates = new LRUCache<string, { count: number }>({ max: 2_000, ttl: ESTIMATE_TTL_MS });
