@@ -24,7 +24,7 @@ import { toAdapterChannel } from '../channel/channel.directory.js';
 import { PURGED_RAW_BODY, REDACTED_RAW_BODY } from '../gdpr/gdpr.service.js';
 import { setIdentityOptOut, updateCustomerFromProvider } from '../customer/customer.service.js';
 import { applyDeliveryStatus } from '../message/message.service.js';
-import { ingestInbound } from './ingest.service.js';
+import { ingestInboundBatch } from './ingest.service.js';
 import { applyProviderThreadStatus } from './thread.service.js';
 
 /**
@@ -120,22 +120,31 @@ async function processStored(deps: AppDeps, event: InboundEvent & { channel: Cha
   return applyChannelEvents(deps, channel, events);
 }
 
-/** Applies parsed events in order (also used by a provider catch-up). */
+/**
+ * Applies parsed events in order (also used by a provider catch-up). Runs of
+ * consecutive messages are ingested several per transaction
+ * (`ingestInboundBatch`); every other event on its own, between them.
+ */
 export async function applyChannelEvents(deps: AppDeps, channel: Channel, events: ChannelEvent[]): Promise<ProcessResult> {
   let messagesCreated = 0;
   let lastInbound: Date | null = null;
-  for (const e of events) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.kind === 'message') {
+      let j = i;
+      while (j + 1 < events.length && events[j + 1]!.kind === 'message') j++;
+      const run = events.slice(i, j + 1).map((m) => (m as Extract<ChannelEvent, { kind: 'message' }>).inbound);
+      const results = await ingestInboundBatch(deps, channel, run);
+      messagesCreated += results.filter((r) => r.created).length;
+      lastInbound = run[run.length - 1]!.occurredAt;
+      i = j;
+      continue;
+    }
     // Let HTTP and WebSocket work in between: PGlite runs in this process, and
-    // its queries resolve as microtasks, so a 500-message batch would otherwise
+    // its queries resolve as microtasks, so a long delivery would otherwise
     // hold the event loop (webhook acknowledgements waited seconds) until done.
     await new Promise((resolve) => setImmediate(resolve));
     switch (e.kind) {
-      case 'message': {
-        const r = await ingestInbound(deps, channel, e.inbound);
-        if (r.created) messagesCreated++;
-        lastInbound = e.inbound.occurredAt;
-        break;
-      }
       case 'status':
         await applyDeliveryStatus(deps, channel, e.status);
         break;

@@ -1,0 +1,279 @@
+/**
+ * Batched ingestion (issue 8 §3): a delivery's messages are stored several per
+ * transaction (INGEST_BATCH_SIZE), with the customers' identities and the
+ * conversations' threads read once per batch and the audit rows and reporting
+ * events written in one statement per table.
+ *
+ * - the same messages give the same threads, messages, customers, SLA fields,
+ *   planned jobs, audit rows and reporting facts whether ingested one
+ *   transaction each (`ingestInbound`) or as one delivery (`applyChannelEvents`),
+ *   including repeat customers, a snoozed thread waiting on the customer, an
+ *   out-of-order message and a message twice in the delivery;
+ * - a 50-message delivery from 50 new customers takes ⌈50 / batch size⌉
+ *   transactions and at most 10 statements per message (22.5 one by one);
+ * - a redelivery processed at the same time as the original adds nothing;
+ * - a failure after the first batch's commit (the process dies before it
+ *   publishes) is retried by the queue and stores only the rest, once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChannelEvent, NormalizedInbound } from '../../src/channels/types.js';
+import { signWhatsAppBody } from '../../src/channels/whatsapp/signature.js';
+import type { Channel } from '../../src/generated/prisma/client.js';
+import { JOB } from '../../src/jobs/names.js';
+import { applyChannelEvents } from '../../src/modules/thread/inbound.service.js';
+import { INGEST_BATCH_SIZE, ingestInbound } from '../../src/modules/thread/ingest.service.js';
+import { whatsappDemoChannel } from '../fakes/fixtures.js';
+import { createOrganization, createTestApp, createTestServer, createWhatsAppChannel, testDatabaseKind, type TestApp, type TestServer } from '../harness.js';
+
+let app: TestApp;
+let server: TestServer;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  server = await createTestServer(app.deps);
+});
+afterAll(async () => {
+  await server?.close();
+  await app?.close();
+});
+
+let phoneNumberIds = 0;
+/** An organization with a WhatsApp channel of its own (a phone number id of its own) and, unless `policy: false`, a 1-hour first-response policy. */
+async function setup(opts: { demoNumber?: boolean; policy?: boolean } = {}): Promise<{ orgId: string; channel: Channel }> {
+  const org = await createOrganization(app.deps);
+  const channel = await createWhatsAppChannel(app.deps, org.id, opts.demoNumber ? {} : { externalId: `batch-${++phoneNumberIds}-${Date.now()}` });
+  if (opts.policy === false) return { orgId: org.id, channel };
+  await app.deps.db.prisma.slaPolicy.create({
+    data: {
+      organizationId: org.id,
+      name: 'First response 1 h',
+      rank: 1,
+      firstResponseSeconds: 3600,
+      escalation: [
+        { atPercent: 75, action: 'REMIND', notify: ['ASSIGNEE'] },
+        { atPercent: 100, action: 'ESCALATE', notify: ['TEAM_LEAD'] },
+      ],
+    } as never,
+  });
+  return { orgId: org.id, channel };
+}
+
+const waId = (n: number) => `3169${String(n).padStart(7, '0')}`;
+/** A WhatsApp text message of customer `n` (conversation = wa_id) at `at`. */
+function message(id: string, n: number, at: Date, text = `Bericht ${id}`): NormalizedInbound {
+  return {
+    externalMessageId: `wamid.${id}`,
+    customer: { name: `Klant ${n}`, phone: `+${waId(n)}`, identities: [{ kind: 'WHATSAPP_ID', value: waId(n) }] },
+    content: text,
+    attachments: [],
+    occurredAt: at,
+    conversationKey: waId(n),
+    metadata: {},
+  };
+}
+const asEvents = (messages: NormalizedInbound[]): ChannelEvent[] => messages.map((inbound) => ({ kind: 'message', inbound }));
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+
+/** What ingestion produced in an organization, without ids (which differ between two organizations). */
+async function snapshot(orgId: string) {
+  const db = app.deps.db.prisma;
+  const threads = await db.thread.findMany({
+    where: { organizationId: orgId },
+    include: { customer: true, messages: { orderBy: [{ createdAt: 'asc' }, { externalMessageId: 'asc' }] } },
+    orderBy: [{ conversationKey: 'asc' }, { createdAt: 'asc' }],
+  });
+  const lastOf = (t: (typeof threads)[number]) => t.messages.find((m) => m.id === t.lastMessageId)?.externalMessageId ?? null;
+  const audit = await db.auditLog.groupBy({ by: ['action'], where: { organizationId: orgId }, _count: { _all: true }, orderBy: { action: 'asc' } });
+  const events = await db.reportingEvent.findMany({ where: { organizationId: orgId }, include: { thread: { select: { conversationKey: true } } } });
+  const rollups = await db.reportingRollup.groupBy({
+    by: ['kind', 'hour'],
+    where: { organizationId: orgId },
+    _sum: { count: true, seconds: true, met: true },
+    orderBy: [{ kind: 'asc' }, { hour: 'asc' }],
+  });
+  const slices = await db.reportingSlice.groupBy({
+    by: ['kind', 'grain', 'dimension'],
+    where: { organizationId: orgId },
+    _sum: { count: true },
+    orderBy: [{ kind: 'asc' }, { grain: 'asc' }, { dimension: 'asc' }],
+  });
+  const threadIds = threads.map((t) => t.id);
+  const jobs = await app.deps.db.prisma.$queryRawUnsafe<{ queue: string; n: number }[]>(
+    `SELECT queue, count(*)::int AS n FROM "Job" WHERE status = 'QUEUED' AND payload->>'threadId' = ANY($1::text[]) GROUP BY queue ORDER BY queue`,
+    threadIds,
+  );
+  const customers = await db.customer.findMany({ where: { organizationId: orgId }, include: { identities: { select: { kind: true, value: true } } }, orderBy: { name: 'asc' } });
+  return {
+    threads: threads.map((t) => ({
+      conversationKey: t.conversationKey,
+      customer: t.customer?.name,
+      subject: t.subject,
+      status: t.status,
+      createdAt: t.createdAt,
+      lastMessage: lastOf(t),
+      lastMessageAt: t.lastMessageAt,
+      lastInboundAt: t.lastInboundAt,
+      responseDueAt: t.responseDueAt,
+      slaStartedAt: t.slaStartedAt,
+      slaDueAt: t.slaDueAt,
+      slaAtRiskAt: t.slaAtRiskAt,
+      firstResponseDueAt: t.firstResponseDueAt,
+      snoozedUntil: t.snoozedUntil,
+      reportState: t.reportState,
+      messages: t.messages.map((m) => [m.externalMessageId, m.content, m.createdAt.toISOString()]),
+    })),
+    customers: customers.map((c) => ({ name: c.name, phone: c.phone, identities: c.identities })),
+    audit: audit.map((a) => [a.action, a._count._all]),
+    events: events
+      .map((e) => [e.kind, e.dedupeKey?.replace(UUID, '<id>'), e.thread?.conversationKey, e.occurredAt.toISOString(), e.met])
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    rollups: rollups.map((r) => [r.kind, r.hour.toISOString(), r._sum]),
+    slices: slices.map((s) => [s.kind, s.grain, s.dimension, s._sum.count]),
+    jobs: jobs.map((j) => [j.queue, Number(j.n)]),
+  };
+}
+
+/** Counts the statements Prisma sends (and the COMMITs among them) while `run` runs. */
+async function counting<T>(run: () => Promise<T>): Promise<{ result: T; statements: number; commits: number }> {
+  let statements = 0;
+  let commits = 0;
+  const listener = (sql: string) => {
+    statements++;
+    if (/COMMIT/i.test(sql)) commits++;
+  };
+  app.deps.db.onQuery.add(listener);
+  try {
+    const result = await run();
+    return { result, statements, commits };
+  } finally {
+    app.deps.db.onQuery.delete(listener);
+  }
+}
+
+describe(`batched ingestion (${testDatabaseKind})`, () => {
+  it('gives exactly what one transaction per message gives: threads, customers, SLA, jobs, audit, reporting', { timeout: 120_000 }, async () => {
+    const one = await setup();
+    const many = await setup();
+    const t0 = app.clock.now().getTime();
+    const at = (s: number) => new Date(t0 - 600_000 + s * 1000);
+    // Before the delivery: customer 0 has a thread, waiting on the customer and snoozed.
+    const before = [message('P0', 0, at(0), 'Eerste vraag')];
+    for (const org of [one, many]) {
+      await ingestInbound(app.deps, org.channel, before[0]!);
+      await app.deps.db.prisma.thread.updateMany({ where: { organizationId: org.orgId }, data: { status: 'WAITING_CUSTOMER', snoozedUntil: new Date(t0 + 86_400_000) } });
+    }
+    // The delivery: customers 0–11, three messages each, interleaved; one out of order; one twice.
+    const delivery: NormalizedInbound[] = [];
+    for (let round = 0; round < 3; round++) for (let n = 0; n < 12; n++) delivery.push(message(`R${round}C${n}`, n, at(10 + round * 60 + n)));
+    delivery.push(message('LATE', 5, at(5), 'Een oud bericht'));
+    delivery.push(message('R1C3', 3, at(70)));
+
+    for (const m of delivery) await ingestInbound(app.deps, one.channel, m);
+    const result = await applyChannelEvents(app.deps, many.channel, asEvents(delivery));
+    expect(result).toEqual({ events: delivery.length, messagesCreated: delivery.length - 1 });
+
+    const a = await snapshot(one.orgId);
+    const b = await snapshot(many.orgId);
+    expect(a.threads).toHaveLength(12);
+    expect(a.threads.find((t) => t.conversationKey === waId(0))).toMatchObject({ status: 'OPEN', snoozedUntil: null });
+    expect(a.jobs.map(([q]) => q)).toEqual(expect.arrayContaining([JOB.slaStep, JOB.assignmentRoute]));
+    expect(b).toEqual(a);
+  });
+
+  it(`stores a 50-message delivery from 50 new customers in ⌈50 / batch⌉ transactions, at most 10 statements per message`, { timeout: 120_000 }, async () => {
+    const { orgId, channel } = await setup({ policy: false });
+    const t0 = app.clock.now().getTime();
+    const delivery = Array.from({ length: 50 }, (_, i) => message(`S${i}`, 1000 + i, new Date(t0 - 60_000 + i * 100)));
+    const { result, statements, commits } = await counting(() => applyChannelEvents(app.deps, channel, asEvents(delivery)));
+    expect(result.messagesCreated).toBe(50);
+    expect(await app.deps.db.prisma.message.count({ where: { organizationId: orgId } })).toBe(50);
+    expect(await app.deps.db.prisma.thread.count({ where: { organizationId: orgId } })).toBe(50);
+    expect(await app.deps.db.prisma.auditLog.count({ where: { organizationId: orgId, action: 'message.ingest' } })).toBe(50);
+    // The batches, plus the channel's lastInboundAt (its own statement, no transaction).
+    expect(commits).toBe(Math.ceil(50 / INGEST_BATCH_SIZE[app.deps.db.kind]));
+    expect(statements).toBeLessThanOrEqual(50 * 10);
+
+    // The same delivery again: one read per batch, nothing written.
+    const again = await counting(() => applyChannelEvents(app.deps, channel, asEvents(delivery)));
+    expect(again.result.messagesCreated).toBe(0);
+    expect(await app.deps.db.prisma.message.count({ where: { organizationId: orgId } })).toBe(50);
+    expect(again.statements).toBeLessThanOrEqual(3 * Math.ceil(50 / INGEST_BATCH_SIZE[app.deps.db.kind]) + 1);
+  });
+
+  it('a redelivery processed while the original is processed adds nothing: one thread per conversation, one message per id', { timeout: 120_000 }, async () => {
+    const { orgId, channel } = await setup();
+    const t0 = app.clock.now().getTime();
+    // 10 customers, 4 messages each: conversations span batches.
+    const delivery = Array.from({ length: 40 }, (_, i) => message(`D${i}`, 2000 + (i % 10), new Date(t0 - 60_000 + i * 100)));
+    const [first, second] = await Promise.all([applyChannelEvents(app.deps, channel, asEvents(delivery)), applyChannelEvents(app.deps, channel, asEvents(delivery))]);
+    expect(first.messagesCreated + second.messagesCreated).toBe(40);
+    const messages = await app.deps.db.prisma.message.findMany({ where: { organizationId: orgId }, select: { externalMessageId: true, threadId: true } });
+    expect(messages).toHaveLength(40);
+    expect(new Set(messages.map((m) => m.externalMessageId)).size).toBe(40);
+    const threads = await app.deps.db.prisma.thread.findMany({ where: { organizationId: orgId }, select: { id: true, conversationKey: true, lastMessageId: true } });
+    expect(threads).toHaveLength(10);
+    expect(await app.deps.db.prisma.customer.count({ where: { organizationId: orgId } })).toBe(10);
+    expect(await app.deps.db.prisma.auditLog.count({ where: { organizationId: orgId, action: 'message.ingest' } })).toBe(40);
+    // Each thread's preview is its newest message.
+    const byId = new Map((await app.deps.db.prisma.message.findMany({ where: { organizationId: orgId } })).map((m) => [m.id, m]));
+    for (const t of threads) expect(byId.get(t.lastMessageId!)?.externalMessageId).toBe(`wamid.D${30 + (Number(t.conversationKey!.slice(-4)) - 2000)}`);
+  });
+
+  it('a failure after the first batch committed is retried by the queue: the rest is stored once, nothing twice', { timeout: 120_000 }, async () => {
+    const { orgId, channel } = await setup({ demoNumber: true });
+    const size = INGEST_BATCH_SIZE[app.deps.db.kind];
+    const total = 2 * size + 5;
+    const ts = Math.floor(app.clock.now().getTime() / 1000) - 60;
+    const contacts = Array.from({ length: total }, (_, i) => ({ profile: { name: `Klant ${i}` }, wa_id: waId(3000 + i) }));
+    const messages = contacts.map((c, i) => ({ from: c.wa_id, id: `wamid.CRASH${i}`, timestamp: String(ts + i), text: { body: `Bericht ${i}` }, type: 'text' }));
+    const value = {
+      messaging_product: 'whatsapp',
+      metadata: { display_phone_number: whatsappDemoChannel.displayPhoneNumber, phone_number_id: whatsappDemoChannel.phoneNumberId },
+      contacts,
+      messages,
+    };
+    const body = Buffer.from(
+      JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: whatsappDemoChannel.businessAccountId, changes: [{ value, field: 'messages' }] }] }),
+    );
+
+    // The first publish after a commit throws, as if the process died right after the first batch's commit.
+    const publish = app.deps.pubsub.publish.bind(app.deps.pubsub);
+    let failed = false;
+    app.deps.pubsub.publish = ((...args: Parameters<typeof publish>) => {
+      if (!failed && args[0] === 'messageAdded') {
+        failed = true;
+        throw new Error('process died after the commit');
+      }
+      return publish(...args);
+    }) as typeof publish;
+    try {
+      const res = await fetch(`${server.url}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(body, whatsappDemoChannel.appSecret) },
+        body,
+      });
+      expect(res.status).toBe(200);
+      await app.deps.jobs.drain();
+    } finally {
+      app.deps.pubsub.publish = publish;
+    }
+    expect(failed).toBe(true);
+    const event = await app.deps.db.prisma.inboundEvent.findFirstOrThrow({ where: { organizationId: orgId } });
+    expect(event.status).toBe('FAILED');
+    expect(await app.deps.db.prisma.message.count({ where: { organizationId: orgId } })).toBe(size);
+
+    // The queue retries after its backoff.
+    app.clock.advance(60_000);
+    await app.deps.jobs.settle();
+    const done = await app.deps.db.prisma.inboundEvent.findUniqueOrThrow({ where: { id: event.id } });
+    expect(done.status).toBe('PROCESSED');
+    expect(done.result).toEqual({ events: total, messagesCreated: total - size });
+    const stored = await app.deps.db.prisma.message.findMany({ where: { organizationId: orgId }, select: { externalMessageId: true } });
+    expect(stored).toHaveLength(total);
+    expect(new Set(stored.map((m) => m.externalMessageId)).size).toBe(total);
+    expect(await app.deps.db.prisma.thread.count({ where: { organizationId: orgId } })).toBe(total);
+    expect(await app.deps.db.prisma.auditLog.count({ where: { organizationId: orgId, action: 'message.ingest' } })).toBe(total);
+    expect(await app.deps.db.prisma.auditLog.count({ where: { organizationId: orgId, action: 'customer.create' } })).toBe(total);
+  });
+});
