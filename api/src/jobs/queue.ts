@@ -96,6 +96,30 @@ export async function enqueue(db: RawSql, now: Date, queue: string, payload: Rec
   return rows[0]?.id ?? null;
 }
 
+/**
+ * Adds several jobs of one queue in one statement (rows in the given order),
+ * with the same options as `enqueue` per job; a job whose `singletonKey` is
+ * already queued or running (or repeated in `jobs`) is skipped. Returns the
+ * number of jobs added.
+ */
+export async function enqueueMany(db: RawSql, now: Date, queue: string, jobs: readonly { payload: Record<string, unknown>; opts?: EnqueueOptions }[]): Promise<number> {
+  if (!jobs.length) return 0;
+  const params: unknown[] = [queue, iso(now)];
+  const values = jobs.map((j) => {
+    const at = params.length;
+    params.push(JSON.stringify(j.payload), iso(j.opts?.runAt ?? now), j.opts?.maxAttempts ?? 8, j.opts?.singletonKey ?? null);
+    const p = (i: number) => `$${at + i}`;
+    return `(gen_random_uuid(), $1, ${p(1)}::jsonb, ${TS(p(2))}, ${p(3)}::int, ${p(4)}, ${TS('$2')}, ${TS('$2')})`;
+  });
+  const rows = await db.$queryRawUnsafe<{ id: string }[]>(
+    `INSERT INTO "Job" (id, queue, payload, "runAt", "maxAttempts", "singletonKey", "createdAt", "updatedAt")
+     VALUES ${values.join(', ')}
+     ON CONFLICT ("singletonKey") DO NOTHING RETURNING id::text`,
+    ...params,
+  );
+  return rows.length;
+}
+
 /** Backoff before attempt `attempt + 1`: 2 s, 4 s, 8 s … capped at 1 h, with ±20 % jitter. */
 export function backoffMs(attempt: number): number {
   const base = Math.min(2_000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
@@ -151,6 +175,12 @@ export class JobQueue {
   add(db: RawSql, queue: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<string | null> {
     if (!this.handlers[queue]) throw new Error(`no handler for job queue "${queue}"`);
     return enqueue(db, this.deps.clock.now(), queue, payload, opts);
+  }
+
+  /** Enqueues several jobs of one queue in one statement with the hub clock; see {@link enqueueMany}. Call `kick()` after the commit. */
+  addMany(db: RawSql, queue: string, jobs: readonly { payload: Record<string, unknown>; opts?: EnqueueOptions }[]): Promise<number> {
+    if (!this.handlers[queue]) throw new Error(`no handler for job queue "${queue}"`);
+    return enqueueMany(db, this.deps.clock.now(), queue, jobs);
   }
 
   /** Starts polling and plants the first occurrence of every schedule. */

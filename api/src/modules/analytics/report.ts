@@ -447,8 +447,10 @@ export interface ReportHint {
 
 /**
  * Brings a thread's reporting up to date inside the caller's transaction: the
- * hinted message or reply, then the thread's current status and team. Stores
- * the new `reportState` when it moved. `calendar`: the thread's SLA calendar.
+ * hinted message or reply, then the thread's current status and team; records
+ * the events. Returns the new `reportState` when it moved, for the caller to
+ * store with its own update of the thread (syncThreadSla), else null.
+ * `calendar`: the thread's SLA calendar.
  */
 export async function syncThreadReport(
   ctx: HubContext,
@@ -457,7 +459,7 @@ export async function syncThreadReport(
   hint: ReportHint,
   calendar: BusinessCalendar | null,
   slaOutcomes: readonly ReportEventDraft[] = [],
-): Promise<void> {
+): Promise<ThreadReportState | null> {
   const now = ctx.deps.clock.now();
   const start = thread.slaStartedAt ?? hint.customerMessage?.at ?? thread.createdAt;
   const inputs: ReportInput[] = [];
@@ -488,9 +490,7 @@ export async function syncThreadReport(
   const fresh = slaOutcomes.filter((o) => !done.has(o.dedupeKey));
   if (fresh.length) result.state.slaDone = [...(prev.slaDone ?? []), ...fresh.map((o) => o.dedupeKey)].slice(-50);
   await recordReportingEvents(ctx, tx, { threadId: thread.id }, dimsOf(thread), [...result.events, ...fresh], result.retract);
-  if (JSON.stringify(result.state) !== JSON.stringify(prev)) {
-    await tx.thread.update({ where: { id: thread.id }, data: { reportState: result.state as Prisma.InputJsonValue } });
-  }
+  return JSON.stringify(result.state) !== JSON.stringify(prev) ? result.state : null;
 }
 
 /**

@@ -124,6 +124,12 @@ export interface SlaSyncOptions {
   policies?: PolicyWithCalendar[];
   /** The thread was created in this transaction, so no `sla.step` job of it can be queued yet. */
   createdInTx?: boolean;
+  /**
+   * Changes of the thread the caller has not stored yet (`loaded` already
+   * shows them): stored with the clocks' changes and the reporting state in
+   * one UPDATE, which then always runs (as the caller's own update would).
+   */
+  pending?: Prisma.ThreadUncheckedUpdateInput;
 }
 
 /** What happened that moves the clocks (besides the thread's current fields). */
@@ -249,14 +255,16 @@ export async function syncThreadSla(ctx: HubContext, tx: Tx, threadId: string, h
   const riskAt = running.map((c) => stepFireAt(next, policy!, c, { atPercent: AT_RISK_PERCENT }));
   set('slaAtRiskAt', riskAt.length ? new Date(Math.min(...riskAt.map((d) => d.getTime()))) : null);
 
-  const updated = Object.keys(data).length ? await tx.thread.update({ where: { id: threadId }, data }) : thread;
   await planSteps(ctx, tx, next, policy, running, !!opts.createdInTx);
 
   // Reporting: outcomes of the clocks that stopped, then the thread's facts (analytics/report.ts).
   const outcomes = policy ? stoppedClockOutcomes(next, thread, policy, hint) : [];
-  const reportThread = { ...updated, channel: thread.channel, customer: thread.customer };
-  await syncThreadReport(ctx, tx, reportThread, hint.report ?? {}, policy ? calendarOf(policy.calendar) : null, outcomes);
-  return updated;
+  const reportThread = { ...next, channel: thread.channel, customer: thread.customer };
+  const reportState = await syncThreadReport(ctx, tx, reportThread, hint.report ?? {}, policy ? calendarOf(policy.calendar) : null, outcomes);
+  // One UPDATE for the caller's pending changes, the clocks and the reporting state.
+  const write: Prisma.ThreadUncheckedUpdateInput = { ...opts.pending, ...data, ...(reportState ? { reportState: reportState as Prisma.InputJsonValue } : {}) };
+  if (!opts.pending && !Object.keys(write).length) return thread;
+  return tx.thread.update({ where: { id: threadId }, data: write });
 }
 
 /**

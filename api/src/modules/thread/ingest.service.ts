@@ -24,7 +24,7 @@ import { DomainError, isUniqueViolation, notFound } from '../../shared/errors.js
 import { deferAudit, flushAudit, writeAudit } from '../audit/audit.service.js';
 import { deferReporting, flushReporting } from '../analytics/report.js';
 import type { Tx } from '../../db/tenant.js';
-import { enqueueRouting } from '../assignment/enqueue.js';
+import { enqueueRoutingMany } from '../assignment/enqueue.js';
 import { loadActivePolicies, syncThreadSla, type PolicyWithCalendar } from '../sla/engine.js';
 import { findIdentities, inboundIdentityKeys, matchOrCreateCustomer, type IdentityKey, type IdentityWithCustomer } from '../customer/customer.service.js';
 import { customerFields } from '../customer/customer.validation.js';
@@ -67,9 +67,18 @@ interface BatchState {
   touchedIdentities: Set<string>;
   touchedCustomers: Set<string>;
   touchedConversations: Set<string>;
+  /** Threads created by the batch: their routing jobs are enqueued together before the commit (flushBatch). */
+  routing: string[];
 }
 
-const emptyBatch = (): BatchState => ({ touchedIdentities: new Set(), touchedCustomers: new Set(), touchedConversations: new Set() });
+const emptyBatch = (): BatchState => ({ touchedIdentities: new Set(), touchedCustomers: new Set(), touchedConversations: new Set(), routing: [] });
+
+/** Before the commit: what the batch's messages deferred (routing jobs, reporting events, audit rows), one statement each. */
+async function flushBatch(deps: AppDeps, c: HubContext, tx: Tx, batch: BatchState): Promise<void> {
+  await enqueueRoutingMany(deps, tx, batch.routing);
+  await flushReporting(c, tx, { end: true });
+  await flushAudit(tx);
+}
 const identityId = (k: { kind: string; value: string; scope: string }) => `${k.kind}\u0000${k.value}\u0000${k.scope}`;
 
 /**
@@ -123,9 +132,9 @@ export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: No
       await lockConversations(tx, channel.id, [inbound.conversationKey]);
       deferAudit(tx);
       deferReporting(tx);
-      const r = await ingestInTx(deps, c, tx, channel, inbound, emptyBatch());
-      await flushReporting(c, tx, { end: true });
-      await flushAudit(tx);
+      const batch = emptyBatch();
+      const r = await ingestInTx(c, tx, channel, inbound, batch);
+      await flushBatch(deps, c, tx, batch);
       return r;
     });
     publishIngested(c, result);
@@ -195,9 +204,8 @@ async function ingestChunk(deps: AppDeps, c: HubContext, channel: Channel, chunk
       deferReporting(tx);
       const batch = await prefetchBatch(tx, channel, todo);
       const out: IngestResult[] = [];
-      for (const inbound of todo) out.push(await ingestInTx(deps, c, tx, channel, inbound, batch));
-      await flushReporting(c, tx, { end: true });
-      await flushAudit(tx);
+      for (const inbound of todo) out.push(await ingestInTx(c, tx, channel, inbound, batch));
+      await flushBatch(deps, c, tx, batch);
       return { done: found, created: out };
     }, BATCH_TX_OPTIONS));
   } catch (err) {
@@ -234,7 +242,7 @@ function publishIngested(c: HubContext, result: IngestResult): void {
 }
 
 /** One message inside the caller's transaction: customer, thread, message, clocks, audit (see the file's comment). */
-async function ingestInTx(deps: AppDeps, c: HubContext, tx: Tx, channel: Channel, inbound: NormalizedInbound, batch: BatchState): Promise<IngestResult> {
+async function ingestInTx(c: HubContext, tx: Tx, channel: Channel, inbound: NormalizedInbound, batch: BatchState): Promise<IngestResult> {
   // The batch's prefetched identities serve unless this batch wrote one of them (or their customer) since.
   const identityKeys = inboundIdentityKeys(inbound.customer, channel.id);
   let known = batch.identities && !identityKeys.some((k) => batch.touchedIdentities.has(identityId(k))) ? batch.identities : undefined;
@@ -325,24 +333,25 @@ async function ingestInTx(deps: AppDeps, c: HubContext, tx: Tx, channel: Channel
   if (reopened) data.resolvedAt = null;
   if (!thread.responseDueAt) data.responseDueAt = responseDueFrom(inbound.occurredAt, channel.responseSlaHours);
   const before = thread;
-  const written = await tx.thread.update({ where: { id: thread.id }, data });
   batch.touchedConversations.add(key);
-  if (written.channelId === channel.id && written.conversationKey) batch.touchedConversations.add(written.conversationKey);
-  if (!created) {
-    // The customer wrote: unread again for every agent, and a snooze ends.
-    await clearReadMarks(tx, thread.id);
-    await endSnoozeOnInbound(c, tx, thread);
-  }
+  if (thread.channelId === channel.id && thread.conversationKey) batch.touchedConversations.add(thread.conversationKey);
   batch.policies ??= await loadActivePolicies(tx);
-  // The row just written is current unless a snooze ended (another update) or it is another channel's or customer's thread (a merge target).
-  const current = written.channelId === channel.id && written.customerId === customer.id && !before.snoozedUntil;
-  thread = await syncThreadSla(
-    c,
-    tx,
-    thread.id,
-    { customerMessageAt: inbound.occurredAt, report: { customerMessage: { id: message.id, at: inbound.occurredAt } } },
-    { policies: batch.policies, createdInTx: created, ...(current ? { loaded: { ...written, channel: { type: channel.type }, customer: { tier: customer.tier } } } : {}) },
-  );
+  const hint = { customerMessageAt: inbound.occurredAt, report: { customerMessage: { id: message.id, at: inbound.occurredAt } } };
+  // The thread with these changes is known here unless a snooze ends (another update) or it is another channel's or
+  // customer's thread (a merge target): then the SLA sync need not read it, and stores them with its own in one UPDATE.
+  if (thread.channelId === channel.id && thread.customerId === customer.id && !thread.snoozedUntil) {
+    if (!created) await clearReadMarks(tx, thread.id); // the customer wrote: unread again for every agent
+    const loaded = { ...thread, ...(data as Partial<Thread>), channel: { type: channel.type }, customer: { tier: customer.tier } };
+    thread = await syncThreadSla(c, tx, thread.id, hint, { policies: batch.policies, createdInTx: created, loaded, pending: data });
+  } else {
+    await tx.thread.update({ where: { id: thread.id }, data });
+    if (!created) {
+      // The customer wrote: unread again for every agent, and a snooze ends.
+      await clearReadMarks(tx, thread.id);
+      await endSnoozeOnInbound(c, tx, thread);
+    }
+    thread = await syncThreadSla(c, tx, thread.id, hint, { policies: batch.policies, createdInTx: created });
+  }
   if (created) {
     await writeAudit(c, tx, {
       action: 'thread.create',
@@ -350,7 +359,7 @@ async function ingestInTx(deps: AppDeps, c: HubContext, tx: Tx, channel: Channel
       entityId: thread.id,
       after: { channelId: channel.id, customerId: customer.id, subject: thread.subject },
     });
-    await enqueueRouting(deps, tx, thread.id);
+    batch.routing.push(thread.id);
   } else if (before.status !== thread.status || before.responseDueAt?.getTime() !== thread.responseDueAt?.getTime()) {
     await writeAudit(c, tx, {
       action: 'thread.update',
