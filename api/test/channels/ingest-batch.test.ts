@@ -151,6 +151,26 @@ async function counting<T>(run: () => Promise<T>): Promise<{ result: T; statemen
   }
 }
 
+/** A signed Cloud API webhook body with one text message per `ids` entry ([wamid suffix, customer number]), to the demo number. */
+function webhookBody(messages: [string, number][], ts = Math.floor(app.clock.now().getTime() / 1000) - 60): Buffer {
+  const value = {
+    messaging_product: 'whatsapp',
+    metadata: { display_phone_number: whatsappDemoChannel.displayPhoneNumber, phone_number_id: whatsappDemoChannel.phoneNumberId },
+    contacts: messages.map(([, n]) => ({ profile: { name: `Klant ${n}` }, wa_id: waId(n) })),
+    messages: messages.map(([id, n], i) => ({ from: waId(n), id: `wamid.${id}`, timestamp: String(ts + i), text: { body: `Bericht ${id}` }, type: 'text' })),
+  };
+  return Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: whatsappDemoChannel.businessAccountId, changes: [{ value, field: 'messages' }] }] }));
+}
+
+async function postWebhook(body: Buffer): Promise<void> {
+  const res = await fetch(`${server.url}/webhooks/whatsapp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(body, whatsappDemoChannel.appSecret) },
+    body,
+  });
+  expect(res.status).toBe(200);
+}
+
 describe(`batched ingestion (${testDatabaseKind})`, () => {
   it('gives exactly what one transaction per message gives: threads, customers, SLA, jobs, audit, reporting', { timeout: 120_000 }, async () => {
     const one = await setup();
@@ -224,18 +244,7 @@ describe(`batched ingestion (${testDatabaseKind})`, () => {
     const { orgId } = await setup({ demoNumber: true });
     const size = INGEST_BATCH_SIZE[app.deps.db.kind];
     const total = 2 * size + 5;
-    const ts = Math.floor(app.clock.now().getTime() / 1000) - 60;
-    const contacts = Array.from({ length: total }, (_, i) => ({ profile: { name: `Klant ${i}` }, wa_id: waId(3000 + i) }));
-    const messages = contacts.map((c, i) => ({ from: c.wa_id, id: `wamid.CRASH${i}`, timestamp: String(ts + i), text: { body: `Bericht ${i}` }, type: 'text' }));
-    const value = {
-      messaging_product: 'whatsapp',
-      metadata: { display_phone_number: whatsappDemoChannel.displayPhoneNumber, phone_number_id: whatsappDemoChannel.phoneNumberId },
-      contacts,
-      messages,
-    };
-    const body = Buffer.from(
-      JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: whatsappDemoChannel.businessAccountId, changes: [{ value, field: 'messages' }] }] }),
-    );
+    const body = webhookBody(Array.from({ length: total }, (_, i) => [`CRASH${i}`, 3000 + i]));
 
     // The first publish after a commit throws, as if the process died right after the first batch's commit.
     const pubsub = app.deps.pubsub as unknown as { publish: (...args: unknown[]) => void };
@@ -249,12 +258,7 @@ describe(`batched ingestion (${testDatabaseKind})`, () => {
       return publish.apply(this, args);
     };
     try {
-      const res = await fetch(`${server.url}/webhooks/whatsapp`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(body, whatsappDemoChannel.appSecret) },
-        body,
-      });
-      expect(res.status).toBe(200);
+      await postWebhook(body);
       await app.deps.jobs.drain();
     } finally {
       pubsub.publish = publish;
@@ -276,5 +280,61 @@ describe(`batched ingestion (${testDatabaseKind})`, () => {
     expect(await app.deps.db.prisma.thread.count({ where: { organizationId: orgId } })).toBe(total);
     expect(await app.deps.db.prisma.auditLog.count({ where: { organizationId: orgId, action: 'message.ingest' } })).toBe(total);
     expect(await app.deps.db.prisma.auditLog.count({ where: { organizationId: orgId, action: 'customer.create' } })).toBe(total);
+  });
+
+  it('a worker takes queued deliveries together: 20 one-message webhooks in shared transactions, each event with its own result', { timeout: 120_000 }, async () => {
+    const org = await createOrganization(app.deps);
+    const db = app.deps.db.prisma;
+    // The demo number belongs to the organization of the previous test: route this test's webhooks to a number of its own.
+    const phone = `${whatsappDemoChannel.phoneNumberId}9`;
+    await createWhatsAppChannel(app.deps, org.id, { externalId: phone, configuration: { phoneNumberId: phone } });
+    const ours = (body: Buffer) => Buffer.from(body.toString('utf8').replace(`"phone_number_id":"${whatsappDemoChannel.phoneNumberId}"`, `"phone_number_id":"${phone}"`));
+    // 20 deliveries, one message each (customers 0–9, two messages each), then a redelivery of the first message in a new body.
+    for (let i = 0; i < 20; i++) await postWebhook(ours(webhookBody([[`Q${i}`, 4000 + (i % 10)]])));
+    await postWebhook(ours(webhookBody([['Q0', 4000]], Math.floor(app.clock.now().getTime() / 1000) - 30)));
+    const events = await db.inboundEvent.findMany({ where: { organizationId: org.id }, orderBy: { receivedAt: 'asc' } });
+    expect(events).toHaveLength(21);
+
+    // Only the inbound jobs' work is counted: the new threads' routing jobs do nothing here (their claim and completion still count).
+    const handlers = app.deps.jobs.handlers;
+    const route = handlers[JOB.assignmentRoute]!;
+    handlers[JOB.assignmentRoute] = async () => undefined;
+    const {
+      result: ran,
+      statements,
+      commits,
+    } = await counting(() => app.deps.jobs.drain()).finally(() => {
+      handlers[JOB.assignmentRoute] = route;
+    });
+    expect(ran).toBeGreaterThanOrEqual(21);
+    const after = await db.inboundEvent.findMany({ where: { organizationId: org.id } });
+    expect(after.every((e) => e.status === 'PROCESSED' && e.attempts === 1 && e.error === null)).toBe(true);
+    const results = after.map((e) => e.result as { events: number; messagesCreated: number });
+    expect(results.filter((r) => r.events === 1 && r.messagesCreated === 1)).toHaveLength(20);
+    expect(results.filter((r) => r.events === 1 && r.messagesCreated === 0)).toHaveLength(1);
+    const messages = await db.message.findMany({ where: { organizationId: org.id }, select: { externalMessageId: true } });
+    expect(messages).toHaveLength(20);
+    expect(await db.thread.count({ where: { organizationId: org.id } })).toBe(10);
+    const jobStatus = async () =>
+      (
+        await db.$queryRawUnsafe<{ status: string; n: number }[]>(
+          `SELECT status::text AS status, count(*)::int AS n FROM "Job" WHERE queue = $1 AND status <> 'COMPLETED' GROUP BY status ORDER BY status`,
+          JOB.inboundProcess,
+        )
+      ).map((j) => [j.status, Number(j.n)]);
+    expect(await jobStatus()).toEqual([]);
+    // One by one: 21 jobs, 21 transactions of ~20 statements, ~24 statements per job with the claim, the event read and
+    // update, the channel's lastInboundAt and the job's completion.
+    const batches = Math.ceil(20 / INGEST_BATCH_SIZE[app.deps.db.kind]);
+    expect(commits).toBeLessThanOrEqual(2 * batches + 2);
+    expect(statements).toBeLessThanOrEqual(21 * 10 + 10 * 2);
+
+    // A job the batch handler cannot take: the batch fails and each of its jobs runs alone.
+    await app.deps.jobs.add(db, JOB.inboundProcess, {}, { maxAttempts: 1 });
+    await postWebhook(ours(webhookBody([['Q20', 4020]])));
+    await app.deps.jobs.drain();
+    expect(await jobStatus()).toEqual([['FAILED', 1]]);
+    expect(await db.message.count({ where: { organizationId: org.id } })).toBe(21);
+    expect((await db.inboundEvent.findMany({ where: { organizationId: org.id } })).every((e) => e.status === 'PROCESSED')).toBe(true);
   });
 });
