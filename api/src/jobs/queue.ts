@@ -346,6 +346,22 @@ export class JobQueue {
     }
     const rows = [row, ...more];
     const started = performance.now();
+    // A batch (and its jobs run one by one after a failure) may take longer than one job: the leases are renewed
+    // meanwhile, so no other worker takes its jobs over.
+    const renew = setInterval(
+      () => {
+        const now = this.deps.clock.now();
+        this.deps.db.prisma
+          .$executeRawUnsafe(
+            `UPDATE "Job" SET "lockedUntil" = ${TS('$2')} WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE'`,
+            rows.map((r) => r.id),
+            iso(new Date(now.getTime() + this.leaseMs)),
+          )
+          .catch((err: unknown) => this.deps.logger.warn({ err }, 'renewing a job batch lease failed'));
+      },
+      Math.max(1_000, this.leaseMs / 3),
+    );
+    renew.unref();
     try {
       await batch.handler(
         this.deps,
@@ -353,9 +369,14 @@ export class JobQueue {
       );
     } catch (err) {
       this.deps.logger.warn({ err: (err as Error)?.message, queue: row.queue, jobs: rows.length }, 'job batch failed, running its jobs one by one');
-      for (const r of rows) await this.run(r);
+      try {
+        for (const r of rows) await this.run(r);
+      } finally {
+        clearInterval(renew);
+      }
       return rows.length;
     }
+    clearInterval(renew);
     const now = iso(this.deps.clock.now());
     await this.deps.db.prisma.$executeRawUnsafe(
       `UPDATE "Job" SET status = 'COMPLETED', "singletonKey" = NULL, "lockedUntil" = NULL, "completedAt" = ${TS('$2')}, "updatedAt" = ${TS('$2')} WHERE id = ANY($1::uuid[])`,
