@@ -20,10 +20,19 @@
  *  (c) webhook → graphql-ws `messageAdded` latency: 50 sequential 1-message
  *      webhooks, from request start until the subscriber (an agent token)
  *      receives that message.
+ *  (d) sustained acknowledgements: autocannon, BENCH_ACK_CONNECTIONS (10)
+ *      connections for BENCH_ACK_SECONDS (10; 0 skips d and e), every request a
+ *      new signed 1-message webhook, the queue processing meanwhile: webhooks
+ *      acknowledged per second and messages processed in the same window (the
+ *      backlog is then deleted unprocessed);
+ *  (e) lag at a fixed rate: BENCH_LAG_RATE (300) 1-message webhooks per second
+ *      for BENCH_LAG_SECONDS (10), sent open-loop (not waiting for answers),
+ *      from request start until the graphql-ws subscriber receives the message.
  * Percentiles are nearest-rank (p99 of 20 samples is the maximum).
  */
 import http from 'node:http';
 import os from 'node:os';
+import autocannon from 'autocannon';
 import { createApp } from '../api/src/app.js';
 import { signWhatsAppBody } from '../api/src/channels/whatsapp/signature.js';
 import { loadConfig } from '../api/src/config.js';
@@ -41,6 +50,10 @@ const BATCH = 500;
 const THROUGHPUT_BATCHES = 5;
 const SUBSCRIPTION_SAMPLES = 50;
 const DEADLINE_MS = 600_000;
+const ACK_CONNECTIONS = Number(process.env.BENCH_ACK_CONNECTIONS ?? 10);
+const ACK_SECONDS = Number(process.env.BENCH_ACK_SECONDS ?? 10);
+const LAG_RATE = Number(process.env.BENCH_LAG_RATE ?? 300);
+const LAG_SECONDS = Number(process.env.BENCH_LAG_SECONDS ?? 10);
 
 /** Nearest-rank percentile of sorted samples. */
 const pct = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(sorted.length * p) - 1)]!;
@@ -229,6 +242,64 @@ try {
     await post(body);
     live.push((await waitArrival(wamids[0]!)) - t);
   }
+  console.error(`(a)–(c) done; (d) ${ACK_SECONDS} s of sustained acknowledgements`);
+  // (d) sustained acknowledgements under concurrency, the queue processing.
+  let sustained: { acked: number; rps: number; processed: number; p50: number; p99: number; non2xx: number } | null = null;
+  if (ACK_SECONDS > 0) {
+    const processedBefore = added.count;
+    const r = await autocannon({
+      url: `${url}/webhooks/whatsapp`,
+      method: 'POST',
+      connections: ACK_CONNECTIONS,
+      duration: ACK_SECONDS,
+      requests: [
+        {
+          setupRequest: (req) => {
+            const { body } = webhookBody(1);
+            return { ...req, body, headers: { ...req.headers, 'content-type': 'application/json', 'x-hub-signature-256': signWhatsAppBody(body, wa.appSecret) } };
+          },
+        },
+      ],
+    });
+    const processed = added.count - processedBefore;
+    sustained = { acked: r['2xx'], rps: r['2xx'] / ACK_SECONDS, processed, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
+    // The backlog is not processed: delete it unprocessed, as after (a3).
+    await app.jobs.stop();
+    await app.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = $1 AND status = 'QUEUED'`, JOB.inboundProcess);
+    await app.db.prisma.inboundEvent.deleteMany({ where: { organizationId: org.id, status: 'RECEIVED' } });
+    await app.jobs.start();
+  }
+
+  console.error(`(e) ${LAG_RATE} webhooks/s for ${LAG_SECONDS} s`);
+  // (e) webhook → graphql-ws lag at a fixed rate, sent open-loop.
+  const lag: number[] = [];
+  let lagAcks = 0;
+  const lagErrors: string[] = [];
+  if (ACK_SECONDS > 0 && LAG_RATE > 0) {
+    const total = Math.round(LAG_RATE * LAG_SECONDS);
+    const sent: { wamid: string; at: number }[] = [];
+    const posts: Promise<unknown>[] = [];
+    const t = performance.now();
+    for (let i = 0; i < total; i++) {
+      const due = t + (i * 1000) / LAG_RATE;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      const { body, wamids } = webhookBody(1);
+      const at = performance.now();
+      posts.push(
+        post(body).then(
+          () => {
+            lagAcks++;
+            sent.push({ wamid: wamids[0]!, at });
+          },
+          (err: Error) => lagErrors.push(err.message),
+        ),
+      );
+    }
+    await Promise.all(posts);
+    // Only acknowledged webhooks count (a refused connection was never the hub's to process).
+    for (const s of sent) lag.push((await waitArrival(s.wamid)) - s.at);
+  }
   unsubscribe();
   await client.dispose();
   added.close();
@@ -242,11 +313,20 @@ try {
   line(`ack, ${BATCH}-message batch, queue paused`, batchIdle);
   line(`ack, ${BATCH}-message batch, during (b)`, throughputAcks);
   line('webhook → graphql-ws messageAdded', live);
+  if (lag.length) line(`webhook → graphql-ws messageAdded, ${LAG_RATE} webhooks/s for ${LAG_SECONDS} s (open loop)`, lag);
   const perSecond = (THROUGHPUT_BATCHES * BATCH) / (elapsed / 1000);
   console.log(`\n| measurement (${app.db.kind}) | n | p50 | p99 |\n| --- | --- | --- | --- |\n${rows.join('\n')}`);
   console.log(
     `\ninbound processing: ${THROUGHPUT_BATCHES} × ${BATCH} messages in ${(elapsed / 1000).toFixed(1)} s = **${perSecond.toFixed(0)} messages/s** (first POST → last messageAdded); ${(statements / (THROUGHPUT_BATCHES * BATCH)).toFixed(1)} SQL statements per message`,
   );
+  if (sustained)
+    console.log(
+      `sustained acknowledgements (${ACK_CONNECTIONS} connections, ${ACK_SECONDS} s, queue processing): **${sustained.rps.toFixed(0)} webhooks/s** acknowledged (${sustained.acked}; p50 ${sustained.p50} ms, p99 ${sustained.p99} ms; ${sustained.non2xx} errors or non-2xx), ${(sustained.processed / ACK_SECONDS).toFixed(0)} messages/s processed meanwhile`,
+    );
+  if (lag.length || lagErrors.length)
+    console.log(
+      `lag run: ${lagAcks} of ${Math.round(LAG_RATE * LAG_SECONDS)} webhooks acknowledged, each of their messages received by the subscriber; ${lagErrors.length} requests failed${lagErrors.length ? ` (${[...new Set(lagErrors)].join(', ')})` : ''}`,
+    );
   console.log(
     `load average at end ${os
       .loadavg()

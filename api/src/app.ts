@@ -11,7 +11,7 @@ import { systemClock, type Clock } from './shared/clock.js';
 import { SecretBox } from './shared/crypto.js';
 import { createLogger } from './shared/logger.js';
 import { createHubPubSub } from './shared/pubsub.js';
-import { jobHandlers, jobSchedules } from './jobs/handlers.js';
+import { jobBatchHandlers, jobHandlers, jobSchedules } from './jobs/handlers.js';
 import { JobQueue } from './jobs/queue.js';
 import { LoginGuard } from './modules/auth/login-guard.js';
 import { stopAnalyticsPulses } from './modules/analytics/pulse.js';
@@ -40,7 +40,13 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<AppDeps & 
   const loginGuard = new LoginGuard(config);
   const deps = { config, db, clock: opts.clock ?? systemClock, pubsub, secrets: new SecretBox(config.appSecretKey), logger, loginGuard } as AppDeps;
   // PGlite is one in-process connection: jobs in parallel would only queue behind each other (and webhook acknowledgements behind them).
-  deps.jobs = new JobQueue(deps, { handlers: jobHandlers, schedules: jobSchedules, leaseMs: config.JOB_LEASE_MS, concurrency: db.kind === 'pglite' ? 1 : config.JOB_CONCURRENCY });
+  deps.jobs = new JobQueue(deps, {
+    handlers: jobHandlers,
+    batchHandlers: jobBatchHandlers,
+    schedules: jobSchedules,
+    leaseMs: config.JOB_LEASE_MS,
+    concurrency: db.kind === 'pglite' ? 1 : config.JOB_CONCURRENCY,
+  });
   return Object.assign(deps, {
     close: async () => {
       await deps.jobs.stop();

@@ -10,12 +10,12 @@ import { runSurveySendJob } from '../modules/analytics/survey.js';
 import { assignmentJobHandlers, assignmentSchedules } from '../modules/assignment/assignment.jobs.js';
 import { fireSlaStep, recordSlaBreach, type SlaStepPayload } from '../modules/sla/engine.js';
 import { fireTaskReminder, type TaskReminderPayload } from '../modules/task/task.reminders.js';
-import { applyChannelEvents, processInboundEvent } from '../modules/thread/inbound.service.js';
+import { applyChannelEvents, processInboundEvent, processInboundEvents } from '../modules/thread/inbound.service.js';
 import { endSnooze, type UnsnoozePayload } from '../modules/thread/triage.service.js';
 import type { AppDeps } from '../shared/app.js';
 import { JOB } from './names.js';
 import { runOutboxDelivery, runOutboxSweep } from './outbox.js';
-import { PermanentJobError, type JobHandler, type Schedule } from './queue.js';
+import { PermanentJobError, type BatchJobHandler, type JobHandler, type Schedule } from './queue.js';
 
 async function loadChannel(deps: AppDeps, channelId: string) {
   const channel = await deps.db.prisma.channel.findUnique({ where: { id: channelId } });
@@ -148,6 +148,21 @@ export const jobHandlers: Record<string, JobHandler> = {
     await runSurveySendJob(deps, payload);
   },
   ...assignmentJobHandlers,
+};
+
+/** Stored webhook deliveries one worker processes together (their messages share transactions). */
+export const INBOUND_BATCH_JOBS = 50;
+
+/** Queues whose due jobs a worker claims and runs together (QueueOptions.batchHandlers). */
+export const jobBatchHandlers: Record<string, { handler: BatchJobHandler; max: number }> = {
+  [JOB.inboundProcess]: {
+    max: INBOUND_BATCH_JOBS,
+    handler: async (deps, jobs) => {
+      const ids = jobs.map((j) => j.payload.inboundEventId);
+      if (!ids.every((id): id is string => typeof id === 'string')) throw new Error('inbound.process without inboundEventId: run one by one');
+      await processInboundEvents(deps, ids);
+    },
+  },
 };
 
 export const jobSchedules: Schedule[] = [

@@ -46,6 +46,14 @@ export interface JobInfo {
 
 export type JobHandler = (deps: AppDeps, payload: Record<string, unknown>, job: JobInfo) => Promise<void>;
 
+/**
+ * Runs several claimed jobs of one queue together (e.g. many small webhook
+ * deliveries in one database transaction). Resolving completes every job;
+ * throwing makes the queue run each job alone with the queue's ordinary
+ * handler, so retries, backoff and dead letters stay per job.
+ */
+export type BatchJobHandler = (deps: AppDeps, jobs: readonly { payload: Record<string, unknown>; job: JobInfo }[]) => Promise<void>;
+
 /** Throw from a handler to be retried after `delayMs` (e.g. a provider's Retry-After), counting as an attempt. */
 export class RetryLater extends Error {
   constructor(
@@ -96,6 +104,30 @@ export async function enqueue(db: RawSql, now: Date, queue: string, payload: Rec
   return rows[0]?.id ?? null;
 }
 
+/**
+ * Adds several jobs of one queue in one statement (rows in the given order),
+ * with the same options as `enqueue` per job; a job whose `singletonKey` is
+ * already queued or running (or repeated in `jobs`) is skipped. Returns the
+ * number of jobs added.
+ */
+export async function enqueueMany(db: RawSql, now: Date, queue: string, jobs: readonly { payload: Record<string, unknown>; opts?: EnqueueOptions }[]): Promise<number> {
+  if (!jobs.length) return 0;
+  const params: unknown[] = [queue, iso(now)];
+  const values = jobs.map((j) => {
+    const at = params.length;
+    params.push(JSON.stringify(j.payload), iso(j.opts?.runAt ?? now), j.opts?.maxAttempts ?? 8, j.opts?.singletonKey ?? null);
+    const p = (i: number) => `$${at + i}`;
+    return `(gen_random_uuid(), $1, ${p(1)}::jsonb, ${TS(p(2))}, ${p(3)}::int, ${p(4)}, ${TS('$2')}, ${TS('$2')})`;
+  });
+  const rows = await db.$queryRawUnsafe<{ id: string }[]>(
+    `INSERT INTO "Job" (id, queue, payload, "runAt", "maxAttempts", "singletonKey", "createdAt", "updatedAt")
+     VALUES ${values.join(', ')}
+     ON CONFLICT ("singletonKey") DO NOTHING RETURNING id::text`,
+    ...params,
+  );
+  return rows.length;
+}
+
 /** Backoff before attempt `attempt + 1`: 2 s, 4 s, 8 s … capped at 1 h, with ±20 % jitter. */
 export function backoffMs(attempt: number): number {
   const base = Math.min(2_000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
@@ -111,6 +143,12 @@ export interface QueueOptions {
   pollIntervalMs?: number;
   /** How long a claimed job belongs to its worker, in ms (default 120 000). */
   leaseMs?: number;
+  /**
+   * Queues whose due jobs a worker claims and runs together, at most `max` at
+   * once (the queue's handler still runs a job alone when the batch fails).
+   * Not for scheduled (cron) queues.
+   */
+  batchHandlers?: Record<string, { handler: BatchJobHandler; max: number }>;
 }
 
 interface ClaimedRow {
@@ -135,6 +173,7 @@ export class JobQueue {
   private readonly concurrency: number;
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
+  private readonly batchHandlers: Record<string, { handler: BatchJobHandler; max: number }>;
 
   constructor(
     private readonly deps: AppDeps,
@@ -145,12 +184,19 @@ export class JobQueue {
     this.concurrency = opts.concurrency ?? deps.config.JOB_CONCURRENCY;
     this.pollIntervalMs = opts.pollIntervalMs ?? deps.config.JOB_POLL_INTERVAL_MS;
     this.leaseMs = opts.leaseMs ?? 120_000;
+    this.batchHandlers = opts.batchHandlers ?? {};
   }
 
   /** Enqueues with the hub clock; see {@link enqueue}. Call `kick()` after the transaction commits. */
   add(db: RawSql, queue: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<string | null> {
     if (!this.handlers[queue]) throw new Error(`no handler for job queue "${queue}"`);
     return enqueue(db, this.deps.clock.now(), queue, payload, opts);
+  }
+
+  /** Enqueues several jobs of one queue in one statement with the hub clock; see {@link enqueueMany}. Call `kick()` after the commit. */
+  addMany(db: RawSql, queue: string, jobs: readonly { payload: Record<string, unknown>; opts?: EnqueueOptions }[]): Promise<number> {
+    if (!this.handlers[queue]) throw new Error(`no handler for job queue "${queue}"`);
+    return enqueueMany(db, this.deps.clock.now(), queue, jobs);
   }
 
   /** Starts polling and plants the first occurrence of every schedule. */
@@ -211,8 +257,8 @@ export class JobQueue {
     while (ran < max) {
       const claimed = await this.claim(Math.min(this.concurrency, max - ran));
       if (claimed.length === 0) break;
-      await Promise.all(claimed.map((row) => this.run(row)));
-      ran += claimed.length;
+      const counts = await Promise.all(claimed.map((row) => this.runClaimed(row)));
+      ran += counts.reduce((a, n) => a + n, 0);
     }
     return ran;
   }
@@ -252,11 +298,13 @@ export class JobQueue {
       }
       for (const row of claimed) {
         this.running++;
-        const p = this.run(row).finally(() => {
-          this.running--;
-          this.inflight.delete(p);
-          this.kick();
-        });
+        const p = this.runClaimed(row)
+          .then(() => undefined)
+          .finally(() => {
+            this.running--;
+            this.inflight.delete(p);
+            this.kick();
+          });
         this.inflight.add(p);
       }
     }
@@ -285,11 +333,65 @@ export class JobQueue {
     this.wake.unref();
   }
 
-  /** Claims up to `limit` due jobs (QUEUED and due, or ACTIVE with an expired lease). */
-  private async claim(limit: number): Promise<ClaimedRow[]> {
+  /**
+   * Runs a claimed job; for a batch queue, first claims more due jobs of its
+   * queue and runs them together. Returns how many jobs ran.
+   */
+  private async runClaimed(row: ClaimedRow): Promise<number> {
+    const batch = this.batchHandlers[row.queue];
+    const more = batch && batch.max > 1 ? await this.claim(batch.max - 1, [row.queue]) : [];
+    if (!batch || more.length === 0) {
+      await this.run(row);
+      return 1;
+    }
+    const rows = [row, ...more];
+    const started = performance.now();
+    // A batch (and its jobs run one by one after a failure) may take longer than one job: the leases are renewed
+    // meanwhile, so no other worker takes its jobs over.
+    const renew = setInterval(
+      () => {
+        const now = this.deps.clock.now();
+        this.deps.db.prisma
+          .$executeRawUnsafe(
+            `UPDATE "Job" SET "lockedUntil" = ${TS('$2')} WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE'`,
+            rows.map((r) => r.id),
+            iso(new Date(now.getTime() + this.leaseMs)),
+          )
+          .catch((err: unknown) => this.deps.logger.warn({ err }, 'renewing a job batch lease failed'));
+      },
+      Math.max(1_000, this.leaseMs / 3),
+    );
+    renew.unref();
+    try {
+      await batch.handler(
+        this.deps,
+        rows.map((r) => ({ payload: r.payload ?? {}, job: { id: r.id, queue: r.queue, attempt: Number(r.attempts), maxAttempts: Number(r.maxAttempts) } })),
+      );
+    } catch (err) {
+      this.deps.logger.warn({ err: (err as Error)?.message, queue: row.queue, jobs: rows.length }, 'job batch failed, running its jobs one by one');
+      try {
+        for (const r of rows) await this.run(r);
+      } finally {
+        clearInterval(renew);
+      }
+      return rows.length;
+    }
+    clearInterval(renew);
+    const now = iso(this.deps.clock.now());
+    await this.deps.db.prisma.$executeRawUnsafe(
+      `UPDATE "Job" SET status = 'COMPLETED', "singletonKey" = NULL, "lockedUntil" = NULL, "completedAt" = ${TS('$2')}, "updatedAt" = ${TS('$2')} WHERE id = ANY($1::uuid[])`,
+      rows.map((r) => r.id),
+      now,
+    );
+    const seconds = (performance.now() - started) / 1000;
+    for (const r of rows) recordJob(r.queue, 'completed', seconds);
+    return rows.length;
+  }
+
+  /** Claims up to `limit` due jobs (QUEUED and due, or ACTIVE with an expired lease) of `queues` (default: every queue with a handler). */
+  private async claim(limit: number, queues: string[] = Object.keys(this.handlers)): Promise<ClaimedRow[]> {
     if (limit <= 0) return [];
     const now = this.deps.clock.now();
-    const queues = Object.keys(this.handlers);
     return this.deps.db.prisma.$queryRawUnsafe<ClaimedRow[]>(
       `UPDATE "Job" j SET status = 'ACTIVE', attempts = j.attempts + 1, "lockedUntil" = ${TS('$2')}, "updatedAt" = ${TS('$1')}
         WHERE j.id IN (

@@ -358,8 +358,44 @@ export function eventRow(organizationId: string, ref: { threadId: string | null;
   };
 }
 
+/** Event rows collected per transaction client while reporting writes are deferred (deferReporting … flushReporting). */
+const deferredEvents = new WeakMap<object, EventRow[]>();
+
+/**
+ * Until `flushReporting(ctx, tx)`, events recorded with this same `tx`
+ * (recordReportingEvents, syncThreadReport) are collected instead of inserted,
+ * so a batch of changes writes its ReportingEvent rows, rollups and slices in
+ * one statement per table. Reads of ReportingEvent in `tx` (a retraction, the
+ * SLA engine's recorded breaches) flush first, so they see every event. The
+ * caller must flush before the transaction commits.
+ */
+export function deferReporting(tx: Tx): void {
+  deferredEvents.set(tx, []);
+}
+
+/**
+ * Inserts the events collected for `tx` so far (skipping existing ones) with
+ * their rollups and slices; the deferral goes on until `end` is true.
+ * Returns the number of events inserted.
+ */
+export async function flushReporting(ctx: HubContext, tx: Tx, opts: { end?: boolean } = {}): Promise<number> {
+  const rows = deferredEvents.get(tx);
+  if (!rows) return 0;
+  if (opts.end) deferredEvents.delete(tx);
+  else deferredEvents.set(tx, []);
+  if (!rows.length) return 0;
+  const inserted = await insertRows(ctx, tx, rows);
+  if (inserted.length) touchAnalytics(ctx.deps, ctx.organizationId, [...new Set(inserted.map((e) => e.kind))]);
+  return inserted.length;
+}
+
 /** Inserts event rows (skipping existing ones) and adds the inserted ones to the rollups; returns the inserted rows. */
 export async function insertEventRows(ctx: HubContext, tx: Tx, rows: readonly EventRow[]): Promise<EventRow[]> {
+  await flushReporting(ctx, tx);
+  return insertRows(ctx, tx, rows);
+}
+
+async function insertRows(ctx: HubContext, tx: Tx, rows: readonly EventRow[]): Promise<EventRow[]> {
   if (!rows.length) return [];
   const inserted: EventRow[] = [];
   for (let i = 0; i < rows.length; i += 2000) inserted.push(...(await tx.reportingEvent.createManyAndReturn({ data: rows.slice(i, i + 2000), skipDuplicates: true })));
@@ -371,7 +407,7 @@ export async function insertEventRows(ctx: HubContext, tx: Tx, rows: readonly Ev
  * Records drafted events for a thread (or a task) with the given dimensions,
  * skipping those that exist (same thread, kind and dedupeKey), and takes back
  * `retract`ed ones; rollups follow in the same transaction. Returns the
- * number of events inserted.
+ * number of events inserted (0 when they were deferred: see deferReporting).
  */
 export async function recordReportingEvents(
   ctx: HubContext,
@@ -381,11 +417,14 @@ export async function recordReportingEvents(
   drafts: readonly ReportEventDraft[],
   retract: readonly [ReportingEventKind, string][] = [],
 ): Promise<number> {
-  const inserted = await insertEventRows(
-    ctx,
-    tx,
-    drafts.map((d) => eventRow(ctx.organizationId, ref, dims, d)),
-  );
+  const rows = drafts.map((d) => eventRow(ctx.organizationId, ref, dims, d));
+  const pending = deferredEvents.get(tx);
+  if (pending && !retract.length) {
+    // Deferred (a batch): inserted, counted and announced by flushReporting.
+    pending.push(...rows);
+    return 0;
+  }
+  const inserted = await insertEventRows(ctx, tx, rows);
   if (retract.length && ref.threadId) {
     const gone = await tx.reportingEvent.findMany({ where: { threadId: ref.threadId, OR: retract.map(([kind, dedupeKey]) => ({ kind, dedupeKey })) } });
     if (gone.length) {
@@ -408,8 +447,10 @@ export interface ReportHint {
 
 /**
  * Brings a thread's reporting up to date inside the caller's transaction: the
- * hinted message or reply, then the thread's current status and team. Stores
- * the new `reportState` when it moved. `calendar`: the thread's SLA calendar.
+ * hinted message or reply, then the thread's current status and team; records
+ * the events. Returns the new `reportState` when it moved, for the caller to
+ * store with its own update of the thread (syncThreadSla), else null.
+ * `calendar`: the thread's SLA calendar.
  */
 export async function syncThreadReport(
   ctx: HubContext,
@@ -418,7 +459,7 @@ export async function syncThreadReport(
   hint: ReportHint,
   calendar: BusinessCalendar | null,
   slaOutcomes: readonly ReportEventDraft[] = [],
-): Promise<void> {
+): Promise<ThreadReportState | null> {
   const now = ctx.deps.clock.now();
   const start = thread.slaStartedAt ?? hint.customerMessage?.at ?? thread.createdAt;
   const inputs: ReportInput[] = [];
@@ -449,9 +490,7 @@ export async function syncThreadReport(
   const fresh = slaOutcomes.filter((o) => !done.has(o.dedupeKey));
   if (fresh.length) result.state.slaDone = [...(prev.slaDone ?? []), ...fresh.map((o) => o.dedupeKey)].slice(-50);
   await recordReportingEvents(ctx, tx, { threadId: thread.id }, dimsOf(thread), [...result.events, ...fresh], result.retract);
-  if (JSON.stringify(result.state) !== JSON.stringify(prev)) {
-    await tx.thread.update({ where: { id: thread.id }, data: { reportState: result.state as Prisma.InputJsonValue } });
-  }
+  return JSON.stringify(result.state) !== JSON.stringify(prev) ? result.state : null;
 }
 
 /**
@@ -471,6 +510,7 @@ export async function syncTaskReport(
       { kind: 'TASK_COMPLETED', occurredAt: task.completedAt, dedupeKey: `task:${task.id}`, met: task.completedAt <= task.dueAt },
     ]);
   } else if (before.status === 'COMPLETED' && task.status !== 'COMPLETED') {
+    await flushReporting(ctx, tx);
     const gone = await tx.reportingEvent.findMany({ where: { taskId: task.id, kind: 'TASK_COMPLETED' } });
     if (gone.length) {
       await tx.reportingEvent.deleteMany({ where: { id: { in: gone.map((g) => g.id) } } });

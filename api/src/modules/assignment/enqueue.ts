@@ -24,6 +24,15 @@ export async function enqueueRouting(deps: AppDeps, tx: Tx | TenantDb | PrismaCl
   await deps.jobs.add(tx, JOB.assignmentRoute, { threadId }, { singletonKey: `assignment.route:${threadId}` });
 }
 
+/** `enqueueRouting` for several threads created in `tx`, in one statement (a batch of inbound messages). */
+export async function enqueueRoutingMany(deps: AppDeps, tx: Tx | TenantDb | PrismaClient, threadIds: readonly string[]): Promise<void> {
+  await deps.jobs.addMany(
+    tx,
+    JOB.assignmentRoute,
+    threadIds.map((threadId) => ({ payload: { threadId }, opts: { singletonKey: `assignment.route:${threadId}` } })),
+  );
+}
+
 /**
  * Enqueues `JOB.assignmentDrain` { teamId } in `tx` for `teamId` and, when
  * `freedUserId` is given, for every team that user belongs to (an agent who

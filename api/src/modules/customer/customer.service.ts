@@ -3,7 +3,7 @@
  * the provider-side changes of identities (contact updates, opt-outs).
  */
 import type { z } from 'zod';
-import type { Channel, Customer, Prisma } from '../../generated/prisma/client.js';
+import type { Channel, Customer, CustomerIdentity, Prisma } from '../../generated/prisma/client.js';
 import type { IdentityKind } from '../../generated/prisma/enums.js';
 import { adapterFor } from '../../channels/registry.js';
 import type { IdentityRef, InboundCustomer } from '../../channels/types.js';
@@ -185,6 +185,35 @@ export async function scheduleContactSync(ctx: HubContext, before: Customer, aft
   if (contacts.length) ctx.deps.jobs.kick();
 }
 
+/** An identity row with its customer, as `matchOrCreateCustomer` reads them. */
+export type IdentityWithCustomer = CustomerIdentity & { customer: Customer };
+
+/** One identity lookup: kind, normalized value and scope ('' or the channel id for channel-scoped kinds). */
+export interface IdentityKey {
+  kind: IdentityKind;
+  value: string;
+  scope: string;
+}
+
+/** The identity lookups of an inbound customer on a channel (normalized; invalid identities left out), in the adapter's order. */
+export function inboundIdentityKeys(inbound: InboundCustomer, channelId: string): IdentityKey[] {
+  return inbound.identities
+    .map(normalizeIdentity)
+    .filter((r): r is IdentityRef => r !== null)
+    .map((r) => ({ kind: r.kind, value: r.value, scope: identityScope(r.kind, channelId) }));
+}
+
+/**
+ * The identities (with their customers, deleted ones included) matching any of
+ * `keys`, in one statement: what `matchOrCreateCustomer` reads for one
+ * customer, read for a whole batch of inbound messages (pass the rows as
+ * `known`). Empty `keys`: no statement, no rows.
+ */
+export async function findIdentities(tx: Tx, keys: readonly IdentityKey[]): Promise<IdentityWithCustomer[]> {
+  if (!keys.length) return [];
+  return tx.customerIdentity.findMany({ where: { OR: keys.map((r) => ({ kind: r.kind, value: r.value, scope: r.scope })) }, include: { customer: true } });
+}
+
 /**
  * Finds the customer an inbound identity belongs to or creates one with all of
  * them. Adds identities the customer did not have yet, and fills a missing
@@ -200,18 +229,25 @@ export async function scheduleContactSync(ctx: HubContext, before: Customer, aft
  * are not moved, and an e-mail or phone another customer already uses is not
  * copied onto the match), so `Customer.duplicateSuggestions` shows them and an
  * agent can merge them (mergeCustomers).
+ *
+ * `opts.known`: identity rows read earlier in this transaction by
+ * `findIdentities` for keys including this customer's, none of them written
+ * since (a batch); then nothing is read here.
  * @throws DomainError VALIDATION_FAILED when the customer has no identity at all
  */
-export async function matchOrCreateCustomer(ctx: HubContext, tx: Tx, inbound: InboundCustomer, channelId: string): Promise<Customer> {
+export async function matchOrCreateCustomer(
+  ctx: HubContext,
+  tx: Tx,
+  inbound: InboundCustomer,
+  channelId: string,
+  opts: { known?: readonly IdentityWithCustomer[] } = {},
+): Promise<Customer> {
   const email = inbound.email?.trim().toLowerCase() || null;
   const phone = inbound.phone ? toE164(inbound.phone) : null;
-  const refs = inbound.identities.map(normalizeIdentity).filter((r): r is IdentityRef => r !== null);
-  if (refs.length === 0) throw new DomainError('VALIDATION_FAILED', 'The customer needs at least one identity (e-mail, phone, WhatsApp id …).', 'input.customer');
-  const keyed = refs.map((r) => ({ ...r, scope: identityScope(r.kind, channelId) }));
-  const all = await tx.customerIdentity.findMany({
-    where: { OR: keyed.map((r) => ({ kind: r.kind, value: r.value, scope: r.scope })) },
-    include: { customer: true },
-  });
+  const keyed = inboundIdentityKeys(inbound, channelId);
+  if (keyed.length === 0) throw new DomainError('VALIDATION_FAILED', 'The customer needs at least one identity (e-mail, phone, WhatsApp id …).', 'input.customer');
+  const refs: IdentityRef[] = keyed.map(({ kind, value }) => ({ kind, value }));
+  const all = opts.known ? opts.known.filter((i) => keyed.some((r) => r.kind === i.kind && r.value === i.value && r.scope === i.scope)) : await findIdentities(tx, keyed);
   // Identities of a deleted customer pass to the new customer this message creates.
   const orphaned = all.filter((i) => i.customer.deletedAt !== null);
   const found = all.filter((i) => i.customer.deletedAt === null);

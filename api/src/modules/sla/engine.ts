@@ -27,6 +27,7 @@
  * workers), performs the action, notifies, audits and publishes `slaAlert`.
  */
 import type { Prisma, SlaAction, SlaNotifyTarget, SlaPolicy, SlaTarget, Thread, BusinessCalendar as CalendarRow, Priority } from '../../generated/prisma/client.js';
+import type { ChannelType, CustomerTier } from '../../generated/prisma/enums.js';
 import type { Tx } from '../../db/tenant.js';
 import { recordSlaStep } from '../../http/metrics.js';
 import { JOB } from '../../jobs/names.js';
@@ -35,7 +36,7 @@ import { systemContext, type HubContext } from '../../shared/context.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { notify, publishNotifications, teamLeadIds } from '../notification/notification.service.js';
 import { planTaskReminders } from '../task/task.reminders.js';
-import { dimsOf, isResolvedStatus, recordReportingEvents, syncThreadReport, type ReportEventDraft, type ReportHint } from '../analytics/report.js';
+import { dimsOf, flushReporting, isResolvedStatus, recordReportingEvents, syncThreadReport, type ReportEventDraft, type ReportHint } from '../analytics/report.js';
 import { businessSecondsElapsed, dueDateWithPauses, type SlaPause } from './business-time.js';
 import { calendarOf, matchPolicy, policyLadder } from './policy.service.js';
 
@@ -115,6 +116,22 @@ export function loadActivePolicies(tx: Tx | HubContext['db']): Promise<PolicyWit
   return tx.slaPolicy.findMany({ where: { isActive: true }, include: { calendar: true }, orderBy: [{ rank: 'asc' }, { id: 'asc' }] });
 }
 
+/** What a caller already holds, so `syncThreadSla` need not read it again (batched ingestion). */
+export interface SlaSyncOptions {
+  /** The thread as last written in this transaction, with its channel's type and its customer's tier. */
+  loaded?: Thread & { channel: { type: ChannelType }; customer: { tier: CustomerTier } | null };
+  /** `loadActivePolicies(tx)` read earlier in this transaction (no policy changes since). */
+  policies?: PolicyWithCalendar[];
+  /** The thread was created in this transaction, so no `sla.step` job of it can be queued yet. */
+  createdInTx?: boolean;
+  /**
+   * Changes of the thread the caller has not stored yet (`loaded` already
+   * shows them): stored with the clocks' changes and the reporting state in
+   * one UPDATE, which then always runs (as the caller's own update would).
+   */
+  pending?: Prisma.ThreadUncheckedUpdateInput;
+}
+
 /** What happened that moves the clocks (besides the thread's current fields). */
 export interface SlaHint {
   /** A customer message arrived at this instant. */
@@ -166,11 +183,14 @@ function stoppedClockOutcomes(next: Thread, before: Thread, policy: PolicyWithCa
  * nothing moved). A thread no policy matches keeps its channel's plain
  * response due date (`responseDueAt`) and has no ladder.
  */
-export async function syncThreadSla(ctx: HubContext, tx: Tx, threadId: string, hint: SlaHint = {}): Promise<Thread> {
-  const thread = await tx.thread.findUnique({ where: { id: threadId }, include: { channel: { select: { type: true } }, customer: { select: { tier: true } } } });
+export async function syncThreadSla(ctx: HubContext, tx: Tx, threadId: string, hint: SlaHint = {}, opts: SlaSyncOptions = {}): Promise<Thread> {
+  const thread =
+    opts.loaded?.id === threadId
+      ? opts.loaded
+      : await tx.thread.findUnique({ where: { id: threadId }, include: { channel: { select: { type: true } }, customer: { select: { tier: true } } } });
   if (!thread) throw new Error(`syncThreadSla: thread ${threadId} not found`);
   const now = ctx.deps.clock.now();
-  const policies = await loadActivePolicies(tx);
+  const policies = opts.policies ?? (await loadActivePolicies(tx));
   const policy = (matchPolicy(policies, {
     channelType: thread.channel.type,
     priority: thread.priority,
@@ -235,14 +255,16 @@ export async function syncThreadSla(ctx: HubContext, tx: Tx, threadId: string, h
   const riskAt = running.map((c) => stepFireAt(next, policy!, c, { atPercent: AT_RISK_PERCENT }));
   set('slaAtRiskAt', riskAt.length ? new Date(Math.min(...riskAt.map((d) => d.getTime()))) : null);
 
-  const updated = Object.keys(data).length ? await tx.thread.update({ where: { id: threadId }, data }) : thread;
-  await planSteps(ctx, tx, next, policy, running);
+  await planSteps(ctx, tx, next, policy, running, !!opts.createdInTx);
 
   // Reporting: outcomes of the clocks that stopped, then the thread's facts (analytics/report.ts).
   const outcomes = policy ? stoppedClockOutcomes(next, thread, policy, hint) : [];
-  const reportThread = { ...updated, channel: thread.channel, customer: thread.customer };
-  await syncThreadReport(ctx, tx, reportThread, hint.report ?? {}, policy ? calendarOf(policy.calendar) : null, outcomes);
-  return updated;
+  const reportThread = { ...next, channel: thread.channel, customer: thread.customer };
+  const reportState = await syncThreadReport(ctx, tx, reportThread, hint.report ?? {}, policy ? calendarOf(policy.calendar) : null, outcomes);
+  // One UPDATE for the caller's pending changes, the clocks and the reporting state.
+  const write: Prisma.ThreadUncheckedUpdateInput = { ...opts.pending, ...data, ...(reportState ? { reportState: reportState as Prisma.InputJsonValue } : {}) };
+  if (!opts.pending && !Object.keys(write).length) return thread;
+  return tx.thread.update({ where: { id: threadId }, data: write });
 }
 
 /**
@@ -250,7 +272,7 @@ export async function syncThreadSla(ctx: HubContext, tx: Tx, threadId: string, h
  * clocks' ladders, minus steps that already fired and minus due steps below
  * the most advanced due one (a late-planned clock fires its current rung once).
  */
-async function planSteps(ctx: HubContext, tx: Tx, thread: Thread, policy: PolicyWithCalendar | null, running: RunningClock[]): Promise<void> {
+async function planSteps(ctx: HubContext, tx: Tx, thread: Thread, policy: PolicyWithCalendar | null, running: RunningClock[], createdInTx: boolean): Promise<void> {
   const wanted = new Map<string, { payload: Record<string, unknown>; runAt: Date }>();
   if (policy && running.length) {
     const fired = await tx.slaEvent.findMany({ where: { threadId: thread.id }, select: { target: true, step: true, dueAt: true } });
@@ -259,6 +281,7 @@ async function planSteps(ctx: HubContext, tx: Tx, thread: Thread, policy: Policy
     const now = ctx.deps.clock.now().getTime();
     // Breaches already recorded (only clocks past due can have one).
     const pastDue = running.filter((c) => c.dueAt.getTime() <= now);
+    if (pastDue.length) await flushReporting(ctx, tx); // a batch's deferred events count as recorded
     const recorded = pastDue.length
       ? new Set((await tx.reportingEvent.findMany({ where: { threadId: thread.id, kind: 'SLA_TARGET' }, select: { dedupeKey: true } })).map((e) => e.dedupeKey))
       : new Set<string | null>();
@@ -284,12 +307,14 @@ async function planSteps(ctx: HubContext, tx: Tx, thread: Thread, policy: Policy
     }
   }
   // Stale plans (due date moved, clock stopped, policy changed) go in the same transaction.
-  await tx.$executeRawUnsafe(
-    `DELETE FROM "Job" WHERE queue = ANY($1::text[]) AND status = 'QUEUED' AND payload->>'threadId' = $2 AND NOT ("singletonKey" = ANY($3::text[]))`,
-    [JOB.slaStep, JOB.slaBreach],
-    thread.id,
-    [...wanted.keys()],
-  );
+  // A thread created in this transaction has none.
+  if (!createdInTx)
+    await tx.$executeRawUnsafe(
+      `DELETE FROM "Job" WHERE queue = ANY($1::text[]) AND status = 'QUEUED' AND payload->>'threadId' = $2 AND NOT ("singletonKey" = ANY($3::text[]))`,
+      [JOB.slaStep, JOB.slaBreach],
+      thread.id,
+      [...wanted.keys()],
+    );
   for (const [key, job] of wanted)
     await ctx.deps.jobs.add(tx, job.payload.breach ? JOB.slaBreach : JOB.slaStep, job.payload, { runAt: job.runAt, singletonKey: key, maxAttempts: 20 });
 }

@@ -24,7 +24,7 @@ import { toAdapterChannel } from '../channel/channel.directory.js';
 import { PURGED_RAW_BODY, REDACTED_RAW_BODY } from '../gdpr/gdpr.service.js';
 import { setIdentityOptOut, updateCustomerFromProvider } from '../customer/customer.service.js';
 import { applyDeliveryStatus } from '../message/message.service.js';
-import { ingestInbound } from './ingest.service.js';
+import { ingestInboundBatch } from './ingest.service.js';
 import { applyProviderThreadStatus } from './thread.service.js';
 
 /**
@@ -109,33 +109,43 @@ async function processStored(deps: AppDeps, event: InboundEvent & { channel: Cha
   const channel = event.channel;
   const adapter = channel ? adapterFor(channel.type) : undefined;
   if (!channel || !adapter?.parse) return { events: 0, messagesCreated: 0 };
-  const stored: StoredWebhook = {
-    subpath: event.subpath,
-    query: event.query as Record<string, string>,
-    headers: event.headers as Record<string, string>,
-    rawBody: event.rawBody,
-    receivedAt: event.receivedAt,
-  };
-  const events = await adapter.parse(stored, toAdapterChannel(deps, channel), adapterIO(deps));
+  const events = await adapter.parse(storedOf(event), toAdapterChannel(deps, channel), adapterIO(deps));
   return applyChannelEvents(deps, channel, events);
 }
 
-/** Applies parsed events in order (also used by a provider catch-up). */
+/**
+ * Applies parsed events in order (also used by a provider catch-up). Runs of
+ * consecutive messages are ingested several per transaction
+ * (`ingestInboundBatch`); every other event on its own, between them.
+ */
 export async function applyChannelEvents(deps: AppDeps, channel: Channel, events: ChannelEvent[]): Promise<ProcessResult> {
-  let messagesCreated = 0;
+  const created = await applyEvents(deps, channel, events);
+  return { events: events.length, messagesCreated: created.filter(Boolean).length };
+}
+
+/** `applyChannelEvents`, telling for each event whether it created a message. */
+async function applyEvents(deps: AppDeps, channel: Channel, events: ChannelEvent[]): Promise<boolean[]> {
+  const created: boolean[] = events.map(() => false);
   let lastInbound: Date | null = null;
-  for (const e of events) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.kind === 'message') {
+      let j = i;
+      while (j + 1 < events.length && events[j + 1]!.kind === 'message') j++;
+      const run = events.slice(i, j + 1).map((m) => (m as Extract<ChannelEvent, { kind: 'message' }>).inbound);
+      const results = await ingestInboundBatch(deps, channel, run);
+      results.forEach((r, k) => {
+        created[i + k] = r.created;
+      });
+      lastInbound = run[run.length - 1]!.occurredAt;
+      i = j;
+      continue;
+    }
     // Let HTTP and WebSocket work in between: PGlite runs in this process, and
-    // its queries resolve as microtasks, so a 500-message batch would otherwise
+    // its queries resolve as microtasks, so a long delivery would otherwise
     // hold the event loop (webhook acknowledgements waited seconds) until done.
     await new Promise((resolve) => setImmediate(resolve));
     switch (e.kind) {
-      case 'message': {
-        const r = await ingestInbound(deps, channel, e.inbound);
-        if (r.created) messagesCreated++;
-        lastInbound = e.inbound.occurredAt;
-        break;
-      }
       case 'status':
         await applyDeliveryStatus(deps, channel, e.status);
         break;
@@ -155,7 +165,71 @@ export async function applyChannelEvents(deps: AppDeps, channel: Channel, events
     }
   }
   if (lastInbound) await deps.db.prisma.channel.update({ where: { id: channel.id }, data: { lastInboundAt: deps.clock.now() } });
-  return { events: events.length, messagesCreated };
+  return created;
+}
+
+/**
+ * The `inbound.process` jobs of several stored deliveries at once (the job
+ * queue claims up to INBOUND_BATCH_JOBS): each delivery is parsed, and the
+ * events of consecutive deliveries to the same channel are applied as one
+ * sequence in delivery order, so their messages share transactions
+ * (`ingestInboundBatch`). Each event is then marked as `processInboundEvent`
+ * marks it (PROCESSED or IGNORED, attempts, its own result), in one statement.
+ * Processed and missing events are skipped.
+ * @throws the first error (a delivery that does not parse, a failed batch):
+ *   the queue then runs each job alone, and `processInboundEvent` records a
+ *   failure on its own event
+ */
+export async function processInboundEvents(deps: AppDeps, inboundEventIds: readonly string[]): Promise<void> {
+  const rows = await deps.db.prisma.inboundEvent.findMany({ where: { id: { in: [...inboundEventIds] } }, include: { channel: true } });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const todo = inboundEventIds.map((id) => byId.get(id)).filter((e): e is NonNullable<typeof e> => !!e && e.status !== 'PROCESSED');
+  const parsed: { event: (typeof todo)[number]; events: ChannelEvent[] }[] = [];
+  for (const event of todo) {
+    const channel = event.channel;
+    const adapter = channel ? adapterFor(channel.type) : undefined;
+    const events = channel && adapter?.parse ? await adapter.parse(storedOf(event), toAdapterChannel(deps, channel), adapterIO(deps)) : [];
+    parsed.push({ event, events });
+  }
+  const results = new Map<string, ProcessResult>();
+  for (let i = 0; i < parsed.length; ) {
+    const channel = parsed[i]!.event.channel;
+    let j = i;
+    while (j + 1 < parsed.length && channel && parsed[j + 1]!.event.channelId === channel.id) j++;
+    const group = parsed.slice(i, j + 1);
+    const all = group.flatMap((g) => g.events);
+    const created = channel && all.length ? await applyEvents(deps, channel, all) : [];
+    let at = 0;
+    for (const g of group) {
+      results.set(g.event.id, { events: g.events.length, messagesCreated: created.slice(at, at + g.events.length).filter(Boolean).length });
+      at += g.events.length;
+    }
+    i = j + 1;
+  }
+  if (!parsed.length) return;
+  const processedAt = deps.clock.now();
+  await deps.db.prisma.$executeRawUnsafe(
+    `UPDATE "InboundEvent" e SET status = v.status::"InboundEventStatus", attempts = e.attempts + 1, "processedAt" = ($4::timestamptz AT TIME ZONE 'UTC'),
+            error = NULL, result = v.result::jsonb
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, status, result)
+      WHERE e.id = v.id`,
+    parsed.map((p) => p.event.id),
+    parsed.map((p) => (results.get(p.event.id)!.events === 0 ? 'IGNORED' : 'PROCESSED')),
+    parsed.map((p) => JSON.stringify(results.get(p.event.id))),
+    processedAt.toISOString(),
+  );
+  for (const p of parsed) recordInboundLag(p.event.provider, (processedAt.getTime() - p.event.receivedAt.getTime()) / 1000);
+}
+
+/** A stored delivery as the adapter parses it. */
+function storedOf(event: InboundEvent): StoredWebhook {
+  return {
+    subpath: event.subpath,
+    query: event.query as Record<string, string>,
+    headers: event.headers as Record<string, string>,
+    rawBody: event.rawBody,
+    receivedAt: event.receivedAt,
+  };
 }
 
 /**

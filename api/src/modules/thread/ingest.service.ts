@@ -12,6 +12,7 @@
  * it was waiting on the customer, set the response due date from the channel's
  * SLA, and write the audit row. Events are published after commit.
  */
+import { createHash } from 'node:crypto';
 import type { Channel, Message, Prisma, Thread } from '../../generated/prisma/client.js';
 import { z } from 'zod';
 import type { IdentityRef, NormalizedAttachment, NormalizedInbound } from '../../channels/types.js';
@@ -20,10 +21,12 @@ import { withoutUndefined } from '../../shared/objects.js';
 import type { AppDeps } from '../../shared/app.js';
 import { hasScope, systemContext, type HubContext } from '../../shared/context.js';
 import { DomainError, isUniqueViolation, notFound } from '../../shared/errors.js';
-import { writeAudit } from '../audit/audit.service.js';
-import { enqueueRouting } from '../assignment/enqueue.js';
-import { syncThreadSla } from '../sla/engine.js';
-import { matchOrCreateCustomer } from '../customer/customer.service.js';
+import { deferAudit, flushAudit, writeAudit } from '../audit/audit.service.js';
+import { deferReporting, flushReporting } from '../analytics/report.js';
+import type { Tx } from '../../db/tenant.js';
+import { enqueueRoutingMany } from '../assignment/enqueue.js';
+import { loadActivePolicies, syncThreadSla, type PolicyWithCalendar } from '../sla/engine.js';
+import { findIdentities, inboundIdentityKeys, matchOrCreateCustomer, type IdentityKey, type IdentityWithCustomer } from '../customer/customer.service.js';
 import { customerFields } from '../customer/customer.validation.js';
 import { MESSAGE_ERRORS } from '../message/message.errors.js';
 import { ACTIVE_STATUSES, publishThreadUpdated, responseDueFrom } from './thread.service.js';
@@ -38,9 +41,87 @@ export interface IngestResult {
 }
 
 /**
+ * Messages written per transaction by `ingestInboundBatch`: a 500-message
+ * delivery is 10 transactions on PostgreSQL. PGlite is one in-process
+ * connection that a transaction holds, so its batches are smaller and a
+ * webhook's acknowledgement waits less for one.
+ */
+export const INGEST_BATCH_SIZE = { postgres: 50, pglite: 10 } as const;
+
+/** Interactive-transaction limits of a batch (Prisma's default timeout, 5 s, is short for 50 messages on a busy machine). */
+const BATCH_TX_OPTIONS = { maxWait: 10_000, timeout: 120_000 };
+
+/**
+ * What the messages of one transaction share. `policies` is read on first use;
+ * the rest is read by `prefetchBatch` for all messages at once, and the
+ * `touched*` sets name what the batch wrote since, which is read again.
+ */
+interface BatchState {
+  policies?: PolicyWithCalendar[];
+  /** Identities (with customers) of every customer of the batch (findIdentities). */
+  identities?: IdentityWithCustomer[];
+  /** The newest open thread per conversation key on the channel (absent: none). */
+  openThreads?: Map<string, Thread>;
+  /** Conversation keys that have a merged thread on the channel (mergedTargetOf may find a target). */
+  mergedKeys?: Set<string>;
+  touchedIdentities: Set<string>;
+  touchedCustomers: Set<string>;
+  touchedConversations: Set<string>;
+  /** Threads created by the batch: their routing jobs are enqueued together before the commit (flushBatch). */
+  routing: string[];
+}
+
+const emptyBatch = (): BatchState => ({ touchedIdentities: new Set(), touchedCustomers: new Set(), touchedConversations: new Set(), routing: [] });
+
+/** Before the commit: what the batch's messages deferred (routing jobs, reporting events, audit rows), one statement each. */
+async function flushBatch(deps: AppDeps, c: HubContext, tx: Tx, batch: BatchState): Promise<void> {
+  await enqueueRoutingMany(deps, tx, batch.routing);
+  await flushReporting(c, tx, { end: true });
+  await flushAudit(tx);
+}
+const identityId = (k: { kind: string; value: string; scope: string }) => `${k.kind}\u0000${k.value}\u0000${k.scope}`;
+
+/**
+ * Serializes ingestion per conversation: a transaction-level advisory lock per
+ * (channel, conversation key), taken in one statement in a fixed order (no
+ * deadlock between two batches). A second delivery for the same conversation
+ * waits for the first's commit and then finds the thread it created, instead
+ * of creating a second one (a batch's transaction is long enough for that race).
+ */
+async function lockConversations(tx: Tx, channelId: string, keys: readonly string[]): Promise<void> {
+  const ids = [...new Set(keys.map((k) => createHash('sha1').update(`${channelId}\u0000${k}`).digest().readBigInt64BE(0)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (!ids.length) return;
+  // unnest yields the array in order; the locks are taken row by row in that order (a volatile output is always evaluated).
+  await tx.$queryRawUnsafe(`SELECT count(*)::int AS n FROM (SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k) l`, ids.map(String));
+}
+
+/** Reads, for a batch of new messages, their customers' identities and their conversations' open and merged threads (3 statements). */
+async function prefetchBatch(tx: Tx, channel: Channel, inbounds: readonly NormalizedInbound[]): Promise<BatchState> {
+  const batch = emptyBatch();
+  const keys = new Map<string, IdentityKey>();
+  for (const m of inbounds) for (const k of inboundIdentityKeys(m.customer, channel.id)) keys.set(identityId(k), k);
+  batch.identities = await findIdentities(tx, [...keys.values()]);
+  const conversations = [...new Set(inbounds.map((m) => m.conversationKey))];
+  const open = await tx.thread.findMany({
+    where: { channelId: channel.id, status: { in: ACTIVE_STATUSES }, conversationKey: { in: conversations }, deletedAt: null },
+    orderBy: { lastMessageAt: 'desc' },
+  });
+  batch.openThreads = new Map();
+  for (const t of open) if (t.conversationKey && !batch.openThreads.has(t.conversationKey)) batch.openThreads.set(t.conversationKey, t);
+  const rest = conversations.filter((k) => !batch.openThreads!.has(k));
+  const merged = rest.length
+    ? await tx.thread.findMany({ where: { channelId: channel.id, conversationKey: { in: rest }, mergedIntoId: { not: null } }, select: { conversationKey: true } })
+    : [];
+  batch.mergedKeys = new Set(merged.map((t) => t.conversationKey!));
+  return batch;
+}
+
+/**
  * Stores one inbound message. `ctx` defaults to a WEBHOOK system context of the
  * channel's organization; pass the viewer's context when a user (partner API)
- * calls ingestMessage.
+ * calls ingestMessage. Idempotent on channel + externalMessageId (a stored
+ * message is returned with `created: false`).
+ * @throws DomainError VALIDATION_FAILED when the customer has no identity; database errors as they come
  */
 export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: NormalizedInbound, ctx?: HubContext, retried = false): Promise<IngestResult> {
   const c = ctx ?? systemContext(deps, channel.organizationId, 'WEBHOOK');
@@ -48,120 +129,15 @@ export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: No
   if (already) return already;
   try {
     const result = await c.db.$transaction(async (tx) => {
-      const customer = await matchOrCreateCustomer(c, tx, inbound.customer, channel.id);
-      const key = inbound.conversationKey;
-      // 1. the open thread of this conversation on this channel
-      let thread = await tx.thread.findFirst({
-        where: { channelId: channel.id, status: { in: ACTIVE_STATUSES }, conversationKey: key, deletedAt: null },
-        orderBy: { lastMessageAt: 'desc' },
-      });
-      // 1b. a conversation merged into another thread (mergeThreads): the merge target while it is open (a resolved one is left, as in 1)
-      if (!thread) {
-        const target = await mergedTargetOf(tx, channel.id, key);
-        if (target && ACTIVE_STATUSES.includes(target.status)) thread = target;
-      }
-      let reopened = false;
-      // 2. e-mail: the thread of a message this one answers (In-Reply-To / References), reopened if it was resolved
-      if (!thread && inbound.references?.length) {
-        const referenced = await tx.message.findFirst({
-          where: { channelId: channel.id, internetMessageId: { in: inbound.references } },
-          orderBy: { createdAt: 'desc' },
-          include: { thread: true },
-        });
-        if (referenced && !referenced.thread.deletedAt) {
-          thread = referenced.thread;
-          reopened = !ACTIVE_STATUSES.includes(thread.status);
-        }
-      }
-      const created = !thread;
-      if (thread) {
-        // Two messages of one conversation processed at once (the job queue runs several): the
-        // second waits here for the first's commit and then reads its preview, clocks and status,
-        // so the newest message is the preview whatever order the transactions commit in.
-        await tx.$queryRawUnsafe(`SELECT id FROM "Thread" WHERE id = $1::uuid FOR UPDATE`, thread.id);
-        thread = await tx.thread.findUniqueOrThrow({ where: { id: thread.id } });
-      }
-      if (!thread) {
-        thread = await tx.thread.create({
-          data: {
-            organizationId: c.organizationId,
-            channelId: channel.id,
-            customerId: customer.id,
-            subject: inbound.subject?.trim() || summarize(inbound.content),
-            conversationKey: key,
-            lastMessageAt: inbound.occurredAt,
-            createdAt: inbound.occurredAt,
-          },
-        });
-      }
-      const message = await tx.message.create({
-        data: {
-          organizationId: c.organizationId,
-          threadId: thread.id,
-          channelId: channel.id,
-          type: 'INCOMING',
-          senderExternal: {
-            name: inbound.customer.name ?? customer.name,
-            ...(inbound.customer.email ? { email: inbound.customer.email } : {}),
-            ...(inbound.customer.phone ? { phone: inbound.customer.phone } : {}),
-            identities: inbound.customer.identities,
-          } as unknown as Prisma.InputJsonValue,
-          subject: inbound.subject ?? null,
-          content: inbound.content,
-          contentHtml: inbound.contentHtml ?? null,
-          attachments: inbound.attachments as unknown as Prisma.InputJsonValue,
-          externalMessageId: inbound.externalMessageId,
-          internetMessageId: inbound.internetMessageId ?? null,
-          deliveryStatus: 'DELIVERED',
-          metadata: { ...inbound.metadata, ...(inbound.inReplyToExternalId ? { inReplyToExternalId: inbound.inReplyToExternalId } : {}) } as Prisma.InputJsonValue,
-          createdAt: inbound.occurredAt,
-        },
-      });
-      // Out-of-order delivery: an older message must not replace a newer preview.
-      const newest = inbound.occurredAt >= thread.lastMessageAt || created;
-      const data: Prisma.ThreadUncheckedUpdateInput = {};
-      if (newest) Object.assign(data, { lastMessageId: message.id, lastMessageAt: inbound.occurredAt });
-      // Out of order the other way (two deliveries processed at once): the earlier message opens the thread.
-      if (!created && inbound.occurredAt < thread.createdAt) Object.assign(data, { createdAt: inbound.occurredAt, subject: inbound.subject?.trim() || summarize(inbound.content) });
-      if (!thread.lastInboundAt || inbound.occurredAt > thread.lastInboundAt) data.lastInboundAt = inbound.occurredAt;
-      if (thread.status === 'WAITING_CUSTOMER' || reopened) data.status = 'OPEN';
-      if (reopened) data.resolvedAt = null;
-      if (!thread.responseDueAt) data.responseDueAt = responseDueFrom(inbound.occurredAt, channel.responseSlaHours);
-      const before = thread;
-      await tx.thread.update({ where: { id: thread.id }, data });
-      if (!created) {
-        // The customer wrote: unread again for every agent, and a snooze ends.
-        await clearReadMarks(tx, thread.id);
-        await endSnoozeOnInbound(c, tx, thread);
-      }
-      thread = await syncThreadSla(c, tx, thread.id, { customerMessageAt: inbound.occurredAt, report: { customerMessage: { id: message.id, at: inbound.occurredAt } } });
-      if (created) {
-        await writeAudit(c, tx, {
-          action: 'thread.create',
-          entityType: 'Thread',
-          entityId: thread.id,
-          after: { channelId: channel.id, customerId: customer.id, subject: thread.subject },
-        });
-        await enqueueRouting(deps, tx, thread.id);
-      } else if (before.status !== thread.status || before.responseDueAt?.getTime() !== thread.responseDueAt?.getTime()) {
-        await writeAudit(c, tx, {
-          action: 'thread.update',
-          entityType: 'Thread',
-          entityId: thread.id,
-          before: { status: before.status, responseDueAt: before.responseDueAt },
-          after: { status: thread.status, responseDueAt: thread.responseDueAt, reason: 'inbound message' },
-        });
-      }
-      await writeAudit(c, tx, {
-        action: 'message.ingest',
-        entityType: 'Message',
-        entityId: message.id,
-        after: { threadId: thread.id, externalMessageId: message.externalMessageId, threadCreated: created },
-      });
-      return { message, thread, created: true };
+      await lockConversations(tx, channel.id, [inbound.conversationKey]);
+      deferAudit(tx);
+      deferReporting(tx);
+      const batch = emptyBatch();
+      const r = await ingestInTx(c, tx, channel, inbound, batch);
+      await flushBatch(deps, c, tx, batch);
+      return r;
     });
-    deps.pubsub.publish('messageAdded', c.organizationId, { messageId: result.message.id, threadId: result.thread.id });
-    await publishThreadUpdated(c, result.thread.id, ['lastMessage']);
+    publishIngested(c, result);
     return result;
   } catch (err) {
     // Two deliveries raced: the same message (the other one won: a redelivery), or the
@@ -173,6 +149,233 @@ export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: No
     }
     throw err;
   }
+}
+
+/**
+ * Stores the inbound messages of one delivery (or catch-up) in order, several
+ * per transaction (INGEST_BATCH_SIZE). Per batch, in one transaction: the
+ * conversations' advisory locks, one read of the messages already stored (by
+ * externalMessageId), one read each of the customers' identities and of the
+ * conversations' threads, the messages, and the audit rows and reporting
+ * events in one statement per table; `messageAdded` / `threadUpdated` are
+ * published after its commit. The result is
+ * what `ingestInbound` gives for each message, in the same order; a message
+ * stored before (a redelivery, a retried job after a crash) or twice in the
+ * batch is `created: false`. When a batch's transaction fails (a race with
+ * another delivery on a unique key, a deadlock past the retries, an invalid
+ * message), its messages are ingested again one transaction each, exactly as
+ * `ingestInbound` does, so the outcome and the error are those of the
+ * one-by-one path.
+ * @throws what `ingestInbound` throws for the first message that fails
+ */
+export async function ingestInboundBatch(deps: AppDeps, channel: Channel, inbounds: readonly NormalizedInbound[]): Promise<IngestResult[]> {
+  const c = systemContext(deps, channel.organizationId, 'WEBHOOK');
+  const size = INGEST_BATCH_SIZE[deps.db.kind];
+  const results: IngestResult[] = [];
+  for (let i = 0; i < inbounds.length; i += size) {
+    // Let HTTP and WebSocket work in between batches (PGlite's queries resolve as microtasks).
+    await new Promise((resolve) => setImmediate(resolve));
+    results.push(...(await ingestChunk(deps, c, channel, inbounds.slice(i, i + size))));
+  }
+  return results;
+}
+
+async function ingestChunk(deps: AppDeps, c: HubContext, channel: Channel, chunk: readonly NormalizedInbound[]): Promise<IngestResult[]> {
+  let done: Map<string, IngestResult>;
+  let created: IngestResult[];
+  try {
+    ({ done, created } = await c.db.$transaction(async (tx) => {
+      // After the locks, so a redelivery processed at the same time sees what the other one committed.
+      await lockConversations(
+        tx,
+        channel.id,
+        chunk.map((m) => m.conversationKey),
+      );
+      const found = await storedMessages(tx, channel.id, chunk);
+      const todo: NormalizedInbound[] = [];
+      const queued = new Set<string>();
+      for (const m of chunk) {
+        if (found.has(m.externalMessageId) || queued.has(m.externalMessageId)) continue;
+        queued.add(m.externalMessageId);
+        todo.push(m);
+      }
+      if (!todo.length) return { done: found, created: [] };
+      deferAudit(tx);
+      deferReporting(tx);
+      const batch = await prefetchBatch(tx, channel, todo);
+      const out: IngestResult[] = [];
+      for (const inbound of todo) out.push(await ingestInTx(c, tx, channel, inbound, batch));
+      await flushBatch(deps, c, tx, batch);
+      return { done: found, created: out };
+    }, BATCH_TX_OPTIONS));
+  } catch (err) {
+    deps.logger.debug({ err, messages: chunk.length }, 'inbound batch rolled back: one transaction per message');
+    const out: IngestResult[] = [];
+    for (const m of chunk) out.push(await ingestInbound(deps, channel, m, c));
+    return out;
+  }
+  for (const r of created) publishIngested(c, r);
+  const byId = new Map(created.map((r) => [r.message.externalMessageId!, r]));
+  return chunk.map((m) => {
+    const r = byId.get(m.externalMessageId);
+    if (r) return firstOf(chunk, m) ? r : { ...r, created: false };
+    return done.get(m.externalMessageId)!;
+  });
+}
+
+/** The messages of `chunk` already stored on the channel (one statement), by externalMessageId, as `created: false` results. */
+async function storedMessages(tx: Tx, channelId: string, chunk: readonly NormalizedInbound[]): Promise<Map<string, IngestResult>> {
+  const ids = [...new Set(chunk.map((m) => m.externalMessageId))];
+  const stored = await tx.message.findMany({ where: { channelId, externalMessageId: { in: ids } }, include: { thread: true } });
+  const found = new Map<string, IngestResult>();
+  for (const { thread, ...message } of stored) found.set(message.externalMessageId!, { message: message as Message, thread, created: false });
+  return found;
+}
+
+/** Whether `m` is the first message of `chunk` with its externalMessageId (a later one is a duplicate in the same delivery). */
+const firstOf = (chunk: readonly NormalizedInbound[], m: NormalizedInbound) => chunk.find((x) => x.externalMessageId === m.externalMessageId) === m;
+
+/** After the commit: subscribers see the message and the thread's new preview. */
+function publishIngested(c: HubContext, result: IngestResult): void {
+  c.deps.pubsub.publish('messageAdded', c.organizationId, { messageId: result.message.id, threadId: result.thread.id });
+  void publishThreadUpdated(c, result.thread.id, ['lastMessage']);
+}
+
+/** One message inside the caller's transaction: customer, thread, message, clocks, audit (see the file's comment). */
+async function ingestInTx(c: HubContext, tx: Tx, channel: Channel, inbound: NormalizedInbound, batch: BatchState): Promise<IngestResult> {
+  // The batch's prefetched identities serve unless this batch wrote one of them (or their customer) since.
+  const identityKeys = inboundIdentityKeys(inbound.customer, channel.id);
+  let known = batch.identities && !identityKeys.some((k) => batch.touchedIdentities.has(identityId(k))) ? batch.identities : undefined;
+  if (known?.some((i) => batch.touchedCustomers.has(i.customerId) && identityKeys.some((k) => k.kind === i.kind && k.value === i.value && k.scope === i.scope))) known = undefined;
+  const customer = await matchOrCreateCustomer(c, tx, inbound.customer, channel.id, known ? { known } : {});
+  for (const k of identityKeys) batch.touchedIdentities.add(identityId(k));
+  batch.touchedCustomers.add(customer.id);
+  const key = inbound.conversationKey;
+  // Likewise the prefetched threads, unless this batch already wrote to a thread of this conversation.
+  const prefetched = batch.openThreads && !batch.touchedConversations.has(key);
+  // 1. the open thread of this conversation on this channel
+  let thread = prefetched
+    ? (batch.openThreads!.get(key) ?? null)
+    : await tx.thread.findFirst({
+        where: { channelId: channel.id, status: { in: ACTIVE_STATUSES }, conversationKey: key, deletedAt: null },
+        orderBy: { lastMessageAt: 'desc' },
+      });
+  // 1b. a conversation merged into another thread (mergeThreads): the merge target while it is open (a resolved one is left, as in 1)
+  if (!thread && (!prefetched || batch.mergedKeys!.has(key))) {
+    const target = await mergedTargetOf(tx, channel.id, key);
+    if (target && ACTIVE_STATUSES.includes(target.status)) thread = target;
+  }
+  let reopened = false;
+  // 2. e-mail: the thread of a message this one answers (In-Reply-To / References), reopened if it was resolved
+  if (!thread && inbound.references?.length) {
+    const referenced = await tx.message.findFirst({
+      where: { channelId: channel.id, internetMessageId: { in: inbound.references } },
+      orderBy: { createdAt: 'desc' },
+      include: { thread: true },
+    });
+    if (referenced && !referenced.thread.deletedAt) {
+      thread = referenced.thread;
+      reopened = !ACTIVE_STATUSES.includes(thread.status);
+    }
+  }
+  const created = !thread;
+  if (thread) {
+    // Two messages of one conversation processed at once (the job queue runs several): the
+    // second waits here for the first's commit and then reads its preview, clocks and status,
+    // so the newest message is the preview whatever order the transactions commit in.
+    await tx.$queryRawUnsafe(`SELECT id FROM "Thread" WHERE id = $1::uuid FOR UPDATE`, thread.id);
+    thread = await tx.thread.findUniqueOrThrow({ where: { id: thread.id } });
+  }
+  if (!thread) {
+    thread = await tx.thread.create({
+      data: {
+        organizationId: c.organizationId,
+        channelId: channel.id,
+        customerId: customer.id,
+        subject: inbound.subject?.trim() || summarize(inbound.content),
+        conversationKey: key,
+        lastMessageAt: inbound.occurredAt,
+        createdAt: inbound.occurredAt,
+      },
+    });
+  }
+  const message = await tx.message.create({
+    data: {
+      organizationId: c.organizationId,
+      threadId: thread.id,
+      channelId: channel.id,
+      type: 'INCOMING',
+      senderExternal: {
+        name: inbound.customer.name ?? customer.name,
+        ...(inbound.customer.email ? { email: inbound.customer.email } : {}),
+        ...(inbound.customer.phone ? { phone: inbound.customer.phone } : {}),
+        identities: inbound.customer.identities,
+      } as unknown as Prisma.InputJsonValue,
+      subject: inbound.subject ?? null,
+      content: inbound.content,
+      contentHtml: inbound.contentHtml ?? null,
+      attachments: inbound.attachments as unknown as Prisma.InputJsonValue,
+      externalMessageId: inbound.externalMessageId,
+      internetMessageId: inbound.internetMessageId ?? null,
+      deliveryStatus: 'DELIVERED',
+      metadata: { ...inbound.metadata, ...(inbound.inReplyToExternalId ? { inReplyToExternalId: inbound.inReplyToExternalId } : {}) } as Prisma.InputJsonValue,
+      createdAt: inbound.occurredAt,
+    },
+  });
+  // Out-of-order delivery: an older message must not replace a newer preview.
+  const newest = inbound.occurredAt >= thread.lastMessageAt || created;
+  const data: Prisma.ThreadUncheckedUpdateInput = {};
+  if (newest) Object.assign(data, { lastMessageId: message.id, lastMessageAt: inbound.occurredAt });
+  // Out of order the other way (two deliveries processed at once): the earlier message opens the thread.
+  if (!created && inbound.occurredAt < thread.createdAt) Object.assign(data, { createdAt: inbound.occurredAt, subject: inbound.subject?.trim() || summarize(inbound.content) });
+  if (!thread.lastInboundAt || inbound.occurredAt > thread.lastInboundAt) data.lastInboundAt = inbound.occurredAt;
+  if (thread.status === 'WAITING_CUSTOMER' || reopened) data.status = 'OPEN';
+  if (reopened) data.resolvedAt = null;
+  if (!thread.responseDueAt) data.responseDueAt = responseDueFrom(inbound.occurredAt, channel.responseSlaHours);
+  const before = thread;
+  batch.touchedConversations.add(key);
+  if (thread.channelId === channel.id && thread.conversationKey) batch.touchedConversations.add(thread.conversationKey);
+  batch.policies ??= await loadActivePolicies(tx);
+  const hint = { customerMessageAt: inbound.occurredAt, report: { customerMessage: { id: message.id, at: inbound.occurredAt } } };
+  // The thread with these changes is known here unless a snooze ends (another update) or it is another channel's or
+  // customer's thread (a merge target): then the SLA sync need not read it, and stores them with its own in one UPDATE.
+  if (thread.channelId === channel.id && thread.customerId === customer.id && !thread.snoozedUntil) {
+    if (!created) await clearReadMarks(tx, thread.id); // the customer wrote: unread again for every agent
+    const loaded = { ...thread, ...(data as Partial<Thread>), channel: { type: channel.type }, customer: { tier: customer.tier } };
+    thread = await syncThreadSla(c, tx, thread.id, hint, { policies: batch.policies, createdInTx: created, loaded, pending: data });
+  } else {
+    await tx.thread.update({ where: { id: thread.id }, data });
+    if (!created) {
+      // The customer wrote: unread again for every agent, and a snooze ends.
+      await clearReadMarks(tx, thread.id);
+      await endSnoozeOnInbound(c, tx, thread);
+    }
+    thread = await syncThreadSla(c, tx, thread.id, hint, { policies: batch.policies, createdInTx: created });
+  }
+  if (created) {
+    await writeAudit(c, tx, {
+      action: 'thread.create',
+      entityType: 'Thread',
+      entityId: thread.id,
+      after: { channelId: channel.id, customerId: customer.id, subject: thread.subject },
+    });
+    batch.routing.push(thread.id);
+  } else if (before.status !== thread.status || before.responseDueAt?.getTime() !== thread.responseDueAt?.getTime()) {
+    await writeAudit(c, tx, {
+      action: 'thread.update',
+      entityType: 'Thread',
+      entityId: thread.id,
+      before: { status: before.status, responseDueAt: before.responseDueAt },
+      after: { status: thread.status, responseDueAt: thread.responseDueAt, reason: 'inbound message' },
+    });
+  }
+  await writeAudit(c, tx, {
+    action: 'message.ingest',
+    entityType: 'Message',
+    entityId: message.id,
+    after: { threadId: thread.id, externalMessageId: message.externalMessageId, threadCreated: created },
+  });
+  return { message, thread, created: true };
 }
 
 async function findExisting(c: HubContext, channel: Channel, externalMessageId: string): Promise<IngestResult | null> {

@@ -1,0 +1,100 @@
+/**
+ * Batch queues (QueueOptions.batchHandlers): a worker that claims a job of a
+ * batch queue claims more due jobs of it and runs them together; their leases
+ * are renewed while the batch runs; a failing batch runs each job alone with
+ * the queue's ordinary handler (retries and dead letters per job).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobQueue } from '../../src/jobs/queue.js';
+import { createTestApp, testDatabaseKind, type TestApp } from '../harness.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+const QUEUE = 'test.batch';
+const leases = async () =>
+  (await app.deps.db.prisma.$queryRawUnsafe<{ lockedUntil: Date }[]>(`SELECT "lockedUntil" FROM "Job" WHERE queue = $1 AND status = 'ACTIVE'`, QUEUE)).map((r) =>
+    new Date(r.lockedUntil).getTime(),
+  );
+const statuses = async () =>
+  (
+    await app.deps.db.prisma.$queryRawUnsafe<{ status: string; attempts: number }[]>(
+      `SELECT status::text AS status, attempts FROM "Job" WHERE queue = $1 ORDER BY payload->>'i'`,
+      QUEUE,
+    )
+  ).map((r) => [r.status, Number(r.attempts)]);
+
+describe(`batch queues (${testDatabaseKind})`, () => {
+  it('claims due jobs together, renews their leases while the batch runs, completes them all', { timeout: 60_000 }, async () => {
+    const batches: number[] = [];
+    const alone: unknown[] = [];
+    let renewed = false;
+    const queue = new JobQueue(app.deps, {
+      handlers: { [QUEUE]: async (_deps, payload) => void alone.push(payload) },
+      batchHandlers: {
+        [QUEUE]: {
+          max: 10,
+          handler: async (_deps, jobs) => {
+            batches.push(jobs.length);
+            const before = await leases();
+            app.clock.advance(500);
+            // The renewal runs every max(1 s, lease / 3) of real time.
+            const until = Date.now() + 10_000;
+            while (!renewed && Date.now() < until) {
+              await new Promise((r) => setTimeout(r, 100));
+              const now = await leases();
+              renewed = now.length === before.length && now.every((t, i) => t > before[i]!);
+            }
+          },
+        },
+      },
+      leaseMs: 1_000,
+      concurrency: 1,
+    });
+    for (let i = 0; i < 3; i++) await queue.add(app.deps.db.prisma, QUEUE, { i });
+    expect(await queue.drain()).toBe(3);
+    expect(batches).toEqual([3]);
+    expect(alone).toEqual([]);
+    expect(renewed).toBe(true);
+    expect(await statuses()).toEqual([
+      ['COMPLETED', 1],
+      ['COMPLETED', 1],
+      ['COMPLETED', 1],
+    ]);
+    await app.deps.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = $1`, QUEUE);
+  });
+
+  it('a failing batch runs each job alone: one retried, the others completed', { timeout: 60_000 }, async () => {
+    const alone: number[] = [];
+    const queue = new JobQueue(app.deps, {
+      handlers: {
+        [QUEUE]: async (_deps, payload) => {
+          alone.push(Number(payload.i));
+          if (payload.i === 1) throw new Error('this one fails');
+        },
+      },
+      batchHandlers: {
+        [QUEUE]: {
+          max: 10,
+          handler: async () => {
+            throw new Error('the batch fails');
+          },
+        },
+      },
+      concurrency: 1,
+    });
+    for (let i = 0; i < 3; i++) await queue.add(app.deps.db.prisma, QUEUE, { i }, { maxAttempts: 3 });
+    expect(await queue.drain()).toBe(3);
+    expect(alone.sort()).toEqual([0, 1, 2]);
+    expect(await statuses()).toEqual([
+      ['COMPLETED', 1],
+      ['QUEUED', 1],
+      ['COMPLETED', 1],
+    ]);
+  });
+});
