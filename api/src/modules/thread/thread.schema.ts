@@ -197,7 +197,7 @@ const ThreadFilterRef = builder.inputType('ThreadFilter', {
     hasOpenTasks: t.boolean(),
     search: t.string({
       description:
-        'Words of the subject, order reference, customer name or any message content: every word must match the start of a word there, case- and accent-insensitive ("meter" finds "Meterkast", "kast" does not; "perche" finds "perché"; "CC-2024-0113" finds the order reference; - + / _ . @ : separate words). At most 200 characters and 12 words (VALIDATION_FAILED); a search without letters or digits matches nothing. With more than 10,000 matches totalCount is an estimate (totalCountIsExact false), and combined with other conditions, another order or backward paging only the 10,000 matches with the newest activity are considered (a search alone in the default order pages through all).',
+        'Words of the subject, order reference, customer name or any message content: every word must match the start of a word there, case- and accent-insensitive ("meter" finds "Meterkast", "kast" does not; "perche" finds "perché"; "CC-2024-0113" finds the order reference; - + / _ . @ : separate words). At most 200 characters and 32 different words (VALIDATION_FAILED); a search without letters or digits matches nothing. With more than 10,000 matches totalCount is an estimate (totalCountIsExact false), and combined with other conditions, another order or backward paging only the 10,000 matches with the newest activity are considered (a search alone in the default order pages through all).',
     }),
     customerId: t.id(),
     unread: t.boolean({ description: 'true: only threads unread for the viewer (see Thread.unread); false: only read ones. API keys: true matches nothing.' }),

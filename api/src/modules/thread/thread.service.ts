@@ -110,7 +110,7 @@ export function threadWhere(ctx: HubContext, f: ThreadFilter = {}): Prisma.Threa
 /** The longest `ThreadFilter.search` accepted, in characters after trimming. */
 export const SEARCH_MAX_LENGTH = 200;
 /** The most words a `ThreadFilter.search` may have (each is one more index lookup). */
-export const SEARCH_MAX_WORDS = 12;
+export const SEARCH_MAX_WORDS = 32;
 
 /** The threads a search matched: their ids (newest activity first, at most the limit) and how many matched in all. */
 export interface ThreadSearchResult {
