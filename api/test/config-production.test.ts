@@ -1,7 +1,7 @@
 /**
  * Production refuses to start without its secrets: loadConfig in production
  * mode names the missing (short, or development) variable, and `pnpm start`
- * (node --import tsx src/main.ts) exits non-zero saying which one to set.
+ * (main.ts; here under tsx, the bundle in build.test.ts) exits non-zero saying which one to set.
  * Development mode (`pnpm demo`, the tests) keeps the development defaults.
  */
 import { spawn } from 'node:child_process';

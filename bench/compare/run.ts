@@ -1,7 +1,8 @@
 /**
  * `pnpm bench` (issue 8 §1): the hub against a hand-written server (baseline.ts: node:http + pg,
  * the same SQL shape, the same JSON) on the same PostgreSQL database with the demo data, side by
- * side in one run. Each server runs alone in a child process (server-child.ts); autocannon
+ * side in one run. Each server runs alone in a child process (server-child.ts, bundled by api/build.ts and run
+ * by plain node, as `pnpm start` runs the hub); autocannon
  * (https://github.com/mcollina/autocannon) loads it from this process with 10 connections.
  * Before measuring, both answers to each document are compared (deep-equal JSON): a baseline
  * that answers something else would make the ratio meaningless, so the run fails instead.
@@ -24,8 +25,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
+import { bundle, distDir } from '../../api/build.js';
 import { createApp } from '../../api/src/app.js';
 import { loadConfig } from '../../api/src/config.js';
 import { createScratchDatabase } from '../../api/test/scratch-database.js';
@@ -48,13 +52,17 @@ interface Child {
   stop(): Promise<void>;
 }
 
+// The server children run as `pnpm start` runs the hub: bundled JavaScript under plain node (api/build.ts), not under
+// tsx, whose loader thread would add ~90 MB to every child's RSS (issue 8 §5) and its transforms to the CPU time.
+await bundle({ entryPoints: { 'bench-server-child': fileURLToPath(new URL('./server-child.ts', import.meta.url)) }, chunkPrefix: 'bench-chunk' });
+const childScript = path.join(distDir, 'bench-server-child.js');
+
 function startChild(kind: 'hub' | 'hub-pglite' | 'baseline', env: Record<string, string>): Promise<Child> {
   // BENCH_CPU_PROF_DIR: each server child writes a V8 CPU profile there when it stops.
   const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
-  const proc = fork(new URL('./server-child.ts', import.meta.url), [kind], {
+  const proc = fork(childScript, [kind], {
     execArgv: [
-      '--import',
-      'tsx',
+      '--enable-source-maps',
       ...prof,
       ...(process.env.BENCH_MEMDEBUG ? ['--expose-gc'] : []),
       ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
