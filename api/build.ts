@@ -15,7 +15,7 @@
  *
  *   cd api && npx tsx build.ts        (or: pnpm --filter @hub/api run build)
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type BuildResult } from 'esbuild';
@@ -53,6 +53,23 @@ export function bundle(opts: BundleOptions): Promise<BuildResult> {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+}
+
+/**
+ * The Node/V8 flags `pnpm start` runs `dist/main.js` with, read from api/package.json's `start`
+ * script (the one place they are written), e.g. `['--enable-source-maps', '--max-semi-space-size=32', …]`.
+ * The benchmarks start their servers with the same flags. Why these (issue 8 §5, docs/measurements.md
+ * "Memory under the inbox load"): a 32 MB semi-space (16 MB by default) lets a request's garbage die
+ * young instead of being promoted while the request waits on the database, and a heap growth of 50 %
+ * (up to 300 % by default) runs the old generation's collection at ~1.5× the live heap instead of
+ * letting it grow to ~4×.
+ * @throws Error when the start script does not run `node … dist/main.js`
+ */
+export function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(path.join(apiDir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  const m = /\bnode((?: --?[\w-]+(?:=\S+)?)*) dist\/main\.js\b/.exec(start);
+  if (!m) throw new Error(`api/package.json "start" does not run node … dist/main.js: ${start}`);
+  return m[1]!.trim().split(/\s+/).filter(Boolean);
 }
 
 /** `dist/main.js` and `dist/cli.js`, after emptying `dist/`. */

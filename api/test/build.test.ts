@@ -9,13 +9,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiDir, buildApi, distDir } from '../build.js';
+import { apiDir, buildApi, distDir, startFlags } from '../build.js';
 
 const JWT = 'a-production-jwt-secret-of-enough-length-01';
 const APP = 'a-production-app-secret-of-enough-length-01';
 
 function startBundle(env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['dist/main.js'], { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // With the flags of `pnpm start` (an unknown V8 flag would stop node here).
+  const child = spawn(process.execPath, [...startFlags(), 'dist/main.js'], { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));

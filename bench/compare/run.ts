@@ -18,7 +18,8 @@
  * (BENCH_ROUNDS, default 3; hub and baseline alternate within each round), and the ratios hub /
  * baseline. BENCH_OUT=<file> also writes the Markdown table there; BENCH_CPU_PROF_DIR=<dir> has
  * each server child write its V8 CPU profiles there (CPU.*.cpuprofile, the largest is the main thread).
- * BENCH_NODE_FLAGS='<flags>' starts the server children with those Node/V8 flags (e.g. --heap-growing-percent=30);
+ * BENCH_NODE_FLAGS='<flags>' starts the server children with those Node/V8 flags after `pnpm start`'s own
+ * (api/package.json; a later flag wins, e.g. --max-semi-space-size=16 for V8's default);
  * BENCH_MEMDEBUG=1 has each child print process.memoryUsage() (MB) before and after a forced GC at each
  * round's end (the forced GC lowers the next round's peak RSS: not for the table).
  */
@@ -29,7 +30,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
-import { bundle, distDir } from '../../api/build.js';
+import { bundle, distDir, startFlags } from '../../api/build.js';
 import { createApp } from '../../api/src/app.js';
 import { loadConfig } from '../../api/src/config.js';
 import { createScratchDatabase } from '../../api/test/scratch-database.js';
@@ -52,8 +53,8 @@ interface Child {
   stop(): Promise<void>;
 }
 
-// The server children run as `pnpm start` runs the hub: bundled JavaScript under plain node (api/build.ts), not under
-// tsx, whose loader thread would add ~90 MB to every child's RSS (issue 8 §5) and its transforms to the CPU time.
+// The server children run as `pnpm start` runs the hub: bundled JavaScript under plain node with the start script's
+// flags (api/build.ts), not under tsx, whose loader thread would add ~90 MB to every child's RSS (issue 8 §5).
 await bundle({ entryPoints: { 'bench-server-child': fileURLToPath(new URL('./server-child.ts', import.meta.url)) }, chunkPrefix: 'bench-chunk' });
 const childScript = path.join(distDir, 'bench-server-child.js');
 
@@ -62,7 +63,8 @@ function startChild(kind: 'hub' | 'hub-pglite' | 'baseline', env: Record<string,
   const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
   const proc = fork(childScript, [kind], {
     execArgv: [
-      '--enable-source-maps',
+      // The hub's and the baseline's alike: the flags `pnpm start` gives node (api/package.json).
+      ...startFlags(),
       ...prof,
       ...(process.env.BENCH_MEMDEBUG ? ['--expose-gc'] : []),
       ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
