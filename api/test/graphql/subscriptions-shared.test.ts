@@ -151,11 +151,12 @@ describe(`subscription events shared per audience (${testDatabaseKind})`, () => 
   });
 
   it('an unsubscribed subscriber lets go of its pub/sub listener at once (no event needed)', async () => {
-    const pubsub = app.deps.pubsub as unknown as { subscribe: (...args: unknown[]) => AsyncIterator<unknown> };
-    const original = pubsub.subscribe;
+    // messageAdded listens through subscribeWhere (subscribe and filter in one iterator, shared/pubsub.ts).
+    const pubsub = app.deps.pubsub as unknown as { subscribeWhere: (...args: unknown[]) => AsyncIterator<unknown> };
+    const original = pubsub.subscribeWhere;
     let attached = 0;
     let released = 0;
-    pubsub.subscribe = (...args: unknown[]) => {
+    pubsub.subscribeWhere = (...args: unknown[]) => {
       const it = original.apply(app.deps.pubsub, args);
       attached++;
       const release = it.return?.bind(it);
@@ -175,7 +176,7 @@ describe(`subscription events shared per audience (${testDatabaseKind})`, () => 
       expect(released).toBe(1);
       expect(sub.events).toEqual([]);
     } finally {
-      pubsub.subscribe = original;
+      pubsub.subscribeWhere = original;
       await client.dispose();
     }
   });
