@@ -32,9 +32,9 @@
  * frames written straight to its socket as `{"id":<its id>,"type":"next","payload":<shared JSON>}`,
  * the frame graphql-ws' own `emit.next` would have written (graphql-ws/dist/server: `stringifyMessage`
  * of `{ id, type: 'next', payload: { ...result, errors: errors.map(toJSON) } }`), without its
- * per-subscriber JSON.stringify, `onNext` hook, send promise and write callback. One profile of
- * 1,000 subscribers (docs/measurements.md, stop 19) spent ~25 µs of the ~55 µs per subscriber in
- * that machinery and the garbage it made. What graphql-ws still does for such a subscription: the
+ * per-subscriber JSON.stringify, `onNext` hook, send promise and write callback (in a profile of
+ * 1,000 subscribers, docs/measurements.md stop 19: graphql-ws' own code 119 ms of ~2.1 s busy time
+ * for 20 messages, plus the promises and garbage it made). What graphql-ws still does for such a subscription: the
  * protocol (connection_init, subscribe, complete, errors, ping), the end of the stream (`complete`
  * frame) and an error thrown by the source stream (`error` frame). The hub sets neither
  * `jsonMessageReplacer` nor `onNext`; setting one would need this path to honour it.
