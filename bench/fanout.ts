@@ -22,7 +22,8 @@
  * processing (ack → the messageAdded event is published), the server's share of the fan-out
  * (published → its last frame handed to the socket, `ws` WebSocket#send) and the whole fan-out
  * (published → last receipt, which includes the one client process decoding 1,000 frames on the
- * same 2 cores); server RSS and heap (after a GC) before the sockets open and with them open,
+ * same 2 cores); the server process's CPU time per measured message (process.cpuUsage: steadier
+ * than the latencies on a loaded machine; includes the bench's own send/publish hooks); server RSS and heap (after a GC) before the sockets open and with them open,
  * per subscription. Percentiles are nearest-rank.
  */
 import { fork } from 'node:child_process';
@@ -182,6 +183,9 @@ try {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
+  // CPU time of the server process(es) over the measured messages (they share this process): less
+  // sensitive to other load on the machine than the latencies.
+  const cpuBefore = process.cpuUsage();
   for (let i = 0; i < SAMPLES; i++) {
     const key = 1000 + i;
     published.length = 0;
@@ -196,6 +200,7 @@ try {
     lasts.push(Math.max(...lat));
     fromSend.push(Math.max(...receipts.get(key)!) - sentAt);
   }
+  const cpu = process.cpuUsage(cpuBefore);
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     writeFileSync(process.env.BENCH_CPU_PROFILE!, JSON.stringify(profile));
@@ -223,6 +228,9 @@ try {
   rows.push(`| of which ack → messageAdded published (inbound processing) p50 / p99 | ${pct(pr, 0.5).toFixed(1)} / ${pct(pr, 0.99).toFixed(1)} ms |`);
   rows.push(`| of which published → last subscriber's receipt (fan-out) p50 / p99 | ${pct(fo, 0.5).toFixed(1)} / ${pct(fo, 0.99).toFixed(1)} ms |`);
   rows.push(`| published → the server's last frame sent (the server's share of the fan-out) p50 / p99 | ${pct(sf, 0.5).toFixed(1)} / ${pct(sf, 0.99).toFixed(1)} ms |`);
+  rows.push(
+    `| server CPU per message (user + system, inbound processing and fan-out, this process) | ${((cpu.user + cpu.system) / 1000 / SAMPLES).toFixed(1)} ms (${(cpu.system / 1000 / SAMPLES).toFixed(1)} ms system) |`,
+  );
   rows.push(
     `| server RSS before / with the sockets open | ${mb(before.rss)} / ${mb(open.rss)} (+${mb(open.rss - before.rss)}, ${((open.rss - before.rss) / SUBSCRIBERS / 1024).toFixed(1)} kB per subscription) |`,
   );

@@ -10,9 +10,9 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { subscribeShared } from './http/shared-subscriptions.js';
+import { deliverDirectly, subscribeShared } from './http/shared-subscriptions.js';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createGraphQLLimits } from './http/graphql-limits.js';
 import { createHealthRouter } from './http/health.js';
@@ -81,11 +81,15 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
       context: (ctx) => ctx.extra.hub! as never,
       // One execution per event and audience, not per subscriber (issue 8 §2).
       subscribe: subscribeShared,
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const checked = await limits.checkSocketOperation(ctx.extra.hub!, schema, payload);
         if (Array.isArray(checked)) return checked;
         const refusal = introspectionRefusal(deps.config, ctx.extra.hub!.viewer, schema, checked.document);
-        return refusal ? [new GraphQLError(refusal.message, { extensions: { code: 'INTROSPECTION_DISABLED' } })] : checked;
+        if (refusal) return [new GraphQLError(refusal.message, { extensions: { code: 'INTROSPECTION_DISABLED' } })];
+        // This subscription's own args: its `next` frames are written to its socket with the result serialized once per audience.
+        const args = { ...checked };
+        deliverDirectly(args as ExecutionArgs, ctx.extra.socket, id);
+        return args;
       },
       onError: (_ctx, _id, _payload, errors) => {
         deps.logger.warn({ errors: errors.map((e) => e.message) }, 'subscription error');

@@ -26,6 +26,18 @@
  * Results live as long as the event object: the pub/sub hands every subscriber of an
  * organization the same object (in process and from Redis alike, shared/pubsub.ts); an event
  * that is not an object is executed per subscriber.
+ *
+ * Each shared result is also serialized once: a subscription registered with
+ * {@link deliverDirectly} (server.ts does so for every graphql-ws subscription) gets its `next`
+ * frames written straight to its socket as `{"id":<its id>,"type":"next","payload":<shared JSON>}`,
+ * the frame graphql-ws' own `emit.next` would have written (graphql-ws/dist/server: `stringifyMessage`
+ * of `{ id, type: 'next', payload: { ...result, errors: errors.map(toJSON) } }`), without its
+ * per-subscriber JSON.stringify, `onNext` hook, send promise and write callback (in a profile of
+ * 1,000 subscribers, docs/measurements.md stop 19: graphql-ws' own code 119 ms of ~2.1 s busy time
+ * for 20 messages, plus the promises and garbage it made). What graphql-ws still does for such a subscription: the
+ * protocol (connection_init, subscribe, complete, errors, ping), the end of the stream (`complete`
+ * frame) and an error thrown by the source stream (`error` frame). The hub sets neither
+ * `jsonMessageReplacer` nor `onNext`; setting one would need this path to honour it.
  */
 import {
   createSourceEventStream,
@@ -41,12 +53,20 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { mapAsyncIterator } from 'graphql/execution/mapAsyncIterator.js';
+import type { WebSocket } from 'ws';
 import { PER_VIEWER } from '../schema/common.js';
 import { metrics } from './metrics.js';
 import type { HubContext } from '../shared/context.js';
 
+/** An execution result and its `payload` JSON as graphql-ws would write it. */
+interface Shared {
+  result: ExecutionResult;
+  json: string;
+}
 /** Per event: the execution of each audience (share key), so later subscribers reuse the first one's result. */
-const executions = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+const executions = new WeakMap<object, Map<string, Promise<Shared>>>();
+/** Subscriptions whose frames go straight to their socket: the ExecutionArgs graphql-ws passes to `subscribe` → socket and subscription id. */
+const directTargets = new WeakMap<ExecutionArgs, { socket: WebSocket; id: string }>();
 /** Per parsed document: its printed text (the key part) and whether it selects per-viewer fields. */
 const documents = new WeakMap<DocumentNode, { text: string; perViewer: boolean }>();
 
@@ -102,32 +122,102 @@ export function shareKey(args: ExecutionArgs): string | null {
  * The result of `event` for the audience `key`: executed by the first subscriber to ask, the same
  * promise for the others. `run` executes for one subscriber.
  */
-function sharedResult(event: unknown, key: string | null, run: () => Promise<ExecutionResult>): Promise<ExecutionResult> {
-  if (key === null || typeof event !== 'object' || event === null) return run();
+function sharedResult(event: unknown, key: string | null, run: () => Promise<ExecutionResult>): Promise<Shared> {
+  if (key === null || typeof event !== 'object' || event === null) return run().then(serialized);
   let byKey = executions.get(event);
   if (!byKey) executions.set(event, (byKey = new Map()));
   let result = byKey.get(key);
   if (!result) {
-    result = run();
+    result = run().then(serialized);
     byKey.set(key, result);
   }
   return result;
 }
 
+/** The result with the `payload` JSON graphql-ws 6 writes for it (errors after the rest, each GraphQLError#toJSON). */
+function serialized(result: ExecutionResult): Shared {
+  const { errors, ...rest } = result;
+  return { result, json: JSON.stringify(errors ? { ...rest, errors: errors.map((e) => e.toJSON()) } : rest) };
+}
+
+/**
+ * Marks the subscription `id` of `socket`, whose graphql-ws ExecutionArgs are `args` (the object
+ * onSubscribe returns, which graphql-ws hands to `subscribe`), for direct delivery: its `next`
+ * frames are written to the socket by {@link subscribeShared} (see the module comment). `args`
+ * must be this subscription's own object, not one shared with another subscription.
+ * @throws Error when `id` is empty (graphql-ws refuses such a subscribe message before this).
+ */
+export function deliverDirectly(args: ExecutionArgs, socket: WebSocket, id: string): void {
+  if (!id) throw new Error('deliverDirectly: a subscription id is required');
+  directTargets.set(args, { socket, id });
+}
+
+/**
+ * The subscription's stream for graphql-ws when its frames are written directly: an async
+ * iterator that never yields. Its first `next()` starts consuming `events` (lazily, as graphql-js'
+ * streams start), each event's shared result is written to the socket in order, and the promise
+ * settles when the source ends (graphql-ws then sends `complete`) or throws (graphql-ws sends
+ * `error`). `return()` (the client's `complete`, the socket's close) ends the source at once, even
+ * while it waits for an event — an async generator could not (its return waits for the next yield).
+ */
+function directStream(events: AsyncIterator<unknown>, frame: (event: unknown) => Promise<string>, socket: WebSocket): AsyncGenerator<never> {
+  let loop: Promise<IteratorResult<never>> | null = null;
+  let ended = false;
+  const end = async (): Promise<IteratorResult<never>> => {
+    if (!ended) {
+      ended = true;
+      await events.return?.();
+    }
+    return { done: true, value: undefined };
+  };
+  const run = async (): Promise<IteratorResult<never>> => {
+    try {
+      while (!ended) {
+        const step = await events.next();
+        if (step.done) break;
+        const data = await frame(step.value);
+        // As graphql-ws' own ws glue (graphql-ws/use/ws): nothing is written to a socket that is not open.
+        if (!ended && socket.readyState === socket.OPEN) socket.send(data);
+      }
+    } finally {
+      await end();
+    }
+    return { done: true, value: undefined };
+  };
+  const stream: AsyncGenerator<never> = {
+    next: () => (loop ??= run()),
+    return: end,
+    throw: async (err: unknown) => {
+      await end();
+      throw err;
+    },
+    [Symbol.asyncIterator]: () => stream,
+  };
+  return stream;
+}
+
 /**
  * graphql-ws `subscribe`: the source event stream of one subscriber, each event mapped to the
  * result shared by its audience (see the module comment). Returns an ExecutionResult with errors
- * when the subscription cannot start (as graphql-js' subscribe does).
+ * when the subscription cannot start (as graphql-js' subscribe does). For a subscription marked
+ * with {@link deliverDirectly}, the results are written to its socket as graphql-ws `next` frames
+ * and the returned stream yields nothing (it ends when the source ends).
  */
 export async function subscribeShared(args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in (stream as object))) return stream as ExecutionResult;
   const key = shareKey(args);
-  return mapAsyncIterator(stream as AsyncIterable<unknown>, (event) => {
+  const resultOf = (event: unknown) => {
     metrics.subscriptionDeliveries.inc();
     return sharedResult(event, key, async () => {
       metrics.subscriptionExecutions.inc();
       return execute({ ...args, rootValue: event, contextValue: { ...(args.contextValue as object) } });
     });
-  });
+  };
+  const target = directTargets.get(args);
+  if (!target) return mapAsyncIterator(stream as AsyncIterable<unknown>, async (event) => (await resultOf(event)).result);
+  // The frame graphql-ws' emit.next writes (graphql-ws/dist/server, MessageType.Next), its id JSON-encoded once.
+  const prefix = `{"id":${JSON.stringify(target.id)},"type":"next","payload":`;
+  const events = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  return directStream(events, async (event) => `${prefix}${(await resultOf(event)).json}}`, target.socket);
 }

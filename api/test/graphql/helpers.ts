@@ -48,11 +48,12 @@ export async function auditIds(deps: AppDeps, organizationId: string) {
  * Counts the pub/sub listeners the server has attached (a subscription is
  * live once its listener is attached), so tests wait for "subscribed" instead
  * of sleeping. Listeners attach lazily, on the first `next()` of the pubsub
- * iterator; this wraps `deps.pubsub.subscribe` to notice it.
+ * iterator; this wraps `deps.pubsub.subscribe` and `deps.pubsub.subscribeWhere` to notice it.
  */
 export function trackPubSubListeners(deps: AppDeps) {
-  const pubsub = deps.pubsub as unknown as { subscribe: (...args: unknown[]) => AsyncIterableIterator<unknown> };
-  const original = pubsub.subscribe.bind(pubsub);
+  type Subscribe = (...args: unknown[]) => AsyncIterableIterator<unknown>;
+  const pubsub = deps.pubsub as unknown as Record<'subscribe' | 'subscribeWhere', Subscribe>;
+  const originals = { subscribe: pubsub.subscribe, subscribeWhere: pubsub.subscribeWhere };
   let attached = 0;
   const waiters: { n: number; resolve: () => void }[] = [];
   const notify = () => {
@@ -63,21 +64,24 @@ export function trackPubSubListeners(deps: AppDeps) {
       }
     }
   };
-  pubsub.subscribe = (...args: unknown[]) => {
-    const it = original(...args);
-    const next = it.next.bind(it);
-    let first = true;
-    it.next = (...a: unknown[]) => {
-      const p = next(...(a as []));
-      if (first) {
-        first = false;
-        attached++;
-        notify();
-      }
-      return p;
+  for (const name of ['subscribe', 'subscribeWhere'] as const) {
+    const original = originals[name];
+    pubsub[name] = (...args: unknown[]) => {
+      const it = original.apply(deps.pubsub, args);
+      const next = it.next.bind(it);
+      let first = true;
+      it.next = (...a: unknown[]) => {
+        const p = next(...(a as []));
+        if (first) {
+          first = false;
+          attached++;
+          notify();
+        }
+        return p;
+      };
+      return it;
     };
-    return it;
-  };
+  }
   return {
     get attached() {
       return attached;
@@ -95,7 +99,7 @@ export function trackPubSubListeners(deps: AppDeps) {
       });
     },
     restore() {
-      pubsub.subscribe = original;
+      Object.assign(pubsub, originals);
     },
   };
 }

@@ -5,7 +5,9 @@
  * gets their own answer; per-request caches live for one event, not for the socket's lifetime.
  * Executions and deliveries are read from the /metrics counters they feed.
  */
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { metrics } from '../../src/http/metrics.js';
 import {
   createApiKeyFor,
@@ -150,12 +152,58 @@ describe(`subscription events shared per audience (${testDatabaseKind})`, () => 
     }
   });
 
+  it('one socket, two subscriptions of one document: each next frame carries its own id around the shared payload; a completed one gets no more', async () => {
+    // Raw graphql-transport-ws frames: the frames written straight to the socket (deliverDirectly) must be graphql-ws' own.
+    const tracker = trackPubSubListeners(app.deps);
+    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/graphql`, 'graphql-transport-ws');
+    const frames: { id?: string; type: string; payload?: any }[] = [];
+    socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+    const until = async (what: string, done: () => boolean) => {
+      for (let i = 0; i < 500 && !done(); i++) await settle(20);
+      expect(done(), what).toBe(true);
+    };
+    const ids = ['eerste', 'tweede "2"'];
+    const nextsOf = (messageId: string) => frames.filter((f) => f.type === 'next' && f.payload?.data?.messageAdded?.id === messageId);
+    try {
+      await once(socket, 'open');
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${tokens.anna}` } }));
+      await until('connection_ack', () => frames.some((f) => f.type === 'connection_ack'));
+      for (const id of ids) socket.send(JSON.stringify({ id, type: 'subscribe', payload: { query: DOC } }));
+      await tracker.waitFor(2);
+      const before = await counts();
+      const first = (await ingest('Twee abonnementen')).message.id;
+      await until('two next frames', () => nextsOf(first).length === 2);
+      await settle();
+      const after = await counts();
+      const nexts = nextsOf(first);
+      expect(nexts.map((f) => f.id).sort()).toEqual([...ids].sort());
+      expect(Object.keys(nexts[0]!).sort()).toEqual(['id', 'payload', 'type']);
+      expect(nexts[0]!.payload).toEqual(nexts[1]!.payload);
+      expect(nexts[0]!.payload.data.messageAdded).toMatchObject({ id: first, content: 'Twee abonnementen', sender: { kind: 'CUSTOMER' } });
+      expect(nexts[0]!.payload.errors).toBeUndefined();
+      expect(after.executions - before.executions).toBe(1);
+      expect(after.deliveries - before.deliveries).toBe(2);
+      // The client completes the first: the next message reaches the second only, and the server sends no complete back.
+      socket.send(JSON.stringify({ id: ids[0], type: 'complete' }));
+      await settle();
+      const second = (await ingest('Na het afmelden')).message.id;
+      await until("the second subscription's frame", () => nextsOf(second).length === 1);
+      await settle();
+      expect(nextsOf(second).map((f) => f.id)).toEqual([ids[1]]);
+      expect(frames.filter((f) => f.type === 'complete' || f.type === 'error')).toEqual([]);
+    } finally {
+      tracker.restore();
+      socket.close();
+    }
+  });
+
   it('an unsubscribed subscriber lets go of its pub/sub listener at once (no event needed)', async () => {
-    const pubsub = app.deps.pubsub as unknown as { subscribe: (...args: unknown[]) => AsyncIterator<unknown> };
-    const original = pubsub.subscribe;
+    // messageAdded listens through subscribeWhere (subscribe and filter in one iterator, shared/pubsub.ts).
+    const pubsub = app.deps.pubsub as unknown as { subscribeWhere: (...args: unknown[]) => AsyncIterator<unknown> };
+    const original = pubsub.subscribeWhere;
     let attached = 0;
     let released = 0;
-    pubsub.subscribe = (...args: unknown[]) => {
+    pubsub.subscribeWhere = (...args: unknown[]) => {
       const it = original.apply(app.deps.pubsub, args);
       attached++;
       const release = it.return?.bind(it);
@@ -175,7 +223,7 @@ describe(`subscription events shared per audience (${testDatabaseKind})`, () => 
       expect(released).toBe(1);
       expect(sub.events).toEqual([]);
     } finally {
-      pubsub.subscribe = original;
+      pubsub.subscribeWhere = original;
       await client.dispose();
     }
   });

@@ -96,5 +96,37 @@ describe(`batch queues (${testDatabaseKind})`, () => {
       ['QUEUED', 1],
       ['COMPLETED', 1],
     ]);
+    await app.deps.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = $1`, QUEUE);
+  });
+
+  it('a claim that took every due job: its batch-queue jobs claim no more (one claim statement per webhook, not two)', async () => {
+    const alone: number[] = [];
+    const queue = new JobQueue(app.deps, {
+      handlers: { [QUEUE]: async (_deps, payload) => void alone.push(Number(payload.i)) },
+      batchHandlers: { [QUEUE]: { max: 10, handler: async () => {} } },
+      concurrency: 4,
+    });
+    for (let i = 0; i < 2; i++) await queue.add(app.deps.db.prisma, QUEUE, { i });
+    // Claim statements (UPDATE "Job" ... SET status = 'ACTIVE'), counted on the client the queue uses.
+    const prisma = app.deps.db.prisma as unknown as { $queryRawUnsafe: (sql: string, ...values: unknown[]) => Promise<unknown> };
+    const original = prisma.$queryRawUnsafe;
+    let claims = 0;
+    prisma.$queryRawUnsafe = function (this: unknown, sql: string, ...values: unknown[]) {
+      if (/SET status = 'ACTIVE'/.test(sql)) claims++;
+      return original.call(this, sql, ...values);
+    };
+    try {
+      expect(await queue.drain()).toBe(2);
+    } finally {
+      prisma.$queryRawUnsafe = original;
+    }
+    // The first claim asked for 4 and got both jobs; the second found none and ended the drain.
+    expect(claims).toBe(2);
+    expect(alone.sort()).toEqual([0, 1]);
+    expect(await statuses()).toEqual([
+      ['COMPLETED', 1],
+      ['COMPLETED', 1],
+    ]);
+    await app.deps.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = $1`, QUEUE);
   });
 });

@@ -51,6 +51,49 @@ describe('pub/sub', () => {
     await ps.close();
   });
 
+  it('in-process subscribeWhere: only the events its predicate keeps, the published object itself; return() lets go of the listener', async () => {
+    const ps = createHubPubSub();
+    const kept = { messageId: 'm-2', threadId: 't-keep' };
+    const it = ps.subscribeWhere('messageAdded', 'org-a', (e) => e.threadId === 't-keep');
+    const received = take(it, 1);
+    await new Promise((r) => setTimeout(r, 10));
+    ps.publish('messageAdded', 'org-a', { messageId: 'm-1', threadId: 't-other' });
+    ps.publish('messageAdded', 'org-b', { messageId: 'm-b', threadId: 't-keep' });
+    ps.publish('messageAdded', 'org-a', kept);
+    const got = await received;
+    expect(got).toEqual([kept]);
+    expect(got[0]).toBe(kept);
+    // take() ended the iterator (return()): a later event is not buffered for it, next() says done.
+    ps.publish('messageAdded', 'org-a', kept);
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+    await ps.close();
+  });
+
+  it.skipIf(!redisUrl)('Redis subscribeWhere: an event of another instance, filtered by the predicate', async () => {
+    const a: HubPubSub = createHubPubSub(redisUrl);
+    const b: HubPubSub = createHubPubSub(redisUrl);
+    const org = `org-where-${Date.now()}`;
+    const received = take<MessageAddedEvent>(
+      b.subscribeWhere('messageAdded', org, (e) => e.threadId === 't-keep'),
+      2,
+    );
+    let attempts = 0;
+    const pump = setInterval(() => {
+      if (attempts++ < 50) {
+        a.publish('messageAdded', org, { messageId: 'm-0', threadId: 't-other' });
+        a.publish('messageAdded', org, { messageId: 'm-1', threadId: 't-keep' });
+      }
+    }, 100);
+    const got = await received;
+    clearInterval(pump);
+    expect(got).toEqual([
+      { messageId: 'm-1', threadId: 't-keep' },
+      { messageId: 'm-1', threadId: 't-keep' },
+    ]);
+    await a.close();
+    await b.close();
+  });
+
   it.skipIf(!redisUrl)('Redis: an event published by one instance reaches a subscriber on another instance', async () => {
     const a: HubPubSub = createHubPubSub(redisUrl);
     const b: HubPubSub = createHubPubSub(redisUrl);

@@ -1,4 +1,3 @@
-import { filter, pipe } from '@graphql-yoga/subscription';
 import type { Message, Thread } from '../../generated/prisma/client.js';
 import type { NormalizedAttachment } from '../../channels/types.js';
 import { builder } from '../../schema/builder.js';
@@ -322,11 +321,7 @@ builder.mutationFields((t) => ({
 function threadEvents(ctx: HubContext, topic: 'messageAdded' | 'messageUpdated' | 'threadUpdated', threadId: string | number | null | undefined) {
   const id = threadId ? decodeId('Thread', String(threadId), 'threadId') : null;
   // Every topic's event carries the threadId it concerns (shared/pubsub.ts).
-  const events = ctx.deps.pubsub.subscribe(topic, ctx.organizationId) as AsyncIterable<{ threadId: string }>;
-  return pipe(
-    events,
-    filter((e) => !id || e.threadId === id),
-  );
+  return ctx.deps.pubsub.subscribeWhere(topic, ctx.organizationId, (e) => !id || e.threadId === id);
 }
 
 const eventLoads = new WeakMap<object, Map<string, Promise<unknown>>>();

@@ -3,7 +3,6 @@
  * `markNotificationsRead(ids)` and the `notificationAdded` subscription. A user
  * only ever reads their own (node lookups included).
  */
-import { filter, pipe } from '@graphql-yoga/subscription';
 import { builder, assertPageSize } from '../../schema/builder.js';
 import { decodeId, PER_VIEWER, runMutation, UserError, type UserErrorShape } from '../../schema/common.js';
 import { DomainError } from '../../shared/errors.js';
@@ -102,10 +101,7 @@ builder.subscriptionField('notificationAdded', (t) =>
     description: "The viewer's new notifications as they are created (SLA alerts, assignments, task reminders, mentions).",
     subscribe: (_root, _args, ctx) => {
       const userId = ownUserId(ctx);
-      return pipe(
-        ctx.deps.pubsub.subscribe('notificationAdded', ctx.organizationId),
-        filter((e) => e.userId === userId),
-      ) as never;
+      return ctx.deps.pubsub.subscribeWhere('notificationAdded', ctx.organizationId, (e) => e.userId === userId) as never;
     },
     resolve: (query, event, _args, ctx) => ctx.db.notification.findUniqueOrThrow({ ...query, where: { id: (event as unknown as { notificationId: string }).notificationId } }),
   }),

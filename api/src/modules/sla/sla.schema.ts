@@ -4,7 +4,6 @@
  * subscription. The settings (calendars, policies, preview) are in
  * settings.schema.ts; the clocks and the ladder in engine.ts.
  */
-import { filter, pipe } from '@graphql-yoga/subscription';
 import type { SlaEvent, Thread } from '../../generated/prisma/client.js';
 import { builder } from '../../schema/builder.js';
 import { SlaActionEnum, SlaTargetEnum } from '../../schema/enums.js';
@@ -168,10 +167,7 @@ builder.subscriptionField('slaAlert', (t) =>
     subscribe: (_root, _args, ctx) => {
       const all = seesAllAlerts(ctx);
       const me = ctx.viewer?.id;
-      return pipe(
-        ctx.deps.pubsub.subscribe('slaAlert', ctx.organizationId),
-        filter((e) => all || (!!me && e.recipientIds.includes(me))),
-      ) as never;
+      return ctx.deps.pubsub.subscribeWhere('slaAlert', ctx.organizationId, (e) => all || (!!me && e.recipientIds.includes(me))) as never;
     },
     resolve: (event, _args, ctx) => ctx.db.slaEvent.findUniqueOrThrow({ where: { id: (event as unknown as { slaEventId: string }).slaEventId } }),
   }),
