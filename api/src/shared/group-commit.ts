@@ -22,6 +22,7 @@
  * no byte bound; here a group waits for the previous one and is bounded in
  * rows and bytes.
  */
+import { requestLogScope } from './logger.js';
 
 interface Pending<I, O> {
   item: I;
@@ -66,7 +67,8 @@ export class GroupCommit<I, O> {
       this.queue.push({ item, bytes: this.opts.sizeOf(item), resolve, reject });
       if (!this.busy) {
         this.busy = true;
-        setImmediate(() => void this.next());
+        // A group serves many requests: its statements and log lines belong to none of them (no reqId of the first).
+        requestLogScope.exit(() => setImmediate(() => void this.next()));
       }
     });
   }

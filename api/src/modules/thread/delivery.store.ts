@@ -28,6 +28,8 @@ interface Delivery {
   rawBody: string;
   /** JSON text of the headers kept. */
   headers: string;
+  /** Body bytes times routed channels (the group's byte bound). */
+  bytes: number;
   /** The rows of this delivery: one per routed channel. */
   rows: { channelId: string; dedupeKey: string }[];
 }
@@ -49,7 +51,7 @@ function groupOf(deps: AppDeps): GroupCommit<Delivery, string[]> {
     g = new GroupCommit<Delivery, string[]>((items) => writeDeliveries(deps, items), {
       maxItems: DELIVERY_GROUP_MAX,
       maxBytes: DELIVERY_GROUP_MAX_BYTES,
-      sizeOf: (d) => Buffer.byteLength(d.rawBody) * d.rows.length,
+      sizeOf: (d) => d.bytes,
     });
     groups.set(deps, g);
   }
@@ -73,6 +75,7 @@ export function storeDelivery(deps: AppDeps, provider: string, req: WebhookReque
     query: JSON.stringify(req.query),
     rawBody: req.rawBody.toString('utf8'),
     headers: JSON.stringify(headers),
+    bytes: req.rawBody.length * ids.length,
     rows: ids.map((channelId) => ({ channelId, dedupeKey: ids.length === 1 ? accepted.dedupeKey : `${accepted.dedupeKey}:${channelId}` })),
   });
 }
