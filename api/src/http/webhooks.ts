@@ -8,15 +8,18 @@
  *   2. `authenticate` verifies the signature / clientState on the raw bytes and
  *      routes to channel(s); a rejection (401/403/400) stores nothing;
  *   3. the delivery is stored once per channel (InboundEvent, deduplicated by
- *      the adapter's key) together with its processing job, in one
- *      transaction, and the adapter's acknowledgement is sent. Processing runs
- *      from the job queue (modules/thread/inbound.service.ts).
- * A failure to store answers 500 so the provider redelivers.
+ *      the adapter's key) together with its processing job, in one statement
+ *      shared with the webhooks that arrive meanwhile (group commit,
+ *      modules/thread/delivery.store.ts), and once it has committed the
+ *      adapter's acknowledgement is sent. Processing runs from the job queue
+ *      (modules/thread/inbound.service.ts).
+ * A failure to store answers 500 (to every webhook of the failed statement) so
+ * the provider redelivers.
  */
 import express, { type Request, type Response } from 'express';
 import { adaptersByProvider } from '../channels/registry.js';
 import type { WebhookRequest, WebhookResponse } from '../channels/types.js';
-import { storeDelivery } from '../modules/thread/inbound.service.js';
+import { storeDelivery } from '../modules/thread/delivery.store.js';
 import { channelDirectory } from '../modules/channel/channel.directory.js';
 import type { AppDeps } from '../shared/app.js';
 import { recordWebhook, type WebhookOutcome } from './metrics.js';

@@ -82,8 +82,20 @@ export interface Schedule {
 }
 
 const iso = (d: Date) => d.toISOString();
-/** Timestamps are `timestamp(3)` in UTC (Prisma's convention): compare through this cast. */
-const TS = (p: string) => `(${p}::timestamptz AT TIME ZONE 'UTC')`;
+/** Timestamps are `timestamp(3)` in UTC (Prisma's convention): store and compare ISO-8601 text `p` (an SQL expression) through this cast. */
+export const TS = (p: string) => `(${p}::timestamptz AT TIME ZONE 'UTC')`;
+
+/** The columns every job insert names, in the order of {@link jobRow}. */
+const JOB_INSERT = `INSERT INTO "Job" (id, queue, payload, "runAt", "maxAttempts", "singletonKey", "createdAt", "updatedAt")`;
+
+/**
+ * The values of one Job row for {@link JOB_INSERT}. Each field is an SQL
+ * expression: a placeholder (`$3`) or a column of the rows jobs are selected
+ * from; `runAt` and `now` are ISO-8601 text, stored through {@link TS}.
+ */
+function jobRow(e: { queue: string; payload: string; runAt: string; maxAttempts: string; singletonKey: string; now: string }): string {
+  return `gen_random_uuid(), ${e.queue}, ${e.payload}, ${TS(e.runAt)}, ${e.maxAttempts}, ${e.singletonKey}, ${TS(e.now)}, ${TS(e.now)}`;
+}
 
 /**
  * Adds a job. Pass the transaction client to commit the job with the data it
@@ -91,8 +103,8 @@ const TS = (p: string) => `(${p}::timestamptz AT TIME ZONE 'UTC')`;
  */
 export async function enqueue(db: RawSql, now: Date, queue: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<string | null> {
   const rows = await db.$queryRawUnsafe<{ id: string }[]>(
-    `INSERT INTO "Job" (id, queue, payload, "runAt", "maxAttempts", "singletonKey", "createdAt", "updatedAt")
-     VALUES (gen_random_uuid(), $1, $2::jsonb, ${TS('$3')}, $4, $5, ${TS('$6')}, ${TS('$6')})
+    `${JOB_INSERT}
+     VALUES (${jobRow({ queue: '$1', payload: '$2::jsonb', runAt: '$3', maxAttempts: '$4', singletonKey: '$5', now: '$6' })})
      ON CONFLICT ("singletonKey") DO NOTHING RETURNING id::text`,
     queue,
     JSON.stringify(payload),
@@ -117,15 +129,29 @@ export async function enqueueMany(db: RawSql, now: Date, queue: string, jobs: re
     const at = params.length;
     params.push(JSON.stringify(j.payload), iso(j.opts?.runAt ?? now), j.opts?.maxAttempts ?? 8, j.opts?.singletonKey ?? null);
     const p = (i: number) => `$${at + i}`;
-    return `(gen_random_uuid(), $1, ${p(1)}::jsonb, ${TS(p(2))}, ${p(3)}::int, ${p(4)}, ${TS('$2')}, ${TS('$2')})`;
+    return `(${jobRow({ queue: '$1', payload: `${p(1)}::jsonb`, runAt: p(2), maxAttempts: `${p(3)}::int`, singletonKey: p(4), now: '$2' })})`;
   });
   const rows = await db.$queryRawUnsafe<{ id: string }[]>(
-    `INSERT INTO "Job" (id, queue, payload, "runAt", "maxAttempts", "singletonKey", "createdAt", "updatedAt")
+    `${JOB_INSERT}
      VALUES ${values.join(', ')}
      ON CONFLICT ("singletonKey") DO NOTHING RETURNING id::text`,
     ...params,
   );
   return rows.length;
+}
+
+/**
+ * The SQL of an `INSERT INTO "Job" … SELECT` that adds one job, due at once
+ * and without singleton key, per row of `from`: for a data-modifying CTE that
+ * stores rows and their jobs in one statement (e.g. `from: 'stored'` after
+ * `WITH stored AS (INSERT … RETURNING id)`). Every field is an SQL
+ * expression: `queue` and `now` (ISO-8601 text, the hub clock) are usually
+ * placeholders, `payload` a jsonb expression over `from`'s columns.
+ * The caller checks the queue has a handler ({@link JobQueue.selectSql}).
+ */
+export function enqueueSelectSql(e: { queue: string; payload: string; from: string; now: string; maxAttempts?: number }): string {
+  const maxAttempts = String(Math.trunc(e.maxAttempts ?? 8));
+  return `${JOB_INSERT} SELECT ${jobRow({ queue: e.queue, payload: e.payload, runAt: e.now, maxAttempts, singletonKey: 'NULL', now: e.now })} FROM ${e.from}`;
 }
 
 /** Backoff before attempt `attempt + 1`: 2 s, 4 s, 8 s … capped at 1 h, with ±20 % jitter. */
@@ -197,6 +223,16 @@ export class JobQueue {
   addMany(db: RawSql, queue: string, jobs: readonly { payload: Record<string, unknown>; opts?: EnqueueOptions }[]): Promise<number> {
     if (!this.handlers[queue]) throw new Error(`no handler for job queue "${queue}"`);
     return enqueueMany(db, this.deps.clock.now(), queue, jobs);
+  }
+
+  /**
+   * {@link enqueueSelectSql} for a queue of this instance: the job insert of a
+   * data-modifying CTE. Call `kick()` after the statement commits.
+   * @throws Error when `queue` has no handler
+   */
+  selectSql(queue: string, e: { queue: string; payload: string; from: string; now: string; maxAttempts?: number }): string {
+    if (!this.handlers[queue]) throw new Error(`no handler for job queue "${queue}"`);
+    return enqueueSelectSql(e);
   }
 
   /** Starts polling and plants the first occurrence of every schedule. */

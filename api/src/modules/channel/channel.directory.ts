@@ -4,11 +4,20 @@
  * any tenant is known). Opened configurations are cached per channel and
  * `updatedAt`, so a webhook does not decrypt every channel's secrets on every
  * request; an update of the channel invalidates its entry.
+ *
+ * The channel rows themselves are not cached: each lookup reads them, but
+ * concurrent lookups of one type share a query (shared/group-commit.ts): a
+ * lookup made while a query is running waits for it and joins the next one,
+ * never one that started before it, so it sees every change committed before
+ * it was made (a disabled or deleted channel is not returned), as with a
+ * query of its own. Under a burst of webhooks that is one query per
+ * query-time instead of one per request.
  */
 import type { Channel } from '../../generated/prisma/client.js';
 import type { ChannelType } from '../../generated/prisma/enums.js';
 import type { AdapterChannel, ChannelDirectory } from '../../channels/types.js';
 import type { AppDeps } from '../../shared/app.js';
+import { GroupCommit } from '../../shared/group-commit.js';
 
 const opened = new WeakMap<AppDeps, Map<string, { updatedAt: number; config: Record<string, unknown> }>>();
 
@@ -25,9 +34,44 @@ export function toAdapterChannel<C = Record<string, unknown>>(deps: AppDeps, cha
   return { id: channel.id, organizationId: channel.organizationId, externalId: channel.externalId, config: hit.config as C };
 }
 
-/** Active channels of `type`, for an adapter's webhook handshake and authentication. */
+/** Lookups of one channel type, grouped: `all` returns every active channel, `byKey` the active one per routing key. */
+interface Lookups {
+  all: GroupCommit<null, Channel[]>;
+  byKey: GroupCommit<string, Channel | null>;
+}
+
+const lookups = new WeakMap<AppDeps, Map<ChannelType, Lookups>>();
+/** Most lookups answered by one query (routing keys in one `IN` list). */
+const LOOKUP_GROUP_MAX = 256;
+
+function lookupsOf(deps: AppDeps, type: ChannelType): Lookups {
+  let byType = lookups.get(deps);
+  if (!byType) lookups.set(deps, (byType = new Map()));
+  let l = byType.get(type);
+  if (!l) {
+    const sizes = { maxItems: LOOKUP_GROUP_MAX, maxBytes: Number.MAX_SAFE_INTEGER, sizeOf: () => 0 };
+    l = {
+      all: new GroupCommit(async (items) => {
+        const channels = await deps.db.prisma.channel.findMany({ where: { type, isActive: true } });
+        return items.map(() => channels);
+      }, sizes),
+      byKey: new GroupCommit(async (keys) => {
+        const channels = await deps.db.prisma.channel.findMany({ where: { type, externalId: { in: [...new Set(keys)] }, isActive: true } });
+        return keys.map((k) => channels.find((c) => c.externalId === k) ?? null);
+      }, sizes),
+    };
+    byType.set(type, l);
+  }
+  return l;
+}
+
+/**
+ * Active channels of `type`, for an adapter's webhook handshake and
+ * authentication, read when asked (concurrent lookups share one query).
+ * Lookups reject with the database error of their query.
+ */
 export function channelDirectory<C>(deps: AppDeps, type: ChannelType): ChannelDirectory<C> {
-  const open = (channels: Channel[]) => {
+  const open = (channels: readonly Channel[]) => {
     const out: AdapterChannel<C>[] = [];
     for (const c of channels) {
       try {
@@ -38,8 +82,12 @@ export function channelDirectory<C>(deps: AppDeps, type: ChannelType): ChannelDi
     }
     return out;
   };
+  const l = lookupsOf(deps, type);
   return {
-    byRoutingKey: async (key) => open(await deps.db.prisma.channel.findMany({ where: { type, externalId: key, isActive: true }, take: 1 }))[0] ?? null,
-    all: async () => open(await deps.db.prisma.channel.findMany({ where: { type, isActive: true } })),
+    byRoutingKey: async (key) => {
+      const channel = await l.byKey.add(key);
+      return channel ? (open([channel])[0] ?? null) : null;
+    },
+    all: async () => open(await l.all.add(null)),
   };
 }

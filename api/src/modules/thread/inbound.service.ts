@@ -1,10 +1,10 @@
 /**
  * Acknowledge first, process from the queue.
  *
- * `storeDelivery` keeps one InboundEvent per provider delivery and channel
- * (deduplicated by the adapter's key) and its `inbound.process` job, in one
- * transaction; the webhook answers right after. `processInboundEvent` (the
- * job) asks the adapter to parse the stored bytes into ChannelEvents and
+ * `storeDelivery` (delivery.store.ts) keeps one InboundEvent per provider
+ * delivery and channel (deduplicated by the adapter's key) and its
+ * `inbound.process` job, in one statement; the webhook answers right after.
+ * `processInboundEvent` (the job) asks the adapter to parse the stored bytes into ChannelEvents and
  * applies each to the domain: messages are ingested, receipts move delivery
  * status forward, conversation states, contact updates and opt-outs are
  * stored, provider lifecycle events schedule subscription work. Every step is
@@ -13,7 +13,7 @@
 import type { Channel, InboundEvent, Prisma } from '../../generated/prisma/client.js';
 import { adapterFor } from '../../channels/registry.js';
 import { adapterIO } from '../../channels/io.js';
-import type { ChannelEvent, StoredWebhook, WebhookAccepted, WebhookRequest } from '../../channels/types.js';
+import type { ChannelEvent, StoredWebhook } from '../../channels/types.js';
 import { JOB } from '../../jobs/names.js';
 import { recordInboundLag } from '../../http/metrics.js';
 import type { AppDeps } from '../../shared/app.js';
@@ -26,43 +26,6 @@ import { setIdentityOptOut, updateCustomerFromProvider } from '../customer/custo
 import { applyDeliveryStatus } from '../message/message.service.js';
 import { ingestInboundBatch } from './ingest.service.js';
 import { applyProviderThreadStatus } from './thread.service.js';
-
-/**
- * Stores a verified delivery for each routed channel with its processing job.
- * Returns the ids of newly stored events (empty for a redelivery).
- */
-export async function storeDelivery(deps: AppDeps, provider: string, req: WebhookRequest, accepted: WebhookAccepted): Promise<string[]> {
-  const channels = await deps.db.prisma.channel.findMany({ where: { id: { in: accepted.channelIds } }, select: { id: true, organizationId: true } });
-  const rawBody = req.rawBody.toString('utf8');
-  const headers = { ...(accepted.keepHeaders ?? {}), ...(req.headers['user-agent'] ? { 'user-agent': req.headers['user-agent'] } : {}) };
-  const ids = await deps.db.prisma.$transaction(async (tx) => {
-    const stored: string[] = [];
-    for (const channel of channels) {
-      const dedupeKey = channels.length === 1 ? accepted.dedupeKey : `${accepted.dedupeKey}:${channel.id}`;
-      const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
-        `INSERT INTO "InboundEvent" (id, "organizationId", "channelId", provider, "dedupeKey", subpath, query, "rawBody", headers, "receivedAt")
-         VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3, $4, $5, $6::jsonb, $7, $8::jsonb, ($9::timestamptz AT TIME ZONE 'UTC'))
-         ON CONFLICT ("dedupeKey") DO NOTHING RETURNING id::text`,
-        channel.organizationId,
-        channel.id,
-        provider,
-        dedupeKey,
-        req.subpath,
-        JSON.stringify(req.query),
-        rawBody,
-        JSON.stringify(headers),
-        deps.clock.now().toISOString(),
-      );
-      const id = rows[0]?.id;
-      if (!id) continue; // a redelivery: stored before
-      await deps.jobs.add(tx, JOB.inboundProcess, { inboundEventId: id }, { maxAttempts: 10 });
-      stored.push(id);
-    }
-    return stored;
-  });
-  if (ids.length) deps.jobs.kick();
-  return ids;
-}
 
 /** What processing one stored delivery did. */
 export interface ProcessResult {
