@@ -67,6 +67,8 @@ interface Shared {
 const executions = new WeakMap<object, Map<string, Promise<Shared>>>();
 /** Subscriptions whose frames go straight to their socket: the ExecutionArgs graphql-ws passes to `subscribe` → socket and subscription id. */
 const directTargets = new WeakMap<ExecutionArgs, { socket: WebSocket; id: string }>();
+/** Bytes a subscriber's socket may have waiting to be sent before it is closed as too slow (see directStream). */
+export const SLOW_SOCKET_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Per parsed document: its printed text (the key part) and whether it selects per-viewer fields. */
 const documents = new WeakMap<DocumentNode, { text: string; perViewer: boolean }>();
 
@@ -177,7 +179,15 @@ function directStream(events: AsyncIterator<unknown>, frame: (event: unknown) =>
         if (step.done) break;
         const data = await frame(step.value);
         // As graphql-ws' own ws glue (graphql-ws/use/ws): nothing is written to a socket that is not open.
-        if (!ended && socket.readyState === socket.OPEN) socket.send(data);
+        if (ended || socket.readyState !== socket.OPEN) continue;
+        // Frames are not awaited (one write per subscriber, no callback): a client that stops reading would make its
+        // socket's buffer grow with every event. Past SLOW_SOCKET_MAX_BUFFERED_BYTES it is closed with 1013 (try again
+        // later); the web app reconnects and catches up what it missed (web/src/app/catchUp.ts).
+        if (socket.bufferedAmount > SLOW_SOCKET_MAX_BUFFERED_BYTES) {
+          socket.close(1013, 'Too far behind: reconnect');
+          continue;
+        }
+        socket.send(data);
       }
     } finally {
       await end();

@@ -4,7 +4,10 @@
  * `add(item)` queues the item and resolves once the statement that held it
  * has committed (with that item's result), or rejects with that statement's
  * error: every caller of a failed group gets the same error, none of its
- * items is stored. One group is in flight at a time; items added meanwhile
+ * items is stored, unless `retryAlone` is set: then each item of a failed
+ * group of several is written again alone, so one item the database always
+ * refuses (a poison delivery) fails only its own caller, not its neighbours
+ * in every group it lands in. One group is in flight at a time; items added meanwhile
  * wait and form the next group, which starts as soon as the previous one
  * ends. So the window is the time the previous statement takes: an idle
  * system adds no wait (a lone item starts on the next turn of the event
@@ -38,6 +41,8 @@ export interface GroupCommitOptions<I> {
   maxBytes: number;
   /** Bytes of an item (e.g. its body length). */
   sizeOf: (item: I) => number;
+  /** After a failed group of several items, write each item alone (one statement each) and settle each caller with its own outcome. */
+  retryAlone?: boolean;
 }
 
 export class GroupCommit<I, O> {
@@ -78,14 +83,20 @@ export class GroupCommit<I, O> {
     while (this.queue.length) {
       const group = this.take();
       try {
-        const results = await this.write(group.map((p) => p.item));
-        if (results.length !== group.length) throw new Error(`group commit: ${results.length} results for ${group.length} items`);
-        for (let i = 0; i < group.length; i++) group[i]!.resolve(results[i]!);
+        await this.settle(group);
       } catch (err) {
-        for (const p of group) p.reject(err);
+        if (!this.opts.retryAlone || group.length === 1) for (const p of group) p.reject(err);
+        else for (const p of group) await this.settle([p]).catch((alone: unknown) => p.reject(alone));
       }
     }
     this.busy = false;
+  }
+
+  /** Writes `group` in one statement and resolves each caller with its result; throws the statement's error (callers unsettled). */
+  private async settle(group: Pending<I, O>[]): Promise<void> {
+    const results = await this.write(group.map((p) => p.item));
+    if (results.length !== group.length) throw new Error(`group commit: ${results.length} results for ${group.length} items`);
+    for (let i = 0; i < group.length; i++) group[i]!.resolve(results[i]!);
   }
 
   /** The next group: queued items in order, within `maxItems` and `maxBytes` (at least one item). */

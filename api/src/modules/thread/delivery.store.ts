@@ -8,9 +8,10 @@
  * without BEGIN/COMMIT), and concurrent webhooks share that statement (group
  * commit, shared/group-commit.ts): while one group is being written, the
  * deliveries that arrive wait and are written together next. A webhook is
- * answered only after the statement holding its delivery has committed; a
- * failed statement fails every webhook in it (500: the providers redeliver),
- * and stores none of them.
+ * answered only after the statement holding its delivery has committed. When
+ * a group's statement fails, its deliveries are written again one by one, so
+ * only a delivery that fails alone is answered 500 (the provider redelivers)
+ * and nothing of it is stored.
  */
 import type { WebhookAccepted, WebhookRequest } from '../../channels/types.js';
 import { JOB } from '../../jobs/names.js';
@@ -52,6 +53,8 @@ function groupOf(deps: AppDeps): GroupCommit<Delivery, string[]> {
       maxItems: DELIVERY_GROUP_MAX,
       maxBytes: DELIVERY_GROUP_MAX_BYTES,
       sizeOf: (d) => d.bytes,
+      // A delivery the database refuses every time (say, a body PostgreSQL cannot store) must not 500 its neighbours on every redelivery.
+      retryAlone: true,
     });
     groups.set(deps, g);
   }
