@@ -338,12 +338,13 @@ export async function createNewCustomers(
   const customers = await tx.customer.createManyAndReturn({
     data: planned.map((p) => ({ id: p.id, organizationId: ctx.organizationId, name: p.name, email: p.email, phone: p.phone })),
   });
-  const identities = await tx.customerIdentity.createManyAndReturn({
-    data: planned.flatMap((p) =>
-      p.keyed.map((r) => ({ organizationId: ctx.organizationId, customerId: p.id, kind: r.kind, value: r.value, scope: r.scope, channelId: r.scope ? channelId : null })),
-    ),
-    skipDuplicates: true,
-  });
+  // In key order: two transactions inserting overlapping identities wait for each other in the same order (no deadlock).
+  const sortKey = (r: IdentityKey) => `${r.kind}\u0000${r.scope}\u0000${r.value}`;
+  const rows = planned.flatMap((p) =>
+    p.keyed.map((r) => ({ organizationId: ctx.organizationId, customerId: p.id, kind: r.kind, value: r.value, scope: r.scope, channelId: r.scope ? channelId : null })),
+  );
+  rows.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  const identities = await tx.customerIdentity.createManyAndReturn({ data: rows, skipDuplicates: true });
   const stored = new Map<string, number>();
   for (const i of identities) stored.set(i.customerId, (stored.get(i.customerId) ?? 0) + 1);
   const lost = planned.filter((p) => (stored.get(p.id) ?? 0) < p.keyed.length).map((p) => p.id);
