@@ -157,9 +157,12 @@ export async function ingestInbound(deps: AppDeps, channel: Channel, inbound: No
  * per transaction (INGEST_BATCH_SIZE). Per batch, in one transaction: the
  * conversations' advisory locks, one read of the messages already stored (by
  * externalMessageId), one read each of the customers' identities and of the
- * conversations' threads, the messages, and the audit rows and reporting
- * events in one statement per table; `messageAdded` / `threadUpdated` are
- * published after its commit. The result is
+ * conversations' threads, the new customers with their identities, the new
+ * conversations' threads, messages and thread updates in one statement each
+ * (ingestMany: 17 statements for 50 new customers' messages on PostgreSQL),
+ * the other messages one by one, and the audit rows and reporting events in
+ * one statement per table; `messageAdded` / `threadUpdated` are published
+ * after its commit. The result is
  * what `ingestInbound` gives for each message, in the same order; a message
  * stored before (a redelivery, a retried job after a crash) or twice in the
  * batch is `created: false`. When a batch's transaction fails (a race with
