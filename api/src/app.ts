@@ -36,7 +36,11 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<AppDeps & 
   });
   const result = await migrate(db.sql);
   if (result.applied.length) logger.info({ applied: result.applied, database: db.kind }, 'migrations applied');
-  const pubsub = createHubPubSub(config.REDIS_URL, (err) => logger.warn({ err }, 'pub/sub event not published'));
+  const pubsub = createHubPubSub(
+    config.REDIS_URL,
+    (err) => logger.warn({ err }, 'pub/sub event not published'),
+    (err, missed) => logger.warn({ err, missed }, 'a subscription fell more than 1,024 events behind: it missed events'),
+  );
   const loginGuard = new LoginGuard(config);
   const deps = { config, db, clock: opts.clock ?? systemClock, pubsub, secrets: new SecretBox(config.appSecretKey), logger, loginGuard } as AppDeps;
   // PGlite is one in-process connection: jobs in parallel would only queue behind each other (and webhook acknowledgements behind them).

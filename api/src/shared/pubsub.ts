@@ -81,16 +81,76 @@ export type HubPubSub = PubSub<HubTopics> & {
 };
 
 /**
+ * `target` with each listener's exception caught and reported to `onListenerError`
+ * instead of thrown. A subscription's listener throws when its subscriber is
+ * more than 1,024 events behind (Repeater's RepeaterOverflowError: the
+ * subscription resolves each event with a query, and a burst of ingestion
+ * outpaces it); thrown from an EventTarget listener that ended the process
+ * (Node rethrows it on the next tick; the Redis target throws from the client's
+ * 'message' handler). Now that subscriber misses the event, every other
+ * listener still gets it, and the process lives.
+ */
+export function guardListeners(target: EventTarget, onListenerError: (err: unknown) => void): EventTarget {
+  const guarded = new WeakMap<object, (event: Event) => void>();
+  const wrap = (listener: Parameters<EventTarget['addEventListener']>[1] & object) => {
+    let w = guarded.get(listener);
+    if (!w) {
+      const call = typeof listener === 'function' ? listener : (event: Event) => listener.handleEvent(event);
+      w = (event: Event) => {
+        try {
+          call(event);
+        } catch (err) {
+          onListenerError(err);
+        }
+      };
+      guarded.set(listener, w);
+    }
+    return w;
+  };
+  return {
+    addEventListener: (type, listener, options) => (listener ? target.addEventListener(type, wrap(listener), options) : undefined),
+    removeEventListener: (type, listener, options) => {
+      const w = listener ? guarded.get(listener) : undefined;
+      if (w) target.removeEventListener(type, w, options);
+    },
+    dispatchEvent: (event) => target.dispatchEvent(event),
+  };
+}
+
+/** At most one report per 10 s of a subscriber's dropped events (`count` since the last report). */
+function throttled(report: (err: unknown, count: number) => void): (err: unknown) => void {
+  let last = 0;
+  let count = 0;
+  return (err) => {
+    count++;
+    const now = Date.now();
+    if (now - last < 10_000) return;
+    last = now;
+    report(err, count);
+    count = 0;
+  };
+}
+
+/**
  * In-process pub/sub, or Redis when `redisUrl` is given. `onPublishError` hears
  * a publish Redis refused (connection closed, retries exhausted during an
  * outage); the event is lost for other instances, never the request's work.
+ * `onSubscriberError` hears (at most every 10 s, with the number of events
+ * since) that a subscriber missed events: it was more than 1,024 behind
+ * (guardListeners).
  */
-export function createHubPubSub(redisUrl?: string, onPublishError: (err: unknown) => void = () => {}): HubPubSub {
+export function createHubPubSub(
+  redisUrl?: string,
+  onPublishError: (err: unknown) => void = () => {},
+  onSubscriberError: (err: unknown, missed: number) => void = () => {},
+): HubPubSub {
+  const onListenerError = throttled(onSubscriberError);
   if (!redisUrl) {
     // One listener per open subscription of an organization's topic: Node's EventTarget would warn
     // (MaxListenersExceededWarning) from the 11th open inbox on; 0 lifts that warning's limit.
-    const eventTarget = new EventTarget();
-    setMaxListeners(0, eventTarget);
+    const target = new EventTarget();
+    setMaxListeners(0, target);
+    const eventTarget = guardListeners(target, onListenerError);
     return Object.assign(createPubSub<HubTopics>({ eventTarget }), { subscribeWhere: subscribeWhere(eventTarget), close: async () => {}, ping: async () => null });
   }
   const publishClient = new Redis(redisUrl);
@@ -99,7 +159,7 @@ export function createHubPubSub(redisUrl?: string, onPublishError: (err: unknown
   const publisher = {
     publish: (channel: string, message: string) => publishClient.publish(channel, message).catch((err: unknown) => (onPublishError(err), 0)),
   } as unknown as Redis;
-  const eventTarget = createRedisEventTarget({ publishClient: publisher, subscribeClient });
+  const eventTarget = guardListeners(createRedisEventTarget({ publishClient: publisher, subscribeClient }), onListenerError);
   const pubsub = createPubSub<HubTopics>({ eventTarget });
   return Object.assign(pubsub, {
     subscribeWhere: subscribeWhere(eventTarget),

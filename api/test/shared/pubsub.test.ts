@@ -94,6 +94,50 @@ describe('pub/sub', () => {
     await b.close();
   });
 
+  it('in-process: a subscribeWhere subscriber more than 1,024 events behind misses events (reported) instead of ending the process', async () => {
+    const reports: string[] = [];
+    const ps = createHubPubSub(undefined, undefined, (err) => reports.push((err as Error).name));
+    try {
+      const stalled = ps.subscribeWhere('messageAdded', 'org-a', () => true);
+      const first = stalled.next();
+      const reader = take(ps.subscribeWhere('messageAdded', 'org-a', () => true), 1500);
+      await new Promise((r) => setTimeout(r, 10));
+      for (let chunk = 0; chunk < 15; chunk++) {
+        for (let i = 0; i < 100; i++) ps.publish('messageAdded', 'org-a', { messageId: `m-${chunk * 100 + i}`, threadId: 't-1' });
+        await new Promise((r) => setImmediate(r));
+      }
+      expect((await reader).map((e) => e.messageId)).toEqual(Array.from({ length: 1500 }, (_, i) => `m-${i}`));
+      expect((await first).value).toEqual({ messageId: 'm-0', threadId: 't-1' });
+      expect(reports).toEqual(['RepeaterOverflowError']);
+      await stalled.return?.();
+    } finally {
+      await ps.close();
+    }
+  });
+
+  it('in-process: a subscriber more than 1,024 events behind misses events (reported) instead of ending the process; the others get every event', async () => {
+    const reports: [string, number][] = [];
+    const ps = createHubPubSub(undefined, undefined, (err, missed) => reports.push([(err as Error).name, missed]));
+    try {
+      // A subscription that started and then stopped reading (a slow subscriber), and one that keeps up.
+      const stalled = ps.subscribe('messageAdded', 'org-a')[Symbol.asyncIterator]();
+      const first = stalled.next();
+      const reader = take(ps.subscribe('messageAdded', 'org-a'), 2000);
+      await new Promise((r) => setTimeout(r, 10));
+      for (let chunk = 0; chunk < 20; chunk++) {
+        for (let i = 0; i < 100; i++) ps.publish('messageAdded', 'org-a', { messageId: `m-${chunk * 100 + i}`, threadId: 't-1' });
+        await new Promise((r) => setImmediate(r));
+      }
+      expect((await reader).map((e) => e.messageId)).toEqual(Array.from({ length: 2000 }, (_, i) => `m-${i}`));
+      expect((await first).value).toEqual({ messageId: 'm-0', threadId: 't-1' });
+      // Reported once (throttled), with the first missed event.
+      expect(reports).toEqual([['RepeaterOverflowError', 1]]);
+      await stalled.return?.();
+    } finally {
+      await ps.close();
+    }
+  });
+
   it.skipIf(!redisUrl)('Redis: an event published by one instance reaches a subscriber on another instance', async () => {
     const a: HubPubSub = createHubPubSub(redisUrl);
     const b: HubPubSub = createHubPubSub(redisUrl);

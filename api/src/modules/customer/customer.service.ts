@@ -2,6 +2,7 @@
  * Customers: create, update, matching an inbound identity to a customer, and
  * the provider-side changes of identities (contact updates, opt-outs).
  */
+import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { Channel, Customer, CustomerIdentity, Prisma } from '../../generated/prisma/client.js';
 import type { IdentityKind } from '../../generated/prisma/enums.js';
@@ -287,6 +288,84 @@ export async function matchOrCreateCustomer(
     after: { name: customer.name, email, phone, identities: keyed.map((r) => r.kind), channelId },
   });
   return customer;
+}
+
+/**
+ * A UUIDv7 (48-bit Unix milliseconds, then random bits), the ids Prisma's
+ * `@default(uuid(7))` gives: for rows whose id is needed before their INSERT
+ * returns (the identities of customers created together).
+ */
+export function uuidv7(ms = Date.now()): string {
+  const b = randomBytes(16);
+  b.writeUIntBE(ms, 0, 6);
+  b[6] = (b[6]! & 0x0f) | 0x70;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * Creates the customers of several inbound messages at once, inside the
+ * caller's transaction: what `matchOrCreateCustomer` does for a customer none
+ * of whose identities exists (same name, e-mail, phone, identities and
+ * `customer.create` audit row), in one INSERT for the customers and one for
+ * their identities (plus, only after a race, one DELETE each).
+ *
+ * The caller guarantees that no identity of `inbounds` was stored when it read
+ * them in this transaction, that each has at least one identity, and that no
+ * two of them (nor one twice) share an identity. Another transaction may still
+ * have created one of these identities since (a concurrent delivery): its
+ * identity row is skipped (ON CONFLICT DO NOTHING; the insert waits for the
+ * other transaction's outcome), the customer created here for it is deleted
+ * again with the identities it did get, and its entry is `null`: match it with
+ * `matchOrCreateCustomer` (which now reads the other transaction's identity).
+ * @returns per entry of `inbounds`, in order, the customer created with its identity rows (with the customer), or null after such a race
+ */
+export async function createNewCustomers(
+  ctx: HubContext,
+  tx: Tx,
+  inbounds: readonly InboundCustomer[],
+  channelId: string,
+): Promise<({ customer: Customer; identities: IdentityWithCustomer[] } | null)[]> {
+  if (!inbounds.length) return [];
+  const planned = inbounds.map((inbound) => {
+    const email = inbound.email?.trim().toLowerCase() || null;
+    const phone = inbound.phone ? toE164(inbound.phone) : null;
+    const keyed = inboundIdentityKeys(inbound, channelId);
+    if (!keyed.length) throw new Error('createNewCustomers: a customer without identity');
+    return { id: uuidv7(), name: inbound.name?.trim() || phone || email || keyed[0]!.value, email, phone, keyed };
+  });
+  const customers = await tx.customer.createManyAndReturn({
+    data: planned.map((p) => ({ id: p.id, organizationId: ctx.organizationId, name: p.name, email: p.email, phone: p.phone })),
+  });
+  // In key order: two transactions inserting overlapping identities wait for each other in the same order (no deadlock).
+  const sortKey = (r: IdentityKey) => `${r.kind}\u0000${r.scope}\u0000${r.value}`;
+  const rows = planned.flatMap((p) =>
+    p.keyed.map((r) => ({ organizationId: ctx.organizationId, customerId: p.id, kind: r.kind, value: r.value, scope: r.scope, channelId: r.scope ? channelId : null })),
+  );
+  rows.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
+  const identities = await tx.customerIdentity.createManyAndReturn({ data: rows, skipDuplicates: true });
+  const stored = new Map<string, number>();
+  for (const i of identities) stored.set(i.customerId, (stored.get(i.customerId) ?? 0) + 1);
+  const lost = planned.filter((p) => (stored.get(p.id) ?? 0) < p.keyed.length).map((p) => p.id);
+  if (lost.length) {
+    await tx.customerIdentity.deleteMany({ where: { customerId: { in: lost } } });
+    await tx.customer.deleteMany({ where: { id: { in: lost } } });
+  }
+  const byId = new Map(customers.map((c) => [c.id, c]));
+  const out: ({ customer: Customer; identities: IdentityWithCustomer[] } | null)[] = [];
+  for (const p of planned) {
+    const customer = lost.includes(p.id) ? null : byId.get(p.id)!;
+    out.push(customer && { customer, identities: identities.filter((i) => i.customerId === p.id).map((i) => ({ ...i, customer })) });
+    if (customer)
+      await writeAudit(ctx, tx, {
+        action: 'customer.create',
+        entityType: 'Customer',
+        entityId: customer.id,
+        after: { name: customer.name, email: p.email, phone: p.phone, identities: p.keyed.map((r) => r.kind), channelId },
+      });
+  }
+  return out;
 }
 
 /**

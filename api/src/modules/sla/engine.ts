@@ -130,6 +130,26 @@ export interface SlaSyncOptions {
    * one UPDATE, which then always runs (as the caller's own update would).
    */
   pending?: Prisma.ThreadUncheckedUpdateInput;
+  /**
+   * A batch stores the threads itself (ingest.service.ts, one UPDATE for all
+   * the batch's new threads): the UPDATE is not run but handed here (plain
+   * column values; `updatedAt` included), and the thread returned is
+   * `loaded` with those changes. Needs `loaded`.
+   */
+  collect?: (write: Record<string, unknown>) => void;
+  /**
+   * The `sla.step` / `sla.breach` jobs to plan are appended here instead of
+   * enqueued one statement each: the caller enqueues them (`jobs.addMany` per
+   * queue) in this transaction.
+   */
+  plannedJobs?: PlannedJob[];
+}
+
+/** A job `syncThreadSla` plans (SlaSyncOptions.plannedJobs): queue, payload and enqueue options. */
+export interface PlannedJob {
+  queue: string;
+  payload: Record<string, unknown>;
+  opts: { runAt: Date; singletonKey: string; maxAttempts: number };
 }
 
 /** What happened that moves the clocks (besides the thread's current fields). */
@@ -255,7 +275,7 @@ export async function syncThreadSla(ctx: HubContext, tx: Tx, threadId: string, h
   const riskAt = running.map((c) => stepFireAt(next, policy!, c, { atPercent: AT_RISK_PERCENT }));
   set('slaAtRiskAt', riskAt.length ? new Date(Math.min(...riskAt.map((d) => d.getTime()))) : null);
 
-  await planSteps(ctx, tx, next, policy, running, !!opts.createdInTx);
+  await planSteps(ctx, tx, next, policy, running, !!opts.createdInTx, opts.plannedJobs);
 
   // Reporting: outcomes of the clocks that stopped, then the thread's facts (analytics/report.ts).
   const outcomes = policy ? stoppedClockOutcomes(next, thread, policy, hint) : [];
@@ -264,6 +284,12 @@ export async function syncThreadSla(ctx: HubContext, tx: Tx, threadId: string, h
   // One UPDATE for the caller's pending changes, the clocks and the reporting state.
   const write: Prisma.ThreadUncheckedUpdateInput = { ...opts.pending, ...data, ...(reportState ? { reportState: reportState as Prisma.InputJsonValue } : {}) };
   if (!opts.pending && !Object.keys(write).length) return thread;
+  if (opts.collect && opts.loaded) {
+    const stored = { ...write, updatedAt: new Date() } as Record<string, unknown>; // @updatedAt: the real time, as Prisma sets it
+    opts.collect(stored);
+    const { channel: _channel, customer: _customer, ...row } = opts.loaded;
+    return { ...row, ...stored } as Thread;
+  }
   return tx.thread.update({ where: { id: threadId }, data: write });
 }
 
@@ -272,10 +298,19 @@ export async function syncThreadSla(ctx: HubContext, tx: Tx, threadId: string, h
  * clocks' ladders, minus steps that already fired and minus due steps below
  * the most advanced due one (a late-planned clock fires its current rung once).
  */
-async function planSteps(ctx: HubContext, tx: Tx, thread: Thread, policy: PolicyWithCalendar | null, running: RunningClock[], createdInTx: boolean): Promise<void> {
+async function planSteps(
+  ctx: HubContext,
+  tx: Tx,
+  thread: Thread,
+  policy: PolicyWithCalendar | null,
+  running: RunningClock[],
+  createdInTx: boolean,
+  planned?: PlannedJob[],
+): Promise<void> {
   const wanted = new Map<string, { payload: Record<string, unknown>; runAt: Date }>();
   if (policy && running.length) {
-    const fired = await tx.slaEvent.findMany({ where: { threadId: thread.id }, select: { target: true, step: true, dueAt: true } });
+    // A thread created in this transaction has no step fired yet.
+    const fired = createdInTx ? [] : await tx.slaEvent.findMany({ where: { threadId: thread.id }, select: { target: true, step: true, dueAt: true } });
     const done = new Set(fired.map((f) => stepKey(thread.id, f.target, f.step, f.dueAt)));
     const ladder = policyLadder(policy);
     const now = ctx.deps.clock.now().getTime();
@@ -315,8 +350,12 @@ async function planSteps(ctx: HubContext, tx: Tx, thread: Thread, policy: Policy
       thread.id,
       [...wanted.keys()],
     );
-  for (const [key, job] of wanted)
-    await ctx.deps.jobs.add(tx, job.payload.breach ? JOB.slaBreach : JOB.slaStep, job.payload, { runAt: job.runAt, singletonKey: key, maxAttempts: 20 });
+  for (const [key, job] of wanted) {
+    const queue = job.payload.breach ? JOB.slaBreach : JOB.slaStep;
+    const opts = { runAt: job.runAt, singletonKey: key, maxAttempts: 20 };
+    if (planned) planned.push({ queue, payload: job.payload, opts });
+    else await ctx.deps.jobs.add(tx, queue, job.payload, opts);
+  }
 }
 
 /** The users a step notifies: the assignee, the team leads of the thread's team (all team leads without a team), managers, admins. */
