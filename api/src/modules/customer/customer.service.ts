@@ -2,7 +2,7 @@
  * Customers: create, update, matching an inbound identity to a customer, and
  * the provider-side changes of identities (contact updates, opt-outs).
  */
-import { randomBytes } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import type { Channel, Customer, CustomerIdentity, Prisma } from '../../generated/prisma/client.js';
 import type { IdentityKind } from '../../generated/prisma/enums.js';
@@ -288,20 +288,6 @@ export async function matchOrCreateCustomer(
     after: { name: customer.name, email, phone, identities: keyed.map((r) => r.kind), channelId },
   });
   return customer;
-}
-
-/**
- * A UUIDv7 (48-bit Unix milliseconds, then random bits), the ids Prisma's
- * `@default(uuid(7))` gives: for rows whose id is needed before their INSERT
- * returns (the identities of customers created together).
- */
-export function uuidv7(ms = Date.now()): string {
-  const b = randomBytes(16);
-  b.writeUIntBE(ms, 0, 6);
-  b[6] = (b[6]! & 0x0f) | 0x70;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = b.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 /**
