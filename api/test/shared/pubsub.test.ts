@@ -100,7 +100,10 @@ describe('pub/sub', () => {
     try {
       const stalled = ps.subscribeWhere('messageAdded', 'org-a', () => true);
       const first = stalled.next();
-      const reader = take(ps.subscribeWhere('messageAdded', 'org-a', () => true), 1500);
+      const reader = take(
+        ps.subscribeWhere('messageAdded', 'org-a', () => true),
+        1500,
+      );
       await new Promise((r) => setTimeout(r, 10));
       for (let chunk = 0; chunk < 15; chunk++) {
         for (let i = 0; i < 100; i++) ps.publish('messageAdded', 'org-a', { messageId: `m-${chunk * 100 + i}`, threadId: 't-1' });
