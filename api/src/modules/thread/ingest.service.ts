@@ -414,13 +414,7 @@ async function ingestNewThreads(
       plannedJobs: jobs,
     });
     writes.push({ id: thread.id, write });
-    await writeAudit(c, tx, {
-      action: 'thread.create',
-      entityType: 'Thread',
-      entityId: thread.id,
-      after: { channelId: channel.id, customerId: customer.id, subject: thread.subject },
-    });
-    batch.routing.push(thread.id);
+    await threadCreated(c, tx, batch, thread, channel.id, customer.id);
     await writeAudit(c, tx, {
       action: 'message.ingest',
       entityType: 'Message',
@@ -549,13 +543,7 @@ async function ingestInTx(c: HubContext, tx: Tx, channel: Channel, inbound: Norm
     thread = await syncThreadSla(c, tx, thread.id, hint, { policies: batch.policies, createdInTx: created });
   }
   if (created) {
-    await writeAudit(c, tx, {
-      action: 'thread.create',
-      entityType: 'Thread',
-      entityId: thread.id,
-      after: { channelId: channel.id, customerId: customer.id, subject: thread.subject },
-    });
-    batch.routing.push(thread.id);
+    await threadCreated(c, tx, batch, thread, channel.id, customer.id);
   } else if (before.status !== thread.status || before.responseDueAt?.getTime() !== thread.responseDueAt?.getTime()) {
     await writeAudit(c, tx, {
       action: 'thread.update',
@@ -572,6 +560,12 @@ async function ingestInTx(c: HubContext, tx: Tx, channel: Channel, inbound: Norm
     after: { threadId: thread.id, externalMessageId: message.externalMessageId, threadCreated: created },
   });
   return { message, thread, created: true };
+}
+
+/** A thread the batch created: its `thread.create` audit row and its routing job (enqueued with the batch's). */
+async function threadCreated(c: HubContext, tx: Tx, batch: BatchState, thread: { id: string; subject: string | null }, channelId: string, customerId: string): Promise<void> {
+  await writeAudit(c, tx, { action: 'thread.create', entityType: 'Thread', entityId: thread.id, after: { channelId, customerId, subject: thread.subject } });
+  batch.routing.push(thread.id);
 }
 
 async function findExisting(c: HubContext, channel: Channel, externalMessageId: string): Promise<IngestResult | null> {
