@@ -56,6 +56,7 @@ import { mapAsyncIterator } from 'graphql/execution/mapAsyncIterator.js';
 import type { WebSocket } from 'ws';
 import { PER_VIEWER } from '../schema/common.js';
 import { metrics } from './metrics.js';
+import { SubscriberTooSlowError } from '../shared/pubsub.js';
 import type { HubContext } from '../shared/context.js';
 
 /** An execution result and its `payload` JSON as graphql-ws would write it. */
@@ -67,6 +68,8 @@ interface Shared {
 const executions = new WeakMap<object, Map<string, Promise<Shared>>>();
 /** Subscriptions whose frames go straight to their socket: the ExecutionArgs graphql-ws passes to `subscribe` → socket and subscription id. */
 const directTargets = new WeakMap<ExecutionArgs, { socket: WebSocket; id: string }>();
+/** Events of one subscription executed at once by the direct delivery (their frames still go out in order). */
+const FRAMES_IN_FLIGHT = 16;
 /** Bytes a subscriber's socket may have waiting to be sent before it is closed as too slow (see directStream). */
 export const SLOW_SOCKET_MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** Per parsed document: its printed text (the key part) and whether it selects per-viewer fields. */
@@ -172,23 +175,51 @@ function directStream(events: AsyncIterator<unknown>, frame: (event: unknown) =>
     }
     return { done: true, value: undefined };
   };
+  const send = (data: string) => {
+    // As graphql-ws' own ws glue (graphql-ws/use/ws): nothing is written to a socket that is not open.
+    if (ended || socket.readyState !== socket.OPEN) return;
+    // Frames are not awaited (one write per subscriber, no callback): a client that stops reading would make its
+    // socket's buffer grow with every event. Past SLOW_SOCKET_MAX_BUFFERED_BYTES it is closed with 1013 (try again
+    // later); the web app reconnects and catches up what it missed (web/src/app/catchUp.ts).
+    if (socket.bufferedAmount > SLOW_SOCKET_MAX_BUFFERED_BYTES) {
+      socket.close(1013, 'Too far behind: reconnect');
+      return;
+    }
+    socket.send(data);
+  };
   const run = async (): Promise<IteratorResult<never>> => {
+    // Up to FRAMES_IN_FLIGHT events are executed at once (each event's result may need a query), their frames
+    // written in the events' order: one execution at a time kept a busy organization's subscriber behind its events.
+    let previous: Promise<void> = Promise.resolve();
+    const inFlight = new Set<Promise<void>>();
     try {
       while (!ended) {
-        const step = await events.next();
-        if (step.done) break;
-        const data = await frame(step.value);
-        // As graphql-ws' own ws glue (graphql-ws/use/ws): nothing is written to a socket that is not open.
-        if (ended || socket.readyState !== socket.OPEN) continue;
-        // Frames are not awaited (one write per subscriber, no callback): a client that stops reading would make its
-        // socket's buffer grow with every event. Past SLOW_SOCKET_MAX_BUFFERED_BYTES it is closed with 1013 (try again
-        // later); the web app reconnects and catches up what it missed (web/src/app/catchUp.ts).
-        if (socket.bufferedAmount > SLOW_SOCKET_MAX_BUFFERED_BYTES) {
-          socket.close(1013, 'Too far behind: reconnect');
-          continue;
+        let step: IteratorResult<unknown>;
+        try {
+          step = await events.next();
+        } catch (err) {
+          if (!(err instanceof SubscriberTooSlowError)) throw err;
+          await previous;
+          if (socket.readyState === socket.OPEN) socket.close(1013, 'Too far behind: reconnect');
+          break;
         }
-        socket.send(data);
+        if (step.done) break;
+        const data = frame(step.value);
+        const after = previous;
+        const written = (async () => {
+          const text = await data;
+          await after;
+          send(text);
+        })();
+        previous = written;
+        inFlight.add(written);
+        written.then(
+          () => inFlight.delete(written),
+          () => inFlight.delete(written),
+        );
+        if (inFlight.size >= FRAMES_IN_FLIGHT) await Promise.race(inFlight);
       }
+      await previous;
     } finally {
       await end();
     }

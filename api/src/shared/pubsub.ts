@@ -171,6 +171,21 @@ export function createHubPubSub(
   });
 }
 
+/** Events a `subscribeWhere` subscriber may have waiting before its stream ends with {@link SubscriberTooSlowError}. */
+export const SUBSCRIBER_MAX_BEHIND = 512;
+
+/**
+ * Ends a `subscribeWhere` stream whose subscriber fell more than SUBSCRIBER_MAX_BEHIND events
+ * behind (after the events already waiting): it would otherwise miss events without knowing. The
+ * graphql-ws edge closes such a subscriber's socket (1013), so the client reconnects and catches up.
+ */
+export class SubscriberTooSlowError extends Error {
+  constructor(topic: string, max: number) {
+    super(`subscriber more than ${max} ${topic} events behind`);
+    this.name = 'SubscriberTooSlowError';
+  }
+}
+
 /**
  * HubPubSub#subscribeWhere over `target`: what @graphql-yoga/subscription's createPubSub#subscribe
  * does (a Repeater listening to the event `<topic>:<organizationId>`, pushing each event's `detail`),
@@ -180,9 +195,21 @@ function subscribeWhere(target: EventTarget): HubPubSub['subscribeWhere'] {
   return (topic, organizationId, keep) =>
     new Repeater<never>((push, stop) => {
       const name = `${topic}:${organizationId}`;
+      // Events pushed and not yet taken by the subscriber.
+      let behind = 0;
+      const taken = () => {
+        behind--;
+      };
       const listener = (event: Event) => {
         const detail = (event as CustomEvent).detail;
-        if (keep(detail)) void push(detail as never);
+        if (!keep(detail)) return;
+        if (behind >= SUBSCRIBER_MAX_BEHIND) {
+          target.removeEventListener(name, listener);
+          stop(new SubscriberTooSlowError(topic, SUBSCRIBER_MAX_BEHIND));
+          return;
+        }
+        behind++;
+        push(detail as never).then(taken, taken);
       };
       target.addEventListener(name, listener);
       void stop.then(() => target.removeEventListener(name, listener));

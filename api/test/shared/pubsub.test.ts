@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHubPubSub, type HubPubSub, type MessageAddedEvent } from '../../src/shared/pubsub.js';
+import { createHubPubSub, type HubPubSub, type MessageAddedEvent, SUBSCRIBER_MAX_BEHIND, SubscriberTooSlowError } from '../../src/shared/pubsub.js';
 
 /** Collects the first `n` events of an async iterator, giving up after `ms`. */
 async function take<T>(it: AsyncIterableIterator<T> | AsyncIterable<T>, n: number, ms = 5000): Promise<T[]> {
@@ -94,7 +94,7 @@ describe('pub/sub', () => {
     await b.close();
   });
 
-  it('in-process: a subscribeWhere subscriber more than 1,024 events behind misses events (reported) instead of ending the process', async () => {
+  it('in-process: a subscribeWhere subscriber more than SUBSCRIBER_MAX_BEHIND events behind gets what waited, then SubscriberTooSlowError; the others every event', async () => {
     const reports: string[] = [];
     const ps = createHubPubSub(undefined, undefined, (err) => reports.push((err as Error).name));
     try {
@@ -111,8 +111,24 @@ describe('pub/sub', () => {
       }
       expect((await reader).map((e) => e.messageId)).toEqual(Array.from({ length: 1500 }, (_, i) => `m-${i}`));
       expect((await first).value).toEqual({ messageId: 'm-0', threadId: 't-1' });
-      expect(reports).toEqual(['RepeaterOverflowError']);
-      await stalled.return?.();
+      // What waited is still delivered, in order; then the stream ends with the error (it never skips an event silently).
+      const rest: string[] = [];
+      const ended = await (async () => {
+        try {
+          for (;;) {
+            const step = await stalled.next();
+            if (step.done) return 'done';
+            rest.push(step.value.messageId);
+          }
+        } catch (err) {
+          return err;
+        }
+      })();
+      expect(ended).toBeInstanceOf(SubscriberTooSlowError);
+      expect(rest).toEqual(Array.from({ length: rest.length }, (_, i) => `m-${i + 1}`));
+      expect(rest.length + 1).toBeGreaterThanOrEqual(SUBSCRIBER_MAX_BEHIND);
+      expect(rest.length + 1).toBeLessThanOrEqual(SUBSCRIBER_MAX_BEHIND + 1);
+      expect(reports).toEqual([]);
     } finally {
       await ps.close();
     }
