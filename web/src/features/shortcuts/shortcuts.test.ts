@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { i18n } from '../../i18n';
-import { ariaKeyShortcuts, isInOverlay, isTypingTarget, SHORTCUT_SCOPES, SHORTCUTS, type ShortcutId, shortcutLabel, shortcutsIn } from './shortcuts';
+import { ariaKeyShortcuts, isInOverlay, isTypingTarget, overlayOpen, SHORTCUT_SCOPES, SHORTCUTS, type ShortcutId, shortcutLabel, shortcutsIn } from './shortcuts';
 
 describe('shortcut registry', () => {
   it('every shortcut has a label in en, nl and it, and belongs to a listed scope', async () => {
@@ -39,5 +39,22 @@ describe('shortcut registry', () => {
     input.setAttribute('aria-expanded', 'true');
     expect(isInOverlay(input)).toBe(true);
     expect(isInOverlay(document.createElement('button'))).toBe(false);
+  });
+
+  it('overlayOpen: a menu open anywhere in the document, wherever the focus is (Esc closes it, not the conversation)', () => {
+    expect(overlayOpen()).toBe(false);
+    const menu = document.createElement('div');
+    menu.setAttribute('role', 'menu');
+    document.body.append(menu);
+    try {
+      // jsdom lays nothing out: a mounted but hidden menu has no boxes; a shown one has.
+      expect(overlayOpen()).toBe(false);
+      menu.getClientRects = () => [new DOMRect(0, 0, 100, 40)] as unknown as DOMRectList;
+      expect(overlayOpen()).toBe(true);
+      expect(isInOverlay(document.body)).toBe(false);
+    } finally {
+      menu.remove();
+    }
+    expect(overlayOpen()).toBe(false);
   });
 });

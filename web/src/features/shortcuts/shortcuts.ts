@@ -73,6 +73,20 @@ export function isTypingTarget(target: EventTarget | null): boolean {
  */
 export function isInOverlay(target: EventTarget | null): boolean {
   if (!(target instanceof Element)) return false;
-  if (target.closest('[role="dialog"], [role="menu"], [role="listbox"], [role="alertdialog"]')) return true;
+  if (target.closest(OVERLAY_ROLES)) return true;
   return target.getAttribute('aria-expanded') === 'true';
+}
+
+const OVERLAY_ROLES = '[role="dialog"], [role="menu"], [role="listbox"], [role="alertdialog"]';
+
+/**
+ * Whether an overlay (dialog, menu, listbox) is shown anywhere in `doc`, wherever the focus is. A menu
+ * opened by a shortcut (z, s, a) gets the focus a moment after it shows: an Esc pressed in between
+ * targets the page, yet closes the menu (its own window listener) and must not also leave the
+ * conversation.
+ */
+export function overlayOpen(doc: Document = document): boolean {
+  // Rendered boxes only: a closed combobox may keep its listbox mounted but hidden.
+  for (const el of doc.querySelectorAll(OVERLAY_ROLES)) if (el.getClientRects().length > 0) return true;
+  return false;
 }

@@ -13,7 +13,7 @@ import { CustomerSidebar } from '../customer/CustomerSidebar';
 import classes from './ThreadView.module.css';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../shared/errorMessages';
-import { isInOverlay, isTypingTarget, SHORTCUTS } from '../shortcuts/shortcuts';
+import { isInOverlay, isTypingTarget, overlayOpen, SHORTCUTS } from '../shortcuts/shortcuts';
 import { useThreadTriage } from './useThreadTriage';
 
 export const ThreadViewQuery = graphql(`
@@ -121,7 +121,7 @@ export function ThreadView() {
       [
         'Escape',
         (e) => {
-          if (e.defaultPrevented || isInOverlay(e.target)) return;
+          if (e.defaultPrevented || isInOverlay(e.target) || overlayOpen()) return;
           const target = e.target as HTMLElement | null;
           if (isTypingTarget(target)) {
             const inEmptyComposer = target?.matches('[data-composer-input]') && composer.current?.isEmpty();
