@@ -19,7 +19,7 @@
  * baseline. BENCH_OUT=<file> also writes the Markdown table there; BENCH_CPU_PROF_DIR=<dir> has
  * each server child write its V8 CPU profiles there (CPU.*.cpuprofile, the largest is the main thread).
  * BENCH_NODE_FLAGS='<flags>' starts the server children with those Node/V8 flags after `pnpm start`'s own
- * (api/package.json; a later flag wins, e.g. --max-semi-space-size=16 for V8's default);
+ * (api/package.json; a later flag wins, e.g. --heap-growing-percent=0 for V8's default);
  * BENCH_MEMDEBUG=1 has each child print process.memoryUsage() (MB) before and after a forced GC at each
  * round's end (the forced GC lowers the next round's peak RSS: not for the table).
  */
