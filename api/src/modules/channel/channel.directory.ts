@@ -57,7 +57,9 @@ function lookupsOf(deps: AppDeps, type: ChannelType): Lookups {
       }, sizes),
       byKey: new GroupCommit(async (keys) => {
         const channels = await deps.db.prisma.channel.findMany({ where: { type, externalId: { in: [...new Set(keys)] }, isActive: true } });
-        return keys.map((k) => channels.find((c) => c.externalId === k) ?? null);
+        const byExternalId = new Map<string | null, Channel>();
+        for (const c of channels) if (!byExternalId.has(c.externalId)) byExternalId.set(c.externalId, c);
+        return keys.map((k) => byExternalId.get(k) ?? null);
       }, sizes),
     };
     byType.set(type, l);

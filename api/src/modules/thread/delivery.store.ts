@@ -93,16 +93,17 @@ export function storeDelivery(deps: AppDeps, provider: string, req: WebhookReque
  * @returns per delivery, the ids of its newly stored events
  */
 async function writeDeliveries(deps: AppDeps, items: readonly Delivery[]): Promise<string[][]> {
-  const owner = new Map<string, number>();
+  // Each dedupe key's first delivery (its index) and channel.
+  const owner = new Map<string, { i: number; channelId: string }>();
   items.forEach((d, i) => {
-    for (const r of d.rows) if (!owner.has(r.dedupeKey)) owner.set(r.dedupeKey, i);
+    for (const r of d.rows) if (!owner.has(r.dedupeKey)) owner.set(r.dedupeKey, { i, channelId: r.channelId });
   });
   const keys = [...owner.keys()].sort();
   if (keys.length === 0) return items.map(() => []);
   const params: unknown[] = [JOB.inboundProcess, deps.clock.now().toISOString()];
   const values = keys.map((key) => {
-    const d = items[owner.get(key)!]!;
-    const channelId = d.rows.find((r) => r.dedupeKey === key)!.channelId;
+    const { i, channelId } = owner.get(key)!;
+    const d = items[i]!;
     const at = params.length;
     params.push(d.provider, channelId, key, d.subpath, d.query, d.rawBody, d.headers);
     const p = (i: number) => `$${at + i}`;
@@ -130,5 +131,5 @@ async function writeDeliveries(deps: AppDeps, items: readonly Delivery[]): Promi
   );
   if (rows.length) deps.jobs.kick();
   const stored = new Map(rows.map((r) => [r.dedupeKey, r.id]));
-  return items.map((d, i) => d.rows.flatMap((r) => (owner.get(r.dedupeKey) === i && stored.has(r.dedupeKey) ? [stored.get(r.dedupeKey)!] : [])));
+  return items.map((d, i) => d.rows.flatMap((r) => (owner.get(r.dedupeKey)!.i === i && stored.has(r.dedupeKey) ? [stored.get(r.dedupeKey)!] : [])));
 }
