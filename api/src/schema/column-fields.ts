@@ -14,8 +14,19 @@
  * columns the type-level select all contains, and the field keeps its own
  * resolver (`row[column]` for `expose`). Fields selecting relations, or
  * columns outside the type's select, keep Pothos' wrapper and its fallback.
+ *
+ * It also makes the Relay `id` of every Prisma node synchronous.
+ * `@pothos/plugin-relay` 4.8 resolves `t.globalID` fields with an async
+ * function, so every node in a result became a promise and graphql-js
+ * completed every object through `promiseForObject` (244 promises for the
+ * inbox page, with their microtasks, async-hook callbacks and garbage). The
+ * hub's nodes all use `prismaNode(…, { id: { field: 'id' } })` over a String
+ * primary key and the default encoding, so the id is
+ * `encodeGlobalID(typename, row.id)`, computed the same way, without the
+ * promise. Any other `id` field keeps its resolver.
  */
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
+import { encodeGlobalID } from '@pothos/plugin-relay';
 
 const pluginName = 'hubColumnFields';
 
@@ -57,7 +68,19 @@ export class ColumnFieldsPlugin<Types extends SchemaTypes> extends BasePlugin<Ty
     return this.alwaysSelected.get(typename) ?? null;
   }
 
+  /** True for the `id` field Relay's node interface adds to a `prismaNode` type. */
+  private isPrismaNodeId(fieldConfig: PothosOutputFieldConfig<Types>): boolean {
+    if (fieldConfig.name !== 'id' || fieldConfig.type.kind !== 'Scalar' || fieldConfig.pothosOptions.type !== 'ID') return false;
+    const type = this.buildCache.getTypeConfig(fieldConfig.parentType);
+    if (type.kind !== 'Object' || !type.extensions?.pothosPrismaModel) return false;
+    return type.interfaces.some((ref) => this.buildCache.getTypeConfig(ref).name === 'Node');
+  }
+
   override onOutputFieldConfig(fieldConfig: PothosOutputFieldConfig<Types>): PothosOutputFieldConfig<Types> {
+    if (this.isPrismaNodeId(fieldConfig)) {
+      const typename = fieldConfig.parentType;
+      return { ...fieldConfig, resolve: (parent: unknown) => encodeGlobalID(typename, String((parent as { id: unknown }).id)) };
+    }
     if (fieldConfig.kind !== 'PrismaObject') return fieldConfig;
     const select = fieldConfig.extensions?.pothosPrismaSelect;
     if (!select || typeof select === 'function') return fieldConfig;
