@@ -56,6 +56,9 @@ function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLF
 export async function startServer(deps: AppDeps, opts: { port?: number; host?: string } = {}): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on res.send answers: GraphQL POSTs are not cached, and hashing each ~50 kB answer cost CPU per request
+  // (issue 8 §1 profile). Static files keep theirs (express.static sets its own).
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   const httpServer = http.createServer(app);
   // Every operation is priced before it runs, on HTTP and on the socket alike.

@@ -145,6 +145,8 @@ describe(`SQL statements per request (${testDatabaseKind})`, () => {
         expect(e.node.lastMessage.sender.kind).toBe('USER');
       }
       counts[first] = statements.length;
+      // Relations load the columns asked for: no agent's password hash travels with the page (issue 8).
+      expect(statements.join('\n')).not.toMatch(/passwordHash/);
       if (first === 50) console.log(`[sql-count] inbox first:50 (${testDatabaseKind}) statements:\n  ${statements.map((s) => s.replace(/\s+/g, ' ').slice(0, 160)).join('\n  ')}`);
     }
     console.log(`[sql-count] inbox query statements (${testDatabaseKind}): first:10 → ${counts[10]}, first:50 → ${counts[50]}, first:100 → ${counts[100]}`);
@@ -168,5 +170,8 @@ describe(`SQL statements per request (${testDatabaseKind})`, () => {
     console.log(`[sql-count] thread view statements (${testDatabaseKind}): 4 messages → ${small.statements.length}, 64 messages (last: 50) → ${big.statements.length}`);
     expect(big.statements.length).toBe(small.statements.length);
     expect(big.statements.length).toBeLessThanOrEqual(6);
+    expect(big.statements.join('\n')).not.toMatch(/passwordHash/);
+    const agent = big.res.data.node.messages.edges.find((e: any) => e.node.sender.kind === 'USER').node.sender.user;
+    expect(agent.name).toMatch(/^Agent \d$/);
   });
 });

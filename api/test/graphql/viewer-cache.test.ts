@@ -4,6 +4,7 @@
  * bumpSessions, on other instances through the `sessionsRevoked` event.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticate } from '../../src/modules/auth/auth.service.js';
 import { createOrganization, createTestApp, createTestServer, createUser, testDatabaseKind, tokenFor, type TestApp, type TestServer } from '../harness.js';
 
 let app: TestApp;
@@ -79,5 +80,26 @@ describe(`session lookup cache (${testDatabaseKind})`, () => {
     const again = await userStatements(otherToken);
     expect(again.res.errors).toBeUndefined();
     expect(again.statements).toEqual([]);
+  });
+
+  it('a verified token is reused until it expires on the hub clock; a forged one is refused even then', async () => {
+    const user = await createUser(app.deps, org.id);
+    const token = await tokenFor(app.deps, user);
+    expect((await authenticate(app.deps, `Bearer ${token}`))?.id).toBe(user.id);
+    expect((await authenticate(app.deps, `Bearer ${token}`))?.id).toBe(user.id);
+    // The same header and claims with another signature: not the cached token, so verified, and refused.
+    const [header, payload, signature] = token.split('.');
+    const forged = `${header}.${payload}.${signature!.slice(0, -4)}${signature!.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    expect(await authenticate(app.deps, `Bearer ${forged}`)).toBeNull();
+    // Past exp (JWT_TTL_SECONDS on the hub clock) the cached token is refused like an unverified one.
+    const ttl = app.deps.config.JWT_TTL_SECONDS * 1000;
+    app.clock.advance(ttl + 1_000);
+    try {
+      expect(await authenticate(app.deps, `Bearer ${token}`)).toBeNull();
+    } finally {
+      app.clock.advance(-(ttl + 1_000));
+    }
+    // Back within its lifetime it is verified again and accepted.
+    expect((await authenticate(app.deps, `Bearer ${token}`))?.id).toBe(user.id);
   });
 });

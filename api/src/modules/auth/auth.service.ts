@@ -28,7 +28,7 @@ import { AUTH_ERRORS } from './auth.errors.js';
 import { authenticateApiKey } from '../apikey/apikey.service.js';
 import { writeAudit } from '../audit/audit.service.js';
 import type { AuditAction } from '../audit/actions.js';
-import { forgetSessionUser, sessionUser } from './viewer-cache.js';
+import { forgetSessionUser, sessionUser, verifiedToken } from './viewer-cache.js';
 
 const ISSUER = 'hub';
 
@@ -196,18 +196,23 @@ export async function authenticate(deps: AppDeps, authorization: string | undefi
   // Partner API keys ("hub_…") are not JWTs.
   if (token.startsWith('hub_')) return authenticateApiKey(deps, token);
   try {
-    const { payload } = await jwtVerify(token, key(deps), {
-      issuer: ISSUER,
-      algorithms: ['HS256'],
-      currentDate: deps.clock.now(),
+    // The signature check is cached per token (viewer-cache.ts); exp and nbf are checked on every use.
+    const claims = await verifiedToken(deps, token, async () => {
+      const { payload } = await jwtVerify(token, key(deps), {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+        currentDate: deps.clock.now(),
+      });
+      if (typeof payload.sub !== 'string' || typeof payload.org !== 'string') return null;
+      const ver = payload.ver ?? 0;
+      if (typeof ver !== 'number') return null;
+      return { sub: payload.sub, org: payload.org, ver, exp: payload.exp, nbf: payload.nbf };
     });
-    if (typeof payload.sub !== 'string' || typeof payload.org !== 'string') return null;
-    const ver = payload.ver ?? 0;
-    if (typeof ver !== 'number') return null;
+    if (!claims) return null;
     // Cached for VIEWER_CACHE_TTL_MS; revocations drop the entry at once (viewer-cache.ts).
-    const user = await sessionUser(deps, payload.sub);
+    const user = await sessionUser(deps, claims.sub);
     // A session issued before logout / revokeSessions / deactivateUser is void.
-    if (!user || user.organizationId !== payload.org || !user.isActive || user.tokenVersion !== ver) return null;
+    if (!user || user.organizationId !== claims.org || !user.isActive || user.tokenVersion !== claims.ver) return null;
     return { kind: 'USER', id: user.id, organizationId: user.organizationId, role: user.role, name: user.name, email: user.email };
   } catch (err) {
     if (err instanceof joseErrors.JOSEError) return null;

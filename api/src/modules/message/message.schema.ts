@@ -46,7 +46,8 @@ const SenderKind = builder.enumType('SenderKind', { values: ['USER', 'CUSTOMER',
 interface SenderShape {
   kind: 'USER' | 'CUSTOMER' | 'SYSTEM';
   name: string;
-  user: import('../../generated/prisma/client.js').User | null;
+  /** The agent's id and name (the User type's own select); its other fields load on demand. */
+  user: { id: string; name: string } | null;
   external: Record<string, unknown> | null;
 }
 
@@ -98,7 +99,8 @@ export const MessageNode = builder.prismaNode('Message', {
     }),
     sender: t.field({
       type: MessageSender,
-      select: { type: true, senderExternal: true, senderUser: true },
+      // The sender's id and name only (the User type's own select): never its passwordHash; its other fields load on demand.
+      select: { type: true, senderExternal: true, senderUser: { select: { id: true, name: true } } },
       resolve: (m): SenderShape => {
         if (m.senderUser) return { kind: 'USER', name: m.senderUser.name, user: m.senderUser, external: null };
         const ext = (m.senderExternal ?? null) as Record<string, unknown> | null;
