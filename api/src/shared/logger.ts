@@ -11,7 +11,11 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino, type DestinationStream } from 'pino';
-import PinoPretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
+import { lazyRequire } from './lazy-require.js';
+
+/** pino-pretty, loaded only for pretty logs (the demo). */
+const pinoPretty = lazyRequire<typeof PinoPretty>('pino-pretty');
 
 /** What every log line of one HTTP request carries. Mutable: GraphQL fills in the operation and the viewer. */
 export interface RequestLogScope {
@@ -45,7 +49,7 @@ export function createLogger(level: string, format: LogFormat = 'json', destinat
   };
   if (destination) return pino(options, destination);
   if (format === 'pretty' && level !== 'silent') {
-    return pino(options, PinoPretty({ sync: true, colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
+    return pino(options, pinoPretty()({ sync: true, colorize: Boolean(process.stdout.isTTY), translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' }));
   }
   return pino(options);
 }

@@ -7,7 +7,8 @@
 import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, Repeater, type PubSub } from '@graphql-yoga/subscription';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { ioredis } from './lazy-require.js';
 
 export interface MessageAddedEvent {
   messageId: string;
@@ -153,8 +154,9 @@ export function createHubPubSub(
     const eventTarget = guardListeners(target, onListenerError);
     return Object.assign(createPubSub<HubTopics>({ eventTarget }), { subscribeWhere: subscribeWhere(eventTarget), close: async () => {}, ping: async () => null });
   }
-  const publishClient = new Redis(redisUrl);
-  const subscribeClient = new Redis(redisUrl);
+  const { Redis: RedisClient } = ioredis();
+  const publishClient = new RedisClient(redisUrl);
+  const subscribeClient = new RedisClient(redisUrl);
   // redis-event-target drops the promise of `publish`: a rejection would be unhandled (and end the process).
   const publisher = {
     publish: (channel: string, message: string) => publishClient.publish(channel, message).catch((err: unknown) => (onPublishError(err), 0)),

@@ -4,7 +4,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
-import { CodiceFiscale, isValidPartitaIva } from './italian-ids.js';
+import { codiceFiscale, isValidPartitaIva } from './italian-ids.js';
 
 export { isValidPartitaIva };
 
@@ -13,7 +13,7 @@ export function isValidCodiceFiscale(value: string): boolean {
   const v = value.toUpperCase();
   if (/^\d{11}$/.test(v)) return isValidPartitaIva(v);
   try {
-    return CodiceFiscale.check(v);
+    return codiceFiscale().check(v);
   } catch {
     return false;
   }

@@ -7,24 +7,22 @@
  *   than the ten lines needed), so the check digit is computed here with the
  *   published algorithm, see {@link partitaIvaCheckDigit}.
  */
-import * as codiceFiscaleModule from 'codice-fiscale-js';
 import type CodiceFiscaleClass from 'codice-fiscale-js';
+import { lazyRequire } from '../../shared/lazy-require.js';
+
+/** The package's CommonJS exports: `module.exports.CodiceFiscale` (its typings declare a default export instead). */
+const codiceFiscaleModule = lazyRequire<{ CodiceFiscale?: typeof CodiceFiscaleClass }>('codice-fiscale-js');
 
 /**
- * The `CodiceFiscale` class. The package's CommonJS bundle sets
- * `module.exports.CodiceFiscale` while its typings declare a default export, so the
- * class is picked from whichever shape the loader (Node ESM, tsx, Vite) produced.
+ * The `CodiceFiscale` class of codice-fiscale-js, loaded on first use (~6 MB of
+ * resident memory, shared/lazy-require.ts).
+ * @throws Error when the package no longer exports the class
  */
-export const CodiceFiscale: typeof CodiceFiscaleClass = (() => {
-  const m = codiceFiscaleModule as unknown as {
-    CodiceFiscale?: typeof CodiceFiscaleClass;
-    default?: typeof CodiceFiscaleClass | { CodiceFiscale?: typeof CodiceFiscaleClass };
-  };
-  const fromDefault = m.default as { CodiceFiscale?: typeof CodiceFiscaleClass } | undefined;
-  const cls = m.CodiceFiscale ?? fromDefault?.CodiceFiscale ?? (m.default as typeof CodiceFiscaleClass);
+export function codiceFiscale(): typeof CodiceFiscaleClass {
+  const cls = codiceFiscaleModule().CodiceFiscale;
   if (typeof cls?.compute !== 'function') throw new Error('codice-fiscale-js: CodiceFiscale class not found');
   return cls;
-})();
+}
 
 /**
  * Check digit (11th digit) of an Italian partita IVA from its first ten digits.
@@ -76,7 +74,7 @@ export interface CodiceFiscalePerson {
 
 /** Computes a person's codice fiscale with codice-fiscale-js. */
 export function computeCodiceFiscale(p: CodiceFiscalePerson): string {
-  return CodiceFiscale.compute({
+  return codiceFiscale().compute({
     name: p.firstName,
     surname: p.lastName,
     gender: p.gender,

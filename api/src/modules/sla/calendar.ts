@@ -9,7 +9,8 @@
  * closed days. No calendar at all (null/undefined) means open 24/7.
  */
 import { LRUCache } from 'lru-cache';
-import Holidays from 'date-holidays';
+import type Holidays from 'date-holidays';
+import { lazyRequire } from '../../shared/lazy-require.js';
 import { z } from 'zod';
 
 /** One opening interval of a weekday, in the calendar's local wall-clock time. */
@@ -42,6 +43,8 @@ const DAY_MS = 86_400_000;
 
 /** One date-holidays instance per country (construction parses the country's rules). */
 const holidayInstances = new Map<string, Holidays>();
+/** date-holidays' constructor, loaded on first use: every country's rules, ~8 MB of heap (shared/lazy-require.ts). */
+const HolidaysClass = lazyRequire<typeof Holidays>('date-holidays');
 /** Public-holiday local dates per `${country}:${year}`. */
 const holidayDatesByYear = new Map<string, ReadonlySet<string>>();
 let supportedCountries: Set<string> | null = null;
@@ -49,7 +52,7 @@ let supportedCountries: Set<string> | null = null;
 function holidaysFor(country: string): Holidays {
   let instance = holidayInstances.get(country);
   if (!instance) {
-    instance = new Holidays(country, { types: ['public'] });
+    instance = new (HolidaysClass())(country, { types: ['public'] });
     holidayInstances.set(country, instance);
   }
   return instance;
@@ -60,7 +63,7 @@ function holidaysFor(country: string): Holidays {
  * @param code ISO 3166-1 alpha-2 code, upper case ("NL").
  */
 export function isSupportedHolidayCountry(code: string): boolean {
-  supportedCountries ??= new Set(Object.keys(new Holidays().getCountries()));
+  supportedCountries ??= new Set(Object.keys(new (HolidaysClass())().getCountries()));
   return supportedCountries.has(code);
 }
 
