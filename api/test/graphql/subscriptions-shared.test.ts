@@ -8,6 +8,8 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { decodeGlobalID } from '@pothos/plugin-relay';
+import { SLOW_SOCKET_MAX_BUFFERED_BYTES } from '../../src/http/shared-subscriptions.js';
 import { metrics } from '../../src/http/metrics.js';
 import {
   createApiKeyFor,
@@ -194,6 +196,51 @@ describe(`subscription events shared per audience (${testDatabaseKind})`, () => 
     } finally {
       tracker.restore();
       socket.close();
+    }
+  });
+
+  it(`a subscriber that stops reading is closed with 1013 once its socket holds more than ${SLOW_SOCKET_MAX_BUFFERED_BYTES / 1048576} MiB unsent`, async () => {
+    // A 256 kB message published 300 times (75 MB of frames; fewer events than the 512-behind rule, so only the byte rule can close it).
+    const { message } = await ingest('Groot bericht');
+    const big = 'x'.repeat(256 * 1024);
+    const row = await app.deps.db.prisma.message.update({ where: { id: decodeGlobalID(message.id).id }, data: { content: big } });
+    const tracker = trackPubSubListeners(app.deps);
+    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/graphql`, 'graphql-transport-ws');
+    let nexts = 0;
+    let acked = false;
+    socket.on('message', (data) => {
+      const f = JSON.parse(String(data));
+      if (f.type === 'connection_ack') acked = true;
+      if (f.type === 'next') nexts++;
+    });
+    const closed = once(socket, 'close');
+    try {
+      await once(socket, 'open');
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${tokens.anna}` } }));
+      for (let i = 0; i < 500 && !acked; i++) await settle(20);
+      socket.send(JSON.stringify({ id: 'traag', type: 'subscribe', payload: { query: `subscription { messageAdded { id content } }` } }));
+      await tracker.waitFor(1);
+      // The client stops reading: what the server writes piles up in the kernel's buffers, then in the socket's.
+      (socket as unknown as { _socket: { pause(): void } })._socket.pause();
+      for (let batch = 0; batch < 30; batch++) {
+        for (let i = 0; i < 10; i++) app.deps.pubsub.publish('messageAdded', row.organizationId, { messageId: row.id, threadId: row.threadId });
+        await settle(30);
+      }
+      (socket as unknown as { _socket: { resume(): void } })._socket.resume();
+      // Closed, or (without the limit) every frame arrives and the socket stays open.
+      let code: number | null = null;
+      void closed.then(([c]) => {
+        code = c as number;
+      });
+      for (let i = 0; i < 1000 && code === null && nexts < 300; i++) await settle(20);
+      await settle(100);
+      expect(code).toBe(1013);
+      // What was written before the limit arrives; the rest was never sent.
+      expect(nexts).toBeGreaterThan(0);
+      expect(nexts).toBeLessThan(300);
+    } finally {
+      tracker.restore();
+      socket.terminate();
     }
   });
 
