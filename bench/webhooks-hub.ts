@@ -38,6 +38,8 @@ export interface WebhookHub {
   untilAdded(n: number, timeoutMs: number): Promise<void>;
   /** SQL statements Prisma sent so far. */
   statements(): Promise<number>;
+  /** BENCH_SQL_KINDS=1: statements so far by their first 70 characters (whitespace collapsed), most frequent first; else empty. */
+  statementKinds(): Promise<[string, number][]>;
   /** The server process's CPU time so far (user + system), in µs. */
   cpuMicros(): Promise<number>;
   close(): Promise<void>;
@@ -70,6 +72,12 @@ export async function startWebhookHub(env: Record<string, string | undefined>, w
   const token = await issueToken(app, agent);
   let statements = 0;
   app.db.onQuery.add(() => void statements++);
+  const kinds = new Map<string, number>();
+  if (env.BENCH_SQL_KINDS === '1')
+    app.db.onQuery.add((sql) => {
+      const k = sql.replace(/\s+/g, ' ').slice(0, 70);
+      kinds.set(k, (kinds.get(k) ?? 0) + 1);
+    });
 
   // The organization's `messageAdded` events, counted in-process (published after each commit).
   let added = 0;
@@ -106,6 +114,7 @@ export async function startWebhookHub(env: Record<string, string | undefined>, w
       });
     },
     statements: async () => statements,
+    statementKinds: async () => [...kinds].sort((a, b) => b[1] - a[1]),
     cpuMicros: async () => {
       const u = process.cpuUsage();
       return u.user + u.system;

@@ -143,6 +143,7 @@ async function forkHub(): Promise<WebhookHub> {
     addedCount: call('addedCount'),
     untilAdded: call('untilAdded'),
     statements: call('statements'),
+    statementKinds: call('statementKinds'),
     cpuMicros: call('cpuMicros'),
     async close() {
       const exited = new Promise((r) => proc.once('exit', r));
@@ -338,8 +339,12 @@ try {
     let lagAcks = 0;
     const lagErrors: string[] = [];
     let lagCpuMs = 0;
+    let lagStatements = 0;
+    let lagKinds: [string, number][] = [];
     if (ACK_SECONDS > 0 && LAG_RATE > 0) {
       const cpuBefore = await hub.cpuMicros();
+      const statementsBefore = await hub.statements();
+      const kindsBefore = new Map(await hub.statementKinds());
       const total = Math.round(LAG_RATE * LAG_SECONDS);
       const sent: { wamid: string; at: number }[] = [];
       const posts: Promise<unknown>[] = [];
@@ -364,6 +369,8 @@ try {
       // Only acknowledged webhooks count (a refused connection was never the hub's to process).
       for (const s of sent) lag.push((await waitArrival(s.wamid)) - s.at);
       lagCpuMs = ((await hub.cpuMicros()) - cpuBefore) / 1000;
+      lagStatements = (await hub.statements()) - statementsBefore;
+      lagKinds = (await hub.statementKinds()).map(([k, n]): [string, number] => [k, n - (kindsBefore.get(k) ?? 0)]).filter(([, n]) => n > 0);
     }
     unsubscribe();
     await client.dispose();
@@ -389,7 +396,7 @@ try {
     if (sustained) console.log(sustainedLine(sustained));
     if (lag.length || lagErrors.length)
       console.log(
-        `lag run: ${lagAcks} of ${Math.round(LAG_RATE * LAG_SECONDS)} webhooks acknowledged, each of their messages received by the subscriber; ${lagErrors.length} requests failed${lagErrors.length ? ` (${[...new Set(lagErrors)].join(', ')})` : ''}; server CPU ${(lagCpuMs / Math.max(1, lagAcks)).toFixed(2)} ms per webhook (acknowledged and delivered)`,
+        `lag run: ${lagAcks} of ${Math.round(LAG_RATE * LAG_SECONDS)} webhooks acknowledged, each of their messages received by the subscriber; ${lagErrors.length} requests failed${lagErrors.length ? ` (${[...new Set(lagErrors)].join(', ')})` : ''}; server CPU ${(lagCpuMs / Math.max(1, lagAcks)).toFixed(2)} ms and ${(lagStatements / Math.max(1, lagAcks)).toFixed(2)} SQL statements per webhook (acknowledged and delivered)${lagKinds.length ? `\n${lagKinds.map(([k, n]) => `  ${n} ${k}`).join('\n')}` : ''}`,
       );
     console.log(
       `load average at end ${os

@@ -8,6 +8,7 @@ import { toAdapterChannel } from '../modules/channel/channel.directory.js';
 import { runRetention } from '../modules/gdpr/gdpr.service.js';
 import { runSurveySendJob } from '../modules/analytics/survey.js';
 import { assignmentJobHandlers, assignmentSchedules } from '../modules/assignment/assignment.jobs.js';
+import { routeThreads } from '../modules/assignment/assignment.service.js';
 import { fireSlaStep, recordSlaBreach, type SlaStepPayload } from '../modules/sla/engine.js';
 import { fireTaskReminder, type TaskReminderPayload } from '../modules/task/task.reminders.js';
 import { applyChannelEvents, processInboundEvent, processInboundEvents } from '../modules/thread/inbound.service.js';
@@ -153,6 +154,9 @@ export const jobHandlers: Record<string, JobHandler> = {
 /** Stored webhook deliveries one worker processes together (their messages share transactions). */
 export const INBOUND_BATCH_JOBS = 50;
 
+/** `assignment.route` jobs one worker runs together (routeThreads: one read of the threads and one of the rules for all). */
+export const ROUTE_BATCH_JOBS = 50;
+
 /** Queues whose due jobs a worker claims and runs together (QueueOptions.batchHandlers). */
 export const jobBatchHandlers: Record<string, { handler: BatchJobHandler; max: number }> = {
   [JOB.inboundProcess]: {
@@ -161,6 +165,14 @@ export const jobBatchHandlers: Record<string, { handler: BatchJobHandler; max: n
       const ids = jobs.map((j) => j.payload.inboundEventId);
       if (!ids.every((id): id is string => typeof id === 'string')) throw new Error('inbound.process without inboundEventId: run one by one');
       await processInboundEvents(deps, ids);
+    },
+  },
+  [JOB.assignmentRoute]: {
+    max: ROUTE_BATCH_JOBS,
+    handler: async (deps, jobs) => {
+      const ids = jobs.map((j) => j.payload.threadId);
+      if (!ids.every((id): id is string => typeof id === 'string' && id !== '')) throw new Error('assignment.route without threadId: run one by one');
+      await routeThreads(deps, ids);
     },
   },
 };
