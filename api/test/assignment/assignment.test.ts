@@ -328,7 +328,8 @@ describe('routing', () => {
     const agent = await createAgent(app, org.orgId, { name: 'Dirk', teams: [direct.id] });
     const elsewhere = await createTeam(app, other.orgId, 'Elders', { strategy: 'MANUAL' });
     expect(
-      (await server.gql(CREATE_RULE, { i: { name: 'Italiaans', teamId: gid('Team', italian.id), conditions: { languages: ['it'] } } }, org.managerToken)).data.createRoutingRule.errors,
+      (await server.gql(CREATE_RULE, { i: { name: 'Italiaans', teamId: gid('Team', italian.id), conditions: { languages: ['it'] } } }, org.managerToken)).data.createRoutingRule
+        .errors,
     ).toEqual([]);
     // The other organization's catch-all rule must not route this organization's threads.
     expect((await server.gql(CREATE_RULE, { i: { name: 'Alles', teamId: gid('Team', elsewhere.id) } }, other.managerToken)).data.createRoutingRule.errors).toEqual([]);

@@ -22,13 +22,22 @@ describe(`insertRows (${testDatabaseKind})`, () => {
     const at = new Date('2026-03-29T01:30:00.123Z'); // a DST night in Europe: the instant must not move
     const now = new Date('2026-11-20T09:30:00.000Z');
     const rows = [
-      withIdAndStamps({ organizationId: org.id, name: 'A', email: 'a@example.test', phone: null, tier: 'PREMIUM', customAttributes: { vip: true, tags: ['x'] }, createdAt: at }, now, ['createdAt', 'updatedAt']),
-      withIdAndStamps({ organizationId: org.id, name: 'B', email: null, phone: '+31612345678', tier: undefined, customAttributes: { n: 1 }, createdAt: at }, now, ['createdAt', 'updatedAt']),
+      withIdAndStamps(
+        { organizationId: org.id, name: 'A', email: 'a@example.test', phone: null, tier: 'PREMIUM', customAttributes: { vip: true, tags: ['x'] }, createdAt: at },
+        now,
+        ['createdAt', 'updatedAt'],
+      ),
+      withIdAndStamps({ organizationId: org.id, name: 'B', email: null, phone: '+31612345678', tier: undefined, customAttributes: { n: 1 }, createdAt: at }, now, [
+        'createdAt',
+        'updatedAt',
+      ]),
     ];
     const ids = await insertRows(p, 'Customer', rows);
     expect(ids.sort()).toEqual(rows.map((r) => r.id).sort());
     const stored = await p.customer.findMany({ where: { id: { in: ids } }, orderBy: { name: 'asc' } });
-    expect(stored.map((c) => ({ name: c.name, email: c.email, phone: c.phone, tier: c.tier, customAttributes: c.customAttributes, createdAt: c.createdAt, updatedAt: c.updatedAt }))).toEqual([
+    expect(
+      stored.map((c) => ({ name: c.name, email: c.email, phone: c.phone, tier: c.tier, customAttributes: c.customAttributes, createdAt: c.createdAt, updatedAt: c.updatedAt })),
+    ).toEqual([
       { name: 'A', email: 'a@example.test', phone: null, tier: 'PREMIUM', customAttributes: { vip: true, tags: ['x'] }, createdAt: at, updatedAt: now },
       // tier left out (undefined): the column's default, as Prisma's create.
       { name: 'B', email: null, phone: '+31612345678', tier: 'STANDARD', customAttributes: { n: 1 }, createdAt: at, updatedAt: now },
@@ -41,7 +50,8 @@ describe(`insertRows (${testDatabaseKind})`, () => {
     const p = app.deps.db.prisma;
     const customer = await p.customer.create({ data: { organizationId: org.id, name: 'C' } });
     const now = new Date();
-    const identity = (value: string) => withIdAndStamps({ organizationId: org.id, customerId: customer.id, kind: 'EMAIL', value, scope: '', channelId: null }, now, ['createdAt', 'updatedAt']);
+    const identity = (value: string) =>
+      withIdAndStamps({ organizationId: org.id, customerId: customer.id, kind: 'EMAIL', value, scope: '', channelId: null }, now, ['createdAt', 'updatedAt']);
     const first = identity('c@example.test');
     expect(await insertRows(p, 'CustomerIdentity', [first])).toEqual([first.id]);
     const again = identity('c@example.test');
