@@ -1,9 +1,18 @@
 /**
  * Benchmark: the WhatsApp webhook edge and inbound processing through the real
- * HTTP server, started in-process (createApp + startServer + jobs.start(), the
- * default JOB_CONCURRENCY and JOB_POLL_INTERVAL_MS), on PGlite (in memory) or,
- * when BENCH_DATABASE_URL is set, on PostgreSQL (a scratch database is created
- * and dropped). Loopback only; every wait is bounded.
+ * HTTP server (createApp + startServer + jobs.start(), the default
+ * JOB_CONCURRENCY and JOB_POLL_INTERVAL_MS; webhooks-hub.ts), on PGlite (in
+ * memory) or, when BENCH_DATABASE_URL is set, on PostgreSQL (a scratch database
+ * is created and dropped). Loopback only; every wait is bounded.
+ *
+ * The server runs in a child process as `pnpm start` runs the hub
+ * (webhooks-child.ts bundled by api/build.ts, plain node with the start
+ * script's flags, NODE_ENV=production), so the load generator's and the
+ * subscriber's CPU is not the server's; BENCH_INPROCESS=1 runs it in this
+ * process under tsx instead (the method before stop 20). "Server CPU" figures
+ * are the server process's (in-process: the whole process, client included).
+ * BENCH_LAG_ONLY=1 runs (c) and (e) alone; BENCH_SQL_KINDS=1 lists the lag
+ * run's statements by kind; BENCH_CPU_PROF_DIR: the child writes a CPU profile.
  *
  *   cd api && npx tsx ../bench/webhooks.ts        (or: pnpm bench:webhooks)
  *   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test pnpm bench:webhooks
