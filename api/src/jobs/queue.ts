@@ -269,9 +269,16 @@ export class JobQueue {
     return !this.stopped;
   }
 
-  /** Looks for due jobs now (after an enqueue on this instance), instead of at the next poll. */
-  kick(): void {
+  /**
+   * Looks for due jobs now (after an enqueue on this instance), instead of at the next poll.
+   * `queue`: the queue of the jobs just enqueued; when it is a batch queue with `maxConcurrent`
+   * batches running, nothing happens now (the end of one of them polls): a webhook per request
+   * would otherwise cost a claim and a look at the next due job that cannot take its job.
+   */
+  kick(queue?: string): void {
     if (this.stopped) return;
+    const cap = queue === undefined ? undefined : this.batchHandlers[queue]?.maxConcurrent;
+    if (cap !== undefined && (this.batchesRunning.get(queue!) ?? 0) >= cap) return;
     if (this.polling) {
       this.again = true;
       return;

@@ -173,6 +173,21 @@ describe(`batch queues (${testDatabaseKind})`, () => {
     await firstStarted;
     // While the first batch runs: more jobs of the capped queue wait; the other queue's run.
     for (let i = 2; i < 12; i++) await queue.add(app.deps.db.prisma, QUEUE, { i });
+    // A kick naming the capped queue (a webhook's) does not even poll: no claim statement.
+    const prisma = app.deps.db.prisma as unknown as { $queryRawUnsafe: (sql: string, ...values: unknown[]) => Promise<unknown> };
+    const original = prisma.$queryRawUnsafe;
+    let claims = 0;
+    prisma.$queryRawUnsafe = function (this: unknown, sql: string, ...values: unknown[]) {
+      if (/SET status = 'ACTIVE'/.test(sql)) claims++;
+      return original.call(this, sql, ...values);
+    };
+    try {
+      queue.kick(QUEUE);
+      await (queue as unknown as { polling: Promise<void> | null }).polling;
+    } finally {
+      prisma.$queryRawUnsafe = original;
+    }
+    expect(claims).toBe(0);
     for (let i = 0; i < 3; i++) await queue.add(app.deps.db.prisma, OTHER, { i });
     queue.kick();
     const until = Date.now() + 30_000;
