@@ -1,9 +1,18 @@
 /**
  * Benchmark: the WhatsApp webhook edge and inbound processing through the real
- * HTTP server, started in-process (createApp + startServer + jobs.start(), the
- * default JOB_CONCURRENCY and JOB_POLL_INTERVAL_MS), on PGlite (in memory) or,
- * when BENCH_DATABASE_URL is set, on PostgreSQL (a scratch database is created
- * and dropped). Loopback only; every wait is bounded.
+ * HTTP server (createApp + startServer + jobs.start(), the default
+ * JOB_CONCURRENCY and JOB_POLL_INTERVAL_MS; webhooks-hub.ts), on PGlite (in
+ * memory) or, when BENCH_DATABASE_URL is set, on PostgreSQL (a scratch database
+ * is created and dropped). Loopback only; every wait is bounded.
+ *
+ * The server runs in a child process as `pnpm start` runs the hub
+ * (webhooks-child.ts bundled by api/build.ts, plain node with the start
+ * script's flags, NODE_ENV=production), so the load generator's and the
+ * subscriber's CPU is not the server's; BENCH_INPROCESS=1 runs it in this
+ * process under tsx instead (the method before stop 20). "Server CPU" figures
+ * are the server process's (in-process: the whole process, client included).
+ * BENCH_LAG_ONLY=1 runs (c) and (e) alone; BENCH_SQL_KINDS=1 lists the lag
+ * run's statements by kind; BENCH_CPU_PROF_DIR: the child writes a CPU profile.
  *
  *   cd api && npx tsx ../bench/webhooks.ts        (or: pnpm bench:webhooks)
  *   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test pnpm bench:webhooks
@@ -32,19 +41,19 @@
  *      from request start until the graphql-ws subscriber receives the message.
  * Percentiles are nearest-rank (p99 of 20 samples is the maximum).
  */
+import { fork } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { createApp } from '../api/src/app.js';
+import { bundle, distDir, startFlags } from '../api/build.js';
 import { signWhatsAppBody } from '../api/src/channels/whatsapp/signature.js';
-import { loadConfig } from '../api/src/config.js';
-import { JOB } from '../api/src/jobs/names.js';
-import { startServer } from '../api/src/server.js';
 import { whatsappDemoChannel as wa } from '../api/test/fakes/fixtures.js';
 // graphql-ws and ws are dependencies of api/ (not resolvable from bench/): the tests' client factory.
 import { wsClient } from '../api/test/graphql/helpers.js';
-import { createOrganization, createUser, createWhatsAppChannel, tokenFor } from '../api/test/harness.js';
 import { createScratchDatabase } from '../api/test/scratch-database.js';
+import type { WebhookHub } from './webhooks-hub.js';
 
 const SINGLE_ACKS = 200;
 const BATCH_ACKS = 20;
@@ -57,6 +66,8 @@ const ACK_SECONDS = Number(process.env.BENCH_ACK_SECONDS ?? 10);
 const LAG_RATE = Number(process.env.BENCH_LAG_RATE ?? 300);
 const LAG_SECONDS = Number(process.env.BENCH_LAG_SECONDS ?? 10);
 const ACK_ONLY = process.env.BENCH_ACK_ONLY === '1';
+const IN_PROCESS = process.env.BENCH_INPROCESS === '1';
+const LAG_ONLY = process.env.BENCH_LAG_ONLY === '1';
 
 /** Nearest-rank percentile of sorted samples. */
 const pct = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(sorted.length * p) - 1)]!;
@@ -83,9 +94,76 @@ function webhookBody(n: number): { body: Buffer; wamids: string[] } {
 
 const base = process.env.BENCH_DATABASE_URL;
 const scratch = base ? await createScratchDatabase(base, 'bench_webhooks') : null;
-const app = await createApp({ config: loadConfig({ LOG_LEVEL: 'silent', ...(scratch ? { DATABASE_URL: scratch.url } : {}) }), inMemory: true });
-const server = await startServer(app, { port: 0, host: '127.0.0.1' });
-const url = `http://127.0.0.1:${server.port}`;
+const hubEnv = { ...(scratch ? { DATABASE_URL: scratch.url } : {}) };
+
+/**
+ * The hub in a child process, as `pnpm start` runs it: webhooks-child.ts bundled by api/build.ts,
+ * plain node with the start script's flags, NODE_ENV=production (BENCH_CPU_PROF_DIR: it writes a
+ * V8 CPU profile there when it stops). Every WebhookHub method is a message to the child.
+ */
+async function forkHub(): Promise<WebhookHub> {
+  await bundle({ entryPoints: { 'bench-webhooks-child': fileURLToPath(new URL('./webhooks-child.ts', import.meta.url)) }, chunkPrefix: 'bench-webhooks-chunk' });
+  const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : [];
+  const proc = fork(path.join(distDir, 'bench-webhooks-child.js'), [], {
+    execArgv: [...startFlags(), ...prof],
+    env: {
+      ...process.env,
+      ...hubEnv,
+      NODE_ENV: 'production',
+      BENCH_WA: JSON.stringify(wa),
+      JWT_SECRET: 'bench-jwt-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+      APP_SECRET_KEY: 'bench-app-secret-0123456789abcdefghijklmnopqrstuvwxyz',
+    },
+    stdio: 'inherit',
+  });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let next = 0;
+  const ready = await new Promise<{ port: number; token: string; dbKind: string; jobConcurrency: number }>((resolve, reject) => {
+    proc.once('error', reject);
+    proc.once('exit', (code) => reject(new Error(`the hub child exited with ${code}`)));
+    proc.once('message', (m) => resolve(m as never));
+  });
+  proc.removeAllListeners('exit');
+  proc.on('exit', (code) => {
+    for (const p of pending.values()) p.reject(new Error(`the hub child exited with ${code}`));
+    pending.clear();
+  });
+  proc.on('message', (m: { type: string; id: number; value?: unknown; error?: string }) => {
+    if (m.type !== 'result') return;
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.error !== undefined) p?.reject(new Error(m.error));
+    else p?.resolve(m.value);
+  });
+  const call =
+    (method: keyof WebhookHub) =>
+    (...args: unknown[]): Promise<never> =>
+      new Promise((resolve, reject) => {
+        const id = next++;
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        proc.send({ type: 'call', id, method, args });
+      });
+  return {
+    ...ready,
+    jobsStart: call('jobsStart'),
+    jobsStop: call('jobsStop'),
+    deleteBacklog: call('deleteBacklog'),
+    messageCount: call('messageCount'),
+    addedCount: call('addedCount'),
+    untilAdded: call('untilAdded'),
+    statements: call('statements'),
+    statementKinds: call('statementKinds'),
+    cpuMicros: call('cpuMicros'),
+    async close() {
+      const exited = new Promise((r) => proc.once('exit', r));
+      await call('close')();
+      await exited;
+    },
+  };
+}
+
+const hub: WebhookHub = IN_PROCESS ? await (await import('./webhooks-hub.js')).startWebhookHub(hubEnv, wa) : await forkHub();
+const url = `http://127.0.0.1:${hub.port}`;
 let unsubscribe = () => {};
 
 /**
@@ -116,57 +194,27 @@ function post(body: Buffer): Promise<number> {
   });
 }
 
-/** Counts this organization's `messageAdded` events in-process (published after each commit). */
-function countMessageAdded(organizationId: string) {
-  let count = 0;
-  const waiters: { n: number; resolve: () => void }[] = [];
-  const iterator = app.pubsub.subscribe('messageAdded', organizationId)[Symbol.asyncIterator]();
-  void (async () => {
-    for (;;) {
-      const r = await iterator.next();
-      if (r.done) return;
-      count++;
-      for (const w of [...waiters]) if (count >= w.n) waiters.splice(waiters.indexOf(w), 1), w.resolve();
-    }
-  })();
-  return {
-    get count() {
-      return count;
-    },
-    /** Resolves once `n` events have arrived; rejects after the deadline. */
-    until(n: number): Promise<void> {
-      if (count >= n) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const t = setTimeout(() => reject(new Error(`only ${count} of ${n} messageAdded events`)), DEADLINE_MS);
-        waiters.push({ n, resolve: () => (clearTimeout(t), resolve()) });
-      });
-    },
-    close: () => void iterator.return?.(),
-  };
-}
-
 const rows: string[] = [];
 try {
-  const org = await createOrganization(app);
-  const agent = await createUser(app, org.id, { name: 'Bench Agent' });
-  await createWhatsAppChannel(app, org.id);
-  const token = await tokenFor(app, agent);
-  const added = countMessageAdded(org.id);
-  await app.jobs.start();
+  const token = hub.token;
+  const until = (n: number) => hub.untilAdded(n, DEADLINE_MS);
 
   const load = os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-  console.log(`database: ${app.db.kind}; ${os.cpus().length} cores; node ${process.version}; JOB_CONCURRENCY ${app.config.JOB_CONCURRENCY}; load average at start ${load}`);
+  console.log(
+    `database: ${hub.dbKind}; ${os.cpus().length} cores; node ${process.version}; JOB_CONCURRENCY ${hub.jobConcurrency}; server ${IN_PROCESS ? 'in-process (tsx)' : 'child process (bundled, pnpm start flags)'}; load average at start ${load}`,
+  );
 
   // Warm-up: 10 single-message webhooks, processed.
   for (let i = 0; i < 10; i++) await post(webhookBody(1).body);
-  await added.until(10);
+  await until(10);
 
   /** (d): autocannon for ACK_SECONDS; the backlog is then deleted unprocessed. */
   async function sustainedAcks() {
-    const processedBefore = added.count;
+    const processedBefore = await hub.addedCount();
+    const cpuBefore = await hub.cpuMicros();
     const r = await autocannon({
       url: `${url}/webhooks/whatsapp`,
       method: 'POST',
@@ -181,20 +229,20 @@ try {
         },
       ],
     });
-    const processed = added.count - processedBefore;
+    const processed = (await hub.addedCount()) - processedBefore;
+    const cpuMs = ((await hub.cpuMicros()) - cpuBefore) / 1000;
     // The backlog is not processed: delete it unprocessed, as after (a3).
-    await app.jobs.stop();
-    await app.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = $1 AND status = 'QUEUED'`, JOB.inboundProcess);
-    await app.db.prisma.inboundEvent.deleteMany({ where: { organizationId: org.id, status: 'RECEIVED' } });
-    await app.jobs.start();
-    return { acked: r['2xx'], rps: r['2xx'] / ACK_SECONDS, processed, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
+    await hub.jobsStop();
+    await hub.deleteBacklog();
+    await hub.jobsStart();
+    return { cpuMs, acked: r['2xx'], rps: r['2xx'] / ACK_SECONDS, processed, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx + r.errors };
   }
   const sustainedLine = (s: NonNullable<Awaited<ReturnType<typeof sustainedAcks>>>) =>
-    `sustained acknowledgements (${app.db.kind}, ${ACK_CONNECTIONS} connections, ${ACK_SECONDS} s, queue processing): **${s.rps.toFixed(0)} webhooks/s** acknowledged (${s.acked}; p50 ${s.p50} ms, p99 ${s.p99} ms; ${s.non2xx} errors or non-2xx), ${(s.processed / ACK_SECONDS).toFixed(0)} messages/s processed meanwhile`;
+    `sustained acknowledgements (${hub.dbKind}, ${ACK_CONNECTIONS} connections, ${ACK_SECONDS} s, queue processing): **${s.rps.toFixed(0)} webhooks/s** acknowledged (${s.acked}; p50 ${s.p50} ms, p99 ${s.p99} ms; ${s.non2xx} errors or non-2xx), ${(s.processed / ACK_SECONDS).toFixed(0)} messages/s processed meanwhile; server CPU ${((s.cpuMs / (ACK_SECONDS * 1000)) * 100).toFixed(0)} % of one core`;
   if (ACK_ONLY) {
     // BENCH_ACK_QUEUE=0: the queue paused during (d), the edge alone (e.g. to profile it).
     const paused = process.env.BENCH_ACK_QUEUE === '0';
-    if (paused) await app.jobs.stop();
+    if (paused) await hub.jobsStop();
     console.log(sustainedLine(await sustainedAcks()).replace('queue processing', paused ? 'queue paused' : 'queue processing'));
     console.log(
       `load average at end ${os
@@ -204,44 +252,49 @@ try {
     );
     process.exitCode = 0;
   } else {
-    // (a1) 1-message acks, queue paused (edge only), then processed before the next stage.
-    await app.jobs.stop();
     const singleIdle: number[] = [];
-    for (let i = 0; i < SINGLE_ACKS; i++) singleIdle.push(await post(webhookBody(1).body));
-    await app.jobs.start();
-    await added.until(10 + SINGLE_ACKS);
-
-    // (a2) 1-message acks while the queue processes each delivery as it comes.
     const singleBusy: number[] = [];
-    for (let i = 0; i < SINGLE_ACKS; i++) singleBusy.push(await post(webhookBody(1).body));
-    await added.until(10 + 2 * SINGLE_ACKS);
-
-    // (a3) 500-message batch acks, queue paused; the stored deliveries are then deleted unprocessed.
-    await app.jobs.stop();
     const batchIdle: number[] = [];
-    for (let i = 0; i < BATCH_ACKS; i++) batchIdle.push(await post(webhookBody(BATCH).body));
-    await app.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = $1 AND status = 'QUEUED'`, JOB.inboundProcess);
-    await app.db.prisma.inboundEvent.deleteMany({ where: { organizationId: org.id, status: 'RECEIVED' } });
-    await app.jobs.start();
-
-    // (b) throughput: 5 × 500 messages, first POST → last messageAdded.
-    const before = added.count;
-    const stored = await app.db.prisma.message.count({ where: { organizationId: org.id } });
-    const bodies = Array.from({ length: THROUGHPUT_BATCHES }, () => webhookBody(BATCH).body);
-    let statements = 0;
-    const countStatement = () => void statements++;
-    app.db.onQuery.add(countStatement);
-    const t0 = performance.now();
     const throughputAcks: number[] = [];
-    for (const body of bodies) throughputAcks.push(await post(body));
-    await added.until(before + THROUGHPUT_BATCHES * BATCH);
-    const elapsed = performance.now() - t0;
-    app.db.onQuery.delete(countStatement);
-    const storedAfter = await app.db.prisma.message.count({ where: { organizationId: org.id } });
-    if (storedAfter - stored !== THROUGHPUT_BATCHES * BATCH) throw new Error(`stored ${storedAfter - stored} messages, expected ${THROUGHPUT_BATCHES * BATCH}`);
+    let elapsed = 0;
+    let statements = 0;
+    let cpuPerMessage = 0;
+    // BENCH_LAG_ONLY=1: (c) and (e) alone.
+    if (!LAG_ONLY) {
+      // (a1) 1-message acks, queue paused (edge only), then processed before the next stage.
+      await hub.jobsStop();
+      for (let i = 0; i < SINGLE_ACKS; i++) singleIdle.push(await post(webhookBody(1).body));
+      await hub.jobsStart();
+      await until(10 + SINGLE_ACKS);
+
+      // (a2) 1-message acks while the queue processes each delivery as it comes.
+      for (let i = 0; i < SINGLE_ACKS; i++) singleBusy.push(await post(webhookBody(1).body));
+      await until(10 + 2 * SINGLE_ACKS);
+
+      // (a3) 500-message batch acks, queue paused; the stored deliveries are then deleted unprocessed.
+      await hub.jobsStop();
+      for (let i = 0; i < BATCH_ACKS; i++) batchIdle.push(await post(webhookBody(BATCH).body));
+      await hub.deleteBacklog();
+      await hub.jobsStart();
+
+      // (b) throughput: 5 × 500 messages, first POST → last messageAdded.
+      const before = await hub.addedCount();
+      const stored = await hub.messageCount();
+      const bodies = Array.from({ length: THROUGHPUT_BATCHES }, () => webhookBody(BATCH).body);
+      const statementsBefore = await hub.statements();
+      const cpuBefore = await hub.cpuMicros();
+      const t0 = performance.now();
+      for (const body of bodies) throughputAcks.push(await post(body));
+      await until(before + THROUGHPUT_BATCHES * BATCH);
+      elapsed = performance.now() - t0;
+      statements = (await hub.statements()) - statementsBefore;
+      cpuPerMessage = ((await hub.cpuMicros()) - cpuBefore) / 1000 / (THROUGHPUT_BATCHES * BATCH);
+      const storedAfter = await hub.messageCount();
+      if (storedAfter - stored !== THROUGHPUT_BATCHES * BATCH) throw new Error(`stored ${storedAfter - stored} messages, expected ${THROUGHPUT_BATCHES * BATCH}`);
+    }
 
     // (c) webhook → messageAdded over graphql-ws, as an agent.
-    const client = wsClient(server.port, token);
+    const client = wsClient(hub.port, token);
     const arrived = new Map<string, number>();
     let wake: (() => void) | null = null;
     unsubscribe = client.subscribe<{ messageAdded: { externalMessageId: string } }>(
@@ -287,14 +340,20 @@ try {
     }
     console.error(`(a)–(c) done; (d) ${ACK_SECONDS} s of sustained acknowledgements`);
     // (d) sustained acknowledgements under concurrency, the queue processing.
-    const sustained = ACK_SECONDS > 0 ? await sustainedAcks() : null;
+    const sustained = ACK_SECONDS > 0 && !LAG_ONLY ? await sustainedAcks() : null;
 
     console.error(`(e) ${LAG_RATE} webhooks/s for ${LAG_SECONDS} s`);
     // (e) webhook → graphql-ws lag at a fixed rate, sent open-loop.
     const lag: number[] = [];
     let lagAcks = 0;
     const lagErrors: string[] = [];
+    let lagCpuMs = 0;
+    let lagStatements = 0;
+    let lagKinds: [string, number][] = [];
     if (ACK_SECONDS > 0 && LAG_RATE > 0) {
+      const cpuBefore = await hub.cpuMicros();
+      const statementsBefore = await hub.statements();
+      const kindsBefore = new Map(await hub.statementKinds());
       const total = Math.round(LAG_RATE * LAG_SECONDS);
       const sent: { wamid: string; at: number }[] = [];
       const posts: Promise<unknown>[] = [];
@@ -318,30 +377,35 @@ try {
       await Promise.all(posts);
       // Only acknowledged webhooks count (a refused connection was never the hub's to process).
       for (const s of sent) lag.push((await waitArrival(s.wamid)) - s.at);
+      lagCpuMs = ((await hub.cpuMicros()) - cpuBefore) / 1000;
+      lagStatements = (await hub.statements()) - statementsBefore;
+      lagKinds = (await hub.statementKinds()).map(([k, n]): [string, number] => [k, n - (kindsBefore.get(k) ?? 0)]).filter(([, n]) => n > 0);
     }
     unsubscribe();
     await client.dispose();
-    added.close();
 
     const line = (label: string, samples: number[]) => {
       const s = [...samples].sort((a, b) => a - b);
       rows.push(`| ${label} | ${s.length} | ${ms(pct(s, 0.5))} | ${ms(pct(s, 0.99))} |`);
     };
-    line('ack, 1 message, queue paused', singleIdle);
-    line('ack, 1 message, queue processing', singleBusy);
-    line(`ack, ${BATCH}-message batch, queue paused`, batchIdle);
-    line(`ack, ${BATCH}-message batch, during (b)`, throughputAcks);
+    if (!LAG_ONLY) {
+      line('ack, 1 message, queue paused', singleIdle);
+      line('ack, 1 message, queue processing', singleBusy);
+      line(`ack, ${BATCH}-message batch, queue paused`, batchIdle);
+      line(`ack, ${BATCH}-message batch, during (b)`, throughputAcks);
+    }
     line('webhook → graphql-ws messageAdded', live);
     if (lag.length) line(`webhook → graphql-ws messageAdded, ${LAG_RATE} webhooks/s for ${LAG_SECONDS} s (open loop)`, lag);
     const perSecond = (THROUGHPUT_BATCHES * BATCH) / (elapsed / 1000);
-    console.log(`\n| measurement (${app.db.kind}) | n | p50 | p99 |\n| --- | --- | --- | --- |\n${rows.join('\n')}`);
-    console.log(
-      `\ninbound processing: ${THROUGHPUT_BATCHES} × ${BATCH} messages in ${(elapsed / 1000).toFixed(1)} s = **${perSecond.toFixed(0)} messages/s** (first POST → last messageAdded); ${(statements / (THROUGHPUT_BATCHES * BATCH)).toFixed(1)} SQL statements per message`,
-    );
+    console.log(`\n| measurement (${hub.dbKind}) | n | p50 | p99 |\n| --- | --- | --- | --- |\n${rows.join('\n')}`);
+    if (!LAG_ONLY)
+      console.log(
+        `\ninbound processing: ${THROUGHPUT_BATCHES} × ${BATCH} messages in ${(elapsed / 1000).toFixed(1)} s = **${perSecond.toFixed(0)} messages/s** (first POST → last messageAdded); ${(statements / (THROUGHPUT_BATCHES * BATCH)).toFixed(2)} SQL statements and ${cpuPerMessage.toFixed(2)} ms of server CPU per message`,
+      );
     if (sustained) console.log(sustainedLine(sustained));
     if (lag.length || lagErrors.length)
       console.log(
-        `lag run: ${lagAcks} of ${Math.round(LAG_RATE * LAG_SECONDS)} webhooks acknowledged, each of their messages received by the subscriber; ${lagErrors.length} requests failed${lagErrors.length ? ` (${[...new Set(lagErrors)].join(', ')})` : ''}`,
+        `lag run: ${lagAcks} of ${Math.round(LAG_RATE * LAG_SECONDS)} webhooks acknowledged, each of their messages received by the subscriber; ${lagErrors.length} requests failed${lagErrors.length ? ` (${[...new Set(lagErrors)].join(', ')})` : ''}; server CPU ${(lagCpuMs / Math.max(1, lagAcks)).toFixed(2)} ms and ${(lagStatements / Math.max(1, lagAcks)).toFixed(2)} SQL statements per webhook (acknowledged and delivered)${lagKinds.length ? `\n${lagKinds.map(([k, n]) => `  ${n} ${k}`).join('\n')}` : ''}`,
       );
     console.log(
       `load average at end ${os
@@ -352,7 +416,6 @@ try {
   }
 } finally {
   unsubscribe();
-  await server.close();
-  await app.close();
+  await hub.close();
   await scratch?.drop();
 }

@@ -8,6 +8,7 @@ import { toAdapterChannel } from '../modules/channel/channel.directory.js';
 import { runRetention } from '../modules/gdpr/gdpr.service.js';
 import { runSurveySendJob } from '../modules/analytics/survey.js';
 import { assignmentJobHandlers, assignmentSchedules } from '../modules/assignment/assignment.jobs.js';
+import { routeThreads } from '../modules/assignment/assignment.service.js';
 import { fireSlaStep, recordSlaBreach, type SlaStepPayload } from '../modules/sla/engine.js';
 import { fireTaskReminder, type TaskReminderPayload } from '../modules/task/task.reminders.js';
 import { applyChannelEvents, processInboundEvent, processInboundEvents } from '../modules/thread/inbound.service.js';
@@ -15,7 +16,7 @@ import { endSnooze, type UnsnoozePayload } from '../modules/thread/triage.servic
 import type { AppDeps } from '../shared/app.js';
 import { JOB } from './names.js';
 import { runOutboxDelivery, runOutboxSweep } from './outbox.js';
-import { PermanentJobError, type BatchJobHandler, type JobHandler, type Schedule } from './queue.js';
+import { PermanentJobError, type BatchQueue, type JobHandler, type Schedule } from './queue.js';
 
 async function loadChannel(deps: AppDeps, channelId: string) {
   const channel = await deps.db.prisma.channel.findUnique({ where: { id: channelId } });
@@ -153,14 +154,33 @@ export const jobHandlers: Record<string, JobHandler> = {
 /** Stored webhook deliveries one worker processes together (their messages share transactions). */
 export const INBOUND_BATCH_JOBS = 50;
 
+/** `assignment.route` jobs one worker runs together (routeThreads: one read of the threads and one of the rules for all). */
+export const ROUTE_BATCH_JOBS = 50;
+
+/**
+ * Inbound batches one instance runs at once. Ingestion is CPU-bound in Node (one thread): more
+ * batches at once split a backlog into more, smaller batches, each with the same ~20 statements
+ * and their CPU; two still overlap one batch's database round trips with the other's work.
+ */
+export const INBOUND_BATCHES_AT_ONCE = 2;
+
 /** Queues whose due jobs a worker claims and runs together (QueueOptions.batchHandlers). */
-export const jobBatchHandlers: Record<string, { handler: BatchJobHandler; max: number }> = {
+export const jobBatchHandlers: Record<string, BatchQueue> = {
   [JOB.inboundProcess]: {
     max: INBOUND_BATCH_JOBS,
+    maxConcurrent: INBOUND_BATCHES_AT_ONCE,
     handler: async (deps, jobs) => {
       const ids = jobs.map((j) => j.payload.inboundEventId);
       if (!ids.every((id): id is string => typeof id === 'string')) throw new Error('inbound.process without inboundEventId: run one by one');
       await processInboundEvents(deps, ids);
+    },
+  },
+  [JOB.assignmentRoute]: {
+    max: ROUTE_BATCH_JOBS,
+    handler: async (deps, jobs) => {
+      const ids = jobs.map((j) => j.payload.threadId);
+      if (!ids.every((id): id is string => typeof id === 'string' && id !== '')) throw new Error('assignment.route without threadId: run one by one');
+      await routeThreads(deps, ids);
     },
   },
 };

@@ -172,9 +172,22 @@ export interface QueueOptions {
   /**
    * Queues whose due jobs a worker claims and runs together, at most `max` at
    * once (the queue's handler still runs a job alone when the batch fails).
-   * Not for scheduled (cron) queues.
+   * Jobs of one such queue claimed by the same poll run as one batch.
+   * `maxConcurrent`: at most this many batches of the queue run at once on
+   * this instance (default: the instance's concurrency); while that many run,
+   * polls leave the queue's jobs for later, so a backlog is taken in fewer,
+   * larger batches. Not for scheduled (cron) queues.
    */
-  batchHandlers?: Record<string, { handler: BatchJobHandler; max: number }>;
+  batchHandlers?: Record<string, BatchQueue>;
+}
+
+/** A batch queue's handler and limits (QueueOptions.batchHandlers). */
+export interface BatchQueue {
+  handler: BatchJobHandler;
+  /** Most jobs in one batch. */
+  max: number;
+  /** Most batches of the queue running at once on one instance (default: its concurrency). */
+  maxConcurrent?: number;
 }
 
 interface ClaimedRow {
@@ -199,7 +212,9 @@ export class JobQueue {
   private readonly concurrency: number;
   private readonly pollIntervalMs: number;
   private readonly leaseMs: number;
-  private readonly batchHandlers: Record<string, { handler: BatchJobHandler; max: number }>;
+  private readonly batchHandlers: Record<string, BatchQueue>;
+  /** Batches running per batch queue (for maxConcurrent). */
+  private readonly batchesRunning = new Map<string, number>();
 
   constructor(
     private readonly deps: AppDeps,
@@ -254,9 +269,16 @@ export class JobQueue {
     return !this.stopped;
   }
 
-  /** Looks for due jobs now (after an enqueue on this instance), instead of at the next poll. */
-  kick(): void {
+  /**
+   * Looks for due jobs now (after an enqueue on this instance), instead of at the next poll.
+   * `queue`: the queue of the jobs just enqueued; when it is a batch queue with `maxConcurrent`
+   * batches running, nothing happens now (the end of one of them polls): a webhook per request
+   * would otherwise cost a claim and a look at the next due job that cannot take its job.
+   */
+  kick(queue?: string): void {
     if (this.stopped) return;
+    const cap = queue === undefined ? undefined : this.batchHandlers[queue]?.maxConcurrent;
+    if (cap !== undefined && (this.batchesRunning.get(queue!) ?? 0) >= cap) return;
     if (this.polling) {
       this.again = true;
       return;
@@ -294,7 +316,7 @@ export class JobQueue {
       const limit = Math.min(this.concurrency, max - ran);
       const claimed = await this.claim(limit);
       if (claimed.length === 0) break;
-      const counts = await Promise.all(claimed.map((row) => this.runClaimed(row, claimed.length >= limit)));
+      const counts = await Promise.all(this.groups(claimed).map((rows) => this.runClaimed(rows, claimed.length >= limit)));
       ran += counts.reduce((a, n) => a + n, 0);
     }
     return ran;
@@ -329,19 +351,28 @@ export class JobQueue {
   private async poll(): Promise<void> {
     while (!this.stopped && this.running < this.concurrency) {
       const limit = this.concurrency - this.running;
-      const claimed = await this.claim(limit);
+      // Batch queues with maxConcurrent batches running are left for later (the end of one kicks a poll).
+      const queues = Object.keys(this.handlers).filter((q) => {
+        const cap = this.batchHandlers[q]?.maxConcurrent;
+        return cap === undefined || (this.batchesRunning.get(q) ?? 0) < cap;
+      });
+      const claimed = queues.length ? await this.claim(limit, queues) : [];
       if (claimed.length === 0) {
         await this.wakeForNext();
         return;
       }
       // Fewer rows than asked for: nothing else was due, so a batch queue's job need not look for more (one statement less per webhook).
       const full = claimed.length >= limit;
-      for (const row of claimed) {
+      for (const rows of this.groups(claimed)) {
+        const queue = rows[0]!.queue;
+        const batch = !!this.batchHandlers[queue];
         this.running++;
-        const p = this.runClaimed(row, full)
+        if (batch) this.batchesRunning.set(queue, (this.batchesRunning.get(queue) ?? 0) + 1);
+        const p = this.runClaimed(rows, full)
           .then(() => undefined)
           .finally(() => {
             this.running--;
+            if (batch) this.batchesRunning.set(queue, this.batchesRunning.get(queue)! - 1);
             this.inflight.delete(p);
             this.kick();
           });
@@ -373,22 +404,43 @@ export class JobQueue {
     this.wake.unref();
   }
 
+  /** Claimed rows as they run: the rows of one batch queue together, every other job alone. */
+  private groups(claimed: readonly ClaimedRow[]): ClaimedRow[][] {
+    const out: ClaimedRow[][] = [];
+    const byQueue = new Map<string, ClaimedRow[]>();
+    for (const row of claimed) {
+      if (!this.batchHandlers[row.queue]) {
+        out.push([row]);
+        continue;
+      }
+      let rows = byQueue.get(row.queue);
+      if (!rows) {
+        byQueue.set(row.queue, (rows = []));
+        out.push(rows);
+      }
+      rows.push(row);
+    }
+    return out;
+  }
+
   /**
-   * Runs a claimed job; for a batch queue, first claims more due jobs of its
-   * queue and runs them together. `mayHaveMore`: false when the claim that
+   * Runs claimed jobs: a job of an ordinary queue alone; the jobs of a batch
+   * queue (of one queue, from one claim) together, after claiming more due
+   * jobs of the queue up to its `max`. `mayHaveMore`: false when the claim that
    * took `row` returned fewer rows than it asked for (no other job was due at
    * that moment), which saves the batch's extra claim statement; jobs enqueued
    * since are claimed by the kick that follows their commit. Returns how many
    * jobs ran.
    */
-  private async runClaimed(row: ClaimedRow, mayHaveMore: boolean): Promise<number> {
+  private async runClaimed(claimed: readonly ClaimedRow[], mayHaveMore: boolean): Promise<number> {
+    const row = claimed[0]!;
     const batch = this.batchHandlers[row.queue];
-    const more = batch && batch.max > 1 && mayHaveMore ? await this.claim(batch.max - 1, [row.queue]) : [];
-    if (!batch || more.length === 0) {
-      await this.run(row);
-      return 1;
+    const more = batch && batch.max > claimed.length && mayHaveMore ? await this.claim(batch.max - claimed.length, [row.queue]) : [];
+    if (!batch || claimed.length + more.length === 1) {
+      for (const r of claimed) await this.run(r);
+      return claimed.length;
     }
-    const rows = [row, ...more];
+    const rows = [...claimed, ...more];
     const started = performance.now();
     // A batch (and its jobs run one by one after a failure) may take longer than one job: the leases are renewed
     // meanwhile, so no other worker takes its jobs over.

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB } from '../../src/jobs/names.js';
-import { drainTeam, routeThread } from '../../src/modules/assignment/assignment.service.js';
+import { drainTeam, routeThread, routeThreads } from '../../src/modules/assignment/assignment.service.js';
 import { ingestInbound } from '../../src/modules/thread/ingest.service.js';
 import { createTestApp, createTestServer, type TestApp, type TestServer } from '../harness.js';
 import { gid } from '../graphql/helpers.js';
@@ -318,6 +318,57 @@ describe('routing', () => {
     expect(threads.find((t) => t.id === ids[0])!.requiredSkills).toEqual(['it']);
     const route = changesOf((await auditRows(app, org.orgId, 'thread.route', ids[0]))[0]!);
     expect(route.after).toMatchObject({ teamId: italian.id, requiredSkills: ['it'], rule: { name: 'Italiaans', rank: 10 } });
+  });
+
+  it('routeThreads: one read of the threads and one of the rules; only threads a rule or their team routes go through routeThread', async () => {
+    const org = await setupOrg(app);
+    const other = await setupOrg(app);
+    const italian = await createTeam(app, org.orgId, 'Italiano', { strategy: 'MANUAL' });
+    const direct = await createTeam(app, org.orgId, 'Direct', { strategy: 'ROUND_ROBIN' });
+    const agent = await createAgent(app, org.orgId, { name: 'Dirk', teams: [direct.id] });
+    const elsewhere = await createTeam(app, other.orgId, 'Elders', { strategy: 'MANUAL' });
+    expect(
+      (await server.gql(CREATE_RULE, { i: { name: 'Italiaans', teamId: gid('Team', italian.id), conditions: { languages: ['it'] } } }, org.managerToken)).data.createRoutingRule
+        .errors,
+    ).toEqual([]);
+    // The other organization's catch-all rule must not route this organization's threads.
+    expect((await server.gql(CREATE_RULE, { i: { name: 'Alles', teamId: gid('Team', elsewhere.id) } }, other.managerToken)).data.createRoutingRule.errors).toEqual([]);
+    const at = app.clock.now();
+    const customer = (language: string) => p().customer.create({ data: { organizationId: org.orgId, name: 'Klant', language } });
+    const thread = async (orgId: string, channelId: string, data: Record<string, unknown> = {}) =>
+      (await p().thread.create({ data: { organizationId: orgId, channelId, subject: 'Batch', lastMessageAt: at, ...data } })).id;
+    const italianThread = await thread(org.orgId, org.channelId, { customerId: (await customer('it')).id });
+    const dutchThread = await thread(org.orgId, org.channelId, { customerId: (await customer('nl')).id });
+    const teamThread = await thread(org.orgId, org.channelId, { teamId: direct.id });
+    const deletedThread = await thread(org.orgId, org.channelId, { customerId: (await customer('it')).id, deletedAt: at });
+    const resolvedThread = await thread(org.orgId, org.channelId, { customerId: (await customer('it')).id, status: 'RESOLVED' });
+    const assignedThread = await thread(org.orgId, org.channelId, { customerId: (await customer('it')).id, assigneeId: agent.id });
+    const otherThread = await thread(other.orgId, other.channelId);
+    const missing = '00000000-0000-4000-8000-000000000000';
+
+    const routed = await routeThreads(app.deps, [dutchThread, italianThread, missing, teamThread, deletedThread, resolvedThread, assignedThread, otherThread, italianThread]);
+    expect(routed).toEqual([italianThread, teamThread, otherThread]);
+    const threads = await threadsOf([italianThread, dutchThread, teamThread, deletedThread, resolvedThread, assignedThread, otherThread]);
+    const byId = new Map(threads.map((t) => [t.id, t]));
+    expect(byId.get(italianThread)).toMatchObject({ teamId: italian.id, assigneeId: null });
+    expect(byId.get(dutchThread)).toMatchObject({ teamId: null, assigneeId: null, queuedAt: null });
+    expect(byId.get(teamThread)).toMatchObject({ teamId: direct.id, assigneeId: agent.id });
+    for (const id of [deletedThread, resolvedThread]) expect(byId.get(id)).toMatchObject({ teamId: null, assigneeId: null });
+    expect(byId.get(assignedThread)).toMatchObject({ teamId: null, assigneeId: agent.id });
+    expect(byId.get(otherThread)).toMatchObject({ teamId: elsewhere.id });
+    expect((await auditRows(app, org.orgId, 'thread.route')).map((r) => r.entityId)).toEqual([italianThread]);
+
+    // Threads no rule routes: the two reads and nothing else.
+    const unrouted = [await thread(org.orgId, org.channelId, { customerId: (await customer('nl')).id }), await thread(org.orgId, org.channelId)];
+    const statements: string[] = [];
+    const listen = (sql: string) => void statements.push(sql);
+    app.deps.db.onQuery.add(listen);
+    try {
+      expect(await routeThreads(app.deps, unrouted)).toEqual([]);
+    } finally {
+      app.deps.db.onQuery.delete(listen);
+    }
+    expect(statements).toHaveLength(2);
   });
 
   it('an ingested first message is routed by its customer language (ingest hook)', async () => {

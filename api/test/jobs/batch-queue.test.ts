@@ -2,7 +2,9 @@
  * Batch queues (QueueOptions.batchHandlers): a worker that claims a job of a
  * batch queue claims more due jobs of it and runs them together; their leases
  * are renewed while the batch runs; a failing batch runs each job alone with
- * the queue's ordinary handler (retries and dead letters per job).
+ * the queue's ordinary handler (retries and dead letters per job); jobs of one
+ * batch queue claimed by one poll run as one batch; `maxConcurrent` caps the
+ * batches of a queue running at once while other queues keep their workers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobQueue } from '../../src/jobs/queue.js';
@@ -99,11 +101,12 @@ describe(`batch queues (${testDatabaseKind})`, () => {
     await app.deps.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = $1`, QUEUE);
   });
 
-  it('a claim that took every due job: its batch-queue jobs claim no more (one claim statement per webhook, not two)', async () => {
+  it('a claim that took every due job: its batch-queue jobs run as one batch and claim no more (one claim statement per webhook, not two)', async () => {
     const alone: number[] = [];
+    const batches: number[][] = [];
     const queue = new JobQueue(app.deps, {
       handlers: { [QUEUE]: async (_deps, payload) => void alone.push(Number(payload.i)) },
-      batchHandlers: { [QUEUE]: { max: 10, handler: async () => {} } },
+      batchHandlers: { [QUEUE]: { max: 10, handler: async (_deps, jobs) => void batches.push(jobs.map((j) => Number(j.payload.i)).sort()) } },
       concurrency: 4,
     });
     for (let i = 0; i < 2; i++) await queue.add(app.deps.db.prisma, QUEUE, { i });
@@ -120,13 +123,83 @@ describe(`batch queues (${testDatabaseKind})`, () => {
     } finally {
       prisma.$queryRawUnsafe = original;
     }
-    // The first claim asked for 4 and got both jobs; the second found none and ended the drain.
+    // The first claim asked for 4 and got both jobs (one batch); the second found none and ended the drain.
     expect(claims).toBe(2);
-    expect(alone.sort()).toEqual([0, 1]);
+    expect(batches).toEqual([[0, 1]]);
+    expect(alone).toEqual([]);
     expect(await statuses()).toEqual([
       ['COMPLETED', 1],
       ['COMPLETED', 1],
     ]);
     await app.deps.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = $1`, QUEUE);
+  });
+
+  it('maxConcurrent: at most that many batches of the queue at once, the other workers take other queues meanwhile', { timeout: 60_000 }, async () => {
+    const OTHER = 'test.other';
+    let open = 0;
+    let most = 0;
+    const sizes: number[] = [];
+    const others: number[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let first = true;
+    let started!: () => void;
+    const firstStarted = new Promise<void>((r) => (started = r));
+    const queue = new JobQueue(app.deps, {
+      handlers: { [QUEUE]: async () => {}, [OTHER]: async (_deps, payload) => void others.push(Number(payload.i)) },
+      batchHandlers: {
+        [QUEUE]: {
+          max: 50,
+          maxConcurrent: 1,
+          handler: async (_deps, jobs) => {
+            open++;
+            most = Math.max(most, open);
+            sizes.push(jobs.length);
+            if (first) {
+              first = false;
+              started();
+              await held; // the first batch runs until the other queue's jobs are done
+            }
+            open--;
+          },
+        },
+      },
+      concurrency: 4,
+      pollIntervalMs: 60_000,
+    });
+    await queue.add(app.deps.db.prisma, QUEUE, { i: 0 });
+    await queue.add(app.deps.db.prisma, QUEUE, { i: 1 });
+    await queue.start();
+    await firstStarted;
+    // While the first batch runs: more jobs of the capped queue wait; the other queue's run.
+    for (let i = 2; i < 12; i++) await queue.add(app.deps.db.prisma, QUEUE, { i });
+    // A kick naming the capped queue (a webhook's) does not even poll: no claim statement.
+    const prisma = app.deps.db.prisma as unknown as { $queryRawUnsafe: (sql: string, ...values: unknown[]) => Promise<unknown> };
+    const original = prisma.$queryRawUnsafe;
+    let claims = 0;
+    prisma.$queryRawUnsafe = function (this: unknown, sql: string, ...values: unknown[]) {
+      if (/SET status = 'ACTIVE'/.test(sql)) claims++;
+      return original.call(this, sql, ...values);
+    };
+    try {
+      queue.kick(QUEUE);
+      await (queue as unknown as { polling: Promise<void> | null }).polling;
+    } finally {
+      prisma.$queryRawUnsafe = original;
+    }
+    expect(claims).toBe(0);
+    for (let i = 0; i < 3; i++) await queue.add(app.deps.db.prisma, OTHER, { i });
+    queue.kick();
+    const until = Date.now() + 30_000;
+    while (others.length < 3 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(others.sort()).toEqual([0, 1, 2]);
+    expect(sizes).toEqual([2]);
+    release();
+    while (sizes.reduce((a, n) => a + n, 0) < 12 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await queue.stop();
+    expect(most).toBe(1);
+    // The ten that waited: taken together once the first batch ended.
+    expect(sizes).toEqual([2, 10]);
+    await app.deps.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = ANY($1::text[])`, [QUEUE, OTHER]);
   });
 });

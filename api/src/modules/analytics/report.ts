@@ -15,6 +15,7 @@
  * (`ReportingRollup`) and slices (`ReportingSlice`) in the caller's transaction; an event whose
  * (thread, kind, dedupeKey) exists is skipped, so a replayed step counts once.
  */
+import { insertRows as insertTableRows, withIdAndStamps } from '../../db/insert-rows.js';
 import type { ChannelType, CustomerTier, Prisma, Priority, ReportingEventKind, SlaTarget, ThreadStatus, ThreadType } from '../../generated/prisma/client.js';
 import type { Tx } from '../../db/tenant.js';
 import type { HubContext } from '../../shared/context.js';
@@ -398,7 +399,13 @@ export async function insertEventRows(ctx: HubContext, tx: Tx, rows: readonly Ev
 async function insertRows(ctx: HubContext, tx: Tx, rows: readonly EventRow[]): Promise<EventRow[]> {
   if (!rows.length) return [];
   const inserted: EventRow[] = [];
-  for (let i = 0; i < rows.length; i += 2000) inserted.push(...(await tx.reportingEvent.createManyAndReturn({ data: rows.slice(i, i + 2000), skipDuplicates: true })));
+  // Raw INSERTs (Prisma compiles every createMany anew, db/insert-rows.ts); existing events (same thread, kind and dedupeKey) are skipped.
+  const withIds = rows.map((r) => withIdAndStamps(r, new Date(), []));
+  for (let i = 0; i < withIds.length; i += 2000) {
+    const chunk = withIds.slice(i, i + 2000);
+    const ids = new Set(await insertTableRows(tx, 'ReportingEvent', chunk, { onConflictDoNothing: true }));
+    inserted.push(...chunk.filter((r) => ids.has(r.id)));
+  }
   await applyRollups(tx, ctx.organizationId, inserted, 1);
   return inserted;
 }

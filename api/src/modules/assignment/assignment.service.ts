@@ -36,7 +36,7 @@ import { syncThreadSla } from '../sla/engine.js';
 import { publishThreadUpdated } from '../thread/thread.service.js';
 import { ASSIGNMENT_ERRORS } from './assignment.errors.js';
 import { DONE_STATUSES, enqueueDrain } from './enqueue.js';
-import { matchRoutingRule } from './routing.service.js';
+import { conditionsOf, matchRoutingRule, ruleMatches } from './routing.service.js';
 
 /** An ONLINE agent whose last sign of life is older than this becomes AWAY (ms). */
 export const AWAY_AFTER_MS = 5 * 60_000;
@@ -308,6 +308,55 @@ export async function routeThread(deps: AppDeps, threadId: string): Promise<void
     if (!assignee) await queueInTx(ctx, tx, state, thread, after, rule);
   });
   await after.publish(ctx);
+}
+
+/**
+ * Jobs `assignment.route` of several threads at once (the queue claims up to
+ * ROUTE_BATCH_JOBS together): one read of the threads and one of their
+ * organizations' active routing rules, 2 statements in all. A thread routing
+ * would leave as it is (unknown, deleted, RESOLVED/CLOSED, assigned, or
+ * without team and no rule matches: most new threads of an organization
+ * without rules) needs nothing more; every other one goes through
+ * `routeThread`, one transaction each, in the order given, so what happens to
+ * it is exactly what its own job would do. Skipping needs no lock: routeThread
+ * takes none before it decides to do nothing.
+ * @returns the threads passed to routeThread, in order
+ */
+export async function routeThreads(deps: AppDeps, threadIds: readonly string[]): Promise<string[]> {
+  const ids = [...new Set(threadIds)];
+  const threads = await deps.db.prisma.thread.findMany({
+    where: { id: { in: ids }, deletedAt: null },
+    select: {
+      id: true,
+      organizationId: true,
+      status: true,
+      assigneeId: true,
+      teamId: true,
+      type: true,
+      channel: { select: { type: true } },
+      customer: { select: { tier: true, language: true } },
+    },
+  });
+  const pending = threads.filter((t) => !DONE_STATUSES.includes(t.status) && !t.assigneeId);
+  const organizations = [...new Set(pending.filter((t) => !t.teamId).map((t) => t.organizationId))];
+  // matchRoutingRule's read and order, for every organization at once.
+  const rules = organizations.length
+    ? await deps.db.prisma.routingRule.findMany({
+        where: { organizationId: { in: organizations }, isActive: true },
+        orderBy: [{ rank: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+      })
+    : [];
+  const byId = new Map(pending.map((t) => [t.id, t]));
+  const routed: string[] = [];
+  for (const id of ids) {
+    const t = byId.get(id);
+    if (!t) continue;
+    const facts = { channelType: t.channel.type, threadType: t.type, customerTier: t.customer?.tier ?? null, language: t.customer?.language ?? null };
+    if (!t.teamId && !rules.some((r) => r.organizationId === t.organizationId && ruleMatches(conditionsOf(r), facts))) continue;
+    await routeThread(deps, id);
+    routed.push(id);
+  }
+  return routed;
 }
 
 /**

@@ -2,6 +2,7 @@
  * The audit trail: one AuditLog row per change, written in the same
  * transaction as the change itself.
  */
+import { insertRows, withIdAndStamps } from '../../db/insert-rows.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { HubContext } from '../../shared/context.js';
 import type { TenantDb, Tx } from '../../db/tenant.js';
@@ -43,7 +44,13 @@ export async function flushAudit(tx: Tx | TenantDb): Promise<number> {
   const rows = deferred.get(tx);
   deferred.delete(tx);
   if (!rows?.length) return 0;
-  await tx.auditLog.createMany({ data: rows });
+  // One raw INSERT: Prisma compiles every createMany anew (db/insert-rows.ts).
+  const now = new Date();
+  await insertRows(
+    tx,
+    'AuditLog',
+    rows.map((r) => withIdAndStamps(r, now, ['createdAt'])),
+  );
   return rows.length;
 }
 

@@ -2,6 +2,7 @@
  * Customers: create, update, matching an inbound identity to a customer, and
  * the provider-side changes of identities (contact updates, opt-outs).
  */
+import { insertRows } from '../../db/insert-rows.js';
 import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import type { Channel, Customer, CustomerIdentity, Prisma } from '../../generated/prisma/client.js';
@@ -321,16 +322,38 @@ export async function createNewCustomers(
     if (!keyed.length) throw new Error('createNewCustomers: a customer without identity');
     return { id: uuidv7(), name: inbound.name?.trim() || phone || email || keyed[0]!.value, email, phone, keyed };
   });
-  const customers = await tx.customer.createManyAndReturn({
-    data: planned.map((p) => ({ id: p.id, organizationId: ctx.organizationId, name: p.name, email: p.email, phone: p.phone })),
-  });
+  // Raw INSERTs (Prisma compiles every createManyAndReturn anew, db/insert-rows.ts) of every column: the rows
+  // returned are the values inserted, typed as the model (a column added to the schema fails the typecheck here).
+  const now = new Date();
+  const customers: Customer[] = planned.map((p) => ({
+    id: p.id,
+    organizationId: ctx.organizationId,
+    name: p.name,
+    email: p.email,
+    phone: p.phone,
+    companyName: null,
+    codiceFiscale: null,
+    partitaIva: null,
+    pec: null,
+    sdi: null,
+    tier: 'STANDARD',
+    customAttributes: {},
+    deletedAt: null,
+    createdAt: now,
+    updatedAt: now,
+    language: null,
+    mergedIntoId: null,
+  }));
+  await insertRows(tx, 'Customer', customers);
   // In key order: two transactions inserting overlapping identities wait for each other in the same order (no deadlock).
   const sortKey = (r: IdentityKey) => `${r.kind}\u0000${r.scope}\u0000${r.value}`;
   const rows = planned.flatMap((p) =>
     p.keyed.map((r) => ({ organizationId: ctx.organizationId, customerId: p.id, kind: r.kind, value: r.value, scope: r.scope, channelId: r.scope ? channelId : null })),
   );
   rows.sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : sortKey(a) > sortKey(b) ? 1 : 0));
-  const identities = await tx.customerIdentity.createManyAndReturn({ data: rows, skipDuplicates: true });
+  const candidates: CustomerIdentity[] = rows.map((r) => ({ ...r, id: uuidv7(), optedOutAt: null, createdAt: now, updatedAt: now }));
+  const inserted = new Set(await insertRows(tx, 'CustomerIdentity', candidates, { onConflictDoNothing: true }));
+  const identities = candidates.filter((i) => inserted.has(i.id));
   const stored = new Map<string, number>();
   for (const i of identities) stored.set(i.customerId, (stored.get(i.customerId) ?? 0) + 1);
   const lost = planned.filter((p) => (stored.get(p.id) ?? 0) < p.keyed.length).map((p) => p.id);

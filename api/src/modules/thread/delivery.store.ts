@@ -129,7 +129,8 @@ async function writeDeliveries(deps: AppDeps, items: readonly Delivery[]): Promi
      SELECT id::text AS id, "dedupeKey" FROM stored`,
     ...params,
   );
-  if (rows.length) deps.jobs.kick();
+  // Named: while the inbound queue runs its most batches, the kick waits for one of them to end.
+  if (rows.length) deps.jobs.kick(JOB.inboundProcess);
   const stored = new Map(rows.map((r) => [r.dedupeKey, r.id]));
   return items.map((d, i) => d.rows.flatMap((r) => (owner.get(r.dedupeKey)!.i === i && stored.has(r.dedupeKey) ? [stored.get(r.dedupeKey)!] : [])));
 }

@@ -12,6 +12,7 @@
  * it was waiting on the customer, set the response due date from the channel's
  * SLA, and write the audit row. Events are published after commit.
  */
+import { insertRows, withIdAndStamps } from '../../db/insert-rows.js';
 import { createHash } from 'node:crypto';
 import type { Channel, Customer, Message, Prisma, Thread } from '../../generated/prisma/client.js';
 import { z } from 'zod';
@@ -370,21 +371,35 @@ async function ingestNewThreads(
   batch: BatchState,
 ): Promise<{ inbound: NormalizedInbound; result: IngestResult }[]> {
   if (!items.length) return [];
-  const threads = await tx.thread.createManyAndReturn({
-    data: items.map(({ inbound, customer }) => ({
-      organizationId: c.organizationId,
-      channelId: channel.id,
-      customerId: customer.id,
-      subject: inbound.subject?.trim() || summarize(inbound.content),
-      conversationKey: inbound.conversationKey,
-      lastMessageAt: inbound.occurredAt,
-      createdAt: inbound.occurredAt,
-    })),
-  });
+  // Raw INSERTs read back through Prisma: it compiles every createManyAndReturn anew (db/insert-rows.ts).
+  const now = new Date();
+  const threadIds = await insertRows(
+    tx,
+    'Thread',
+    items.map(({ inbound, customer }) =>
+      withIdAndStamps(
+        {
+          organizationId: c.organizationId,
+          channelId: channel.id,
+          customerId: customer.id,
+          subject: inbound.subject?.trim() || summarize(inbound.content),
+          conversationKey: inbound.conversationKey,
+          lastMessageAt: inbound.occurredAt,
+          createdAt: inbound.occurredAt,
+        },
+        now,
+        ['createdAt', 'updatedAt'],
+      ),
+    ),
+  );
+  const threads = await tx.thread.findMany({ where: { id: { in: threadIds } } });
   const threadOf = new Map(threads.map((t) => [t.conversationKey!, t]));
-  const messages = await tx.message.createManyAndReturn({
-    data: items.map(({ inbound, customer }) => messageData(c, channel, inbound, customer, threadOf.get(inbound.conversationKey)!.id)),
-  });
+  const messageIds = await insertRows(
+    tx,
+    'Message',
+    items.map(({ inbound, customer }) => withIdAndStamps(messageData(c, channel, inbound, customer, threadOf.get(inbound.conversationKey)!.id), now, ['createdAt', 'updatedAt'])),
+  );
+  const messages = await tx.message.findMany({ where: { id: { in: messageIds } } });
   const messageOf = new Map(messages.map((m) => [m.externalMessageId!, m]));
   batch.policies ??= await loadActivePolicies(tx);
   const writes: { id: string; write: Record<string, unknown> }[] = [];
