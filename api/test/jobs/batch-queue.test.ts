@@ -31,6 +31,23 @@ const statuses = async () =>
     )
   ).map((r) => [r.status, Number(r.attempts)]);
 
+/** Claim statements (UPDATE "Job" … SET status = 'ACTIVE') sent through the queue's client while `fn` runs. */
+async function claimsDuring(fn: () => Promise<void>): Promise<number> {
+  const prisma = app.deps.db.prisma as unknown as { $queryRawUnsafe: (sql: string, ...values: unknown[]) => Promise<unknown> };
+  const original = prisma.$queryRawUnsafe;
+  let claims = 0;
+  prisma.$queryRawUnsafe = function (this: unknown, sql: string, ...values: unknown[]) {
+    if (/SET status = 'ACTIVE'/.test(sql)) claims++;
+    return original.call(this, sql, ...values);
+  };
+  try {
+    await fn();
+  } finally {
+    prisma.$queryRawUnsafe = original;
+  }
+  return claims;
+}
+
 describe(`batch queues (${testDatabaseKind})`, () => {
   it('claims due jobs together, renews their leases while the batch runs, completes them all', { timeout: 60_000 }, async () => {
     const batches: number[] = [];
@@ -110,19 +127,9 @@ describe(`batch queues (${testDatabaseKind})`, () => {
       concurrency: 4,
     });
     for (let i = 0; i < 2; i++) await queue.add(app.deps.db.prisma, QUEUE, { i });
-    // Claim statements (UPDATE "Job" ... SET status = 'ACTIVE'), counted on the client the queue uses.
-    const prisma = app.deps.db.prisma as unknown as { $queryRawUnsafe: (sql: string, ...values: unknown[]) => Promise<unknown> };
-    const original = prisma.$queryRawUnsafe;
-    let claims = 0;
-    prisma.$queryRawUnsafe = function (this: unknown, sql: string, ...values: unknown[]) {
-      if (/SET status = 'ACTIVE'/.test(sql)) claims++;
-      return original.call(this, sql, ...values);
-    };
-    try {
+    const claims = await claimsDuring(async () => {
       expect(await queue.drain()).toBe(2);
-    } finally {
-      prisma.$queryRawUnsafe = original;
-    }
+    });
     // The first claim asked for 4 and got both jobs (one batch); the second found none and ended the drain.
     expect(claims).toBe(2);
     expect(batches).toEqual([[0, 1]]);
@@ -174,19 +181,10 @@ describe(`batch queues (${testDatabaseKind})`, () => {
     // While the first batch runs: more jobs of the capped queue wait; the other queue's run.
     for (let i = 2; i < 12; i++) await queue.add(app.deps.db.prisma, QUEUE, { i });
     // A kick naming the capped queue (a webhook's) does not even poll: no claim statement.
-    const prisma = app.deps.db.prisma as unknown as { $queryRawUnsafe: (sql: string, ...values: unknown[]) => Promise<unknown> };
-    const original = prisma.$queryRawUnsafe;
-    let claims = 0;
-    prisma.$queryRawUnsafe = function (this: unknown, sql: string, ...values: unknown[]) {
-      if (/SET status = 'ACTIVE'/.test(sql)) claims++;
-      return original.call(this, sql, ...values);
-    };
-    try {
+    const claims = await claimsDuring(async () => {
       queue.kick(QUEUE);
       await (queue as unknown as { polling: Promise<void> | null }).polling;
-    } finally {
-      prisma.$queryRawUnsafe = original;
-    }
+    });
     expect(claims).toBe(0);
     for (let i = 0; i < 3; i++) await queue.add(app.deps.db.prisma, OTHER, { i });
     queue.kick();
