@@ -191,12 +191,26 @@ try {
   children.push(baseline);
   // Same answers, or no comparison.
   for (const s of scenarios(threadId)) {
-    // `data` only: the hub adds extensions.cost (its rate limit), the baseline has none.
-    const [hubAnswer, baseAnswer] = [(await post(hub.url, token, s.body)) as { data?: unknown; errors?: unknown }, (await post(baseline.url, token, s.body)) as { data?: unknown }];
-    if (hubAnswer.errors) throw new Error(`${s.name}: the hub answered errors ${JSON.stringify(hubAnswer.errors)}`);
-    const [a, b] = [hubAnswer.data, baseAnswer.data];
-    if (!isDeepStrictEqual(a, b)) {
-      console.error(`${s.name}: the baseline's answer differs from the hub's at ${firstDifference(a, b)}`);
+    // `overdue` is computed at the moment of the request (a due date of the demo data may pass between the two
+    // answers, most likely on the hub's cold first request): the servers are asked at once, after a warm-up request,
+    // and a difference in `overdue` alone is asked again (up to 3 times) before it counts.
+    for (const url of [hub.url, baseline.url]) await post(url, token, s.body);
+    for (let attempt = 1; ; attempt++) {
+      // `data` only: the hub adds extensions.cost (its rate limit), the baseline has none.
+      const [hubAnswer, baseAnswer] = (await Promise.all([post(hub.url, token, s.body), post(baseline.url, token, s.body)])) as [
+        { data?: unknown; errors?: unknown },
+        { data?: unknown },
+      ];
+      if (hubAnswer.errors) throw new Error(`${s.name}: the hub answered errors ${JSON.stringify(hubAnswer.errors)}`);
+      const [a, b] = [hubAnswer.data, baseAnswer.data];
+      if (isDeepStrictEqual(a, b)) break;
+      const difference = firstDifference(a, b);
+      if (attempt < 3 && /\.overdue: /.test(difference ?? '')) {
+        console.error(`${s.name}: ${difference} (a due date passed between the answers?): asking again`);
+        await new Promise((r) => setTimeout(r, 1_000));
+        continue;
+      }
+      console.error(`${s.name}: the baseline's answer differs from the hub's at ${difference}`);
       process.exitCode = 1;
       throw new Error('answers differ');
     }
