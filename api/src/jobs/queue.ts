@@ -277,8 +277,7 @@ export class JobQueue {
    */
   kick(queue?: string): void {
     if (this.stopped) return;
-    const cap = queue === undefined ? undefined : this.batchHandlers[queue]?.maxConcurrent;
-    if (cap !== undefined && (this.batchesRunning.get(queue!) ?? 0) >= cap) return;
+    if (queue !== undefined && this.atBatchCap(queue)) return;
     if (this.polling) {
       this.again = true;
       return;
@@ -352,10 +351,7 @@ export class JobQueue {
     while (!this.stopped && this.running < this.concurrency) {
       const limit = this.concurrency - this.running;
       // Batch queues with maxConcurrent batches running are left for later (the end of one kicks a poll).
-      const queues = Object.keys(this.handlers).filter((q) => {
-        const cap = this.batchHandlers[q]?.maxConcurrent;
-        return cap === undefined || (this.batchesRunning.get(q) ?? 0) < cap;
-      });
+      const queues = Object.keys(this.handlers).filter((q) => !this.atBatchCap(q));
       const claimed = queues.length ? await this.claim(limit, queues) : [];
       if (claimed.length === 0) {
         await this.wakeForNext();
@@ -402,6 +398,12 @@ export class JobQueue {
       this.kick();
     }, delay + 1);
     this.wake.unref();
+  }
+
+  /** True when `queue` is a batch queue with `maxConcurrent` batches running on this instance. */
+  private atBatchCap(queue: string): boolean {
+    const cap = this.batchHandlers[queue]?.maxConcurrent;
+    return cap !== undefined && (this.batchesRunning.get(queue) ?? 0) >= cap;
   }
 
   /** Claimed rows as they run: the rows of one batch queue together, every other job alone. */

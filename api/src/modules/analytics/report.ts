@@ -400,7 +400,8 @@ async function insertRows(ctx: HubContext, tx: Tx, rows: readonly EventRow[]): P
   if (!rows.length) return [];
   const inserted: EventRow[] = [];
   // Raw INSERTs (Prisma compiles every createMany anew, db/insert-rows.ts); existing events (same thread, kind and dedupeKey) are skipped.
-  const withIds = rows.map((r) => withIdAndStamps(r, new Date(), []));
+  const now = new Date();
+  const withIds = rows.map((r) => withIdAndStamps(r, now, []));
   for (let i = 0; i < withIds.length; i += 2000) {
     const chunk = withIds.slice(i, i + 2000);
     const ids = new Set(await insertTableRows(tx, 'ReportingEvent', chunk, { onConflictDoNothing: true }));
