@@ -40,6 +40,7 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<AppDeps & 
     config.REDIS_URL,
     (err) => logger.warn({ err }, 'pub/sub event not published'),
     (err, missed) => logger.warn({ err, missed }, 'a subscription fell more than 1,024 events behind: it missed events'),
+    (err, count) => logger.warn({ err, count }, 'Redis pub/sub connection error (ioredis reconnects)'),
   );
   const loginGuard = new LoginGuard(config);
   const deps = { config, db, clock: opts.clock ?? systemClock, pubsub, secrets: new SecretBox(config.appSecretKey), logger, loginGuard } as AppDeps;

@@ -138,12 +138,15 @@ function throttled(report: (err: unknown, count: number) => void): (err: unknown
  * outage); the event is lost for other instances, never the request's work.
  * `onSubscriberError` hears (at most every 10 s, with the number of events
  * since) that a subscriber missed events: it was more than 1,024 behind
- * (guardListeners).
+ * (guardListeners). `onConnectionError` hears (at most every 10 s, with the
+ * number since) a Redis connection's errors (refused, reset); ioredis
+ * reconnects by itself and re-subscribes.
  */
 export function createHubPubSub(
   redisUrl?: string,
   onPublishError: (err: unknown) => void = () => {},
   onSubscriberError: (err: unknown, missed: number) => void = () => {},
+  onConnectionError: (err: unknown, count: number) => void = () => {},
 ): HubPubSub {
   const onListenerError = throttled(onSubscriberError);
   if (!redisUrl) {
@@ -154,9 +157,11 @@ export function createHubPubSub(
     const eventTarget = guardListeners(target, onListenerError);
     return Object.assign(createPubSub<HubTopics>({ eventTarget }), { subscribeWhere: subscribeWhere(eventTarget), close: async () => {}, ping: async () => null });
   }
-  const { Redis: RedisClient } = ioredis();
-  const publishClient = new RedisClient(redisUrl);
-  const subscribeClient = new RedisClient(redisUrl);
+  const publishClient = new (ioredis().Redis)(redisUrl);
+  const subscribeClient = createSubscribeClient(redisUrl);
+  // Without a listener ioredis prints "[ioredis] Unhandled error event" for each failed (re)connect.
+  const onClientError = throttled(onConnectionError);
+  for (const client of [publishClient, subscribeClient]) client.on('error', onClientError);
   // redis-event-target drops the promise of `publish`: a rejection would be unhandled (and end the process).
   const publisher = {
     publish: (channel: string, message: string) => publishClient.publish(channel, message).catch((err: unknown) => (onPublishError(err), 0)),
@@ -171,6 +176,23 @@ export function createHubPubSub(
       subscribeClient.disconnect();
     },
   });
+}
+
+/**
+ * The ioredis client of the subscribe side (SUBSCRIBE/UNSUBSCRIBE and `message` events only),
+ * without ioredis' ready check.
+ *
+ * Why: ioredis 5.8.2–5.11 sends CLIENT SETINFO after connecting and its ready check (INFO) only
+ * when those answers are in. A SUBSCRIBE issued in that window is written at once (Redis allows it
+ * while loading), its answer switches the connection to subscriber mode, and the INFO that follows
+ * is refused ("Connection in subscriber mode, only subscriber commands may be used"): the client
+ * drops the connection and reconnects, and events published meanwhile are lost
+ * (redis/ioredis#2037; it made a restarted hub miss its SLA alerts in CI). A subscriber connection
+ * needs no ready check: Redis accepts SUBSCRIBE while it loads its data set.
+ * @param redisUrl redis:// or rediss:// URL (REDIS_URL)
+ */
+export function createSubscribeClient(redisUrl: string): Redis {
+  return new (ioredis().Redis)(redisUrl, { enableReadyCheck: false });
 }
 
 /** Events a `subscribeWhere` subscriber may have waiting before its stream ends with {@link SubscriberTooSlowError}. */

@@ -1,5 +1,6 @@
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { createHubPubSub, type HubPubSub, type MessageAddedEvent, SUBSCRIBER_MAX_BEHIND, SubscriberTooSlowError } from '../../src/shared/pubsub.js';
+import { createHubPubSub, createSubscribeClient, type HubPubSub, type MessageAddedEvent, SUBSCRIBER_MAX_BEHIND, SubscriberTooSlowError } from '../../src/shared/pubsub.js';
 
 /** Collects the first `n` events of an async iterator, giving up after `ms`. */
 async function take<T>(it: AsyncIterableIterator<T> | AsyncIterable<T>, n: number, ms = 5000): Promise<T[]> {
@@ -192,6 +193,33 @@ describe('pub/sub', () => {
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it.skipIf(!redisUrl)('Redis: a SUBSCRIBE sent between connecting and ready (redis/ioredis#2037) breaks nothing: no connection error, the message arrives', async () => {
+    // Subscribing in the `connect` event puts SUBSCRIBE on the wire before ioredis' ready check;
+    // with its defaults the check's INFO is then refused in subscriber mode and the connection dropped.
+    const publisher = new Redis(redisUrl!);
+    try {
+      for (let round = 0; round < 5; round++) {
+        const client = createSubscribeClient(redisUrl!);
+        const errors: string[] = [];
+        client.on('error', (err: Error) => errors.push(err.message));
+        const channel = `hub-connect-window-${Date.now()}-${round}`;
+        const received = new Promise<string | null>((resolve) => {
+          client.on('message', (_channel: string, message: string) => resolve(message));
+          setTimeout(() => resolve(null), 3000);
+        });
+        client.once('connect', () => void client.subscribe(channel).catch((err: Error) => errors.push(`subscribe: ${err.message}`)));
+        await new Promise((resolve) => client.once('ready', resolve));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await publisher.publish(channel, `hello ${round}`);
+        expect(await received).toBe(`hello ${round}`);
+        expect(errors).toEqual([]);
+        client.disconnect();
+      }
+    } finally {
+      publisher.disconnect();
     }
   });
 });
