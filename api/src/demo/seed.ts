@@ -88,7 +88,7 @@ export async function seedDemo(prisma: PrismaClient, opts: SeedDemoOptions): Pro
   // One argon2id hash (the library's default algorithm) shared by every demo user.
   const passwordHash = await hash(DEMO_PASSWORD);
 
-  return prisma.$transaction(
+  const result = await prisma.$transaction(
     async (tx) => {
       const run = createSeedRun(tx, { now, seed, secrets: opts.secrets });
       const people = await seedOrganizationAndPeople(run, passwordHash);
@@ -111,6 +111,11 @@ export async function seedDemo(prisma: PrismaClient, opts: SeedDemoOptions): Pro
     },
     { timeout: 120_000, maxWait: 20_000 },
   );
+  // Planner statistics for the rows just written, as after any bulk load (autovacuum would gather them
+  // a minute or so later). Without them PostgreSQL estimates one thread per organization and builds the
+  // inbox page's relation JSON for every thread before sorting (3.6 ms instead of 0.9 ms on the demo data).
+  await prisma.$executeRawUnsafe('ANALYZE');
+  return result;
 }
 
 // ------------------------------------------------------------------ run state
