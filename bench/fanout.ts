@@ -12,7 +12,8 @@
  * Environment: BENCH_SUBSCRIBERS (default 1000), BENCH_SAMPLES (messages, default 20),
  * BENCH_CPU_PROFILE (a .cpuprofile file: the server process's profile of the measured messages),
  * BENCH_INSTANCES (1 or 2; 2 needs PostgreSQL and Redis: the webhook goes to the first
- * instance, which runs the job queue; the subscribers are spread over both).
+ * instance, which runs the job queue; the subscribers are spread over both), BENCH_RESULT_FILE
+ * (the key figures as JSON for bench/targets.ts: last receipt p50/p99 in ms, RSS in MB).
  *
  * Measures: latency from the webhook's acknowledgement (the 200 arrives at the
  * poster) to each subscriber's receipt, p50/p99 over all receipts and the p99
@@ -238,6 +239,23 @@ try {
     `| server heap after GC before / with the sockets open | ${mb(before.heapUsed)} / ${mb(open.heapUsed)} (${((open.heapUsed - before.heapUsed) / SUBSCRIBERS / 1024).toFixed(1)} kB per subscription) |`,
   );
   console.log(rows.join('\n'));
+  if (process.env.BENCH_RESULT_FILE)
+    writeFileSync(
+      process.env.BENCH_RESULT_FILE,
+      JSON.stringify({
+        database: scratch ? 'postgresql' : 'pglite',
+        redis: Boolean(redis),
+        instances: INSTANCES,
+        subscribers: SUBSCRIBERS,
+        messages: SAMPLES,
+        receipts: all.length,
+        lastReceiptP50Ms: pct(l, 0.5),
+        lastReceiptP99Ms: pct(l, 0.99),
+        rssBeforeMb: before.rss / 2 ** 20,
+        rssOpenMb: open.rss / 2 ** 20,
+        heapPerSubscriptionKb: (open.heapUsed - before.heapUsed) / SUBSCRIBERS / 1024,
+      }),
+    );
 } finally {
   for (const a of apps) await a.jobs.stop();
   for (const s of servers) await s.close();

@@ -38,10 +38,15 @@
  *      with BENCH_ACK_QUEUE=0 the queue is paused meanwhile: the edge alone);
  *  (e) lag at a fixed rate: BENCH_LAG_RATE (300) 1-message webhooks per second
  *      for BENCH_LAG_SECONDS (10), sent open-loop (not waiting for answers),
- *      from request start until the graphql-ws subscriber receives the message.
+ *      from request start until the graphql-ws subscriber receives the message;
+ *      and messages delivered per second end to end (first send → last receipt);
+ *  (f) a redelivery storm: 50 webhooks, each POSTed 20 times (up to 200 at
+ *      once, in a shuffled order): messages stored and duplicates (must be 0).
+ * BENCH_RESULT_FILE=<file> writes the key figures as JSON (bench/targets.ts).
  * Percentiles are nearest-rank (p99 of 20 samples is the maximum).
  */
 import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -68,6 +73,13 @@ const LAG_SECONDS = Number(process.env.BENCH_LAG_SECONDS ?? 10);
 const ACK_ONLY = process.env.BENCH_ACK_ONLY === '1';
 const IN_PROCESS = process.env.BENCH_INPROCESS === '1';
 const LAG_ONLY = process.env.BENCH_LAG_ONLY === '1';
+const STORM_DISTINCT = 50;
+const STORM_COPIES = 20;
+
+/** BENCH_RESULT_FILE: the run's key figures as JSON (for bench/targets.ts), with the database kind. */
+function writeResult(figures: Record<string, unknown>) {
+  if (process.env.BENCH_RESULT_FILE) writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify({ database: hub.dbKind, ...figures }));
+}
 
 /** Nearest-rank percentile of sorted samples. */
 const pct = (sorted: number[], p: number) => sorted[Math.max(0, Math.ceil(sorted.length * p) - 1)]!;
@@ -239,11 +251,22 @@ try {
   }
   const sustainedLine = (s: NonNullable<Awaited<ReturnType<typeof sustainedAcks>>>) =>
     `sustained acknowledgements (${hub.dbKind}, ${ACK_CONNECTIONS} connections, ${ACK_SECONDS} s, queue processing): **${s.rps.toFixed(0)} webhooks/s** acknowledged (${s.acked}; p50 ${s.p50} ms, p99 ${s.p99} ms; ${s.non2xx} errors or non-2xx), ${(s.processed / ACK_SECONDS).toFixed(0)} messages/s processed meanwhile; server CPU ${((s.cpuMs / (ACK_SECONDS * 1000)) * 100).toFixed(0)} % of one core`;
+  const sustainedResult = (s: NonNullable<Awaited<ReturnType<typeof sustainedAcks>>>) => ({
+    connections: ACK_CONNECTIONS,
+    seconds: ACK_SECONDS,
+    acknowledged: s.acked,
+    perSecond: s.rps,
+    p99Ms: s.p99,
+    errors: s.non2xx,
+    processedPerSecond: s.processed / ACK_SECONDS,
+  });
   if (ACK_ONLY) {
     // BENCH_ACK_QUEUE=0: the queue paused during (d), the edge alone (e.g. to profile it).
     const paused = process.env.BENCH_ACK_QUEUE === '0';
     if (paused) await hub.jobsStop();
-    console.log(sustainedLine(await sustainedAcks()).replace('queue processing', paused ? 'queue paused' : 'queue processing'));
+    const sustained = await sustainedAcks();
+    console.log(sustainedLine(sustained).replace('queue processing', paused ? 'queue paused' : 'queue processing'));
+    writeResult({ sustained: sustainedResult(sustained) });
     console.log(
       `load average at end ${os
         .loadavg()
@@ -338,7 +361,26 @@ try {
       await post(body);
       live.push((await waitArrival(wamids[0]!)) - t);
     }
-    console.error(`(a)–(c) done; (d) ${ACK_SECONDS} s of sustained acknowledgements`);
+    // (f) redelivery storm: STORM_DISTINCT webhooks, each POSTed STORM_COPIES times, up to 200 at once
+    // (as Meta redelivers a webhook it thinks unanswered): each message must be stored exactly once.
+    let storm: { distinct: number; copies: number; acknowledged: number; stored: number; duplicates: number } | null = null;
+    if (!LAG_ONLY) {
+      const bodies = Array.from({ length: STORM_DISTINCT }, () => webhookBody(1));
+      const storedBefore = await hub.messageCount();
+      const order = bodies.flatMap((b) => Array.from({ length: STORM_COPIES }, () => b.body));
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = (i * 7919) % (i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      let acknowledged = 0;
+      for (let i = 0; i < order.length; i += 200) await Promise.all(order.slice(i, i + 200).map((b) => post(b).then(() => acknowledged++)));
+      for (const b of bodies) await waitArrival(b.wamids[0]!);
+      await sleep(2000); // a duplicate would be processed by now
+      const stored = (await hub.messageCount()) - storedBefore;
+      storm = { distinct: STORM_DISTINCT, copies: STORM_COPIES, acknowledged, stored, duplicates: stored - STORM_DISTINCT };
+    }
+
+    console.error(`(a)–(c), (f) done; (d) ${ACK_SECONDS} s of sustained acknowledgements`);
     // (d) sustained acknowledgements under concurrency, the queue processing.
     const sustained = ACK_SECONDS > 0 && !LAG_ONLY ? await sustainedAcks() : null;
 
@@ -350,6 +392,7 @@ try {
     let lagCpuMs = 0;
     let lagStatements = 0;
     let lagKinds: [string, number][] = [];
+    let lagSpanMs = 0;
     if (ACK_SECONDS > 0 && LAG_RATE > 0) {
       const cpuBefore = await hub.cpuMicros();
       const statementsBefore = await hub.statements();
@@ -377,6 +420,8 @@ try {
       await Promise.all(posts);
       // Only acknowledged webhooks count (a refused connection was never the hub's to process).
       for (const s of sent) lag.push((await waitArrival(s.wamid)) - s.at);
+      // End to end: the first send → the last message received.
+      if (sent.length) lagSpanMs = Math.max(...sent.map((s) => arrived.get(s.wamid)!)) - Math.min(...sent.map((s) => s.at));
       lagCpuMs = ((await hub.cpuMicros()) - cpuBefore) / 1000;
       lagStatements = (await hub.statements()) - statementsBefore;
       lagKinds = (await hub.statementKinds()).map(([k, n]): [string, number] => [k, n - (kindsBefore.get(k) ?? 0)]).filter(([, n]) => n > 0);
@@ -407,12 +452,43 @@ try {
       console.log(
         `lag run: ${lagAcks} of ${Math.round(LAG_RATE * LAG_SECONDS)} webhooks acknowledged, each of their messages received by the subscriber; ${lagErrors.length} requests failed${lagErrors.length ? ` (${[...new Set(lagErrors)].join(', ')})` : ''}; server CPU ${(lagCpuMs / Math.max(1, lagAcks)).toFixed(2)} ms and ${(lagStatements / Math.max(1, lagAcks)).toFixed(2)} SQL statements per webhook (acknowledged and delivered)${lagKinds.length ? `\n${lagKinds.map(([k, n]) => `  ${n} ${k}`).join('\n')}` : ''}`,
       );
+    if (storm)
+      console.log(
+        `redelivery storm: ${storm.distinct} webhooks × ${storm.copies} deliveries (up to 200 at once): ${storm.acknowledged} acknowledged, ${storm.stored} messages stored, **${storm.duplicates} duplicates**`,
+      );
     console.log(
       `load average at end ${os
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     );
+    const sorted = [...lag].sort((a, b) => a - b);
+    writeResult({
+      processing: LAG_ONLY
+        ? null
+        : {
+            messages: THROUGHPUT_BATCHES * BATCH,
+            batch: BATCH,
+            messagesPerSecond: perSecond,
+            statementsPerMessage: statements / (THROUGHPUT_BATCHES * BATCH),
+            cpuMsPerMessage: cpuPerMessage,
+          },
+      sustained: sustained && sustainedResult(sustained),
+      lag: lag.length
+        ? {
+            rate: LAG_RATE,
+            seconds: LAG_SECONDS,
+            sent: Math.round(LAG_RATE * LAG_SECONDS),
+            acknowledged: lagAcks,
+            received: lag.length,
+            errors: lagErrors.length,
+            p50Ms: pct(sorted, 0.5),
+            p99Ms: pct(sorted, 0.99),
+            deliveredPerSecond: lag.length / (lagSpanMs / 1000),
+          }
+        : null,
+      storm,
+    });
   }
 } finally {
   unsubscribe();

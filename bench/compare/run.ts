@@ -20,6 +20,8 @@
  * each server child write its V8 CPU profiles there (CPU.*.cpuprofile, the largest is the main thread).
  * BENCH_NODE_FLAGS='<flags>' starts the server children with those Node/V8 flags after `pnpm start`'s own
  * (api/package.json; a later flag wins, e.g. --heap-growing-percent=0 for V8's default);
+ * BENCH_RESULT_FILE=<file> writes the medians as JSON ({ rounds, seconds, connections, scenarios: [{ name,
+ * hub, baseline, pglite }] }, each a Figures: rps, p50 and p99 in ms, cpuMs, statements, rssMb) for bench/targets.ts.
  * BENCH_MEMDEBUG=1 has each child print process.memoryUsage() (MB) before and after a forced GC at each
  * round's end (the forced GC lowers the next round's peak RSS: not for the table).
  */
@@ -283,6 +285,10 @@ try {
     }
   }
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, `${rows.join('\n')}\n`);
+  if (process.env.BENCH_RESULT_FILE) {
+    const scenariosOut = [...results].map(([name, r]) => ({ name, hub: med(r.hub), baseline: med(r.baseline), pglite: pglite?.get(name) ?? null }));
+    writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify({ rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, scenarios: scenariosOut }));
+  }
 } finally {
   for (const c of children) await c.stop().catch(() => undefined);
   await scratch.drop();
