@@ -58,7 +58,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { ioredis } from '../shared/lazy-require.js';
+import { createRedisClient } from '../shared/redis.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { DEFAULT_PAGE_SIZE } from '../schema/builder.js';
 import type { AppDeps } from '../shared/app.js';
@@ -324,7 +324,7 @@ export function createCostBuckets(config: { RATE_LIMIT_BUCKET_POINTS: number; RA
   // Fixed windows in which the whole bucket refills at restoreRate on average.
   const duration = Math.max(1, Math.ceil(points / restoreRate));
   const opts = { points, duration, keyPrefix: 'hub:graphql-cost' };
-  const redis = config.REDIS_URL ? new (ioredis().Redis)(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : null;
+  const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : null;
   const limiter: RateLimiterAbstract = redis ? new RateLimiterRedis({ ...opts, storeClient: redis, insuranceLimiter: new RateLimiterMemory(opts) }) : new RateLimiterMemory(opts);
   const status = (res: RateLimiterRes): ThrottleStatus => ({ maximumAvailable: points, currentlyAvailable: Math.max(0, Math.min(points, res.remainingPoints)), restoreRate });
   return {

@@ -22,5 +22,5 @@ export function lazyRequire<T>(specifier: string): () => T {
   return () => (loaded ??= { exports: requireHere(specifier) as T }).exports;
 }
 
-/** ioredis (~10 MB of resident memory), loaded when REDIS_URL is set: pub/sub (shared/pubsub.ts), rate limits (http/graphql-limits.ts) and login protection (modules/auth/login-guard.ts). */
+/** ioredis (~10 MB of resident memory), loaded when REDIS_URL is set, through shared/redis.ts: pub/sub, rate limits (http/graphql-limits.ts) and login protection (modules/auth/login-guard.ts). */
 export const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');

@@ -8,7 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, Repeater, type PubSub } from '@graphql-yoga/subscription';
 import type { Redis } from 'ioredis';
-import { ioredis } from './lazy-require.js';
+import { createRedisClient } from './redis.js';
 
 export interface MessageAddedEvent {
   messageId: string;
@@ -157,11 +157,9 @@ export function createHubPubSub(
     const eventTarget = guardListeners(target, onListenerError);
     return Object.assign(createPubSub<HubTopics>({ eventTarget }), { subscribeWhere: subscribeWhere(eventTarget), close: async () => {}, ping: async () => null });
   }
-  const publishClient = new (ioredis().Redis)(redisUrl);
-  const subscribeClient = createSubscribeClient(redisUrl);
-  // Without a listener ioredis prints "[ioredis] Unhandled error event" for each failed (re)connect.
   const onClientError = throttled(onConnectionError);
-  for (const client of [publishClient, subscribeClient]) client.on('error', onClientError);
+  const publishClient = createRedisClient(redisUrl, {}, onClientError);
+  const subscribeClient = createSubscribeClient(redisUrl, onClientError);
   // redis-event-target drops the promise of `publish`: a rejection would be unhandled (and end the process).
   const publisher = {
     publish: (channel: string, message: string) => publishClient.publish(channel, message).catch((err: unknown) => (onPublishError(err), 0)),
@@ -190,9 +188,10 @@ export function createHubPubSub(
  * (redis/ioredis#2037; it made a restarted hub miss its SLA alerts in CI). A subscriber connection
  * needs no ready check: Redis accepts SUBSCRIBE while it loads its data set.
  * @param redisUrl redis:// or rediss:// URL (REDIS_URL)
+ * @param onError hears its connection errors (shared/redis.ts)
  */
-export function createSubscribeClient(redisUrl: string): Redis {
-  return new (ioredis().Redis)(redisUrl, { enableReadyCheck: false });
+export function createSubscribeClient(redisUrl: string, onError?: (err: Error) => void): Redis {
+  return createRedisClient(redisUrl, { enableReadyCheck: false }, onError);
 }
 
 /** Events a `subscribeWhere` subscriber may have waiting before its stream ends with {@link SubscriberTooSlowError}. */

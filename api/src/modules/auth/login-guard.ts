@@ -20,7 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { ioredis } from '../../shared/lazy-require.js';
+import { createRedisClient } from '../../shared/redis.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from '../../config.js';
 
@@ -101,7 +101,7 @@ export class LoginGuard {
   private readonly redis: Redis | null;
 
   constructor(config: Pick<Config, 'REDIS_URL' | 'DATABASE_URL' | 'DATA_DIR'>, limits: { email: LockPolicy; ip: LockPolicy; lockoutMemorySeconds: number } = LOGIN_LIMITS) {
-    this.redis = config.REDIS_URL ? new (ioredis().Redis)(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : null;
+    this.redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL, { maxRetriesPerRequest: 2 }) : null;
     const namespace = createHash('sha256')
       .update(config.DATABASE_URL ?? config.DATA_DIR)
       .digest('hex')
