@@ -28,6 +28,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { apiDir, bundle, distDir, startFlags } from '../api/build.js';
+import type { CompareResult } from './compare/figures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const base = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -135,19 +136,6 @@ async function startupMs(databaseUrl: string): Promise<number> {
   }
 }
 
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  cpuMs: number;
-  statements: number;
-  rssMb: number;
-}
-interface CompareResult {
-  rounds: number;
-  seconds: number;
-  scenarios: { name: string; hub: Figures; baseline: Figures; pglite: Figures | null }[];
-}
 interface FanoutResult {
   instances: number;
   subscribers: number;

@@ -38,6 +38,7 @@ import { loadConfig } from '../../api/src/config.js';
 import { createScratchDatabase } from '../../api/test/scratch-database.js';
 import { prepareBenchData } from './data.js';
 import { INBOX, THREAD } from './documents.js';
+import type { CompareResult, Figures } from './figures.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -106,15 +107,6 @@ interface Scenario {
    * user row is cached (api/src/modules/auth/viewer-cache.ts: one lookup per user per 5 s).
    */
   maxStatements: number;
-}
-interface Figures {
-  rps: number;
-  p50: number;
-  p99: number;
-  cpuMs: number;
-  statements: number;
-  /** The server's highest RSS during the round, MB. */
-  rssMb: number;
 }
 
 /** The first path where two JSON values differ, or null. */
@@ -286,8 +278,13 @@ try {
   }
   if (process.env.BENCH_OUT) writeFileSync(process.env.BENCH_OUT, `${rows.join('\n')}\n`);
   if (process.env.BENCH_RESULT_FILE) {
-    const scenariosOut = [...results].map(([name, r]) => ({ name, hub: med(r.hub), baseline: med(r.baseline), pglite: pglite?.get(name) ?? null }));
-    writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify({ rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, scenarios: scenariosOut }));
+    const result: CompareResult = {
+      rounds: ROUNDS,
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      scenarios: [...results].map(([name, r]) => ({ name, hub: med(r.hub), baseline: med(r.baseline), pglite: pglite?.get(name) ?? null })),
+    };
+    writeFileSync(process.env.BENCH_RESULT_FILE, JSON.stringify(result));
   }
 } finally {
   for (const c of children) await c.stop().catch(() => undefined);
