@@ -4,7 +4,7 @@
  * benchmark runs in its own process (the commands below, each usable alone) and hands its figures
  * over as JSON (BENCH_RESULT_FILE); what each prints along the way is shown as it runs.
  *
- *   pnpm bench                                   # everything: ~20 min on 2 cores (the first run generates the §4 data set: ~5 min more)
+ *   pnpm bench                                   # everything: ~15 min on 2 cores (the first run includes generating the §4 data set, ~2.5 min)
  *   BENCH_ONLY=compare,fanout pnpm bench         # some steps: compare, fanout, webhooks, large
  *   BENCH_SMOKE=1 BENCH_SECONDS=2 BENCH_ROUNDS=1 pnpm bench   # .ci/run: the comparison alone, as a regression check
  *
