@@ -84,17 +84,6 @@ async function threadCount(url: string): Promise<number> {
   }
 }
 
-/** A free loopback port. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.once('error', reject);
-  });
-}
-
 /**
  * Milliseconds from spawning the bundled hub (`pnpm start`'s flags, dist/main.js built like
  * `pnpm start` builds it) on `databaseUrl` until GET /health/ready answers 200.
@@ -102,37 +91,42 @@ function freePort(): Promise<number> {
  */
 async function startupMs(databaseUrl: string): Promise<number> {
   await bundle({ entryPoints: { 'bench-start-main': 'src/main.ts' }, chunkPrefix: 'bench-start-chunk' });
-  const port = await freePort();
-  const t0 = performance.now();
   const { REDIS_URL: _redis, ...env } = process.env;
+  const t0 = performance.now();
+  // PORT=0: a free port, named by the "hub listening" log line (as api/test/build.test.ts finds it).
   const child = spawn(process.execPath, [...startFlags(), path.join(distDir, 'bench-start-main.js')], {
     cwd: apiDir,
     env: {
       ...env,
       DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
       JWT_SECRET: 'bench-start-jwt-secret-0123456789abcdefghijklmnop',
       APP_SECRET_KEY: 'bench-start-app-secret-0123456789abcdefghijklmn',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let exited = false;
-  child.once('exit', () => (exited = true));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no "hub listening" line within 60 s')), 60_000);
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString('utf8');
+        const line = out.split('\n').find((l) => l.includes('hub listening'));
+        if (line) clearTimeout(timer), resolve((JSON.parse(line) as { url: string }).url);
+      });
+      void exited.then(() => (clearTimeout(timer), reject(new Error('the hub exited before it was ready'))));
+    });
     while (performance.now() - t0 < 60_000) {
-      if (exited) throw new Error('the hub exited before it was ready');
-      const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) return performance.now() - t0;
+      if ((await fetch(`${url}/health/ready`).catch(() => null))?.status === 200) return performance.now() - t0;
       await new Promise((r) => setTimeout(r, 25));
     }
     throw new Error('the hub was not ready within 60 s');
   } finally {
     child.kill('SIGTERM');
-    if (!exited) await new Promise((r) => child.once('exit', r));
+    await exited;
   }
 }
 

@@ -21,6 +21,3 @@ export function lazyRequire<T>(specifier: string): () => T {
   let loaded: { exports: T } | undefined;
   return () => (loaded ??= { exports: requireHere(specifier) as T }).exports;
 }
-
-/** ioredis (~10 MB of resident memory), loaded when REDIS_URL is set, through shared/redis.ts: pub/sub, rate limits (http/graphql-limits.ts) and login protection (modules/auth/login-guard.ts). */
-export const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');

@@ -5,7 +5,10 @@
  * one (every ~2 s during an outage), outside the JSON logs. Every client made here has one.
  */
 import type { Redis, RedisOptions } from 'ioredis';
-import { ioredis } from './lazy-require.js';
+import { lazyRequire } from './lazy-require.js';
+
+/** ioredis (~10 MB of resident memory), loaded by the first client: only with REDIS_URL. */
+const ioredis = lazyRequire<typeof import('ioredis')>('ioredis');
 
 /**
  * An ioredis client for `url` (redis:// or rediss://) with `options`; its connection errors go to
