@@ -149,6 +149,9 @@ inboxCase('sla AT_RISK', { sla: ['AT_RISK'] }, 50);
 inboxCase('tab WhatsApp', { channelType: ['WHATSAPP_BUSINESS'] }, 50);
 inboxCase(`search Dutch "${opts.dutch}"`, { search: opts.dutch }, 50);
 inboxCase(`search Italian "${opts.italian}"`, { search: opts.italian }, 50);
+// As the web app sends a search from a tab: the All tab adds snoozed: false (web/src/features/inbox/filters.ts).
+inboxCase(`search Dutch "${opts.dutch}" in the All tab (web: snoozed false)`, { search: opts.dutch, snoozed: false }, 50);
+inboxCase(`search Italian "${opts.italian}" in the All tab (web: snoozed false)`, { search: opts.italian, snoozed: false }, 50);
 inboxCase(`customer's threads (${topCustomer.n} threads)`, { customerId: gid('Customer', topCustomer.id) }, 50);
 cases.push({
   name: `thread view (${longThread.n} messages)`,

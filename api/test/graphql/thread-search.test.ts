@@ -312,23 +312,60 @@ describe('the cap: only the newest matches are listed, the count is scaled', () 
     expect(await searchPageIds(ctx, 'capwoord', all[0]!, 5)).toEqual(all.slice(1));
     expect(await searchPageIds(ctx, 'capwoord', all[2]!, 5)).toEqual([]);
     expect(await searchPageIds(ctx, "'&|!():*", null, 5)).toEqual([]);
-    // Both plans of hub_search_thread_page give the same pages: few matches (bitmap and sort) and many (walking lastMessageAt).
-    for (const few of [1000, 0]) {
+    // Every plan of hub_search_thread_page gives the same pages: the bitmap (walk 0), the walk along lastMessageAt
+    // (walk 1,000,000: any estimate > 0 walks), and a walk too short to fill the page, which falls back to the bitmap (walk 1).
+    for (const walk of [0, 1_000_000, 1, 20]) {
       const page = async (after: string | null, take: number) =>
         (
-          await app.deps.db.prisma.$queryRaw<{ id: string }[]>`SELECT id FROM hub_search_thread_page(${orgId}::uuid, 'capwoord', ${after}::uuid, ${take}::int, ${few}::int) AS id`
+          await app.deps.db.prisma.$queryRaw<
+            { id: string }[]
+          >`SELECT id FROM hub_search_thread_page(${orgId}::uuid, 'capwoord', ${after}::uuid, ${take}::int, NULL, ${walk}::int) AS id`
         ).map((r) => r.id);
-      expect(await page(null, 10), `few ${few}`).toEqual(all);
-      expect(await page(all[0]!, 1), `few ${few}`).toEqual([all[1]]);
+      expect(await page(null, 10), `walk ${walk}`).toEqual(all);
+      expect(await page(null, 2), `walk ${walk}`).toEqual(all.slice(0, 2));
+      expect(await page(all[0]!, 1), `walk ${walk}`).toEqual([all[1]]);
     }
     expect(await countSearch(ctx, 'capwoord')).toEqual({ count: 3, exact: true });
     const estimated = await countSearch(ctx, 'capwoord', 2);
     expect(estimated.exact).toBe(false);
     expect(estimated.count).toBeGreaterThanOrEqual(3);
     expect(await countSearch(ctx, "'&|!():*")).toEqual({ count: 0, exact: true });
-    expect(searchOnly(ctx, { search: ' capwoord ', status: [] })).toBe('capwoord');
+    expect(searchOnly(ctx, { search: ' capwoord ', status: [] })).toEqual({ search: 'capwoord', notSnoozedAt: null });
+    // snoozed: false (every tab of the web app sends it) stays on the fast path; snoozed: true does not.
+    expect(searchOnly(ctx, { search: 'capwoord', snoozed: false })).toEqual({ search: 'capwoord', notSnoozedAt: expect.any(Date) });
+    expect(searchOnly(ctx, { search: 'capwoord', snoozed: true })).toBeNull();
     expect(searchOnly(ctx, { search: 'capwoord', status: ['OPEN'] })).toBeNull();
+    expect(searchOnly(ctx, { search: 'capwoord', status: ['OPEN'], snoozed: false })).toBeNull();
     expect(searchOnly(ctx, { search: '  ' })).toBeNull();
+  });
+
+  it('a search with snoozed: false leaves out the threads snoozed now, in its pages and its count, as the general path does', async () => {
+    const all = (await searchThreads(ctx, 'capwoord')).ids;
+    const now = app.clock.now();
+    await app.deps.db.prisma.thread.update({ where: { id: all[1]! }, data: { snoozedUntil: new Date(now.getTime() + 3_600_000) } });
+    // A snooze that has run out does not hide the thread.
+    await app.deps.db.prisma.thread.update({ where: { id: all[2]! }, data: { snoozedUntil: new Date(now.getTime() - 60_000) } });
+    try {
+      const awake = [all[0]!, all[2]!];
+      expect(await searchPageIds(ctx, 'capwoord', null, 10, now)).toEqual(awake);
+      expect(await searchPageIds(ctx, 'capwoord', all[0]!, 10, now)).toEqual([all[2]]);
+      expect(await searchPageIds(ctx, 'capwoord', null, 10)).toEqual(all);
+      expect(await countSearch(ctx, 'capwoord', undefined, now)).toEqual({ count: 2, exact: true });
+      // Through GraphQL, the web app's All tab with a search: the same threads and count as the general path (with another condition).
+      for (const f of [
+        { search: 'capwoord', snoozed: false },
+        { search: 'capwoord', snoozed: false, status: [] as string[] },
+      ]) {
+        const res: any = await server.gql('query($f: ThreadFilter){ threads(first: 10, filter: $f) { totalCount edges { node { id } } } }', { f }, token);
+        expect(res.errors).toBeUndefined();
+        expect(res.data.threads.edges.map((e: { node: { id: string } }) => decodeGlobalID(e.node.id).id)).toEqual(awake);
+        expect(res.data.threads.totalCount).toBe(2);
+      }
+      const general = await resolveThreadFilter(ctx, { search: 'capwoord', snoozed: false });
+      expect(await countThreadFilter(ctx, general)).toEqual({ count: 2, exact: true });
+    } finally {
+      await app.deps.db.prisma.thread.updateMany({ where: { id: { in: all } }, data: { snoozedUntil: null } });
+    }
   });
 
   it('countThreadFilter: exact without a cap; scaled and inexact with one', async () => {

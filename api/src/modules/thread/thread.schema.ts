@@ -319,8 +319,8 @@ builder.queryField('threads', (t) =>
         const page = query as { take?: number; cursor?: { id?: string } };
         const search = searchOnly(ctx, decodeFilter(args.filter));
         if (search && order === 'LAST_MESSAGE_AT_DESC' && (page.take ?? 0) > 0) {
-          // A search alone, forward, in the default order: the statement returns exactly this page's ids (after the cursor).
-          const ids = await searchPageIds(ctx, search, page.cursor?.id ?? null, page.take!);
+          // A search alone (or with snoozed: false), forward, in the default order: the statement returns exactly this page's ids (after the cursor).
+          const ids = await searchPageIds(ctx, search.search, page.cursor?.id ?? null, page.take!, search.notSnoozedAt);
           return ctx.db.thread.findMany({ ...query, cursor: undefined, skip: undefined, where: { id: { in: ids } }, orderBy: threadOrderBy(order) });
         }
         const { where } = await resolvedFilter(ctx, args);
@@ -331,7 +331,7 @@ builder.queryField('threads', (t) =>
         const counts: ThreadConnectionCounts = {
           count: async () => {
             const search = searchOnly(ctx, decodeFilter(args.filter));
-            return search ? countSearch(ctx, search) : countThreadFilter(ctx, await resolvedFilter(ctx, args));
+            return search ? countSearch(ctx, search.search, undefined, search.notSnoozedAt) : countThreadFilter(ctx, await resolvedFilter(ctx, args));
           },
           unread: async () => (ctx.actor.userId ? (await countThreadFilter(ctx, await resolvedFilter(ctx, args), unreadWhere(ctx, true))).count : 0),
         };

@@ -161,46 +161,66 @@ export async function searchThreads(ctx: HubContext, search: string, limit = EXA
   return { ids: rows.map((r) => r.id), total, capped: total > rows.length };
 }
 
-/**
- * The search when it is the whole filter (every other condition absent or
- * empty), trimmed; null otherwise. Such a filter takes the fast path: one
- * page at a time (`searchPageIds`) and its own count (`countSearch`).
- */
-export function searchOnly(ctx: HubContext, f: ThreadFilter = {}): string | null {
-  const q = f.search?.trim();
-  if (!q) return null;
-  return Object.keys(threadWhere(ctx, { ...f, search: null })).length === 0 ? q : null;
+/** A search that is the whole inbox filter, apart from `snoozed: false` (which the web app's tabs send). */
+export interface SearchOnly {
+  /** The search, trimmed. */
+  search: string;
+  /** `snoozed: false`: the threads not snoozed at this moment (the hub clock's now); null: snoozed or not. */
+  notSnoozedAt: Date | null;
 }
 
 /**
- * One page of a search-only filter in the default order (newest
- * `lastMessageAt` first): the ids of at most `take` matching threads after the
- * thread `afterId` (null: from the newest). One raw statement
- * (`hub_search_thread_page`: it counts the matches through the GIN index up
- * to 1,001; up to 1,000 the page is sorted from them, more and it walks
- * `lastMessageAt` testing each thread's document until `take` match),
- * tenant-scoped explicitly. Semantics as `searchThreads`.
+ * The search when it is the whole filter (every other condition absent or
+ * empty, except `snoozed: false`, which every tab of the web app adds), null
+ * otherwise. Such a filter takes the fast path: one page at a time
+ * (`searchPageIds`) and its own count (`countSearch`).
+ */
+export function searchOnly(ctx: HubContext, f: ThreadFilter = {}): SearchOnly | null {
+  const q = f.search?.trim();
+  if (!q) return null;
+  const notSnoozed = f.snoozed === false;
+  if (Object.keys(threadWhere(ctx, { ...f, search: null, snoozed: notSnoozed ? null : f.snoozed })).length > 0) return null;
+  return { search: q, notSnoozedAt: notSnoozed ? ctx.deps.clock.now() : null };
+}
+
+/**
+ * One page of a search-only filter (`searchOnly`) in the default order
+ * (newest `lastMessageAt` first): the ids of at most `take` matching threads
+ * after the thread `afterId` (null: from the newest), not snoozed at
+ * `notSnoozedAt` when given. One raw statement (`hub_search_thread_page`,
+ * migration 20261203090000_search_estimates: when the planner estimates that
+ * at least 1 thread in 20 matches, it walks the newest `take` × 20 threads
+ * along `lastMessageAt` testing each document; otherwise, or when that walk
+ * does not fill the page, a bitmap of the matches through the GIN index,
+ * sorted), tenant-scoped explicitly. Semantics as `searchThreads`.
  * Errors: as `assertSearchSize`.
  */
-export async function searchPageIds(ctx: HubContext, search: string, afterId: string | null, take: number): Promise<string[]> {
+export async function searchPageIds(ctx: HubContext, search: string, afterId: string | null, take: number, notSnoozedAt: Date | null = null): Promise<string[]> {
   assertSearchSize(search);
   const rows = await ctx.db.$queryRaw<{ id: string }[]>`
-    SELECT id FROM hub_search_thread_page(${ctx.organizationId}::uuid, ${search.trim()}, ${afterId}::uuid, ${take}::int) AS id`;
+    SELECT id FROM hub_search_thread_page(${ctx.organizationId}::uuid, ${search.trim()}, ${afterId}::uuid, ${take}::int, ${utcTimestamp(notSnoozedAt)}::timestamp) AS id`;
   return rows.map((r) => r.id);
 }
 
 /**
- * How many of the organization's not-deleted threads match a search:
- * exact up to `limit` (10,000), counted through the GIN index and stopping
- * at the next match; beyond, PostgreSQL's estimate from the column's
- * statistics (`exact` false). One raw statement (`hub_search_thread_count`).
+ * How many of the organization's not-deleted threads match a search (not
+ * snoozed at `notSnoozedAt` when given): exact up to `limit` (10,000), counted
+ * through the GIN index and stopping at the next match; beyond, PostgreSQL's
+ * estimate from the column's statistics (`exact` false). When the planner
+ * estimates more than 3 × `limit` matches, the estimate is answered without
+ * counting. One raw statement (`hub_search_thread_count`).
  * Errors: as `assertSearchSize`.
  */
-export async function countSearch(ctx: HubContext, search: string, limit = EXACT_COUNT_LIMIT): Promise<{ count: number; exact: boolean }> {
+export async function countSearch(ctx: HubContext, search: string, limit = EXACT_COUNT_LIMIT, notSnoozedAt: Date | null = null): Promise<{ count: number; exact: boolean }> {
   assertSearchSize(search);
   const rows = await ctx.db.$queryRaw<{ total: bigint; exact: boolean }[]>`
-    SELECT total, exact FROM hub_search_thread_count(${ctx.organizationId}::uuid, ${search.trim()}, ${limit}::int)`;
+    SELECT total, exact FROM hub_search_thread_count(${ctx.organizationId}::uuid, ${search.trim()}, ${limit}::int, ${utcTimestamp(notSnoozedAt)}::timestamp)`;
   return { count: Number(rows[0]!.total), exact: rows[0]!.exact };
+}
+
+/** A moment as the text of a `timestamp(3)` column in UTC (Prisma's DateTime convention), e.g. `2026-12-01 23:30:00.000`; null stays null. */
+function utcTimestamp(d: Date | null): string | null {
+  return d ? d.toISOString().replace('T', ' ').replace('Z', '') : null;
 }
 
 /** An inbox filter made into a Prisma `where`, with the search's result when the filter has one. */

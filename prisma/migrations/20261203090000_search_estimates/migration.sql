@@ -1,0 +1,2 @@
+-- This is an empty migration.
+-- (No schema change: routines.sql replaces the inbox search's page and count functions.)
