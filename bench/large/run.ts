@@ -31,6 +31,7 @@ import { loadConfig } from '../../api/src/config.js';
 import { DEMO_PASSWORD } from '../../api/src/demo/data/people.js';
 import { startServer } from '../../api/src/server.js';
 import { hasWebOperation, webDocument } from './documents.js';
+import { INBOX_VIEWS, threadFilterFor } from '../../web/src/features/inbox/views.js';
 import { fmtInt, parseOptions, percentile } from './lib.js';
 
 const opts = parseOptions(process.argv.slice(2), {
@@ -153,6 +154,23 @@ inboxCase(`search Italian "${opts.italian}"`, { search: opts.italian }, 50);
 inboxCase(`search Dutch "${opts.dutch}" in the All tab (web: snoozed false)`, { search: opts.dutch, snoozed: false }, 50);
 inboxCase(`search Italian "${opts.italian}" in the All tab (web: snoozed false)`, { search: opts.italian, snoozed: false }, 50);
 inboxCase(`customer's threads (${topCustomer.n} threads)`, { customerId: gid('Customer', topCustomer.id) }, 50);
+// Each tab as the web app asks for it (web/src/features/inbox/filters.ts: every tab but Snoozed adds snoozed: false).
+for (const view of INBOX_VIEWS) {
+  const token = view.value === 'mine' || view.value === 'team' ? agent : manager;
+  inboxCase(`tab ${view.label} (web filter${token === agent ? `, agent ${agentEmail}` : ''})`, threadFilterFor(view.value, ''), 50, token);
+}
+// The tabs' unread badges, one request of nine counts (web/src/features/inbox/unreadCounts.ts), asked after the first rows
+// are shown and again on every live event.
+if (hasWebOperation('InboxUnreadCounts'))
+  cases.push({
+    name: 'tab badges (web InboxUnreadCounts: 9 unread counts)',
+    group: 'inbox',
+    target: 50,
+    token: agent,
+    query: webDocument('InboxUnreadCounts'),
+    variables: Object.fromEntries(INBOX_VIEWS.map((v) => [v.value, threadFilterFor(v.value, '')])),
+    note: (d) => `all: ${fmtInt((d.all as { unreadCount: number }).unreadCount)} unread`,
+  });
 cases.push({
   name: `thread view (${longThread.n} messages)`,
   group: 'thread',

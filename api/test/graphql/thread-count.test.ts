@@ -88,6 +88,25 @@ describe('thread counts', () => {
     }
   });
 
+  it('a filter that holds the clock (snoozed: false, as every tab of the web app sends) reuses its estimate as the clock moves', async () => {
+    const ctx = orgContext(app.deps, orgId);
+    let statements = 0;
+    const count = () => statements++;
+    app.deps.db.onQuery.add(count);
+    try {
+      const filter = { snoozed: false, priority: ['NORMAL' as const, 'HIGH' as const, 'URGENT' as const] };
+      const first = await countThreads(ctx, threadWhere(ctx, filter), 100);
+      expect(first).toEqual({ count: 600, exact: false });
+      app.clock.advance(1_000);
+      statements = 0;
+      // A new `now` inside the where: the same cache entry.
+      expect(await countThreads(ctx, threadWhere(ctx, filter), 100)).toEqual(first);
+      expect(statements).toBe(0);
+    } finally {
+      app.deps.db.onQuery.delete(count);
+    }
+  });
+
   it('GraphQL: totalCount with totalCountIsExact, also on a page of a filtered inbox', async () => {
     const res = await server.gql(
       `{ all: threads(first: 5) { totalCount totalCountIsExact edges { node { id } } }

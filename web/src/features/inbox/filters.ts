@@ -1,24 +1,7 @@
-import type { ThreadFilter, ThreadOrder, ThreadStatus } from '../../gql/graphql';
+import type { ThreadFilter, ThreadOrder } from '../../gql/graphql';
+import { INBOX_VIEWS, STATUS_CHOICES, type InboxView, type StatusChoice } from './views';
 
-/**
- * The inbox's views (tabs). Every view but Snoozed hides snoozed threads (`snoozed: false`);
- * the tab shows i18n `inbox.views.<value>`.
- */
-export const INBOX_VIEWS = [
-  // label: the English name; the tab shows i18n `inbox.views.<value>`.
-  { value: 'all', label: 'All', filter: { snoozed: false } },
-  { value: 'mine', label: 'Mine', filter: { mine: true, snoozed: false } },
-  { value: 'unassigned', label: 'Unassigned', filter: { unassigned: true, snoozed: false } },
-  { value: 'team', label: 'Team', filter: { myTeams: true, snoozed: false } },
-  { value: 'email', label: 'Email', filter: { channelType: ['EMAIL_OUTLOOK'], snoozed: false } },
-  { value: 'whatsapp', label: 'WhatsApp', filter: { channelType: ['WHATSAPP_BUSINESS'], snoozed: false } },
-  { value: 'tasks', label: 'Tasks', filter: { hasOpenTasks: true, snoozed: false } },
-  // At risk (≥ 75 % of a running SLA clock used) or breached.
-  { value: 'overdue', label: 'Overdue', filter: { sla: ['AT_RISK', 'BREACHED'], snoozed: false } },
-  { value: 'snoozed', label: 'Snoozed', filter: { snoozed: true } },
-] as const satisfies ReadonlyArray<{ value: string; label: string; filter: ThreadFilter }>;
-
-export type InboxView = (typeof INBOX_VIEWS)[number]['value'];
+export * from './views';
 
 /** The team queue tab (team leads and up): unassigned threads of one team, oldest first. */
 export const QUEUE_VIEW = 'queue';
@@ -26,21 +9,6 @@ export const QUEUE_VIEW = 'queue';
 export function isInboxView(v: string | null): v is InboxView {
   return INBOX_VIEWS.some((x) => x.value === v);
 }
-
-/**
- * The status filter's choices (URL value → statuses). "waiting" covers both waiting statuses.
- * Order: as shown in the multi-select.
- */
-export const STATUS_CHOICES = [
-  { value: 'open', statuses: ['OPEN'] },
-  { value: 'in_progress', statuses: ['IN_PROGRESS'] },
-  { value: 'waiting', statuses: ['WAITING_CUSTOMER', 'WAITING_INTERNAL'] },
-  { value: 'escalated', statuses: ['ESCALATED'] },
-  { value: 'resolved', statuses: ['RESOLVED'] },
-  { value: 'closed', statuses: ['CLOSED'] },
-] as const satisfies ReadonlyArray<{ value: string; statuses: readonly ThreadStatus[] }>;
-
-export type StatusChoice = (typeof STATUS_CHOICES)[number]['value'];
 
 /** The sort menu (URL value → ThreadOrder); the first is the default. */
 export const SORT_CHOICES = [
@@ -124,12 +92,6 @@ export function writeInboxParams(params: URLSearchParams, patch: Partial<InboxPa
   return next;
 }
 
-/** The ThreadStatus values of the chosen status filter ([] → undefined: any status). */
-export function statusesFor(choices: readonly StatusChoice[]): ThreadStatus[] | undefined {
-  if (choices.length === 0) return undefined;
-  return STATUS_CHOICES.filter((c) => choices.includes(c.value)).flatMap((c) => [...c.statuses]);
-}
-
 /** The ThreadOrder of a sort choice. */
 export function orderFor(sort: SortChoice): ThreadOrder {
   return SORT_CHOICES.find((c) => c.value === sort)?.order ?? 'LAST_MESSAGE_AT_DESC';
@@ -141,17 +103,6 @@ export const QUEUE_STATUSES = ['OPEN', 'IN_PROGRESS', 'ESCALATED', 'WAITING_INTE
 /** The `ThreadFilter` of a team's queue: unassigned, of the team, still open; with the search box text. */
 export function queueFilterFor(teamId: string, search: string): ThreadFilter {
   const filter: ThreadFilter = { unassigned: true, teamId, status: [...QUEUE_STATUSES] };
-  const q = search.trim();
-  if (q) filter.search = q;
-  return filter;
-}
-
-/** Builds the `ThreadFilter` variable for a tab + search box + status filter (StatusChoice values). */
-export function threadFilterFor(view: InboxView, search: string, status: readonly StatusChoice[] = []): ThreadFilter {
-  const base = INBOX_VIEWS.find((v) => v.value === view)?.filter ?? {};
-  const filter: ThreadFilter = { ...base } as ThreadFilter;
-  const statuses = statusesFor(status);
-  if (statuses) filter.status = statuses;
   const q = search.trim();
   if (q) filter.search = q;
   return filter;
