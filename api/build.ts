@@ -65,10 +65,45 @@ export function bundle(opts: BundleOptions): Promise<BuildResult> {
  * @throws Error when the start script does not run `node … dist/main.js`
  */
 export function startFlags(): string[] {
-  const start = (JSON.parse(readFileSync(path.join(apiDir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
-  const m = /\bnode((?: --?[\w-]+(?:=\S+)?)*) dist\/main\.js\b/.exec(start);
-  if (!m) throw new Error(`api/package.json "start" does not run node … dist/main.js: ${start}`);
-  return m[1]!.trim().split(/\s+/).filter(Boolean);
+  return startCommand().flags;
+}
+
+/**
+ * The environment variables `pnpm start` sets for node (the `NAME=value` words before `node` in
+ * api/package.json's `start` script), e.g. `{ MALLOC_MMAP_THRESHOLD_: '131072', … }`. The
+ * benchmarks and the build test start their bundled servers with them, as with {@link startFlags}.
+ * Why glibc's malloc thresholds (issue 8 §5, docs/measurements.md "Stop 22"): with its default
+ * dynamic mmap threshold, glibc serves the ~40–60 MB V8 mallocs and frees while compiling at
+ * start-up (Prisma's wasm query compiler) from an arena that keeps the freed pages; fixed at
+ * 128 KiB, larger blocks are mmapped and returned when freed, and a free arena top above 128 KiB
+ * is trimmed. Ignored where node does not run on glibc (e.g. musl).
+ * @throws Error as {@link startFlags}
+ */
+export function startEnv(): Record<string, string> {
+  return startCommand().env;
+}
+
+function startCommand(): { env: Record<string, string>; flags: string[] } {
+  return parseStartScript((JSON.parse(readFileSync(path.join(apiDir, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '');
+}
+
+/**
+ * The environment (`NAME=value` words right before `node`) and the node flags of a start script
+ * that runs `dist/main.js`: `"tsx build.ts && A_=1 node --x=2 dist/main.js"` →
+ * `{ env: { A_: '1' }, flags: ['--x=2'] }`.
+ * @throws Error when the script does not run `[NAME=value …] node [flags] dist/main.js`
+ */
+export function parseStartScript(start: string): { env: Record<string, string>; flags: string[] } {
+  const m = /((?:\b[A-Z_][A-Z0-9_]*=\S+ )*)node((?: --?[\w-]+(?:=\S+)?)*) dist\/main\.js\b/.exec(start);
+  if (!m) throw new Error(`api/package.json "start" does not run [NAME=value …] node … dist/main.js: ${start}`);
+  const env = Object.fromEntries(
+    m[1]!
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
+  );
+  return { env, flags: m[2]!.trim().split(/\s+/).filter(Boolean) };
 }
 
 /** `dist/main.js` and `dist/cli.js`, after emptying `dist/`. */

@@ -27,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { apiDir, bundle, distDir, startFlags } from '../api/build.js';
+import { apiDir, bundle, distDir, startEnv, startFlags } from '../api/build.js';
 import type { CompareResult } from './compare/figures.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -98,6 +98,7 @@ async function startupMs(databaseUrl: string): Promise<number> {
     cwd: apiDir,
     env: {
       ...env,
+      ...startEnv(),
       DATABASE_URL: databaseUrl,
       PORT: '0',
       LOG_LEVEL: 'info',

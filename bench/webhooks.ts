@@ -52,7 +52,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { bundle, distDir, startFlags } from '../api/build.js';
+import { bundle, distDir, startEnv, startFlags } from '../api/build.js';
 import { signWhatsAppBody } from '../api/src/channels/whatsapp/signature.js';
 import { whatsappDemoChannel as wa } from '../api/test/fakes/fixtures.js';
 // graphql-ws and ws are dependencies of api/ (not resolvable from bench/): the tests' client factory.
@@ -120,6 +120,7 @@ async function forkHub(): Promise<WebhookHub> {
     execArgv: [...startFlags(), ...prof],
     env: {
       ...process.env,
+      ...startEnv(),
       ...hubEnv,
       NODE_ENV: 'production',
       BENCH_WA: JSON.stringify(wa),

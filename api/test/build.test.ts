@@ -9,14 +9,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiDir, buildApi, distDir, startFlags } from '../build.js';
+import { apiDir, buildApi, distDir, parseStartScript, startEnv, startFlags } from '../build.js';
 
 const JWT = 'a-production-jwt-secret-of-enough-length-01';
 const APP = 'a-production-app-secret-of-enough-length-01';
 
 function startBundle(env: NodeJS.ProcessEnv) {
   // With the flags of `pnpm start` (an unknown V8 flag would stop node here).
-  const child = spawn(process.execPath, [...startFlags(), 'dist/main.js'], { cwd: apiDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...startFlags(), 'dist/main.js'], { cwd: apiDir, env: { ...startEnv(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -31,6 +31,25 @@ function productionEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   for (const k of ['NODE_ENV', 'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'APP_SECRET_KEY', 'VITEST', 'VITEST_WORKER_ID']) if (!(k in extra)) delete env[k];
   return env;
 }
+
+describe('parseStartScript (the flags and environment of `pnpm start`, for the benchmarks)', () => {
+  it('reads the NAME=value words before node and the flags before dist/main.js', () => {
+    expect(parseStartScript('tsx build.ts && MALLOC_A_=131072 B=x node --heap-growing-percent=30 --y dist/main.js')).toEqual({
+      env: { MALLOC_A_: '131072', B: 'x' },
+      flags: ['--heap-growing-percent=30', '--y'],
+    });
+    expect(parseStartScript('node dist/main.js')).toEqual({ env: {}, flags: [] });
+  });
+
+  it('refuses a script that does not run dist/main.js with node', () => {
+    expect(() => parseStartScript('tsx src/main.ts')).toThrow(/does not run/);
+  });
+
+  it('is what api/package.json gives: glibc malloc thresholds and the heap growth flag', () => {
+    expect(startEnv()).toMatchObject({ MALLOC_MMAP_THRESHOLD_: expect.stringMatching(/^\d+$/), MALLOC_TRIM_THRESHOLD_: expect.stringMatching(/^\d+$/) });
+    expect(startFlags()).toContain('--heap-growing-percent=30');
+  });
+});
 
 describe('the production build', () => {
   let dataDir: string;

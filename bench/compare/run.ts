@@ -32,7 +32,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
-import { bundle, distDir, startFlags } from '../../api/build.js';
+import { bundle, distDir, startEnv, startFlags } from '../../api/build.js';
 import { createApp } from '../../api/src/app.js';
 import { loadConfig } from '../../api/src/config.js';
 import { createScratchDatabase } from '../../api/test/scratch-database.js';
@@ -72,7 +72,8 @@ function startChild(kind: 'hub' | 'hub-pglite' | 'baseline', env: Record<string,
       ...(process.env.BENCH_MEMDEBUG ? ['--expose-gc'] : []),
       ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []),
     ],
-    env: { ...process.env, ...env },
+    // …and the environment it gives node (glibc's malloc thresholds), before the child's own.
+    env: { ...process.env, ...startEnv(), ...env },
     stdio: 'inherit',
   });
   return new Promise((resolve, reject) => {
