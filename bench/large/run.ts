@@ -153,6 +153,7 @@ inboxCase(`search Italian "${opts.italian}"`, { search: opts.italian }, 50);
 // As the web app sends a search from a tab: the All tab adds snoozed: false (web/src/features/inbox/filters.ts).
 inboxCase(`search Dutch "${opts.dutch}" in the All tab (web: snoozed false)`, { search: opts.dutch, snoozed: false }, 50);
 inboxCase(`search Italian "${opts.italian}" in the All tab (web: snoozed false)`, { search: opts.italian, snoozed: false }, 50);
+inboxCase(`search Dutch "${opts.dutch}" in the Mine tab (web, agent ${agentEmail})`, { search: opts.dutch, mine: true, snoozed: false }, 50, agent);
 inboxCase(`customer's threads (${topCustomer.n} threads)`, { customerId: gid('Customer', topCustomer.id) }, 50);
 // Each tab as the web app asks for it (web/src/features/inbox/filters.ts: every tab but Snoozed adds snoozed: false).
 for (const view of INBOX_VIEWS) {

@@ -13,7 +13,18 @@ import { updateCustomer } from '../../src/modules/customer/customer.service.js';
 import { postMessage } from '../../src/modules/message/message.service.js';
 import { ingestInbound } from '../../src/modules/thread/ingest.service.js';
 import { mergeThreads } from '../../src/modules/thread/merge.service.js';
-import { countSearch, countThreadFilter, createThread, resolveThreadFilter, searchOnly, searchPageIds, searchThreads } from '../../src/modules/thread/thread.service.js';
+import {
+  countSearch,
+  countSearchWithRest,
+  countThreadFilter,
+  createThread,
+  resolveThreadFilter,
+  searchOnly,
+  searchPageIds,
+  searchThreads,
+  searchWithRestPageIds,
+  splitSearch,
+} from '../../src/modules/thread/thread.service.js';
 import { viewerContext, type HubContext } from '../../src/shared/context.js';
 import { createChannel, createOrganization, createTestApp, createTestServer, createUser, orgContext, tokenFor, type TestApp, type TestServer } from '../harness.js';
 import { decodeGlobalID } from '@pothos/plugin-relay';
@@ -365,6 +376,42 @@ describe('the cap: only the newest matches are listed, the count is scaled', () 
       expect(await countThreadFilter(ctx, general)).toEqual({ count: 2, exact: true });
     } finally {
       await app.deps.db.prisma.thread.updateMany({ where: { id: { in: all } }, data: { snoozedUntil: null } });
+    }
+  });
+
+  it('a search with other conditions: pages narrowed chunk by chunk, the general path when the chunks run out, a sampled count beyond the limit', async () => {
+    const all = (await searchThreads(ctx, 'capwoord')).ids;
+    const [c, b, a] = all as [string, string, string];
+    const before = await app.deps.db.prisma.thread.findMany({ where: { id: { in: all } }, select: { id: true, priority: true } });
+    await app.deps.db.prisma.thread.updateMany({ where: { id: { in: all } }, data: { priority: 'HIGH' } });
+    await app.deps.db.prisma.thread.update({ where: { id: b }, data: { priority: 'LOW' } });
+    try {
+      const split = splitSearch(ctx, { search: 'capwoord', priority: ['HIGH'], snoozed: false })!;
+      expect(split.search.search).toBe('capwoord');
+      expect(Object.keys(split.rest)).not.toHaveLength(0);
+      // One match per chunk: b is left out; the matches end within the chunks (the third chunk is empty).
+      expect(await searchWithRestPageIds(ctx, split, null, 10, 1, 10)).toEqual([c, a]);
+      expect(await searchWithRestPageIds(ctx, split, c, 10, 1, 10)).toEqual([a]);
+      expect(await searchWithRestPageIds(ctx, split, null, 1, 1, 10)).toEqual([c]);
+      // Two chunks of one do not fill a page of two (b is left out): the caller's general path lists it.
+      expect(await searchWithRestPageIds(ctx, split, null, 2, 1, 2)).toBeNull();
+      // The search alone counts exactly: the caller counts exactly too (null).
+      expect(await countSearchWithRest(ctx, split)).toBeNull();
+      // Beyond a limit of 2: the search's count × the share kept of the sample (2 of 3).
+      const estimated = await countSearch(ctx, 'capwoord', 2, split.search.notSnoozedAt);
+      expect(estimated.exact).toBe(false);
+      expect(await countSearchWithRest(ctx, split, 2)).toEqual({ count: Math.round((estimated.count * 2) / 3), exact: false });
+      // Through GraphQL (a tab with a search): the same threads as the general path, exact count.
+      const res: any = await server.gql(
+        'query($f: ThreadFilter){ threads(first: 10, filter: $f) { totalCount edges { node { id } } } }',
+        { f: { search: 'capwoord', priority: ['HIGH'], snoozed: false } },
+        token,
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data.threads.edges.map((e: { node: { id: string } }) => decodeGlobalID(e.node.id).id)).toEqual([c, a]);
+      expect(res.data.threads.totalCount).toBe(2);
+    } finally {
+      for (const t of before) await app.deps.db.prisma.thread.update({ where: { id: t.id }, data: { priority: t.priority } });
     }
   });
 

@@ -10,7 +10,10 @@ import {
   countSearch,
   createThread,
   resolveThreadFilter,
-  searchOnly,
+  countSearchWithRest,
+  searchWithRestPageIds,
+  splitSearch,
+  type SplitSearch,
   searchPageIds,
   threadOrderBy,
   updateThread,
@@ -229,6 +232,12 @@ function decodeFilter(f: FilterArg): ThreadFilter {
   };
 }
 
+const splitMemos = new WeakMap<object, SplitSearch | null>();
+/** The connection's search split once per field execution (page and counts share its `now` and its chunks of matches). */
+function splitOf(ctx: HubContext, args: { filter?: FilterArg }): SplitSearch | null {
+  return memoOn(splitMemos, args, () => splitSearch(ctx, decodeFilter(args.filter)));
+}
+
 const filterMemos = new WeakMap<object, Promise<ResolvedThreadFilter>>();
 /**
  * The connection's filter resolved once per field execution: Pothos hands the page resolver and
@@ -317,11 +326,16 @@ builder.queryField('threads', (t) =>
         assertPageSize(args);
         const order = args.orderBy ?? 'LAST_MESSAGE_AT_DESC';
         const page = query as { take?: number; cursor?: { id?: string } };
-        const search = searchOnly(ctx, decodeFilter(args.filter));
-        if (search && order === 'LAST_MESSAGE_AT_DESC' && (page.take ?? 0) > 0) {
-          // A search alone (or with snoozed: false), forward, in the default order: the statement returns exactly this page's ids (after the cursor).
-          const ids = await searchPageIds(ctx, search.search, page.cursor?.id ?? null, page.take!, search.notSnoozedAt);
-          return ctx.db.thread.findMany({ ...query, cursor: undefined, skip: undefined, where: { id: { in: ids } }, orderBy: threadOrderBy(order) });
+        const split = splitOf(ctx, args);
+        if (split && order === 'LAST_MESSAGE_AT_DESC' && (page.take ?? 0) > 0) {
+          // A search, forward, in the default order: this page's ids (after the cursor) from the search statement, alone (or
+          // with snoozed: false) or narrowed chunk by chunk to the other conditions (null: few kept, the general path below).
+          const after = page.cursor?.id ?? null;
+          const ids =
+            Object.keys(split.rest).length === 0
+              ? await searchPageIds(ctx, split.search.search, after, page.take!, split.search.notSnoozedAt)
+              : await searchWithRestPageIds(ctx, split, after, page.take!);
+          if (ids) return ctx.db.thread.findMany({ ...query, cursor: undefined, skip: undefined, where: { id: { in: ids } }, orderBy: threadOrderBy(order) });
         }
         const { where } = await resolvedFilter(ctx, args);
         return ctx.db.thread.findMany({ ...query, where, orderBy: threadOrderBy(order) });
@@ -330,8 +344,9 @@ builder.queryField('threads', (t) =>
       totalCount: (_root, args, ctx) => {
         const counts: ThreadConnectionCounts = {
           count: async () => {
-            const search = searchOnly(ctx, decodeFilter(args.filter));
-            return search ? countSearch(ctx, search.search, undefined, search.notSnoozedAt) : countThreadFilter(ctx, await resolvedFilter(ctx, args));
+            const split = splitOf(ctx, args);
+            if (split && Object.keys(split.rest).length === 0) return countSearch(ctx, split.search.search, undefined, split.search.notSnoozedAt);
+            return (split && (await countSearchWithRest(ctx, split))) ?? countThreadFilter(ctx, await resolvedFilter(ctx, args));
           },
           unread: async () => (ctx.actor.userId ? (await countThreadFilter(ctx, await resolvedFilter(ctx, args), unreadWhere(ctx, true))).count : 0),
         };

@@ -169,6 +169,24 @@ export interface SearchOnly {
   notSnoozedAt: Date | null;
 }
 
+/** A filter with a search split in two: the search (with `snoozed: false`) and the other conditions. */
+export interface SplitSearch {
+  search: SearchOnly;
+  /** `threadWhere` of the other conditions; `{}` when the search is the whole filter. */
+  rest: Prisma.ThreadWhereInput;
+  /** Chunks of matches already asked for with this split (`searchChunk`), by cursor and size. */
+  chunks: Map<string, Promise<string[]>>;
+}
+
+/** The filter's search and its other conditions (`snoozed: false` goes with the search); null without a (non-blank) search. */
+export function splitSearch(ctx: HubContext, f: ThreadFilter = {}): SplitSearch | null {
+  const q = f.search?.trim();
+  if (!q) return null;
+  const notSnoozed = f.snoozed === false;
+  const rest = threadWhere(ctx, { ...f, search: null, snoozed: notSnoozed ? null : f.snoozed });
+  return { search: { search: q, notSnoozedAt: notSnoozed ? ctx.deps.clock.now() : null }, rest, chunks: new Map() };
+}
+
 /**
  * The search when it is the whole filter (every other condition absent or
  * empty, except `snoozed: false`, which every tab of the web app adds), null
@@ -176,11 +194,79 @@ export interface SearchOnly {
  * (`searchPageIds`) and its own count (`countSearch`).
  */
 export function searchOnly(ctx: HubContext, f: ThreadFilter = {}): SearchOnly | null {
-  const q = f.search?.trim();
-  if (!q) return null;
-  const notSnoozed = f.snoozed === false;
-  if (Object.keys(threadWhere(ctx, { ...f, search: null, snoozed: notSnoozed ? null : f.snoozed })).length > 0) return null;
-  return { search: q, notSnoozedAt: notSnoozed ? ctx.deps.clock.now() : null };
+  const split = splitSearch(ctx, f);
+  return split && Object.keys(split.rest).length === 0 ? split.search : null;
+}
+
+/** Search matches taken at a time by `searchWithRestPageIds`, and the sample of `countSearchWithRest`. */
+export const SEARCH_CHUNK = 500;
+/** Chunks `searchWithRestPageIds` tries before leaving the page to the general path. */
+const SEARCH_CHUNKS_MAX = 4;
+
+/**
+ * `searchPageIds` of a split search, once per split (one connection field's execution: the
+ * schema memoises `splitSearch` on its args) and cursor and size: the page's first chunk is the
+ * count's sample (`countSearchWithRest`), one statement for both.
+ */
+function searchChunk(ctx: HubContext, split: SplitSearch, after: string | null, size: number): Promise<string[]> {
+  const key = `${after ?? ''}:${size}`;
+  let chunk = split.chunks.get(key);
+  if (!chunk) {
+    chunk = searchPageIds(ctx, split.search.search, after, size, split.search.notSnoozedAt);
+    split.chunks.set(key, chunk);
+  }
+  return chunk;
+}
+
+/**
+ * One page (default order, forward) of a search with other conditions (a tab's: mine, a team,
+ * a channel...): the search's matches in order, SEARCH_CHUNK at a time (`searchPageIds`), each
+ * chunk narrowed to the other conditions by one Prisma query (`id IN chunk AND rest`), until `take`
+ * ids are found or the matches end. Null when SEARCH_CHUNKS_MAX chunks did not fill the page (the
+ * other conditions keep few of the matches): the caller then lists through `resolveThreadFilter`.
+ * Why: the general path lists the newest 10,000 matches first (a word in 35 % of 100,000 threads
+ * in the Mine tab: 227 ms per page).
+ * `chunkSize` and `maxChunks` exist for tests. Errors: as `assertSearchSize`.
+ */
+export async function searchWithRestPageIds(
+  ctx: HubContext,
+  split: SplitSearch,
+  afterId: string | null,
+  take: number,
+  chunkSize = SEARCH_CHUNK,
+  maxChunks = SEARCH_CHUNKS_MAX,
+): Promise<string[] | null> {
+  const out: string[] = [];
+  let after = afterId;
+  for (let round = 0; round < maxChunks; round++) {
+    const chunk = await searchChunk(ctx, split, after, chunkSize);
+    if (chunk.length === 0) return out;
+    const kept = new Set((await ctx.db.thread.findMany({ where: { AND: [split.rest, { id: { in: chunk } }] }, select: { id: true } })).map((r) => r.id));
+    for (const id of chunk) {
+      if (!kept.has(id)) continue;
+      out.push(id);
+      if (out.length === take) return out;
+    }
+    if (chunk.length < chunkSize) return out;
+    after = chunk[chunk.length - 1]!;
+  }
+  return null;
+}
+
+/**
+ * The count of a search with other conditions when the search alone has more matches than the
+ * exact limit (`countSearch` inexact): the search's count × the share of the newest SEARCH_CHUNK
+ * matches that meet the other conditions, `exact` false. Null when the search's own count is
+ * exact: the caller counts through `resolveThreadFilter` (at most 10,000 ids), exactly.
+ * `limit` exists for tests. Errors: as `assertSearchSize`.
+ */
+export async function countSearchWithRest(ctx: HubContext, split: SplitSearch, limit = EXACT_COUNT_LIMIT): Promise<{ count: number; exact: boolean } | null> {
+  const all = await countSearch(ctx, split.search.search, limit, split.search.notSnoozedAt);
+  if (all.exact) return null;
+  const sample = await searchChunk(ctx, split, null, SEARCH_CHUNK);
+  if (sample.length === 0) return { count: 0, exact: false };
+  const kept = await ctx.db.thread.count({ where: { AND: [split.rest, { id: { in: sample } }] } });
+  return { count: Math.round((all.count * kept) / sample.length), exact: false };
 }
 
 /**
