@@ -1,5 +1,6 @@
 import { builder, assertPageSize } from '../../schema/builder.js';
 import DataLoader from 'dataloader';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { UserError, type UserErrorShape, payloadType, decodeFilterId, decodeId, decodeOptionalId, memoOn, PER_VIEWER, runMutation } from '../../schema/common.js';
 import { ChannelTypeEnum, PriorityEnum, ThreadStatusEnum, ThreadTypeEnum } from '../../schema/enums.js';
 import { adapterFor } from '../../channels/registry.js';
@@ -248,6 +249,32 @@ function resolvedFilter(ctx: HubContext, args: { filter?: FilterArg }): Promise<
 }
 
 type CountResult = { count: number; exact: boolean };
+
+const totalMemos = new WeakMap<object, Promise<CountResult>>();
+/**
+ * The `threads` connection's total (totalCount, totalCountIsExact), once per field execution: a
+ * search alone or with `snoozed: false` counts itself (`countSearch`), a search with other
+ * conditions beyond the exact limit is sampled (`countSearchWithRest`), anything else is
+ * `countThreadFilter` (exact to 10,000, estimated beyond).
+ */
+function threadTotal(ctx: HubContext, args: { filter?: FilterArg }): Promise<CountResult> {
+  return memoOn(totalMemos, args, async () => {
+    const split = splitOf(ctx, args);
+    if (split && Object.keys(split.rest).length === 0) return countSearch(ctx, split.search.search, undefined, split.search.notSnoozedAt);
+    return (split && (await countSearchWithRest(ctx, split))) ?? countThreadFilter(ctx, await resolvedFilter(ctx, args));
+  });
+}
+
+/** Whether the field's selection (fragments included) asks for one of `names` directly. */
+function selectsField(info: GraphQLResolveInfo, names: readonly string[]): boolean {
+  const visit = (set: SelectionSetNode | undefined): boolean =>
+    (set?.selections ?? []).some((sel) => {
+      if (sel.kind === Kind.FIELD) return names.includes(sel.name.value);
+      if (sel.kind === Kind.INLINE_FRAGMENT) return visit(sel.selectionSet);
+      return visit(info.fragments[sel.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => visit(node.selectionSet));
+}
 /**
  * What a ThreadConnection's `totalCount` option returns: the counts as thunks,
  * computed only when asked (`threads(first: 0) { unreadCount }` counts no totals).
@@ -322,8 +349,11 @@ builder.queryField('threads', (t) =>
         filter: t.arg({ type: ThreadFilterRef }),
         orderBy: t.arg({ type: ThreadOrderEnum, defaultValue: 'LAST_MESSAGE_AT_DESC' }),
       },
-      resolve: async (query, _root, args, ctx) => {
+      resolve: async (query, _root, args, ctx, info) => {
         assertPageSize(args);
+        // The count and the page are independent statements: when the total is asked for, it starts now, beside the page
+        // (its field awaits the same promise and reports its error), instead of after it.
+        if (selectsField(info, ['totalCount', 'totalCountIsExact'])) threadTotal(ctx, args).catch(() => undefined);
         const order = args.orderBy ?? 'LAST_MESSAGE_AT_DESC';
         const page = query as { take?: number; cursor?: { id?: string } };
         const split = splitOf(ctx, args);
@@ -343,11 +373,7 @@ builder.queryField('threads', (t) =>
       // Lazy counts (ThreadConnectionCounts): countThreads is exact to 10,000, estimated beyond; a search alone counts itself (countSearch).
       totalCount: (_root, args, ctx) => {
         const counts: ThreadConnectionCounts = {
-          count: async () => {
-            const split = splitOf(ctx, args);
-            if (split && Object.keys(split.rest).length === 0) return countSearch(ctx, split.search.search, undefined, split.search.notSnoozedAt);
-            return (split && (await countSearchWithRest(ctx, split))) ?? countThreadFilter(ctx, await resolvedFilter(ctx, args));
-          },
+          count: () => threadTotal(ctx, args),
           unread: async () => (ctx.actor.userId ? (await countThreadFilter(ctx, await resolvedFilter(ctx, args), unreadWhere(ctx, true))).count : 0),
         };
         return counts as unknown as number;
