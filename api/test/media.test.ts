@@ -206,4 +206,31 @@ describe(`WhatsApp media links (${testDatabaseKind})`, () => {
       await app.deps.db.prisma.message.update({ where: { id: messageId }, data: { attachments: original as object } });
     }
   });
+
+  it("an e-mail body's inline image (cid:) is served through the same signed link as its part", async () => {
+    const before = await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: messageId }, select: { attachments: true, contentHtml: true } });
+    try {
+      fake.addMedia('inline-media-1', { mimeType: 'image/png' });
+      await app.deps.db.prisma.message.update({
+        where: { id: messageId },
+        data: {
+          attachments: [{ kind: 'image', mimeType: 'image/png', providerMediaId: 'inline-media-1', fileName: 'image001.png', contentId: 'image001.png@01DB' }],
+          contentHtml: '<p>Zie foto</p><img src="cid:image001.png@01DB" alt="foto" /><img src="cid:missing@01DB" alt="weg" />',
+        },
+      });
+      const r = await server.gql('query($id: ID!){ node(id: $id) { ... on Message { contentHtml } } }', { id: gid('Message', messageId) }, await tok());
+      expect(r.errors).toBeUndefined();
+      const html: string = r.data.node.contentHtml;
+      expect(html).not.toMatch(/cid:/);
+      expect(html).toContain('<img alt="weg" />');
+      const src = /<img alt="foto" src="([^"]+)"/.exec(html)![1]!.replace(/&amp;/g, '&');
+      expect(src).toMatch(new RegExp(`^/media/${messageId}/0\\?exp=\\d+&sig=`));
+      const image = await get(src);
+      expect(image.status).toBe(200);
+      expect(image.headers.get('content-type')).toBe('image/png');
+      expect(Buffer.from(await image.arrayBuffer())).toEqual(TINY_PNG);
+    } finally {
+      await app.deps.db.prisma.message.update({ where: { id: messageId }, data: { attachments: before.attachments as object, contentHtml: before.contentHtml } });
+    }
+  });
 });

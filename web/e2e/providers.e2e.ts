@@ -8,9 +8,11 @@
  * so this spec only checks the replayed WhatsApp thread in the inbox (reply.e2e.ts covers
  * the WhatsApp send).
  */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKind, graphqlAs, launchBrowser, loginAsSarah, newPage, screenshot, tag } from './helpers';
+import { baseUrl, databaseKind, graphqlAs, launchBrowser, loginAsSarah, newPage, screenshot, tag } from './helpers';
 
 /** The replayed fixtures (api/test/fixtures/providers/…) and what identifies their thread. */
 const OUTLOOK = {
@@ -221,6 +223,24 @@ describe(`provider fixtures and replies through the sandbox (demo server, ${data
     expect(stored?.deliveryStatus).toBe('SENT');
     expect(stored?.deliveries.map((d) => d.status)).toEqual(['SUCCEEDED']);
     await screenshot(page, 'providers-outlook-sent');
+    await clearSearch();
+  });
+
+  it('Outlook: an inline image (cid:) of an e-mail is shown through its signed media link, without a CSP error', async () => {
+    // graph/message-AAMkAGI2TG96DDD.json: <img src="cid:image001.jpg@01DB3C2A.5F1E2D30" alt="display wallbox">, its part in
+    // attachments-….json. The demo put the mail in the Graph sandbox; its change notification brings it in.
+    const notification = await readFile(fileURLToPath(new URL('../../api/test/fixtures/providers/graph/notification-created-it-attachments.json', import.meta.url)));
+    const res = await fetch(`${baseUrl}/webhooks/outlook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: notification });
+    expect(res.status).toBe(202);
+    const row = rowOf('Giulia Romano', 'wallbox');
+    await searchFor('Easee', row);
+    await open(row.first());
+    const img = page.locator('[data-testid="message-html"] img[alt="display wallbox"]').first();
+    await img.waitFor({ state: 'attached' });
+    const src = (await img.getAttribute('src')) ?? '';
+    expect(src).toMatch(/^\/media\/[^/]+\/\d+\?exp=\d+&sig=/);
+    expect(await page.evaluate(async (u) => (await fetch(u)).status, src)).toBe(200);
+    expect(consoleErrors.filter((e) => /Content Security Policy|cid:/i.test(e))).toEqual([]);
     await clearSearch();
   });
 

@@ -35,3 +35,35 @@ export const SANITIZE_OPTIONS: sanitize.IOptions = {
 export function sanitizeHtml(html: string): string {
   return sanitize(html, SANITIZE_OPTIONS).trim();
 }
+
+/**
+ * Points the inline images of sanitised HTML (`<img src="cid:…">`: e-mail parts by Content-ID,
+ * RFC 2392) at `resolve(contentId)` (e.g. the part's signed media path) and drops the `src` of
+ * those it cannot resolve: a browser cannot load a cid: URL (a Content-Security-Policy error and
+ * a broken image). HTML without `cid:` is returned unchanged, without parsing it. The result is
+ * sanitised again with SANITIZE_OPTIONS (a resolved URL must be https or a relative path).
+ * @param html output of `sanitizeHtml`
+ * @param resolve the Content-ID without angle brackets, URL-decoded → a URL, or null
+ */
+export function resolveInlineImages(html: string, resolve: (contentId: string) => string | null): string {
+  if (!/cid:/i.test(html)) return html;
+  return sanitize(html, {
+    ...SANITIZE_OPTIONS,
+    transformTags: {
+      ...SANITIZE_OPTIONS.transformTags,
+      img: (tagName, attribs) => {
+        const src = attribs.src ?? '';
+        if (!/^cid:/i.test(src)) return { tagName, attribs };
+        const { src: _cid, ...rest } = attribs;
+        let id = src.slice(4);
+        try {
+          id = decodeURIComponent(id);
+        } catch {
+          // not URL-encoded: as written
+        }
+        const url = resolve(id.replace(/^<|>$/g, ''));
+        return { tagName, attribs: url ? { ...rest, src: url } : rest };
+      },
+    },
+  }).trim();
+}

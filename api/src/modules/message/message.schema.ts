@@ -8,6 +8,7 @@ import { UserNode } from '../agent/agent.schema.js';
 import { ingestFromPartner } from '../thread/ingest.service.js';
 import { ThreadNode } from '../thread/thread.schema.js';
 import { mediaUrl } from '../../http/media.js';
+import { resolveInlineImages } from '../../shared/html.js';
 import { logCall, postMessage, retryMessage, updateDeliveryStatusFromPartner } from './message.service.js';
 import { can } from '../auth/permissions.js';
 
@@ -82,7 +83,20 @@ export const MessageNode = builder.prismaNode('Message', {
   fields: (t) => ({
     type: t.expose('type', { type: MessageTypeEnum }),
     content: t.exposeString('content', { description: 'Plain text.' }),
-    contentHtml: t.exposeString('contentHtml', { nullable: true }),
+    contentHtml: t.string({
+      nullable: true,
+      select: { id: true, contentHtml: true, attachments: true },
+      description:
+        "Sanitised HTML (e-mail bodies), or null. Inline images (`cid:` references to the message's inline parts) point at the part's signed media path (/media/<messageId>/<index>?exp=…&sig=…, valid 15 minutes, as Attachment.url); one without a stored part has no src.",
+      resolve: (m, _args, ctx) => {
+        if (!m.contentHtml) return null;
+        const attachments = Array.isArray(m.attachments) ? (m.attachments as unknown as NormalizedAttachment[]) : [];
+        return resolveInlineImages(m.contentHtml, (cid) => {
+          const index = attachments.findIndex((a) => a.contentId?.replace(/^<|>$/g, '').toLowerCase() === cid.toLowerCase());
+          return index >= 0 && attachments[index]!.providerMediaId ? mediaUrl(ctx.deps, m.id, index, ctx.deps.clock.now()) : null;
+        });
+      },
+    }),
     subject: t.exposeString('subject', { nullable: true }),
     channel: t.relation('channel'),
     thread: t.relation('thread'),
