@@ -36,6 +36,11 @@ export function sanitizeHtml(html: string): string {
   return sanitize(html, SANITIZE_OPTIONS).trim();
 }
 
+/** A Content-ID without its angle brackets (`<a@b>` → `a@b`), as inline references and parts are compared. */
+export function contentIdKey(contentId: string): string {
+  return contentId.replace(/^<|>$/g, '');
+}
+
 /**
  * Points the inline images of sanitised HTML (`<img src="cid:…">`: e-mail parts by Content-ID,
  * RFC 2392) at `resolve(contentId)` (e.g. the part's signed media path) and drops the `src` of
@@ -43,7 +48,7 @@ export function sanitizeHtml(html: string): string {
  * a broken image). HTML without `cid:` is returned unchanged, without parsing it. The result is
  * sanitised again with SANITIZE_OPTIONS (a resolved URL must be https or a relative path).
  * @param html output of `sanitizeHtml`
- * @param resolve the Content-ID without angle brackets, URL-decoded → a URL, or null
+ * @param resolve the Content-ID as `contentIdKey` gives it (URL-decoded) → a URL, or null
  */
 export function resolveInlineImages(html: string, resolve: (contentId: string) => string | null): string {
   if (!/cid:/i.test(html)) return html;
@@ -61,7 +66,7 @@ export function resolveInlineImages(html: string, resolve: (contentId: string) =
         } catch {
           // not URL-encoded: as written
         }
-        const url = resolve(id.replace(/^<|>$/g, ''));
+        const url = resolve(contentIdKey(id));
         return { tagName, attribs: url ? { ...rest, src: url } : rest };
       },
     },

@@ -8,7 +8,7 @@ import { UserNode } from '../agent/agent.schema.js';
 import { ingestFromPartner } from '../thread/ingest.service.js';
 import { ThreadNode } from '../thread/thread.schema.js';
 import { mediaUrl } from '../../http/media.js';
-import { resolveInlineImages } from '../../shared/html.js';
+import { contentIdKey, resolveInlineImages } from '../../shared/html.js';
 import { logCall, postMessage, retryMessage, updateDeliveryStatusFromPartner } from './message.service.js';
 import { can } from '../auth/permissions.js';
 
@@ -92,7 +92,7 @@ export const MessageNode = builder.prismaNode('Message', {
         if (!m.contentHtml) return null;
         const attachments = Array.isArray(m.attachments) ? (m.attachments as unknown as NormalizedAttachment[]) : [];
         return resolveInlineImages(m.contentHtml, (cid) => {
-          const index = attachments.findIndex((a) => a.contentId?.replace(/^<|>$/g, '').toLowerCase() === cid.toLowerCase());
+          const index = attachments.findIndex((a) => a.contentId !== undefined && contentIdKey(a.contentId).toLowerCase() === cid.toLowerCase());
           return index >= 0 && attachments[index]!.providerMediaId ? mediaUrl(ctx.deps, m.id, index, ctx.deps.clock.now()) : null;
         });
       },
