@@ -20,7 +20,8 @@
  *      (foreign-key triggers off for the loading session, the secondary
  *      indexes of Thread, Message and AuditLog dropped before and rebuilt after).
  *   6. Thread.searchDocument (the inbox search's word index, migration
- *      20261202090000_thread_search) in one set-based UPDATE: its triggers were
+ *      20261202090000_thread_search) and Thread.openTaskCount / hasOpenTasks (migration
+ *      20261204100000_thread_open_task_count) in one set-based UPDATE: their triggers were
  *      off for the load. Then the secondary indexes are rebuilt (the GIN index
  *      of searchDocument among them).
  *   7. ANALYZE, then the reporting tables (api/src/modules/analytics/backfill.ts
@@ -1222,15 +1223,19 @@ await timed('template usage counts', () =>
   ),
 );
 
-// The search document the triggers would have kept (they were off): one pass over the messages, grouped by thread,
-// while the Message indexes are dropped (a per-thread lookup would have none to use).
-await timed('Thread.searchDocument (words of subject, order reference, customer name, messages)', () =>
+// What the triggers would have kept (they were off), in one pass over the threads: the search document (one pass
+// over the messages, grouped by thread, while the Message indexes are dropped: a per-thread lookup would have none to
+// use), openTaskCount and hasOpenTasks (migration 20261204100000_thread_open_task_count).
+await timed('Thread.searchDocument (words of subject, order reference, customer name, messages) and openTaskCount, hasOpenTasks', () =>
   load.query(
     `UPDATE "Thread" t
-        SET "searchDocument" = hub_search_concat(hub_search_words(concat_ws(' ', x.subject, x."orderReference", c.name)), coalesce(m.words, ''::tsvector))
+        SET "searchDocument" = hub_search_concat(hub_search_words(concat_ws(' ', x.subject, x."orderReference", c.name)), coalesce(m.words, ''::tsvector)),
+            "openTaskCount" = coalesce(k.n, 0),
+            "hasOpenTasks" = k.n IS NOT NULL
        FROM "Thread" x
        LEFT JOIN "Customer" c ON c.id = x."customerId"
        LEFT JOIN (SELECT "threadId", hub_search_words(string_agg(left(content, 100000), ' ')) AS words FROM "Message" GROUP BY "threadId") m ON m."threadId" = x.id
+       LEFT JOIN (SELECT "threadId", count(*)::int AS n FROM "Task" WHERE hub_task_is_open(status) GROUP BY "threadId") k ON k."threadId" = x.id
       WHERE x.id = t.id`,
   ),
 );

@@ -158,19 +158,8 @@ export const ThreadNode = builder.prismaNode('Thread', {
         return { orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }] };
       },
     }),
-    openTaskCount: t.loadable({
-      type: 'Int',
-      description: 'Number of OPEN, IN_PROGRESS or WAITING tasks (batched per request with DataLoader).',
-      resolve: (th) => th.id,
-      load: async (ids: string[], ctx) => {
-        const rows = await ctx.db.task.groupBy({
-          by: ['threadId'],
-          where: { threadId: { in: ids }, status: { in: ['OPEN', 'IN_PROGRESS', 'WAITING'] } },
-          _count: { _all: true },
-        });
-        const byId = new Map(rows.map((r) => [r.threadId, r._count._all]));
-        return ids.map((id) => byId.get(id) ?? 0);
-      },
+    openTaskCount: t.exposeInt('openTaskCount', {
+      description: 'Number of OPEN, IN_PROGRESS or WAITING tasks: Thread.openTaskCount, kept by a trigger on Task (no query of its own).',
     }),
   }),
 });

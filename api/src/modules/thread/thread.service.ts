@@ -21,7 +21,6 @@ import { snoozedWhere, unreadWhere } from './triage.service.js';
 
 /** Statuses in which a thread still needs the team's attention. */
 export const ACTIVE_STATUSES: ThreadStatus[] = ['OPEN', 'IN_PROGRESS', 'WAITING_CUSTOMER', 'WAITING_INTERNAL', 'ESCALATED'];
-const OPEN_TASK_STATUSES = ['OPEN', 'IN_PROGRESS', 'WAITING'] as const;
 export { SLA_RUNNING_STATUSES };
 
 /** SLA states a thread list can be filtered by (threads(filter: { sla })). */
@@ -103,7 +102,8 @@ export function threadWhere(ctx: HubContext, f: ThreadFilter = {}): Prisma.Threa
   if (f.unread != null) and.push(unreadWhere(ctx, f.unread));
   if (f.snoozed != null) and.push(snoozedWhere(f.snoozed, ctx.deps.clock.now()));
   if (f.myTeams) and.push({ team: { members: { some: { userId: ctx.actor.userId ?? NO_MATCH_ID } } } });
-  if (f.hasOpenTasks) and.push({ tasks: { some: { status: { in: [...OPEN_TASK_STATUSES] } } } });
+  // Thread.hasOpenTasks is kept by a trigger on Task (migration 20261204100000_thread_open_task_count).
+  if (f.hasOpenTasks) and.push({ hasOpenTasks: true });
   return and.length ? { AND: and } : {};
 }
 
@@ -326,33 +326,10 @@ export interface ResolvedThreadFilter {
  */
 export async function resolveThreadFilter(ctx: HubContext, f: ThreadFilter = {}): Promise<ResolvedThreadFilter> {
   const q = f.search?.trim();
-  const plain = threadWhere(ctx, { ...f, search: null, hasOpenTasks: null });
-  const where = f.hasOpenTasks ? { AND: [plain, await openTasksWhere(ctx)] } : plain;
+  const where = threadWhere(ctx, { ...f, search: null });
   if (!q) return { where, rest: where, search: null };
   const search = await searchThreads(ctx, q);
   return { where: { AND: [where, { id: { in: search.ids } }] }, rest: where, search };
-}
-
-/** Above this many threads with open tasks, `openTasksWhere` keeps the relation filter. */
-const OPEN_TASK_IDS_MAX = 5_000;
-
-/**
- * `hasOpenTasks: true` as `id IN (the threads with an open task)`: their ids come first from the
- * Task table (organizationId, status index; tenant-scoped), at most OPEN_TASK_IDS_MAX of them,
- * else the relation filter (`tasks: { some: … }`) as `threadWhere` writes it. Why: with the
- * relation filter and a page LIMIT, PostgreSQL walked the organization's threads newest first
- * testing each for an open task (36,743 threads for 494 matches, 350 ms at 100,000 threads), as
- * threads with open tasks are not spread evenly over time; from the ids it is a lookup and a sort.
- */
-async function openTasksWhere(ctx: HubContext): Promise<Prisma.ThreadWhereInput> {
-  const rows = await ctx.db.task.findMany({
-    where: { status: { in: [...OPEN_TASK_STATUSES] }, threadId: { not: null } },
-    select: { threadId: true },
-    distinct: ['threadId'],
-    take: OPEN_TASK_IDS_MAX + 1,
-  });
-  if (rows.length > OPEN_TASK_IDS_MAX) return { tasks: { some: { status: { in: [...OPEN_TASK_STATUSES] } } } };
-  return { id: { in: rows.map((r) => r.threadId!) } };
 }
 
 /**
