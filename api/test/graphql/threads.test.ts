@@ -243,6 +243,34 @@ describe('threads: cursor pagination', () => {
     });
   }
 
+  // overdue (like sla and unread) lists its page's ids first and then the rows by id (thread.schema.ts pageIdsFirst).
+  for (const filter of [{ overdue: true }, { overdue: false }]) {
+    it(`a filter listed ids first (${JSON.stringify(filter)}) pages forward and backward in the inbox order`, async () => {
+      const matching = new Set(ids(await list({ filter })));
+      const inOrder = ids(await list({})).filter((id) => matching.has(id));
+      expect(inOrder.length).toBeGreaterThan(3);
+      const forward: string[] = [];
+      let after: string | undefined;
+      for (let page = 0; page < 20; page++) {
+        const conn = await list({ filter, first: 3, after });
+        expect(conn.totalCount).toBe(inOrder.length);
+        forward.push(...ids(conn));
+        if (!conn.pageInfo.hasNextPage) break;
+        after = conn.pageInfo.endCursor;
+      }
+      expect(forward).toEqual(inOrder);
+      const backward: string[][] = [];
+      let before: string | undefined;
+      for (let page = 0; page < 20; page++) {
+        const conn = await list({ filter, first: undefined, last: 3, before });
+        backward.unshift(ids(conn));
+        if (!conn.pageInfo.hasPreviousPage) break;
+        before = conn.pageInfo.startCursor;
+      }
+      expect(backward.flat()).toEqual(inOrder);
+    });
+  }
+
   it('first: 0 returns no edges but the totalCount', async () => {
     const conn = await list({ first: 0 });
     expect(conn.edges).toEqual([]);

@@ -8,5 +8,5 @@ DROP INDEX "Thread_sla_state_count_idx";
 CREATE INDEX "Thread_assignee_count_idx" ON "Thread"("organizationId", "assigneeId", "deletedAt", "snoozedUntil", "lastInboundAt", "id");
 
 -- CreateIndex
-CREATE INDEX "Thread_sla_state_count_idx" ON "Thread"("organizationId", "status", "deletedAt", "slaDueAt", "slaAtRiskAt", "slaPolicyId", "responseDueAt", "snoozedUntil", "lastInboundAt", "id");
+CREATE INDEX "Thread_sla_state_count_idx" ON "Thread"("organizationId", "status", "deletedAt", "slaDueAt", "slaAtRiskAt", "slaPolicyId", "responseDueAt", "snoozedUntil", "lastInboundAt", "lastMessageAt", "id");
 
