@@ -415,6 +415,52 @@ describe('the cap: only the newest matches are listed, the count is scaled', () 
     }
   });
 
+  it("a search in one agent's threads (the Mine tab): the agent's matches in order, by either plan, snoozed ones left out", async () => {
+    const all = (await searchThreads(ctx, 'capwoord')).ids;
+    const [c, b, a] = all as [string, string, string];
+    const me = agentCtx.actor.userId!;
+    const p = app.deps.db.prisma;
+    const other = await createUser(app.deps, orgId, { name: 'Collega' });
+    await p.thread.updateMany({ where: { id: { in: [c, a] } }, data: { assigneeId: me } });
+    await p.thread.update({ where: { id: b }, data: { assigneeId: other.id } });
+    const mineSoon = await inbound(channel, 'capwoord vier'); // the newest match, assigned to me but snoozed
+    await p.thread.update({ where: { id: mineSoon.threadId }, data: { assigneeId: me, snoozedUntil: new Date(app.clock.now().getTime() + 3_600_000) } });
+    try {
+      const split = splitSearch(agentCtx, { search: 'capwoord', mine: true, snoozed: false })!;
+      expect(split.assigneeId).toBe(me);
+      expect(splitSearch(agentCtx, { search: 'capwoord', mine: true, priority: ['HIGH'] })!.assigneeId).toBeNull();
+      // Both plans of hub_search_assignee_page: the walk of the agent's threads (walk 1000) and the GIN index (walk 1).
+      for (const walk of [1000, 1]) {
+        const page = (after: string | null, take: number, notSnoozedAt: Date | null) =>
+          p.$queryRaw<{ id: string }[]>`SELECT id FROM hub_search_assignee_page(${orgId}::uuid, ${me}::uuid, 'capwoord', ${after}::uuid, ${take}::int,
+            ${notSnoozedAt?.toISOString().replace('T', ' ').replace('Z', '') ?? null}::timestamp, ${walk}::int) AS id`.then((r) => r.map((x) => x.id));
+        expect(await page(null, 10, app.clock.now()), `walk ${walk}`).toEqual([c, a]);
+        expect(await page(c, 10, app.clock.now()), `walk ${walk}`).toEqual([a]);
+        expect(await page(null, 1, app.clock.now()), `walk ${walk}`).toEqual([c]);
+        expect(await page(null, 10, null), `walk ${walk}`).toEqual([mineSoon.threadId, c, a]);
+      }
+      // Through GraphQL, as the web app's Mine tab asks, page by page: the same threads as the general path would list.
+      const listed: string[] = [];
+      let after: string | null = null;
+      for (let i = 0; i < 5; i++) {
+        const res: any = await server.gql(
+          'query($f: ThreadFilter, $after: String){ threads(first: 1, after: $after, filter: $f) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }',
+          { f: { search: 'capwoord', mine: true, snoozed: false }, after },
+          token,
+        );
+        expect(res.errors).toBeUndefined();
+        expect(res.data.threads.totalCount).toBe(2);
+        listed.push(...res.data.threads.edges.map((e: { node: { id: string } }) => decodeGlobalID(e.node.id).id));
+        if (!res.data.threads.pageInfo.hasNextPage) break;
+        after = res.data.threads.pageInfo.endCursor;
+      }
+      expect(listed).toEqual([c, a]);
+    } finally {
+      await p.thread.updateMany({ where: { id: { in: all } }, data: { assigneeId: null } });
+      await deleteThread(ctx, mineSoon.threadId);
+    }
+  });
+
   it('countThreadFilter: exact without a cap; scaled and inexact with one', async () => {
     const resolved = await resolveThreadFilter(ctx, { search: 'capwoord' });
     expect(await countThreadFilter(ctx, resolved)).toEqual({ count: 3, exact: true });

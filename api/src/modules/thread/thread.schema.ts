@@ -12,6 +12,7 @@ import {
   createThread,
   resolveThreadFilter,
   countSearchWithRest,
+  searchAssigneePageIds,
   searchWithRestPageIds,
   splitSearch,
   type SplitSearch,
@@ -364,12 +365,15 @@ builder.queryField('threads', (t) =>
         const split = splitOf(ctx, args);
         if (split && order === 'LAST_MESSAGE_AT_DESC' && (page.take ?? 0) > 0) {
           // A search, forward, in the default order: this page's ids (after the cursor) from the search statement, alone (or
-          // with snoozed: false) or narrowed chunk by chunk to the other conditions (null: few kept, the general path below).
+          // with snoozed: false), within one agent's threads (the Mine tab), or narrowed chunk by chunk to the other
+          // conditions (null: few kept, the general path below).
           const after = page.cursor?.id ?? null;
           const ids =
             Object.keys(split.rest).length === 0
               ? await searchPageIds(ctx, split.search.search, after, page.take!, split.search.notSnoozedAt)
-              : await searchWithRestPageIds(ctx, split, after, page.take!);
+              : split.assigneeId
+                ? await searchAssigneePageIds(ctx, { ...split, assigneeId: split.assigneeId }, after, page.take!)
+                : await searchWithRestPageIds(ctx, split, after, page.take!);
           if (ids) return ctx.db.thread.findMany({ ...query, cursor: undefined, skip: undefined, where: { id: { in: ids } }, orderBy: threadOrderBy(order) });
         }
         const { where } = await resolvedFilter(ctx, args);

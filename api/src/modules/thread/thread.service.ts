@@ -174,6 +174,8 @@ export interface SplitSearch {
   search: SearchOnly;
   /** `threadWhere` of the other conditions; `{}` when the search is the whole filter. */
   rest: Prisma.ThreadWhereInput;
+  /** When the other conditions are only "assigned to this user" (`mine: true` or `assigneeId`: the Mine tab): the user's id. */
+  assigneeId: string | null;
   /** Chunks of matches already asked for with this split (`searchChunk`), by cursor and size. */
   chunks: Map<string, Promise<string[]>>;
 }
@@ -183,8 +185,12 @@ export function splitSearch(ctx: HubContext, f: ThreadFilter = {}): SplitSearch 
   const q = f.search?.trim();
   if (!q) return null;
   const notSnoozed = f.snoozed === false;
-  const rest = threadWhere(ctx, { ...f, search: null, snoozed: notSnoozed ? null : f.snoozed });
-  return { search: { search: q, notSnoozedAt: notSnoozed ? ctx.deps.clock.now() : null }, rest, chunks: new Map() };
+  const others = { ...f, search: null, snoozed: notSnoozed ? null : f.snoozed };
+  const rest = threadWhere(ctx, others);
+  const assignee = f.mine ? (ctx.viewer?.id ?? null) : (f.assigneeId ?? null);
+  const onlyAssignee =
+    assignee !== null && !(f.mine && f.assigneeId && f.assigneeId !== assignee) && Object.keys(threadWhere(ctx, { ...others, mine: null, assigneeId: null })).length === 0;
+  return { search: { search: q, notSnoozedAt: notSnoozed ? ctx.deps.clock.now() : null }, rest, assigneeId: onlyAssignee ? assignee : null, chunks: new Map() };
 }
 
 /**
@@ -251,6 +257,22 @@ export async function searchWithRestPageIds(
     after = chunk[chunk.length - 1]!;
   }
   return null;
+}
+
+/**
+ * One page (default order, forward) of a search within one user's threads (`SplitSearch.assigneeId`:
+ * the Mine tab with a search): the ids of at most `take` matching threads assigned to the user
+ * after the thread `afterId`, not snoozed at the split's `notSnoozedAt` when given. One raw
+ * statement (`hub_search_assignee_page`, migration 20261204110000_search_assignee_page: it walks
+ * the user's own threads in the inbox order testing each document when the word is common, else
+ * takes the GIN index's matches), tenant-scoped explicitly. Semantics as `searchThreads`.
+ * Errors: as `assertSearchSize`.
+ */
+export async function searchAssigneePageIds(ctx: HubContext, split: SplitSearch & { assigneeId: string }, afterId: string | null, take: number): Promise<string[]> {
+  assertSearchSize(split.search.search);
+  const rows = await ctx.db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM hub_search_assignee_page(${ctx.organizationId}::uuid, ${split.assigneeId}::uuid, ${split.search.search}, ${afterId}::uuid, ${take}::int, ${utcTimestamp(split.search.notSnoozedAt)}::timestamp) AS id`;
+  return rows.map((r) => r.id);
 }
 
 /**

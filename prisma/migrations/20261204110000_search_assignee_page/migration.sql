@@ -1,0 +1,2 @@
+-- This is an empty migration.
+-- (No schema change: routines.sql adds the inbox search's page for one assignee.)
