@@ -319,12 +319,14 @@ export const ThreadConnection = builder.connectionObject(
     fields: (t) => ({
       totalCount: t.int({
         nullable: false,
-        description: 'Threads matching, all pages together: exact up to 10,000; beyond, an estimate (then `totalCountIsExact` is false) — see `countThreads`.',
+        description:
+          "Threads matching, all pages together: exact up to 10,000; beyond, an estimate (then `totalCountIsExact` is false) — see `countThreads`. A search combined with other conditions (a tab) is also estimated when the search alone matches more than 10,000 threads: the search's count × the share of its newest 500 matches that meet the other conditions.",
         resolve: async (connection) => (await connectionCount(connection)).count,
       }),
       totalCountIsExact: t.boolean({
         nullable: false,
-        description: 'false when more than 10,000 threads match and `totalCount` is an estimate (from how the matches spread over time).',
+        description:
+          'false when `totalCount` is an estimate: more than 10,000 threads match (estimated from how the matches spread over time), or a search matching more than 10,000 threads is combined with other conditions (estimated from a sample of its matches).',
         resolve: async (connection) => (await connectionCount(connection)).exact,
       }),
       unreadCount: t.int({
