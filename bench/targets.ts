@@ -277,8 +277,10 @@ if (only.includes('large')) {
         largeUrl,
         '--concurrency',
         '1',
+        // 100 requests per case: the p95 of 20 was their 19th, which moved by ±15 ms between runs on a machine with
+        // steal time (docs/measurements.md, stop 23).
         '--rounds',
-        '20',
+        '100',
         '--budget',
         '20',
         '--only',
