@@ -85,6 +85,28 @@ async function threadCount(url: string): Promise<number> {
 }
 
 /**
+ * Lets the machine settle before §4's latencies: a CHECKPOINT (the §3 steps leave the WAL of
+ * ~100,000 inserted rows and a dropped scratch database behind), then up to 120 s for the 1-minute
+ * load average to fall below 1. In the run of 2026-12-02 04:04 UTC §4 started at load 1.4 right
+ * after §3, and its p95s were about twice those of §4 run on its own minutes before
+ * (docs/measurements.md, stop 23). Returns the load average when it stopped waiting.
+ */
+async function settle(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    await client.query('CHECKPOINT');
+  } catch {
+    // Not a superuser, or no such database yet: only the wait.
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+  const until = Date.now() + 120_000;
+  while (os.loadavg()[0]! > 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 5_000));
+  return os.loadavg()[0]!;
+}
+
+/**
  * Milliseconds from spawning the bundled hub (`pnpm start`'s flags, dist/main.js built like
  * `pnpm start` builds it) on `databaseUrl` until GET /health/ready answers 200.
  * @throws Error when it is not ready within 60 s or exits first
@@ -270,6 +292,7 @@ if (only.includes('large')) {
       await step<null>('§4 generate 100,000 threads / 1,000,000 messages', 'large/generate.ts', { args: ['--database', largeUrl, '--skip-backfill'], noResult: true });
     }
     const state = path.join(tmp, 'large-state.json');
+    if (only.includes('webhooks')) console.log(`\n§4: settled after §3 (CHECKPOINT, load ${(await settle(largeUrl)).toFixed(1)})`);
     await step<unknown>('§4 inbox, tabs, search, customer, thread view at 100,000 threads', 'large/run.ts', {
       env: { NODE_ENV: 'production' },
       args: [

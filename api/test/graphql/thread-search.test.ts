@@ -429,11 +429,11 @@ describe('the cap: only the newest matches are listed, the count is scaled', () 
       const split = splitSearch(agentCtx, { search: 'capwoord', mine: true, snoozed: false })!;
       expect(split.assigneeId).toBe(me);
       expect(splitSearch(agentCtx, { search: 'capwoord', mine: true, priority: ['HIGH'] })!.assigneeId).toBeNull();
-      // Both plans of hub_search_assignee_page: the walk of the agent's threads (walk 1000) and the GIN index (walk 1).
+      // Both plans of hub_search_thread_page with an assignee: the walk of the agent's threads (walk 1000) and the GIN index (walk 1).
       for (const walk of [1000, 1]) {
         const page = (after: string | null, take: number, notSnoozedAt: Date | null) =>
-          p.$queryRaw<{ id: string }[]>`SELECT id FROM hub_search_assignee_page(${orgId}::uuid, ${me}::uuid, 'capwoord', ${after}::uuid, ${take}::int,
-            ${notSnoozedAt?.toISOString().replace('T', ' ').replace('Z', '') ?? null}::timestamp, ${walk}::int) AS id`.then((r) => r.map((x) => x.id));
+          p.$queryRaw<{ id: string }[]>`SELECT id FROM hub_search_thread_page(${orgId}::uuid, 'capwoord', ${after}::uuid, ${take}::int,
+            ${notSnoozedAt?.toISOString().replace('T', ' ').replace('Z', '') ?? null}::timestamp, ${walk}::int, ${me}::uuid) AS id`.then((r) => r.map((x) => x.id));
         expect(await page(null, 10, app.clock.now()), `walk ${walk}`).toEqual([c, a]);
         expect(await page(c, 10, app.clock.now()), `walk ${walk}`).toEqual([a]);
         expect(await page(null, 1, app.clock.now()), `walk ${walk}`).toEqual([c]);

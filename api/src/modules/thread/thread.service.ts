@@ -263,15 +263,16 @@ export async function searchWithRestPageIds(
  * One page (default order, forward) of a search within one user's threads (`SplitSearch.assigneeId`:
  * the Mine tab with a search): the ids of at most `take` matching threads assigned to the user
  * after the thread `afterId`, not snoozed at the split's `notSnoozedAt` when given. One raw
- * statement (`hub_search_assignee_page`, migration 20261204110000_search_assignee_page: it walks
- * the user's own threads in the inbox order testing each document when the word is common, else
- * takes the GIN index's matches), tenant-scoped explicitly. Semantics as `searchThreads`.
+ * statement (`hub_search_thread_page` with its `assignee_id`, migration 20261204110000_search_assignee_page:
+ * it walks the user's own threads in the inbox order testing each document when the word is
+ * common, else takes the GIN index's matches), tenant-scoped explicitly. Semantics as `searchThreads`.
  * Errors: as `assertSearchSize`.
  */
 export async function searchAssigneePageIds(ctx: HubContext, split: SplitSearch & { assigneeId: string }, afterId: string | null, take: number): Promise<string[]> {
   assertSearchSize(split.search.search);
   const rows = await ctx.db.$queryRaw<{ id: string }[]>`
-    SELECT id FROM hub_search_assignee_page(${ctx.organizationId}::uuid, ${split.assigneeId}::uuid, ${split.search.search}, ${afterId}::uuid, ${take}::int, ${utcTimestamp(split.search.notSnoozedAt)}::timestamp) AS id`;
+    SELECT id FROM hub_search_thread_page(${ctx.organizationId}::uuid, ${split.search.search}, ${afterId}::uuid, ${take}::int, ${utcTimestamp(split.search.notSnoozedAt)}::timestamp,
+      assignee_id => ${split.assigneeId}::uuid) AS id`;
   return rows.map((r) => r.id);
 }
 
