@@ -99,7 +99,10 @@ function startDemo(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: 
       clearTimeout(timer);
       child.stdout!.off('data', onData);
       child.off('exit', onExit);
-      child.stderr!.on('data', (c: Buffer) => process.stderr.write(`[demo] ${c.toString('utf8')}`));
+      // Its log (pino, stdout) too: a failed spec's warnings (e.g. a delivery attempt that failed) show in the run's output.
+      const forward = (c: Buffer) => process.stderr.write(`[demo] ${c.toString('utf8')}`);
+      child.stdout!.on('data', forward);
+      child.stderr!.on('data', forward);
       resolve({ child, url: m[1]!, output: () => out });
     };
     const onExit = (code: number | null, signal: string | null) => fail(new Error(`demo server exited before it was ready (code ${code}, signal ${signal})`));

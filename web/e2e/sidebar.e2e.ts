@@ -232,17 +232,22 @@ describe(`customer sidebar, snooze, new conversation (demo server, ${databaseKin
     await page.locator(`[data-testid="thread-view"][data-thread-id="${newId}"]`).waitFor();
     await page.locator('[data-testid="message"]').filter({ hasText: text }).waitFor({ timeout: 10_000 });
 
-    type Stored = { content: string; subject: string | null; deliveryStatus: string; channel: { type: string }; deliveries: { status: string }[] };
+    type Stored = { content: string; subject: string | null; deliveryStatus: string; channel: { type: string }; deliveries: { status: string; error: string | null }[] };
     const stored = async () => {
       const data = await graphqlAs<{ node: { subject: string; customer: { id: string }; messages: { edges: { node: Stored }[] } } }>(
         token,
         `query($id: ID!) { node(id: $id) { ... on Thread { subject customer { id } messages(last: 5) { edges { node {
-          content subject deliveryStatus channel { type } deliveries { status } } } } } } }`,
+          content subject deliveryStatus channel { type } deliveries { status error } } } } } } }`,
         { id: newId },
       );
       return data.node;
     };
-    await expect.poll(async () => (await stored()).messages.edges.find((e) => e.node.content === text)?.node.deliveryStatus, { timeout: 15_000 }).toBe('SENT');
+    // The status with its attempts (status, error), so that a failure says why the message is not SENT.
+    const delivery = async () => {
+      const m = (await stored()).messages.edges.find((e) => e.node.content === text)?.node;
+      return m && { status: m.deliveryStatus, attempts: m.deliveries.map((d) => [d.status, d.error ?? null]) };
+    };
+    await expect.poll(delivery, { timeout: 15_000 }).toEqual({ status: 'SENT', attempts: [['SUCCEEDED', null]] });
     const thread = await stored();
     expect(thread.subject).toBe(newSubject);
     expect(thread.customer.id).toBe(customer.id);

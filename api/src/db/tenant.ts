@@ -94,7 +94,7 @@ function scopeArgs(model: string, operation: string, args: unknown, organization
  *
  * Every interactive transaction (`ctx.db.$transaction(async (tx) => …)`, so every mutation and job
  * that goes through one) gets a scoped `tx` and runs again when PostgreSQL aborted it for a
- * deadlock or a write conflict (P2034; `retryOnConflict`: 3 attempts, 20–100 ms apart). The aborted
+ * deadlock or a write conflict (P2034; `retryOnConflict`: 3 attempts, 20–100 ms × the attempt apart). The aborted
  * attempt rolled back as a whole; a callback must therefore keep its side effects inside `tx` (publish
  * after the commit, as the services do). Batch transactions (an array) are passed through.
  */

@@ -3,6 +3,7 @@ import { JOB } from '../../src/jobs/names.js';
 import { runOutboxSweep } from '../../src/jobs/outbox.js';
 import { deliverMessage } from '../../src/modules/message/message.service.js';
 import { startFakeWhatsAppCloud } from '../../src/sandbox/whatsapp.js';
+import type { AppDeps } from '../../src/shared/app.js';
 import { createOrganization, createTestApp, createWhatsAppChannel, testDatabaseKind, type TestApp } from '../harness.js';
 
 let app: TestApp;
@@ -127,5 +128,61 @@ describe(`outbox on the job queue (${testDatabaseKind})`, () => {
     await app.deps.jobs.drain();
     expect((await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: msg.id } })).deliveryStatus).toBe('SENT');
     expect((await app.deps.db.prisma.job.findUniqueOrThrow({ where: { id: jobId } })).status).toBe('COMPLETED');
+  });
+
+  /**
+   * The deps of `app` whose raw client fails its next `n` interactive transactions as Prisma does when
+   * the pool gives no connection within maxWait (P2028), or all of them when `n` is Infinity.
+   */
+  function busyPool(n: number): AppDeps {
+    let left = n;
+    const prisma = new Proxy(app.deps.db.prisma, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop);
+        if (prop !== '$transaction') return value;
+        return (arg: unknown, opts?: unknown) => {
+          if (typeof arg === 'function' && left-- > 0) {
+            return Promise.reject(Object.assign(new Error('Transaction API error: Unable to start a transaction in the given time.'), { code: 'P2028' }));
+          }
+          return (value as (a: unknown, o?: unknown) => Promise<unknown>).call(target, arg, opts);
+        };
+      },
+    });
+    return { ...app.deps, db: { ...app.deps.db, prisma } };
+  }
+
+  it('the provider accepted but the pool was busy: the record is retried, the message SENT once, never a FAILED attempt', async () => {
+    const org = await createOrganization(app.deps);
+    const channel = await createWhatsAppChannel(app.deps, org.id, { externalId: `busy-${org.id}`, configuration: { accessToken: 'outbox-token' } });
+    const thread = await app.deps.db.prisma.thread.create({ data: { organizationId: org.id, channelId: channel.id, subject: 'Busy pool' } });
+    const msg = await strandedReply(app, channel.id, org.id, thread.id, 'Recorded on the third try');
+    const before = cloud.requests.length;
+
+    const outcome = await deliverMessage(busyPool(2), msg.id);
+    expect(outcome.pending).toBe(false);
+    expect(outcome.error).toBeUndefined();
+    const row = await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: msg.id }, include: { deliveries: true } });
+    expect(row.deliveryStatus).toBe('SENT');
+    expect(row.externalMessageId).toMatch(/^wamid\./);
+    expect(row.deliveries.map((d) => [d.attempt, d.status])).toEqual([[1, 'SUCCEEDED']]);
+    expect(cloud.requests.slice(before).filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('the provider accepted and the record failed for good: the attempt stays STARTED (in flight), nothing is sent again at once', async () => {
+    const org = await createOrganization(app.deps);
+    const channel = await createWhatsAppChannel(app.deps, org.id, { externalId: `down-db-${org.id}`, configuration: { accessToken: 'outbox-token' } });
+    const thread = await app.deps.db.prisma.thread.create({ data: { organizationId: org.id, channelId: channel.id, subject: 'Pool gone' } });
+    const msg = await strandedReply(app, channel.id, org.id, thread.id, 'Accepted, not recorded');
+    const before = cloud.requests.length;
+
+    const outcome = await deliverMessage(busyPool(Number.POSITIVE_INFINITY), msg.id);
+    expect(outcome.pending).toBe(true);
+    expect(outcome.error).toBeUndefined();
+    // The outbox's next attempt (its job, the safety net) within IN_FLIGHT_MS: in flight, not sent again.
+    expect((await deliverMessage(app.deps, msg.id)).pending).toBe(true);
+    const row = await app.deps.db.prisma.message.findUniqueOrThrow({ where: { id: msg.id }, include: { deliveries: true } });
+    expect(row.deliveryStatus).toBe('PENDING');
+    expect(row.deliveries.map((d) => [d.attempt, d.status])).toEqual([[1, 'STARTED']]);
+    expect(cloud.requests.slice(before).filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 });

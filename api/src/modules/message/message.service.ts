@@ -26,7 +26,8 @@ import type { Channel, Message, Prisma, Thread } from '../../generated/prisma/cl
 import type { DeliveryStatus, MessageType } from '../../generated/prisma/enums.js';
 import { adapterIO } from '../../channels/io.js';
 import { adapterFor } from '../../channels/registry.js';
-import { ChannelSendError, CHANNEL_SEND_FAILED, type DeliveryStatusUpdate } from '../../channels/types.js';
+import { ChannelSendError, CHANNEL_SEND_FAILED, type DeliveryStatusUpdate, type OutboundResult } from '../../channels/types.js';
+import { isTransactionTimeout, retryOnConflict } from '../../db/retry.js';
 import { JOB } from '../../jobs/names.js';
 import type { RawSql } from '../../jobs/queue.js';
 import type { AppDeps } from '../../shared/app.js';
@@ -46,6 +47,13 @@ import { assertTemplateSendable } from '../template/template.service.js';
 export const IN_FLIGHT_MS = 60_000;
 /** The outbox job waits this long (ms) after a reply's commit before it takes over from the inline attempt. */
 const SAFETY_NET_DELAY_MS = 30_000;
+/**
+ * The transaction that records a provider's acceptance: it may wait up to 10 s
+ * for a connection and run 20 s (Prisma's defaults, 2 s and 5 s, fail it on a
+ * busy pool), and runs up to 4 times on a deadlock or such a timeout.
+ */
+const ACCEPTED_TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 };
+const ACCEPTED_TX_ATTEMPTS = 4;
 /** Message types the outbox sends: an agent's reply and a bot message of the hub. */
 export const OUTBOX_TYPES: readonly MessageType[] = ['OUTGOING', 'AUTO_RESPONSE'];
 
@@ -320,9 +328,10 @@ export async function deliverMessage(deps: AppDeps, messageId: string, opts: { f
   if (claimed.count === 0) return { message, thread, pending: true }; // another worker took this attempt
 
   const started = Date.now();
+  let out: OutboundResult;
   try {
     const meta = (message.metadata ?? {}) as { replyToExternalId?: string; conversationKey?: string | null };
-    const out = await adapter.send(
+    out = await adapter.send(
       toAdapterChannel(deps, channel),
       {
         messageId,
@@ -337,37 +346,6 @@ export async function deliverMessage(deps: AppDeps, messageId: string, opts: { f
       },
       adapterIO(deps),
     );
-    const acceptedAt = deps.clock.now();
-    const result = await deps.db.prisma.$transaction(async (tx) => {
-      await tx.messageDelivery.update({
-        where: { messageId_attempt: { messageId, attempt } },
-        data: { status: 'SUCCEEDED', finishedAt: acceptedAt, durationMs: Date.now() - started },
-      });
-      // A receipt may have raced ahead of the send response: never move back.
-      const current = await tx.message.findUniqueOrThrow({ where: { id: messageId } });
-      const updated = await tx.message.update({
-        where: { id: messageId },
-        data: {
-          externalMessageId: out.externalMessageId,
-          internetMessageId: out.internetMessageId ?? current.internetMessageId,
-          deliveryStatus: current.deliveryStatus === 'PENDING' ? (out.status ?? 'SENT') : current.deliveryStatus,
-          metadata: { ...(current.metadata as object), provider: (out.raw ?? null) as Prisma.InputJsonValue },
-        },
-      });
-      await tx.channel.update({ where: { id: channel.id }, data: { lastSendAt: acceptedAt } });
-      await writeAudit(ctx, tx as unknown as Tx, {
-        action: 'message.deliver',
-        entityType: 'Message',
-        entityId: messageId,
-        after: { attempt, status: updated.deliveryStatus, externalMessageId: out.externalMessageId },
-      });
-      // Only an agent's reply is a response; a bot message changes nothing on the thread.
-      const t = updated.type === 'OUTGOING' && updated.deliveryStatus !== 'PENDING' ? await markAccepted(ctx, tx as unknown as Tx, updated, acceptedAt) : null;
-      return { message: updated, thread: t };
-    });
-    deps.pubsub.publish('messageUpdated', channel.organizationId, { messageId, threadId: message.threadId });
-    if (result.thread) await publishThreadUpdated(ctx, result.thread.id, ['firstResponseAt', 'status', 'responseDueAt']);
-    return { message: result.message, thread: result.thread ?? thread, pending: result.message.deliveryStatus === 'PENDING' };
   } catch (err) {
     const error = err instanceof ChannelSendError ? err : new ChannelSendError(CHANNEL_SEND_FAILED, (err as Error).message, undefined, true);
     deps.logger.warn({ err: error.message, code: error.code, messageId, attempt }, 'outbound message attempt failed');
@@ -393,6 +371,54 @@ export async function deliverMessage(deps: AppDeps, messageId: string, opts: { f
     const finalError = error.retryable ? new ChannelSendError('OUTBOX_GAVE_UP', `Not delivered after ${attempt} attempts: ${error.message}`, error.providerError) : error;
     return { ...(await failMessage(deps, message, finalError, thread)), error: finalError, pending: false };
   }
+
+  // The provider accepted: from here on a failure must not count as a failed attempt (the next one would
+  // send the message again). The record is retried on a deadlock and on a pool too busy to start it in
+  // time; if it still fails, the attempt stays STARTED: the crash window of the module's comment.
+  const acceptedAt = deps.clock.now();
+  let result: { message: Message; thread: Thread | null };
+  try {
+    result = await retryOnConflict(
+      () =>
+        deps.db.prisma.$transaction(async (tx) => {
+          await tx.messageDelivery.update({
+            where: { messageId_attempt: { messageId, attempt } },
+            data: { status: 'SUCCEEDED', finishedAt: acceptedAt, durationMs: Date.now() - started },
+          });
+          // A receipt may have raced ahead of the send response: never move back.
+          const current = await tx.message.findUniqueOrThrow({ where: { id: messageId } });
+          const updated = await tx.message.update({
+            where: { id: messageId },
+            data: {
+              externalMessageId: out.externalMessageId,
+              internetMessageId: out.internetMessageId ?? current.internetMessageId,
+              deliveryStatus: current.deliveryStatus === 'PENDING' ? (out.status ?? 'SENT') : current.deliveryStatus,
+              metadata: { ...(current.metadata as object), provider: (out.raw ?? null) as Prisma.InputJsonValue },
+            },
+          });
+          await tx.channel.update({ where: { id: channel.id }, data: { lastSendAt: acceptedAt } });
+          await writeAudit(ctx, tx as unknown as Tx, {
+            action: 'message.deliver',
+            entityType: 'Message',
+            entityId: messageId,
+            after: { attempt, status: updated.deliveryStatus, externalMessageId: out.externalMessageId },
+          });
+          // Only an agent's reply is a response; a bot message changes nothing on the thread.
+          const t = updated.type === 'OUTGOING' && updated.deliveryStatus !== 'PENDING' ? await markAccepted(ctx, tx as unknown as Tx, updated, acceptedAt) : null;
+          return { message: updated, thread: t };
+        }, ACCEPTED_TX_OPTIONS),
+      { attempts: ACCEPTED_TX_ATTEMPTS, retryIf: isTransactionTimeout },
+    );
+  } catch (err) {
+    deps.logger.error(
+      { err: (err as Error).message, messageId, attempt, externalMessageId: out.externalMessageId },
+      'the provider accepted the message but recording it failed; the attempt stays STARTED',
+    );
+    return { message, thread, pending: true };
+  }
+  deps.pubsub.publish('messageUpdated', channel.organizationId, { messageId, threadId: message.threadId });
+  if (result.thread) await publishThreadUpdated(ctx, result.thread.id, ['firstResponseAt', 'status', 'responseDueAt']);
+  return { message: result.message, thread: result.thread ?? thread, pending: result.message.deliveryStatus === 'PENDING' };
 }
 
 async function failMessage(deps: AppDeps, message: Message, error: ChannelSendError, thread: Thread | null): Promise<{ message: Message; thread?: Thread }> {
