@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { Message, Thread } from '../../generated/prisma/client.js';
 import type { NormalizedAttachment } from '../../channels/types.js';
 import { builder } from '../../schema/builder.js';
@@ -52,6 +53,41 @@ interface SenderShape {
   external: Record<string, unknown> | null;
 }
 
+/** The columns `sender` reads: `senderUser` is absent (undefined) on a row a service returns. */
+interface MessageSenderColumns {
+  senderUserId: string | null;
+  senderExternal: unknown;
+  senderUser?: { id: string; name: string } | null;
+}
+
+const senderLoaders = new WeakMap<HubContext, DataLoader<string, { id: string; name: string } | null>>();
+
+/**
+ * Who wrote a message: the agent (`senderUser`, loaded by the query, or by id through a per-request
+ * DataLoader when the row came from a service), else the external sender (`senderExternal`: name,
+ * e-mail or phone), else the system.
+ */
+function senderOf(ctx: HubContext, m: MessageSenderColumns): SenderShape | Promise<SenderShape> {
+  const asUser = (user: { id: string; name: string } | null): SenderShape | null => (user ? { kind: 'USER', name: user.name, user, external: null } : null);
+  const other = (): SenderShape => {
+    const ext = (m.senderExternal ?? null) as Record<string, unknown> | null;
+    if (ext) return { kind: 'CUSTOMER', name: String(ext.name ?? ext.email ?? ext.phone ?? 'Customer'), user: null, external: ext };
+    return { kind: 'SYSTEM', name: 'System', user: null, external: null };
+  };
+  if (m.senderUser !== undefined || !m.senderUserId) return asUser(m.senderUser ?? null) ?? other();
+  const loader = memoOn(
+    senderLoaders,
+    ctx,
+    () =>
+      new DataLoader<string, { id: string; name: string } | null>(async (ids) => {
+        const users = await ctx.db.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } });
+        const byId = new Map(users.map((u) => [u.id, u]));
+        return ids.map((id) => byId.get(id) ?? null);
+      }),
+  );
+  return loader.load(m.senderUserId).then((user) => asUser(user) ?? other());
+}
+
 const MessageSender = builder.objectRef<SenderShape>('MessageSender').implement({
   description: 'Who wrote a message: an agent (user), the customer, or the system.',
   fields: (t) => ({
@@ -76,7 +112,18 @@ export const MessageNode = builder.prismaNode('Message', {
   // The columns below are the ones the inbox and thread view nearly always ask for: fields reading
   // only them resolve straight from the row (schema/column-fields.ts). Rows a service returns
   // carry every column.
-  select: { id: true, type: true, content: true, createdAt: true, deliveryStatus: true },
+  // The sender's columns too (the `sender` field): asked for by the inbox's last message and every message of the
+  // thread view, and read straight from the row instead of through Pothos' per-row lookup of a relation field.
+  select: {
+    id: true,
+    type: true,
+    content: true,
+    createdAt: true,
+    deliveryStatus: true,
+    senderUserId: true,
+    senderExternal: true,
+    senderUser: { select: { id: true, name: true } },
+  },
   authScopes: can('Message'),
   nullable: true, // a missing or other-tenant id loads as null, not as an internal error
   description: 'One message of a thread: from the customer, to the customer, an internal note or a system notice.',
@@ -113,14 +160,9 @@ export const MessageNode = builder.prismaNode('Message', {
     }),
     sender: t.field({
       type: MessageSender,
-      // The sender's id and name only (the User type's own select): never its passwordHash; its other fields load on demand.
-      select: { type: true, senderExternal: true, senderUser: { select: { id: true, name: true } } },
-      resolve: (m): SenderShape => {
-        if (m.senderUser) return { kind: 'USER', name: m.senderUser.name, user: m.senderUser, external: null };
-        const ext = (m.senderExternal ?? null) as Record<string, unknown> | null;
-        if (ext) return { kind: 'CUSTOMER', name: String(ext.name ?? ext.email ?? ext.phone ?? 'Customer'), user: null, external: ext };
-        return { kind: 'SYSTEM', name: 'System', user: null, external: null };
-      },
+      // From the type's select (the sender's id and name only, never its passwordHash; the User's other fields load on
+      // demand). A row a service returns has every column but no relation: its agent is loaded by id (senderOf).
+      resolve: (m, _args, ctx) => senderOf(ctx, m as MessageSenderColumns),
     }),
     recipient: t.expose('recipient', { type: 'JSON', nullable: true }),
     readAt: t.expose('readAt', { type: 'DateTime', nullable: true }),
@@ -175,13 +217,21 @@ const PostMessageInputRef = builder.inputType('PostMessageInput', {
 });
 
 type MessagePayloadShape = { message?: Message; thread?: Thread; errors: UserErrorShape[] };
+/**
+ * A Message row a service returned, as MessageNode's shape: every column, no `senderUser` relation
+ * (the `sender` field loads the agent by id then), null when absent.
+ */
+function serviceRow(m: Message | null | undefined): typeof MessageNode.$inferType | null {
+  return (m ?? null) as typeof MessageNode.$inferType | null;
+}
+
 const PostMessagePayload = builder.objectRef<MessagePayloadShape>('PostMessagePayload').implement({
   fields: (t) => ({
     message: t.field({
       type: MessageNode,
       nullable: true,
       description: 'Also set when the provider refused the reply (deliveryStatus FAILED).',
-      resolve: (p) => p.message ?? null,
+      resolve: (p) => serviceRow(p.message),
     }),
     thread: t.field({ type: ThreadNode, nullable: true, resolve: (p) => p.thread ?? null }),
     errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
@@ -224,7 +274,7 @@ const IngestMessageInputRef = builder.inputType('IngestMessageInput', {
 
 const IngestMessagePayload = builder.objectRef<MessagePayloadShape & { created?: boolean }>('IngestMessagePayload').implement({
   fields: (t) => ({
-    message: t.field({ type: MessageNode, nullable: true, resolve: (p) => p.message ?? null }),
+    message: t.field({ type: MessageNode, nullable: true, resolve: (p) => serviceRow(p.message) }),
     thread: t.field({ type: ThreadNode, nullable: true, resolve: (p) => p.thread ?? null }),
     created: t.boolean({ description: 'false when this externalMessageId was already stored (a redelivery).', resolve: (p) => p.created ?? false }),
     errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
@@ -246,7 +296,7 @@ const LogCallInputRef = builder.inputType('LogCallInput', {
 
 const MessagePayload = builder.objectRef<{ message?: Message; errors: UserErrorShape[] }>('MessagePayload').implement({
   fields: (t) => ({
-    message: t.field({ type: MessageNode, nullable: true, resolve: (p) => p.message ?? null }),
+    message: t.field({ type: MessageNode, nullable: true, resolve: (p) => serviceRow(p.message) }),
     errors: t.field({ type: [UserError], resolve: (p) => p.errors }),
   }),
 });

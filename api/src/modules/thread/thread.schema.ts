@@ -12,7 +12,6 @@ import {
   createThread,
   resolveThreadFilter,
   countSearchWithRest,
-  searchAssigneePageIds,
   searchWithRestPageIds,
   splitSearch,
   type SplitSearch,
@@ -373,11 +372,9 @@ builder.queryField('threads', (t) =>
           // conditions (null: few kept, the general path below).
           const after = page.cursor?.id ?? null;
           const ids =
-            Object.keys(split.rest).length === 0
-              ? await searchPageIds(ctx, split.search.search, after, page.take!, split.search.notSnoozedAt)
-              : split.assigneeId
-                ? await searchAssigneePageIds(ctx, { ...split, assigneeId: split.assigneeId }, after, page.take!)
-                : await searchWithRestPageIds(ctx, split, after, page.take!);
+            Object.keys(split.rest).length === 0 || split.assigneeId
+              ? await searchPageIds(ctx, split.search.search, after, page.take!, split.search.notSnoozedAt, split.assigneeId)
+              : await searchWithRestPageIds(ctx, split, after, page.take!);
           if (ids) return ctx.db.thread.findMany({ ...query, cursor: undefined, skip: undefined, where: { id: { in: ids } }, orderBy: threadOrderBy(order) });
         }
         const { where } = await resolvedFilter(ctx, args);

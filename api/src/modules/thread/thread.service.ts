@@ -260,23 +260,6 @@ export async function searchWithRestPageIds(
 }
 
 /**
- * One page (default order, forward) of a search within one user's threads (`SplitSearch.assigneeId`:
- * the Mine tab with a search): the ids of at most `take` matching threads assigned to the user
- * after the thread `afterId`, not snoozed at the split's `notSnoozedAt` when given. One raw
- * statement (`hub_search_thread_page` with its `assignee_id`, migration 20261204110000_search_assignee_page:
- * it walks the user's own threads in the inbox order testing each document when the word is
- * common, else takes the GIN index's matches), tenant-scoped explicitly. Semantics as `searchThreads`.
- * Errors: as `assertSearchSize`.
- */
-export async function searchAssigneePageIds(ctx: HubContext, split: SplitSearch & { assigneeId: string }, afterId: string | null, take: number): Promise<string[]> {
-  assertSearchSize(split.search.search);
-  const rows = await ctx.db.$queryRaw<{ id: string }[]>`
-    SELECT id FROM hub_search_thread_page(${ctx.organizationId}::uuid, ${split.search.search}, ${afterId}::uuid, ${take}::int, ${utcTimestamp(split.search.notSnoozedAt)}::timestamp,
-      assignee_id => ${split.assigneeId}::uuid) AS id`;
-  return rows.map((r) => r.id);
-}
-
-/**
  * The count of a search with other conditions when the search alone has more matches than the
  * exact limit (`countSearch` inexact): the search's count × the share of the newest SEARCH_CHUNK
  * matches that meet the other conditions, `exact` false. Null when the search's own count is
@@ -294,20 +277,30 @@ export async function countSearchWithRest(ctx: HubContext, split: SplitSearch, l
 
 /**
  * One page of a search-only filter (`searchOnly`) in the default order
- * (newest `lastMessageAt` first): the ids of at most `take` matching threads
- * after the thread `afterId` (null: from the newest), not snoozed at
- * `notSnoozedAt` when given. One raw statement (`hub_search_thread_page`,
- * migration 20261203090000_search_estimates: when the planner estimates that
- * at least 1 thread in 20 matches, it walks the newest `take` × 20 threads
- * along `lastMessageAt` testing each document; otherwise, or when that walk
- * does not fill the page, a bitmap of the matches through the GIN index,
- * sorted), tenant-scoped explicitly. Semantics as `searchThreads`.
- * Errors: as `assertSearchSize`.
+ * (newest `lastMessageAt` first), or of a search within one user's threads
+ * (`assigneeId`: the Mine tab with a search, `SplitSearch.assigneeId`): the
+ * ids of at most `take` matching threads after the thread `afterId` (null:
+ * from the newest), not snoozed at `notSnoozedAt` when given. One raw
+ * statement (`hub_search_thread_page`, migrations 20261203090000_search_estimates
+ * and 20261204110000_search_assignee_page: when the planner estimates that at
+ * least 1 thread in 20 matches, it walks the newest `take` × 20 threads (the
+ * user's own with `assigneeId`) along `lastMessageAt` testing each document;
+ * otherwise, or when that walk does not fill the page, a bitmap of the matches
+ * through the GIN index, sorted), tenant-scoped explicitly. Semantics as
+ * `searchThreads`. Errors: as `assertSearchSize`.
  */
-export async function searchPageIds(ctx: HubContext, search: string, afterId: string | null, take: number, notSnoozedAt: Date | null = null): Promise<string[]> {
+export async function searchPageIds(
+  ctx: HubContext,
+  search: string,
+  afterId: string | null,
+  take: number,
+  notSnoozedAt: Date | null = null,
+  assigneeId: string | null = null,
+): Promise<string[]> {
   assertSearchSize(search);
   const rows = await ctx.db.$queryRaw<{ id: string }[]>`
-    SELECT id FROM hub_search_thread_page(${ctx.organizationId}::uuid, ${search.trim()}, ${afterId}::uuid, ${take}::int, ${utcTimestamp(notSnoozedAt)}::timestamp) AS id`;
+    SELECT id FROM hub_search_thread_page(${ctx.organizationId}::uuid, ${search.trim()}, ${afterId}::uuid, ${take}::int, ${utcTimestamp(notSnoozedAt)}::timestamp,
+      assignee_id => ${assigneeId}::uuid) AS id`;
   return rows.map((r) => r.id);
 }
 
