@@ -30,11 +30,6 @@ export interface WebhookHub {
   jobsStop(): Promise<void>;
   /** Deletes the queued `inbound.process` jobs and the unprocessed deliveries (a backlog left unprocessed). */
   deleteBacklog(): Promise<void>;
-  /**
-   * After `deleteBacklog`: VACUUM (ANALYZE) of the queue's tables and a CHECKPOINT on PostgreSQL
-   * (nothing on PGlite), so the next measurement does not pay for the deleted rows and their WAL.
-   */
-  settleDatabase(): Promise<void>;
   /** Messages stored in the organization. */
   messageCount(): Promise<number>;
   /** `messageAdded` events published for the organization so far. */
@@ -108,11 +103,6 @@ export async function startWebhookHub(env: Record<string, string | undefined>, w
     async deleteBacklog() {
       await app.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = $1 AND status = 'QUEUED'`, JOB.inboundProcess);
       await app.db.prisma.inboundEvent.deleteMany({ where: { organizationId: org.id, status: 'RECEIVED' } });
-    },
-    async settleDatabase() {
-      if (app.db.kind !== 'postgres') return;
-      await app.db.prisma.$executeRawUnsafe('VACUUM (ANALYZE) "Job", "InboundEvent"');
-      await app.db.prisma.$executeRawUnsafe('CHECKPOINT');
     },
     messageCount: () => app.db.prisma.message.count({ where: { organizationId: org.id } }),
     addedCount: async () => added,

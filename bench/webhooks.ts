@@ -40,16 +40,11 @@
  *      for BENCH_LAG_SECONDS (10), sent open-loop (not waiting for answers),
  *      from request start until the graphql-ws subscriber receives the message;
  *      and messages delivered per second end to end (first send → last receipt);
- *      after (d) it first waits for the machine to settle (VACUUM of the deleted
- *      backlog's tables, CHECKPOINT, up to 120 s for the load average to fall
- *      below 1; BENCH_SETTLE=0 skips it), so it measures the lag at that rate,
- *      not the clean-up of (d)'s backlog (p99 1.5 s right after it, stop 24);
  *  (f) a redelivery storm: 50 webhooks, each POSTed 20 times (up to 200 at
  *      once, in a shuffled order): messages stored and duplicates (must be 0).
  * BENCH_RESULT_FILE=<file> writes the key figures as JSON (bench/targets.ts).
  * Percentiles are nearest-rank (p99 of 20 samples is the maximum).
  */
-import { waitForQuietMachine } from './settle.js';
 import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -166,7 +161,6 @@ async function forkHub(): Promise<WebhookHub> {
     jobsStart: call('jobsStart'),
     jobsStop: call('jobsStop'),
     deleteBacklog: call('deleteBacklog'),
-    settleDatabase: call('settleDatabase'),
     messageCount: call('messageCount'),
     addedCount: call('addedCount'),
     untilAdded: call('untilAdded'),
@@ -391,10 +385,6 @@ try {
     // (d) sustained acknowledgements under concurrency, the queue processing.
     const sustained = ACK_SECONDS > 0 && !LAG_ONLY ? await sustainedAcks() : null;
 
-    if (sustained && process.env.BENCH_SETTLE !== '0') {
-      await hub.settleDatabase();
-      console.error(`(d)'s backlog deleted and vacuumed; load average ${(await waitForQuietMachine()).toFixed(1)}`);
-    }
     console.error(`(e) ${LAG_RATE} webhooks/s for ${LAG_SECONDS} s`);
     // (e) webhook → graphql-ws lag at a fixed rate, sent open-loop.
     const lag: number[] = [];
