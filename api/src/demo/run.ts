@@ -16,7 +16,7 @@ import { createApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { DEMO_PROVIDERS } from './data/channels.js';
 import { findFixturesDir, replayProviderFixtures } from './replay.js';
-import { describeSandbox, pointDemoChannels, startProviderSandbox } from './sandbox.js';
+import { describeSandbox, pointDemoChannels, registerDemoMedia, startProviderSandbox } from './sandbox.js';
 import { DEMO_LOGINS, isDatabaseEmpty, seedDemo } from './seed.js';
 import { seedDemoSla } from './sla.js';
 import { backfillReporting } from '../modules/analytics/backfill.js';
@@ -53,6 +53,8 @@ if (await isDatabaseEmpty(app.db.prisma)) {
   const report = await backfillReporting(app, seeded.organizationId);
   app.logger.info({ ...ratings, ...report, ms: Date.now() - t0 }, 'demo survey ratings and template use seeded, reporting events rebuilt from history (analytics)');
 }
+const media = await registerDemoMedia(app.db.prisma, sandbox);
+app.logger.info(media, 'the seeded attachments are served by the provider sandbox');
 const pointed = await pointDemoChannels(app.db.prisma, sandbox);
 if (pointed) app.logger.info({ channels: pointed }, 'demo Chatwoot/API channels pointed at the provider sandbox');
 const server = await runHub(app);

@@ -17,10 +17,10 @@
  */
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { startChatwootSandbox, type ChatwootSandbox } from '../sandbox/chatwoot.js';
-import { startGraphSandbox, type GraphSandbox } from '../sandbox/graph.js';
+import { startGraphSandbox, type GraphSandbox, type SandboxAttachment } from '../sandbox/graph.js';
 import { startPartnerSandbox, type PartnerSandbox } from '../sandbox/partner.js';
 import { startTwilioSandbox, type TwilioSandbox } from '../sandbox/twilio.js';
-import { startFakeWhatsAppCloud, type FakeWhatsAppCloud } from '../sandbox/whatsapp.js';
+import { startFakeWhatsAppCloud, TINY_PDF, TINY_PNG, type FakeWhatsAppCloud } from '../sandbox/whatsapp.js';
 import { DEMO_PARTNER_API, DEMO_PROVIDERS } from './data/channels.js';
 
 /** Delay of each receipt step (sent → delivered → read), in milliseconds. */
@@ -129,6 +129,49 @@ export async function pointDemoChannels(prisma: PrismaClient, sb: ProviderSandbo
     }
   }
   return changed;
+}
+
+/**
+ * Makes the fakes serve the attachments the demo seed wrote, as the providers would: each WhatsApp
+ * media id (`GET /{media-id}` and its download URL) and each Outlook attachment
+ * (`…/messages/{id}/attachments/{aid}/$value`, the seed's `<message id>/<attachment id>`), with a
+ * tiny PNG for images and a tiny PDF otherwise. Without it every seeded thumbnail in the inbox
+ * answered 502. A provider pointed elsewhere by the environment (no fake here) is left alone.
+ * The fakes keep nothing across restarts: call on every start.
+ * @returns how many attachments each fake now serves
+ */
+export async function registerDemoMedia(prisma: PrismaClient, sb: ProviderSandbox): Promise<{ whatsapp: number; outlook: number }> {
+  const served = { whatsapp: 0, outlook: 0 };
+  if (!sb.whatsapp && !sb.graph) return served;
+  const rows = await prisma.$queryRaw<{ type: string; attachments: Array<{ providerMediaId?: string; mimeType?: string; fileName?: string }> }[]>`
+    SELECT c.type::text AS type, m.attachments FROM "Message" m JOIN "Channel" c ON c.id = m."channelId"
+     WHERE c.type IN ('WHATSAPP_BUSINESS', 'EMAIL_OUTLOOK') AND jsonb_array_length(m.attachments) > 0`;
+  const outlook = new Map<string, SandboxAttachment[]>();
+  for (const row of rows) {
+    for (const a of row.attachments) {
+      if (!a.providerMediaId) continue;
+      const mimeType = a.mimeType ?? 'application/octet-stream';
+      if (row.type === 'WHATSAPP_BUSINESS' && sb.whatsapp) {
+        sb.whatsapp.addMedia(a.providerMediaId, { mimeType });
+        served.whatsapp++;
+      } else if (row.type === 'EMAIL_OUTLOOK' && sb.graph) {
+        const slash = a.providerMediaId.indexOf('/');
+        if (slash <= 0) continue;
+        const messageId = a.providerMediaId.slice(0, slash);
+        const list = outlook.get(messageId) ?? [];
+        list.push({
+          id: a.providerMediaId.slice(slash + 1),
+          name: a.fileName ?? 'attachment',
+          contentType: mimeType,
+          bytes: mimeType.startsWith('image/') ? TINY_PNG : TINY_PDF,
+        });
+        outlook.set(messageId, list);
+        served.outlook++;
+      }
+    }
+  }
+  for (const [id, attachments] of outlook) sb.graph?.addMessage({ id }, { attachments });
+  return served;
 }
 
 /** One line listing where each provider points. */

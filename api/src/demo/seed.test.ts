@@ -11,6 +11,9 @@ import { CHANNEL_SECRET_KEYS, DEMO_PARTNER_API, DEMO_PROVIDERS } from './data/ch
 import { generateCustomers } from './data/customers.js';
 import { codiceFiscale, isValidPartitaIva, makePartitaIva, partitaIvaCheckDigit } from '../modules/customer/italian-ids.js';
 import { DEMO_TEMPLATES } from './data/templates.js';
+import { registerDemoMedia, startProviderSandbox } from './sandbox.js';
+import { adapterFor } from '../channels/registry.js';
+import { demoChannel, makeIO } from '../channels/outlook/test-support.js';
 import { AUDIT_ACTIONS } from '../modules/audit/actions.js';
 
 const NOW = new Date('2026-11-20T10:30:00Z');
@@ -308,6 +311,35 @@ describe('seedDemo', () => {
         default:
           expect(key).toMatch(/^\d+$/);
       }
+    }
+  });
+
+  it("serves every seeded WhatsApp and Outlook attachment from the provider sandbox, through the channels' own media adapters", async () => {
+    const sb = await startProviderSandbox('http://127.0.0.1:9', {});
+    try {
+      const served = await registerDemoMedia(db.prisma, sb);
+      const rows = await db.sql.query<{ type: string; attachments: { providerMediaId?: string; mimeType: string }[] }>(
+        `SELECT c.type::text AS type, m.attachments FROM "Message" m JOIN "Channel" c ON c.id = m."channelId"
+          WHERE c.type IN ('WHATSAPP_BUSINESS', 'EMAIL_OUTLOOK') AND jsonb_array_length(m.attachments) > 0`,
+      );
+      const of = (type: string) => rows.filter((r) => r.type === type).flatMap((r) => r.attachments);
+      expect(served).toEqual({ whatsapp: of('WHATSAPP_BUSINESS').length, outlook: of('EMAIL_OUTLOOK').length });
+      expect(served.whatsapp).toBeGreaterThan(0);
+      expect(served.outlook).toBeGreaterThan(0);
+      // The hub's own adapters read them back, as the /media route does: the first of each channel, bytes and type.
+      const io = { ...makeIO(sb.graph!), urls: { ...makeIO(sb.graph!).urls, whatsappGraph: sb.whatsapp!.baseUrl } };
+      const wa = of('WHATSAPP_BUSINESS')[0]!;
+      const waChannel = { id: 'wa', organizationId: 'org', externalId: DEMO_PROVIDERS.whatsapp.phoneNumberId, config: DEMO_PROVIDERS.whatsapp };
+      const waMedia = await adapterFor('WHATSAPP_BUSINESS')!.fetchMedia!(waChannel as never, wa.providerMediaId!, io);
+      expect(waMedia.mimeType).toBe(wa.mimeType);
+      expect((await new Response(waMedia.body).arrayBuffer()).byteLength).toBeGreaterThan(0);
+      const mail = of('EMAIL_OUTLOOK')[0]!;
+      expect(mail.providerMediaId).toMatch(/^[^/]+\/[^/]+$/); // <Graph message id>/<attachment id>, as channels/outlook/media.ts reads it
+      const mailMedia = await adapterFor('EMAIL_OUTLOOK')!.fetchMedia!(demoChannel() as never, mail.providerMediaId!, io);
+      expect(mailMedia.mimeType).toBe(mail.mimeType);
+      expect((await new Response(mailMedia.body).arrayBuffer()).byteLength).toBeGreaterThan(0);
+    } finally {
+      await sb.close();
     }
   });
 });

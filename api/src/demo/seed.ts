@@ -955,7 +955,7 @@ function buildThreadRows(
       row.deliveryStatus = 'DELIVERED';
       row.metadata = { event: systemEvent(rawText) };
     }
-    if (p.turn?.attach) row.attachments = [attachmentFor(p.turn.attach, channelKey, ctx, ids, lang)];
+    if (p.turn?.attach) row.attachments = [attachmentFor(p.turn.attach, channelKey, ctx, ids, lang, (row.externalMessageId as string | null | undefined) ?? null)];
     messages.push(row);
   }
 
@@ -1384,12 +1384,25 @@ function systemEvent(text: string): string {
   return 'thread.updated';
 }
 
-function attachmentFor(kind: NonNullable<Turn['attach']>, channel: DemoChannelSpec['key'], ctx: ScriptContext, ids: SeededIds, lang: Lang): Prisma.InputJsonValue {
+/**
+ * A seeded message's attachment as ingestion stores it: on WhatsApp a Cloud API media id, on
+ * e-mail the Outlook adapter's `<Graph message id>/<attachment id>` (channels/outlook/media.ts),
+ * elsewhere a URL. The demo's provider sandbox serves the first two (sandbox.ts `registerDemoMedia`).
+ */
+function attachmentFor(
+  kind: NonNullable<Turn['attach']>,
+  channel: DemoChannelSpec['key'],
+  ctx: ScriptContext,
+  ids: SeededIds,
+  lang: Lang,
+  externalMessageId: string | null,
+): Prisma.InputJsonValue {
   const viaWhatsApp = channel === 'whatsapp';
+  const attachmentId = channel === 'email' ? `AAMkAGI2${ids.bytes(24).toString('base64url')}=` : null;
   const media = viaWhatsApp
     ? { providerMediaId: ids.mediaId() }
-    : channel === 'email'
-      ? { providerMediaId: `AAMkAGI2${ids.bytes(24).toString('base64url')}=` }
+    : attachmentId
+      ? { providerMediaId: externalMessageId ? `${externalMessageId}/${attachmentId}` : attachmentId }
       : { url: `https://media.chargecars.nl/demo/${ids.bytes(8).toString('hex')}` };
   const ref = ctx.order.replace(/\s+/g, '-');
   switch (kind) {
