@@ -53,8 +53,6 @@ if (await isDatabaseEmpty(app.db.prisma)) {
   const report = await backfillReporting(app, seeded.organizationId);
   app.logger.info({ ...ratings, ...report, ms: Date.now() - t0 }, 'demo survey ratings and template use seeded, reporting events rebuilt from history (analytics)');
 }
-const media = await registerDemoMedia(app.db.prisma, sandbox);
-app.logger.info(media, 'the seeded attachments are served by the provider sandbox');
 const pointed = await pointDemoChannels(app.db.prisma, sandbox);
 if (pointed) app.logger.info({ channels: pointed }, 'demo Chatwoot/API channels pointed at the provider sandbox');
 const server = await runHub(app);
@@ -74,6 +72,9 @@ if (fixturesDir) {
 } else {
   app.logger.warn('provider fixtures not found (api/test/fixtures/providers): replay skipped');
 }
+// After the replay: its WhatsApp fixtures' media too.
+const media = await registerDemoMedia(app.db.prisma, sandbox);
+app.logger.info(media, 'the seeded and replayed attachments are served by the provider sandbox');
 
 const sandboxBanner = Object.entries(sandbox.urls)
   .map(([k, v]) => `    ${k.padEnd(10)} ${v}`)

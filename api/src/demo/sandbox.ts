@@ -132,7 +132,7 @@ export async function pointDemoChannels(prisma: PrismaClient, sb: ProviderSandbo
 }
 
 /**
- * Makes the fakes serve the attachments the demo seed wrote, as the providers would: each WhatsApp
+ * Makes the fakes serve the attachments the demo seed wrote (and the replayed fixtures brought), as the providers would: each WhatsApp
  * media id (`GET /{media-id}` and its download URL) and each Outlook attachment
  * (`…/messages/{id}/attachments/{aid}/$value`, the seed's `<message id>/<attachment id>`), with a
  * tiny PNG for images and a tiny PDF otherwise. Without it every seeded thumbnail in the inbox
