@@ -160,9 +160,11 @@ export const ROUTE_BATCH_JOBS = 50;
 /**
  * Inbound batches one instance runs at once. Ingestion is CPU-bound in Node (one thread): more
  * batches at once split a backlog into more, smaller batches, each with the same ~20 statements
- * and their CPU; two still overlap one batch's database round trips with the other's work.
+ * and their CPU. One at a time (stop 24; two since stop 20): at 300 one-message webhooks/s the
+ * lag p99 went 2.0 / 1.9 s → 1.09 / 1.15 s and the CPU per webhook 3.87 / 3.84 → 3.51 / 3.49 ms
+ * (`BENCH_LAG_ONLY=1 bench/webhooks.ts`, alternated; docs/measurements.md "Stop 24").
  */
-export const INBOUND_BATCHES_AT_ONCE = 2;
+export const INBOUND_BATCHES_AT_ONCE = 1;
 
 /** Queues whose due jobs a worker claims and runs together (QueueOptions.batchHandlers). */
 export const jobBatchHandlers: Record<string, BatchQueue> = {
