@@ -318,11 +318,13 @@ describe('seedDemo', () => {
     const sb = await startProviderSandbox('http://127.0.0.1:9', {});
     try {
       const served = await registerDemoMedia(db.prisma, sb);
-      const rows = await db.sql.query<{ type: string; attachments: { providerMediaId?: string; mimeType: string }[] }>(
-        `SELECT c.type::text AS type, m.attachments FROM "Message" m JOIN "Channel" c ON c.id = m."channelId"
-          WHERE c.type IN ('WHATSAPP_BUSINESS', 'EMAIL_OUTLOOK') AND jsonb_array_length(m.attachments) > 0`,
-      );
-      const of = (type: string) => rows.filter((r) => r.type === type).flatMap((r) => r.attachments);
+      // Counted independently of registerDemoMedia's SQL: every message of those channels, through Prisma.
+      const rows = await db.prisma.message.findMany({
+        where: { channel: { type: { in: ['WHATSAPP_BUSINESS', 'EMAIL_OUTLOOK'] } } },
+        select: { attachments: true, channel: { select: { type: true } } },
+      });
+      const of = (type: string) =>
+        rows.filter((r) => r.channel.type === type).flatMap((r) => (Array.isArray(r.attachments) ? r.attachments : []) as { providerMediaId?: string; mimeType: string }[]);
       expect(served).toEqual({ whatsapp: of('WHATSAPP_BUSINESS').length, outlook: of('EMAIL_OUTLOOK').length });
       expect(served.whatsapp).toBeGreaterThan(0);
       expect(served.outlook).toBeGreaterThan(0);

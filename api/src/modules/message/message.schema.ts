@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import type { Message, Thread } from '../../generated/prisma/client.js';
 import type { NormalizedAttachment } from '../../channels/types.js';
 import { builder } from '../../schema/builder.js';
@@ -60,12 +59,10 @@ interface MessageSenderColumns {
   senderUser?: { id: string; name: string } | null;
 }
 
-const senderLoaders = new WeakMap<HubContext, DataLoader<string, { id: string; name: string } | null>>();
-
 /**
- * Who wrote a message: the agent (`senderUser`, loaded by the query, or by id through a per-request
- * DataLoader when the row came from a service), else the external sender (`senderExternal`: name,
- * e-mail or phone), else the system.
+ * Who wrote a message: the agent (`senderUser`, loaded by the query; on a row a service returned,
+ * by id: Prisma batches the `findUnique`s of one tick into one query), else the external sender
+ * (`senderExternal`: name, e-mail or phone), else the system.
  */
 function senderOf(ctx: HubContext, m: MessageSenderColumns): SenderShape | Promise<SenderShape> {
   const asUser = (user: { id: string; name: string } | null): SenderShape | null => (user ? { kind: 'USER', name: user.name, user, external: null } : null);
@@ -75,17 +72,7 @@ function senderOf(ctx: HubContext, m: MessageSenderColumns): SenderShape | Promi
     return { kind: 'SYSTEM', name: 'System', user: null, external: null };
   };
   if (m.senderUser !== undefined || !m.senderUserId) return asUser(m.senderUser ?? null) ?? other();
-  const loader = memoOn(
-    senderLoaders,
-    ctx,
-    () =>
-      new DataLoader<string, { id: string; name: string } | null>(async (ids) => {
-        const users = await ctx.db.user.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } });
-        const byId = new Map(users.map((u) => [u.id, u]));
-        return ids.map((id) => byId.get(id) ?? null);
-      }),
-  );
-  return loader.load(m.senderUserId).then((user) => asUser(user) ?? other());
+  return ctx.db.user.findUnique({ where: { id: m.senderUserId }, select: { id: true, name: true } }).then((user) => asUser(user) ?? other());
 }
 
 const MessageSender = builder.objectRef<SenderShape>('MessageSender').implement({
