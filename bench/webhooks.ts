@@ -73,6 +73,7 @@ const LAG_SECONDS = Number(process.env.BENCH_LAG_SECONDS ?? 10);
 const ACK_ONLY = process.env.BENCH_ACK_ONLY === '1';
 const IN_PROCESS = process.env.BENCH_INPROCESS === '1';
 const LAG_ONLY = process.env.BENCH_LAG_ONLY === '1';
+const DRAIN = Number(process.env.BENCH_DRAIN ?? 0);
 const STORM_DISTINCT = 50;
 const STORM_COPIES = 20;
 
@@ -261,7 +262,26 @@ try {
     errors: s.non2xx,
     processedPerSecond: s.processed / ACK_SECONDS,
   });
-  if (ACK_ONLY) {
+  if (DRAIN) {
+    // BENCH_DRAIN=N: N one-message webhooks acknowledged with the queue paused, then the backlog
+    // processed: the processing's own CPU and statements per message, without the edge's.
+    await hub.jobsStop();
+    const before = await hub.addedCount();
+    for (let i = 0; i < DRAIN; i += 50) await Promise.all(Array.from({ length: Math.min(50, DRAIN - i) }, () => post(webhookBody(1).body)));
+    const cpuBefore = await hub.cpuMicros();
+    const statementsBefore = await hub.statements();
+    const t0 = performance.now();
+    await hub.jobsStart();
+    await until(before + DRAIN);
+    const ms = performance.now() - t0;
+    const cpuMs = ((await hub.cpuMicros()) - cpuBefore) / 1000;
+    const statements = (await hub.statements()) - statementsBefore;
+    console.log(
+      `backlog of ${DRAIN} one-message webhooks processed (${hub.dbKind}): **${((DRAIN / ms) * 1000).toFixed(0)} messages/s**, server CPU ${(cpuMs / DRAIN).toFixed(2)} ms and ${(statements / DRAIN).toFixed(2)} SQL statements per message`,
+    );
+    if (process.env.BENCH_SQL_KINDS === '1') for (const [k, n] of await hub.statementKinds()) console.log(`  ${n} ${k}`);
+    process.exitCode = 0;
+  } else if (ACK_ONLY) {
     // BENCH_ACK_QUEUE=0: the queue paused during (d), the edge alone (e.g. to profile it).
     const paused = process.env.BENCH_ACK_QUEUE === '0';
     if (paused) await hub.jobsStop();

@@ -19,6 +19,7 @@
  * | TWILIO_API_BASE_URL | https://api.twilio.com | Twilio REST API base (SMS channels) |
  * | PUBLIC_URL | http://localhost:$PORT | base of every URL the hub gives a provider (webhooks, status callbacks) |
  * | PROVIDER_TIMEOUT_MS | 15000 | timeout of one provider API call, in ms |
+ * | CHANNEL_LOOKUP_TTL_MS | 2000 | how long the webhook edge reuses a channel row it read, in ms (0: every webhook reads it); changes made through another instance are seen within it (modules/channel/channel.directory.ts) |
  * | JOB_POLL_INTERVAL_MS | 1000 | how often an idle job worker looks for due jobs, in ms |
  * | JOB_CONCURRENCY | 4 | jobs one instance runs at once on PostgreSQL (PGlite: always 1, it is one connection) |
  * | JOB_LEASE_MS | 120000 | how long a claimed job belongs to its worker, in ms; a job of a crashed instance runs again after it |
@@ -54,6 +55,7 @@ const schema = z.object({
   TWILIO_API_BASE_URL: z.string().url().default('https://api.twilio.com'),
   PUBLIC_URL: z.string().url().optional(),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  CHANNEL_LOOKUP_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   JOB_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   JOB_LEASE_MS: z.coerce.number().int().min(1000).default(120_000),

@@ -7,6 +7,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { ChannelType, UserRole } from '../src/generated/prisma/enums.js';
 import { hashPassword, issueToken } from '../src/modules/auth/auth.service.js';
+import { invalidateChannelLookups } from '../src/modules/channel/channel.directory.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import type { AppDeps } from '../src/shared/app.js';
 import { FakeClock } from '../src/shared/clock.js';
@@ -77,7 +78,7 @@ export async function createChannel(
   organizationId: string,
   opts: { type?: ChannelType; externalId?: string | null; configuration?: Record<string, unknown>; secretKeys?: string[]; responseSlaHours?: number | null } = {},
 ) {
-  return deps.db.prisma.channel.create({
+  const channel = await deps.db.prisma.channel.create({
     data: {
       organizationId,
       type: opts.type ?? 'EMAIL_OUTLOOK',
@@ -87,6 +88,9 @@ export async function createChannel(
       responseSlaHours: opts.responseSlaHours === undefined ? 4 : opts.responseSlaHours,
     },
   });
+  // As channel.service's createChannel does: the webhook edge's remembered lookups are dropped.
+  invalidateChannelLookups(deps);
+  return channel;
 }
 
 /**

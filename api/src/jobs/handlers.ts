@@ -4,7 +4,7 @@
 import { adapterIO } from '../channels/io.js';
 import { adapterFor } from '../channels/registry.js';
 import type { ChannelAdapter } from '../channels/types.js';
-import { toAdapterChannel } from '../modules/channel/channel.directory.js';
+import { invalidateChannelLookups, toAdapterChannel } from '../modules/channel/channel.directory.js';
 import { runRetention } from '../modules/gdpr/gdpr.service.js';
 import { runSurveySendJob } from '../modules/analytics/survey.js';
 import { assignmentJobHandlers, assignmentSchedules } from '../modules/assignment/assignment.jobs.js';
@@ -32,6 +32,8 @@ async function patchConfig(deps: AppDeps, channelId: string, secretKeys: readonl
     const merged = deps.secrets.sealKeys({ ...(c.configuration as Record<string, unknown>), ...patch }, secretKeys);
     await tx.channel.update({ where: { id: channelId }, data: { configuration: merged as object } });
   });
+  // The edge authenticates with the configuration (e.g. a new subscription's clientState).
+  invalidateChannelLookups(deps);
 }
 
 /** Runs a provider catch-up (Graph delta query) and applies what it found. */

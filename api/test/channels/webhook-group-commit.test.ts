@@ -6,7 +6,9 @@
  * written again one by one and only the one that fails alone is answered 500
  * (nothing of it stored); a delivery for a channel deleted
  * since authentication gets no row. Concurrent channel lookups of webhooks
- * share a query and still see a channel disabled before they asked.
+ * share a query; later lookups reuse its rows (CHANNEL_LOOKUP_TTL_MS) until a
+ * change through this instance, and a channel another instance disabled gets
+ * no delivery stored meanwhile.
  *
  * Statements are counted with the database's query listener (`onQuery`).
  * Calls made in one tick form one group (a group starts on the next turn of
@@ -17,10 +19,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WebhookAccepted, WebhookRequest } from '../../src/channels/types.js';
 import { signWhatsAppBody } from '../../src/channels/whatsapp/signature.js';
 import { JOB } from '../../src/jobs/names.js';
-import { channelDirectory } from '../../src/modules/channel/channel.directory.js';
+import { channelDirectory, invalidateChannelLookups } from '../../src/modules/channel/channel.directory.js';
+import { updateChannel } from '../../src/modules/channel/channel.service.js';
 import { storeDelivery } from '../../src/modules/thread/delivery.store.js';
 import { whatsappDemoChannel as wa } from '../fakes/fixtures.js';
-import { createChannel, createOrganization, createTestApp, createTestServer, createWhatsAppChannel, testDatabaseKind, type TestApp, type TestServer } from '../harness.js';
+import {
+  createChannel,
+  createOrganization,
+  createTestApp,
+  createTestServer,
+  createWhatsAppChannel,
+  orgContext,
+  testDatabaseKind,
+  type TestApp,
+  type TestServer,
+} from '../harness.js';
 
 let app: TestApp;
 let server: TestServer;
@@ -186,11 +199,12 @@ describe(`webhook group commit (${testDatabaseKind})`, () => {
     });
   });
 
-  it('concurrent channel lookups share one query, and a lookup sees a channel disabled before it asked', async () => {
+  it('concurrent channel lookups share one query; later lookups reuse its rows until a change through this instance', async () => {
     let channelQueries = 0;
     const listen = (sql: string) => {
       if (/FROM "public"\."Channel"|FROM "Channel"/.test(sql)) channelQueries++;
     };
+    invalidateChannelLookups(app.deps);
     const directory = channelDirectory(app.deps, 'WHATSAPP_BUSINESS');
     app.deps.db.onQuery.add(listen);
     try {
@@ -200,10 +214,16 @@ describe(`webhook group commit (${testDatabaseKind})`, () => {
       for (const list of all) expect(list.map((c) => c.id)).toContain(channelId);
       expect(byKey[0]?.id).toBe(channelId);
       expect(byKey[1]).toBeNull();
+      // Within CHANNEL_LOOKUP_TTL_MS the rows read answer again, the unknown routing key too.
+      expect((await directory.all()).map((c) => c.id)).toContain(channelId);
+      expect((await directory.byRoutingKey(wa.phoneNumberId))?.id).toBe(channelId);
+      expect(await directory.byRoutingKey('no-such-number')).toBeNull();
+      expect(channelQueries).toBe(2);
     } finally {
       app.deps.db.onQuery.delete(listen);
     }
-    await app.deps.db.prisma.channel.update({ where: { id: channelId }, data: { isActive: false } });
+    // Disabled through the service: the next lookup reads again and sees it.
+    await updateChannel(orgContext(app.deps, orgId), channelId, { isActive: false });
     try {
       expect((await directory.all()).map((c) => c.id)).not.toContain(channelId);
       expect(await directory.byRoutingKey(wa.phoneNumberId)).toBeNull();
@@ -212,7 +232,33 @@ describe(`webhook group commit (${testDatabaseKind})`, () => {
       expect(await post(b)).toBe(401);
       expect((await storedWithJobs([await sha(b)])).size).toBe(0);
     } finally {
-      await app.deps.db.prisma.channel.update({ where: { id: channelId }, data: { isActive: true } });
+      await updateChannel(orgContext(app.deps, orgId), channelId, { isActive: true });
     }
+    expect((await directory.byRoutingKey(wa.phoneNumberId))?.id).toBe(channelId);
+  });
+
+  it('a channel disabled by another instance: its webhooks store nothing at once and are refused after CHANNEL_LOOKUP_TTL_MS', async () => {
+    const directory = channelDirectory(app.deps, 'WHATSAPP_BUSINESS');
+    // Remembered by this instance (the WhatsApp adapter verifies against every channel, then routes by key).
+    expect((await directory.all()).map((c) => c.id)).toContain(channelId);
+    expect((await directory.byRoutingKey(wa.phoneNumberId))?.id).toBe(channelId);
+    // Written as another instance would: this instance's lookups are not told.
+    await app.deps.db.prisma.channel.update({ where: { id: channelId }, data: { isActive: false } });
+    try {
+      // Authenticated with the remembered row; the store's insert takes active channels only.
+      const b = body();
+      expect(await post(b)).toBe(200);
+      expect((await storedWithJobs([await sha(b)])).size).toBe(0);
+      await new Promise((r) => setTimeout(r, app.deps.config.CHANNEL_LOOKUP_TTL_MS + 50));
+      const c = body();
+      expect(await post(c)).toBe(401);
+      expect((await storedWithJobs([await sha(c)])).size).toBe(0);
+    } finally {
+      await app.deps.db.prisma.channel.update({ where: { id: channelId }, data: { isActive: true } });
+      invalidateChannelLookups(app.deps);
+    }
+    const d = body();
+    expect(await post(d)).toBe(200);
+    expect((await storedWithJobs([await sha(d)])).size).toBe(1);
   });
 });

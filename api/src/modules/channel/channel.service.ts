@@ -16,6 +16,7 @@ import type { HubContext } from '../../shared/context.js';
 import { SecretBox } from '../../shared/crypto.js';
 import { DomainError, isUniqueViolation, notFound } from '../../shared/errors.js';
 import { diff, writeAudit } from '../audit/audit.service.js';
+import { invalidateChannelLookups } from './channel.directory.js';
 import { CHANNEL_ERRORS } from './channel.errors.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: one list of adapters with different config types
@@ -249,6 +250,7 @@ export async function createChannel(ctx: HubContext, raw: z.input<typeof CreateC
     if (isUniqueViolation(err)) throw routingConflict();
     throw err;
   }
+  invalidateChannelLookups(ctx.deps);
   await scheduleSubscription(ctx, adapter, channel.id);
   return { channel };
 }
@@ -315,6 +317,7 @@ export async function updateChannel(ctx: HubContext, id: string, raw: z.input<ty
     if (isUniqueViolation(err)) throw routingConflict();
     throw err;
   }
+  invalidateChannelLookups(ctx.deps);
   if (adapter) await scheduleSubscription(ctx, adapter, channel.id);
   return { channel };
 }

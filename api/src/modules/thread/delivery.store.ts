@@ -64,7 +64,8 @@ function groupOf(deps: AppDeps): GroupCommit<Delivery, string[]> {
 /**
  * Stores a verified delivery for each routed channel with its processing job,
  * in the group statement of concurrent webhooks; resolves after it committed.
- * A channel deleted since authentication gets no row.
+ * A channel deleted or disabled since authentication (the edge may have used
+ * a remembered row: channel.directory.ts) gets no row.
  * @returns the ids of newly stored events (empty for a redelivery, also one
  *   within the same group)
  * @throws the database error of the group's statement (nothing of the group is stored)
@@ -85,7 +86,7 @@ export function storeDelivery(deps: AppDeps, provider: string, req: WebhookReque
 
 /**
  * Writes a group in one statement: the InboundEvent rows (organization taken
- * from the Channel row in the same statement; ON CONFLICT on `dedupeKey`
+ * from the Channel row in the same statement, active channels only; ON CONFLICT on `dedupeKey`
  * skips a redelivery) and a job per row actually inserted; then kicks the
  * queue. A dedupeKey repeated within the group is written once, for its
  * first delivery. Rows go in `dedupeKey` order, so two instances writing
@@ -121,7 +122,7 @@ async function writeDeliveries(deps: AppDeps, items: readonly Delivery[]): Promi
      stored AS (
        INSERT INTO "InboundEvent" (id, "organizationId", "channelId", provider, "dedupeKey", subpath, query, "rawBody", headers, "receivedAt")
        SELECT gen_random_uuid(), c."organizationId", i."channelId", i.provider, i."dedupeKey", i.subpath, i.query, i."rawBody", i.headers, ${TS('$2')}
-         FROM input i JOIN "Channel" c ON c.id = i."channelId"
+         FROM input i JOIN "Channel" c ON c.id = i."channelId" AND c."isActive"
         ORDER BY i."dedupeKey"
        ON CONFLICT ("dedupeKey") DO NOTHING
        RETURNING id, "dedupeKey"),
