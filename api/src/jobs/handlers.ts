@@ -153,8 +153,11 @@ export const jobHandlers: Record<string, JobHandler> = {
   ...assignmentJobHandlers,
 };
 
-/** Stored webhook deliveries one worker processes together (their messages share transactions). */
-export const INBOUND_BATCH_JOBS = 50;
+/**
+ * Stored webhook deliveries one worker processes together (their messages share transactions,
+ * INGEST_BATCH_SIZE at a time): as many as one transaction takes of one-message webhooks.
+ */
+export const INBOUND_BATCH_JOBS = 100;
 
 /** `assignment.route` jobs one worker runs together (routeThreads: one read of the threads and one of the rules for all). */
 export const ROUTE_BATCH_JOBS = 50;
