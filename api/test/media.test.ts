@@ -3,7 +3,9 @@
  * GraphQL hands out a signed /media link, and the hub streams the bytes from
  * the (fake) Cloud API. Bad, expired, out-of-range and provider-failed links.
  */
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/shared/logger.js';
 import { signWhatsAppBody } from '../src/channels/whatsapp/signature.js';
 import { MEDIA_URL_TTL_SECONDS, mediaUrl, verifyMediaSignature } from '../src/http/media.js';
 import { loadWhatsAppFixture, whatsappDemoChannel } from './fakes/fixtures.js';
@@ -35,10 +37,26 @@ async function attachmentUrl(): Promise<string> {
 }
 
 const get = (path: string) => fetch(`${server.url}${path}`);
+const logLines: Record<string, any>[] = [];
 
 beforeAll(async () => {
   fake = await startFakeWhatsAppCloud();
   app = await createTestApp({ WHATSAPP_GRAPH_BASE_URL: fake.baseUrl });
+  app.deps.logger = createLogger(
+    'debug',
+    'json',
+    new Writable({
+      write: (chunk, _enc, cb) => (
+        logLines.push(
+          ...String(chunk)
+            .split('\n')
+            .filter((l) => l.trim())
+            .map((l) => JSON.parse(l)),
+        ),
+        cb()
+      ),
+    }),
+  );
   server = await createTestServer(app.deps);
   const org = await createOrganization(app.deps);
   agent = await createUser(app.deps, org.id);
@@ -168,6 +186,12 @@ describe(`WhatsApp media links (${testDatabaseKind})`, () => {
       const res = await get(url);
       expect(res.status).toBe(502);
       expect(await res.text()).toMatch(/not available from the provider/);
+      // The provider's failure is a warning with its cause, the access line too (no made-up error, no stack).
+      const mine = logLines.filter((l) => l.reqId === res.headers.get('x-request-id'));
+      expect(mine.find((l) => l.msg === 'media: provider could not deliver the file')).toMatchObject({ level: 40 });
+      const access = mine.find((l) => /^GET \/media\/.* 502$/.test(l.msg));
+      expect(access).toMatchObject({ level: 40, res: { statusCode: 502 } });
+      expect(access!.err).toBeUndefined();
     } finally {
       fake.addMedia(MEDIA_ID, { mimeType: 'image/png' });
     }

@@ -10,7 +10,8 @@
  * - One line per request when it ends (pino-http): method, path (never the
  *   query string: signed media links and handshake tokens stay out of logs),
  *   status, `durationMs`; probes, /metrics and static assets at debug level,
- *   4xx at warn, 5xx at error. Headers are not logged (Authorization).
+ *   4xx at warn, 5xx at error (502 and 504, a provider's failure the handler
+ *   logged, at warn). Headers are not logged (Authorization).
  * - hub_http_request_duration_seconds by method, route (a fixed set) and status.
  */
 import { randomUUID } from 'node:crypto';
@@ -22,6 +23,11 @@ import { requestLogScope, type RequestLogScope } from '../shared/logger.js';
 import { metrics } from './metrics.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
+/**
+ * Statuses the hub answers when a provider failed (the media proxy: 502), whose handler logs the
+ * provider's error as a warning: their access line is a warning too, without pino-http's made-up error.
+ */
+const UPSTREAM_FAILURE = new Set([502, 504]);
 const SCOPE = Symbol('hub.logScope');
 type Scoped = IncomingMessage & { [SCOPE]?: RequestLogScope; originalUrl?: string };
 
@@ -56,12 +62,18 @@ export function createRequestObserver(deps: Pick<AppDeps, 'logger'>): RequestHan
     },
     customAttributeKeys: { responseTime: 'durationMs' },
     customLogLevel: (req, res, err) => {
-      if (err || res.statusCode >= 500) return 'error';
+      if (err) return 'error';
+      if (UPSTREAM_FAILURE.has(res.statusCode)) return 'warn';
+      if (res.statusCode >= 500) return 'error';
       if (res.statusCode >= 400) return 'warn';
       return QUIET.test(pathOf(req)) ? 'debug' : 'info';
     },
     customSuccessObject: (req, _res, val) => ({ ...val, ...scopeFields(req) }),
-    customErrorObject: (req, _res, _err, val) => ({ ...val, ...scopeFields(req) }),
+    // pino-http makes up an Error ("failed with status code 502") for any 5xx: a provider's failure is not the hub's, no stack.
+    customErrorObject: (req, res, _err, val) => {
+      const { err: _made, ...rest } = val as Record<string, unknown>;
+      return { ...(UPSTREAM_FAILURE.has(res.statusCode) && !res.err ? rest : val), ...scopeFields(req) };
+    },
     customSuccessMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
     customErrorMessage: (req, res) => `${req.method} ${pathOf(req)} ${res.statusCode}`,
   });
