@@ -159,8 +159,11 @@ export const jobHandlers: Record<string, JobHandler> = {
  */
 export const INBOUND_BATCH_JOBS = 100;
 
-/** `assignment.route` jobs one worker runs together (routeThreads: one read of the threads and one of the rules for all). */
-export const ROUTE_BATCH_JOBS = 50;
+/**
+ * `assignment.route` jobs one worker runs together (routeThreads: one read of the threads and one of
+ * the rules for all): as many as one inbound batch makes new threads (INBOUND_BATCH_JOBS).
+ */
+export const ROUTE_BATCH_JOBS = INBOUND_BATCH_JOBS;
 
 /**
  * Inbound batches one instance runs at once. Ingestion is CPU-bound in Node (one thread): more
