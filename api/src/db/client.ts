@@ -22,8 +22,21 @@ export interface Database {
   prisma: PrismaClient;
   /** A runner on a connection of its own (PostgreSQL) or the same instance (PGlite). */
   sql: SqlRunner;
-  /** Every SQL statement Prisma sends is passed to these listeners (for statement-count tests). */
+  /** Every SQL statement Prisma sends, and every {@link Database.raw} statement, is passed to these listeners (statement-count tests, benchmarks). */
   onQuery: Set<(sql: string) => void>;
+  /**
+   * Runs one parameterised statement (`$1`, `$2` … bound to `values`) and returns its rows: for the
+   * hub's hot raw statements that are not part of a Prisma transaction (the webhook edge's delivery
+   * insert, the job queue's claims and completions). On PostgreSQL it goes straight to the pool
+   * Prisma uses: Prisma 7's `$queryRawUnsafe` spent ~150–230 µs of CPU per statement in its request
+   * pipeline against ~60 µs for `pg` itself (docs/measurements.md "Stop 26"). On PGlite it is
+   * Prisma's `$queryRawUnsafe` (one connection, which Prisma's interactive transactions hold).
+   * Values as `pg` converts them (arrays of scalars become PostgreSQL arrays); columns as `pg`
+   * parses them: select timestamps as text or `timestamptz`, not `timestamp` (pg would read those
+   * in the process's time zone). Reported to `onQuery` once it succeeded (as Prisma reports its own).
+   * @throws the database's error
+   */
+  raw<T = Record<string, unknown>>(text: string, ...values: unknown[]): Promise<T[]>;
   /** PostgreSQL pool figures for /metrics; absent on PGlite (one in-process connection). */
   poolStats?(): { total: number; idle: number; waiting: number; max: number };
   close(): Promise<void>;
@@ -74,6 +87,12 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       prisma,
       sql,
       onQuery,
+      raw: async <T>(text: string, ...values: unknown[]) => {
+        const { rows } = await pool.query(text, values);
+        // After it succeeded, as Prisma's query event.
+        for (const fn of onQuery) fn(text);
+        return rows as T[];
+      },
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: opts.poolSize ?? 10 }),
       close: async () => {
         await prisma.$disconnect();
@@ -110,6 +129,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     prisma,
     sql,
     onQuery,
+    raw: <T>(text: string, ...values: unknown[]) => prisma.$queryRawUnsafe<T[]>(text, ...values),
     close: async () => {
       await prisma.$disconnect();
       await pglite.close();

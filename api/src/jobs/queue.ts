@@ -333,7 +333,7 @@ export class JobQueue {
       await this.polling;
       await Promise.allSettled([...this.inflight]);
       const now = iso(this.deps.clock.now());
-      const rows = await this.deps.db.prisma.$queryRawUnsafe<{ n: number }[]>(
+      const rows = await this.deps.db.raw<{ n: number }>(
         // Due jobs, and jobs whose worker died (lease over): what drain() would still run.
         // Jobs another live worker is running are not waited for.
         `SELECT count(*)::int AS n FROM "Job" WHERE queue = ANY($2::text[]) AND "runAt" <= ${TS('$1')}
@@ -383,13 +383,14 @@ export class JobQueue {
    * interval late).
    */
   private async wakeForNext(): Promise<void> {
-    const rows = await this.deps.db.prisma.$queryRawUnsafe<{ next: Date | string | null }[]>(
-      `SELECT min("runAt") AS next FROM "Job" WHERE status = 'QUEUED' AND queue = ANY($1::text[])`,
+    // An ISO-8601 instant as text (runAt is UTC wall time): the same on pg and through Prisma.
+    const rows = await this.deps.db.raw<{ next: string | null }>(
+      `SELECT to_char(min("runAt"), 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS next FROM "Job" WHERE status = 'QUEUED' AND queue = ANY($1::text[])`,
       Object.keys(this.handlers),
     );
     const next = rows[0]?.next;
     if (!next || this.stopped) return;
-    const at = typeof next === 'string' ? new Date(next.endsWith('Z') ? next : `${next.replace(' ', 'T')}Z`) : next;
+    const at = new Date(next);
     const delay = at.getTime() - this.deps.clock.now().getTime();
     if (delay <= 0 || delay >= this.pollIntervalMs) return;
     if (this.wake) clearTimeout(this.wake);
@@ -449,8 +450,8 @@ export class JobQueue {
     const renew = setInterval(
       () => {
         const now = this.deps.clock.now();
-        this.deps.db.prisma
-          .$executeRawUnsafe(
+        this.deps.db
+          .raw(
             `UPDATE "Job" SET "lockedUntil" = ${TS('$2')} WHERE id = ANY($1::uuid[]) AND status = 'ACTIVE'`,
             rows.map((r) => r.id),
             iso(new Date(now.getTime() + this.leaseMs)),
@@ -476,7 +477,7 @@ export class JobQueue {
     }
     clearInterval(renew);
     const now = iso(this.deps.clock.now());
-    await this.deps.db.prisma.$executeRawUnsafe(
+    await this.deps.db.raw(
       `UPDATE "Job" SET status = 'COMPLETED', "singletonKey" = NULL, "lockedUntil" = NULL, "completedAt" = ${TS('$2')}, "updatedAt" = ${TS('$2')} WHERE id = ANY($1::uuid[])`,
       rows.map((r) => r.id),
       now,
@@ -490,7 +491,7 @@ export class JobQueue {
   private async claim(limit: number, queues: string[] = Object.keys(this.handlers)): Promise<ClaimedRow[]> {
     if (limit <= 0) return [];
     const now = this.deps.clock.now();
-    return this.deps.db.prisma.$queryRawUnsafe<ClaimedRow[]>(
+    return this.deps.db.raw<ClaimedRow>(
       `UPDATE "Job" j SET status = 'ACTIVE', attempts = j.attempts + 1, "lockedUntil" = ${TS('$2')}, "updatedAt" = ${TS('$1')}
         WHERE j.id IN (
           SELECT id FROM "Job"
@@ -532,7 +533,7 @@ export class JobQueue {
       const delay = err instanceof RetryLater ? err.delayMs : backoffMs(job.attempt);
       this.deps.logger.warn({ err: (err as Error)?.message, jobId: row.id, queue: row.queue, attempt: job.attempt, retryInMs: delay }, 'job failed, will retry');
       const now = this.deps.clock.now();
-      await this.deps.db.prisma.$executeRawUnsafe(
+      await this.deps.db.raw(
         `UPDATE "Job" SET status = 'QUEUED', "runAt" = ${TS('$2')}, "lockedUntil" = NULL, "lastError" = $3, "updatedAt" = ${TS('$4')} WHERE id = $1::uuid`,
         row.id,
         iso(new Date(now.getTime() + delay)),
@@ -544,7 +545,7 @@ export class JobQueue {
 
   private async finish(id: string, status: 'COMPLETED' | 'FAILED', error: string | null): Promise<void> {
     const now = iso(this.deps.clock.now());
-    await this.deps.db.prisma.$executeRawUnsafe(
+    await this.deps.db.raw(
       `UPDATE "Job" SET status = $2::"JobStatus", "singletonKey" = NULL, "lockedUntil" = NULL, "lastError" = COALESCE($3, "lastError"),
               "completedAt" = ${TS('$4')}, "updatedAt" = ${TS('$4')} WHERE id = $1::uuid`,
       id,

@@ -31,19 +31,17 @@ const statuses = async () =>
     )
   ).map((r) => [r.status, Number(r.attempts)]);
 
-/** Claim statements (UPDATE "Job" … SET status = 'ACTIVE') sent through the queue's client while `fn` runs. */
+/** Claim statements (UPDATE "Job" … SET status = 'ACTIVE') the database reported (onQuery) while `fn` runs. */
 async function claimsDuring(fn: () => Promise<void>): Promise<number> {
-  const prisma = app.deps.db.prisma as unknown as { $queryRawUnsafe: (sql: string, ...values: unknown[]) => Promise<unknown> };
-  const original = prisma.$queryRawUnsafe;
   let claims = 0;
-  prisma.$queryRawUnsafe = function (this: unknown, sql: string, ...values: unknown[]) {
+  const listen = (sql: string) => {
     if (/SET status = 'ACTIVE'/.test(sql)) claims++;
-    return original.call(this, sql, ...values);
   };
+  app.deps.db.onQuery.add(listen);
   try {
     await fn();
   } finally {
-    prisma.$queryRawUnsafe = original;
+    app.deps.db.onQuery.delete(listen);
   }
   return claims;
 }

@@ -117,7 +117,7 @@ async function writeDeliveries(deps: AppDeps, items: readonly Delivery[]): Promi
     now: '$2',
     maxAttempts: 10,
   });
-  const rows = await deps.db.prisma.$queryRawUnsafe<{ id: string; dedupeKey: string }[]>(
+  const rows = await deps.db.raw<{ id: string; dedupeKey: string }>(
     `WITH input (provider, "channelId", "dedupeKey", subpath, query, "rawBody", headers) AS (VALUES ${values.join(', ')}),
      stored AS (
        INSERT INTO "InboundEvent" (id, "organizationId", "channelId", provider, "dedupeKey", subpath, query, "rawBody", headers, "receivedAt")

@@ -171,7 +171,7 @@ export async function processInboundEvents(deps: AppDeps, inboundEventIds: reado
   }
   if (!parsed.length) return;
   const processedAt = deps.clock.now();
-  await deps.db.prisma.$executeRawUnsafe(
+  await deps.db.raw(
     `UPDATE "InboundEvent" e SET status = v.status::"InboundEventStatus", attempts = e.attempts + 1, "processedAt" = ($4::timestamptz AT TIME ZONE 'UTC'),
             error = NULL, result = v.result::jsonb
        FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, status, result)
