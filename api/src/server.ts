@@ -19,7 +19,7 @@ import { createHealthRouter } from './http/health.js';
 import { introspectionPlugin, introspectionRefusal } from './http/introspection.js';
 import { createMediaRouter } from './http/media.js';
 import { createSurveyRouter } from './http/survey.js';
-import { createWebhookRouter } from './http/webhooks.js';
+import { createWebhookEdge } from './http/webhooks.js';
 import { createAnalyticsExportRouter } from './http/analytics-export.js';
 import { compressResponses, graphqlSubpathsNotFound, mountWebApp, securityHeaders } from './http/hygiene.js';
 import { createMetricsRouter, instrumentSockets } from './http/metrics.js';
@@ -60,7 +60,11 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   // (issue 8 §1 profile). Static files keep theirs (express.static sets its own).
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
-  const httpServer = http.createServer(app);
+  // The webhook edge first, on Node's own request and response (http/webhooks.ts); everything else is Express'.
+  const webhooks = createWebhookEdge(deps);
+  const httpServer = http.createServer((req, res) => {
+    if (!webhooks(req, res)) app(req, res);
+  });
   // Every operation is priced before it runs, on HTTP and on the socket alike.
   const limits = createGraphQLLimits(deps);
 
@@ -169,7 +173,6 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   );
   app.use(createHealthRouter(deps));
   app.use(createMetricsRouter(deps));
-  app.use(createWebhookRouter(deps));
   app.use(createMediaRouter(deps));
   app.use(createSurveyRouter(deps));
   app.use(createAnalyticsExportRouter(deps));

@@ -31,8 +31,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import compression from 'compression';
+import proxyaddr from 'proxy-addr';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { AppDeps } from '../shared/app.js';
@@ -87,6 +88,43 @@ const otherHeaders = helmet({
   crossOriginOpenerPolicy: { policy: 'same-origin' },
   crossOriginResourcePolicy: { policy: 'same-origin' },
 });
+
+/** The proxies whose X-Forwarded-Proto is believed: Express' `trust proxy` of server.ts ('loopback'). */
+const trustedProxy = proxyaddr.compile('loopback');
+
+/** Whether `req` came over TLS: its own socket, or X-Forwarded-Proto `https` from a trusted (loopback) proxy, as Express' `req.secure`. */
+function cameOverTls(req: IncomingMessage): boolean {
+  if ((req.socket as { encrypted?: boolean }).encrypted) return true;
+  const proto = req.headers['x-forwarded-proto'];
+  const first = (Array.isArray(proto) ? proto[0] : proto)?.split(',')[0]?.trim().toLowerCase();
+  return first === 'https' && trustedProxy(req.socket.remoteAddress ?? '', 0);
+}
+
+/**
+ * The security headers of an API answer (JSON or text for a machine: the webhook edge) for a
+ * request Express does not see: those of `otherHeaders`, a CSP that allows nothing
+ * (`default-src 'none'; frame-ancestors 'none'`), and HSTS over TLS. helmet's middlewares are
+ * run once, on a recorder, and their headers set on each response.
+ */
+export function apiSecurityHeaders(): (req: IncomingMessage, res: ServerResponse) => void {
+  const headers: [string, string][] = [];
+  const recorder = {
+    setHeader: (name: string, value: string) => void headers.push([name, String(value)]),
+    removeHeader: () => undefined,
+    getHeader: () => undefined,
+  };
+  const apiCsp = helmet.contentSecurityPolicy({ useDefaults: false, directives: { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] } });
+  const fail = (err?: unknown) => {
+    if (err) throw err;
+  };
+  const probe = { headers: {}, method: 'GET', url: '/webhooks' } as never;
+  apiCsp(probe, recorder as never, fail);
+  otherHeaders(probe, recorder as never, fail);
+  return (req, res) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    if (cameOverTls(req)) res.setHeader('Strict-Transport-Security', HSTS);
+  };
+}
 
 /** helmet, the CSP that fits the request, and HSTS over TLS. */
 export function securityHeaders(): RequestHandler {

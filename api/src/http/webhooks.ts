@@ -15,61 +15,115 @@
  *      (modules/thread/inbound.service.ts).
  * A failure to store answers 500 (to every webhook of the failed statement) so
  * the provider redelivers.
+ *
+ * Served on Node's own request and response, ahead of Express (server.ts): the
+ * busiest edge of the hub does not walk Express' router, compression and
+ * per-request CSP (in a CPU profile at 300 webhooks/s, Express, its router,
+ * compression and helmet were ~0.25 ms of the ~1 ms the main thread spent per
+ * webhook: docs/measurements.md "Stop 26"). It keeps what every response of
+ * the hub gets: the request log line, request id and metrics
+ * (http/request-log.ts) and the security headers of an API answer
+ * (http/hygiene.ts `apiSecurityHeaders`).
  */
-import express, { type Request, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import { adaptersByProvider } from '../channels/registry.js';
 import type { WebhookRequest, WebhookResponse } from '../channels/types.js';
 import { storeDelivery } from '../modules/thread/delivery.store.js';
 import { channelDirectory } from '../modules/channel/channel.directory.js';
 import type { AppDeps } from '../shared/app.js';
+import { apiSecurityHeaders } from './hygiene.js';
 import { recordWebhook, type WebhookOutcome } from './metrics.js';
+import { createRequestObserver } from './request-log.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** `/webhooks/<provider>[/<subpath>][/][?query]`: what the edge serves; any other path under /webhooks is Express' (404). */
+const WEBHOOK_PATH = /^\/webhooks\/([^/?#]+)(?:\/([^/?#]+))?\/?(?:\?(.*))?$/s;
 
-function send(res: Response, r: WebhookResponse): void {
-  res.status(r.status);
+type Req = IncomingMessage & { body?: unknown };
+
+/** A string body with `; charset=utf-8`, as Express' `res.type(t).send(string)` writes it. */
+function withCharset(type: string): string {
+  return /;\s*charset=/i.test(type) ? type : `${type}; charset=utf-8`;
+}
+
+function sendBody(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', withCharset(contentType));
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+const sendJson = (res: ServerResponse, status: number, value: unknown) => sendBody(res, status, 'application/json', JSON.stringify(value));
+
+function send(res: ServerResponse, r: WebhookResponse): void {
+  res.statusCode = r.status;
   for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, v);
   if (r.body === undefined) {
     res.end();
     return;
   }
-  if (typeof r.body === 'string') res.type(r.contentType ?? 'text/plain').send(r.body);
-  else res.type(r.contentType ?? 'application/json').send(JSON.stringify(r.body));
+  if (typeof r.body === 'string') sendBody(res, r.status, r.contentType ?? 'text/plain', r.body);
+  else sendBody(res, r.status, r.contentType ?? 'application/json', JSON.stringify(r.body));
 }
 
-function toWebhookRequest(deps: AppDeps, req: Request, subpath: string): WebhookRequest {
+/** Query parameters as Express' default parser gives them to the adapters: the first value of each name. */
+function queryOf(search: string | undefined): Record<string, string> {
   const query: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') query[k] = v;
+  if (!search) return query;
+  for (const [k, v] of new URLSearchParams(search)) if (!(k in query)) query[k] = v;
+  return query;
+}
+
+function toWebhookRequest(deps: AppDeps, req: Req, subpath: string, search: string | undefined): WebhookRequest {
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  const pathAndQuery = req.originalUrl.startsWith('/') ? req.originalUrl : `/${req.originalUrl}`;
+  const pathAndQuery = req.url!.startsWith('/') ? req.url! : `/${req.url}`;
   return {
     method: req.method === 'GET' ? 'GET' : 'POST',
     subpath,
-    query,
+    query: queryOf(search),
     headers,
     rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
     publicUrl: `${deps.config.publicUrl}${pathAndQuery}`,
   };
 }
 
-/** Builds the router; mount once at the application root. */
-export function createWebhookRouter(deps: AppDeps): express.Router {
-  const router = express.Router();
-  const rawParsers = new Map<string, express.RequestHandler>();
+/** decodeURIComponent, or null for a malformed escape. */
+function decoded(part: string): string | null {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return null;
+  }
+}
 
-  const handler = async (req: Request, res: Response) => {
-    const provider = String(req.params.provider ?? '');
+/**
+ * The webhook edge for Node's `request` event: returns false, touching nothing, for a request it
+ * does not serve (any path but `/webhooks/<provider>[/<subpath>]`: the caller hands it to
+ * Express), true when it answers the request itself (also 404 for an unknown provider or
+ * subpath, 405, 413, 400 for an unreadable body, 500 when storing failed).
+ */
+export function createWebhookEdge(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+  const rawParsers = new Map<string, express.RequestHandler>();
+  const observe = createRequestObserver(deps);
+  const secure = apiSecurityHeaders();
+
+  const handle = async (req: Req, res: ServerResponse, providerPart: string, subpathPart: string | undefined, search: string | undefined) => {
+    const provider = decoded(providerPart) ?? '';
     const adapter = adaptersByProvider.get(provider);
-    const subpath = req.params.subpath ? `/${String(req.params.subpath)}` : '';
+    const sub = subpathPart === undefined ? '' : decoded(subpathPart);
+    const subpath = sub ? `/${sub}` : '';
     let outcome: WebhookOutcome = 'invalid';
     res.once('finish', () => recordWebhook(adapter ? provider : 'unknown', res.statusCode >= 500 ? 'error' : outcome));
-    if (!adapter?.webhook || (subpath && !(adapter.webhook.subpaths ?? []).includes(subpath))) {
-      res.status(404).json({ error: 'unknown webhook' });
+    if (!adapter?.webhook || sub === null || (subpath && !(adapter.webhook.subpaths ?? []).includes(subpath))) {
+      sendJson(res, 404, { error: 'unknown webhook' });
       return;
     }
     if (req.method !== 'GET' && req.method !== 'POST') {
-      res.status(405).setHeader('allow', 'GET, POST').end();
+      res.statusCode = 405;
+      res.setHeader('allow', 'GET, POST');
+      res.end();
       return;
     }
     const hook = adapter.webhook;
@@ -79,14 +133,14 @@ export function createWebhookRouter(deps: AppDeps): express.Router {
       rawParsers.set(provider, parse);
     }
     try {
-      await new Promise<void>((resolve, reject) => parse!(req, res, (err?: unknown) => (err ? reject(err) : resolve())));
+      await new Promise<void>((resolve, reject) => parse!(req as never, res as never, (err?: unknown) => (err ? reject(err) : resolve())));
     } catch (err) {
       const status = (err as { status?: number }).status ?? 400;
-      res.status(status).json({ error: status === 413 ? 'body too large' : 'unreadable body' });
+      sendJson(res, status, { error: status === 413 ? 'body too large' : 'unreadable body' });
       return;
     }
 
-    const wreq = toWebhookRequest(deps, req, subpath);
+    const wreq = toWebhookRequest(deps, req, subpath, search);
     const directory = channelDirectory(deps, adapter.channelType);
     const handshake = await hook.handshake?.(wreq, directory);
     if (handshake) {
@@ -95,7 +149,9 @@ export function createWebhookRouter(deps: AppDeps): express.Router {
       return;
     }
     if (wreq.method !== 'POST') {
-      res.status(405).setHeader('allow', 'POST').end();
+      res.statusCode = 405;
+      res.setHeader('allow', 'POST');
+      res.end();
       return;
     }
     const auth = await hook.authenticate(wreq, directory);
@@ -114,7 +170,18 @@ export function createWebhookRouter(deps: AppDeps): express.Router {
     send(res, hook.acknowledge ?? { status: 200, body: { ok: true } });
   };
 
-  router.all('/webhooks/:provider', handler);
-  router.all('/webhooks/:provider/:subpath', handler);
-  return router;
+  return (req, res) => {
+    const m = req.url?.startsWith('/webhooks/') ? WEBHOOK_PATH.exec(req.url) : null;
+    if (!m) return false;
+    observe(req as never, res as never, () => {
+      secure(req, res);
+      handle(req, res, m[1]!, m[2], m[3]).catch((err: unknown) => {
+        // As the Express app's JSON error handler (hygiene.ts mountWebApp): logged with its stack, no detail to the client.
+        deps.logger.error({ err, path: req.url!.split('?')[0] }, 'unexpected error in an HTTP request');
+        if (res.headersSent) res.destroy();
+        else sendJson(res, 500, { error: 'internal server error' });
+      });
+    });
+    return true;
+  };
 }

@@ -98,6 +98,24 @@ describe('security headers', () => {
     const tls = await rawRequest(url('/'), { headers: { 'x-forwarded-proto': 'https' } });
     expect(tls.headers['strict-transport-security']).toMatch(/^max-age=31536000/);
   });
+
+  it('the webhook edge (served ahead of Express) answers with the API headers, a request id, and HSTS only over TLS', async () => {
+    const unsigned = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"object":"whatsapp_business_account","entry":[]}' };
+    for (const p of ['/webhooks/whatsapp', '/webhooks/nope']) {
+      const res = await rawRequest(url(p), unsigned);
+      expect(res.status, p).toBe(p === '/webhooks/nope' ? 404 : 401);
+      expect(res.headers['x-content-type-options'], p).toBe('nosniff');
+      expect(res.headers['x-frame-options'], p).toBe('DENY');
+      const csp = directives(res.headers['content-security-policy'] as string);
+      expect(csp['default-src'], p).toEqual(["'none'"]);
+      expect(csp['frame-ancestors'], p).toEqual(["'none'"]);
+      expect(res.headers['x-request-id'], p).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.headers['strict-transport-security'], p).toBeUndefined();
+    }
+    const tls = await rawRequest(url('/webhooks/whatsapp'), { ...unsigned, headers: { ...unsigned.headers, 'x-forwarded-proto': 'https', 'x-request-id': 'meta-123' } });
+    expect(tls.headers['strict-transport-security']).toMatch(/^max-age=31536000/);
+    expect(tls.headers['x-request-id']).toBe('meta-123');
+  });
 });
 
 describe('compression', () => {

@@ -1,7 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { fixtureWithWamid, loadWhatsAppFixture, whatsappDemoChannel } from '../../../test/fakes/fixtures.js';
 import { loadConfig } from '../../config.js';
@@ -12,7 +11,7 @@ import { FakeClock } from '../../shared/clock.js';
 import { SecretBox } from '../../shared/crypto.js';
 import { logger } from '../../shared/logger.js';
 import { createHubPubSub } from '../../shared/pubsub.js';
-import { createWebhookRouter } from '../../http/webhooks.js';
+import { createWebhookEdge } from '../../http/webhooks.js';
 import { jobHandlers } from '../../jobs/handlers.js';
 import { JobQueue } from '../../jobs/queue.js';
 
@@ -65,9 +64,10 @@ beforeAll(async () => {
   });
   otherChannelId = ch2.id;
 
-  const app = express();
-  app.use(createWebhookRouter(deps));
-  server = app.listen(0, '127.0.0.1');
+  const edge = createWebhookEdge(deps);
+  server = createServer((req, res) => {
+    if (!edge(req, res)) res.writeHead(404).end();
+  }).listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/whatsapp`;
 }, 60_000);
