@@ -38,6 +38,13 @@
  * protocol (connection_init, subscribe, complete, errors, ping), the end of the stream (`complete`
  * frame) and an error thrown by the source stream (`error` frame). The hub sets neither
  * `jsonMessageReplacer` nor `onNext`; setting one would need this path to honour it.
+ *
+ * When the source can hand its events over synchronously (every `subscribeWhere` topic,
+ * shared/pubsub.ts `AttachableStream`), such a subscription attaches to the pub/sub's fan-out
+ * instead of iterating its source ({@link attachedStream}): per subscriber and event no Repeater
+ * push, iterator step or promise chain, only the filter, a queue entry and the socket write,
+ * called in turn by the audience's execution when it settles (1,000 subscribers: the server's CPU
+ * per message 127 → 49–62 ms, docs/measurements.md "Stop 26").
  */
 import {
   createSourceEventStream,
@@ -56,7 +63,7 @@ import { mapAsyncIterator } from 'graphql/execution/mapAsyncIterator.js';
 import type { WebSocket } from 'ws';
 import { PER_VIEWER } from '../schema/common.js';
 import { metrics } from './metrics.js';
-import { SubscriberTooSlowError } from '../shared/pubsub.js';
+import { ATTACH, SUBSCRIBER_MAX_BEHIND, SubscriberTooSlowError, type AttachableStream } from '../shared/pubsub.js';
 import type { HubContext } from '../shared/context.js';
 
 /** An execution result and its `payload` JSON as graphql-ws would write it. */
@@ -64,8 +71,20 @@ interface Shared {
   result: ExecutionResult;
   json: string;
 }
+/**
+ * One execution of an event for an audience: its promise, and once it settled its outcome read
+ * synchronously, with the callbacks of subscribers waiting for it (called in turn when it settles:
+ * no promise reaction per subscriber).
+ */
+interface Execution {
+  promise: Promise<Shared>;
+  settled: boolean;
+  shared?: Shared;
+  error?: unknown;
+  waiting: (() => void)[];
+}
 /** Per event: the execution of each audience (share key), so later subscribers reuse the first one's result. */
-const executions = new WeakMap<object, Map<string, Promise<Shared>>>();
+const executions = new WeakMap<object, Map<string, Execution>>();
 /** Subscriptions whose frames go straight to their socket: the ExecutionArgs graphql-ws passes to `subscribe` → socket and subscription id. */
 const directTargets = new WeakMap<ExecutionArgs, { socket: WebSocket; id: string }>();
 /** Events of one subscription executed at once by the direct delivery (their frames still go out in order). */
@@ -123,20 +142,39 @@ export function shareKey(args: ExecutionArgs): string | null {
   return JSON.stringify([ctx.organizationId, who, args.operationName ?? null, args.variableValues ?? {}, doc.text]);
 }
 
+/** Starts `run` as an {@link Execution}. */
+function execution(run: () => Promise<ExecutionResult>): Execution {
+  const e: Execution = { promise: run().then(serialized), settled: false, waiting: [] };
+  e.promise.then(
+    (shared) => settle(e, shared, undefined),
+    (err: unknown) => settle(e, undefined, err),
+  );
+  return e;
+}
+
+function settle(e: Execution, shared: Shared | undefined, error: unknown): void {
+  e.settled = true;
+  e.shared = shared;
+  e.error = error;
+  const waiting = e.waiting;
+  e.waiting = [];
+  for (const w of waiting) w();
+}
+
 /**
- * The result of `event` for the audience `key`: executed by the first subscriber to ask, the same
- * promise for the others. `run` executes for one subscriber.
+ * The execution of `event` for the audience `key`: started by the first subscriber to ask, the
+ * same one for the others. `run` executes for one subscriber.
  */
-function sharedResult(event: unknown, key: string | null, run: () => Promise<ExecutionResult>): Promise<Shared> {
-  if (key === null || typeof event !== 'object' || event === null) return run().then(serialized);
+function sharedExecution(event: unknown, key: string | null, run: () => Promise<ExecutionResult>): Execution {
+  if (key === null || typeof event !== 'object' || event === null) return execution(run);
   let byKey = executions.get(event);
   if (!byKey) executions.set(event, (byKey = new Map()));
-  let result = byKey.get(key);
-  if (!result) {
-    result = run().then(serialized);
-    byKey.set(key, result);
+  let e = byKey.get(key);
+  if (!e) {
+    e = execution(run);
+    byKey.set(key, e);
   }
-  return result;
+  return e;
 }
 
 /** The result with the `payload` JSON graphql-ws 6 writes for it (errors after the rest, each GraphQLError#toJSON). */
@@ -238,6 +276,86 @@ function directStream(events: AsyncIterator<unknown>, frame: (event: unknown) =>
 }
 
 /**
+ * The subscription's stream for graphql-ws when its source can hand events over synchronously
+ * ({@link AttachableStream}, every `subscribeWhere` topic): as {@link directStream}, without
+ * iterating the source. Each kept event is handed over in its dispatch; this subscriber's frames
+ * wait in a queue for their audience's execution and are written in the events' order as soon as
+ * the head's has settled (usually at once, in the loop that settles the execution for the whole
+ * audience). More than SUBSCRIBER_MAX_BEHIND frames waiting closes the socket with 1013, as a
+ * source stream that fell behind does. An execution that failed ends the stream with its error
+ * (graphql-ws sends `error`).
+ */
+function attachedStream(source: AttachableStream<unknown>, execute: (event: unknown) => Execution, prefix: string, socket: WebSocket): AsyncGenerator<never> {
+  let loop: Promise<IteratorResult<never>> | null = null;
+  let ended = false;
+  let detach = () => {};
+  let finish: (r: IteratorResult<never>) => void = () => {};
+  let fail: (err: unknown) => void = () => {};
+  const queue: Execution[] = [];
+  // Stops the deliveries and ends the source (never iterated: its return() only closes it).
+  const release = () => {
+    ended = true;
+    queue.length = 0;
+    detach();
+    void source.return?.();
+  };
+  const end = async (): Promise<IteratorResult<never>> => {
+    if (!ended) {
+      release();
+      finish({ done: true, value: undefined });
+    }
+    return { done: true, value: undefined };
+  };
+  const send = (data: string) => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > SLOW_SOCKET_MAX_BUFFERED_BYTES) {
+      socket.close(1013, 'Too far behind: reconnect');
+      return;
+    }
+    socket.send(data);
+  };
+  const flush = () => {
+    while (!ended && queue.length > 0 && queue[0]!.settled) {
+      const e = queue.shift()!;
+      if (e.error !== undefined || !e.shared) {
+        release();
+        fail(e.error);
+        return;
+      }
+      send(`${prefix}${e.shared.json}}`);
+    }
+  };
+  const deliver = (event: unknown) => {
+    if (ended) return;
+    if (queue.length >= SUBSCRIBER_MAX_BEHIND) {
+      void end();
+      if (socket.readyState === socket.OPEN) socket.close(1013, 'Too far behind: reconnect');
+      return;
+    }
+    const e = execute(event);
+    queue.push(e);
+    if (e.settled) flush();
+    else e.waiting.push(flush);
+  };
+  const stream: AsyncGenerator<never> = {
+    next: () =>
+      (loop ??= new Promise<IteratorResult<never>>((resolve, reject) => {
+        finish = resolve;
+        fail = reject;
+        if (ended) resolve({ done: true, value: undefined });
+        else detach = source[ATTACH](deliver);
+      })),
+    return: end,
+    throw: async (err: unknown) => {
+      await end();
+      throw err;
+    },
+    [Symbol.asyncIterator]: () => stream,
+  };
+  return stream;
+}
+
+/**
  * graphql-ws `subscribe`: the source event stream of one subscriber, each event mapped to the
  * result shared by its audience (see the module comment). Returns an ExecutionResult with errors
  * when the subscription cannot start (as graphql-js' subscribe does). For a subscription marked
@@ -248,17 +366,18 @@ export async function subscribeShared(args: ExecutionArgs): Promise<AsyncGenerat
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in (stream as object))) return stream as ExecutionResult;
   const key = shareKey(args);
-  const resultOf = (event: unknown) => {
+  const executionOf = (event: unknown) => {
     metrics.subscriptionDeliveries.inc();
-    return sharedResult(event, key, async () => {
+    return sharedExecution(event, key, async () => {
       metrics.subscriptionExecutions.inc();
       return execute({ ...args, rootValue: event, contextValue: { ...(args.contextValue as object) } });
     });
   };
   const target = directTargets.get(args);
-  if (!target) return mapAsyncIterator(stream as AsyncIterable<unknown>, async (event) => (await resultOf(event)).result);
+  if (!target) return mapAsyncIterator(stream as AsyncIterable<unknown>, async (event) => (await executionOf(event).promise).result);
   // The frame graphql-ws' emit.next writes (graphql-ws/dist/server, MessageType.Next), its id JSON-encoded once.
   const prefix = `{"id":${JSON.stringify(target.id)},"type":"next","payload":`;
+  if (ATTACH in (stream as object)) return attachedStream(stream as AttachableStream<unknown>, executionOf, prefix, target.socket);
   const events = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-  return directStream(events, async (event) => `${prefix}${(await resultOf(event)).json}}`, target.socket);
+  return directStream(events, async (event) => `${prefix}${(await executionOf(event).promise).json}}`, target.socket);
 }

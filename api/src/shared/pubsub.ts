@@ -67,6 +67,20 @@ export type HubTopics = {
 /** Topics keyed by organization id (every GraphQL subscription's). */
 export type OrganizationTopic = { [K in keyof HubTopics]: HubTopics[K] extends [organizationId: string, event: unknown] ? K : never }[keyof HubTopics];
 
+/** The key of {@link AttachableStream}'s synchronous delivery. */
+export const ATTACH = Symbol('hub.pubsub.attach');
+
+/**
+ * A `subscribeWhere` stream: an async iterator of the kept events, or, through `[ATTACH]`, the
+ * same events handed to a callback synchronously in the event's dispatch (http/shared-subscriptions.ts
+ * writes each subscriber's frames that way: no Repeater, promise or listener of its own per
+ * subscriber and event, issue 8 §2). Use one or the other, not both.
+ */
+export interface AttachableStream<T> extends AsyncIterableIterator<T> {
+  /** Calls `deliver` with each event `keep` accepts, from now on, until the returned function is called. */
+  [ATTACH](deliver: (event: T) => void): () => void;
+}
+
 export type HubPubSub = PubSub<HubTopics> & {
   /**
    * The events of `topic` for organization `organizationId` that `keep` accepts, as one async
@@ -75,7 +89,7 @@ export type HubPubSub = PubSub<HubTopics> & {
    * two Repeaters and their promises per subscriber and event). Same topic names and event objects
    * as `subscribe` (in process and from Redis alike); `return()` removes the listener.
    */
-  subscribeWhere<K extends OrganizationTopic>(topic: K, organizationId: string, keep: (event: HubTopics[K][1]) => boolean): AsyncIterableIterator<HubTopics[K][1]>;
+  subscribeWhere<K extends OrganizationTopic>(topic: K, organizationId: string, keep: (event: HubTopics[K][1]) => boolean): AttachableStream<HubTopics[K][1]>;
   close(): Promise<void>;
   /** Whether the transport answers: Redis PING (null when in-process: nothing to reach). */
   ping(): Promise<boolean | null>;
@@ -155,7 +169,11 @@ export function createHubPubSub(
     const target = new EventTarget();
     setMaxListeners(0, target);
     const eventTarget = guardListeners(target, onListenerError);
-    return Object.assign(createPubSub<HubTopics>({ eventTarget }), { subscribeWhere: subscribeWhere(eventTarget), close: async () => {}, ping: async () => null });
+    return Object.assign(createPubSub<HubTopics>({ eventTarget }), {
+      subscribeWhere: subscribeWhere(createFanout(eventTarget, onListenerError)),
+      close: async () => {},
+      ping: async () => null,
+    });
   }
   const onClientError = throttled(onConnectionError);
   const publishClient = createRedisClient(redisUrl, {}, onClientError);
@@ -167,7 +185,7 @@ export function createHubPubSub(
   const eventTarget = guardListeners(createRedisEventTarget({ publishClient: publisher, subscribeClient }), onListenerError);
   const pubsub = createPubSub<HubTopics>({ eventTarget });
   return Object.assign(pubsub, {
-    subscribeWhere: subscribeWhere(eventTarget),
+    subscribeWhere: subscribeWhere(createFanout(eventTarget, onListenerError)),
     ping: async () => (await publishClient.ping().catch(() => null)) === 'PONG',
     close: async () => {
       publishClient.disconnect();
@@ -209,32 +227,82 @@ export class SubscriberTooSlowError extends Error {
   }
 }
 
+/** Callbacks per event name behind one listener of the target each (see {@link createFanout}). */
+interface Fanout {
+  /** Calls `fn` with the `detail` of each event `name` from now on; returns the function that stops it. */
+  add(name: string, fn: (detail: unknown) => void): () => void;
+}
+
 /**
- * HubPubSub#subscribeWhere over `target`: what @graphql-yoga/subscription's createPubSub#subscribe
- * does (a Repeater listening to the event `<topic>:<organizationId>`, pushing each event's `detail`),
- * with the filter applied before the push.
+ * One listener of `target` per event name, calling every callback added for that name in turn:
+ * with 1,000 open inboxes of an organization an event was 1,000 EventTarget listeners (Node's
+ * dispatch ~9 % of the fan-out's main thread, docs/measurements.md "Stop 26"). A callback's exception is
+ * reported to `onError` and the others still run (as guardListeners does per listener). The
+ * listener is added with the first callback of a name and removed with its last (a Redis target
+ * subscribes and unsubscribes the channel then).
  */
-function subscribeWhere(target: EventTarget): HubPubSub['subscribeWhere'] {
-  return (topic, organizationId, keep) =>
-    new Repeater<never>((push, stop) => {
-      const name = `${topic}:${organizationId}`;
+export function createFanout(target: EventTarget, onError: (err: unknown) => void): Fanout {
+  const byName = new Map<string, { fns: Set<(detail: unknown) => void>; listener: (event: Event) => void }>();
+  return {
+    add(name, fn) {
+      let entry = byName.get(name);
+      if (!entry) {
+        const fns = new Set<(detail: unknown) => void>();
+        const listener = (event: Event) => {
+          const detail = (event as CustomEvent).detail;
+          for (const f of fns) {
+            try {
+              f(detail);
+            } catch (err) {
+              onError(err);
+            }
+          }
+        };
+        entry = { fns, listener };
+        byName.set(name, entry);
+        target.addEventListener(name, listener);
+      }
+      const mine = entry;
+      mine.fns.add(fn);
+      return () => {
+        if (!mine.fns.delete(fn) || mine.fns.size > 0 || byName.get(name) !== mine) return;
+        byName.delete(name);
+        target.removeEventListener(name, mine.listener);
+      };
+    },
+  };
+}
+
+/**
+ * HubPubSub#subscribeWhere over a fan-out of the target: what @graphql-yoga/subscription's
+ * createPubSub#subscribe does (a Repeater of the event `<topic>:<organizationId>`'s `detail`s),
+ * with the filter applied before the push, or (`[ATTACH]`) the kept events handed to a callback.
+ */
+function subscribeWhere(fanout: Fanout): HubPubSub['subscribeWhere'] {
+  return (topic, organizationId, keep) => {
+    const name = `${topic}:${organizationId}`;
+    const stream = new Repeater<never>((push, stop) => {
       // Events pushed and not yet taken by the subscriber.
       let behind = 0;
       const taken = () => {
         behind--;
       };
-      const listener = (event: Event) => {
-        const detail = (event as CustomEvent).detail;
-        if (!keep(detail)) return;
+      const remove = fanout.add(name, (detail) => {
+        if (!keep(detail as never)) return;
         if (behind >= SUBSCRIBER_MAX_BEHIND) {
-          target.removeEventListener(name, listener);
+          remove();
           stop(new SubscriberTooSlowError(topic, SUBSCRIBER_MAX_BEHIND));
           return;
         }
         behind++;
         push(detail as never).then(taken, taken);
-      };
-      target.addEventListener(name, listener);
-      void stop.then(() => target.removeEventListener(name, listener));
+      });
+      void stop.then(remove);
     });
+    const attach = (deliver: (event: never) => void) =>
+      fanout.add(name, (detail) => {
+        if (keep(detail as never)) deliver(detail as never);
+      });
+    return Object.assign(stream, { [ATTACH]: attach });
+  };
 }

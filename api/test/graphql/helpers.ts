@@ -6,6 +6,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { AppDeps } from '../../src/shared/app.js';
+import { ATTACH } from '../../src/shared/pubsub.js';
 
 export { encodeGlobalID };
 
@@ -48,7 +49,8 @@ export async function auditIds(deps: AppDeps, organizationId: string) {
  * Counts the pub/sub listeners the server has attached (a subscription is
  * live once its listener is attached), so tests wait for "subscribed" instead
  * of sleeping. Listeners attach lazily, on the first `next()` of the pubsub
- * iterator; this wraps `deps.pubsub.subscribe` and `deps.pubsub.subscribeWhere` to notice it.
+ * iterator or when a subscribeWhere stream is attached to (`ATTACH`); this wraps
+ * `deps.pubsub.subscribe` and `deps.pubsub.subscribeWhere` to notice it.
  */
 export function trackPubSubListeners(deps: AppDeps) {
   type Subscribe = (...args: unknown[]) => AsyncIterableIterator<unknown>;
@@ -79,6 +81,20 @@ export function trackPubSubListeners(deps: AppDeps) {
         }
         return p;
       };
+      // subscribeWhere's streams can also be attached to (the graphql-ws path, http/shared-subscriptions.ts): that attaches too.
+      const attach = (it as unknown as Record<symbol, ((deliver: unknown) => () => void) | undefined>)[ATTACH];
+      if (attach)
+        Object.assign(it, {
+          [ATTACH]: (deliver: unknown) => {
+            const detach = attach.call(it, deliver);
+            if (first) {
+              first = false;
+              attached++;
+              notify();
+            }
+            return detach;
+          },
+        });
       return it;
     };
   }

@@ -5,11 +5,13 @@
  * gets their own answer; per-request caches live for one event, not for the socket's lifetime.
  * Executions and deliveries are read from the /metrics counters they feed.
  */
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { decodeGlobalID } from '@pothos/plugin-relay';
 import { SLOW_SOCKET_MAX_BUFFERED_BYTES } from '../../src/http/shared-subscriptions.js';
+import { ATTACH, type AttachableStream } from '../../src/shared/pubsub.js';
 import { metrics } from '../../src/http/metrics.js';
 import {
   createApiKeyFor,
@@ -29,12 +31,14 @@ let app: TestApp;
 let server: TestServer;
 let channelId: string;
 let ingestKey: string;
+let orgId: string;
 const tokens: Record<'anna' | 'bert' | 'admin', string> = { anna: '', bert: '', admin: '' };
 
 beforeAll(async () => {
   app = await createTestApp();
   server = await createTestServer(app.deps);
   const org = await createOrganization(app.deps);
+  orgId = org.id;
   tokens.anna = await tokenFor(app.deps, await createUser(app.deps, org.id, { name: 'Anna' }));
   tokens.bert = await tokenFor(app.deps, await createUser(app.deps, org.id, { name: 'Bert' }));
   tokens.admin = await tokenFor(app.deps, await createUser(app.deps, org.id, { name: 'Ada', role: 'ADMIN' }));
@@ -250,14 +254,25 @@ describe(`subscription events shared per audience (${testDatabaseKind})`, () => 
     const original = pubsub.subscribeWhere;
     let attached = 0;
     let released = 0;
+    let detached = 0;
     pubsub.subscribeWhere = (...args: unknown[]) => {
-      const it = original.apply(app.deps.pubsub, args);
+      const it = original.apply(app.deps.pubsub, args) as AsyncIterator<unknown> & Partial<AttachableStream<unknown>>;
       attached++;
       const release = it.return?.bind(it);
       it.return = (value?: unknown) => {
         released++;
         return release ? release(value) : Promise.resolve({ done: true, value: undefined });
       };
+      // The graphql-ws path attaches to the stream (http/shared-subscriptions.ts): its detach must run too.
+      const attach = it[ATTACH]?.bind(it);
+      if (attach)
+        it[ATTACH] = (deliver) => {
+          const detach = attach(deliver);
+          return () => {
+            detached++;
+            detach();
+          };
+        };
       return it;
     };
     const client = wsClient(server.port, tokens.anna);
@@ -268,7 +283,13 @@ describe(`subscription events shared per audience (${testDatabaseKind})`, () => 
       sub.unsubscribe();
       for (let i = 0; i < 100 && released === 0; i++) await settle(20);
       expect(released).toBe(1);
+      expect(detached).toBe(1);
       expect(sub.events).toEqual([]);
+      // Nothing of it is left in the fan-out: an event of its organization is delivered to nobody.
+      const before = await counts();
+      app.deps.pubsub.publish('messageAdded', orgId, { messageId: randomUUID(), threadId: randomUUID() });
+      await settle(50);
+      expect((await counts()).deliveries).toBe(before.deliveries);
     } finally {
       pubsub.subscribeWhere = original;
       await client.dispose();

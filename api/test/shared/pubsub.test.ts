@@ -1,6 +1,16 @@
+import { getEventListeners } from 'node:events';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { createHubPubSub, createSubscribeClient, type HubPubSub, type MessageAddedEvent, SUBSCRIBER_MAX_BEHIND, SubscriberTooSlowError } from '../../src/shared/pubsub.js';
+import {
+  ATTACH,
+  createFanout,
+  createHubPubSub,
+  createSubscribeClient,
+  type HubPubSub,
+  type MessageAddedEvent,
+  SUBSCRIBER_MAX_BEHIND,
+  SubscriberTooSlowError,
+} from '../../src/shared/pubsub.js';
 
 /** Collects the first `n` events of an async iterator, giving up after `ms`. */
 async function take<T>(it: AsyncIterableIterator<T> | AsyncIterable<T>, n: number, ms = 5000): Promise<T[]> {
@@ -68,6 +78,50 @@ describe('pub/sub', () => {
     ps.publish('messageAdded', 'org-a', kept);
     expect(await it.next()).toEqual({ done: true, value: undefined });
     await ps.close();
+  });
+
+  it('createFanout: one listener of the target per event name for any number of callbacks, gone with the last; a throwing callback is reported, the others still run', async () => {
+    const target = new EventTarget();
+    const errors: unknown[] = [];
+    const fanout = createFanout(target, (err) => errors.push(err));
+    const got: string[] = [];
+    const removers = ['a', 'b', 'c'].map((who) => fanout.add('messageAdded:org-a', (d) => got.push(`${who}:${(d as { messageId: string }).messageId}`)));
+    const removeThrower = fanout.add('messageAdded:org-a', () => {
+      throw new Error('boom');
+    });
+    expect(getEventListeners(target, 'messageAdded:org-a')).toHaveLength(1);
+    target.dispatchEvent(new CustomEvent('messageAdded:org-a', { detail: { messageId: 'm-1' } }));
+    expect(got).toEqual(['a:m-1', 'b:m-1', 'c:m-1']);
+    expect(errors.map((e) => (e as Error).message)).toEqual(['boom']);
+    removeThrower();
+    removers[0]!();
+    removers[0]!(); // twice: no effect on the others
+    target.dispatchEvent(new CustomEvent('messageAdded:org-a', { detail: { messageId: 'm-2' } }));
+    expect(got.slice(3)).toEqual(['b:m-2', 'c:m-2']);
+    removers[1]!();
+    removers[2]!();
+    expect(getEventListeners(target, 'messageAdded:org-a')).toHaveLength(0);
+  });
+
+  it('in-process subscribeWhere [ATTACH]: kept events are handed over synchronously in the publish, the published object itself; detach stops them', async () => {
+    const ps = createHubPubSub();
+    try {
+      const stream = ps.subscribeWhere('messageAdded', 'org-a', (e) => e.threadId === 't-keep');
+      const got: MessageAddedEvent[] = [];
+      const detach = stream[ATTACH]((e) => got.push(e));
+      const kept = { messageId: 'm-2', threadId: 't-keep' };
+      ps.publish('messageAdded', 'org-a', { messageId: 'm-1', threadId: 't-other' });
+      ps.publish('messageAdded', 'org-b', { messageId: 'm-b', threadId: 't-keep' });
+      ps.publish('messageAdded', 'org-a', kept);
+      // No await between the publish and this line: delivered in the dispatch.
+      expect(got).toEqual([kept]);
+      expect(got[0]).toBe(kept);
+      detach();
+      ps.publish('messageAdded', 'org-a', kept);
+      expect(got).toHaveLength(1);
+    } finally {
+      await ps.close();
+    }
   });
 
   it.skipIf(!redisUrl)('Redis subscribeWhere: an event of another instance, filtered by the predicate', async () => {
