@@ -196,6 +196,22 @@ export function deliverDirectly(args: ExecutionArgs, socket: WebSocket, id: stri
 }
 
 /**
+ * Writes a `next` frame to a subscriber's socket. As graphql-ws' own ws glue (graphql-ws/use/ws):
+ * nothing is written to a socket that is not open. Frames are not awaited (one write per
+ * subscriber, no callback): a client that stops reading would make its socket's buffer grow with
+ * every event. Past SLOW_SOCKET_MAX_BUFFERED_BYTES it is closed with 1013 (try again later); the
+ * web app reconnects and catches up what it missed (web/src/app/catchUp.ts).
+ */
+function writeFrame(socket: WebSocket, data: string): void {
+  if (socket.readyState !== socket.OPEN) return;
+  if (socket.bufferedAmount > SLOW_SOCKET_MAX_BUFFERED_BYTES) {
+    socket.close(1013, 'Too far behind: reconnect');
+    return;
+  }
+  socket.send(data);
+}
+
+/**
  * The subscription's stream for graphql-ws when its frames are written directly: an async
  * iterator that never yields. Its first `next()` starts consuming `events` (lazily, as graphql-js'
  * streams start), each event's shared result is written to the socket in order, and the promise
@@ -214,16 +230,7 @@ function directStream(events: AsyncIterator<unknown>, frame: (event: unknown) =>
     return { done: true, value: undefined };
   };
   const send = (data: string) => {
-    // As graphql-ws' own ws glue (graphql-ws/use/ws): nothing is written to a socket that is not open.
-    if (ended || socket.readyState !== socket.OPEN) return;
-    // Frames are not awaited (one write per subscriber, no callback): a client that stops reading would make its
-    // socket's buffer grow with every event. Past SLOW_SOCKET_MAX_BUFFERED_BYTES it is closed with 1013 (try again
-    // later); the web app reconnects and catches up what it missed (web/src/app/catchUp.ts).
-    if (socket.bufferedAmount > SLOW_SOCKET_MAX_BUFFERED_BYTES) {
-      socket.close(1013, 'Too far behind: reconnect');
-      return;
-    }
-    socket.send(data);
+    if (!ended) writeFrame(socket, data);
   };
   const run = async (): Promise<IteratorResult<never>> => {
     // Up to FRAMES_IN_FLIGHT events are executed at once (each event's result may need a query), their frames
@@ -263,8 +270,13 @@ function directStream(events: AsyncIterator<unknown>, frame: (event: unknown) =>
     }
     return { done: true, value: undefined };
   };
+  return neverYielding(() => (loop ??= run()), end);
+}
+
+/** An async generator that yields nothing: `next` settles when the stream ends, `return` ends it. */
+function neverYielding(next: () => Promise<IteratorResult<never>>, end: () => Promise<IteratorResult<never>>): AsyncGenerator<never> {
   const stream: AsyncGenerator<never> = {
-    next: () => (loop ??= run()),
+    next,
     return: end,
     throw: async (err: unknown) => {
       await end();
@@ -306,14 +318,6 @@ function attachedStream(source: AttachableStream<unknown>, execute: (event: unkn
     }
     return { done: true, value: undefined };
   };
-  const send = (data: string) => {
-    if (socket.readyState !== socket.OPEN) return;
-    if (socket.bufferedAmount > SLOW_SOCKET_MAX_BUFFERED_BYTES) {
-      socket.close(1013, 'Too far behind: reconnect');
-      return;
-    }
-    socket.send(data);
-  };
   const flush = () => {
     while (!ended && queue.length > 0 && queue[0]!.settled) {
       const e = queue.shift()!;
@@ -322,7 +326,7 @@ function attachedStream(source: AttachableStream<unknown>, execute: (event: unkn
         fail(e.error);
         return;
       }
-      send(`${prefix}${e.shared.json}}`);
+      writeFrame(socket, `${prefix}${e.shared.json}}`);
     }
   };
   const deliver = (event: unknown) => {
@@ -337,22 +341,16 @@ function attachedStream(source: AttachableStream<unknown>, execute: (event: unkn
     if (e.settled) flush();
     else e.waiting.push(flush);
   };
-  const stream: AsyncGenerator<never> = {
-    next: () =>
+  return neverYielding(
+    () =>
       (loop ??= new Promise<IteratorResult<never>>((resolve, reject) => {
         finish = resolve;
         fail = reject;
         if (ended) resolve({ done: true, value: undefined });
         else detach = source[ATTACH](deliver);
       })),
-    return: end,
-    throw: async (err: unknown) => {
-      await end();
-      throw err;
-    },
-    [Symbol.asyncIterator]: () => stream,
-  };
-  return stream;
+    end,
+  );
 }
 
 /**
