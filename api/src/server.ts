@@ -21,7 +21,7 @@ import { createMediaRouter } from './http/media.js';
 import { createSurveyRouter } from './http/survey.js';
 import { createWebhookEdge } from './http/webhooks.js';
 import { createAnalyticsExportRouter } from './http/analytics-export.js';
-import { compressResponses, graphqlSubpathsNotFound, mountWebApp, securityHeaders } from './http/hygiene.js';
+import { compressResponses, graphqlSubpathsNotFound, mountWebApp, securityHeaders, TRUST_PROXY } from './http/hygiene.js';
 import { createMetricsRouter, instrumentSockets } from './http/metrics.js';
 import { observabilityPlugin } from './http/observability.js';
 import { createRequestObserver } from './http/request-log.js';
@@ -59,7 +59,7 @@ export async function startServer(deps: AppDeps, opts: { port?: number; host?: s
   // No ETag on res.send answers: GraphQL POSTs are not cached, and hashing each ~50 kB answer cost CPU per request
   // (issue 8 §1 profile). Static files keep theirs (express.static sets its own).
   app.set('etag', false);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', TRUST_PROXY);
   // The webhook edge first, on Node's own request and response (http/webhooks.ts); everything else is Express'.
   const webhooks = createWebhookEdge(deps);
   const httpServer = http.createServer((req, res) => {

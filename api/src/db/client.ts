@@ -88,10 +88,10 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
       sql,
       onQuery,
       raw: async <T>(text: string, ...values: unknown[]) => {
-        const { rows } = await pool.query(text, values);
+        const rows = await sql.query<T>(text, values);
         // After it succeeded, as Prisma's query event.
         for (const fn of onQuery) fn(text);
-        return rows as T[];
+        return rows;
       },
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: opts.poolSize ?? 10 }),
       close: async () => {

@@ -89,8 +89,9 @@ const otherHeaders = helmet({
   crossOriginResourcePolicy: { policy: 'same-origin' },
 });
 
-/** The proxies whose X-Forwarded-Proto is believed: Express' `trust proxy` of server.ts ('loopback'). */
-const trustedProxy = proxyaddr.compile('loopback');
+/** The proxies whose X-Forwarded-For/-Proto are believed: Express' `trust proxy` (server.ts) and the webhook edge's HSTS alike. */
+export const TRUST_PROXY = 'loopback';
+const trustedProxy = proxyaddr.compile(TRUST_PROXY);
 
 /** Whether `req` came over TLS: its own socket, or X-Forwarded-Proto `https` from a trusted (loopback) proxy, as Express' `req.secure`. */
 function cameOverTls(req: IncomingMessage): boolean {

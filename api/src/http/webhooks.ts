@@ -47,15 +47,7 @@ function withCharset(type: string): string {
   return /;\s*charset=/i.test(type) ? type : `${type}; charset=utf-8`;
 }
 
-function sendBody(res: ServerResponse, status: number, contentType: string, body: string): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', withCharset(contentType));
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.end(body);
-}
-
-const sendJson = (res: ServerResponse, status: number, value: unknown) => sendBody(res, status, 'application/json', JSON.stringify(value));
-
+/** Writes an adapter's answer, or the edge's own (a JSON object body, or none), as Express' `res.type(t).send(…)` did. */
 function send(res: ServerResponse, r: WebhookResponse): void {
   res.statusCode = r.status;
   for (const [k, v] of Object.entries(r.headers ?? {})) res.setHeader(k, v);
@@ -63,8 +55,10 @@ function send(res: ServerResponse, r: WebhookResponse): void {
     res.end();
     return;
   }
-  if (typeof r.body === 'string') sendBody(res, r.status, r.contentType ?? 'text/plain', r.body);
-  else sendBody(res, r.status, r.contentType ?? 'application/json', JSON.stringify(r.body));
+  const text = typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
+  res.setHeader('Content-Type', withCharset(r.contentType ?? (typeof r.body === 'string' ? 'text/plain' : 'application/json')));
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }
 
 /** Query parameters as Express' default parser gives them to the adapters: the first value of each name. */
@@ -117,13 +111,11 @@ export function createWebhookEdge(deps: AppDeps): (req: IncomingMessage, res: Se
     let outcome: WebhookOutcome = 'invalid';
     res.once('finish', () => recordWebhook(adapter ? provider : 'unknown', res.statusCode >= 500 ? 'error' : outcome));
     if (!adapter?.webhook || sub === null || (subpath && !(adapter.webhook.subpaths ?? []).includes(subpath))) {
-      sendJson(res, 404, { error: 'unknown webhook' });
+      send(res, { status: 404, body: { error: 'unknown webhook' } });
       return;
     }
     if (req.method !== 'GET' && req.method !== 'POST') {
-      res.statusCode = 405;
-      res.setHeader('allow', 'GET, POST');
-      res.end();
+      send(res, { status: 405, headers: { allow: 'GET, POST' } });
       return;
     }
     const hook = adapter.webhook;
@@ -136,7 +128,7 @@ export function createWebhookEdge(deps: AppDeps): (req: IncomingMessage, res: Se
       await new Promise<void>((resolve, reject) => parse!(req as never, res as never, (err?: unknown) => (err ? reject(err) : resolve())));
     } catch (err) {
       const status = (err as { status?: number }).status ?? 400;
-      sendJson(res, status, { error: status === 413 ? 'body too large' : 'unreadable body' });
+      send(res, { status, body: { error: status === 413 ? 'body too large' : 'unreadable body' } });
       return;
     }
 
@@ -149,9 +141,7 @@ export function createWebhookEdge(deps: AppDeps): (req: IncomingMessage, res: Se
       return;
     }
     if (wreq.method !== 'POST') {
-      res.statusCode = 405;
-      res.setHeader('allow', 'POST');
-      res.end();
+      send(res, { status: 405, headers: { allow: 'POST' } });
       return;
     }
     const auth = await hook.authenticate(wreq, directory);
@@ -179,7 +169,7 @@ export function createWebhookEdge(deps: AppDeps): (req: IncomingMessage, res: Se
         // As the Express app's JSON error handler (hygiene.ts mountWebApp): logged with its stack, no detail to the client.
         deps.logger.error({ err, path: req.url!.split('?')[0] }, 'unexpected error in an HTTP request');
         if (res.headersSent) res.destroy();
-        else sendJson(res, 500, { error: 'internal server error' });
+        else send(res, { status: 500, body: { error: 'internal server error' } });
       });
     });
     return true;
