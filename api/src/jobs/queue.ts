@@ -374,6 +374,10 @@ export class JobQueue {
           });
         this.inflight.add(p);
       }
+      // A short claim: nothing else was due a moment ago. The end of each job just started polls
+      // again (and looks for the next due job then), so a webhook's job costs one claim, not a claim
+      // that finds nothing and a look at the next due job as well.
+      if (!full) return;
     }
   }
 

@@ -139,6 +139,48 @@ describe(`batch queues (${testDatabaseKind})`, () => {
     await app.deps.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = $1`, QUEUE);
   });
 
+  it('a started queue that took fewer jobs than it asked for polls no further: one job costs one claim before it runs and one after, one next-due look-up', async () => {
+    const batches: number[] = [];
+    const queue = new JobQueue(app.deps, {
+      // Another queue beside the batch queue, as the hub has: a poll while the batch runs would claim for it.
+      handlers: { [QUEUE]: async () => void batches.push(1), 'test.other': async () => {} },
+      batchHandlers: { [QUEUE]: { max: 10, maxConcurrent: 1, handler: async (_deps, jobs) => void batches.push(jobs.length) } },
+      concurrency: 4,
+      pollIntervalMs: 60_000,
+    });
+    const internals = queue as unknown as { polling: Promise<void> | null; inflight: Set<Promise<void>> };
+    const idle = async () => {
+      const until = Date.now() + 10_000;
+      while ((internals.polling || internals.inflight.size) && Date.now() < until) await (internals.polling ?? Promise.allSettled([...internals.inflight]));
+    };
+    await queue.start();
+    await idle();
+    let claims = 0;
+    let nextDue = 0;
+    const listen = (sql: string) => {
+      if (/SET status = 'ACTIVE'/.test(sql)) claims++;
+      if (/min\("runAt"\)/.test(sql)) nextDue++;
+    };
+    app.deps.db.onQuery.add(listen);
+    try {
+      // As a webhook's delivery: one job enqueued, then a kick naming its queue.
+      await queue.add(app.deps.db.prisma, QUEUE, { i: 0 });
+      queue.kick(QUEUE);
+      const until = Date.now() + 10_000;
+      while (!batches.length && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+      await idle();
+    } finally {
+      app.deps.db.onQuery.delete(listen);
+      await queue.stop();
+    }
+    expect(batches).toEqual([1]);
+    // Before stop 27: 3 claims (the second found nothing while the job ran) and 2 look-ups.
+    expect(claims).toBe(2);
+    expect(nextDue).toBe(1);
+    expect(await statuses()).toEqual([['COMPLETED', 1]]);
+    await app.deps.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = $1`, QUEUE);
+  });
+
   it('maxConcurrent: at most that many batches of the queue at once, the other workers take other queues meanwhile', { timeout: 60_000 }, async () => {
     const OTHER = 'test.other';
     let open = 0;
