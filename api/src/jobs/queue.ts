@@ -376,7 +376,9 @@ export class JobQueue {
       }
       // A short claim: nothing else was due a moment ago. The end of each job just started polls
       // again (and looks for the next due job then), so a webhook's job costs one claim, not a claim
-      // that finds nothing and a look at the next due job as well.
+      // that finds nothing and a look at the next due job as well. A job coming due while these run
+      // is claimed when one of them ends, or at the next timed poll (JOB_POLL_INTERVAL_MS), as before
+      // when every worker was busy.
       if (!full) return;
     }
   }
