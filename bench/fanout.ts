@@ -210,8 +210,8 @@ try {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
-  // CPU time of the server process(es) over the measured messages (they share this process): less
-  // sensitive to other load on the machine than the latencies.
+  // CPU time over the measured messages, of this process (the first instance) and of each forked
+  // instance: less sensitive to other load on the machine than the latencies.
   const cpuBefore = process.cpuUsage();
   const othersBefore = await Promise.all(instances.map(instanceCpu));
   for (let i = 0; i < SAMPLES; i++) {
