@@ -122,14 +122,23 @@ export async function enqueue(db: RawSql, now: Date, queue: string, payload: Rec
  * already queued or running (or repeated in `jobs`) is skipped. Returns the
  * number of jobs added.
  */
-export async function enqueueMany(db: RawSql, now: Date, queue: string, jobs: readonly { payload: Record<string, unknown>; opts?: EnqueueOptions }[]): Promise<number> {
+export function enqueueMany(db: RawSql, now: Date, queue: string, jobs: readonly { payload: Record<string, unknown>; opts?: EnqueueOptions }[]): Promise<number> {
+  return enqueueJobs(
+    db,
+    now,
+    jobs.map((j) => ({ queue, ...j })),
+  );
+}
+
+/** `enqueueMany` for jobs of several queues (each job names its own): one statement for all of them. */
+export async function enqueueJobs(db: RawSql, now: Date, jobs: readonly { queue: string; payload: Record<string, unknown>; opts?: EnqueueOptions }[]): Promise<number> {
   if (!jobs.length) return 0;
-  const params: unknown[] = [queue, iso(now)];
+  const params: unknown[] = [iso(now)];
   const values = jobs.map((j) => {
     const at = params.length;
-    params.push(JSON.stringify(j.payload), iso(j.opts?.runAt ?? now), j.opts?.maxAttempts ?? 8, j.opts?.singletonKey ?? null);
+    params.push(j.queue, JSON.stringify(j.payload), iso(j.opts?.runAt ?? now), j.opts?.maxAttempts ?? 8, j.opts?.singletonKey ?? null);
     const p = (i: number) => `$${at + i}`;
-    return `(${jobRow({ queue: '$1', payload: `${p(1)}::jsonb`, runAt: p(2), maxAttempts: `${p(3)}::int`, singletonKey: p(4), now: '$2' })})`;
+    return `(${jobRow({ queue: p(1), payload: `${p(2)}::jsonb`, runAt: p(3), maxAttempts: `${p(4)}::int`, singletonKey: p(5), now: '$1' })})`;
   });
   const rows = await db.$queryRawUnsafe<{ id: string }[]>(
     `${JOB_INSERT}
@@ -238,6 +247,12 @@ export class JobQueue {
   addMany(db: RawSql, queue: string, jobs: readonly { payload: Record<string, unknown>; opts?: EnqueueOptions }[]): Promise<number> {
     if (!this.handlers[queue]) throw new Error(`no handler for job queue "${queue}"`);
     return enqueueMany(db, this.deps.clock.now(), queue, jobs);
+  }
+
+  /** Enqueues jobs of several queues (each names its own) in one statement with the hub clock; see {@link enqueueJobs}. Call `kick()` after the commit. */
+  addAll(db: RawSql, jobs: readonly { queue: string; payload: Record<string, unknown>; opts?: EnqueueOptions }[]): Promise<number> {
+    for (const queue of new Set(jobs.map((j) => j.queue))) if (!this.handlers[queue]) throw new Error(`no handler for job queue "${queue}"`);
+    return enqueueJobs(db, this.deps.clock.now(), jobs);
   }
 
   /**

@@ -107,10 +107,16 @@ async function snapshot(orgId: string) {
     orderBy: [{ kind: 'asc' }, { grain: 'asc' }, { dimension: 'asc' }],
   });
   const threadIds = threads.map((t) => t.id);
-  const jobs = await app.deps.db.prisma.$queryRawUnsafe<{ queue: string; n: number }[]>(
-    `SELECT queue, count(*)::int AS n FROM "Job" WHERE status = 'QUEUED' AND payload->>'threadId' = ANY($1::text[]) GROUP BY queue ORDER BY queue`,
-    threadIds,
-  );
+  // Each queued job of the threads by queue, its thread's conversation, its singleton key (ids left out) and when it runs.
+  const keyOf = new Map(threads.map((t) => [t.id, t.conversationKey]));
+  const jobs = (
+    await app.deps.db.prisma.$queryRawUnsafe<{ queue: string; threadId: string; singletonKey: string | null; runAt: Date }[]>(
+      `SELECT queue, payload->>'threadId' AS "threadId", "singletonKey", "runAt" FROM "Job" WHERE status = 'QUEUED' AND payload->>'threadId' = ANY($1::text[])`,
+      threadIds,
+    )
+  )
+    .map((j) => [j.queue, keyOf.get(j.threadId), j.singletonKey?.replace(UUID, '<id>') ?? null, j.runAt.toISOString()])
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   const customers = await db.customer.findMany({ where: { organizationId: orgId }, include: { identities: { select: { kind: true, value: true } } }, orderBy: { name: 'asc' } });
   return {
     threads: threads.map((t) => ({
@@ -138,7 +144,7 @@ async function snapshot(orgId: string) {
       .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
     rollups: rollups.map((r) => [r.kind, r.hour.toISOString(), r._sum]),
     slices: slices.map((s) => [s.kind, s.grain, s.dimension, s._sum.count]),
-    jobs: jobs.map((j) => [j.queue, Number(j.n)]),
+    jobs,
   };
 }
 
@@ -228,6 +234,39 @@ describe(`batched ingestion (${testDatabaseKind})`, () => {
     expect(again.result.messagesCreated).toBe(0);
     expect(await app.deps.db.prisma.message.count({ where: { organizationId: orgId } })).toBe(50);
     expect(again.statements).toBeLessThanOrEqual(3 * Math.ceil(50 / INGEST_BATCH_SIZE[app.deps.db.kind]) + 1);
+  });
+
+  it('a message to an open thread: the thread is read and locked in one statement, its SLA jobs are enqueued in one, the channel touched once a second', async () => {
+    const { orgId, channel } = await setup();
+    const t0 = app.clock.now().getTime();
+    await applyChannelEvents(app.deps, channel, asEvents([message('L0', 5000, new Date(t0 - 60_000))]));
+    const run = async (id: string, at: number) => {
+      const sql: string[] = [];
+      const listener = (q: string) => sql.push(q);
+      app.deps.db.onQuery.add(listener);
+      try {
+        await applyChannelEvents(app.deps, channel, asEvents([message(id, 5000, new Date(at))]));
+      } finally {
+        app.deps.db.onQuery.delete(listener);
+      }
+      return sql;
+    };
+    const second = await run('L1', t0 - 30_000);
+    // Before: a read of the open thread, a lock, a second read, and one job insert per queue (20 statements).
+    expect(second.filter((q) => /FROM "Thread"/.test(q) && /FOR UPDATE/.test(q))).toHaveLength(1);
+    expect(second.filter((q) => /INSERT INTO "Job"/.test(q))).toHaveLength(1);
+    expect(second.filter((q) => /UPDATE "public"."Channel"/.test(q))).toHaveLength(0); // the first message's touch was at this clock time
+    expect(second.length).toBeLessThanOrEqual(16);
+    const thread = await app.deps.db.prisma.thread.findFirstOrThrow({ where: { organizationId: orgId }, include: { lastMessage: true } });
+    expect(thread.lastMessage?.externalMessageId).toBe('wamid.L1');
+    const jobs = await app.deps.db.prisma.$queryRawUnsafe<{ queue: string }[]>(`SELECT queue FROM "Job" WHERE status = 'QUEUED' AND payload->>'threadId' = $1`, thread.id);
+    expect(new Set(jobs.map((j) => j.queue))).toEqual(new Set([JOB.slaStep, JOB.slaBreach, JOB.assignmentRoute]));
+
+    app.clock.advance(1_000);
+    const third = await run('L2', t0 - 20_000);
+    expect(third.filter((q) => /UPDATE "public"."Channel"/.test(q))).toHaveLength(1);
+    const stored = await app.deps.db.prisma.channel.findUniqueOrThrow({ where: { id: channel.id } });
+    expect(stored.lastInboundAt).toEqual(app.clock.now());
   });
 
   it('a redelivery processed while the original is processed adds nothing: one thread per conversation, one message per id', { timeout: 120_000 }, async () => {

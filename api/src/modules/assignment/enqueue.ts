@@ -24,13 +24,9 @@ export async function enqueueRouting(deps: AppDeps, tx: Tx | TenantDb | PrismaCl
   await deps.jobs.add(tx, JOB.assignmentRoute, { threadId }, { singletonKey: `assignment.route:${threadId}` });
 }
 
-/** `enqueueRouting` for several threads created in `tx`, in one statement (a batch of inbound messages). */
-export async function enqueueRoutingMany(deps: AppDeps, tx: Tx | TenantDb | PrismaClient, threadIds: readonly string[]): Promise<void> {
-  await deps.jobs.addMany(
-    tx,
-    JOB.assignmentRoute,
-    threadIds.map((threadId) => ({ payload: { threadId }, opts: { singletonKey: `assignment.route:${threadId}` } })),
-  );
+/** The routing jobs `enqueueRouting` adds, one per thread, for `deps.jobs.addAll` (a batch of inbound messages enqueues them with its other jobs). */
+export function routingJobs(threadIds: readonly string[]): { queue: string; payload: { threadId: string }; opts: { singletonKey: string } }[] {
+  return threadIds.map((threadId) => ({ queue: JOB.assignmentRoute, payload: { threadId }, opts: { singletonKey: `assignment.route:${threadId}` } }));
 }
 
 /**

@@ -127,8 +127,27 @@ async function applyEvents(deps: AppDeps, channel: Channel, events: ChannelEvent
         break;
     }
   }
-  if (lastInbound) await deps.db.prisma.channel.update({ where: { id: channel.id }, data: { lastInboundAt: deps.clock.now() } });
+  if (lastInbound) await touchChannelInbound(deps, channel.id);
   return created;
+}
+
+/** Hub-clock time (ms) this process last stored a channel's `lastInboundAt`, by channel id. */
+const inboundTouched = new Map<string, number>();
+/** `lastInboundAt` is stored at most once per this many ms per channel and process. */
+export const CHANNEL_INBOUND_TOUCH_MS = 1_000;
+
+/**
+ * Stores that `channelId` processed an inbound message now (`Channel.lastInboundAt`, the
+ * channel's health), unless this process stored it less than CHANNEL_INBOUND_TOUCH_MS ago:
+ * a busy channel costs one UPDATE a second, not one per delivery.
+ */
+async function touchChannelInbound(deps: AppDeps, channelId: string): Promise<void> {
+  const now = deps.clock.now();
+  const last = inboundTouched.get(channelId);
+  if (last !== undefined && now.getTime() - last >= 0 && now.getTime() - last < CHANNEL_INBOUND_TOUCH_MS) return;
+  if (inboundTouched.size >= 10_000) inboundTouched.clear();
+  inboundTouched.set(channelId, now.getTime());
+  await deps.db.prisma.channel.update({ where: { id: channelId }, data: { lastInboundAt: now } });
 }
 
 /**

@@ -14,7 +14,7 @@
  */
 import { insertRows, withIdAndStamps } from '../../db/insert-rows.js';
 import { createHash } from 'node:crypto';
-import type { Channel, Customer, Message, Prisma, Thread } from '../../generated/prisma/client.js';
+import { type Channel, type Customer, type Message, Prisma, type Thread } from '../../generated/prisma/client.js';
 import { z } from 'zod';
 import type { IdentityRef, NormalizedAttachment, NormalizedInbound } from '../../channels/types.js';
 import { sanitizeHtml } from '../../shared/html.js';
@@ -25,7 +25,7 @@ import { DomainError, isUniqueViolation, notFound } from '../../shared/errors.js
 import { deferAudit, flushAudit, writeAudit } from '../audit/audit.service.js';
 import { deferReporting, flushReporting } from '../analytics/report.js';
 import type { Tx } from '../../db/tenant.js';
-import { enqueueRoutingMany } from '../assignment/enqueue.js';
+import { routingJobs } from '../assignment/enqueue.js';
 import { loadActivePolicies, syncThreadSla, type PlannedJob, type PolicyWithCalendar } from '../sla/engine.js';
 import { createNewCustomers, findIdentities, inboundIdentityKeys, matchOrCreateCustomer, type IdentityKey, type IdentityWithCustomer } from '../customer/customer.service.js';
 import { customerFields } from '../customer/customer.validation.js';
@@ -78,13 +78,20 @@ interface BatchState {
   touchedConversations: Set<string>;
   /** Threads created by the batch: their routing jobs are enqueued together before the commit (flushBatch). */
   routing: string[];
+  /**
+   * Per thread, the SLA step jobs its latest sync in the batch planned (syncThreadSla's
+   * plannedJobs), enqueued with the routing jobs before the commit (flushBatch). A later sync of
+   * the same thread replaces its plan, as its own enqueue would have made the queued jobs exactly
+   * its plan (planSteps deletes the others).
+   */
+  slaJobs: Map<string, PlannedJob[]>;
 }
 
-const emptyBatch = (): BatchState => ({ touchedIdentities: new Set(), touchedCustomers: new Set(), touchedConversations: new Set(), routing: [] });
+const emptyBatch = (): BatchState => ({ touchedIdentities: new Set(), touchedCustomers: new Set(), touchedConversations: new Set(), routing: [], slaJobs: new Map() });
 
-/** Before the commit: what the batch's messages deferred (routing jobs, reporting events, audit rows), one statement each. */
+/** Before the commit: what the batch's messages deferred (routing and SLA jobs, reporting events, audit rows), one statement each. */
 async function flushBatch(deps: AppDeps, c: HubContext, tx: Tx, batch: BatchState): Promise<void> {
-  await enqueueRoutingMany(deps, tx, batch.routing);
+  await deps.jobs.addAll(tx, [...routingJobs(batch.routing), ...[...batch.slaJobs.values()].flat()]);
   await flushReporting(c, tx, { end: true });
   await flushAudit(tx);
 }
@@ -104,17 +111,41 @@ async function lockConversations(tx: Tx, channelId: string, keys: readonly strin
   await tx.$queryRawUnsafe(`SELECT count(*)::int AS n FROM (SELECT pg_advisory_xact_lock(k) FROM unnest($1::bigint[]) AS k) l`, ids.map(String));
 }
 
-/** Reads, for a batch of new messages, their customers' identities and their conversations' open and merged threads (3 statements). */
+/** Every scalar column of Thread (not the tsvector `searchDocument`), quoted, as Prisma reads a row. */
+const THREAD_COLUMNS = Object.values(Prisma.ThreadScalarFieldEnum)
+  .map((c) => `"${c}"`)
+  .join(', ');
+
+/**
+ * The open threads (ACTIVE_STATUSES, not deleted) of `conversationKeys` on `channel`, newest
+ * `lastMessageAt` first, as `tx.thread.findMany` gives them, and locked `FOR UPDATE` until the
+ * transaction ends (one statement). Another transaction's change of such a thread (an agent's
+ * reply, a status change, a merge) commits before this read or waits for this commit, so what
+ * ingestion writes to the thread is computed from its latest state. The conversations'
+ * advisory locks (lockConversations) are held first: two batches never lock the same threads.
+ */
+async function lockOpenThreads(tx: Tx, channel: Pick<Channel, 'id' | 'organizationId'>, conversationKeys: readonly string[]): Promise<Thread[]> {
+  if (!conversationKeys.length) return [];
+  return tx.$queryRawUnsafe<Thread[]>(
+    `SELECT ${THREAD_COLUMNS} FROM "Thread"
+     WHERE "organizationId" = $1::uuid AND "channelId" = $2::uuid AND "conversationKey" = ANY($3::text[])
+       AND status::text = ANY($4::text[]) AND "deletedAt" IS NULL
+     ORDER BY "lastMessageAt" DESC FOR UPDATE`,
+    channel.organizationId,
+    channel.id,
+    conversationKeys,
+    ACTIVE_STATUSES,
+  );
+}
+
+/** Reads, for a batch of new messages, their customers' identities and their conversations' open threads (locked: lockOpenThreads) and merged threads (3 statements). */
 async function prefetchBatch(tx: Tx, channel: Channel, inbounds: readonly NormalizedInbound[]): Promise<BatchState> {
   const batch = emptyBatch();
   const keys = new Map<string, IdentityKey>();
   for (const m of inbounds) for (const k of inboundIdentityKeys(m.customer, channel.id)) keys.set(identityId(k), k);
   batch.identities = await findIdentities(tx, [...keys.values()]);
   const conversations = [...new Set(inbounds.map((m) => m.conversationKey))];
-  const open = await tx.thread.findMany({
-    where: { channelId: channel.id, status: { in: ACTIVE_STATUSES }, conversationKey: { in: conversations }, deletedAt: null },
-    orderBy: { lastMessageAt: 'desc' },
-  });
+  const open = await lockOpenThreads(tx, channel, conversations);
   batch.openThreads = new Map();
   for (const t of open) if (t.conversationKey && !batch.openThreads.has(t.conversationKey)) batch.openThreads.set(t.conversationKey, t);
   const rest = conversations.filter((k) => !batch.openThreads!.has(k));
@@ -366,9 +397,9 @@ function messageData(c: HubContext, channel: Channel, inbound: NormalizedInbound
  * their threads in one INSERT, their messages in one INSERT, the clocks
  * (syncThreadSla, its UPDATE collected) and the threads' new preview, inbound
  * time, due dates and reporting state in one UPDATE per set of changed columns
- * (one for all of them in practice: updateThreads), the SLA jobs planned in one
- * INSERT per queue; the audit rows and routing jobs go to the batch's deferred
- * writes, as in ingestInTx for a new thread.
+ * (one for all of them in practice: updateThreads); the SLA jobs planned, the
+ * audit rows and routing jobs go to the batch's deferred writes, as in
+ * ingestInTx for a new thread.
  * @returns per item, in order, what ingestInTx returns
  */
 async function ingestNewThreads(
@@ -411,7 +442,6 @@ async function ingestNewThreads(
   const messageOf = new Map(messages.map((m) => [m.externalMessageId!, m]));
   batch.policies ??= await loadActivePolicies(tx);
   const writes: { id: string; write: Record<string, unknown> }[] = [];
-  const jobs: PlannedJob[] = [];
   const out: { inbound: NormalizedInbound; result: IngestResult }[] = [];
   for (const { inbound, customer } of items) {
     const created = threadOf.get(inbound.conversationKey)!;
@@ -426,6 +456,7 @@ async function ingestNewThreads(
     const hint = { customerMessageAt: inbound.occurredAt, report: { customerMessage: { id: message.id, at: inbound.occurredAt } } };
     const loaded = { ...created, ...data, channel: { type: channel.type }, customer: { tier: customer.tier } };
     let write: Record<string, unknown> = data;
+    const jobs: PlannedJob[] = [];
     const thread = await syncThreadSla(c, tx, created.id, hint, {
       policies: batch.policies,
       createdInTx: true,
@@ -436,6 +467,7 @@ async function ingestNewThreads(
       },
       plannedJobs: jobs,
     });
+    batch.slaJobs.set(thread.id, jobs);
     writes.push({ id: thread.id, write });
     await threadCreated(c, tx, batch, thread, channel.id, customer.id);
     await writeAudit(c, tx, {
@@ -447,12 +479,6 @@ async function ingestNewThreads(
     out.push({ inbound, result: { message, thread, created: true } });
   }
   await updateThreads(tx, writes);
-  for (const queue of new Set(jobs.map((j) => j.queue)))
-    await c.deps.jobs.addMany(
-      tx,
-      queue,
-      jobs.filter((j) => j.queue === queue),
-    );
   return out;
 }
 
@@ -488,13 +514,9 @@ async function ingestInTx(c: HubContext, tx: Tx, channel: Channel, inbound: Norm
   const key = inbound.conversationKey;
   // Likewise the prefetched threads, unless this batch already wrote to a thread of this conversation.
   const prefetched = batch.openThreads && !batch.touchedConversations.has(key);
-  // 1. the open thread of this conversation on this channel
-  let thread = prefetched
-    ? (batch.openThreads!.get(key) ?? null)
-    : await tx.thread.findFirst({
-        where: { channelId: channel.id, status: { in: ACTIVE_STATUSES }, conversationKey: key, deletedAt: null },
-        orderBy: { lastMessageAt: 'desc' },
-      });
+  // 1. the open thread of this conversation on this channel, locked (lockOpenThreads: by the batch's prefetch or here)
+  let thread = prefetched ? (batch.openThreads!.get(key) ?? null) : ((await lockOpenThreads(tx, channel, [key]))[0] ?? null);
+  const locked = !!thread;
   // 1b. a conversation merged into another thread (mergeThreads): the merge target while it is open (a resolved one is left, as in 1)
   if (!thread && (!prefetched || batch.mergedKeys!.has(key))) {
     const target = await mergedTargetOf(tx, channel.id, key);
@@ -514,10 +536,11 @@ async function ingestInTx(c: HubContext, tx: Tx, channel: Channel, inbound: Norm
     }
   }
   const created = !thread;
-  if (thread) {
-    // Two messages of one conversation processed at once (the job queue runs several): the
-    // second waits here for the first's commit and then reads its preview, clocks and status,
-    // so the newest message is the preview whatever order the transactions commit in.
+  if (thread && !locked) {
+    // A merge target or a referenced message's thread (another conversation's, not under this
+    // transaction's advisory locks): wait for another transaction's change of it to commit, then
+    // read its preview, clocks and status, so the newest message is the preview whatever order
+    // the transactions commit in.
     await tx.$queryRawUnsafe(`SELECT id FROM "Thread" WHERE id = $1::uuid FOR UPDATE`, thread.id);
     thread = await tx.thread.findUniqueOrThrow({ where: { id: thread.id } });
   }
@@ -550,12 +573,25 @@ async function ingestInTx(c: HubContext, tx: Tx, channel: Channel, inbound: Norm
   if (thread.channelId === channel.id && thread.conversationKey) batch.touchedConversations.add(thread.conversationKey);
   batch.policies ??= await loadActivePolicies(tx);
   const hint = { customerMessageAt: inbound.occurredAt, report: { customerMessage: { id: message.id, at: inbound.occurredAt } } };
+  const jobs: PlannedJob[] = [];
   // The thread with these changes is known here unless a snooze ends (another update) or it is another channel's or
   // customer's thread (a merge target): then the SLA sync need not read it, and stores them with its own in one UPDATE.
   if (thread.channelId === channel.id && thread.customerId === customer.id && !thread.snoozedUntil) {
     if (!created) await clearReadMarks(tx, thread.id); // the customer wrote: unread again for every agent
     const loaded = { ...thread, ...(data as Partial<Thread>), channel: { type: channel.type }, customer: { tier: customer.tier } };
-    thread = await syncThreadSla(c, tx, thread.id, hint, { policies: batch.policies, createdInTx: created, loaded, pending: data });
+    // Its UPDATE as a raw statement (updateThreads): Prisma's update would read the whole row back, which is known here.
+    let write: Record<string, unknown> | null = null;
+    thread = await syncThreadSla(c, tx, thread.id, hint, {
+      policies: batch.policies,
+      createdInTx: created,
+      loaded,
+      pending: data,
+      plannedJobs: jobs,
+      collect: (w) => {
+        write = w;
+      },
+    });
+    if (write) await updateThreads(tx, [{ id: thread.id, write }]);
   } else {
     await tx.thread.update({ where: { id: thread.id }, data });
     if (!created) {
@@ -563,8 +599,9 @@ async function ingestInTx(c: HubContext, tx: Tx, channel: Channel, inbound: Norm
       await clearReadMarks(tx, thread.id);
       await endSnoozeOnInbound(c, tx, thread);
     }
-    thread = await syncThreadSla(c, tx, thread.id, hint, { policies: batch.policies, createdInTx: created });
+    thread = await syncThreadSla(c, tx, thread.id, hint, { policies: batch.policies, createdInTx: created, plannedJobs: jobs });
   }
+  batch.slaJobs.set(thread.id, jobs);
   if (created) {
     await threadCreated(c, tx, batch, thread, channel.id, customer.id);
   } else if (before.status !== thread.status || before.responseDueAt?.getTime() !== thread.responseDueAt?.getTime()) {
