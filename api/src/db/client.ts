@@ -51,9 +51,43 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
+/**
+ * `target` (a Prisma driver adapter, one of its transactions, or the factory that connects them)
+ * reporting the SQL of each statement it ran to `onQuery`'s listeners once it succeeded, the
+ * statements Prisma's query event (`log: [{ emit: 'event', level: 'query' }]`) reported, COMMIT
+ * included. Prisma builds that event (the parameters as JSON, timings) for every statement
+ * whether anyone listens or not (~10 % of its CPU per statement in a transaction of 16,
+ * docs/measurements.md "Stop 28"); here a statement nobody listens to costs a size check.
+ * Methods are called on the adapter itself (its private fields stay reachable).
+ */
+function reportingStatements<T extends object>(target: T, onQuery: Set<(sql: string) => void>): T {
+  return new Proxy(target, {
+    get(t, prop) {
+      const value = Reflect.get(t, prop, t);
+      if (typeof value !== 'function') return value;
+      if (prop === 'queryRaw' || prop === 'executeRaw')
+        return async (query: { sql: string }, ...rest: unknown[]) => {
+          const result = await value.call(t, query, ...rest);
+          if (onQuery.size) for (const fn of onQuery) fn(query.sql);
+          return result;
+        };
+      // A transaction whose adapter ends it itself (PGlite's: Prisma's `usePhantomQuery`) sends no COMMIT through executeRaw;
+      // Prisma's event named it all the same.
+      if ((prop === 'commit' || prop === 'rollback') && (t as { options?: { usePhantomQuery?: boolean } }).options?.usePhantomQuery)
+        return async (...args: unknown[]) => {
+          const result = await value.apply(t, args);
+          if (onQuery.size) for (const fn of onQuery) fn(prop === 'commit' ? 'COMMIT' : 'ROLLBACK');
+          return result;
+        };
+      // The factory's connection and the connection's transactions report their statements too.
+      if (prop === 'connect' || prop === 'startTransaction') return async (...args: unknown[]) => reportingStatements(await value.apply(t, args), onQuery);
+      return value.bind(t);
+    },
+  });
+}
+
 export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   const onQuery = new Set<(sql: string) => void>();
-  const log = [{ emit: 'event', level: 'query' }] as const;
   if (opts.databaseUrl) {
     // jit=off: the hub's queries are short OLTP statements and index-bound aggregates; PostgreSQL's JIT
     // compiled each analytics aggregate for 250–330 ms of a ~1 s query (docs/performance.md, finding 4).
@@ -63,10 +97,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     // removes its own listener on $disconnect, before close() ends the pool.
     // The broken client is discarded by the pool; the next query opens a new one.
     pool.on('error', () => undefined);
-    const prisma = new PrismaClient({ adapter: new PrismaPg(pool), log: [...log] });
-    prisma.$on('query', (e) => {
-      for (const fn of onQuery) fn(e.query);
-    });
+    const prisma = new PrismaClient({ adapter: reportingStatements(new PrismaPg(pool), onQuery), log: [] });
     const over = (c: pg.Pool | pg.PoolClient): SqlRunner => ({
       exec: async (text) => {
         await c.query(text);
@@ -113,10 +144,7 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
   ]);
   const pglite = new PGlite({ dataDir: opts.dataDir, extensions: { pg_trgm, unaccent } });
   await pglite.waitReady;
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), log: [...log] });
-  prisma.$on('query', (e) => {
-    for (const fn of onQuery) fn(e.query);
-  });
+  const prisma = new PrismaClient({ adapter: reportingStatements(new PrismaPGlite(pglite), onQuery), log: [] });
   const sql: SqlRunner = {
     exec: async (text) => {
       await pglite.exec(text);
