@@ -19,7 +19,11 @@ import { can } from '../auth/permissions.js';
 const ChannelHealthRef = builder.objectRef<ChannelHealth>('ChannelHealth').implement({
   description: 'What the hub last saw of a channel’s provider.',
   fields: (t) => ({
-    lastInboundAt: t.expose('lastInboundAt', { type: 'DateTime', nullable: true, description: 'Last inbound message processed.' }),
+    lastInboundAt: t.expose('lastInboundAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the hub last processed an inbound message of the channel (stored at most once a second per server instance).',
+    }),
     lastSendAt: t.expose('lastSendAt', { type: 'DateTime', nullable: true, description: 'Last reply the provider accepted.' }),
     lastError: t.exposeString('lastError', { nullable: true, description: 'Last provider error (send, webhook processing, subscription).' }),
     lastErrorAt: t.expose('lastErrorAt', { type: 'DateTime', nullable: true }),
