@@ -174,11 +174,21 @@ export const ROUTE_BATCH_JOBS = INBOUND_BATCH_JOBS;
  */
 export const INBOUND_BATCHES_AT_ONCE = 1;
 
+/**
+ * Inbound batches one instance runs at once while its latest batch was full (INBOUND_BATCH_JOBS
+ * claimed: a backlog). Two then overlap one batch's CPU with the other's statements: one-message
+ * webhooks offered at 750/s were processed at 631/s with one batch at a time and 729/s with two
+ * (`BENCH_LAG_ONLY=1 BENCH_LAG_RATE=750 bench/webhooks.ts`, docs/measurements.md "Stop 29"). Below
+ * a backlog the batches stay single (see INBOUND_BATCHES_AT_ONCE).
+ */
+export const INBOUND_BATCHES_IN_BACKLOG = 2;
+
 /** Queues whose due jobs a worker claims and runs together (QueueOptions.batchHandlers). */
 export const jobBatchHandlers: Record<string, BatchQueue> = {
   [JOB.inboundProcess]: {
     max: INBOUND_BATCH_JOBS,
     maxConcurrent: INBOUND_BATCHES_AT_ONCE,
+    backlogConcurrent: INBOUND_BATCHES_IN_BACKLOG,
     handler: async (deps, jobs) => {
       const ids = jobs.map((j) => j.payload.inboundEventId);
       if (!ids.every((id): id is string => typeof id === 'string')) throw new Error('inbound.process without inboundEventId: run one by one');

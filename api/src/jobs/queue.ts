@@ -185,7 +185,10 @@ export interface QueueOptions {
    * `maxConcurrent`: at most this many batches of the queue run at once on
    * this instance (default: the instance's concurrency); while that many run,
    * polls leave the queue's jobs for later, so a backlog is taken in fewer,
-   * larger batches. Not for scheduled (cron) queues.
+   * larger batches. `backlogConcurrent`: while the queue's latest batch was
+   * full (`max` jobs: more were likely waiting), up to this many batches run
+   * at once instead, so one batch's CPU overlaps another's database round
+   * trips. Not for scheduled (cron) queues.
    */
   batchHandlers?: Record<string, BatchQueue>;
 }
@@ -197,6 +200,11 @@ export interface BatchQueue {
   max: number;
   /** Most batches of the queue running at once on one instance (default: its concurrency). */
   maxConcurrent?: number;
+  /**
+   * Most batches running at once while the queue's latest batch was full (a backlog); default
+   * `maxConcurrent`. Batches start as before: a poll claims, and a batch claims more up to `max`.
+   */
+  backlogConcurrent?: number;
 }
 
 interface ClaimedRow {
@@ -224,6 +232,8 @@ export class JobQueue {
   private readonly batchHandlers: Record<string, BatchQueue>;
   /** Batches running per batch queue (for maxConcurrent). */
   private readonly batchesRunning = new Map<string, number>();
+  /** Batch queues whose latest batch took `max` jobs (for backlogConcurrent). */
+  private readonly backlogged = new Set<string>();
 
   constructor(
     private readonly deps: AppDeps,
@@ -422,9 +432,10 @@ export class JobQueue {
     this.wake.unref();
   }
 
-  /** True when `queue` is a batch queue with `maxConcurrent` batches running on this instance. */
+  /** True when `queue` is a batch queue with `maxConcurrent` batches running on this instance (`backlogConcurrent` while its latest batch was full). */
   private atBatchCap(queue: string): boolean {
-    const cap = this.batchHandlers[queue]?.maxConcurrent;
+    const b = this.batchHandlers[queue];
+    const cap = b && this.backlogged.has(queue) ? (b.backlogConcurrent ?? b.maxConcurrent) : b?.maxConcurrent;
     return cap !== undefined && (this.batchesRunning.get(queue) ?? 0) >= cap;
   }
 
@@ -465,6 +476,12 @@ export class JobQueue {
       return claimed.length;
     }
     const rows = [...claimed, ...more];
+    if (rows.length < batch.max) this.backlogged.delete(row.queue);
+    else if (!this.backlogged.has(row.queue)) {
+      // A full batch: the queue may now run backlogConcurrent batches; look for the next one now, not at this one's end.
+      this.backlogged.add(row.queue);
+      if ((batch.backlogConcurrent ?? 0) > (batch.maxConcurrent ?? Infinity)) this.kick(row.queue);
+    }
     const started = performance.now();
     // A batch (and its jobs run one by one after a failure) may take longer than one job: the leases are renewed
     // meanwhile, so no other worker takes its jobs over.

@@ -4,7 +4,8 @@
  * are renewed while the batch runs; a failing batch runs each job alone with
  * the queue's ordinary handler (retries and dead letters per job); jobs of one
  * batch queue claimed by one poll run as one batch; `maxConcurrent` caps the
- * batches of a queue running at once while other queues keep their workers.
+ * batches of a queue running at once while other queues keep their workers;
+ * `backlogConcurrent` raises that cap while the queue's latest batch was full.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobQueue } from '../../src/jobs/queue.js';
@@ -239,5 +240,66 @@ describe(`batch queues (${testDatabaseKind})`, () => {
     // The ten that waited: taken together once the first batch ended.
     expect(sizes).toEqual([2, 10]);
     await app.deps.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = ANY($1::text[])`, [QUEUE, OTHER]);
+  });
+  it('backlogConcurrent: after a full batch a second one runs beside it; after a short one, one at a time again', { timeout: 60_000 }, async () => {
+    let open = 0;
+    let most = 0;
+    const sizes: number[] = [];
+    let release!: () => void;
+    let held = new Promise<void>((r) => (release = r));
+    const queue = new JobQueue(app.deps, {
+      handlers: { [QUEUE]: async () => {} },
+      batchHandlers: {
+        [QUEUE]: {
+          max: 5,
+          maxConcurrent: 1,
+          backlogConcurrent: 2,
+          handler: async (_deps, jobs) => {
+            open++;
+            most = Math.max(most, open);
+            sizes.push(jobs.length);
+            await held;
+            open--;
+          },
+        },
+      },
+      concurrency: 4,
+      pollIntervalMs: 60_000,
+    });
+    // A backlog of 12: the first batch takes 5 (full), so a second one starts beside it.
+    for (let i = 0; i < 12; i++) await queue.add(app.deps.db.prisma, QUEUE, { i });
+    await queue.start();
+    const until = Date.now() + 30_000;
+    while (open < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(open).toBe(2);
+    // At the raised cap, a kick naming the queue claims nothing.
+    const claims = await claimsDuring(async () => {
+      queue.kick(QUEUE);
+      await (queue as unknown as { polling: Promise<void> | null }).polling;
+    });
+    expect(claims).toBe(0);
+    release();
+    while (sizes.reduce((a, n) => a + n, 0) < 12 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(most).toBe(2);
+    while (open > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(sizes).toEqual([5, 5, 2]);
+    // The last batch (2 jobs) was short: the cap is 1 again. One batch held, a kick starts no second one.
+    held = new Promise<void>((r) => (release = r));
+    sizes.length = 0;
+    for (let i = 12; i < 14; i++) await queue.add(app.deps.db.prisma, QUEUE, { i });
+    queue.kick();
+    while (open < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 14; i < 16; i++) await queue.add(app.deps.db.prisma, QUEUE, { i });
+    const claimsAfter = await claimsDuring(async () => {
+      queue.kick(QUEUE);
+      await (queue as unknown as { polling: Promise<void> | null }).polling;
+    });
+    expect(claimsAfter).toBe(0);
+    expect(open).toBe(1);
+    release();
+    while (sizes.reduce((a, n) => a + n, 0) < 4 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await queue.stop();
+    expect(sizes).toEqual([2, 2]);
+    await app.deps.db.prisma.$executeRawUnsafe(`DELETE FROM "Job" WHERE queue = $1`, QUEUE);
   });
 });
