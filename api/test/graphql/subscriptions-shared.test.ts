@@ -100,6 +100,28 @@ describe(`subscription events shared per audience (${testDatabaseKind})`, () => 
     expect(r.executions).toBe(1);
   });
 
+  it('events published together (an inbound batch) load their messages with one statement: an id list, not an OR per event', async () => {
+    const stored = [await ingest('Samen 1'), await ingest('Samen 2'), await ingest('Samen 3')];
+    const reads: string[] = [];
+    const listen = (sql: string) => {
+      if (/FROM "public"\."Message"/.test(sql)) reads.push(sql);
+    };
+    const r = await around(
+      ['anna', 'bert'],
+      DOC,
+      async () => {
+        app.deps.db.onQuery.add(listen);
+        for (const s of stored) app.deps.pubsub.publish('messageAdded', orgId, { messageId: decodeGlobalID(s.message.id).id, threadId: decodeGlobalID(s.thread.id).id });
+      },
+      (e) => e.data?.messageAdded?.content === 'Samen 3',
+    );
+    app.deps.db.onQuery.delete(listen);
+    expect(r.events.map((e) => e.event.data.messageAdded.content)).toEqual(['Samen 3', 'Samen 3']);
+    expect(reads).toHaveLength(1);
+    expect(reads[0]).toMatch(/"id" IN \(/);
+    expect(reads[0]).not.toMatch(/ OR /);
+  });
+
   it('two roles: one execution each', async () => {
     let id = '';
     const r = await around(
