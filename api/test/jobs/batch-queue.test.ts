@@ -47,6 +47,13 @@ async function claimsDuring(fn: () => Promise<void>): Promise<number> {
   return claims;
 }
 
+/** Claim statements of a kick naming QUEUE (as a webhook's), the poll it starts awaited. */
+const claimsOfKick = (queue: JobQueue) =>
+  claimsDuring(async () => {
+    queue.kick(QUEUE);
+    await (queue as unknown as { polling: Promise<void> | null }).polling;
+  });
+
 describe(`batch queues (${testDatabaseKind})`, () => {
   it('claims due jobs together, renews their leases while the batch runs, completes them all', { timeout: 60_000 }, async () => {
     const batches: number[] = [];
@@ -222,10 +229,7 @@ describe(`batch queues (${testDatabaseKind})`, () => {
     // While the first batch runs: more jobs of the capped queue wait; the other queue's run.
     for (let i = 2; i < 12; i++) await queue.add(app.deps.db.prisma, QUEUE, { i });
     // A kick naming the capped queue (a webhook's) does not even poll: no claim statement.
-    const claims = await claimsDuring(async () => {
-      queue.kick(QUEUE);
-      await (queue as unknown as { polling: Promise<void> | null }).polling;
-    });
+    const claims = await claimsOfKick(queue);
     expect(claims).toBe(0);
     for (let i = 0; i < 3; i++) await queue.add(app.deps.db.prisma, OTHER, { i });
     queue.kick();
@@ -273,10 +277,7 @@ describe(`batch queues (${testDatabaseKind})`, () => {
     while (open < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     expect(open).toBe(2);
     // At the raised cap, a kick naming the queue claims nothing.
-    const claims = await claimsDuring(async () => {
-      queue.kick(QUEUE);
-      await (queue as unknown as { polling: Promise<void> | null }).polling;
-    });
+    const claims = await claimsOfKick(queue);
     expect(claims).toBe(0);
     release();
     while (sizes.reduce((a, n) => a + n, 0) < 12 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
@@ -290,10 +291,7 @@ describe(`batch queues (${testDatabaseKind})`, () => {
     queue.kick();
     while (open < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     for (let i = 14; i < 16; i++) await queue.add(app.deps.db.prisma, QUEUE, { i });
-    const claimsAfter = await claimsDuring(async () => {
-      queue.kick(QUEUE);
-      await (queue as unknown as { polling: Promise<void> | null }).polling;
-    });
+    const claimsAfter = await claimsOfKick(queue);
     expect(claimsAfter).toBe(0);
     expect(open).toBe(1);
     release();
