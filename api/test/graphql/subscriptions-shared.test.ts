@@ -100,7 +100,7 @@ describe(`subscription events shared per audience (${testDatabaseKind})`, () => 
     expect(r.executions).toBe(1);
   });
 
-  it('events published together (an inbound batch) load their messages with one statement: an id list, not an OR per event', async () => {
+  it('events published together (an inbound batch) load their messages with one statement (in process): an id list, not an OR per event', async () => {
     const stored = [await ingest('Samen 1'), await ingest('Samen 2'), await ingest('Samen 3')];
     const reads: string[] = [];
     const listen = (sql: string) => {
@@ -117,9 +117,14 @@ describe(`subscription events shared per audience (${testDatabaseKind})`, () => 
     );
     app.deps.db.onQuery.delete(listen);
     expect(r.events.map((e) => e.event.data.messageAdded.content)).toEqual(['Samen 3', 'Samen 3']);
-    expect(reads).toHaveLength(1);
-    expect(reads[0]).toMatch(/"id" IN \(/);
-    expect(reads[0]).not.toMatch(/ OR /);
+    // In process the three events reach the subscribers in one tick: one statement. Through Redis they arrive as its
+    // replies are read, in one tick or several: at most one statement per event, each an id list.
+    if (testDatabaseKind.includes('redis')) expect(reads.length).toBeLessThanOrEqual(stored.length);
+    else expect(reads).toHaveLength(1);
+    for (const sql of reads) {
+      expect(sql).toMatch(/"id" IN \(/);
+      expect(sql).not.toMatch(/ OR /);
+    }
   });
 
   it('two roles: one execution each', async () => {
