@@ -390,12 +390,12 @@ const eventLoads = new WeakMap<object, Map<string, Promise<unknown>>>();
  * rules (authScopes, per-viewer fields such as Thread.unread) still resolve
  * per subscriber on the shared row.
  */
-export function loadForEvent<T>(event: object, query: object, load: () => Promise<T>): Promise<T> {
+export function loadForEvent<T>(event: object, query: object, load: (shapeKey: string) => Promise<T>): Promise<T> {
   const byShape = memoOn(eventLoads, event, () => new Map<string, Promise<unknown>>());
   const key = JSON.stringify(query);
   let loaded = byShape.get(key);
   if (!loaded) {
-    loaded = load();
+    loaded = load(key);
     byShape.set(key, loaded);
   }
   return loaded as Promise<T>;
@@ -411,8 +411,8 @@ const eventBatches = new Map<string, DataLoader<string, unknown>>();
  * ~6 ms of PostgreSQL per 100 events (docs/measurements.md "Stop 29").
  * @throws Error when the row is gone (as findUniqueOrThrow)
  */
-function eventRecord<T>(ctx: HubContext, model: 'message' | 'thread', query: object, id: string): Promise<T> {
-  const key = `${ctx.organizationId}\u0000${model}\u0000${JSON.stringify(query)}`;
+function eventRecord<T>(ctx: HubContext, model: 'message' | 'thread', query: object, shapeKey: string, id: string): Promise<T> {
+  const key = `${ctx.organizationId}\u0000${model}\u0000${shapeKey}`;
   let loader = eventBatches.get(key);
   if (!loader) {
     const db = ctx.db[model] as unknown as { findMany(args: object): Promise<{ id: string }[]> };
@@ -430,6 +430,11 @@ function eventRecord<T>(ctx: HubContext, model: 'message' | 'thread', query: obj
   return loader.load(id) as Promise<T>;
 }
 
+/** An event's record for a subscriber: once per event and selection (loadForEvent), batched across the tick's events (eventRecord). */
+function eventRow<T>(ctx: HubContext, event: unknown, query: object, model: 'message' | 'thread', id: string): Promise<T> {
+  return loadForEvent(event as object, query, (shapeKey) => eventRecord<T>(ctx, model, query, shapeKey, id));
+}
+
 builder.subscriptionFields((t) => ({
   messageAdded: t.prismaField({
     authScopes: can('messageAdded'),
@@ -437,8 +442,7 @@ builder.subscriptionFields((t) => ({
     description: "New messages of the viewer's organization; only one thread's when threadId is given.",
     args: { threadId: t.arg.id() },
     subscribe: (_root, args, ctx) => threadEvents(ctx, 'messageAdded', args.threadId),
-    resolve: (query, event, _args, ctx) =>
-      loadForEvent(event as object, query, () => eventRecord<Message>(ctx, 'message', query, (event as unknown as { messageId: string }).messageId)),
+    resolve: (query, event, _args, ctx) => eventRow<Message>(ctx, event, query, 'message', (event as unknown as { messageId: string }).messageId),
   }),
   messageUpdated: t.prismaField({
     authScopes: can('messageUpdated'),
@@ -446,8 +450,7 @@ builder.subscriptionFields((t) => ({
     description: 'Messages whose delivery status changed (for delivery ticks).',
     args: { threadId: t.arg.id() },
     subscribe: (_root, args, ctx) => threadEvents(ctx, 'messageUpdated', args.threadId),
-    resolve: (query, event, _args, ctx) =>
-      loadForEvent(event as object, query, () => eventRecord<Message>(ctx, 'message', query, (event as unknown as { messageId: string }).messageId)),
+    resolve: (query, event, _args, ctx) => eventRow<Message>(ctx, event, query, 'message', (event as unknown as { messageId: string }).messageId),
   }),
   threadUpdated: t.prismaField({
     authScopes: can('threadUpdated'),
@@ -455,7 +458,6 @@ builder.subscriptionFields((t) => ({
     description: "Threads of the viewer's organization that changed (new message, status, assignment, ...).",
     args: { threadId: t.arg.id() },
     subscribe: (_root, args, ctx) => threadEvents(ctx, 'threadUpdated', args.threadId),
-    resolve: (query, event, _args, ctx) =>
-      loadForEvent(event as object, query, () => eventRecord<Thread>(ctx, 'thread', query, (event as unknown as { threadId: string }).threadId)),
+    resolve: (query, event, _args, ctx) => eventRow<Thread>(ctx, event, query, 'thread', (event as unknown as { threadId: string }).threadId),
   }),
 }));

@@ -149,15 +149,8 @@ async function prefetchBatch(tx: Tx, channel: Channel, inbounds: readonly Normal
   batch.openThreads = new Map();
   for (const t of open) if (t.conversationKey && !batch.openThreads.has(t.conversationKey)) batch.openThreads.set(t.conversationKey, t);
   const rest = conversations.filter((k) => !batch.openThreads!.has(k));
-  // Raw: one array parameter instead of an IN list of up to 100 (a plan of its own for every batch size).
   const merged = rest.length
-    ? await tx.$queryRawUnsafe<{ conversationKey: string }[]>(
-        `SELECT "conversationKey" FROM "Thread"
-         WHERE "channelId" = $1::uuid AND "conversationKey" = ANY($2::text[]) AND "mergedIntoId" IS NOT NULL AND "organizationId" = $3::uuid AND "deletedAt" IS NULL`,
-        channel.id,
-        rest,
-        channel.organizationId,
-      )
+    ? await tx.thread.findMany({ where: { channelId: channel.id, conversationKey: { in: rest }, mergedIntoId: { not: null } }, select: { conversationKey: true } })
     : [];
   batch.mergedKeys = new Set(merged.map((t) => t.conversationKey!));
   return batch;
