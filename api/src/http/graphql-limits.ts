@@ -156,14 +156,39 @@ function shopifyEstimator(schema: GraphQLSchema): ComplexityEstimator {
 
 const estimators = new WeakMap<GraphQLSchema, ComplexityEstimator[]>();
 
+/** Requested costs already computed, per schema and parsed document, by operation name and variables (see {@link requestedQueryCost}). */
+const requestedCosts = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, Map<string, number>>>();
+/** Longest cache key (operation name and variables as JSON, characters) whose cost is kept; larger variables are priced every time. */
+const COST_KEY_MAX_CHARS = 2048;
+/** Costs kept per document; past this the document's entries are dropped and collected again (a client paging with new cursors). */
+const COSTS_PER_DOCUMENT = 256;
+
 /**
  * The requested cost of an operation (graphql-query-complexity with Shopify's
  * estimator). Throws a GraphQLError when the variables do not fit the operation.
+ *
+ * The cost is a function of the schema, the document, the operation name and the variables alone,
+ * so it is kept per parsed document (Apollo Server hands a repeated query the same DocumentNode)
+ * under its operation name and variables: the inbox polled with the same variables is priced once,
+ * not on every request (the walk was ~3 % of the inbox page's CPU, issue 8 §1). At most
+ * COSTS_PER_DOCUMENT entries per document, each key at most COST_KEY_MAX_CHARS; errors are not kept.
  */
 export function requestedQueryCost(schema: GraphQLSchema, document: DocumentNode, variables?: Record<string, unknown> | null, operationName?: string | null): number {
+  let byDocument = requestedCosts.get(schema);
+  if (!byDocument) requestedCosts.set(schema, (byDocument = new WeakMap()));
+  let costs = byDocument.get(document);
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
+  const known = costs?.get(key);
+  if (known !== undefined) return known;
   let est = estimators.get(schema);
   if (!est) estimators.set(schema, (est = [shopifyEstimator(schema)]));
-  return getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operationName ?? undefined, estimators: est });
+  const cost = getComplexity({ schema, query: document, variables: variables ?? {}, operationName: operationName ?? undefined, estimators: est });
+  if (key.length <= COST_KEY_MAX_CHARS) {
+    if (!costs) byDocument.set(document, (costs = new Map()));
+    else if (costs.size >= COSTS_PER_DOCUMENT) costs.clear();
+    costs.set(key, cost);
+  }
+  return cost;
 }
 
 /** Fields of one selection set on one object, merged by response key as graphql-js' CollectFields merges them. */

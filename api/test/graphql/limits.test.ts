@@ -128,6 +128,17 @@ describe(`GraphQL request limits (${testDatabaseKind})`, () => {
     expect(cost(DEPTH_BOMB)).toBe(DEPTH_BOMB_COST);
   });
 
+  it('a repeated document is priced again for other variables or another operation: the kept cost is per operation name and variables', () => {
+    const document = parse(`query Page($n: Int) { threads(first: $n) { edges { node { id } } } } query Viewer { viewer { id } }`);
+    expect(requestedQueryCost(schema, document, { n: 5 }, 'Page')).toBe(2 + 5);
+    expect(requestedQueryCost(schema, document, { n: 50 }, 'Page')).toBe(2 + 50);
+    expect(requestedQueryCost(schema, document, { n: 5 }, 'Page')).toBe(2 + 5);
+    expect(requestedQueryCost(schema, document, {}, 'Viewer')).toBe(1);
+    // Variables that do not fit the operation throw every time (an error is not kept).
+    expect(() => requestedQueryCost(schema, document, { n: 'many' }, 'Page')).toThrow();
+    expect(() => requestedQueryCost(schema, document, { n: 'many' }, 'Page')).toThrow();
+  });
+
   it('the nested depth bomb is refused by the depth limit before any resolver runs, with its cost in extensions', async () => {
     const token = await freshToken();
     const { status, body, statements } = await post(server, app, DEPTH_BOMB, token);

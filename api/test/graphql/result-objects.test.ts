@@ -1,0 +1,69 @@
+/**
+ * What an execution result is made of (issue 8 §1): graphql-js builds its result objects from the
+ * hub's patch (patches/graphql@16.15.0.patch) instead of Object.create(null), and DateTime fields
+ * are ISO strings, not Date objects. Both keep V8's JSON.stringify on its fast path; neither may
+ * change what a client receives, and a response key "__proto__" must stay an own property.
+ */
+import { execute, parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { schema } from '../../src/schema/index.js';
+import { ingestInbound } from '../../src/modules/thread/ingest.service.js';
+import { viewerContext } from '../../src/shared/context.js';
+import { createChannel, createOrganization, createTestApp, createUser, type TestApp } from '../harness.js';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('execution results', () => {
+  it('objects of a result inherit nothing (an empty, frozen, null-prototype prototype); DateTime values are ISO strings', async () => {
+    const org = await createOrganization(app.deps);
+    const user = await createUser(app.deps, org.id);
+    const channel = await createChannel(app.deps, org.id, { type: 'API' });
+    const occurredAt = new Date(Date.UTC(2026, 11, 3, 7, 15, 0, 123));
+    await ingestInbound(app.deps, channel, {
+      externalMessageId: 'result-objects-1',
+      customer: { name: 'Anna', identities: [{ kind: 'PARTNER', value: 'anna' }] },
+      content: 'Hallo',
+      attachments: [],
+      occurredAt,
+      conversationKey: 'result-objects',
+      metadata: {},
+    });
+    const ctx = viewerContext(app.deps, { id: user.id, organizationId: org.id, role: user.role, name: user.name, email: user.email, kind: 'USER' });
+    const result = await execute({ schema, document: parse(`{ threads(first: 1) { edges { node { id lastMessageAt } } } }`), contextValue: ctx });
+    expect(result.errors).toBeUndefined();
+    const data = result.data as { threads: { edges: { node: { id: string; lastMessageAt: unknown } }[] } };
+    const node = data.threads.edges[0]!.node;
+    for (const object of [data, data.threads, data.threads.edges[0]!, node]) {
+      const prototype = Object.getPrototypeOf(object);
+      // Unpatched graphql-js gives null here; the patch an empty frozen object that itself has no prototype.
+      expect(prototype).not.toBeNull();
+      expect(Object.isFrozen(prototype)).toBe(true);
+      expect(Object.getPrototypeOf(prototype)).toBeNull();
+      expect(Reflect.ownKeys(prototype)).toEqual([]);
+      expect('toString' in object).toBe(false);
+    }
+    // A string, as it goes over the wire (a Date here would make JSON.stringify call its toJSON).
+    expect(node.lastMessageAt).toBe('2026-12-03T07:15:00.123Z');
+  });
+
+  it('an alias named __proto__ is an own key of the result and changes no prototype', async () => {
+    const org = await createOrganization(app.deps);
+    const user = await createUser(app.deps, org.id);
+    const ctx = viewerContext(app.deps, { id: user.id, organizationId: org.id, role: user.role, name: user.name, email: user.email, kind: 'USER' });
+    const result = await execute({ schema, document: parse(`{ __proto__: viewer { toString: id } }`), contextValue: ctx });
+    expect(result.errors).toBeUndefined();
+    const data = result.data as Record<string, unknown>;
+    expect(Object.keys(data)).toEqual(['__proto__']);
+    expect(Object.getOwnPropertyDescriptor(data, '__proto__')?.value).toEqual({ toString: expect.any(String) });
+    expect(JSON.parse(JSON.stringify(result)).data).toEqual(JSON.parse(`{"__proto__": {"toString": ${JSON.stringify((data.__proto__ as { toString: string }).toString)}}}`));
+    // Another, fresh result object has inherited nothing from it.
+    const other = await execute({ schema, document: parse(`{ viewer { id } }`), contextValue: ctx });
+    expect('toString' in (other.data as object)).toBe(false);
+  });
+});
