@@ -33,6 +33,7 @@ export async function createApp(opts: CreateAppOptions = {}): Promise<AppDeps & 
   const db = await createDatabase({
     databaseUrl: config.DATABASE_URL,
     dataDir: opts.inMemory || config.DATABASE_URL ? undefined : path.resolve(config.DATA_DIR, 'pglite'),
+    preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
   });
   const result = await migrate(db.sql);
   if (result.applied.length) logger.info({ applied: result.applied, database: db.kind }, 'migrations applied');

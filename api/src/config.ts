@@ -6,6 +6,7 @@
  * | PORT | 4000 | HTTP port for GraphQL (/graphql, HTTP and graphql-ws), webhooks and the web app |
  * | DATA_DIR | .data | PGlite data directory when DATABASE_URL is unset |
  * | DATABASE_URL | (unset) | PostgreSQL URL; when set, PGlite is not used |
+ * | DATABASE_PREPARED_STATEMENTS | 256 | PostgreSQL: how many distinct Prisma statements each connection keeps prepared (named; a statement is named when it runs a second time); 0: none (PgBouncer in transaction mode before 1.21) |
  * | REDIS_URL | (unset) | Redis for pub/sub and the GraphQL cost buckets across instances; in-process when unset |
  * | RATE_LIMIT_BUCKET_POINTS | 1000 | GraphQL query-cost points in the bucket of each API key, user and anonymous IP (http/graphql-limits.ts) |
  * | RATE_LIMIT_RESTORE_RATE | 50 | points given back per second on average (the bucket refills in full every POINTS / RATE seconds) |
@@ -42,6 +43,7 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   DATA_DIR: z.string().default('.data'),
   DATABASE_URL: z.string().url().optional(),
+  DATABASE_PREPARED_STATEMENTS: z.coerce.number().int().min(0).max(10_000).default(256),
   REDIS_URL: z.string().url().optional(),
   RATE_LIMIT_BUCKET_POINTS: z.coerce.number().int().min(1).default(1000),
   RATE_LIMIT_RESTORE_RATE: z.coerce.number().positive().default(50),

@@ -49,6 +49,40 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** Max pool size for PostgreSQL (default 10). */
   poolSize?: number;
+  /** PostgreSQL: how many distinct Prisma statements are given a name, i.e. kept prepared per connection ({@link preparedStatementNames}; default 256, 0: none). */
+  preparedStatements?: number;
+}
+
+/**
+ * The `statementNameGenerator` of Prisma's pg adapter: a name for a statement's SQL, so that `pg` prepares it once per
+ * connection (Parse) and then only binds and executes it, and PostgreSQL can reuse its plan (after five executions it
+ * keeps a generic plan when that is estimated no worse than the custom ones: `plan_cache_mode = auto`). Prisma 6's
+ * query engine prepared its statements the same way; Prisma 7's adapter sends unnamed ones, which PostgreSQL parses and
+ * plans on every execution: ~0.6 ms of its CPU for the thread view's statement of four lateral joins (issue 8 §1,
+ * docs/measurements.md "Stop 30").
+ *
+ * A SQL text is named the second time it is seen (a one-off statement stays unnamed), and at most `max` texts are
+ * named per process (`undefined` after that: unnamed, as before), which bounds what each PostgreSQL connection
+ * keeps: a partner's unusual selections cannot make the backends grow without end. Names are `hub_<n>`, one per
+ * text for the process's life, as `pg` requires. `max` 0 names nothing.
+ */
+export function preparedStatementNames(max: number): (query: { sql: string }) => string | undefined {
+  const names = new Map<string, string>();
+  const seenOnce = new Set<string>();
+  return ({ sql }) => {
+    const name = names.get(sql);
+    if (name !== undefined || names.size >= max) return name;
+    if (!seenOnce.has(sql)) {
+      // Bounded like the names: an endless stream of one-off statements cannot grow it.
+      if (seenOnce.size >= max) seenOnce.clear();
+      seenOnce.add(sql);
+      return undefined;
+    }
+    seenOnce.delete(sql);
+    const named = `hub_${names.size + 1}`;
+    names.set(sql, named);
+    return named;
+  };
 }
 
 /**
@@ -97,7 +131,10 @@ export async function createDatabase(opts: DatabaseOptions): Promise<Database> {
     // removes its own listener on $disconnect, before close() ends the pool.
     // The broken client is discarded by the pool; the next query opens a new one.
     pool.on('error', () => undefined);
-    const prisma = new PrismaClient({ adapter: reportingStatements(new PrismaPg(pool), onQuery), log: [] });
+    // The adapter's type wants a string; it passes the result to pg as the statement's `name`, and pg sends a statement
+    // without a name (undefined) unnamed, as the adapter does without a generator.
+    const statementNameGenerator = preparedStatementNames(opts.preparedStatements ?? 256) as (query: { sql: string }) => string;
+    const prisma = new PrismaClient({ adapter: reportingStatements(new PrismaPg(pool, { statementNameGenerator }), onQuery), log: [] });
     const over = (c: pg.Pool | pg.PoolClient): SqlRunner => ({
       exec: async (text) => {
         await c.query(text);
