@@ -54,6 +54,20 @@ export interface DatabaseOptions {
 }
 
 /**
+ * A transaction of Prisma's pg adapter that sends its statements unnamed (its `pgOptions` without the
+ * `statementNameGenerator`). The hub's transactions are the write paths (ingestion batches, mutations): their lookups
+ * (`FOR UPDATE` of open threads, conversation keys, identities) are planned for the data of the moment. Prepared,
+ * PostgreSQL kept generic plans made while a channel had few threads: one instance processed 517–551 one-message
+ * webhooks/s at 750/s offered against 658/s unnamed (docs/measurements.md "Stop 30"). Reads outside transactions (the
+ * inbox, the thread view, the viewer lookup) stay prepared.
+ */
+function unnamedStatements<T>(transaction: T): T {
+  const tx = transaction as { pgOptions?: { statementNameGenerator?: unknown } };
+  if (tx.pgOptions?.statementNameGenerator) tx.pgOptions = { ...tx.pgOptions, statementNameGenerator: undefined };
+  return transaction;
+}
+
+/**
  * The `statementNameGenerator` of Prisma's pg adapter: a name for a statement's SQL, so that `pg` prepares it once per
  * connection (Parse) and then only binds and executes it, and PostgreSQL can reuse its plan (after five executions it
  * keeps a generic plan when that is estimated no worse than the custom ones: `plan_cache_mode = auto`). Prisma 6's
@@ -114,7 +128,8 @@ function reportingStatements<T extends object>(target: T, onQuery: Set<(sql: str
           return result;
         };
       // The factory's connection and the connection's transactions report their statements too.
-      if (prop === 'connect' || prop === 'startTransaction') return async (...args: unknown[]) => reportingStatements(await value.apply(t, args), onQuery);
+      if (prop === 'connect') return async (...args: unknown[]) => reportingStatements(await value.apply(t, args), onQuery);
+      if (prop === 'startTransaction') return async (...args: unknown[]) => reportingStatements(unnamedStatements(await value.apply(t, args)), onQuery);
       return value.bind(t);
     },
   });

@@ -70,6 +70,22 @@ describe.skipIf(!BASE_URL)('prepared statements on PostgreSQL', () => {
     expect(rows[0]!.statement).toMatch(/FROM "public"\."Organization"/);
   });
 
+  it('statements inside a transaction (the write paths) stay unnamed, however often they run', async () => {
+    const db = await open(256);
+    await db.prisma.$transaction(async (tx) => {
+      for (let i = 0; i < 3; i++) await tx.organization.findMany({ where: { slug: 'in-a-transaction' }, select: { id: true } });
+    });
+    await db.prisma.$transaction(async (tx) => {
+      for (let i = 0; i < 3; i++) await tx.organization.findMany({ where: { slug: 'in-a-transaction' }, select: { id: true } });
+    });
+    // (The adapter sends BEGIN before the transaction is handed over: that one may be prepared.)
+    const onOrganization = async () => (await prepared(db)).filter((r) => r.statement.includes('"Organization"'));
+    expect(await onOrganization()).toEqual([]);
+    // The same statement outside a transaction is prepared on its second run.
+    for (let i = 0; i < 2; i++) await db.prisma.organization.findMany({ where: { slug: 'in-a-transaction' }, select: { id: true } });
+    expect(await onOrganization()).toHaveLength(1);
+  });
+
   it('DATABASE_PREPARED_STATEMENTS=0: nothing is prepared', async () => {
     const db = await open(0);
     for (let i = 0; i < 3; i++) await db.prisma.organization.findMany({ where: { slug: 'no-such-organization' } });
