@@ -113,6 +113,13 @@ describe('architecture: the provider boundary', () => {
     expect(violations).toEqual([]);
   });
 
+  it('which identity kinds are channel-scoped is declared by the adapters, not written in the customer module', async () => {
+    const { channelScopedIdentityKinds } = await import('../src/channels/registry.js');
+    expect([...channelScopedIdentityKinds].sort()).toEqual(['CHATWOOT_CONTACT', 'PARTNER']);
+    const code = stripComments(readFileSync(path.join(MODULES, 'customer', 'customer.service.ts'), 'utf8'));
+    expect(code).not.toMatch(/CHATWOOT_CONTACT|'PARTNER'/);
+  });
+
   it('src/server.ts names no provider', () => {
     const code = stripComments(readFileSync(path.join(SRC, 'server.ts'), 'utf8'));
     const hits = code.split('\n').filter((line) => PROVIDER_NAMES.test(line));

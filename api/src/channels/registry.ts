@@ -3,7 +3,7 @@
  * under channels/ + one line here; the webhook edge, the outbox, media and
  * channel administration find it through this registry.
  */
-import type { ChannelType } from '../generated/prisma/enums.js';
+import type { ChannelType, IdentityKind } from '../generated/prisma/enums.js';
 import type { ChannelAdapter } from './types.js';
 import { apiAdapter } from './api/adapter.js';
 import { chatwootAdapter } from './chatwoot/adapter.js';
@@ -26,6 +26,9 @@ export const adaptersByProvider: ReadonlyMap<string, AnyAdapter> = new Map(all.m
 export function adapterFor(type: ChannelType): AnyAdapter | undefined {
   return adapters[type];
 }
+
+/** Identity kinds whose values are unique only within one channel, as the adapters declare them (ChannelAdapter.channelScopedIdentities). */
+export const channelScopedIdentityKinds: ReadonlySet<IdentityKind> = new Set(all.flatMap((a) => a.channelScopedIdentities ?? []));
 
 /** Every provider error code with its user-facing message (for typed errors). */
 export const providerErrorMessages: Readonly<Record<string, string>> = Object.assign({}, ...all.map((a) => a.errors));

@@ -369,6 +369,11 @@ export interface ChannelAdapter<Config = Record<string, unknown>> {
    * with `code` marks that identity opted out.
    */
   readonly optOut?: { kind: IdentityKind; code: string };
+  /**
+   * Identity kinds this provider issues whose values are unique only within one channel (a Chatwoot account's
+   * contact ids, a partner's own customer ids): they are matched and stored with the channel id as their scope.
+   */
+  readonly channelScopedIdentities?: readonly IdentityKind[];
   /** The incoming webhook, when the provider calls the hub. */
   readonly webhook?: WebhookHandler<Config>;
   /**

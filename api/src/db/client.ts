@@ -56,10 +56,12 @@ export interface DatabaseOptions {
 /**
  * A transaction of Prisma's pg adapter that sends its statements unnamed (its `pgOptions` without the
  * `statementNameGenerator`). The hub's transactions are the write paths (ingestion batches, mutations): their lookups
- * (`FOR UPDATE` of open threads, conversation keys, identities) are planned for the data of the moment. Prepared,
- * PostgreSQL kept generic plans made while a channel had few threads: one instance processed 517–551 one-message
- * webhooks/s at 750/s offered against 658/s unnamed (docs/measurements.md "Stop 30"). Reads outside transactions (the
- * inbox, the thread view, the viewer lookup) stay prepared.
+ * (`FOR UPDATE` of open threads, conversation keys, identities) stay planned for the data of the moment, not by a
+ * generic plan made while a channel had few threads. With them prepared too, a full `pnpm bench` missed §3's
+ * processing rows (432 and 471 messages/s); the cause is not proven, as runs of one build varied as much
+ * (docs/measurements.md "Stop 30"), but the write paths gain nothing measurable from kept plans. Reads outside
+ * transactions (the inbox, the thread view, the viewer lookup) stay prepared. The adapter sends BEGIN before the
+ * transaction reaches this function, so BEGIN itself may be prepared.
  */
 function unnamedStatements<T>(transaction: T): T {
   const tx = transaction as { pgOptions?: { statementNameGenerator?: unknown } };

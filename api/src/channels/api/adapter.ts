@@ -21,6 +21,8 @@ export const apiAdapter: ChannelAdapter<ApiChannelConfig> = {
   secretKeys: API_SECRET_KEYS,
   routingKey: () => null,
   errors: API_ERRORS,
+  /** A partner's customer ids are its own. */
+  channelScopedIdentities: [IdentityKind.PARTNER],
   /** The thread's conversation key, else the customer's PARTNER identity, else null. */
   recipient: (ctx) => ctx.conversationKey ?? ctx.customer?.identities.find((i) => i.kind === IdentityKind.PARTNER)?.value ?? null,
   send: sendPartnerMessage,

@@ -32,6 +32,8 @@ export const chatwootAdapter: ChannelAdapter<ChatwootConfig> = {
   secretKeys: CHATWOOT_SECRET_KEYS,
   routingKey: chatwootRoutingKey,
   errors: CHATWOOT_ERRORS,
+  /** Contact ids are per Chatwoot account, i.e. per channel. */
+  channelScopedIdentities: [IdentityKind.CHATWOOT_CONTACT],
   webhook: {
     /**
      * Verifies X-Chatwoot-Signature/-Timestamp and routes by `account.id`

@@ -7,7 +7,7 @@ import { v7 as uuidv7 } from 'uuid';
 import type { z } from 'zod';
 import { Prisma, type Channel, type Customer, type CustomerIdentity } from '../../generated/prisma/client.js';
 import type { IdentityKind } from '../../generated/prisma/enums.js';
-import { adapterFor } from '../../channels/registry.js';
+import { adapterFor, channelScopedIdentityKinds } from '../../channels/registry.js';
 import type { IdentityRef, InboundCustomer } from '../../channels/types.js';
 import type { AppDeps } from '../../shared/app.js';
 import { systemContext, type HubContext } from '../../shared/context.js';
@@ -17,12 +17,9 @@ import { writeAudit, diff } from '../audit/audit.service.js';
 import type { Tx } from '../../db/tenant.js';
 import { CreateCustomerInput, UpdateCustomerInput, toE164 } from './customer.validation.js';
 
-/** Identity kinds that are only unique within one channel (a Chatwoot account's contact ids, a partner's ids). */
-const CHANNEL_SCOPED: ReadonlySet<IdentityKind> = new Set(['CHATWOOT_CONTACT', 'PARTNER']);
-
-/** The unique-key scope of an identity: the channel id for channel-scoped kinds, else ''. */
+/** The unique-key scope of an identity: the channel id for the kinds an adapter declares channel-scoped (registry), else ''. */
 export function identityScope(kind: IdentityKind, channelId: string | null | undefined): string {
-  return CHANNEL_SCOPED.has(kind) ? (channelId ?? '') : '';
+  return channelScopedIdentityKinds.has(kind) ? (channelId ?? '') : '';
 }
 
 /** Normalises an identity value: e-mail lower case, phone E.164 (null when not a phone number), others trimmed. */
