@@ -3,8 +3,10 @@
  * hub's patch (patches/graphql@16.15.0.patch) instead of Object.create(null), and DateTime fields
  * are ISO strings, not Date objects. Both keep V8's JSON.stringify on its fast path; neither may
  * change what a client receives, and a response key "__proto__" must stay an own property.
+ * The same patch builds a resolver's `args` without dictionary-mode objects on the way: they must
+ * stay what graphql-js returns, a fresh plain object with the given, variable and default values.
  */
-import { execute, parse } from 'graphql';
+import { buildSchema, execute, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../src/schema/index.js';
 import { ingestInbound } from '../../src/modules/thread/ingest.service.js';
@@ -66,5 +68,27 @@ describe('execution results', () => {
     // Another, fresh result object has inherited nothing from it.
     const other = await execute({ schema, document: parse(`{ viewer { id } }`), contextValue: ctx });
     expect('toString' in (other.data as object)).toBe(false);
+  });
+
+  it("a resolver's args: a fresh plain object of the given, variable and default values, as graphql-js returns", async () => {
+    const seen: object[] = [];
+    const argsSchema = buildSchema(`type Query { plain: String  withArgs(a: Int, b: String = "dflt", c: [Int!]): String }`);
+    const record = (value: string) => (args: object) => {
+      seen.push(args);
+      return value;
+    };
+    const result = await execute({
+      schema: argsSchema,
+      document: parse(`query ($c: [Int!]) { plain  x: withArgs  y: withArgs(a: 7, c: $c)  z: withArgs(b: null) }`),
+      rootValue: { plain: record('p'), withArgs: record('w') },
+      variableValues: { c: [1, 2] },
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ plain: 'p', x: 'w', y: 'w', z: 'w' });
+    expect(seen).toEqual([{}, { b: 'dflt' }, { a: 7, b: 'dflt', c: [1, 2] }, { b: null }]);
+    expect(seen.map((args) => Object.keys(args))).toEqual([[], ['b'], ['a', 'b', 'c'], ['b']]);
+    for (const args of seen) expect(Object.getPrototypeOf(args)).toBe(Object.prototype);
+    // Each call its own object: a resolver that writes into its args changes no other call's.
+    expect(new Set(seen).size).toBe(seen.length);
   });
 });
