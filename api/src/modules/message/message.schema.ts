@@ -66,14 +66,20 @@ interface MessageSenderColumns {
  * (`senderExternal`: name, e-mail or phone), else the system.
  */
 function senderOf(ctx: HubContext, m: MessageSenderColumns): SenderShape | Promise<SenderShape> {
-  const asUser = (user: { id: string; name: string } | null): SenderShape | null => (user ? { kind: 'USER', name: user.name, user, external: null } : null);
-  const other = (): SenderShape => {
-    const ext = (m.senderExternal ?? null) as Record<string, unknown> | null;
-    if (ext) return { kind: 'CUSTOMER', name: String(ext.name ?? ext.email ?? ext.phone ?? 'Customer'), user: null, external: ext };
-    return { kind: 'SYSTEM', name: 'System', user: null, external: null };
-  };
-  if (m.senderUser !== undefined || !m.senderUserId) return asUser(m.senderUser ?? null) ?? other();
-  return ctx.db.user.findUnique({ where: { id: m.senderUserId }, select: { id: true, name: true } }).then((user) => asUser(user) ?? other());
+  // Called for every message of a page: no closures allocated per call (issue 8 §1).
+  if (m.senderUser !== undefined || !m.senderUserId) return userSender(m.senderUser ?? null) ?? externalSender(m);
+  return ctx.db.user.findUnique({ where: { id: m.senderUserId }, select: { id: true, name: true } }).then((user) => userSender(user) ?? externalSender(m));
+}
+
+function userSender(user: { id: string; name: string } | null): SenderShape | null {
+  return user ? { kind: 'USER', name: user.name, user, external: null } : null;
+}
+
+/** The customer (senderExternal's name, e-mail or phone) or, without one, the system. */
+function externalSender(m: MessageSenderColumns): SenderShape {
+  const ext = (m.senderExternal ?? null) as Record<string, unknown> | null;
+  if (ext) return { kind: 'CUSTOMER', name: String(ext.name ?? ext.email ?? ext.phone ?? 'Customer'), user: null, external: ext };
+  return { kind: 'SYSTEM', name: 'System', user: null, external: null };
 }
 
 const MessageSender = builder.objectRef<SenderShape>('MessageSender').implement({
