@@ -171,15 +171,20 @@ export function securityHeaders(): RequestHandler {
   };
 }
 
-/** gzip / brotli, except for /media and clients that ask for none. */
+/**
+ * gzip / brotli, except for /media and clients that ask for none. A request without
+ * Accept-Encoding skips the middleware (and its wrapping of every response's writes): its answer
+ * is identity-encoded either way, and one stored by a cache without `Vary` serves any client.
+ */
 export function compressResponses(): RequestHandler {
-  return compression({
+  const compress = compression({
     threshold: 1024,
     filter: (req, res) => {
       if ((req.originalUrl ?? req.url ?? '').startsWith('/media/')) return false;
       return compression.filter(req, res);
     },
   });
+  return (req, res, next) => (req.headers['accept-encoding'] ? compress(req, res, next) : next());
 }
 
 export function notFoundJson(_req: Request, res: Response): void {

@@ -46,15 +46,18 @@ export function routeLabel(path: string, status: number): string {
 
 const QUIET = /^\/(health\/|healthz$|metrics$|assets\/|favicon)/;
 
+/** The request's id: a well-formed X-Request-Id it came with, else a new UUID; answered as X-Request-Id. */
+function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', id);
+  return id;
+}
+
 export function createRequestObserver(deps: Pick<AppDeps, 'logger'>): RequestHandler {
   const httpLog = pinoHttp<Scoped, ServerResponse>({
     logger: deps.logger,
-    genReqId: (req, res) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
+    genReqId: requestId,
     // The request's own line carries reqId / operationName / viewer at top level (below); `req` stays small.
     serializers: {
       req: (req: { method?: string; url?: string }) => ({ method: req.method, path: (req.url ?? '').split('?')[0] }),
@@ -80,7 +83,10 @@ export function createRequestObserver(deps: Pick<AppDeps, 'logger'>): RequestHan
 
   return (req, res, next) => {
     const started = performance.now();
-    httpLog(req as unknown as Scoped, res);
+    // LOG_LEVEL=silent: no access line can be written, so pino-http's per-request child loggers and
+    // log objects are not built (issue 8 §1: ~0.15 ms of CPU per request); the id is still given.
+    if (deps.logger.isLevelEnabled('fatal')) httpLog(req as unknown as Scoped, res);
+    else (req as Request & { id: unknown }).id = requestId(req, res);
     const scope: RequestLogScope = { reqId: String((req as Request & { id: unknown }).id) };
     (req as unknown as Scoped)[SCOPE] = scope;
     res.once('finish', () => {

@@ -86,6 +86,25 @@ describe('request ids', () => {
     const long = await fetch(`${server.url}/health/live`, { headers: { 'x-request-id': 'x'.repeat(500) } });
     expect(long.headers.get('x-request-id')).toMatch(UUID);
   });
+
+  it('with the logger silent (LOG_LEVEL=silent) no line is built or written, and ids are still given and echoed', async () => {
+    const before = lines.length;
+    app.deps.logger.level = 'silent';
+    try {
+      const given = await fetch(`${server.url}/health/live`, { headers: { 'x-request-id': 'silent-1' } });
+      expect(given.status).toBe(200);
+      expect(given.headers.get('x-request-id')).toBe('silent-1');
+      const none = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      expect(none.status).toBe(200);
+      expect(none.headers.get('x-request-id')).toMatch(UUID);
+    } finally {
+      app.deps.logger.level = 'debug';
+    }
+    expect(lines.slice(before)).toEqual([]);
+    // Back at debug: the access line again.
+    await fetch(`${server.url}/health/live`, { headers: { 'x-request-id': 'loud-again-1' } });
+    await vi.waitFor(() => expect(of('loud-again-1').length).toBeGreaterThan(0));
+  });
 });
 
 describe('GraphQL lines', () => {
