@@ -120,6 +120,18 @@ describe('architecture: the provider boundary', () => {
     expect(code).not.toMatch(/CHATWOOT_CONTACT|'PARTNER'/);
   });
 
+  it("which identity kinds hold a phone number in a provider's notation is declared by the adapters, not written in the merge", async () => {
+    const { phoneIdentities } = await import('../src/channels/registry.js');
+    expect(phoneIdentities.map((p) => p.kind)).toEqual(['WHATSAPP_ID']);
+    const [wa] = phoneIdentities;
+    expect(wa!.fromPhone('+31612345678')).toBe('31612345678');
+    expect(wa!.fromPhone('0612345678')).toBeNull();
+    expect(wa!.toPhone('31612345678')).toBe('+31612345678');
+    expect(wa!.toPhone('not-a-number')).toBeNull();
+    const code = stripComments(readFileSync(path.join(MODULES, 'customer', 'customer.merge.ts'), 'utf8'));
+    expect(code).not.toMatch(/WHATSAPP_ID/);
+  });
+
   it('src/server.ts names no provider', () => {
     const code = stripComments(readFileSync(path.join(SRC, 'server.ts'), 'utf8'));
     const hits = code.split('\n').filter((line) => PROVIDER_NAMES.test(line));

@@ -30,5 +30,8 @@ export function adapterFor(type: ChannelType): AnyAdapter | undefined {
 /** Identity kinds whose values are unique only within one channel, as the adapters declare them (ChannelAdapter.channelScopedIdentities). */
 export const channelScopedIdentityKinds: ReadonlySet<IdentityKind> = new Set(all.flatMap((a) => a.channelScopedIdentities ?? []));
 
+/** The identity kinds that hold a phone number in a provider's notation, as the adapters declare them (ChannelAdapter.phoneIdentity). */
+export const phoneIdentities: readonly NonNullable<ChannelAdapter['phoneIdentity']>[] = all.flatMap((a) => (a.phoneIdentity ? [a.phoneIdentity] : []));
+
 /** Every provider error code with its user-facing message (for typed errors). */
 export const providerErrorMessages: Readonly<Record<string, string>> = Object.assign({}, ...all.map((a) => a.errors));

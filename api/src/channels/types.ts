@@ -374,6 +374,14 @@ export interface ChannelAdapter<Config = Record<string, unknown>> {
    * contact ids, a partner's own customer ids): they are matched and stored with the channel id as their scope.
    */
   readonly channelScopedIdentities?: readonly IdentityKind[];
+  /**
+   * An identity kind of this provider whose value is a phone number in another notation (WhatsApp's wa_id:
+   * the E.164 number's digits without '+'). Duplicate suggestions (modules/customer/customer.merge.ts) count
+   * such an identity as the customer's phone number and look for the number under this kind too.
+   * `fromPhone('+31612345678')` → the value under this kind ("31612345678") or null;
+   * `toPhone(value)` → the E.164 number, or null when the value is not one.
+   */
+  readonly phoneIdentity?: { kind: IdentityKind; fromPhone(e164: string): string | null; toPhone(value: string): string | null };
   /** The incoming webhook, when the provider calls the hub. */
   readonly webhook?: WebhookHandler<Config>;
   /**

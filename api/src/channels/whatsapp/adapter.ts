@@ -56,6 +56,12 @@ export const whatsappAdapter: ChannelAdapter<WhatsAppChannelConfig> = {
   configSchema: WhatsAppChannelConfig,
   secretKeys: WHATSAPP_SECRET_KEYS,
   routingKey: (config) => config.phoneNumberId,
+  // A wa_id is the customer's E.164 number in digits, without '+' ("31612345678").
+  phoneIdentity: {
+    kind: 'WHATSAPP_ID',
+    fromPhone: (e164) => (/^\+\d{6,15}$/.test(e164) ? e164.slice(1) : null),
+    toPhone: (value) => (/^\d{6,15}$/.test(value) ? `+${value}` : null),
+  },
   errors: {
     [WHATSAPP_WINDOW_CLOSED]: 'The 24-hour WhatsApp customer-service window has closed: only an approved template message can be sent until the customer writes again.',
   },

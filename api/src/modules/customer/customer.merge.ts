@@ -9,6 +9,7 @@ import { DomainError, notFound } from '../../shared/errors.js';
 import { writeAudit } from '../audit/audit.service.js';
 import { SLA_RUNNING_STATUSES, syncThreadSla } from '../sla/engine.js';
 import type { TenantDb, Tx } from '../../db/tenant.js';
+import { phoneIdentities } from '../../channels/registry.js';
 import { MERGE_ERRORS } from '../thread/merge.errors.js';
 import { publishThreadUpdated } from '../thread/thread.service.js';
 import { mergeCustomAttributes, scheduleContactSync } from './customer.service.js';
@@ -21,12 +22,13 @@ const FILLABLE = ['email', 'phone', 'companyName', 'codiceFiscale', 'partitaIva'
 
 /**
  * The e-mail addresses (lower case) and phone numbers (E.164) a customer is
- * known by: its own fields and its EMAIL, PHONE and WHATSAPP_ID identities
- * (a wa_id is the phone number in digits).
+ * known by: its own fields, its EMAIL and PHONE identities, and those the
+ * adapters declare a phone number in their notation (ChannelAdapter.phoneIdentity:
+ * WhatsApp's wa_id, the number's digits).
  */
 async function contactPoints(db: TenantDb | Tx, customer: Pick<Customer, 'id' | 'email' | 'phone'>): Promise<{ emails: string[]; phones: string[] }> {
   const identities = await db.customerIdentity.findMany({
-    where: { customerId: customer.id, kind: { in: ['EMAIL', 'PHONE', 'WHATSAPP_ID'] } },
+    where: { customerId: customer.id, kind: { in: ['EMAIL', 'PHONE', ...phoneIdentities.map((p) => p.kind)] } },
     select: { kind: true, value: true },
   });
   const emails = new Set<string>();
@@ -36,7 +38,10 @@ async function contactPoints(db: TenantDb | Tx, customer: Pick<Customer, 'id' | 
   for (const i of identities) {
     if (i.kind === 'EMAIL') emails.add(i.value.toLowerCase());
     else if (i.kind === 'PHONE') phones.add(i.value);
-    else if (/^\d{6,15}$/.test(i.value)) phones.add(`+${i.value}`);
+    else {
+      const phone = phoneIdentities.find((p) => p.kind === i.kind)?.toPhone(i.value);
+      if (phone) phones.add(phone);
+    }
   }
   return { emails: [...emails], phones: [...phones] };
 }
@@ -44,8 +49,8 @@ async function contactPoints(db: TenantDb | Tx, customer: Pick<Customer, 'id' | 
 /**
  * Other customers of the same organization (not deleted) that share an
  * e-mail address or a phone number with `customer`, in their own fields or as
- * an identity on any channel (EMAIL, PHONE, or a WhatsApp id with the same
- * digits); oldest first, at most {@link MAX_DUPLICATE_SUGGESTIONS}.
+ * an identity on any channel (EMAIL, PHONE, or a provider's notation of the
+ * number: ChannelAdapter.phoneIdentity); oldest first, at most {@link MAX_DUPLICATE_SUGGESTIONS}.
  * Tenant-scoped through `ctx.db`. `query` is Pothos' Prisma selection.
  */
 export async function duplicateSuggestions(ctx: HubContext, customer: Pick<Customer, 'id' | 'email' | 'phone'>, query: object = {}): Promise<Customer[]> {
@@ -58,7 +63,10 @@ export async function duplicateSuggestions(ctx: HubContext, customer: Pick<Custo
   if (emails.length) identityOr.push({ kind: 'EMAIL', value: { in: emails } });
   if (phones.length) {
     identityOr.push({ kind: 'PHONE', value: { in: phones } });
-    identityOr.push({ kind: 'WHATSAPP_ID', value: { in: phones.map((p) => p.replace(/^\+/, '')) } });
+    for (const p of phoneIdentities) {
+      const values = phones.map((phone) => p.fromPhone(phone)).filter((v): v is string => v !== null);
+      if (values.length) identityOr.push({ kind: p.kind, value: { in: values } });
+    }
   }
   or.push({ identities: { some: { OR: identityOr } } });
   return ctx.db.customer.findMany({
