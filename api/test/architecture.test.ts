@@ -132,6 +132,17 @@ describe('architecture: the provider boundary', () => {
     expect(code).not.toMatch(/WHATSAPP_ID/);
   });
 
+  it('the per-channel response-time goals of the analytics are declared by the adapters, not written in the metrics', async () => {
+    const { METRICS } = await import('../src/modules/analytics/metrics.js');
+    expect(METRICS.FIRST_RESPONSE_TIME.channelGoals).toEqual({
+      EMAIL_OUTLOOK: { value: 4 * 3600, direction: 'AT_MOST', business: true },
+      WHATSAPP_BUSINESS: { value: 3600, direction: 'AT_MOST', business: true },
+    });
+    expect(METRICS.REPLY_TIME.channelGoals).toEqual(METRICS.FIRST_RESPONSE_TIME.channelGoals);
+    const code = stripComments(readFileSync(path.join(MODULES, 'analytics', 'metrics.ts'), 'utf8'));
+    expect(code).not.toMatch(/EMAIL_OUTLOOK|WHATSAPP_BUSINESS/);
+  });
+
   it('src/server.ts names no provider', () => {
     const code = stripComments(readFileSync(path.join(SRC, 'server.ts'), 'utf8'));
     const hits = code.split('\n').filter((line) => PROVIDER_NAMES.test(line));

@@ -30,6 +30,11 @@ export function adapterFor(type: ChannelType): AnyAdapter | undefined {
 /** Identity kinds whose values are unique only within one channel, as the adapters declare them (ChannelAdapter.channelScopedIdentities). */
 export const channelScopedIdentityKinds: ReadonlySet<IdentityKind> = new Set(all.flatMap((a) => a.channelScopedIdentities ?? []));
 
+/** Each channel type's response-time goal in business seconds, as its adapter declares it (ChannelAdapter.responseGoalSeconds). */
+export const channelResponseGoalSeconds: Readonly<Partial<Record<ChannelType, number>>> = Object.fromEntries(
+  all.flatMap((a) => (a.responseGoalSeconds === undefined ? [] : [[a.channelType, a.responseGoalSeconds] as const])),
+);
+
 /** The identity kinds that hold a phone number in a provider's notation, as the adapters declare them (ChannelAdapter.phoneIdentity). */
 export const phoneIdentities: readonly NonNullable<ChannelAdapter['phoneIdentity']>[] = all.flatMap((a) => (a.phoneIdentity ? [a.phoneIdentity] : []));
 

@@ -39,6 +39,8 @@ const userSchema = z.looseObject({
 
 export const outlookAdapter: ChannelAdapter<OutlookConfig> = {
   channelType: ChannelType.EMAIL_OUTLOOK,
+  // Seed 001: answered within 4 hours of business time.
+  responseGoalSeconds: 4 * 3600,
   provider: 'outlook',
   configSchema: outlookConfigSchema,
   secretKeys: OUTLOOK_SECRET_KEYS,

@@ -52,6 +52,8 @@ const json = (status: number, body: object): WebhookResponse => ({ status, body 
 
 export const whatsappAdapter: ChannelAdapter<WhatsAppChannelConfig> = {
   channelType: ChannelType.WHATSAPP_BUSINESS,
+  // Seed 001: answered within 1 hour of business time.
+  responseGoalSeconds: 3600,
   provider: 'whatsapp',
   configSchema: WhatsAppChannelConfig,
   secretKeys: WHATSAPP_SECRET_KEYS,

@@ -3,6 +3,7 @@
  * prose of this table): which reporting events each one reads, how a value
  * comes out of their sums, its unit and seed 001's target.
  */
+import { channelResponseGoalSeconds } from '../../channels/registry.js';
 import type { ChannelType, ReportingEventKind, SlaTarget } from '../../generated/prisma/enums.js';
 
 export const ANALYTICS_METRICS = [
@@ -77,7 +78,7 @@ export interface MetricDef {
   compute(get: (kind: ReportingEventKind, target?: SlaTarget) => Sums): MetricValue;
   /** Seed 001's target, if it names one. */
   goal?: MetricTarget;
-  /** Targets per channel type (response times: e-mail 4 h, WhatsApp 1 h business time). */
+  /** Targets per channel type (response times: the adapters' responseGoalSeconds). */
   channelGoals?: Partial<Record<ChannelType, MetricTarget>>;
   /** The meaning of `met` when drilling into the threads behind the number, for the docs. */
   description: string;
@@ -99,19 +100,24 @@ const count =
   (kind: ReportingEventKind): MetricDef['compute'] =>
   (get) => ({ value: get(kind).count, businessValue: null, count: get(kind).count });
 
+/** The response-time goals per channel type, from the adapters (ChannelAdapter.responseGoalSeconds): at most, in business time. */
+const responseGoals: Partial<Record<ChannelType, MetricTarget>> = Object.fromEntries(
+  Object.entries(channelResponseGoalSeconds).map(([type, value]) => [type, { value, direction: 'AT_MOST', business: true }]),
+);
+
 export const METRICS: Record<AnalyticsMetric, MetricDef> = {
   FIRST_RESPONSE_TIME: {
     unit: 'SECONDS',
     kinds: ['FIRST_RESPONSE'],
     compute: avg('FIRST_RESPONSE'),
-    channelGoals: { EMAIL_OUTLOOK: { value: 4 * 3600, direction: 'AT_MOST', business: true }, WHATSAPP_BUSINESS: { value: 3600, direction: 'AT_MOST', business: true } },
+    channelGoals: responseGoals,
     description: 'Mean wait from the first customer message of a thread (or of a reopen) to the first accepted agent reply.',
   },
   REPLY_TIME: {
     unit: 'SECONDS',
     kinds: ['NEXT_RESPONSE'],
     compute: avg('NEXT_RESPONSE'),
-    channelGoals: { EMAIL_OUTLOOK: { value: 4 * 3600, direction: 'AT_MOST', business: true }, WHATSAPP_BUSINESS: { value: 3600, direction: 'AT_MOST', business: true } },
+    channelGoals: responseGoals,
     description: 'Mean wait from a customer message that follows an agent reply to the next accepted agent reply.',
   },
   RESOLUTION_TIME: { unit: 'SECONDS', kinds: ['RESOLVED'], compute: avg('RESOLVED'), description: 'Mean time from thread start to resolution.' },
