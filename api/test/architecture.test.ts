@@ -151,3 +151,33 @@ describe('architecture: the provider boundary', () => {
     expect(providerImports(path.join(SRC, 'server.ts'), code)).toEqual([]);
   });
 });
+
+/**
+ * The `select` and `query` callbacks of the schema's Pothos fields, as `name: (params) =>`, with
+ * their parameters. The Prisma plugin passes them (args, context, …).
+ */
+function selectionCallbacks(text: string): { name: string; params: string[] }[] {
+  const code = stripComments(text);
+  return [...code.matchAll(/\b(select|query)\s*:\s*(?:async\s*)?\(([^)]*)\)\s*=>/g)].map((m) => ({
+    name: m[1]!,
+    params: m[2]!
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+  }));
+}
+
+describe('architecture: query plans kept across requests (builder option prisma.cachePlans)', () => {
+  it('no select or query callback of the schema takes the context: a kept plan ran them for another request', () => {
+    expect(selectionCallbacks(`query: (args) => ({ orderBy: x }), select: (args, ctx, nested) => nested()`)).toEqual([
+      { name: 'query', params: ['args'] },
+      { name: 'select', params: ['args', 'ctx', 'nested'] },
+    ]);
+    const files = [...tsFiles(MODULES), ...tsFiles(path.join(SRC, 'schema'))];
+    const found = files.flatMap((f) => selectionCallbacks(readFileSync(f, 'utf8')).map((c) => ({ file: rel(f), ...c })));
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.filter((c) => c.params.length > 1)).toEqual([]);
+    // Only the option's promise is checked here; the patch keeps plans only where it is set.
+    expect(readFileSync(path.join(SRC, 'schema', 'builder.ts'), 'utf8')).toMatch(/cachePlans: true/);
+  });
+});
