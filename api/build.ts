@@ -57,7 +57,7 @@ export function bundle(opts: BundleOptions): Promise<BuildResult> {
 
 /**
  * The Node/V8 flags `pnpm start` runs `dist/main.js` with, read from api/package.json's `start`
- * script (the one place they are written), e.g. `['--heap-growing-percent=30']`.
+ * script (the one place they are written), e.g. `['--heap-growing-percent=60']`.
  * The benchmarks start their servers with the same flags. Why (issue 8 §5, docs/measurements.md
  * "Memory: the production build and two V8 flags"): a heap growth of 30 % (V8 lets it reach 300 %
  * when the mutator is busy) runs the old generation's collection at ~1.3× the live heap instead of

@@ -47,7 +47,7 @@ describe('parseStartScript (the flags and environment of `pnpm start`, for the b
 
   it('is what api/package.json gives: glibc malloc thresholds and the heap growth flag', () => {
     expect(startEnv()).toMatchObject({ MALLOC_MMAP_THRESHOLD_: expect.stringMatching(/^\d+$/), MALLOC_TRIM_THRESHOLD_: expect.stringMatching(/^\d+$/) });
-    expect(startFlags()).toContain('--heap-growing-percent=30');
+    expect(startFlags()).toContain('--heap-growing-percent=60');
   });
 });
 
