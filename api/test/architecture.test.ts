@@ -143,6 +143,15 @@ describe('architecture: the provider boundary', () => {
     expect(code).not.toMatch(/EMAIL_OUTLOOK|WHATSAPP_BUSINESS/);
   });
 
+  it("no file under src/modules/ names a provider's reply-window or opt-out code, comments included: descriptions take them from the registry", async () => {
+    const { windowAndOptOutCodes, replyWindowsInWords } = await import('../src/channels/registry.js');
+    expect(windowAndOptOutCodes).toBe('WHATSAPP_WINDOW_CLOSED, SMS_OPTED_OUT');
+    expect(replyWindowsInWords).toBe('WHATSAPP_BUSINESS: lastInboundAt + 24 h, then WHATSAPP_WINDOW_CLOSED');
+    const codes = windowAndOptOutCodes.split(', ');
+    const hits = files.flatMap((f) => (codes.some((c) => readFileSync(f, 'utf8').includes(c)) ? [rel(f)] : []));
+    expect(hits).toEqual([]);
+  });
+
   it('src/server.ts names no provider', () => {
     const code = stripComments(readFileSync(path.join(SRC, 'server.ts'), 'utf8'));
     const hits = code.split('\n').filter((line) => PROVIDER_NAMES.test(line));

@@ -38,5 +38,16 @@ export const channelResponseGoalSeconds: Readonly<Partial<Record<ChannelType, nu
 /** The identity kinds that hold a phone number in a provider's notation, as the adapters declare them (ChannelAdapter.phoneIdentity). */
 export const phoneIdentities: readonly NonNullable<ChannelAdapter['phoneIdentity']>[] = all.flatMap((a) => (a.phoneIdentity ? [a.phoneIdentity] : []));
 
+/**
+ * The reply windows the adapters declare (ChannelAdapter.replyWindow), in words for schema descriptions and
+ * docs: "WHATSAPP_BUSINESS: lastInboundAt + 24 h, then WHATSAPP_WINDOW_CLOSED".
+ */
+export const replyWindowsInWords: string = all
+  .flatMap((a) => (a.replyWindow ? [`${a.channelType}: lastInboundAt + ${a.replyWindow.ms / 3_600_000} h, then ${a.replyWindow.code}`] : []))
+  .join('; ');
+
+/** The error codes of the adapters' reply windows and opt-outs (ChannelAdapter.replyWindow, .optOut), e.g. "WHATSAPP_WINDOW_CLOSED, SMS_OPTED_OUT". */
+export const windowAndOptOutCodes: string = all.flatMap((a) => [a.replyWindow?.code, a.optOut?.code].filter((c): c is string => !!c)).join(', ');
+
 /** Every provider error code with its user-facing message (for typed errors). */
 export const providerErrorMessages: Readonly<Record<string, string>> = Object.assign({}, ...all.map((a) => a.errors));

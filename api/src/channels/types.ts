@@ -381,12 +381,12 @@ export interface ChannelAdapter<Config = Record<string, unknown>> {
    * `fromPhone('+31612345678')` → the value under this kind ("31612345678") or null;
    * `toPhone(value)` → the E.164 number, or null when the value is not one.
    */
+  readonly phoneIdentity?: { kind: IdentityKind; fromPhone(e164: string): string | null; toPhone(value: string): string | null };
   /**
    * The response-time goal of this channel, in business seconds (seed 001: e-mail 4 h, WhatsApp 1 h): the analytics'
    * target for the first response and reply times per channel (modules/analytics/metrics.ts). None: no per-channel goal.
    */
   readonly responseGoalSeconds?: number;
-  readonly phoneIdentity?: { kind: IdentityKind; fromPhone(e164: string): string | null; toPhone(value: string): string | null };
   /** The incoming webhook, when the provider calls the hub. */
   readonly webhook?: WebhookHandler<Config>;
   /**

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Message, Thread } from '../../generated/prisma/client.js';
 import type { NormalizedAttachment } from '../../channels/types.js';
+import { windowAndOptOutCodes } from '../../channels/registry.js';
 import { builder } from '../../schema/builder.js';
 import { UserError, decodeId, decodeOptionalId, memoOn, runMutation, type UserErrorShape } from '../../schema/common.js';
 import { DeliveryAttemptStatusEnum, DeliveryStatusEnum, MessageTypeEnum } from '../../schema/enums.js';
@@ -299,8 +300,7 @@ builder.mutationFields((t) => ({
   postMessage: t.field({
     authScopes: can('postMessage'),
     type: PostMessagePayload,
-    description:
-      "Replies to the customer through the thread channel (REPLY; on a merged thread the channel of the message replied to, see replyToMessageId) or adds an internal note (NOTE). The reply is PENDING until the provider accepts it (SENT); only then does it count as a response. Errors: NOT_FOUND, VALIDATION_FAILED, CHANNEL_INACTIVE, CHANNEL_NOT_SUPPORTED (no provider on this channel), the provider's window or opt-out code (WHATSAPP_WINDOW_CLOSED, SMS_OPTED_OUT; nothing stored), CHANNEL_SEND_FAILED (message kept as FAILED, retryable); with templateId: TEMPLATE_INACTIVE, TEMPLATE_VARIABLES_MISSING (nothing stored).",
+    description: `Replies to the customer through the thread channel (REPLY; on a merged thread the channel of the message replied to, see replyToMessageId) or adds an internal note (NOTE). The reply is PENDING until the provider accepts it (SENT); only then does it count as a response. Errors: NOT_FOUND, VALIDATION_FAILED, CHANNEL_INACTIVE, CHANNEL_NOT_SUPPORTED (no provider on this channel), the provider's window or opt-out code (${windowAndOptOutCodes}; nothing stored), CHANNEL_SEND_FAILED (message kept as FAILED, retryable); with templateId: TEMPLATE_INACTIVE, TEMPLATE_VARIABLES_MISSING (nothing stored).`,
     args: { input: t.arg({ type: PostMessageInputRef, required: true }) },
     resolve: (_r, { input }, ctx) =>
       runMutation(() =>

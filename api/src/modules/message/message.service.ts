@@ -191,8 +191,8 @@ async function replyRoute(
  *
  * Errors (DomainError), nothing stored: NOT_FOUND (thread, replyToMessageId), CHANNEL_INACTIVE,
  * CHANNEL_NOT_SUPPORTED (the channel has no provider that sends),
- * VALIDATION_FAILED (no customer address), the provider's reply-window code
- * (e.g. WHATSAPP_WINDOW_CLOSED) or opt-out code (SMS_OPTED_OUT). When the
+ * VALIDATION_FAILED (no customer address), the code of the adapter's reply window
+ * or opt-out (ChannelAdapter.replyWindow, .optOut; registry's windowAndOptOutCodes). When the
  * provider refuses the reply, it is kept FAILED and a PostMessageError
  * carries both the message and the error code; a provider that is merely
  * unavailable leaves it PENDING for the outbox (no error).

@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { UserError, type UserErrorShape, payloadType, decodeFilterId, decodeId, decodeOptionalId, memoOn, PER_VIEWER, runMutation } from '../../schema/common.js';
 import { ChannelTypeEnum, PriorityEnum, ThreadStatusEnum, ThreadTypeEnum } from '../../schema/enums.js';
-import { adapterFor } from '../../channels/registry.js';
+import { adapterFor, replyWindowsInWords } from '../../channels/registry.js';
 import {
   SLA_RUNNING_STATUSES,
   assignThread,
@@ -96,8 +96,7 @@ export const ThreadNode = builder.prismaNode('Thread', {
     replyWindowExpiresAt: t.field({
       type: 'DateTime',
       nullable: true,
-      description:
-        "End of the channel's free-form reply window (WhatsApp: lastInboundAt + 24 h). Null on channels without a window or when the customer never wrote; free-form replies after it fail with the provider's code (WHATSAPP_WINDOW_CLOSED).",
+      description: `End of the channel's free-form reply window (${replyWindowsInWords}). Null on channels without a window or when the customer never wrote; free-form replies after it fail with the provider's code.`,
       select: { lastInboundAt: true, channel: { select: { type: true } } },
       resolve: (th) => replyWindowEnd(th),
     }),
